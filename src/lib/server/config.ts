@@ -1,0 +1,18 @@
+import { resolve } from 'node:path';
+
+/** Runtime configuration from the environment, with the embedded defaults documented in README.md. */
+function readConfig() {
+	const env = process.env;
+	const dataDir = resolve(env.DATA_DIR ?? './data');
+	const port = Number(env.PORT ?? 3000);
+	return {
+		dataDir,
+		databasePath: env.DATABASE_PATH ?? resolve(dataDir, 'liitos.db'),
+		origin: env.ORIGIN ?? `http://localhost:${port}`,
+		smtpUrl: env.SMTP_URL || undefined,
+		mailFrom: env.MAIL_FROM ?? 'Liitos <no-reply@liitos.invalid>',
+		production: env.NODE_ENV === 'production'
+	};
+}
+
+export const config = readConfig();
