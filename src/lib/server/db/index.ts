@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import * as schema from './schema';
 import { config } from '../config';
 
-export type Db = BetterSQLite3Database<typeof schema>;
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 /** The handle a synchronous `db.transaction((tx) => …)` callback receives; domain writes accept either. */
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 export type DbOrTx = Db | Tx;

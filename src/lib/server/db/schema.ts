@@ -1,5 +1,17 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import {
+	AGREEMENT_LANGUAGES,
+	DESIGNATED_ROLES,
+	PROVIDER_TYPES,
+	ROLES,
+	SERVICE_SECTORS,
+	TENANT_STAGES,
+	TOKEN_PURPOSES,
+	USER_STATUSES
+} from '../../domain';
+
+export * from '../../domain';
 
 /** Timestamps are stored as integer milliseconds since the epoch (UTC). */
 const timestamp = (name: string) => integer(name, { mode: 'timestamp_ms' });
@@ -23,14 +35,6 @@ export const mainConnector = sqliteTable('main_connector', {
 	updatedAt: timestamp('updated_at')
 });
 
-export const DESIGNATED_ROLES = [
-	'disturbance_contact',
-	'archivist',
-	'data_protection_officer',
-	'responsible_physician'
-] as const;
-export type DesignatedRole = (typeof DESIGNATED_ROLES)[number];
-
 /** The main connector's designated persons (agreement §4, §12, §15, §17). Several per role allowed. */
 export const designatedPerson = sqliteTable('designated_person', {
 	id: text('id').primaryKey(),
@@ -41,21 +45,6 @@ export const designatedPerson = sqliteTable('designated_person', {
 	phone: text('phone').notNull().default(''),
 	createdAt: createdAt()
 });
-
-export const TENANT_STAGES = [
-	'invited',
-	'onboarding',
-	'agreement_signed',
-	'ready_for_production',
-	'in_production',
-	'notice_given',
-	'ended'
-] as const;
-export type TenantStage = (typeof TENANT_STAGES)[number];
-
-export const SERVICE_SECTORS = ['health_care', 'social_welfare'] as const;
-export const PROVIDER_TYPES = ['public_on_behalf', 'private'] as const;
-export const AGREEMENT_LANGUAGES = ['fi', 'sv'] as const;
 
 export const tenant = sqliteTable(
 	'tenant',
@@ -141,20 +130,6 @@ export const tenantService = sqliteTable(
 	(t) => [primaryKey({ columns: [t.tenantId, t.serviceId] })]
 );
 
-export const ROLES = [
-	'mc_admin',
-	'mc_signatory',
-	'mc_cert_admin',
-	'tenant_admin',
-	'tenant_signatory',
-	'tenant_staff'
-] as const;
-export type Role = (typeof ROLES)[number];
-export const MAIN_CONNECTOR_ROLES = ['mc_admin', 'mc_signatory', 'mc_cert_admin'] as const;
-export const TENANT_ROLES = ['tenant_admin', 'tenant_signatory', 'tenant_staff'] as const;
-
-export const USER_STATUSES = ['invited', 'active', 'deactivated'] as const;
-
 /**
  * A person. `tenantId` null means the person works for the main connector;
  * otherwise they belong to exactly that tenant.
@@ -200,9 +175,6 @@ export const session = sqliteTable(
 	},
 	(t) => [index('session_user_idx').on(t.userId)]
 );
-
-export const TOKEN_PURPOSES = ['invitation', 'password_reset'] as const;
-export type TokenPurpose = (typeof TOKEN_PURPOSES)[number];
 
 /** Single-use e-mailed links (invitations, password resets); only the token's SHA-256 is kept. */
 export const emailToken = sqliteTable(

@@ -1,0 +1,68 @@
+import { redirect, type Handle, type ServerInit } from '@sveltejs/kit';
+import { sequence } from '@sveltejs/kit/hooks';
+import { building } from '$app/environment';
+import { db } from '$lib/server/db';
+import { config } from '$lib/server/config';
+import { isSetupComplete } from '$lib/server/organisation/organisation';
+import { SESSION_COOKIE, validateSessionToken } from '$lib/server/auth/session';
+import { sessionCookieOptions } from '$lib/server/http/cookies';
+import { paraglideMiddleware } from '$lib/paraglide/server';
+import { cookieMaxAge, cookieName } from '$lib/paraglide/runtime';
+
+/** Migrations run once at start-up, never during `vite build`. */
+export const init: ServerInit = () => {
+	if (!building) db();
+};
+
+const securityHeaders: Handle = async ({ event, resolve }) => {
+	const response = await resolve(event);
+	const headers = response.headers;
+	headers.set('X-Content-Type-Options', 'nosniff');
+	headers.set('Referrer-Policy', 'strict-origin-when-cross-origin');
+	headers.set('X-Frame-Options', 'DENY');
+	headers.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
+	// CSP comes from kit.csp for pages; other responses (files, JSON) get a locked-down one.
+	if (!headers.has('Content-Security-Policy')) headers.set('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
+	if (config.production && config.origin.startsWith('https:')) headers.set('Strict-Transport-Security', 'max-age=63072000; includeSubDomains');
+	return response;
+};
+
+const i18n: Handle = ({ event, resolve }) =>
+	paraglideMiddleware(event.request, ({ request, locale }) => {
+		event.request = request;
+		// The first visit follows Accept-Language; keeping the answer in the cookie makes it stick.
+		if (!event.cookies.get(cookieName)) {
+			event.cookies.set(cookieName, locale, { path: '/', maxAge: cookieMaxAge, httpOnly: false, sameSite: 'lax', secure: false });
+		}
+		return resolve(event, { transformPageChunk: ({ html }) => html.replace('%lang%', locale) });
+	});
+
+const authentication: Handle = ({ event, resolve }) => {
+	event.locals.user = null;
+	event.locals.session = null;
+	const token = event.cookies.get(SESSION_COOKIE);
+	if (token) {
+		const { session, user, renewed } = validateSessionToken(db(), token);
+		if (session && user) {
+			event.locals.user = user;
+			event.locals.session = session;
+			if (renewed) event.cookies.set(SESSION_COOKIE, token, sessionCookieOptions(session.expiresAt));
+		} else {
+			event.cookies.delete(SESSION_COOKIE, { path: '/' });
+		}
+	}
+	return resolve(event);
+};
+
+/** Until the main connector exists, every page leads to /setup; afterwards /setup is gone. */
+let setupDone = false;
+const setupGate: Handle = ({ event, resolve }) => {
+	const path = event.url.pathname;
+	if (!setupDone) setupDone = isSetupComplete(db());
+	if (!setupDone && path !== '/setup' && path !== '/healthz' && !path.startsWith('/_app/') && path !== '/language') {
+		redirect(303, '/setup');
+	}
+	return resolve(event);
+};
+
+export const handle = sequence(securityHeaders, i18n, setupGate, authentication);

@@ -1,0 +1,38 @@
+/**
+ * The portal's fixed vocabularies, shared by the database schema, the forms and the pages
+ * (so the browser can use them without importing server code).
+ */
+
+/** The main connector's designated persons (agreement §4, §12, §15, §17). */
+export const DESIGNATED_ROLES = ['disturbance_contact', 'archivist', 'data_protection_officer', 'responsible_physician'] as const;
+export type DesignatedRole = (typeof DESIGNATED_ROLES)[number];
+
+/** A tenant's way from first contact to production and out again. */
+export const TENANT_STAGES = [
+	'invited',
+	'onboarding',
+	'agreement_signed',
+	'ready_for_production',
+	'in_production',
+	'notice_given',
+	'ended'
+] as const;
+export type TenantStage = (typeof TENANT_STAGES)[number];
+
+export const SERVICE_SECTORS = ['health_care', 'social_welfare'] as const;
+export type ServiceSector = (typeof SERVICE_SECTORS)[number];
+export const PROVIDER_TYPES = ['public_on_behalf', 'private'] as const;
+export type ProviderType = (typeof PROVIDER_TYPES)[number];
+/** Agreements are signed in Finnish or Swedish; English exists only as a courtesy translation. */
+export const AGREEMENT_LANGUAGES = ['fi', 'sv'] as const;
+
+export const ROLES = ['mc_admin', 'mc_signatory', 'mc_cert_admin', 'tenant_admin', 'tenant_signatory', 'tenant_staff'] as const;
+export type Role = (typeof ROLES)[number];
+export const MAIN_CONNECTOR_ROLES = ['mc_admin', 'mc_signatory', 'mc_cert_admin'] as const;
+export const TENANT_ROLES = ['tenant_admin', 'tenant_signatory', 'tenant_staff'] as const;
+
+export const USER_STATUSES = ['invited', 'active', 'deactivated'] as const;
+export type UserStatus = (typeof USER_STATUSES)[number];
+
+export const TOKEN_PURPOSES = ['invitation', 'password_reset'] as const;
+export type TokenPurpose = (typeof TOKEN_PURPOSES)[number];

@@ -1,0 +1,43 @@
+import * as m from '$lib/paraglide/messages.js';
+import type { DesignatedRole, Role, TenantStage } from '$lib/domain';
+
+/** Names for values stored as codes, in the reader's language. */
+export const stageLabel = (stage: TenantStage): string =>
+	({
+		invited: m.stage_invited,
+		onboarding: m.stage_onboarding,
+		agreement_signed: m.stage_agreement_signed,
+		ready_for_production: m.stage_ready_for_production,
+		in_production: m.stage_in_production,
+		notice_given: m.stage_notice_given,
+		ended: m.stage_ended
+	})[stage]();
+
+export const roleLabel = (role: Role): string =>
+	({
+		mc_admin: m.role_mc_admin,
+		mc_signatory: m.role_mc_signatory,
+		mc_cert_admin: m.role_mc_cert_admin,
+		tenant_admin: m.role_tenant_admin,
+		tenant_signatory: m.role_tenant_signatory,
+		tenant_staff: m.role_tenant_staff
+	})[role]();
+
+export const designatedRoleLabel = (role: DesignatedRole): string =>
+	({
+		disturbance_contact: m.designated_disturbance_contact,
+		archivist: m.designated_archivist,
+		data_protection_officer: m.designated_data_protection_officer,
+		responsible_physician: m.designated_responsible_physician
+	})[role]();
+
+export const sectorLabel = (sector: 'health_care' | 'social_welfare'): string =>
+	sector === 'health_care' ? m.sector_health_care() : m.sector_social_welfare();
+
+export const providerTypeLabel = (type: 'public_on_behalf' | 'private'): string =>
+	type === 'private' ? m.provider_private() : m.provider_public_on_behalf();
+
+export const languageName = (lang: string): string => (lang === 'sv' ? m.language_sv() : lang === 'en' ? m.language_en() : m.language_fi());
+
+export const userStatusLabel = (status: 'invited' | 'active' | 'deactivated'): string =>
+	status === 'active' ? m.status_active() : status === 'invited' ? m.status_invited() : m.status_deactivated();

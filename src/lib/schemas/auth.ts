@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { ROLES } from '$lib/domain';
+import { email, password, requiredText } from './fields';
+
+export const loginSchema = z.object({
+	email: z.string().trim().min(1, { error: 'error_required' }).max(254, { error: 'error_too_long' }),
+	password: z.string().min(1, { error: 'error_required' }).max(256, { error: 'error_password_too_long' })
+});
+
+export const newPasswordSchema = z.object({ password, passwordConfirm: z.string() });
+
+export const passwordResetRequestSchema = z.object({ email });
+
+export const inviteSchema = z.object({
+	name: requiredText(),
+	email,
+	roles: z.array(z.enum(ROLES)).min(1, { error: 'error_choose_role' })
+});

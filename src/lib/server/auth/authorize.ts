@@ -1,0 +1,66 @@
+import type { Role } from '../db/schema';
+import type { SessionUser } from './session';
+
+/**
+ * Everything a person may try to do. Each load, action and endpoint names one of these and asks
+ * `can()`; nothing else decides access.
+ */
+export const ACTIONS = [
+	'dashboard.view',
+	'tenant.list',
+	'tenant.create',
+	'tenant.view',
+	'tenant.edit',
+	'tenant.archive',
+	'tenant.people.view',
+	'tenant.people.manage',
+	'organisation.view',
+	'organisation.edit',
+	'organisation.people.manage',
+	'services.view',
+	'services.edit',
+	'audit.view',
+	'outbox.view',
+	'account.manage'
+] as const;
+export type Action = (typeof ACTIONS)[number];
+
+/** What the action touches. `tenantId` is set whenever the data belongs to one tenant. */
+export interface Resource {
+	tenantId?: string | null;
+}
+
+const MAIN_CONNECTOR_ROLE_ACTIONS: Record<'mc_admin' | 'mc_signatory' | 'mc_cert_admin', readonly Action[]> = {
+	mc_admin: ACTIONS,
+	mc_signatory: ['dashboard.view', 'tenant.list', 'tenant.view', 'tenant.people.view', 'organisation.view', 'services.view', 'account.manage'],
+	mc_cert_admin: ['dashboard.view', 'tenant.list', 'tenant.view', 'tenant.people.view', 'organisation.view', 'services.view', 'account.manage']
+};
+
+/** Tenant roles act only inside their own tenant; see `can()`. */
+const TENANT_ROLE_ACTIONS: Record<'tenant_admin' | 'tenant_signatory' | 'tenant_staff', readonly Action[]> = {
+	tenant_admin: ['dashboard.view', 'tenant.view', 'tenant.people.view', 'tenant.people.manage', 'audit.view', 'services.view', 'account.manage'],
+	tenant_signatory: ['dashboard.view', 'tenant.view', 'tenant.people.view', 'services.view', 'account.manage'],
+	tenant_staff: ['dashboard.view', 'tenant.view', 'tenant.people.view', 'services.view', 'account.manage']
+};
+
+/** Actions a tenant's people may take without naming their tenant (their own pages). */
+const TENANT_UNSCOPED: readonly Action[] = ['dashboard.view', 'services.view', 'account.manage'];
+
+function roleAllows(role: Role, action: Action): boolean {
+	if (role in MAIN_CONNECTOR_ROLE_ACTIONS) return MAIN_CONNECTOR_ROLE_ACTIONS[role as keyof typeof MAIN_CONNECTOR_ROLE_ACTIONS].includes(action);
+	return TENANT_ROLE_ACTIONS[role as keyof typeof TENANT_ROLE_ACTIONS].includes(action);
+}
+
+/** The one authorisation decision. */
+export function can(user: SessionUser | null, action: Action, resource: Resource = {}): boolean {
+	if (!user) return false;
+	if (!user.roles.some((role) => roleAllows(role, action))) return false;
+	if (user.tenantId === null) return true; // main connector people see every tenant
+	// A tenant's person: only their own tenant's data, and only tenant-scoped or own-account actions.
+	if (resource.tenantId === undefined) return TENANT_UNSCOPED.includes(action);
+	return resource.tenantId === user.tenantId;
+}
+
+export function isMainConnectorUser(user: SessionUser | null): boolean {
+	return user !== null && user.tenantId === null;
+}

@@ -1,0 +1,100 @@
+import { sha256 } from '@oslojs/crypto/sha2';
+import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
+import { eq } from 'drizzle-orm';
+import type { DbOrTx } from '../db';
+import { session, user, userRole, type Role, type Session, type User } from '../db/schema';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+export const SESSION_LIFETIME_MS = 30 * DAY_MS;
+/** Sliding expiry: a session used in the second half of its life is pushed forward again. */
+const RENEW_WHEN_LESS_THAN_MS = SESSION_LIFETIME_MS / 2;
+export const SESSION_COOKIE = 'liitos_session';
+
+/** The signed-in person as every load, action and endpoint sees them. */
+export interface SessionUser {
+	id: string;
+	email: string;
+	name: string;
+	tenantId: string | null;
+	roles: Role[];
+}
+
+export interface SessionValidation {
+	session: Session | null;
+	user: SessionUser | null;
+	/** True when the expiry moved, so the cookie must be re-issued. */
+	renewed: boolean;
+}
+
+/** 20 random bytes in base32: 160 bits, safe to put in a cookie. */
+export function generateSessionToken(): string {
+	const bytes = new Uint8Array(20);
+	crypto.getRandomValues(bytes);
+	return encodeBase32LowerCaseNoPadding(bytes);
+}
+
+/** Only this digest is stored, so a leaked database holds no usable session. */
+export function hashToken(token: string): string {
+	return encodeHexLowerCase(sha256(new TextEncoder().encode(token)));
+}
+
+export function createSession(
+	db: DbOrTx,
+	token: string,
+	userId: string,
+	client: { ipAddress?: string; userAgent?: string } = {},
+	now = new Date()
+): Session {
+	const row = {
+		id: hashToken(token),
+		userId,
+		expiresAt: new Date(now.getTime() + SESSION_LIFETIME_MS),
+		createdAt: now,
+		ipAddress: client.ipAddress ?? '',
+		userAgent: (client.userAgent ?? '').slice(0, 400)
+	};
+	db.insert(session).values(row).run();
+	return row;
+}
+
+export function validateSessionToken(db: DbOrTx, token: string, now = new Date()): SessionValidation {
+	const sessionId = hashToken(token);
+	const found = db
+		.select({ session, user })
+		.from(session)
+		.innerJoin(user, eq(session.userId, user.id))
+		.where(eq(session.id, sessionId))
+		.get();
+	if (!found) return { session: null, user: null, renewed: false };
+	const { session: current, user: person } = found;
+	if (now.getTime() >= current.expiresAt.getTime() || person.status !== 'active') {
+		db.delete(session).where(eq(session.id, sessionId)).run();
+		return { session: null, user: null, renewed: false };
+	}
+	let renewed = false;
+	if (current.expiresAt.getTime() - now.getTime() < RENEW_WHEN_LESS_THAN_MS) {
+		current.expiresAt = new Date(now.getTime() + SESSION_LIFETIME_MS);
+		db.update(session).set({ expiresAt: current.expiresAt }).where(eq(session.id, sessionId)).run();
+		renewed = true;
+	}
+	return { session: current, user: toSessionUser(db, person), renewed };
+}
+
+export function toSessionUser(db: DbOrTx, person: User): SessionUser {
+	const roles = db
+		.select({ role: userRole.role })
+		.from(userRole)
+		.where(eq(userRole.userId, person.id))
+		.all()
+		.map((r) => r.role);
+	return { id: person.id, email: person.email, name: person.name, tenantId: person.tenantId, roles };
+}
+
+export function invalidateSession(db: DbOrTx, sessionId: string): void {
+	db.delete(session).where(eq(session.id, sessionId)).run();
+}
+
+/** "Sign out everywhere", deactivation and password changes all end every session of the person. */
+export function invalidateUserSessions(db: DbOrTx, userId: string): void {
+	db.delete(session).where(eq(session.userId, userId)).run();
+}

@@ -1,0 +1,72 @@
+import type { Db } from '../db';
+import type { User } from '../db/schema';
+import { audit } from '../actor';
+import { findUserByEmail, normaliseEmail } from '../people/people';
+import { blockedUntil, clearAccountFailures, recordFailure, type ThrottleSubject } from './login-throttle';
+import { decoyPasswordHash, verifyPassword } from './password';
+import { createSession, generateSessionToken, invalidateSession, invalidateUserSessions, type SessionUser } from './session';
+
+export interface Client {
+	ipAddress: string;
+	userAgent: string;
+}
+
+export type SignInResult =
+	| { ok: true; token: string; user: User }
+	| { ok: false; reason: 'invalid' }
+	| { ok: false; reason: 'throttled'; retryAt: Date };
+
+/** Checks the password, throttling repeated failures per account and per address, and opens a session. */
+export async function signIn(db: Db, emailInput: string, password: string, client: Client, now = new Date()): Promise<SignInResult> {
+	const email = normaliseEmail(emailInput);
+	const subjects: ThrottleSubject[] = [
+		{ kind: 'account', email },
+		{ kind: 'address', ip: client.ipAddress }
+	];
+	const retryAt = blockedUntil(db, subjects, now);
+	if (retryAt) return { ok: false, reason: 'throttled', retryAt };
+
+	const person = findUserByEmail(db, email);
+	const usable = person?.status === 'active' && person.passwordHash ? person.passwordHash : null;
+	// Verify even without an account so the response time does not tell which e-mails exist.
+	const valid = (await verifyPassword(usable ?? (await decoyPasswordHash()), password)) && usable !== null;
+
+	if (!valid || !person) {
+		db.transaction((tx) => {
+			recordFailure(tx, subjects, now);
+			audit(tx, { id: person?.id ?? null, label: email, ipAddress: client.ipAddress }, {
+				tenantId: person?.tenantId ?? null,
+				action: 'auth.sign_in_failed',
+				targetType: 'user',
+				targetId: person?.id ?? ''
+			});
+		});
+		return { ok: false, reason: 'invalid' };
+	}
+
+	const token = generateSessionToken();
+	db.transaction((tx) => {
+		clearAccountFailures(tx, email);
+		createSession(tx, token, person.id, client, now);
+		audit(tx, { id: person.id, label: person.email, ipAddress: client.ipAddress }, {
+			tenantId: person.tenantId,
+			action: 'auth.sign_in',
+			targetType: 'user',
+			targetId: person.id
+		});
+	});
+	return { ok: true, token, user: person };
+}
+
+export function signOut(db: Db, sessionId: string, person: SessionUser, client: Client, everywhere: boolean): void {
+	db.transaction((tx) => {
+		if (everywhere) invalidateUserSessions(tx, person.id);
+		else invalidateSession(tx, sessionId);
+		audit(tx, { id: person.id, label: person.email, ipAddress: client.ipAddress }, {
+			tenantId: person.tenantId,
+			action: everywhere ? 'auth.sign_out_everywhere' : 'auth.sign_out',
+			targetType: 'user',
+			targetId: person.id
+		});
+	});
+}

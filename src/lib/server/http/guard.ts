@@ -1,0 +1,33 @@
+import { error, redirect, type RequestEvent } from '@sveltejs/kit';
+import { can, type Action, type Resource } from '$lib/server/auth/authorize';
+import type { SessionUser } from '$lib/server/auth/session';
+import type { Actor } from '$lib/server/actor';
+
+/**
+ * The gate every load, action and endpoint passes through. Signed-out people go to the login
+ * page; a person asking for another tenant's data gets 404 so its existence is not revealed.
+ */
+export function authorize(event: Pick<RequestEvent, 'locals' | 'url'>, action: Action, resource?: Resource): SessionUser {
+	const user = event.locals.user;
+	if (!user) redirect(303, `/login?next=${encodeURIComponent(event.url.pathname + event.url.search)}`);
+	if (!can(user, action, resource)) {
+		if (resource?.tenantId !== undefined) error(404, 'Not found');
+		error(403, 'Forbidden');
+	}
+	return user;
+}
+
+export function clientOf(event: Pick<RequestEvent, 'getClientAddress' | 'request'>) {
+	let ipAddress = '';
+	try {
+		ipAddress = event.getClientAddress();
+	} catch {
+		// Behind some adapters the address is unknown; throttling by account still applies.
+	}
+	return { ipAddress, userAgent: event.request.headers.get('user-agent') ?? '' };
+}
+
+export function actorOf(event: Pick<RequestEvent, 'getClientAddress' | 'request' | 'locals'>): Actor {
+	const user = event.locals.user;
+	return { id: user?.id ?? null, label: user?.email ?? 'anonymous', ipAddress: clientOf(event).ipAddress };
+}

@@ -1,0 +1,64 @@
+import { error, type RequestEvent } from '@sveltejs/kit';
+import * as m from '$lib/paraglide/messages.js';
+import type { Role } from '$lib/domain';
+import { db } from '$lib/server/db';
+import { config } from '$lib/server/config';
+import { deactivatePerson, getUser, invitePerson, reactivatePerson, resendInvitation } from '$lib/server/people/people';
+import { sendMail } from '$lib/server/mail/mailer';
+import { getMainConnector } from '$lib/server/organisation/organisation';
+import { inviteSchema } from '$lib/schemas/auth';
+import { actorOf } from './guard';
+import { invalid, parseForm } from './forms';
+
+/**
+ * Inviting and deactivating people works the same for the main connector's own people
+ * (`tenantId` null) and a tenant's. The caller has already authorised the action for `tenantId`.
+ */
+async function mailInvitation(person: { email: string; name: string }, token: string) {
+	await sendMail(db(), {
+		to: person.email,
+		subject: m.mail_invitation_subject({ organisation: getMainConnector(db())?.name ?? m.app_name() }),
+		body: m.mail_invitation_body({ name: person.name, link: `${config.origin}/invitation/${token}` })
+	});
+}
+
+export async function invite(event: RequestEvent, tenantId: string | null, allowedRoles: readonly Role[]) {
+	const parsed = parseForm(inviteSchema, await event.request.formData());
+	if (!parsed.ok) return invalid(parsed.errors, parsed.values, 'people');
+	if (parsed.data.roles.some((role) => !allowedRoles.includes(role))) return invalid({ roles: m.error_choose_role() }, parsed.values, 'people');
+	const result = invitePerson(db(), actorOf(event), { ...parsed.data, tenantId });
+	if (!result.ok) return invalid({ email: m.error_email_taken() }, parsed.values, 'people');
+	await mailInvitation(parsed.data, result.token);
+	return { section: 'people', invited: parsed.data.email };
+}
+
+/** The person named in the form, if they belong to `tenantId`; otherwise 404. */
+async function personInScope(event: RequestEvent, tenantId: string | null) {
+	const id = String((await event.request.formData()).get('userId') ?? '');
+	const person = getUser(db(), id);
+	if (!person || person.tenantId !== tenantId) error(404, m.error_not_found());
+	return person;
+}
+
+export async function deactivate(event: RequestEvent, tenantId: string | null) {
+	const person = await personInScope(event, tenantId);
+	if (person.id === event.locals.user?.id) return invalid({ people: m.error_cannot_deactivate_self() }, {}, 'people');
+	deactivatePerson(db(), actorOf(event), person);
+	return { section: 'people', deactivated: person.email };
+}
+
+export async function reactivate(event: RequestEvent, tenantId: string | null) {
+	const person = await personInScope(event, tenantId);
+	if (person.status !== 'deactivated') return invalid({ people: m.error_invalid_value() }, {}, 'people');
+	const token = reactivatePerson(db(), actorOf(event), person);
+	await mailInvitation(person, token);
+	return { section: 'people', invited: person.email };
+}
+
+export async function resend(event: RequestEvent, tenantId: string | null) {
+	const person = await personInScope(event, tenantId);
+	const token = resendInvitation(db(), actorOf(event), person);
+	if (!token) return invalid({ people: m.error_invalid_value() }, {}, 'people');
+	await mailInvitation(person, token);
+	return { section: 'people', invited: person.email };
+}

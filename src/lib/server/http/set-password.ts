@@ -1,0 +1,53 @@
+import { error, fail, redirect, type RequestEvent } from '@sveltejs/kit';
+import * as m from '$lib/paraglide/messages.js';
+import type { TokenPurpose } from '$lib/domain';
+import { db } from '$lib/server/db';
+import { findTokenHolder, redeemToken } from '$lib/server/people/people';
+import { hashPassword } from '$lib/server/auth/password';
+import { checkPassword } from '$lib/server/auth/password-policy';
+import { createSession, generateSessionToken } from '$lib/server/auth/session';
+import { newPasswordSchema } from '$lib/schemas/auth';
+import { clientOf } from './guard';
+import { invalid, parseForm } from './forms';
+import { setSessionCookie } from './session-cookie';
+
+const POLICY_MESSAGES = {
+	too_short: m.error_password_too_short,
+	too_long: m.error_password_too_long,
+	too_common: m.error_password_too_common
+} as const;
+
+/** Validates a new password against the policy; a translated message or null. */
+export function passwordProblem(password: string, confirm: string, context: { email?: string; name?: string }): { field: string; message: string } | null {
+	const problem = checkPassword(password, context);
+	if (problem) return { field: 'password', message: POLICY_MESSAGES[problem]() };
+	if (password !== confirm) return { field: 'passwordConfirm', message: m.error_password_mismatch() };
+	return null;
+}
+
+/** Shared by invitation and password-reset links: who the link is for, or 404 for a dead link. */
+export function loadTokenHolder(token: string, purpose: TokenPurpose) {
+	const holder = findTokenHolder(db(), token, purpose);
+	if (!holder) error(404, m.link_invalid());
+	return { name: holder.name, email: holder.email };
+}
+
+/** Sets the password from a link, then signs the person in. */
+export async function setPasswordFromLink(event: RequestEvent, purpose: TokenPurpose) {
+	const token = event.params.token ?? '';
+	const holder = findTokenHolder(db(), token, purpose);
+	if (!holder) error(404, m.link_invalid());
+	const parsed = parseForm(newPasswordSchema, await event.request.formData());
+	if (!parsed.ok) return invalid(parsed.errors, parsed.values);
+	const problem = passwordProblem(parsed.data.password, parsed.data.passwordConfirm, holder);
+	if (problem) return fail(400, { errors: { [problem.field]: problem.message }, values: parsed.values });
+
+	const passwordHash = await hashPassword(parsed.data.password);
+	const client = clientOf(event);
+	const person = redeemToken(db(), token, purpose, passwordHash, client);
+	if (!person) error(404, m.link_invalid());
+	const sessionToken = generateSessionToken();
+	createSession(db(), sessionToken, person.id, client);
+	setSessionCookie(event.cookies, sessionToken);
+	redirect(303, '/');
+}

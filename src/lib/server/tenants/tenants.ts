@@ -1,0 +1,141 @@
+import { and, asc, count, eq, isNotNull, isNull, or, sql, type Column, type SQL } from 'drizzle-orm';
+import type { Db, DbOrTx } from '../db';
+import { serviceUnit, tenant, tenantContact, tenantService, type Tenant, type TenantStage } from '../db/schema';
+import { audit, type Actor } from '../actor';
+import { changedFields } from '../change-summary';
+
+export type TenantFields = Omit<Tenant, 'id' | 'stage' | 'archivedAt' | 'createdAt' | 'updatedAt'>;
+export type ServiceUnitInput = { name: string; oid: string };
+export type ContactInput = { name: string; title: string; email: string; phone: string };
+
+export interface TenantInput extends TenantFields {
+	serviceIds: string[];
+	serviceUnits: ServiceUnitInput[];
+	contacts: ContactInput[];
+}
+
+export interface TenantDetails extends Tenant {
+	serviceIds: string[];
+	serviceUnits: (ServiceUnitInput & { id: string })[];
+	contacts: (ContactInput & { id: string })[];
+}
+
+export interface TenantListFilter {
+	query?: string;
+	stage?: TenantStage;
+	archived?: boolean;
+	page: number;
+	pageSize: number;
+}
+
+function escapeLike(text: string): string {
+	return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+export function listTenants(db: Db, filter: TenantListFilter): { tenants: Tenant[]; total: number } {
+	const conditions: SQL[] = [filter.archived ? isNotNull(tenant.archivedAt) : isNull(tenant.archivedAt)];
+	if (filter.stage) conditions.push(eq(tenant.stage, filter.stage));
+	const query = filter.query?.trim();
+	if (query) {
+		const pattern = `%${escapeLike(query)}%`;
+		const contains = (column: Column) => sql`${column} like ${pattern} escape '\\'`;
+		conditions.push(or(contains(tenant.name), contains(tenant.businessId), contains(tenant.city))!);
+	}
+	const where = and(...conditions);
+	const total = db.select({ n: count() }).from(tenant).where(where).get()?.n ?? 0;
+	const tenants = db
+		.select()
+		.from(tenant)
+		.where(where)
+		.orderBy(asc(tenant.name), asc(tenant.id))
+		.limit(filter.pageSize)
+		.offset((filter.page - 1) * filter.pageSize)
+		.all();
+	return { tenants, total };
+}
+
+export function countTenantsByStage(db: Db): Record<TenantStage, number> {
+	const rows = db.select({ stage: tenant.stage, n: count() }).from(tenant).where(isNull(tenant.archivedAt)).groupBy(tenant.stage).all();
+	const counts = { invited: 0, onboarding: 0, agreement_signed: 0, ready_for_production: 0, in_production: 0, notice_given: 0, ended: 0 };
+	for (const row of rows) counts[row.stage] = row.n;
+	return counts;
+}
+
+export function getTenant(db: DbOrTx, id: string): TenantDetails | undefined {
+	const row = db.select().from(tenant).where(eq(tenant.id, id)).get();
+	if (!row) return undefined;
+	return {
+		...row,
+		serviceIds: db.select({ id: tenantService.serviceId }).from(tenantService).where(eq(tenantService.tenantId, id)).all().map((s) => s.id),
+		serviceUnits: db.select({ id: serviceUnit.id, name: serviceUnit.name, oid: serviceUnit.oid }).from(serviceUnit).where(eq(serviceUnit.tenantId, id)).orderBy(asc(serviceUnit.name)).all(),
+		contacts: db
+			.select({ id: tenantContact.id, name: tenantContact.name, title: tenantContact.title, email: tenantContact.email, phone: tenantContact.phone })
+			.from(tenantContact)
+			.where(eq(tenantContact.tenantId, id))
+			.orderBy(asc(tenantContact.name))
+			.all()
+	};
+}
+
+export function isBusinessIdTaken(db: DbOrTx, businessId: string, exceptTenantId?: string): boolean {
+	const existing = db.select({ id: tenant.id }).from(tenant).where(eq(tenant.businessId, businessId)).get();
+	return existing !== undefined && existing.id !== exceptTenantId;
+}
+
+function replaceChildren(tx: DbOrTx, tenantId: string, input: TenantInput): void {
+	tx.delete(tenantService).where(eq(tenantService.tenantId, tenantId)).run();
+	tx.delete(serviceUnit).where(eq(serviceUnit.tenantId, tenantId)).run();
+	tx.delete(tenantContact).where(eq(tenantContact.tenantId, tenantId)).run();
+	if (input.serviceIds.length) tx.insert(tenantService).values(input.serviceIds.map((serviceId) => ({ tenantId, serviceId }))).run();
+	if (input.serviceUnits.length) tx.insert(serviceUnit).values(input.serviceUnits.map((u) => ({ ...u, id: crypto.randomUUID(), tenantId }))).run();
+	if (input.contacts.length) tx.insert(tenantContact).values(input.contacts.map((c) => ({ ...c, id: crypto.randomUUID(), tenantId }))).run();
+}
+
+function splitInput(input: TenantInput): TenantFields {
+	const { serviceIds: _s, serviceUnits: _u, contacts: _c, ...fields } = input;
+	return fields;
+}
+
+export type SaveTenantResult = { ok: true; id: string } | { ok: false; reason: 'business_id_taken' };
+
+export function createTenant(db: Db, actor: Actor, input: TenantInput, now = new Date()): SaveTenantResult {
+	return db.transaction((tx) => {
+		if (isBusinessIdTaken(tx, input.businessId)) return { ok: false, reason: 'business_id_taken' } as const;
+		const id = crypto.randomUUID();
+		tx.insert(tenant).values({ ...splitInput(input), id, stage: 'invited', createdAt: now }).run();
+		replaceChildren(tx, id, input);
+		audit(tx, actor, { tenantId: id, action: 'tenant.create', targetType: 'tenant', targetId: id, summary: `${input.name} (${input.businessId})` });
+		return { ok: true, id } as const;
+	});
+}
+
+export function updateTenant(db: Db, actor: Actor, id: string, input: TenantInput, now = new Date()): SaveTenantResult {
+	return db.transaction((tx) => {
+		const before = getTenant(tx, id);
+		if (!before) throw new Error(`No tenant ${id}`);
+		if (isBusinessIdTaken(tx, input.businessId, id)) return { ok: false, reason: 'business_id_taken' } as const;
+		tx.update(tenant).set({ ...splitInput(input), updatedAt: now }).where(eq(tenant.id, id)).run();
+		replaceChildren(tx, id, input);
+		const comparable = { ...before, serviceUnits: before.serviceUnits.map(({ name, oid }) => ({ name, oid })), contacts: before.contacts.map(({ name, title, email, phone }) => ({ name, title, email, phone })) };
+		audit(tx, actor, { tenantId: id, action: 'tenant.update', targetType: 'tenant', targetId: id, summary: changedFields(comparable, input) });
+		return { ok: true, id } as const;
+	});
+}
+
+export function setTenantStage(db: Db, actor: Actor, id: string, stage: TenantStage, now = new Date()): void {
+	db.transaction((tx) => {
+		const before = tx.select({ stage: tenant.stage }).from(tenant).where(eq(tenant.id, id)).get();
+		if (!before) throw new Error(`No tenant ${id}`);
+		if (before.stage === stage) return;
+		tx.update(tenant).set({ stage, updatedAt: now }).where(eq(tenant.id, id)).run();
+		audit(tx, actor, { tenantId: id, action: 'tenant.stage_change', targetType: 'tenant', targetId: id, summary: `${before.stage} → ${stage}` });
+	});
+}
+
+/** Tenants are archived, never deleted: agreements and the audit trail must outlive them. */
+export function setTenantArchived(db: Db, actor: Actor, id: string, archived: boolean, now = new Date()): void {
+	db.transaction((tx) => {
+		tx.update(tenant).set({ archivedAt: archived ? now : null, updatedAt: now }).where(eq(tenant.id, id)).run();
+		audit(tx, actor, { tenantId: id, action: archived ? 'tenant.archive' : 'tenant.restore', targetType: 'tenant', targetId: id });
+	});
+}

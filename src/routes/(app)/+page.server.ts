@@ -1,0 +1,29 @@
+import type { PageServerLoad } from './$types';
+import { db } from '$lib/server/db';
+import { authorize } from '$lib/server/http/guard';
+import { can } from '$lib/server/auth/authorize';
+import { countTenantsByStage, getTenant } from '$lib/server/tenants/tenants';
+import { listPeople } from '$lib/server/people/people';
+import { getMainConnector } from '$lib/server/organisation/organisation';
+
+export const load: PageServerLoad = (event) => {
+	const user = authorize(event, 'dashboard.view');
+	if (user.tenantId === null) {
+		return {
+			kind: 'main_connector' as const,
+			organisationName: getMainConnector(db())?.name ?? '',
+			stageCounts: can(user, 'tenant.list') ? countTenantsByStage(db()) : null,
+			canCreateTenant: can(user, 'tenant.create')
+		};
+	}
+	const tenantId = user.tenantId;
+	authorize(event, 'tenant.view', { tenantId });
+	const tenant = getTenant(db(), tenantId);
+	return {
+		kind: 'tenant' as const,
+		tenant: tenant ? { id: tenant.id, name: tenant.name, businessId: tenant.businessId, stage: tenant.stage, city: tenant.city } : null,
+		people: can(user, 'tenant.people.view', { tenantId })
+			? listPeople(db(), tenantId).map((p) => ({ id: p.id, name: p.name, email: p.email, status: p.status, roles: p.roles }))
+			: []
+	};
+};

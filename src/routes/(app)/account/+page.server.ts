@@ -1,0 +1,31 @@
+import { fail } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import * as m from '$lib/paraglide/messages.js';
+import { db } from '$lib/server/db';
+import { actorOf, authorize } from '$lib/server/http/guard';
+import { changePassword, getUser } from '$lib/server/people/people';
+import { hashPassword, verifyPassword } from '$lib/server/auth/password';
+import { changePasswordSchema } from '$lib/schemas/account';
+import { invalid, parseForm } from '$lib/server/http/forms';
+import { passwordProblem } from '$lib/server/http/set-password';
+
+export const load: PageServerLoad = (event) => {
+	const user = authorize(event, 'account.manage');
+	return { account: { name: user.name, email: user.email, roles: user.roles } };
+};
+
+export const actions: Actions = {
+	password: async (event) => {
+		const user = authorize(event, 'account.manage');
+		const parsed = parseForm(changePasswordSchema, await event.request.formData());
+		if (!parsed.ok) return invalid(parsed.errors, parsed.values);
+		const person = getUser(db(), user.id);
+		if (!person?.passwordHash || !(await verifyPassword(person.passwordHash, parsed.data.currentPassword))) {
+			return fail(400, { errors: { currentPassword: m.error_current_password_wrong() }, values: parsed.values });
+		}
+		const problem = passwordProblem(parsed.data.password, parsed.data.passwordConfirm, person);
+		if (problem) return fail(400, { errors: { [problem.field]: problem.message }, values: parsed.values });
+		changePassword(db(), actorOf(event), person, await hashPassword(parsed.data.password), event.locals.session!.id);
+		return { passwordChanged: true };
+	}
+};

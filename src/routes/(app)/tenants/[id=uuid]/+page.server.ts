@@ -1,0 +1,78 @@
+import { error } from '@sveltejs/kit';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
+import * as m from '$lib/paraglide/messages.js';
+import { getLocale } from '$lib/paraglide/runtime';
+import { TENANT_ROLES } from '$lib/domain';
+import { db } from '$lib/server/db';
+import { can } from '$lib/server/auth/authorize';
+import { actorOf, authorize } from '$lib/server/http/guard';
+import { getTenant, setTenantArchived, setTenantStage } from '$lib/server/tenants/tenants';
+import { listPeople } from '$lib/server/people/people';
+import { listServices, serviceName } from '$lib/server/services/kanta-services';
+import { oidMatchesBusinessId } from '$lib/server/identifiers';
+import { deactivate, invite, reactivate, resend } from '$lib/server/http/people-actions';
+import { tenantStageSchema } from '$lib/schemas/tenant';
+import { invalid, parseForm } from '$lib/server/http/forms';
+
+function tenantOr404(id: string) {
+	const tenant = getTenant(db(), id);
+	if (!tenant) error(404, m.error_not_found());
+	return tenant;
+}
+
+export const load: PageServerLoad = (event) => {
+	const tenantId = event.params.id;
+	const user = authorize(event, 'tenant.view', { tenantId });
+	const tenant = tenantOr404(tenantId);
+	const locale = getLocale();
+	const chosen = new Set(tenant.serviceIds);
+	return {
+		tenant,
+		serviceNames: listServices(db()).filter((s) => chosen.has(s.id)).map((s) => serviceName(s, locale)),
+		oidMismatch: !oidMatchesBusinessId(tenant.oid, tenant.businessId),
+		people: can(user, 'tenant.people.view', { tenantId })
+			? listPeople(db(), tenantId).map((p) => ({ id: p.id, name: p.name, email: p.email, status: p.status, roles: p.roles }))
+			: [],
+		currentUserId: user.id,
+		may: {
+			edit: can(user, 'tenant.edit', { tenantId }),
+			archive: can(user, 'tenant.archive', { tenantId }),
+			managePeople: can(user, 'tenant.people.manage', { tenantId })
+		}
+	};
+};
+
+function peopleAction<R>(handler: (event: RequestEvent, tenantId: string) => R) {
+	return (event: RequestEvent) => {
+		authorize(event, 'tenant.people.manage', { tenantId: event.params.id });
+		tenantOr404(event.params.id);
+		return handler(event, event.params.id);
+	};
+}
+
+export const actions: Actions = {
+	invite: peopleAction((event, tenantId) => invite(event, tenantId, TENANT_ROLES)),
+	deactivate: peopleAction(deactivate),
+	reactivate: peopleAction(reactivate),
+	resend: peopleAction(resend),
+	stage: async (event) => {
+		authorize(event, 'tenant.edit', { tenantId: event.params.id });
+		tenantOr404(event.params.id);
+		const parsed = parseForm(tenantStageSchema, await event.request.formData());
+		if (!parsed.ok) return invalid(parsed.errors, parsed.values);
+		setTenantStage(db(), actorOf(event), event.params.id, parsed.data.stage);
+		return { stageSaved: true };
+	},
+	archive: (event) => {
+		authorize(event, 'tenant.archive', { tenantId: event.params.id });
+		tenantOr404(event.params.id);
+		setTenantArchived(db(), actorOf(event), event.params.id, true);
+		return { archived: true };
+	},
+	restore: (event) => {
+		authorize(event, 'tenant.archive', { tenantId: event.params.id });
+		tenantOr404(event.params.id);
+		setTenantArchived(db(), actorOf(event), event.params.id, false);
+		return { restored: true };
+	}
+};

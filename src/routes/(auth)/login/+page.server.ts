@@ -1,0 +1,29 @@
+import { fail, redirect } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import * as m from '$lib/paraglide/messages.js';
+import { db } from '$lib/server/db';
+import { signIn } from '$lib/server/auth/sign-in';
+import { loginSchema } from '$lib/schemas/auth';
+import { clientOf } from '$lib/server/http/guard';
+import { invalid, parseForm, type FieldErrors } from '$lib/server/http/forms';
+import { safeNext, setSessionCookie } from '$lib/server/http/session-cookie';
+import { formatTime } from '$lib/i18n/format';
+
+export const load: PageServerLoad = ({ locals, url }) => {
+	if (locals.user) redirect(303, safeNext(url.searchParams.get('next')));
+};
+
+export const actions: Actions = {
+	default: async (event) => {
+		const parsed = parseForm(loginSchema, await event.request.formData());
+		if (!parsed.ok) return invalid(parsed.errors, parsed.values);
+		const result = await signIn(db(), parsed.data.email, parsed.data.password, clientOf(event));
+		if (!result.ok) {
+			const message = result.reason === 'throttled' ? m.login_throttled({ time: formatTime(result.retryAt) }) : m.login_invalid();
+			const errors: FieldErrors = { form: message };
+			return fail(result.reason === 'throttled' ? 429 : 400, { errors, values: parsed.values });
+		}
+		setSessionCookie(event.cookies, result.token);
+		redirect(303, safeNext(event.url.searchParams.get('next')));
+	}
+};

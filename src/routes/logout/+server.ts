@@ -1,0 +1,16 @@
+import { redirect, type RequestHandler } from '@sveltejs/kit';
+import { db } from '$lib/server/db';
+import { signOut } from '$lib/server/auth/sign-in';
+import { SESSION_COOKIE } from '$lib/server/auth/session';
+import { clientOf } from '$lib/server/http/guard';
+
+/** Sign out of this browser, or with `everywhere` of every session the person has. */
+export const POST: RequestHandler = async (event) => {
+	const { locals, cookies, request } = event;
+	if (locals.user && locals.session) {
+		const everywhere = (await request.formData()).get('everywhere') === 'on';
+		signOut(db(), locals.session.id, locals.user, clientOf(event), everywhere);
+	}
+	cookies.delete(SESSION_COOKIE, { path: '/' });
+	redirect(303, '/login');
+};
