@@ -1,4 +1,4 @@
-import { redirect, type Handle, type ServerInit } from '@sveltejs/kit';
+import type { Handle, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { building } from '$app/environment';
 import { db } from '$lib/server/db';
@@ -60,7 +60,8 @@ const setupGate: Handle = ({ event, resolve }) => {
 	const path = event.url.pathname;
 	if (!setupDone) setupDone = isSetupComplete(db());
 	if (!setupDone && path !== '/setup' && path !== '/healthz' && !path.startsWith('/_app/') && path !== '/language') {
-		redirect(303, '/setup');
+		// A plain response, not a thrown redirect, so the security headers still wrap it.
+		return new Response(null, { status: 303, headers: { location: '/setup' } });
 	}
 	return resolve(event);
 };
