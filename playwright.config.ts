@@ -52,6 +52,8 @@ export default defineConfig({
 	timeout: 30_000,
 	use: {
 		trace: 'retain-on-failure',
+		// The suite reads the English UI unless a test asks for another language.
+		locale: 'en-GB',
 		launchOptions: {
 			executablePath: chromiumPath,
 			// Flags needed for the distribution Chromium in a container; Playwright's own

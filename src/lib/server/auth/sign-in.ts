@@ -41,7 +41,9 @@ export async function signIn(db: Db, emailInput: string, password: string, clien
 				targetId: person?.id ?? ''
 			});
 		});
-		return { ok: false, reason: 'invalid' };
+		// The failure that starts a block already says so, rather than one attempt later.
+		const blockedNow = blockedUntil(db, subjects, now);
+		return blockedNow ? { ok: false, reason: 'throttled', retryAt: blockedNow } : { ok: false, reason: 'invalid' };
 	}
 
 	const token = generateSessionToken();

@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest';
+import { MAIN_CONNECTOR_ROLES, ROLES, TENANT_ROLES, type Role } from '../../domain';
+import { ACTIONS, can, isMainConnectorUser, type Action } from './authorize';
+import type { SessionUser } from './session';
+
+const OWN_TENANT = 'tenant-own';
+const OTHER_TENANT = 'tenant-other';
+
+/** The expected matrix, written out by hand: each role's allowed actions. */
+const EXPECTED: Record<Role, Action[]> = {
+	mc_admin: [
+		'dashboard.view',
+		'tenant.list',
+		'tenant.create',
+		'tenant.view',
+		'tenant.edit',
+		'tenant.archive',
+		'tenant.people.view',
+		'tenant.people.manage',
+		'organisation.view',
+		'organisation.edit',
+		'organisation.people.manage',
+		'services.view',
+		'services.edit',
+		'audit.view',
+		'outbox.view',
+		'account.manage'
+	],
+	mc_signatory: ['dashboard.view', 'tenant.list', 'tenant.view', 'tenant.people.view', 'organisation.view', 'services.view', 'account.manage'],
+	mc_cert_admin: ['dashboard.view', 'tenant.list', 'tenant.view', 'tenant.people.view', 'organisation.view', 'services.view', 'account.manage'],
+	tenant_admin: ['dashboard.view', 'tenant.view', 'tenant.people.view', 'tenant.people.manage', 'audit.view', 'services.view', 'account.manage'],
+	tenant_signatory: ['dashboard.view', 'tenant.view', 'tenant.people.view', 'services.view', 'account.manage'],
+	tenant_staff: ['dashboard.view', 'tenant.view', 'tenant.people.view', 'services.view', 'account.manage']
+};
+
+/** Actions a tenant's people may take without naming a tenant. */
+const TENANT_UNSCOPED: Action[] = ['dashboard.view', 'services.view', 'account.manage'];
+
+const isTenantRole = (role: Role) => (TENANT_ROLES as readonly Role[]).includes(role);
+
+function person(roles: Role[], tenantId: string | null): SessionUser {
+	return { id: 'u1', email: 'p@example.fi', name: 'P', tenantId, roles };
+}
+
+function personWithRole(role: Role): SessionUser {
+	return person([role], isTenantRole(role) ? OWN_TENANT : null);
+}
+
+const matrix = ROLES.flatMap((role) => ACTIONS.map((action) => [role, action, EXPECTED[role].includes(action)] as const));
+
+describe('the vocabulary', () => {
+	it('has an expected row for exactly the known roles and only known actions', () => {
+		expect(Object.keys(EXPECTED).sort()).toEqual([...ROLES].sort());
+		for (const actions of Object.values(EXPECTED)) for (const action of actions) expect(ACTIONS).toContain(action);
+		expect(ACTIONS).toHaveLength(16);
+	});
+});
+
+describe('can: role × action on the role’s own scope', () => {
+	it.each(matrix)('%s → %s: %s', (role, action, allowed) => {
+		const resource = isTenantRole(role) ? { tenantId: OWN_TENANT } : { tenantId: OTHER_TENANT };
+		expect(can(personWithRole(role), action, resource)).toBe(allowed);
+	});
+});
+
+describe('can: main connector people', () => {
+	it.each(MAIN_CONNECTOR_ROLES.flatMap((role) => ACTIONS.map((action) => [role, action] as const)))(
+		'%s → %s is the same for any tenant and without a resource',
+		(role, action) => {
+			const user = person([role], null);
+			const allowed = EXPECTED[role].includes(action);
+			expect(can(user, action)).toBe(allowed);
+			expect(can(user, action, {})).toBe(allowed);
+			expect(can(user, action, { tenantId: 'a' })).toBe(allowed);
+			expect(can(user, action, { tenantId: 'b' })).toBe(allowed);
+		}
+	);
+
+	it('isMainConnectorUser tells them apart', () => {
+		expect(isMainConnectorUser(person(['mc_signatory'], null))).toBe(true);
+		expect(isMainConnectorUser(person(['tenant_admin'], OWN_TENANT))).toBe(false);
+		expect(isMainConnectorUser(null)).toBe(false);
+	});
+});
+
+describe("can: tenant people stay inside their own tenant", () => {
+	const cases = TENANT_ROLES.flatMap((role) => ACTIONS.map((action) => [role, action] as const));
+
+	it.each(cases)('%s → %s is refused on another tenant', (role, action) => {
+		expect(can(person([role], OWN_TENANT), action, { tenantId: OTHER_TENANT })).toBe(false);
+	});
+
+	it.each(cases)('%s → %s on their own tenant follows the role', (role, action) => {
+		expect(can(person([role], OWN_TENANT), action, { tenantId: OWN_TENANT })).toBe(EXPECTED[role].includes(action));
+	});
+
+	it.each(cases)('%s → %s without a resource only for their own pages', (role, action) => {
+		const expected = EXPECTED[role].includes(action) && TENANT_UNSCOPED.includes(action);
+		expect(can(person([role], OWN_TENANT), action)).toBe(expected);
+		expect(can(person([role], OWN_TENANT), action, {})).toBe(expected);
+	});
+
+	it('is refused tenant data that belongs to no tenant', () => {
+		expect(can(person(['tenant_admin'], OWN_TENANT), 'tenant.view', { tenantId: null })).toBe(false);
+	});
+
+	it('gets no main connector powers from an mc role while belonging to a tenant', () => {
+		// A misassigned role must not lift the tenant scope.
+		const user = person(['mc_admin'], OWN_TENANT);
+		expect(can(user, 'tenant.edit', { tenantId: OTHER_TENANT })).toBe(false);
+		expect(can(user, 'tenant.list')).toBe(false);
+	});
+});
+
+describe('can: no user', () => {
+	it.each(ACTIONS)('refuses %s', (action) => {
+		expect(can(null, action)).toBe(false);
+		expect(can(null, action, { tenantId: OWN_TENANT })).toBe(false);
+	});
+});
+
+describe('can: several roles', () => {
+	it('main connector: the union of the roles', () => {
+		const user = person(['mc_signatory', 'mc_cert_admin'], null);
+		for (const action of ACTIONS) {
+			expect(can(user, action, { tenantId: OTHER_TENANT })).toBe(
+				EXPECTED.mc_signatory.includes(action) || EXPECTED.mc_cert_admin.includes(action)
+			);
+		}
+		expect(can(person(['mc_signatory', 'mc_admin'], null), 'tenant.create')).toBe(true);
+	});
+
+	it('tenant: the union of the roles, still scoped to the own tenant', () => {
+		const user = person(['tenant_staff', 'tenant_admin'], OWN_TENANT);
+		for (const action of ACTIONS) {
+			expect(can(user, action, { tenantId: OWN_TENANT })).toBe(
+				EXPECTED.tenant_staff.includes(action) || EXPECTED.tenant_admin.includes(action)
+			);
+			expect(can(user, action, { tenantId: OTHER_TENANT })).toBe(false);
+		}
+		expect(can(person(['tenant_staff'], OWN_TENANT), 'tenant.people.manage', { tenantId: OWN_TENANT })).toBe(false);
+		expect(can(user, 'tenant.people.manage', { tenantId: OWN_TENANT })).toBe(true);
+	});
+
+	it('a person with no roles may do nothing', () => {
+		for (const action of ACTIONS) {
+			expect(can(person([], null), action)).toBe(false);
+			expect(can(person([], OWN_TENANT), action, { tenantId: OWN_TENANT })).toBe(false);
+		}
+	});
+});
