@@ -48,7 +48,8 @@ function newest(dir, limit) {
 	}
 	for (const e of entries) {
 		const path = join(dir, e.name);
-		if (path === GENERATED) continue;
+		// Tests are not part of the build, and the messages compile into GENERATED.
+		if (path === GENERATED || e.name.endsWith('.test.ts')) continue;
 		max = Math.max(max, e.isDirectory() ? newest(path, limit) : mtime(path));
 		if (max > limit) break;
 	}

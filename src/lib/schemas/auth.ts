@@ -11,8 +11,8 @@ export const newPasswordSchema = z.object({ password, passwordConfirm: z.string(
 
 export const passwordResetRequestSchema = z.object({ email });
 
-export const inviteSchema = z.object({
-	name: requiredText(),
-	email,
-	roles: z.array(z.enum(ROLES)).min(1, { error: 'error_choose_role' })
-});
+const roles = z.array(z.enum(ROLES)).min(1, { error: 'error_choose_role' });
+
+export const inviteSchema = z.object({ name: requiredText(), email, roles });
+
+export const rolesSchema = z.object({ roles });

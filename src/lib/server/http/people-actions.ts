@@ -3,10 +3,10 @@ import * as m from '$lib/paraglide/messages.js';
 import type { Role } from '$lib/domain';
 import { db } from '$lib/server/db';
 import { config } from '$lib/server/config';
-import { deactivatePerson, getUser, invitePerson, reactivatePerson, resendInvitation } from '$lib/server/people/people';
+import { deactivatePerson, getUser, invitePerson, reactivatePerson, resendInvitation, setRoles } from '$lib/server/people/people';
 import { sendMail } from '$lib/server/mail/mailer';
 import { getMainConnector } from '$lib/server/organisation/organisation';
-import { inviteSchema } from '$lib/schemas/auth';
+import { inviteSchema, rolesSchema } from '$lib/schemas/auth';
 import { actorOf } from './guard';
 import { invalid, parseForm } from './forms';
 
@@ -61,4 +61,21 @@ export async function resend(event: RequestEvent, tenantId: string | null) {
 	if (!token) return invalid({ people: m.error_invalid_value() }, {}, 'people');
 	await mailInvitation(person, token);
 	return { section: 'people', invited: person.email };
+}
+
+export async function changeRoles(event: RequestEvent, tenantId: string | null, allowedRoles: readonly Role[]) {
+	const form = await event.request.formData();
+	const person = getUser(db(), String(form.get('userId') ?? ''));
+	if (!person || person.tenantId !== tenantId) error(404, m.error_not_found());
+	const parsed = parseForm(rolesSchema, form);
+	if (!parsed.ok || parsed.data.roles.some((role) => !allowedRoles.includes(role))) {
+		return invalid({ people: m.error_choose_role() }, {}, 'people');
+	}
+	// Nobody can take away their own administrator role and lock themselves out.
+	const self = event.locals.user;
+	if (self?.id === person.id && self.roles.includes('mc_admin') && !parsed.data.roles.includes('mc_admin')) {
+		return invalid({ people: m.error_cannot_drop_own_admin() }, {}, 'people');
+	}
+	setRoles(db(), actorOf(event), person, parsed.data.roles);
+	return { section: 'people', rolesChanged: person.email };
 }

@@ -7,7 +7,7 @@ import { can } from '$lib/server/auth/authorize';
 import { actorOf, authorize } from '$lib/server/http/guard';
 import { addDesignatedPerson, getMainConnector, listDesignatedPersons, removeDesignatedPerson, updateMainConnector } from '$lib/server/organisation/organisation';
 import { listPeople } from '$lib/server/people/people';
-import { deactivate, invite, reactivate, resend } from '$lib/server/http/people-actions';
+import { changeRoles, deactivate, invite, reactivate, resend } from '$lib/server/http/people-actions';
 import { designatedPersonSchema, organisationSchema } from '$lib/schemas/organisation';
 import { invalid, parseForm } from '$lib/server/http/forms';
 
@@ -25,6 +25,10 @@ export const load: PageServerLoad = (event) => {
 };
 
 export const actions: Actions = {
+	roles: (event) => {
+		authorize(event, 'organisation.people.manage');
+		return changeRoles(event, null, MAIN_CONNECTOR_ROLES);
+	},
 	update: async (event) => {
 		authorize(event, 'organisation.edit');
 		const parsed = parseForm(organisationSchema, await event.request.formData());

@@ -10,7 +10,7 @@ import { getTenant, setTenantArchived, setTenantStage } from '$lib/server/tenant
 import { listPeople } from '$lib/server/people/people';
 import { listServices, serviceName } from '$lib/server/services/kanta-services';
 import { oidMatchesBusinessId } from '$lib/server/identifiers';
-import { deactivate, invite, reactivate, resend } from '$lib/server/http/people-actions';
+import { changeRoles, deactivate, invite, reactivate, resend } from '$lib/server/http/people-actions';
 import { tenantStageSchema } from '$lib/schemas/tenant';
 import { invalid, parseForm } from '$lib/server/http/forms';
 
@@ -51,6 +51,7 @@ function peopleAction<R>(handler: (event: RequestEvent, tenantId: string) => R) 
 }
 
 export const actions: Actions = {
+	roles: peopleAction((event, tenantId) => changeRoles(event, tenantId, TENANT_ROLES)),
 	invite: peopleAction((event, tenantId) => invite(event, tenantId, TENANT_ROLES)),
 	deactivate: peopleAction(deactivate),
 	reactivate: peopleAction(reactivate),
