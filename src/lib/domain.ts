@@ -36,3 +36,20 @@ export type UserStatus = (typeof USER_STATUSES)[number];
 
 export const TOKEN_PURPOSES = ['invitation', 'password_reset'] as const;
 export type TokenPurpose = (typeof TOKEN_PURPOSES)[number];
+
+/** An agreement's life (agreement §20): signed in order, then in force until replaced or ended. */
+export const AGREEMENT_STATUSES = [
+	'draft',
+	'awaiting_tenant_signature',
+	'awaiting_countersignature',
+	'in_force',
+	'superseded',
+	'notice_given',
+	'ended',
+	'rescinded',
+	'ended_automatically'
+] as const;
+export type AgreementStatus = (typeof AGREEMENT_STATUSES)[number];
+
+export const PARTIES = ['tenant', 'main_connector'] as const;
+export type Party = (typeof PARTIES)[number];

@@ -8,6 +8,11 @@ function readConfig() {
 	return {
 		dataDir,
 		databasePath: env.DATABASE_PATH ?? resolve(dataDir, 'liitos.db'),
+		// The server runs from the project folder (npm start); both can be pointed elsewhere.
+		migrationsDir: resolve(env.LIITOS_MIGRATIONS ?? 'drizzle'),
+		templatesDir: resolve(env.LIITOS_TEMPLATES ?? 'templates'),
+		sealP12Path: env.SEAL_P12_PATH || undefined,
+		sealPassphrase: env.SEAL_P12_PASSPHRASE ?? '',
 		origin: env.ORIGIN ?? `http://localhost:${port}`,
 		smtpUrl: env.SMTP_URL || undefined,
 		mailFrom: env.MAIL_FROM ?? 'Liitos <no-reply@liitos.invalid>',

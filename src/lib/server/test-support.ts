@@ -42,7 +42,7 @@ export function insertUser(db: Db, fixture: UserFixture = {}): User {
 }
 
 /** A minimal tenant row, for tests that only need a tenant id to hang people on. */
-export function insertTenantRow(db: Db, id = crypto.randomUUID(), businessId = '2617416-4'): string {
+export function insertTenantRow(db: Db, id: string = crypto.randomUUID(), businessId = '2617416-4'): string {
 	db.insert(tenant)
 		.values({
 			id,

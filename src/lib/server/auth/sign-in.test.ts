@@ -90,6 +90,11 @@ describe('signIn', () => {
 		expect(await signIn(db, 'aino@example.fi', 'wrong', client, afterBlock)).toEqual({ ok: false, reason: 'invalid' });
 	});
 
+	it('throttles guesses at an unknown e-mail the same way, so it is not told apart', async () => {
+		for (let i = 0; i < 5; i++) expect(await signIn(db, 'nobody@example.fi', 'x', client, T0)).toEqual({ ok: false, reason: 'invalid' });
+		expect(await signIn(db, 'nobody@example.fi', 'x', client, T0)).toMatchObject({ ok: false, reason: 'throttled' });
+	});
+
 	it('throttles a guessed account from any address', async () => {
 		for (let i = 0; i < 6; i++) await signIn(db, 'aino@example.fi', 'wrong', { ...client, ipAddress: `198.51.100.${i}` }, T0);
 		const result = await signIn(db, 'aino@example.fi', PASSWORD, { ...client, ipAddress: '203.0.113.9' }, T0);

@@ -3,7 +3,6 @@ import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as schema from './schema';
 import { config } from '../config';
 
@@ -12,9 +11,6 @@ export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Data
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 export type DbOrTx = Db | Tx;
 
-const migrationsFolder = resolve(
-	process.env.LIITOS_MIGRATIONS ?? resolve(dirname(fileURLToPath(import.meta.url)), '../../../../drizzle')
-);
 
 /** Opens (creating folders as needed) and migrates a database. `:memory:` gives a private test database. */
 export function openDatabase(path: string): Db {
@@ -25,7 +21,7 @@ export function openDatabase(path: string): Db {
 	sqlite.pragma('foreign_keys = ON');
 	sqlite.pragma('busy_timeout = 5000');
 	const db = drizzle(sqlite, { schema });
-	migrate(db, { migrationsFolder });
+	migrate(db, { migrationsFolder: config.migrationsDir });
 	return db;
 }
 

@@ -2,6 +2,8 @@ import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import {
 	AGREEMENT_LANGUAGES,
+	AGREEMENT_STATUSES,
+	PARTIES,
 	DESIGNATED_ROLES,
 	PROVIDER_TYPES,
 	ROLES,
@@ -219,7 +221,8 @@ export const auditEntry = sqliteTable(
 	},
 	(t) => [
 		index('audit_tenant_seq_idx').on(t.tenantId, t.seq),
-		index('audit_action_seq_idx').on(t.action, t.seq)
+		index('audit_action_seq_idx').on(t.action, t.seq),
+		index('audit_target_seq_idx').on(t.targetId, t.seq)
 	]
 );
 
@@ -238,6 +241,102 @@ export const outboxMessage = sqliteTable(
 	(t) => [index('outbox_created_idx').on(t.createdAt)]
 );
 
+/** Versioned agreement templates; the text is kept whole so an agreement can always be traced to it. */
+export const agreementTemplate = sqliteTable(
+	'agreement_template',
+	{
+		id: text('id').primaryKey(),
+		templateKey: text('template_key').notNull(),
+		version: integer('version').notNull(),
+		language: text('language', { enum: ['fi', 'sv', 'en'] }).notNull(),
+		title: text('title').notNull(),
+		validFrom: text('valid_from').notNull(),
+		replaces: integer('replaces'),
+		source: text('source').notNull(),
+		sha256: text('sha256').notNull(),
+		/** The version new agreements in this language start from. */
+		isDefault: integer('is_default', { mode: 'boolean' }).notNull().default(false),
+		origin: text('origin', { enum: ['bundled', 'uploaded'] }).notNull(),
+		createdAt: createdAt(),
+		createdBy: text('created_by')
+	},
+	(t) => [uniqueIndex('agreement_template_version_unique').on(t.templateKey, t.version, t.language)]
+);
+
+export const agreement = sqliteTable(
+	'agreement',
+	{
+		id: text('id').primaryKey(),
+		tenantId: text('tenant_id')
+			.notNull()
+			.references(() => tenant.id),
+		templateId: text('template_id')
+			.notNull()
+			.references(() => agreementTemplate.id),
+		language: text('language', { enum: ['fi', 'sv', 'en'] }).notNull(),
+		status: text('status', { enum: AGREEMENT_STATUSES }).notNull().default('draft'),
+		/** Exact template text this agreement was made from; later template changes never touch it. */
+		templateSource: text('template_source').notNull(),
+		// Choices completed on the draft.
+		place: text('place').notNull().default(''),
+		noticeMonths: integer('notice_months').notNull().default(1),
+		renewalsForwarded: integer('renewals_forwarded', { mode: 'boolean' }).notNull().default(false),
+		serviceAgreementReference: text('service_agreement_reference').notNull().default(''),
+		serviceAgreementEndDate: text('service_agreement_end_date'),
+		/** Every value printed, frozen when the draft is sent for signature, and its hash with the text. */
+		valuesSnapshot: text('values_snapshot'),
+		contentHash: text('content_hash'),
+		declinedReason: text('declined_reason'),
+		noticeGivenAt: timestamp('notice_given_at'),
+		noticeGivenBy: text('notice_given_by', { enum: PARTIES }),
+		endDate: text('end_date'),
+		endedAt: timestamp('ended_at'),
+		rescindReason: text('rescind_reason'),
+		inForceAt: timestamp('in_force_at'),
+		supersededById: text('superseded_by_id'),
+		sealedPath: text('sealed_path'),
+		sealedSha256: text('sealed_sha256'),
+		sealedAt: timestamp('sealed_at'),
+		sealSelfSigned: integer('seal_self_signed', { mode: 'boolean' }),
+		createdAt: createdAt(),
+		updatedAt: timestamp('updated_at')
+	},
+	(t) => [
+		index('agreement_tenant_idx').on(t.tenantId, t.createdAt),
+		index('agreement_status_idx').on(t.status),
+		index('agreement_sealed_sha_idx').on(t.sealedSha256)
+	]
+);
+
+export const agreementSignature = sqliteTable(
+	'agreement_signature',
+	{
+		id: text('id').primaryKey(),
+		agreementId: text('agreement_id')
+			.notNull()
+			.references(() => agreement.id),
+		party: text('party', { enum: PARTIES }).notNull(),
+		userId: text('user_id')
+			.notNull()
+			.references(() => user.id),
+		/** The full name the signer typed, and the title and organisation they signed for. */
+		signerName: text('signer_name').notNull(),
+		signerTitle: text('signer_title').notNull(),
+		organisationName: text('organisation_name').notNull(),
+		method: text('method').notNull(),
+		contentHash: text('content_hash').notNull(),
+		signedAt: timestamp('signed_at').notNull(),
+		ipAddress: text('ip_address').notNull().default(''),
+		userAgent: text('user_agent').notNull().default(''),
+		/** Set when the draft changed after signing: the signature no longer counts. */
+		invalidatedAt: timestamp('invalidated_at')
+	},
+	(t) => [index('agreement_signature_agreement_idx').on(t.agreementId)]
+);
+
+export type AgreementTemplate = typeof agreementTemplate.$inferSelect;
+export type Agreement = typeof agreement.$inferSelect;
+export type AgreementSignature = typeof agreementSignature.$inferSelect;
 export type MainConnector = typeof mainConnector.$inferSelect;
 export type Tenant = typeof tenant.$inferSelect;
 export type User = typeof user.$inferSelect;

@@ -116,8 +116,8 @@ export function updateTenant(db: Db, actor: Actor, id: string, input: TenantInpu
 		if (isBusinessIdTaken(tx, input.businessId, id)) return { ok: false, reason: 'business_id_taken' } as const;
 		tx.update(tenant).set({ ...splitInput(input), updatedAt: now }).where(eq(tenant.id, id)).run();
 		replaceChildren(tx, id, input);
-		const comparable = { ...before, serviceUnits: before.serviceUnits.map(({ name, oid }) => ({ name, oid })), contacts: before.contacts.map(({ name, title, email, phone }) => ({ name, title, email, phone })) };
-		audit(tx, actor, { tenantId: id, action: 'tenant.update', targetType: 'tenant', targetId: id, summary: changedFields(comparable, input) });
+		const comparable = { ...before, serviceIds: [...before.serviceIds].sort(), serviceUnits: before.serviceUnits.map(({ name, oid }) => ({ name, oid })), contacts: before.contacts.map(({ name, title, email, phone }) => ({ name, title, email, phone })) };
+		audit(tx, actor, { tenantId: id, action: 'tenant.update', targetType: 'tenant', targetId: id, summary: changedFields(comparable, { ...input, serviceIds: [...input.serviceIds].sort() }) });
 		return { ok: true, id } as const;
 	});
 }

@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { fillTemplate, MissingValuesError, parseTemplate, TemplateError } from './template';
+
+const header = `---
+template: kanta-model
+version: 2
+language: fi
+title: Sopimus Kanta-palveluista
+valid-from: 2026-01-01
+replaces: 1
+---
+`;
+
+const body = `## 1 § Osapuolet
+Pääliittyjä {{main.name}} ({{main.businessId}}) ja vuokralainen
+{{tenant.name}}.
+
+## 15 § Uusimispyynnöt
+{{#if uses.prescription}}Pyynnöt {{#if renewals.forwarded}}välittää {{contact.physician}}{{else}}menevät suoraan vuokralaiselle{{/if}}.{{else}}Ei sovelleta.{{/if}}
+
+- ensimmäinen kohta
+- toinen kohta
+
+## Liite 1
+{{annex1}}
+`;
+
+const values = {
+	'main.name': 'Demo Terveys Oy',
+	'main.businessId': '2617416-4',
+	'tenant.name': 'Hammaslääkäri Ärräpää',
+	'contact.physician': 'Lauri Lääkäri'
+};
+
+describe('parseTemplate', () => {
+	it('reads the header', () => {
+		const t = parseTemplate(header + body);
+		expect(t.header).toEqual({ template: 'kanta-model', version: 2, language: 'fi', title: 'Sopimus Kanta-palveluista', validFrom: '2026-01-01', replaces: 1 });
+	});
+
+	it('refuses an unknown placeholder and names its line', () => {
+		const error = (() => {
+			try {
+				parseTemplate(header + body + '\nHei {{tenant.nmae}}\n');
+			} catch (e) {
+				return e;
+			}
+		})();
+		expect(error).toBeInstanceOf(TemplateError);
+		expect((error as TemplateError).problems).toEqual([{ code: 'unknown_placeholder', detail: 'unknown placeholder "{{tenant.nmae}}"', line: 22 }]);
+	});
+
+	it('refuses unknown conditions, unclosed and stray tags, and a missing header', () => {
+		expect(() => parseTemplate(header + '{{#if weather.sunny}}x{{/if}}{{annex1}}')).toThrow(/unknown condition "weather.sunny"/);
+		expect(() => parseTemplate(header + '{{#if uses.kelain}}x{{annex1}}')).toThrow(/never closed/);
+		expect(() => parseTemplate(header + 'x{{/if}}{{annex1}}')).toThrow(/without an/);
+		expect(() => parseTemplate(header + 'x{{else}}{{annex1}}')).toThrow(/outside an/);
+		expect(() => parseTemplate(header + '{{ tenant.name {{annex1}}')).toThrow(TemplateError);
+		expect(() => parseTemplate('## 1 §\n{{annex1}}')).toThrow(/header/);
+		expect(() => parseTemplate(header.replace('language: fi', 'language: de') + body)).toThrow(/language must be fi, sv or en/);
+		expect(() => parseTemplate(header + 'no annex')).toThrow(/annex1/);
+	});
+});
+
+describe('fillTemplate', () => {
+	const template = parseTemplate(header + body);
+
+	it('fills placeholders and turns the text into headings, paragraphs, lists and the annex', () => {
+		const { title, blocks } = fillTemplate(template, { ...values, 'uses.prescription': true, 'renewals.forwarded': true });
+		expect(title).toBe('Sopimus Kanta-palveluista');
+		expect(blocks).toEqual([
+			{ type: 'heading', text: '1 § Osapuolet' },
+			{ type: 'paragraph', text: 'Pääliittyjä Demo Terveys Oy (2617416-4) ja vuokralainen Hammaslääkäri Ärräpää.' },
+			{ type: 'heading', text: '15 § Uusimispyynnöt' },
+			{ type: 'paragraph', text: 'Pyynnöt välittää Lauri Lääkäri.' },
+			{ type: 'list', items: ['ensimmäinen kohta', 'toinen kohta'] },
+			{ type: 'heading', text: 'Liite 1' },
+			{ type: 'annex1' }
+		]);
+	});
+
+	it('takes the else branches when a condition is false', () => {
+		const direct = fillTemplate(template, { ...values, 'uses.prescription': true });
+		expect(direct.blocks[3]).toEqual({ type: 'paragraph', text: 'Pyynnöt menevät suoraan vuokralaiselle.' });
+		const none = fillTemplate(template, { ...values });
+		expect(none.blocks[3]).toEqual({ type: 'paragraph', text: 'Ei sovelleta.' });
+	});
+
+	it('needs a value only where one is printed', () => {
+		const { 'contact.physician': _unused, ...withoutPhysician } = values;
+		expect(() => fillTemplate(template, withoutPhysician)).not.toThrow();
+		expect(() => fillTemplate(template, { ...withoutPhysician, 'uses.prescription': true, 'renewals.forwarded': true })).toThrow(MissingValuesError);
+	});
+
+	it('lists every missing value and never prints a blank', () => {
+		try {
+			fillTemplate(template, { 'main.name': '  ', 'tenant.name': 'X' });
+			expect.unreachable();
+		} catch (error) {
+			expect((error as MissingValuesError).missing).toEqual(['main.businessId', 'main.name']);
+		}
+	});
+
+	it('keeps values on one line and out of the template syntax', () => {
+		const { blocks } = fillTemplate(template, { ...values, 'tenant.name': 'Evil\n## 99 § Injected {{main.name}}' });
+		expect(blocks[1]).toEqual({ type: 'paragraph', text: 'Pääliittyjä Demo Terveys Oy (2617416-4) ja vuokralainen Evil ## 99 § Injected main.name.' });
+		expect(blocks.filter((b) => b.type === 'heading')).toHaveLength(3);
+	});
+});
