@@ -15,6 +15,12 @@ import { createTenant, setTenantStage, type TenantInput } from '../src/lib/serve
 import { listServices } from '../src/lib/server/services/kanta-services';
 import type { Role, TenantStage } from '../src/lib/domain';
 import type { Actor } from '../src/lib/server/actor';
+import { config as appConfig } from '../src/lib/server/config';
+import { syncBundledTemplates, defaultTemplate } from '../src/lib/server/agreements/templates-store';
+import { createDraft, sendForSignature, signAgreement, updateDraft } from '../src/lib/server/agreements/agreements';
+import { sealAgreement } from '../src/lib/server/agreements/sealing';
+import { findUserByEmail } from '../src/lib/server/people/people';
+import { toSessionUser } from '../src/lib/server/auth/session';
 
 export const DEMO_PASSWORD = 'liitos-demo-2026';
 const DEMO_ORGANISATION = 'Demo Terveys Oy';
@@ -48,7 +54,7 @@ interface DemoTenant {
 const TENANTS: DemoTenant[] = [
 	{
 		n: 1,
-		stage: 'onboarding',
+		stage: 'in_production',
 		services: ['patient_data_repository', 'pharmaceutical_database'],
 		input: {
 			name: 'Fysioterapia Lahtinen',
@@ -67,7 +73,7 @@ const TENANTS: DemoTenant[] = [
 	},
 	{
 		n: 2,
-		stage: 'agreement_signed',
+		stage: 'onboarding',
 		services: ['social_welfare_archive'],
 		input: {
 			name: 'Kotihoito Aalto Oy',
@@ -89,7 +95,7 @@ const TENANTS: DemoTenant[] = [
 	},
 	{
 		n: 3,
-		stage: 'in_production',
+		stage: 'invited',
 		services: ['prescription', 'patient_data_repository', 'pharmaceutical_database', 'kelain'],
 		input: {
 			name: 'Läkarmottagning Berg Ab',
@@ -148,16 +154,49 @@ export async function seedDemo(db: Db): Promise<void> {
 	addDesignatedPerson(db, admin, { role: 'responsible_physician', name: 'Lauri Lääkäri', title: 'Vastaava lääkäri', email: 'laakari@demo.test', phone: '' });
 
 	const serviceIdByCode = new Map(listServices(db).map((s) => [s.code, s.id]));
+	const tenantIds: string[] = [];
 	for (const demo of TENANTS) {
 		const created = createTenant(db, admin, { ...demo.input, serviceIds: demo.services.map((code) => serviceIdByCode.get(code)!) });
 		if (!created.ok) throw new Error(`Could not create ${demo.input.name}`);
 		setTenantStage(db, admin, created.id, demo.stage);
+		tenantIds.push(created.id);
 		const domain = `tenant${demo.n}.demo.test`;
 		addPerson(db, admin, passwordHash, `admin@${domain}`, `Tenant ${demo.n} Admin`, created.id, ['tenant_admin']);
 		addPerson(db, admin, passwordHash, `signer@${domain}`, `Tenant ${demo.n} Signer`, created.id, ['tenant_signatory']);
 		addPerson(db, admin, passwordHash, `staff1@${domain}`, `Tenant ${demo.n} Staff One`, created.id, ['tenant_staff']);
 		addPerson(db, admin, passwordHash, `staff2@${domain}`, `Tenant ${demo.n} Staff Two`, created.id, ['tenant_staff']);
 	}
+	await seedAgreements(db, admin, tenantIds);
+}
+
+/** Tenant 1: in force and sealed; tenant 2: awaiting the countersignature; tenant 3: a draft. */
+async function seedAgreements(db: Db, admin: Actor, [first, second, third]: string[]) {
+	syncBundledTemplates(db, appConfig.templatesDir);
+	const signer = (email: string) => toSessionUser(db, findUserByEmail(db, email)!);
+	const client = { ipAddress: '', userAgent: 'demo-seed' };
+	const draft = (tenantId: string, language: 'fi' | 'sv') => {
+		const template = defaultTemplate(db, language);
+		const created = template && createDraft(db, admin, { tenantId, templateId: template.id });
+		if (!created?.ok) throw new Error('Could not create a demo agreement');
+		updateDraft(db, admin, created.id, { place: 'Helsinki', noticeMonths: 1, renewalsForwarded: false, serviceAgreementReference: '' });
+		return created.id;
+	};
+	const signAs = async (email: string, name: string, title: string, id: string) => {
+		const result = await signAgreement(db, signer(email), id, { typedName: name, title, password: DEMO_PASSWORD }, client);
+		if (!result.ok) throw new Error(`Demo signature failed: ${result.reason}`);
+	};
+
+	const inForce = draft(first, 'fi');
+	sendForSignature(db, admin, inForce);
+	await signAs('signer@tenant1.demo.test', 'Tenant 1 Signer', 'Yrittäjä', inForce);
+	await signAs('signer@demo.test', 'Sakari Signer', 'Toimitusjohtaja', inForce);
+	await sealAgreement(db, inForce);
+
+	const awaiting = draft(second, 'fi');
+	sendForSignature(db, admin, awaiting);
+	await signAs('signer@tenant2.demo.test', 'Tenant 2 Signer', 'Toimitusjohtaja', awaiting);
+
+	draft(third, 'sv');
 }
 
 async function main() {

@@ -4,14 +4,19 @@ import { building } from '$app/environment';
 import { db } from '$lib/server/db';
 import { config } from '$lib/server/config';
 import { isSetupComplete } from '$lib/server/organisation/organisation';
+import { syncBundledTemplates } from '$lib/server/agreements/templates-store';
+import { startScheduler } from '$lib/server/scheduler';
 import { SESSION_COOKIE, validateSessionToken } from '$lib/server/auth/session';
 import { sessionCookieOptions } from '$lib/server/http/cookies';
 import { paraglideMiddleware } from '$lib/paraglide/server';
 import { cookieMaxAge, cookieName } from '$lib/paraglide/runtime';
 
-/** Migrations run once at start-up, never during `vite build`. */
+/** Migrations, shipped templates and the scheduler start once at start-up, never during `vite build`. */
 export const init: ServerInit = () => {
-	if (!building) db();
+	if (building) return;
+	const { conflicts } = syncBundledTemplates(db(), config.templatesDir);
+	for (const file of conflicts) console.warn(`templates/${file}: this version is already stored with different text; give the file a new version number.`);
+	startScheduler(db());
 };
 
 const securityHeaders: Handle = async ({ event, resolve }) => {

@@ -9,6 +9,8 @@ export const load: LayoutServerLoad = ({ locals }) => {
 		user: user && { name: user.name, email: user.email, tenantId: user.tenantId, roles: user.roles },
 		nav: {
 			tenants: can(user, 'tenant.list'),
+			agreements: can(user, 'agreement.view'),
+			verify: can(user, 'agreement.verify'),
 			ownTenant: user?.tenantId ? can(user, 'tenant.view', { tenantId: user.tenantId }) : false,
 			organisation: can(user, 'organisation.view'),
 			services: can(user, 'services.edit'),

@@ -1,5 +1,5 @@
 import * as m from '$lib/paraglide/messages.js';
-import type { DesignatedRole, Role, TenantStage } from '$lib/domain';
+import type { AgreementStatus, DesignatedRole, Role, TenantStage } from '$lib/domain';
 
 /** Names for values stored as codes, in the reader's language. */
 export const stageLabel = (stage: TenantStage): string =>
@@ -41,3 +41,18 @@ export const languageName = (lang: string): string => (lang === 'sv' ? m.languag
 
 export const userStatusLabel = (status: 'invited' | 'active' | 'deactivated'): string =>
 	status === 'active' ? m.status_active() : status === 'invited' ? m.status_invited() : m.status_deactivated();
+
+export const agreementStatusLabel = (status: AgreementStatus): string =>
+	({
+		draft: m.agreement_status_draft,
+		awaiting_tenant_signature: m.agreement_status_awaiting_tenant_signature,
+		awaiting_countersignature: m.agreement_status_awaiting_countersignature,
+		in_force: m.agreement_status_in_force,
+		superseded: m.agreement_status_superseded,
+		notice_given: m.agreement_status_notice_given,
+		ended: m.agreement_status_ended,
+		rescinded: m.agreement_status_rescinded,
+		ended_automatically: m.agreement_status_ended_automatically
+	})[status]();
+
+export const partyLabel = (party: 'tenant' | 'main_connector'): string => (party === 'tenant' ? m.party_tenant() : m.party_main_connector());

@@ -14,3 +14,10 @@ export function startOfHelsinkiDay(isoDate: string): Date {
 	const utcMidnight = new Date(`${isoDate}T00:00:00Z`);
 	return new Date(utcMidnight.getTime() - helsinkiOffsetMinutes(utcMidnight) * 60_000);
 }
+
+const dayFormat = new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
+
+/** Today's date in Finland (YYYY-MM-DD): deadlines and notice periods run on Finnish calendar days. */
+export function todayInHelsinki(now = new Date()): string {
+	return dayFormat.format(now);
+}

@@ -10,6 +10,7 @@ import { clientOf } from '$lib/server/http/guard';
 import { invalid, parseForm } from '$lib/server/http/forms';
 import { passwordProblem } from '$lib/server/http/set-password';
 import { setSessionCookie } from '$lib/server/http/session-cookie';
+import { loadSealCredentials } from '$lib/server/agreements/sealing';
 
 /** Once the main connector exists this page no longer exists either. */
 function ensureFirstRun() {
@@ -33,6 +34,8 @@ export const actions: Actions = {
 		const passwordHash = await hashPassword(adminPassword);
 		const done = completeSetup(db(), { organisation, admin: { name: adminName, email: adminEmail, passwordHash } }, client);
 		if (!done) error(404, m.error_not_found());
+		// Agreements are sealed from day one: make the (self-signed, until configured) seal now.
+		loadSealCredentials(db());
 		const token = generateSessionToken();
 		createSession(db(), token, done.userId, client);
 		setSessionCookie(event.cookies, token);

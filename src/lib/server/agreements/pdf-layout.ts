@@ -37,7 +37,8 @@ export function wrapText(text: string, font: PDFFont, size: number, width: numbe
 	const lines: string[] = [];
 	for (const source of clean(text).split('\n')) {
 		let line = '';
-		for (const word of source.split(/\s+/).filter(Boolean)) {
+		// No-break spaces (as in "1 250 €") are not break opportunities.
+		for (const word of source.split(/[^\S\u00a0\u202f]+/).filter(Boolean)) {
 			const candidate = line ? `${line} ${word}` : word;
 			if (fits(candidate)) {
 				line = candidate;

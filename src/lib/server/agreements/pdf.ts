@@ -80,7 +80,7 @@ function loadFontBytes(): Promise<[Uint8Array, Uint8Array]> {
 async function embedFonts(doc: PDFDocument): Promise<Fonts> {
 	const [regular, bold] = await loadFontBytes();
 	doc.registerFontkit(fontkit);
-	// Fixed subset names: pdf-lib otherwise appends a random suffix, which makes output non-deterministic.
+	// PDF names a subset font with a six-letter tag (ISO 32000 9.6.4); pdf-lib's default 'DejaVuSans-1234' is not one.
 	return {
 		regular: await doc.embedFont(regular, { subset: true, customName: 'LIITOA+DejaVuSans' }),
 		bold: await doc.embedFont(bold, { subset: true, customName: 'LIITOB+DejaVuSans-Bold' })
@@ -159,7 +159,7 @@ function drawAudit(flow: Flow, page: NonNullable<AgreementPdfInput['auditPage']>
 	drawSectionHeading(flow, page.heading);
 	const { at, actor, event } = page.labels;
 	const rows = page.events.map((e) => [e.at, e.actor, e.event]);
-	drawTable(flow, { widths: [0.24, 0.3, 0.46], header: [at, actor, event], rows, size: TABLE_SIZE - 0.5 });
+	drawTable(flow, { widths: [0.21, 0.31, 0.48], header: [at, actor, event], rows, size: TABLE_SIZE - 0.5 });
 }
 
 /** Light diagonal text from corner to corner, painted before the content so text stays on top. */
@@ -174,7 +174,7 @@ function drawWatermark(page: PDFPage, fonts: Fonts, text: string): void {
 		y: PAGE.height / 2 - Math.sin(angle) * (width / 2) - Math.cos(angle) * half,
 		size,
 		font: fonts.bold,
-		color: rgb(0.86, 0.87, 0.89),
+		color: rgb(0.9, 0.91, 0.92),
 		rotate: degrees((angle * 180) / Math.PI)
 	});
 }

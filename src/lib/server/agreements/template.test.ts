@@ -107,3 +107,12 @@ describe('fillTemplate', () => {
 		expect(blocks.filter((b) => b.type === 'heading')).toHaveLength(3);
 	});
 });
+
+describe('previewTemplate', () => {
+	it('shows every placeholder by name and every conditional part', async () => {
+		const { previewTemplate } = await import('./template');
+		const { blocks } = previewTemplate(parseTemplate(header + body));
+		expect(blocks[1]).toEqual({ type: 'paragraph', text: 'Pääliittyjä [main.name] ([main.businessId]) ja vuokralainen [tenant.name].' });
+		expect(blocks[3]).toEqual({ type: 'paragraph', text: 'Pyynnöt välittää [contact.physician].' });
+	});
+});

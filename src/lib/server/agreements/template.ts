@@ -240,3 +240,19 @@ export function fillTemplate(template: ParsedTemplate, values: TemplateValues): 
 	if (missing.size) throw new MissingValuesError([...missing].sort());
 	return { title: template.header.title, blocks: toBlocks(text) };
 }
+
+/**
+ * How a template reads with every value shown as its name and every condition true, so an
+ * administrator can check a new version before anyone signs it.
+ */
+export function previewTemplate(template: ParsedTemplate): { title: string; blocks: Block[] } {
+	const values: TemplateValues = Object.fromEntries(TEXT_PLACEHOLDERS.map((name) => [name, `[${name}]`]));
+	values[ALWAYS] = true;
+	return fillTemplate({ ...template, nodes: template.nodes.map(takeThenBranch) }, values);
+}
+
+const ALWAYS = '__preview__';
+
+function takeThenBranch(node: Node): Node {
+	return node.kind === 'if' ? { kind: 'if', name: ALWAYS, then: node.then.map(takeThenBranch), else: [] } : node;
+}

@@ -257,3 +257,8 @@ function registerUnicodeLower(client: Database.Database): void {
 	);
 	withUnicodeLower.add(client);
 }
+
+/** One object's history, oldest first (an agreement's audit page). */
+export function listEntriesForTarget(db: DbOrTx, targetId: string): AuditEntry[] {
+	return db.select().from(auditEntry).where(eq(auditEntry.targetId, targetId)).orderBy(auditEntry.seq).all();
+}

@@ -24,17 +24,22 @@ const EXPECTED: Record<Role, Action[]> = {
 		'services.edit',
 		'audit.view',
 		'outbox.view',
-		'account.manage'
+		'account.manage',
+		'agreement.view',
+		'agreement.manage',
+		'agreement.notice',
+		'agreement.verify',
+		'template.manage'
 	],
-	mc_signatory: ['dashboard.view', 'tenant.list', 'tenant.view', 'tenant.people.view', 'organisation.view', 'services.view', 'account.manage'],
-	mc_cert_admin: ['dashboard.view', 'tenant.list', 'tenant.view', 'tenant.people.view', 'organisation.view', 'services.view', 'account.manage'],
-	tenant_admin: ['dashboard.view', 'tenant.view', 'tenant.people.view', 'tenant.people.manage', 'audit.view', 'services.view', 'account.manage'],
-	tenant_signatory: ['dashboard.view', 'tenant.view', 'tenant.people.view', 'services.view', 'account.manage'],
-	tenant_staff: ['dashboard.view', 'tenant.view', 'tenant.people.view', 'services.view', 'account.manage']
+	mc_signatory: ['dashboard.view', 'tenant.list', 'tenant.view', 'tenant.people.view', 'organisation.view', 'services.view', 'account.manage', 'agreement.view', 'agreement.countersign', 'agreement.verify'],
+	mc_cert_admin: ['dashboard.view', 'tenant.list', 'tenant.view', 'tenant.people.view', 'organisation.view', 'services.view', 'account.manage', 'agreement.verify'],
+	tenant_admin: ['dashboard.view', 'tenant.view', 'tenant.people.view', 'tenant.people.manage', 'audit.view', 'services.view', 'account.manage', 'agreement.view', 'agreement.notice', 'agreement.verify'],
+	tenant_signatory: ['dashboard.view', 'tenant.view', 'tenant.people.view', 'services.view', 'account.manage', 'agreement.view', 'agreement.sign', 'agreement.verify'],
+	tenant_staff: ['dashboard.view', 'tenant.view', 'tenant.people.view', 'services.view', 'account.manage', 'agreement.verify']
 };
 
 /** Actions a tenant's people may take without naming a tenant. */
-const TENANT_UNSCOPED: Action[] = ['dashboard.view', 'services.view', 'account.manage'];
+const TENANT_UNSCOPED: Action[] = ['dashboard.view', 'services.view', 'account.manage', 'agreement.verify'];
 
 const isTenantRole = (role: Role) => (TENANT_ROLES as readonly Role[]).includes(role);
 
@@ -52,7 +57,7 @@ describe('the vocabulary', () => {
 	it('has an expected row for exactly the known roles and only known actions', () => {
 		expect(Object.keys(EXPECTED).sort()).toEqual([...ROLES].sort());
 		for (const actions of Object.values(EXPECTED)) for (const action of actions) expect(ACTIONS).toContain(action);
-		expect(ACTIONS).toHaveLength(16);
+		expect(ACTIONS).toHaveLength(23);
 	});
 });
 

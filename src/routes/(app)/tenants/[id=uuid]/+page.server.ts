@@ -7,6 +7,7 @@ import { db } from '$lib/server/db';
 import { can } from '$lib/server/auth/authorize';
 import { actorOf, authorize } from '$lib/server/http/guard';
 import { getTenant, setTenantArchived, setTenantStage } from '$lib/server/tenants/tenants';
+import { listTenantAgreements } from '$lib/server/agreements/agreements';
 import { listPeople } from '$lib/server/people/people';
 import { listServices, serviceName } from '$lib/server/services/kanta-services';
 import { oidMatchesBusinessId } from '$lib/server/identifiers';
@@ -33,8 +34,12 @@ export const load: PageServerLoad = (event) => {
 		people: can(user, 'tenant.people.view', { tenantId })
 			? listPeople(db(), tenantId).map((p) => ({ id: p.id, name: p.name, email: p.email, status: p.status, roles: p.roles }))
 			: [],
+		agreements: can(user, 'agreement.view', { tenantId })
+			? listTenantAgreements(db(), tenantId).map((a) => ({ id: a.id, status: a.status, language: a.language, createdAt: a.createdAt, inForceAt: a.inForceAt, sealed: a.sealedPath !== null }))
+			: null,
 		currentUserId: user.id,
 		may: {
+			newAgreement: can(user, 'agreement.manage', { tenantId }) && !tenant.archivedAt,
 			edit: can(user, 'tenant.edit', { tenantId }),
 			archive: can(user, 'tenant.archive', { tenantId }),
 			managePeople: can(user, 'tenant.people.manage', { tenantId })

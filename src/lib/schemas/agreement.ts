@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { AGREEMENT_STATUSES } from '$lib/domain';
+import { checkbox, optionalText, password, requiredText } from './fields';
+
+export const newAgreementSchema = z.object({
+	tenantId: z.uuid({ error: 'error_choose_one' }),
+	templateId: z.uuid({ error: 'error_choose_one' })
+});
+
+export const draftChoicesSchema = z.object({
+	place: requiredText(100),
+	noticeMonths: z.coerce.number({ error: 'error_notice_months' }).int({ error: 'error_notice_months' }).min(1, { error: 'error_notice_months' }).max(24, { error: 'error_notice_months' }),
+	renewalsForwarded: checkbox,
+	serviceAgreementReference: optionalText(200)
+});
+
+export const signSchema = z.object({
+	typedName: requiredText(200),
+	title: requiredText(200),
+	password: password.min(1, { error: 'error_required' })
+});
+
+export const reasonSchema = z.object({ reason: requiredText(1000) });
+
+export const serviceEndSchema = z.object({
+	serviceAgreementEndDate: z.union([z.literal(''), z.iso.date({ error: 'error_date_invalid' })])
+});
+
+export const agreementListQuerySchema = z.object({ status: z.enum(AGREEMENT_STATUSES).optional().catch(undefined) });
+
+export const templateUploadSchema = z.object({ source: z.string().min(1, { error: 'error_required' }).max(200_000, { error: 'error_too_long' }) });

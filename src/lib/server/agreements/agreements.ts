@@ -1,0 +1,315 @@
+import { and, count, desc, eq, inArray, isNull, lte, ne, or, type SQL } from 'drizzle-orm';
+import type { Db, DbOrTx } from '../db';
+import { agreement, agreementSignature, tenant, type Agreement, type AgreementSignature, type TenantStage } from '../db/schema';
+import type { AgreementStatus, Party } from '../../domain';
+import { audit, SYSTEM_ACTOR, type Actor } from '../actor';
+import type { SessionUser } from '../auth/session';
+import { verifyPassword } from '../auth/password';
+import { getUser } from '../people/people';
+import { getMainConnector } from '../organisation/organisation';
+import { getTenant } from '../tenants/tenants';
+import { todayInHelsinki } from '../time';
+import { isEditable, isEffective, nextStatus, noticeEndDate, type AgreementEvent } from './lifecycle';
+import { fillTemplate, MissingValuesError, parseTemplate } from './template';
+import { getTemplate, sha256Hex } from './templates-store';
+import { currentContent } from './values';
+
+export function getAgreement(db: DbOrTx, id: string): Agreement | undefined {
+	return db.select().from(agreement).where(eq(agreement.id, id)).get();
+}
+
+export function listTenantAgreements(db: DbOrTx, tenantId: string): Agreement[] {
+	return db.select().from(agreement).where(eq(agreement.tenantId, tenantId)).orderBy(desc(agreement.createdAt)).all();
+}
+
+export interface AgreementListRow extends Agreement {
+	tenantName: string;
+}
+
+export function listAgreements(db: Db, filter: { status?: AgreementStatus; page: number; pageSize: number }): { rows: AgreementListRow[]; total: number } {
+	const where = filter.status ? eq(agreement.status, filter.status) : undefined;
+	const total = db.select({ n: count() }).from(agreement).where(where).get()?.n ?? 0;
+	const rows = db
+		.select({ agreement, tenantName: tenant.name })
+		.from(agreement)
+		.innerJoin(tenant, eq(agreement.tenantId, tenant.id))
+		.where(where)
+		.orderBy(desc(agreement.createdAt))
+		.limit(filter.pageSize)
+		.offset((filter.page - 1) * filter.pageSize)
+		.all()
+		.map((r) => ({ ...r.agreement, tenantName: r.tenantName }));
+	return { rows, total };
+}
+
+/** Signatures that still count (a later edit invalidates earlier ones). */
+export function listSignatures(db: DbOrTx, agreementId: string, includeInvalidated = false): AgreementSignature[] {
+	const conditions: SQL[] = [eq(agreementSignature.agreementId, agreementId)];
+	if (!includeInvalidated) conditions.push(isNull(agreementSignature.invalidatedAt));
+	return db.select().from(agreementSignature).where(and(...conditions)).orderBy(agreementSignature.signedAt).all();
+}
+
+/** Moves the agreement on, refusing anything the state machine does not allow. */
+function transition(tx: DbOrTx, current: Agreement, event: AgreementEvent, changes: Partial<Agreement>, now: Date): AgreementStatus {
+	const status = nextStatus(current.status, event);
+	// The status in the WHERE clause makes a concurrent second attempt a no-op rather than a double step.
+	const result = tx
+		.update(agreement)
+		.set({ ...changes, status, updatedAt: now })
+		.where(and(eq(agreement.id, current.id), eq(agreement.status, current.status)))
+		.run();
+	if (result.changes !== 1) throw new Error(`Agreement ${current.id} changed while it was being updated`);
+	return status;
+}
+
+const STAGE_ORDER: TenantStage[] = ['invited', 'onboarding', 'agreement_signed', 'ready_for_production', 'in_production', 'notice_given', 'ended'];
+
+/** Keeps the tenant's stage in step with its agreement; a stage never moves backwards here. */
+function advanceTenantStage(tx: DbOrTx, actor: Actor, tenantId: string, stage: TenantStage, now: Date) {
+	const current = tx.select({ stage: tenant.stage }).from(tenant).where(eq(tenant.id, tenantId)).get();
+	if (!current || STAGE_ORDER.indexOf(current.stage) >= STAGE_ORDER.indexOf(stage)) return;
+	tx.update(tenant).set({ stage, updatedAt: now }).where(eq(tenant.id, tenantId)).run();
+	audit(tx, actor, { tenantId, action: 'tenant.stage_change', targetType: 'tenant', targetId: tenantId, summary: `${current.stage} → ${stage} (agreement)` });
+}
+
+export type CreateDraftResult = { ok: true; id: string } | { ok: false; reason: 'no_tenant' | 'no_template' };
+
+export function createDraft(db: Db, actor: Actor, input: { tenantId: string; templateId: string }, now = new Date()): CreateDraftResult {
+	return db.transaction((tx) => {
+		const party = getTenant(tx, input.tenantId);
+		if (!party || party.archivedAt) return { ok: false, reason: 'no_tenant' } as const;
+		const template = getTemplate(tx, input.templateId);
+		if (!template) return { ok: false, reason: 'no_template' } as const;
+		const id = crypto.randomUUID();
+		const main = getMainConnector(tx);
+		tx.insert(agreement)
+			.values({ id, tenantId: party.id, templateId: template.id, language: template.language, templateSource: template.source, place: main?.city ?? '', createdAt: now })
+			.run();
+		audit(tx, actor, { tenantId: party.id, action: 'agreement.create', targetType: 'agreement', targetId: id, summary: `${template.templateKey} v${template.version} (${template.language})` });
+		return { ok: true, id } as const;
+	});
+}
+
+/** Freezes what the parties will sign: the values as now, and one hash over text and values. */
+function freezeContent(tx: DbOrTx, current: Agreement, now: Date): { valuesSnapshot: string; contentHash: string } | { missing: string[] } {
+	const content = currentContent(tx, current, now);
+	try {
+		fillTemplate(parseTemplate(current.templateSource), content.values);
+	} catch (error) {
+		if (error instanceof MissingValuesError) return { missing: error.missing };
+		throw error;
+	}
+	const valuesSnapshot = JSON.stringify(content);
+	return { valuesSnapshot, contentHash: sha256Hex(`${current.templateSource}\n\u0000\n${valuesSnapshot}`) };
+}
+
+export interface DraftChoices {
+	place: string;
+	noticeMonths: number;
+	renewalsForwarded: boolean;
+	serviceAgreementReference: string;
+}
+
+export type UpdateDraftResult = { ok: true; status: AgreementStatus } | { ok: false; reason: 'not_editable' } | { ok: false; missing: string[] };
+
+/**
+ * Completes or corrects the agreement. After it went out for signature, a change sends it back to
+ * the tenant: the signatures given so far no longer match the text and stop counting.
+ */
+export function updateDraft(db: Db, actor: Actor, id: string, choices: DraftChoices, now = new Date()): UpdateDraftResult {
+	return db.transaction((tx) => {
+		const current = getAgreement(tx, id);
+		if (!current || !isEditable(current.status)) return { ok: false, reason: 'not_editable' } as const;
+		const edited = { ...current, ...choices };
+		let frozen: { valuesSnapshot: string | null; contentHash: string | null } = { valuesSnapshot: null, contentHash: null };
+		if (current.status !== 'draft') {
+			const result = freezeContent(tx, edited, now);
+			if ('missing' in result) return { ok: false, missing: result.missing } as const;
+			frozen = result;
+			tx.update(agreementSignature).set({ invalidatedAt: now }).where(and(eq(agreementSignature.agreementId, id), isNull(agreementSignature.invalidatedAt))).run();
+		}
+		const status = transition(tx, current, 'edit', { ...choices, ...frozen }, now);
+		audit(tx, actor, {
+			tenantId: current.tenantId,
+			action: 'agreement.edit',
+			targetType: 'agreement',
+			targetId: id,
+			summary: current.status === 'draft' ? 'draft completed' : 'changed after sending: signatures invalidated'
+		});
+		return { ok: true, status } as const;
+	});
+}
+
+export type SendResult = { ok: true } | { ok: false; reason: 'wrong_state' } | { ok: false; missing: string[] };
+
+export function sendForSignature(db: Db, actor: Actor, id: string, now = new Date()): SendResult {
+	return db.transaction((tx) => {
+		const current = getAgreement(tx, id);
+		if (!current || current.status !== 'draft') return { ok: false, reason: 'wrong_state' } as const;
+		const frozen = freezeContent(tx, current, now);
+		if ('missing' in frozen) return { ok: false, missing: frozen.missing } as const;
+		transition(tx, current, 'send_for_signature', { ...frozen, declinedReason: null }, now);
+		audit(tx, actor, { tenantId: current.tenantId, action: 'agreement.send', targetType: 'agreement', targetId: id, summary: `content ${frozen.contentHash.slice(0, 12)}` });
+		return { ok: true } as const;
+	});
+}
+
+export interface SignatureInput {
+	typedName: string;
+	title: string;
+	password: string;
+}
+
+export type SignResult = { ok: true; status: AgreementStatus } | { ok: false; reason: 'wrong_state' | 'wrong_password' | 'name_mismatch' };
+
+const normaliseName = (name: string) => name.normalize('NFC').trim().replace(/\s+/g, ' ').toLocaleLowerCase('fi');
+
+/**
+ * A signature: the signer re-enters their password (step-up) and types their full name. The
+ * tenant signs first; the main connector countersigns, which puts the agreement in force and
+ * supersedes the tenant's earlier agreement. The caller has checked the signer's role.
+ */
+export async function signAgreement(
+	db: Db,
+	signer: SessionUser,
+	id: string,
+	input: SignatureInput,
+	client: { ipAddress: string; userAgent: string },
+	now = new Date()
+): Promise<SignResult> {
+	const party: Party = signer.tenantId ? 'tenant' : 'main_connector';
+	const expected: AgreementStatus = party === 'tenant' ? 'awaiting_tenant_signature' : 'awaiting_countersignature';
+	const before = getAgreement(db, id);
+	if (!before || before.status !== expected) return { ok: false, reason: 'wrong_state' };
+	const person = getUser(db, signer.id);
+	if (!person?.passwordHash || !(await verifyPassword(person.passwordHash, input.password))) return { ok: false, reason: 'wrong_password' };
+	if (normaliseName(input.typedName) !== normaliseName(person.name)) return { ok: false, reason: 'name_mismatch' };
+
+	const actor: Actor = { id: signer.id, label: signer.email, ipAddress: client.ipAddress };
+	return db.transaction((tx) => {
+		// Read again inside the transaction: the agreement may have changed during password checking.
+		const current = getAgreement(tx, id);
+		if (!current || current.status !== expected || current.contentHash !== before.contentHash) return { ok: false, reason: 'wrong_state' } as const;
+		const organisationName = party === 'tenant' ? (getTenant(tx, current.tenantId)?.name ?? '') : (getMainConnector(tx)?.name ?? '');
+		tx.insert(agreementSignature)
+			.values({
+				id: crypto.randomUUID(),
+				agreementId: id,
+				party,
+				userId: signer.id,
+				signerName: input.typedName.trim().replace(/\s+/g, ' '),
+				signerTitle: input.title.trim(),
+				organisationName,
+				method: 'password-step-up',
+				contentHash: current.contentHash ?? '',
+				signedAt: now,
+				ipAddress: client.ipAddress,
+				userAgent: client.userAgent.slice(0, 400)
+			})
+			.run();
+		if (party === 'tenant') {
+			const status = transition(tx, current, 'tenant_sign', {}, now);
+			audit(tx, actor, { tenantId: current.tenantId, action: 'agreement.sign', targetType: 'agreement', targetId: id, summary: `${input.typedName} (${organisationName})` });
+			return { ok: true, status } as const;
+		}
+		const status = transition(tx, current, 'countersign', { inForceAt: now }, now);
+		audit(tx, actor, { tenantId: current.tenantId, action: 'agreement.countersign', targetType: 'agreement', targetId: id, summary: `${input.typedName} (${organisationName})` });
+		const older = tx
+			.select()
+			.from(agreement)
+			.where(and(eq(agreement.tenantId, current.tenantId), ne(agreement.id, id), inArray(agreement.status, ['in_force', 'notice_given'])))
+			.all();
+		for (const previous of older) {
+			transition(tx, previous, 'supersede', { supersededById: id }, now);
+			audit(tx, actor, { tenantId: current.tenantId, action: 'agreement.supersede', targetType: 'agreement', targetId: previous.id, summary: `replaced by ${id}` });
+		}
+		advanceTenantStage(tx, actor, current.tenantId, 'agreement_signed', now);
+		return { ok: true, status } as const;
+	});
+}
+
+/** A signer refuses, with a reason; the agreement returns to draft and earlier signatures lapse. */
+export function declineAgreement(db: Db, signer: SessionUser, id: string, reason: string, ipAddress: string, now = new Date()): boolean {
+	const expected: AgreementStatus = signer.tenantId ? 'awaiting_tenant_signature' : 'awaiting_countersignature';
+	return db.transaction((tx) => {
+		const current = getAgreement(tx, id);
+		if (!current || current.status !== expected) return false;
+		tx.update(agreementSignature).set({ invalidatedAt: now }).where(and(eq(agreementSignature.agreementId, id), isNull(agreementSignature.invalidatedAt))).run();
+		transition(tx, current, 'decline', { declinedReason: reason, valuesSnapshot: null, contentHash: null }, now);
+		audit(tx, { id: signer.id, label: signer.email, ipAddress }, { tenantId: current.tenantId, action: 'agreement.decline', targetType: 'agreement', targetId: id, summary: reason });
+		return true;
+	});
+}
+
+/** §20: written notice by either party; the agreement ends after the notice period. */
+export function giveNotice(db: Db, actor: Actor, party: Party, id: string, now = new Date()): { ok: true; endDate: string } | { ok: false } {
+	return db.transaction((tx) => {
+		const current = getAgreement(tx, id);
+		if (!current || current.status !== 'in_force') return { ok: false } as const;
+		const endDate = noticeEndDate(todayInHelsinki(now), current.noticeMonths);
+		transition(tx, current, 'give_notice', { noticeGivenAt: now, noticeGivenBy: party, endDate }, now);
+		audit(tx, actor, { tenantId: current.tenantId, action: 'agreement.notice', targetType: 'agreement', targetId: id, summary: `by ${party}; ends ${endDate}` });
+		advanceTenantStage(tx, actor, current.tenantId, 'notice_given', now);
+		return { ok: true, endDate } as const;
+	});
+}
+
+/** §20: the main connector ends the agreement at once for a serious breach. */
+export function rescindAgreement(db: Db, actor: Actor, id: string, reason: string, now = new Date()): boolean {
+	return db.transaction((tx) => {
+		const current = getAgreement(tx, id);
+		if (!current || !isEffective(current.status)) return false;
+		transition(tx, current, 'rescind', { rescindReason: reason, endedAt: now, endDate: todayInHelsinki(now) }, now);
+		audit(tx, actor, { tenantId: current.tenantId, action: 'agreement.rescind', targetType: 'agreement', targetId: id, summary: reason });
+		advanceTenantStage(tx, actor, current.tenantId, 'ended', now);
+		return true;
+	});
+}
+
+/** Records when the separate service-production agreement ends; this one ends with it (§20). */
+export function setServiceAgreementEnd(db: Db, actor: Actor, id: string, endDate: string | null, now = new Date()): boolean {
+	return db.transaction((tx) => {
+		const current = getAgreement(tx, id);
+		if (!current || !(isEffective(current.status) || isEditable(current.status))) return false;
+		tx.update(agreement).set({ serviceAgreementEndDate: endDate, updatedAt: now }).where(eq(agreement.id, id)).run();
+		audit(tx, actor, { tenantId: current.tenantId, action: 'agreement.service_agreement_end', targetType: 'agreement', targetId: id, summary: endDate ?? 'cleared' });
+		return true;
+	});
+}
+
+/**
+ * The daily work that dates bring: notice periods that have run out and service-production
+ * agreements that have ended. Safe to run any number of times (a restart simply runs it again):
+ * each change is guarded by the agreement's current status.
+ */
+export function runAgreementSweep(db: Db, now = new Date()): { ended: string[]; endedAutomatically: string[] } {
+	const today = todayInHelsinki(now);
+	return db.transaction((tx) => {
+		const ended: string[] = [];
+		const endedAutomatically: string[] = [];
+		const due = tx
+			.select()
+			.from(agreement)
+			.where(
+				or(
+					and(eq(agreement.status, 'notice_given'), lte(agreement.endDate, today)),
+					and(inArray(agreement.status, ['in_force', 'notice_given']), lte(agreement.serviceAgreementEndDate, today))
+				)
+			)
+			.all();
+		for (const current of due) {
+			const automatic = current.serviceAgreementEndDate !== null && current.serviceAgreementEndDate <= today;
+			transition(tx, current, automatic ? 'end_automatically' : 'end', { endedAt: now }, now);
+			audit(tx, SYSTEM_ACTOR, {
+				tenantId: current.tenantId,
+				action: automatic ? 'agreement.end_automatically' : 'agreement.end',
+				targetType: 'agreement',
+				targetId: current.id,
+				summary: automatic ? `service-production agreement ended ${current.serviceAgreementEndDate}` : `notice period ended ${current.endDate}`
+			});
+			advanceTenantStage(tx, SYSTEM_ACTOR, current.tenantId, 'ended', now);
+			(automatic ? endedAutomatically : ended).push(current.id);
+		}
+		return { ended, endedAutomatically };
+	});
+}

@@ -1,0 +1,72 @@
+import { asc, eq } from 'drizzle-orm';
+import type { DbOrTx } from '../db';
+import { designatedPerson, kantaService, tenantService, type Agreement, type DesignatedRole } from '../db/schema';
+import { getMainConnector } from '../organisation/organisation';
+import { getTenant } from '../tenants/tenants';
+import { serviceName } from '../services/kanta-services';
+import type { TemplateValues } from './template';
+
+/** What an agreement prints: the template's values and the Annex 1 rows, in its language. */
+export interface AgreementContent {
+	values: TemplateValues;
+	annex1: string[];
+}
+
+const join = (...parts: (string | null | undefined)[]) => parts.filter((p) => p && p.trim()).join(', ');
+
+const intlLocale = (language: string) => (language === 'sv' ? 'sv-FI' : language === 'en' ? 'en-GB' : 'fi-FI');
+
+export function formatAgreementDate(date: Date, language: string): string {
+	return new Intl.DateTimeFormat(intlLocale(language), { dateStyle: 'long', timeZone: 'Europe/Helsinki' }).format(date);
+}
+
+function designated(db: DbOrTx, role: DesignatedRole): string {
+	const person = db.select().from(designatedPerson).where(eq(designatedPerson.role, role)).orderBy(asc(designatedPerson.createdAt)).get();
+	return person ? join(person.name, person.title, person.email, person.phone) : '';
+}
+
+/**
+ * The values as they are now in the tenant and organisation records. They are frozen into the
+ * agreement when it is sent for signature, so later record changes never alter what was signed.
+ */
+export function currentContent(db: DbOrTx, draft: Agreement, now: Date): AgreementContent {
+	const main = getMainConnector(db);
+	const tenant = getTenant(db, draft.tenantId);
+	if (!main || !tenant) throw new Error('The agreement has no parties');
+	const services = db
+		.select({ code: kantaService.code, nameFi: kantaService.nameFi, nameSv: kantaService.nameSv, nameEn: kantaService.nameEn })
+		.from(tenantService)
+		.innerJoin(kantaService, eq(tenantService.serviceId, kantaService.id))
+		.where(eq(tenantService.tenantId, tenant.id))
+		.orderBy(asc(kantaService.sortOrder))
+		.all();
+	const values: TemplateValues = {
+		'main.name': main.name,
+		'main.businessId': main.businessId,
+		'main.address': join(main.streetAddress, `${main.postalCode} ${main.city}`),
+		'main.soteri': main.soteriRegistration,
+		'main.oid': main.oid,
+		'tenant.name': tenant.name,
+		'tenant.businessId': tenant.businessId,
+		'tenant.address': join(tenant.streetAddress, `${tenant.postalCode} ${tenant.city}`),
+		'tenant.soteri': tenant.soteriRegistration,
+		'tenant.oid': tenant.oid,
+		'contact.disturbance': designated(db, 'disturbance_contact'),
+		'contact.archivist': designated(db, 'archivist'),
+		'contact.dpo': designated(db, 'data_protection_officer'),
+		'contact.physician': designated(db, 'responsible_physician'),
+		'notice.months': String(draft.noticeMonths),
+		'notice.custom': draft.noticeMonths !== 1,
+		'renewals.forwarded': draft.renewalsForwarded,
+		'serviceAgreement.reference': draft.serviceAgreementReference,
+		place: draft.place,
+		date: formatAgreementDate(now, draft.language)
+	};
+	for (const service of services) values[`uses.${service.code}`] = true;
+	return { values, annex1: services.map((s) => serviceName(s, draft.language)) };
+}
+
+/** The frozen content once sent for signature; the live one while it is still a draft. */
+export function agreementContent(db: DbOrTx, agreement: Agreement, now = new Date()): AgreementContent {
+	return agreement.valuesSnapshot ? (JSON.parse(agreement.valuesSnapshot) as AgreementContent) : currentContent(db, agreement, now);
+}
