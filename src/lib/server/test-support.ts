@@ -1,9 +1,16 @@
 /** Shared fixtures for the server unit tests. Not imported by the portal itself. */
+import { fileURLToPath } from 'node:url';
 import { eq } from 'drizzle-orm';
 import { openDatabase, type Db } from './db/index';
 import { tenant, user, userRole, type Role, type User, type UserStatus } from './db/schema';
 import type { Actor } from './actor';
-import type { TenantInput } from './tenants/tenants';
+import { createTenant, type TenantInput } from './tenants/tenants';
+import { toSessionUser, type SessionUser } from './auth/session';
+import { addDesignatedPerson, completeSetup, type DesignatedPersonInput } from './organisation/organisation';
+import { invitePerson, redeemToken } from './people/people';
+import { listServices } from './services/kanta-services';
+import { defaultTemplate, syncBundledTemplates } from './agreements/templates-store';
+import type { DraftChoices } from './agreements/agreements';
 
 export function freshDb(): Db {
 	return openDatabase(':memory:');
@@ -77,4 +84,109 @@ export function tenantInput(overrides: Partial<TenantInput> = {}): TenantInput {
 		contacts: [],
 		...overrides
 	};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Agreement fixtures: a completed setup with designated persons, signatories and the shipped
+// templates, following the same path as scripts/demo-seed.ts (invitation + redemption, not inserts).
+
+/** The shipped `templates/` folder, independent of the working directory. */
+export const TEMPLATES_DIR = fileURLToPath(new URL('../../../templates', import.meta.url));
+
+export const MAIN_CONNECTOR_INPUT = {
+	name: 'Pääliittyjä Terveys Oy',
+	businessId: '2617416-4',
+	oid: '1.2.246.10.26174164',
+	streetAddress: 'Mannerheimintie 100',
+	postalCode: '00250',
+	city: 'Helsinki',
+	contactEmail: 'kanta@mc.example.fi',
+	soteriRegistration: 'SOTERI-2021-0001'
+};
+
+export const DESIGNATED_PERSONS: DesignatedPersonInput[] = [
+	{ role: 'disturbance_contact', name: 'Hannu Häiriö', title: 'Palvelupäällikkö', email: 'hairiot@mc.example.fi', phone: '09 123 4500' },
+	{ role: 'archivist', name: 'Arja Arkisto', title: 'Arkistonhoitaja', email: 'arkisto@mc.example.fi', phone: '' },
+	{ role: 'data_protection_officer', name: 'Tiina Tietosuoja', title: 'Tietosuojavastaava', email: 'tietosuoja@mc.example.fi', phone: '09 123 4501' },
+	{ role: 'responsible_physician', name: 'Lauri Lääkäri', title: 'Vastaava lääkäri', email: 'laakari@mc.example.fi', phone: '' }
+];
+
+/** Draft choices that complete every template value. */
+export const DRAFT_CHOICES: DraftChoices = { place: 'Helsinki', noticeMonths: 1, renewalsForwarded: false, serviceAgreementReference: '' };
+
+/** Invites a person and redeems the invitation with `passwordHash`; returns them as a session user. */
+export function addSignedUpPerson(db: Db, actor: Actor, passwordHash: string, input: { email: string; name: string; tenantId: string | null; roles: Role[] }): SessionUser {
+	const invited = invitePerson(db, actor, input);
+	if (!invited.ok) throw new Error(`Could not invite ${input.email}`);
+	const person = redeemToken(db, invited.token, 'invitation', passwordHash, { ipAddress: '' });
+	if (!person) throw new Error(`Could not redeem the invitation of ${input.email}`);
+	return toSessionUser(db, person);
+}
+
+let tenantCounter = 0;
+
+/** A tenant with Kanta services (by code) and one signatory, created as an administrator would. */
+export function addAgreementTenant(
+	db: Db,
+	admin: Actor,
+	passwordHash: string,
+	options: { input?: Partial<TenantInput>; services?: string[]; signerName?: string } = {}
+): { tenantId: string; signer: SessionUser } {
+	tenantCounter++;
+	const serviceIdByCode = new Map(listServices(db).map((s) => [s.code, s.id]));
+	const codes = options.services ?? ['patient_data_repository', 'pharmaceutical_database', 'kelain'];
+	const created = createTenant(
+		db,
+		admin,
+		tenantInput({
+			name: `Vuokralainen ${tenantCounter} Oy`,
+			businessId: `${String(1000000 + tenantCounter)}-${tenantCounter % 10}`,
+			soteriRegistration: `SOTERI-2025-${String(tenantCounter).padStart(4, '0')}`,
+			serviceIds: codes.map((code) => {
+				const id = serviceIdByCode.get(code);
+				if (!id) throw new Error(`No Kanta service ${code}`);
+				return id;
+			}),
+			...options.input
+		})
+	);
+	if (!created.ok) throw new Error(`Could not create the tenant: ${created.reason}`);
+	const signer = addSignedUpPerson(db, admin, passwordHash, {
+		email: `signer${tenantCounter}@tenant.example.fi`,
+		name: options.signerName ?? `Tenant Signer ${tenantCounter}`,
+		tenantId: created.id,
+		roles: ['tenant_signatory']
+	});
+	return { tenantId: created.id, signer };
+}
+
+export interface AgreementWorld {
+	admin: Actor;
+	mainSigner: SessionUser;
+	tenantId: string;
+	tenantSigner: SessionUser;
+	/** The default Finnish template loaded from `templates/`. */
+	templateId: string;
+}
+
+/**
+ * Setup done, the four designated persons (minus `omitRoles`), a main-connector signatory, one
+ * tenant with a signatory, and the shipped templates loaded. Every person's password hashes to
+ * `passwordHash`: hash once per test file, argon2 is slow on purpose.
+ */
+export function setUpAgreementWorld(
+	db: Db,
+	passwordHash: string,
+	options: { tenant?: Partial<TenantInput>; services?: string[]; tenantSignerName?: string; omitRoles?: DesignatedPersonInput['role'][] } = {}
+): AgreementWorld {
+	const setup = completeSetup(db, { organisation: MAIN_CONNECTOR_INPUT, admin: { name: 'Aino Admin', email: 'admin@mc.example.fi', passwordHash } }, { ipAddress: '' });
+	if (!setup) throw new Error('Setup had already been done');
+	const admin: Actor = { id: setup.userId, label: 'admin@mc.example.fi', ipAddress: '192.0.2.1' };
+	for (const person of DESIGNATED_PERSONS) if (!options.omitRoles?.includes(person.role)) addDesignatedPerson(db, admin, person);
+	const mainSigner = addSignedUpPerson(db, admin, passwordHash, { email: 'signer@mc.example.fi', name: 'Sakari Signer', tenantId: null, roles: ['mc_signatory'] });
+	const { tenantId, signer } = addAgreementTenant(db, admin, passwordHash, { input: options.tenant, services: options.services, signerName: options.tenantSignerName });
+	syncBundledTemplates(db, TEMPLATES_DIR);
+	const template = defaultTemplate(db, 'fi');
+	if (!template) throw new Error('No Finnish template in templates/');
+	return { admin, mainSigner, tenantId, tenantSigner: signer, templateId: template.id };
 }

@@ -12,7 +12,7 @@ import { todayInHelsinki } from '../time';
 import { isEditable, isEffective, nextStatus, noticeEndDate, type AgreementEvent } from './lifecycle';
 import { fillTemplate, MissingValuesError, parseTemplate } from './template';
 import { getTemplate, sha256Hex } from './templates-store';
-import { currentContent } from './values';
+import { currentContent, type AgreementContent } from './values';
 
 export function getAgreement(db: DbOrTx, id: string): Agreement | undefined {
 	return db.select().from(agreement).where(eq(agreement.id, id)).get();
@@ -190,7 +190,11 @@ export async function signAgreement(
 		// Read again inside the transaction: the agreement may have changed during password checking.
 		const current = getAgreement(tx, id);
 		if (!current || current.status !== expected || current.contentHash !== before.contentHash) return { ok: false, reason: 'wrong_state' } as const;
-		const organisationName = party === 'tenant' ? (getTenant(tx, current.tenantId)?.name ?? '') : (getMainConnector(tx)?.name ?? '');
+		// The party as named in the text being signed: a record renamed after sending must not
+		// make the signature page disagree with the agreement it belongs to.
+		const named = current.valuesSnapshot ? (JSON.parse(current.valuesSnapshot) as AgreementContent).values[party === 'tenant' ? 'tenant.name' : 'main.name'] : undefined;
+		const organisationName =
+			typeof named === 'string' && named ? named : party === 'tenant' ? (getTenant(tx, current.tenantId)?.name ?? '') : (getMainConnector(tx)?.name ?? '');
 		tx.insert(agreementSignature)
 			.values({
 				id: crypto.randomUUID(),

@@ -1,0 +1,138 @@
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Db } from '../db';
+import { auditEntry } from '../db/schema';
+import { listEntriesForTarget, verifyAuditChain } from '../audit/audit-log';
+import { ADMIN_ACTOR, TEMPLATES_DIR, freshDb } from '../test-support';
+import { addUploadedTemplate, checkTemplate, defaultTemplate, getTemplate, listTemplates, setDefaultTemplate, syncBundledTemplates } from './templates-store';
+
+const FI_FILE = 'kanta-model-v1.fi.txt';
+const fiSource = readFileSync(join(TEMPLATES_DIR, FI_FILE), 'utf8');
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** The shipped Finnish template as another version (and optionally another title). */
+const fiVersion = (version: number, title = 'Sopimus, versio ' + version) =>
+	fiSource.replace(/^version: 1$/m, `version: ${version}`).replace(/^title: .*$/m, `title: ${title}`).replace(/^replaces: .*$/m, `replaces: ${version - 1}`);
+
+const tempDirs: string[] = [];
+afterAll(() => tempDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+function tempDir(): string {
+	const dir = mkdtempSync(join(tmpdir(), 'liitos-templates-'));
+	tempDirs.push(dir);
+	return dir;
+}
+
+const defaults = (db: Db) =>
+	listTemplates(db)
+		.filter((t) => t.isDefault)
+		.map((t) => `${t.language} v${t.version}`)
+		.sort();
+
+let db: Db;
+beforeEach(() => {
+	db = freshDb();
+});
+
+describe('syncBundledTemplates', () => {
+	it('loads the three shipped templates once, each the default of its language', () => {
+		expect(syncBundledTemplates(db, TEMPLATES_DIR)).toEqual({ added: 3, conflicts: [] });
+		const templates = listTemplates(db);
+		expect(templates.map((t) => t.language).sort()).toEqual(['en', 'fi', 'sv']);
+		for (const t of templates) {
+			expect(t).toMatchObject({ templateKey: 'kanta-model', version: 1, origin: 'bundled', createdBy: null, isDefault: true });
+			expect(t.sha256).toBe(sha256(t.source));
+			expect(t.source).toBe(readFileSync(join(TEMPLATES_DIR, `kanta-model-v1.${t.language}.txt`), 'utf8'));
+			expect(listEntriesForTarget(db, t.id).map((e) => [e.action, e.actorLabel])).toEqual([['template.add', 'system']]);
+		}
+		expect(defaultTemplate(db, 'fi')!.source).toBe(fiSource);
+
+		expect(syncBundledTemplates(db, TEMPLATES_DIR)).toEqual({ added: 0, conflicts: [] });
+		expect(listTemplates(db)).toHaveLength(3);
+		expect(db.select().from(auditEntry).where(eq(auditEntry.action, 'template.add')).all()).toHaveLength(3);
+		expect(verifyAuditChain(db).ok).toBe(true);
+	});
+
+	it('reports a changed file with an existing version and keeps the stored text', () => {
+		const dir = tempDir();
+		copyFileSync(join(TEMPLATES_DIR, FI_FILE), join(dir, FI_FILE));
+		writeFileSync(join(dir, 'notes.md'), 'not a template');
+		expect(syncBundledTemplates(db, dir)).toEqual({ added: 1, conflicts: [] });
+
+		writeFileSync(join(dir, FI_FILE), fiSource.replace('Tämän sopimuksen sopijapuolet ovat:', 'Sopijapuolet ovat nyt:'));
+		writeFileSync(join(dir, 'kanta-model-v2.fi.txt'), fiVersion(2));
+		expect(syncBundledTemplates(db, dir)).toEqual({ added: 1, conflicts: [FI_FILE] });
+
+		const fi = listTemplates(db).filter((t) => t.language === 'fi');
+		expect(fi.map((t) => [t.version, t.isDefault])).toEqual([
+			[2, false],
+			[1, true]
+		]);
+		expect(fi.find((t) => t.version === 1)!.source).toBe(fiSource);
+		// Reported again on every run until someone gives the file a new version number.
+		expect(syncBundledTemplates(db, dir)).toEqual({ added: 0, conflicts: [FI_FILE] });
+	});
+
+	it('treats a missing folder as nothing to load', () => {
+		expect(syncBundledTemplates(db, join(tempDir(), 'missing'))).toEqual({ added: 0, conflicts: [] });
+		expect(listTemplates(db)).toEqual([]);
+	});
+});
+
+describe('addUploadedTemplate', () => {
+	it('rejects an invalid template with its problems and stores nothing', () => {
+		const broken = fiVersion(2).replace('{{tenant.name}}', '{{tenant.nmae}}');
+		const result = addUploadedTemplate(db, ADMIN_ACTOR, broken);
+		expect(result.ok).toBe(false);
+		expect('problems' in result && result.problems.map((p) => p.code)).toEqual(['unknown_placeholder']);
+		expect('problems' in result && result.problems[0].detail).toContain('tenant.nmae');
+		expect(checkTemplate(broken)).toEqual({ ok: false, problems: 'problems' in result ? result.problems : [] });
+		expect(listTemplates(db)).toEqual([]);
+	});
+
+	it('refuses a version that already exists for that language, but not the same version in another language', () => {
+		syncBundledTemplates(db, TEMPLATES_DIR);
+		expect(addUploadedTemplate(db, ADMIN_ACTOR, fiSource.replace('Tämän sopimuksen', 'Tämän uuden sopimuksen'))).toEqual({ ok: false, reason: 'version_exists' });
+		expect(listTemplates(db)).toHaveLength(3);
+
+		const v2 = addUploadedTemplate(db, ADMIN_ACTOR, fiVersion(2));
+		expect(v2.ok).toBe(true);
+		expect(addUploadedTemplate(db, ADMIN_ACTOR, fiVersion(2, 'Toinen otsikko'))).toEqual({ ok: false, reason: 'version_exists' });
+		if (!v2.ok) return;
+		expect(getTemplate(db, v2.id)).toMatchObject({ version: 2, language: 'fi', origin: 'uploaded', createdBy: ADMIN_ACTOR.id, isDefault: false, replaces: 1, title: 'Sopimus, versio 2' });
+		expect(listEntriesForTarget(db, v2.id)).toMatchObject([{ action: 'template.add', actorId: ADMIN_ACTOR.id, summary: 'kanta-model v2 (fi)' }]);
+		// Uploading does not change the default.
+		expect(defaultTemplate(db, 'fi')!.version).toBe(1);
+	});
+
+	it('makes the first template of a language its default', () => {
+		const result = addUploadedTemplate(db, ADMIN_ACTOR, fiVersion(3));
+		expect(result.ok && getTemplate(db, result.id)!.isDefault).toBe(true);
+		expect(defaultTemplate(db, 'sv')).toBeUndefined();
+	});
+});
+
+describe('setDefaultTemplate', () => {
+	it('switches the default within that language only', () => {
+		syncBundledTemplates(db, TEMPLATES_DIR);
+		const v2 = addUploadedTemplate(db, ADMIN_ACTOR, fiVersion(2));
+		if (!v2.ok) throw new Error('upload failed');
+		expect(defaults(db)).toEqual(['en v1', 'fi v1', 'sv v1']);
+
+		expect(setDefaultTemplate(db, ADMIN_ACTOR, v2.id)).toBe(true);
+		expect(defaults(db)).toEqual(['en v1', 'fi v2', 'sv v1']);
+		expect(defaultTemplate(db, 'fi')!.id).toBe(v2.id);
+		expect(listEntriesForTarget(db, v2.id).at(-1)).toMatchObject({ action: 'template.set_default', summary: 'kanta-model v2 (fi)' });
+
+		const fiV1 = listTemplates(db).find((t) => t.language === 'fi' && t.version === 1)!;
+		expect(setDefaultTemplate(db, ADMIN_ACTOR, fiV1.id)).toBe(true);
+		expect(defaults(db)).toEqual(['en v1', 'fi v1', 'sv v1']);
+
+		expect(setDefaultTemplate(db, ADMIN_ACTOR, crypto.randomUUID())).toBe(false);
+		expect(defaults(db)).toEqual(['en v1', 'fi v1', 'sv v1']);
+		expect(verifyAuditChain(db).ok).toBe(true);
+	});
+});

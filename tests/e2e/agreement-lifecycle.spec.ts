@@ -1,0 +1,130 @@
+import type { Browser, Page } from '@playwright/test';
+import { DEMO_PASSWORD, DEMO_URL, expect, expectNoAxeViolations, signIn, test } from './fixtures';
+
+/** A signed-in page of its own, so several people can take part in one journey. */
+async function as(browser: Browser, email: string): Promise<Page> {
+	const context = await browser.newContext({ locale: 'en-GB' });
+	const page = await context.newPage();
+	await signIn(page, DEMO_URL, email, DEMO_PASSWORD);
+	return page;
+}
+
+/** A form action posted directly, as a browser without the form would: the server must refuse it. */
+function postAction(page: Page, url: string, fields: Record<string, string>) {
+	return page.request.post(url, { form: fields, headers: { origin: DEMO_URL, accept: 'text/html' }, maxRedirects: 0 });
+}
+
+const helsinkiToday = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Helsinki' }).format(new Date());
+
+test('draft → tenant signs → main connector countersigns → sealed PDF verifies → notice', async ({ browser }) => {
+	test.setTimeout(120_000);
+	const admin = await as(browser, 'admin@demo.test');
+
+	// The administrator drafts an agreement for tenant 3 (Swedish) from its page.
+	await admin.getByRole('link', { name: 'Tenants' }).click();
+	await admin.getByRole('link', { name: 'Läkarmottagning Berg Ab' }).click();
+	await admin.getByRole('link', { name: 'New agreement' }).click();
+	await expect(admin.getByLabel('Template')).toContainText('Avtal mellan huvudanslutare');
+	await expectNoAxeViolations(admin);
+	await admin.getByRole('button', { name: 'Create draft' }).click();
+	await expect(admin.getByRole('heading', { name: 'Agreement: Läkarmottagning Berg Ab' })).toBeVisible();
+	const agreementUrl = admin.url();
+
+	// Bad input keeps what was typed and says what is wrong.
+	await admin.getByLabel('Notice period (months)').fill('0');
+	await admin.getByLabel('Place of signing').fill('Vasa');
+	await admin.getByRole('region', { name: 'Complete the agreement' }).getByRole('button', { name: 'Save' }).click();
+	await expect(admin.locator('#field-noticeMonths-error')).toHaveText('Enter a whole number of months from 1 to 24.');
+	await expect(admin.getByLabel('Place of signing')).toHaveValue('Vasa');
+	await admin.getByLabel('Notice period (months)').fill('1');
+	await admin.getByLabel(/We receive prescription renewal requests/).check();
+	await admin.getByRole('region', { name: 'Complete the agreement' }).getByRole('button', { name: 'Save' }).click();
+	await expect(admin.getByText('Saved.')).toBeVisible();
+	await expectNoAxeViolations(admin);
+
+	// The draft preview is a PDF.
+	const preview = await admin.request.get(`${agreementUrl}/pdf`);
+	expect(preview.headers()['content-type']).toBe('application/pdf');
+	expect((await preview.body()).subarray(0, 5).toString()).toBe('%PDF-');
+
+	await admin.getByRole('button', { name: 'Send to the tenant' }).click();
+	await expect(admin.getByText('Sent to the tenant for signature.')).toBeVisible();
+	await expect(admin.getByText('Awaiting tenant\'s signature').first()).toBeVisible();
+
+	// The main connector's signatory cannot sign before the tenant.
+	const mainSigner = await as(browser, 'signer@demo.test');
+	await mainSigner.goto(agreementUrl);
+	await expect(mainSigner.getByRole('button', { name: 'Countersign' })).toHaveCount(0);
+	const early = await postAction(mainSigner, `${agreementUrl}?/sign`, { typedName: 'Sakari Signer', title: 'VD', password: DEMO_PASSWORD });
+	expect(early.status()).toBe(400);
+
+	// Staff cannot sign, nor even see the agreement.
+	const staff = await as(browser, 'staff1@tenant3.demo.test');
+	expect((await staff.goto(agreementUrl))?.status()).toBe(404);
+	expect((await postAction(staff, `${agreementUrl}?/sign`, { typedName: 'Tenant 3 Staff One', title: 'x', password: DEMO_PASSWORD })).status()).toBe(404);
+
+	// The tenant's signatory signs: a wrong name is refused, then the right one is accepted.
+	const tenantSigner = await as(browser, 'signer@tenant3.demo.test');
+	await tenantSigner.goto(agreementUrl);
+	await tenantSigner.getByLabel('Your full name').fill('Someone Else');
+	await tenantSigner.getByLabel('Title', { exact: true }).fill('Verksamhetsledare');
+	await tenantSigner.getByLabel('Your password, to confirm it is you').fill(DEMO_PASSWORD);
+	await tenantSigner.getByRole('button', { name: 'Sign', exact: true }).click();
+	await expect(tenantSigner.locator('#field-typedName-error')).toBeVisible();
+	await expect(tenantSigner.getByLabel('Title', { exact: true })).toHaveValue('Verksamhetsledare');
+	await tenantSigner.getByLabel('Your full name').fill('Tenant 3 Signer');
+	await tenantSigner.getByLabel('Your password, to confirm it is you').fill(DEMO_PASSWORD);
+	await tenantSigner.getByRole('button', { name: 'Sign', exact: true }).click();
+	await expect(tenantSigner.getByText('Signed.')).toBeVisible();
+	await expectNoAxeViolations(tenantSigner);
+	// …and now it is the main connector's turn, not theirs.
+	expect((await postAction(tenantSigner, `${agreementUrl}?/sign`, { typedName: 'Tenant 3 Signer', title: 'x', password: DEMO_PASSWORD })).status()).toBe(400);
+
+	// The main connector's signatory countersigns; the agreement comes into force and is sealed.
+	await mainSigner.goto(agreementUrl);
+	await mainSigner.getByLabel('Your full name').fill('Sakari Signer');
+	await mainSigner.getByLabel('Title', { exact: true }).fill('Verkställande direktör');
+	await mainSigner.getByLabel('Your password, to confirm it is you').fill(DEMO_PASSWORD);
+	await mainSigner.getByRole('button', { name: 'Countersign' }).click();
+	await expect(mainSigner.getByText('Signed.')).toBeVisible();
+	await expect(mainSigner.getByText('In force').first()).toBeVisible();
+	await expect(mainSigner.getByText('self-signed certificate')).toBeVisible();
+
+	// Both parties download the same sealed file.
+	const fromMain = await mainSigner.request.get(`${agreementUrl}/pdf?download`);
+	expect(fromMain.headers()['content-disposition']).toMatch(/^attachment; filename="agreement-/);
+	const sealed = await fromMain.body();
+	const fromTenant = await tenantSigner.request.get(`${agreementUrl}/pdf?download`);
+	expect(Buffer.compare(await fromTenant.body(), sealed)).toBe(0);
+
+	// /verify recognises the original, and notices a single changed byte.
+	await tenantSigner.getByRole('link', { name: 'Verify a PDF' }).click();
+	await tenantSigner.getByLabel('PDF file').setInputFiles({ name: 'agreement.pdf', mimeType: 'application/pdf', buffer: sealed });
+	await tenantSigner.getByRole('button', { name: 'Verify' }).click();
+	await expect(tenantSigner.getByTestId('verify-result')).toContainText('Identical to the sealed original.');
+	await expect(tenantSigner.getByTestId('verify-result')).toContainText('Läkarmottagning Berg Ab');
+	await expectNoAxeViolations(tenantSigner);
+
+	const tampered = Buffer.from(sealed);
+	const at = Math.floor(tampered.length / 3);
+	tampered[at] = tampered[at] ^ 0x01;
+	await tenantSigner.getByLabel('PDF file').setInputFiles({ name: 'tampered.pdf', mimeType: 'application/pdf', buffer: tampered });
+	await tenantSigner.getByRole('button', { name: 'Verify' }).click();
+	await expect(tenantSigner.getByTestId('verify-result')).toContainText('Does NOT match');
+
+	// The tenant's administrator gives notice; it ends one month from today.
+	const tenantAdmin = await as(browser, 'admin@tenant3.demo.test');
+	await tenantAdmin.goto(agreementUrl);
+	await tenantAdmin.getByText('Give notice', { exact: true }).first().click();
+	await tenantAdmin.locator('form[action="?/notice"] button[type=submit]').click();
+	const [y, mo, d] = helsinkiToday().split('-').map(Number);
+	const expected = new Date(Date.UTC(y, mo, Math.min(d, new Date(Date.UTC(y, mo + 1, 0)).getUTCDate())));
+	const expectedText = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeZone: 'UTC' }).format(expected);
+	await expect(tenantAdmin.getByText(`Notice given. The agreement ends on ${expectedText}.`)).toBeVisible();
+	await expect(tenantAdmin.getByText('Notice given').first()).toBeVisible();
+
+	// Every step reached the people concerned by e-mail.
+	await admin.goto(`${DEMO_URL}/outbox`);
+	await expect(admin.getByText('Avtalet med Läkarmottagning Berg Ab är i kraft').first()).toBeVisible();
+	await expect(admin.getByText('Avtalet med Läkarmottagning Berg Ab har sagts upp').first()).toBeVisible();
+});
