@@ -36,7 +36,8 @@ function server(name: string, port: number, command: string) {
 			ORIGIN: `http://localhost:${port}`,
 			DATA_DIR: dataDir,
 			DATABASE_PATH: join(dataDir, 'liitos.db'),
-			LIITOS_MIGRATIONS: migrations
+			LIITOS_MIGRATIONS: migrations,
+			BODY_SIZE_LIMIT: '11M'
 		}
 	};
 }

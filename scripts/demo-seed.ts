@@ -21,6 +21,12 @@ import { createDraft, sendForSignature, signAgreement, updateDraft } from '../sr
 import { sealAgreement } from '../src/lib/server/agreements/sealing';
 import { findUserByEmail } from '../src/lib/server/people/people';
 import { toSessionUser } from '../src/lib/server/auth/session';
+import forge from 'node-forge';
+import { parseCertificateFile } from '../src/lib/server/certificates/x509';
+import { addCertificate } from '../src/lib/server/certificates/registry';
+import { getChecklist, planItem, recordEvidenceFile, returnItem, submitItem, verifyItem } from '../src/lib/server/prerequisites/checklist';
+import { storeFile } from '../src/lib/server/evidence/file-store';
+import { todayInHelsinki } from '../src/lib/server/time';
 
 export const DEMO_PASSWORD = 'liitos-demo-2026';
 const DEMO_ORGANISATION = 'Demo Terveys Oy';
@@ -167,6 +173,102 @@ export async function seedDemo(db: Db): Promise<void> {
 		addPerson(db, admin, passwordHash, `staff2@${domain}`, `Tenant ${demo.n} Staff Two`, created.id, ['tenant_staff']);
 	}
 	await seedAgreements(db, admin, tenantIds);
+	await seedPrerequisitesAndCertificates(db, admin, tenantIds);
+}
+
+const DAY_MS = 86_400_000;
+
+/** A real self-signed X.509 certificate (public part only), so the registry shows parsed details. */
+function demoCertificatePem(commonName: string, validDays: number, now: Date): Uint8Array {
+	const keys = forge.pki.rsa.generateKeyPair(2048);
+	const cert = forge.pki.createCertificate();
+	cert.publicKey = keys.publicKey;
+	cert.serialNumber = forge.util.bytesToHex(forge.random.getBytesSync(8));
+	cert.validity.notBefore = new Date(now.getTime() - (365 - validDays) * DAY_MS);
+	cert.validity.notAfter = new Date(now.getTime() + validDays * DAY_MS);
+	const subject = [{ name: 'commonName', value: commonName }, { name: 'organizationName', value: 'Demo Terveys Oy' }, { name: 'countryName', value: 'FI' }];
+	cert.setSubject(subject);
+	cert.setIssuer([{ name: 'commonName', value: 'Demo CA (not DVV)' }, { name: 'countryName', value: 'FI' }]);
+	cert.sign(keys.privateKey, forge.md.sha256.create());
+	return new TextEncoder().encode(forge.pki.certificateToPem(cert));
+}
+
+/**
+ * Checklists in several states, the main connector's server and system signature certificates
+ * (one expiring within 30 days), staff cards (one expired, one within 14 days), and evidence.
+ */
+async function seedPrerequisitesAndCertificates(db: Db, admin: Actor, [first, second, third]: string[]) {
+	const now = new Date();
+	const upload = (kind: 'server' | 'system_signature', commonName: string, days: number) => {
+		const parsed = parseCertificateFile(demoCertificatePem(commonName, days, now));
+		if (!parsed.ok) throw new Error('Demo certificate did not parse');
+		addCertificate(db, admin, kind, { type: 'main_connector', tenantId: null, userId: null, name: 'Demo Terveys Oy' }, { source: 'upload', parsed: parsed.certificates[0], reference: 'DVV demo order' });
+	};
+	upload('server', 'kanta.demo-terveys.test', 21);
+	upload('system_signature', 'Demo Terveys Oy system signature', 400);
+
+	const card = (email: string, tenantId: string, days: number, reference: string) => {
+		const person = findUserByEmail(db, email)!;
+		addCertificate(db, admin, 'professional_card', { type: 'person', tenantId, userId: person.id, name: person.name }, { source: 'manual', validTo: new Date(now.getTime() + days * DAY_MS), validFrom: null, reference });
+	};
+	card('staff1@tenant1.demo.test', first, 900, 'Card 0001');
+	card('staff2@tenant1.demo.test', first, -10, 'Card 0002');
+	card('staff1@tenant2.demo.test', second, 10, 'Card 0003');
+	card('staff2@tenant2.demo.test', second, 700, 'Card 0004');
+
+	const items = (tenantId: string) => new Map(getChecklist(db, tenantId, now).entries.map((e) => [e.type.code, e]));
+	const tenantAdmin = (n: number): Actor => ({ id: findUserByEmail(db, `admin@tenant${n}.demo.test`)!.id, label: `admin@tenant${n}.demo.test`, ipAddress: '' });
+	const evidence = (actorOf: Actor, code: string, tenantId: string, name: string, text: string) => {
+		const entry = items(tenantId).get(code)!;
+		const bytes = new TextEncoder().encode(text);
+		const stored = storeFile(appConfig.dataDir, 'evidence', bytes);
+		recordEvidenceFile(db, actorOf, entry.item, { fileName: name, mimeType: 'text/plain', size: stored.size, sha256: stored.sha256, storagePath: stored.storagePath });
+	};
+	const submit = (actorOf: Actor, code: string, tenantId: string, reference = '', date: string | null = null) => {
+		const entry = items(tenantId).get(code)!;
+		const result = submitItem(db, actorOf, entry.item.id, entry.type, { reference, date, link: '' });
+		if (!result.ok) throw new Error(`Demo submit ${code}: ${result.reason}`);
+	};
+	const verify = (code: string, tenantId: string) => verifyItem(db, admin, items(tenantId).get(code)!.item.id, items(tenantId).get(code)!.type);
+	const today = todayInHelsinki(now);
+	const daysFromToday = (days: number) => todayInHelsinki(new Date(now.getTime() + days * DAY_MS));
+
+	// Tenant 1: in production, everything handed in and verified.
+	const t1 = tenantAdmin(1);
+	for (const [code, text] of [['staff_training', 'Koulutusrekisteri 2026'], ['self_monitoring_plan', 'Omavalvontasuunnitelma v3'], ['security_plan', 'Tietoturvasuunnitelma 2026']] as const) {
+		evidence(t1, code, first, `${code}.txt`, text);
+		submit(t1, code, first);
+		verify(code, first);
+	}
+	for (const [code, reference] of [['sote_organisation_register', '1.2.246.10.12345671.10.1'], ['soteri_registration', 'SOTERI-2025-0141']] as const) {
+		submit(t1, code, first, reference);
+		verify(code, first);
+	}
+	submit(t1, 'operating_models', first, '', today);
+	verify('operating_models', first);
+
+	// Tenant 2: on its way — one item waiting for verification, one returned, one overdue.
+	const t2 = tenantAdmin(2);
+	evidence(t2, 'self_monitoring_plan', second, 'omavalvonta.txt', 'Omavalvontasuunnitelma, luonnos');
+	submit(t2, 'self_monitoring_plan', second);
+	submit(t2, 'soteri_registration', second, 'SOTERI-2024-0877');
+	returnItem(db, admin, items(second).get('soteri_registration')!.item.id, 'Numero ei täsmää Soterin tietoihin; tarkista.');
+	planItem(db, admin, items(second).get('staff_training')!.item.id, { ownerId: t2.id, dueDate: daysFromToday(-3) });
+	planItem(db, admin, items(second).get('security_plan')!.item.id, { ownerId: null, dueDate: daysFromToday(10) });
+
+	// Tenant 3: just invited, with first due dates set.
+	planItem(db, admin, items(third).get('sote_organisation_register')!.item.id, { ownerId: null, dueDate: daysFromToday(21) });
+	planItem(db, admin, items(third).get('soteri_registration')!.item.id, { ownerId: null, dueDate: daysFromToday(21) });
+
+	// The shared items are the main connector's own.
+	for (const tenantId of [first, second, third]) {
+		submit(admin, 'system_certification', tenantId, 'Sertifiointi A1, voimassa 2028-05-31');
+		verify('system_certification', tenantId);
+	}
+	for (const tenantId of [first, second]) {
+		submit(admin, 'kela_customer_relationship', tenantId, '', '2025-11-03');
+		verify('kela_customer_relationship', tenantId);
+	}
 }
 
 /** Tenant 1: in force and sealed; tenant 2: awaiting the countersignature; tenant 3: a draft. */

@@ -18,6 +18,8 @@ env.DATABASE_PATH = resolve(env.DATABASE_PATH || join(env.DATA_DIR, 'liitos.db')
 // Production makes the session cookie Secure. Browsers treat http://localhost as a
 // secure context, so local use over plain HTTP still works; elsewhere serve over HTTPS.
 env.NODE_ENV ||= 'production';
+// Evidence uploads are up to 10 MB (EVIDENCE_MAX_BYTES); adapter-node's default body limit is 512 kB.
+env.BODY_SIZE_LIMIT ||= '11M';
 env.LIITOS_MIGRATIONS = resolve(env.LIITOS_MIGRATIONS || './drizzle');
 
 mkdirSync(env.DATA_DIR, { recursive: true });

@@ -6,6 +6,8 @@ import { config } from '$lib/server/config';
 import { isSetupComplete } from '$lib/server/organisation/organisation';
 import { syncBundledTemplates } from '$lib/server/agreements/templates-store';
 import { startScheduler } from '$lib/server/scheduler';
+import { ensureCatalogue } from '$lib/server/prerequisites/catalogue';
+import { syncAllChecklists } from '$lib/server/prerequisites/checklist';
 import { SESSION_COOKIE, validateSessionToken } from '$lib/server/auth/session';
 import { sessionCookieOptions } from '$lib/server/http/cookies';
 import { paraglideMiddleware } from '$lib/paraglide/server';
@@ -14,8 +16,10 @@ import { cookieMaxAge, cookieName } from '$lib/paraglide/runtime';
 /** Migrations, shipped templates and the scheduler start once at start-up, never during `vite build`. */
 export const init: ServerInit = () => {
 	if (building) return;
-	const { conflicts } = syncBundledTemplates(db(), config.templatesDir);
+	const { conflicts, invalid } = syncBundledTemplates(db(), config.templatesDir);
+	for (const problem of invalid) console.warn(`templates/${problem}`);
 	for (const file of conflicts) console.warn(`templates/${file}: this version is already stored with different text; give the file a new version number.`);
+	if (isSetupComplete(db()) && ensureCatalogue(db())) syncAllChecklists(db());
 	startScheduler(db());
 };
 

@@ -53,3 +53,35 @@ export type AgreementStatus = (typeof AGREEMENT_STATUSES)[number];
 
 export const PARTIES = ['tenant', 'main_connector'] as const;
 export type Party = (typeof PARTIES)[number];
+
+/** Onboarding prerequisites (seeds 001, 002, 004): what a tenant needs before Kanta production. */
+export const PREREQUISITE_CATEGORIES = ['certificates', 'organisation_register', 'training', 'plan_update', 'system_and_agreement', 'other'] as const;
+export type PrerequisiteCategory = (typeof PREREQUISITE_CATEGORIES)[number];
+
+export const EVIDENCE_KINDS = ['file', 'reference', 'date', 'link', 'derived'] as const;
+export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
+
+/** Items that keep themselves current from other records instead of evidence. */
+export const DERIVED_RULES = ['agreement_in_force', 'server_certificates_valid', 'staff_cards_valid'] as const;
+export type DerivedRule = (typeof DERIVED_RULES)[number];
+
+export const CHECKLIST_STATUSES = ['not_started', 'in_progress', 'submitted', 'verified', 'returned', 'expired'] as const;
+export type ChecklistStatus = (typeof CHECKLIST_STATUSES)[number];
+
+/** DVV certificates and the information system's security assessment certificate. */
+export const CERTIFICATE_KINDS = [
+	'server',
+	'system_signature',
+	'server_test',
+	'system_signature_test',
+	'professional_card',
+	'staff_card',
+	'replacement_card',
+	'security_assessment'
+] as const;
+export type CertificateKind = (typeof CERTIFICATE_KINDS)[number];
+/** Kinds that arrive as PEM/DER files; the rest are entered by hand. */
+export const FILE_CERTIFICATE_KINDS = ['server', 'system_signature', 'server_test', 'system_signature_test'] as const;
+
+export const HOLDER_TYPES = ['main_connector', 'tenant', 'person'] as const;
+export type HolderType = (typeof HOLDER_TYPES)[number];

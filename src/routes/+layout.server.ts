@@ -1,12 +1,15 @@
 import type { LayoutServerLoad } from './$types';
 import { can } from '$lib/server/auth/authorize';
 import { getLocale } from '$lib/paraglide/runtime';
+import { db } from '$lib/server/db';
+import { countUnread } from '$lib/server/reminders/notifications';
 
 export const load: LayoutServerLoad = ({ locals }) => {
 	const user = locals.user;
 	return {
 		locale: getLocale(),
 		user: user && { name: user.name, email: user.email, tenantId: user.tenantId, roles: user.roles },
+		unread: user ? countUnread(db(), user.id) : 0,
 		nav: {
 			tenants: can(user, 'tenant.list'),
 			agreements: can(user, 'agreement.view'),
@@ -15,7 +18,10 @@ export const load: LayoutServerLoad = ({ locals }) => {
 			organisation: can(user, 'organisation.view'),
 			services: can(user, 'services.edit'),
 			audit: can(user, 'audit.view') || (user?.tenantId ? can(user, 'audit.view', { tenantId: user.tenantId }) : false),
-			outbox: can(user, 'outbox.view')
+			outbox: can(user, 'outbox.view'),
+			certificates: can(user, 'certificate.view') || (user?.tenantId ? can(user, 'certificate.view', { tenantId: user.tenantId }) : false),
+			prerequisites: can(user, 'catalogue.manage'),
+			notifications: can(user, 'notifications.view')
 		}
 	};
 };

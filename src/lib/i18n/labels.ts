@@ -1,5 +1,5 @@
 import * as m from '$lib/paraglide/messages.js';
-import type { AgreementStatus, DesignatedRole, Role, TenantStage } from '$lib/domain';
+import type { AgreementStatus, ChecklistStatus, DerivedRule, DesignatedRole, EvidenceKind, PrerequisiteCategory, Role, TenantStage } from '$lib/domain';
 
 /** Names for values stored as codes, in the reader's language. */
 export const stageLabel = (stage: TenantStage): string =>
@@ -56,3 +56,29 @@ export const agreementStatusLabel = (status: AgreementStatus): string =>
 	})[status]();
 
 export const partyLabel = (party: 'tenant' | 'main_connector'): string => (party === 'tenant' ? m.party_tenant() : m.party_main_connector());
+
+export const checklistStatusLabel = (status: ChecklistStatus): string =>
+	({
+		not_started: m.checklist_status_not_started,
+		in_progress: m.checklist_status_in_progress,
+		submitted: m.checklist_status_submitted,
+		verified: m.checklist_status_verified,
+		returned: m.checklist_status_returned,
+		expired: m.checklist_status_expired
+	})[status]();
+
+export const categoryLabel = (category: PrerequisiteCategory): string =>
+	({
+		certificates: m.category_certificates,
+		organisation_register: m.category_organisation_register,
+		training: m.category_training,
+		plan_update: m.category_plan_update,
+		system_and_agreement: m.category_system_and_agreement,
+		other: m.category_other
+	})[category]();
+
+export const evidenceKindLabel = (kind: EvidenceKind): string =>
+	({ file: m.evidence_kind_file, reference: m.evidence_kind_reference, date: m.evidence_kind_date, link: m.evidence_kind_link, derived: m.evidence_kind_derived })[kind]();
+
+export const derivedRuleLabel = (rule: DerivedRule): string =>
+	({ agreement_in_force: m.derived_agreement_in_force, server_certificates_valid: m.derived_server_certificates_valid, staff_cards_valid: m.derived_staff_cards_valid })[rule]();

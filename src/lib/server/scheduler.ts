@@ -1,17 +1,30 @@
+import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db } from './db';
-import { and, eq, isNull } from 'drizzle-orm';
-import { agreement } from './db/schema';
+import { agreement, tenant } from './db/schema';
+import { SYSTEM_ACTOR } from './actor';
 import { runAgreementSweep, getAgreement } from './agreements/agreements';
 import { sealAgreement } from './agreements/sealing';
 import { notifyAgreementStep } from './agreements/notify';
+import { expireDueItems, refreshReadiness } from './prerequisites/checklist';
+import { scanCertificateReminders, scanChecklistReminders, sendDailyDigests } from './reminders/reminders';
 
-const EVERY_MS = 5 * 60 * 1000;
+const HOUR_MS = 60 * 60 * 1000;
+
+export interface JobReport {
+	agreementsEnded: number;
+	agreementsSealed: number;
+	itemsExpired: number;
+	tenantsReady: number;
+	certificateReminders: number;
+	checklistReminders: number;
+	digests: number;
+}
 
 /**
- * Date-driven work. Everything it acts on is state in the database, so a restart loses nothing:
- * the first run after start-up picks up whatever fell due while the server was down.
+ * Everything dates bring, in one pass. All of it acts on state in the database and claims what
+ * it sends, so running it twice, or again after a restart, repeats nothing.
  */
-export async function runScheduledWork(db: Db, now = new Date()): Promise<void> {
+export async function runScheduledWork(db: Db, now = new Date()): Promise<JobReport> {
 	const { ended, endedAutomatically } = runAgreementSweep(db, now);
 	for (const id of [...ended, ...endedAutomatically]) {
 		const current = getAgreement(db, id);
@@ -20,14 +33,25 @@ export async function runScheduledWork(db: Db, now = new Date()): Promise<void> 
 	// An agreement that came into force but whose sealing was interrupted is sealed now.
 	const unsealed = db.select({ id: agreement.id }).from(agreement).where(and(eq(agreement.status, 'in_force'), isNull(agreement.sealedPath))).all();
 	for (const { id } of unsealed) await sealAgreement(db, id, now);
+
+	const itemsExpired = expireDueItems(db, now).length;
+	// Derived items (agreement, certificates) can complete a checklist without anyone touching it.
+	const waiting = db.select({ id: tenant.id }).from(tenant).where(and(isNull(tenant.archivedAt), inArray(tenant.stage, ['invited', 'onboarding', 'agreement_signed']))).all();
+	const tenantsReady = waiting.filter(({ id }) => db.transaction((tx) => refreshReadiness(tx, SYSTEM_ACTOR, id, now))).length;
+
+	const certificateReminders = scanCertificateReminders(db, now);
+	const checklistReminders = scanChecklistReminders(db, now);
+	const digests = await sendDailyDigests(db, now);
+	return { agreementsEnded: ended.length + endedAutomatically.length, agreementsSealed: unsealed.length, itemsExpired, tenantsReady, certificateReminders, checklistReminders, digests };
 }
 
 let timer: ReturnType<typeof setInterval> | undefined;
 
+/** Hourly inside the server, and once at start-up to catch up on anything missed while it was down. */
 export function startScheduler(db: Db): void {
 	if (timer) return;
 	const run = () => runScheduledWork(db).catch((error) => console.error('scheduled work failed:', error));
 	void run();
-	timer = setInterval(run, EVERY_MS);
+	timer = setInterval(run, HOUR_MS);
 	timer.unref();
 }

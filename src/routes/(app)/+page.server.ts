@@ -4,7 +4,10 @@ import { authorize } from '$lib/server/http/guard';
 import { can } from '$lib/server/auth/authorize';
 import { countTenantsByStage, getTenant } from '$lib/server/tenants/tenants';
 import { listPeople } from '$lib/server/people/people';
+import { getChecklist } from '$lib/server/prerequisites/checklist';
 import { getMainConnector } from '$lib/server/organisation/organisation';
+import { listTenantsNeedingAttention } from '$lib/server/prerequisites/checklist';
+import { listToOrder } from '$lib/server/certificates/registry';
 
 export const load: PageServerLoad = (event) => {
 	const user = authorize(event, 'dashboard.view');
@@ -13,6 +16,8 @@ export const load: PageServerLoad = (event) => {
 			kind: 'main_connector' as const,
 			organisationName: getMainConnector(db())?.name ?? '',
 			stageCounts: can(user, 'tenant.list') ? countTenantsByStage(db()) : null,
+			attention: can(user, 'checklist.view') ? listTenantsNeedingAttention(db()) : [],
+			toOrder: can(user, 'certificate.view') ? listToOrder(db()).map((c) => ({ id: c.id, holderName: c.holderName, tenantName: c.tenantName, kind: c.kind, orderBy: c.orderBy, validTo: c.validTo })) : null,
 			canCreateTenant: can(user, 'tenant.create')
 		};
 	}
@@ -22,6 +27,7 @@ export const load: PageServerLoad = (event) => {
 	return {
 		kind: 'tenant' as const,
 		tenant: tenant ? { id: tenant.id, name: tenant.name, businessId: tenant.businessId, stage: tenant.stage, city: tenant.city } : null,
+		checklist: can(user, 'checklist.view', { tenantId }) ? getChecklist(db(), tenantId).progress : null,
 		people: can(user, 'tenant.people.view', { tenantId })
 			? listPeople(db(), tenantId).map((p) => ({ id: p.id, name: p.name, email: p.email, status: p.status, roles: p.roles }))
 			: []

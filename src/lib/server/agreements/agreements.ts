@@ -1,13 +1,13 @@
 import { and, count, desc, eq, inArray, isNull, lte, ne, or, type SQL } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db';
-import { agreement, agreementSignature, tenant, type Agreement, type AgreementSignature, type TenantStage } from '../db/schema';
+import { agreement, agreementSignature, tenant, type Agreement, type AgreementSignature } from '../db/schema';
 import type { AgreementStatus, Party } from '../../domain';
 import { audit, SYSTEM_ACTOR, type Actor } from '../actor';
 import type { SessionUser } from '../auth/session';
 import { verifyPassword } from '../auth/password';
 import { getUser } from '../people/people';
 import { getMainConnector } from '../organisation/organisation';
-import { getTenant } from '../tenants/tenants';
+import { advanceTenantStage, getTenant } from '../tenants/tenants';
 import { todayInHelsinki } from '../time';
 import { isEditable, isEffective, nextStatus, noticeEndDate, type AgreementEvent } from './lifecycle';
 import { fillTemplate, MissingValuesError, parseTemplate } from './template';
@@ -60,16 +60,6 @@ function transition(tx: DbOrTx, current: Agreement, event: AgreementEvent, chang
 		.run();
 	if (result.changes !== 1) throw new Error(`Agreement ${current.id} changed while it was being updated`);
 	return status;
-}
-
-const STAGE_ORDER: TenantStage[] = ['invited', 'onboarding', 'agreement_signed', 'ready_for_production', 'in_production', 'notice_given', 'ended'];
-
-/** Keeps the tenant's stage in step with its agreement; a stage never moves backwards here. */
-function advanceTenantStage(tx: DbOrTx, actor: Actor, tenantId: string, stage: TenantStage, now: Date) {
-	const current = tx.select({ stage: tenant.stage }).from(tenant).where(eq(tenant.id, tenantId)).get();
-	if (!current || STAGE_ORDER.indexOf(current.stage) >= STAGE_ORDER.indexOf(stage)) return;
-	tx.update(tenant).set({ stage, updatedAt: now }).where(eq(tenant.id, tenantId)).run();
-	audit(tx, actor, { tenantId, action: 'tenant.stage_change', targetType: 'tenant', targetId: tenantId, summary: `${current.stage} → ${stage} (agreement)` });
 }
 
 export type CreateDraftResult = { ok: true; id: string } | { ok: false; reason: 'no_tenant' | 'no_template' };

@@ -49,19 +49,26 @@ function findVersion(tx: DbOrTx, key: string, version: number, language: string)
  * Loads the templates shipped in `templates/` that the database does not know yet. Versions are
  * never overwritten: a changed file with an existing version number is reported, not applied.
  */
-export function syncBundledTemplates(db: Db, dir: string): { added: number; conflicts: string[] } {
+export function syncBundledTemplates(db: Db, dir: string): { added: number; conflicts: string[]; invalid: string[] } {
 	let files: string[] = [];
 	try {
 		files = readdirSync(dir).filter((f) => f.endsWith('.txt')).sort();
 	} catch {
-		return { added: 0, conflicts: [] };
+		return { added: 0, conflicts: [], invalid: [] };
 	}
 	let added = 0;
 	const conflicts: string[] = [];
+	// One broken file must not keep the portal from starting or hide the good ones.
+	const invalid: string[] = [];
 	db.transaction((tx) => {
 		for (const file of files) {
 			const source = readFileSync(join(dir, file), 'utf8');
-			const parsed = parseTemplate(source);
+			const check = checkTemplate(source);
+			if (!check.ok) {
+				invalid.push(`${file}: ${check.problems.map((p) => p.detail).join('; ')}`);
+				continue;
+			}
+			const parsed = check.parsed;
 			const existing = findVersion(tx, parsed.header.template, parsed.header.version, parsed.header.language);
 			if (existing) {
 				if (existing.sha256 !== sha256Hex(source)) conflicts.push(file);
@@ -72,7 +79,7 @@ export function syncBundledTemplates(db: Db, dir: string): { added: number; conf
 			added++;
 		}
 	});
-	return { added, conflicts };
+	return { added, conflicts, invalid };
 }
 
 export function listTemplates(db: DbOrTx): AgreementTemplate[] {

@@ -29,17 +29,25 @@ const EXPECTED: Record<Role, Action[]> = {
 		'agreement.manage',
 		'agreement.notice',
 		'agreement.verify',
-		'template.manage'
+		'template.manage',
+		'checklist.view',
+		'checklist.submit',
+		'checklist.verify',
+		'checklist.plan',
+		'catalogue.manage',
+		'certificate.view',
+		'certificate.manage',
+		'notifications.view'
 	],
-	mc_signatory: ['dashboard.view', 'tenant.list', 'tenant.view', 'tenant.people.view', 'organisation.view', 'services.view', 'account.manage', 'agreement.view', 'agreement.countersign', 'agreement.verify'],
-	mc_cert_admin: ['dashboard.view', 'tenant.list', 'tenant.view', 'tenant.people.view', 'organisation.view', 'services.view', 'account.manage', 'agreement.verify'],
-	tenant_admin: ['dashboard.view', 'tenant.view', 'tenant.people.view', 'tenant.people.manage', 'audit.view', 'services.view', 'account.manage', 'agreement.view', 'agreement.notice', 'agreement.verify'],
-	tenant_signatory: ['dashboard.view', 'tenant.view', 'tenant.people.view', 'services.view', 'account.manage', 'agreement.view', 'agreement.sign', 'agreement.verify'],
-	tenant_staff: ['dashboard.view', 'tenant.view', 'tenant.people.view', 'services.view', 'account.manage', 'agreement.verify']
+	mc_signatory: ['dashboard.view', 'tenant.list', 'tenant.view', 'tenant.people.view', 'organisation.view', 'services.view', 'account.manage', 'notifications.view', 'agreement.view', 'agreement.countersign', 'agreement.verify', 'checklist.view'],
+	mc_cert_admin: ['dashboard.view', 'tenant.list', 'tenant.view', 'tenant.people.view', 'organisation.view', 'services.view', 'account.manage', 'notifications.view', 'agreement.verify', 'checklist.view', 'certificate.view', 'certificate.manage'],
+	tenant_admin: ['dashboard.view', 'tenant.view', 'tenant.people.view', 'tenant.people.manage', 'audit.view', 'services.view', 'account.manage', 'agreement.view', 'agreement.notice', 'agreement.verify', 'notifications.view', 'checklist.view', 'checklist.submit', 'checklist.plan', 'certificate.view'],
+	tenant_signatory: ['dashboard.view', 'tenant.view', 'tenant.people.view', 'services.view', 'account.manage', 'agreement.view', 'agreement.sign', 'agreement.verify', 'notifications.view', 'checklist.view'],
+	tenant_staff: ['dashboard.view', 'tenant.view', 'tenant.people.view', 'services.view', 'account.manage', 'agreement.verify', 'notifications.view']
 };
 
 /** Actions a tenant's people may take without naming a tenant. */
-const TENANT_UNSCOPED: Action[] = ['dashboard.view', 'services.view', 'account.manage', 'agreement.verify'];
+const TENANT_UNSCOPED: Action[] = ['dashboard.view', 'services.view', 'account.manage', 'agreement.verify', 'notifications.view'];
 
 const isTenantRole = (role: Role) => (TENANT_ROLES as readonly Role[]).includes(role);
 
@@ -57,7 +65,7 @@ describe('the vocabulary', () => {
 	it('has an expected row for exactly the known roles and only known actions', () => {
 		expect(Object.keys(EXPECTED).sort()).toEqual([...ROLES].sort());
 		for (const actions of Object.values(EXPECTED)) for (const action of actions) expect(ACTIONS).toContain(action);
-		expect(ACTIONS).toHaveLength(23);
+		expect(ACTIONS).toHaveLength(31);
 	});
 });
 

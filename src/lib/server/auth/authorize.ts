@@ -28,7 +28,15 @@ export const ACTIONS = [
 	'agreement.countersign',
 	'agreement.notice',
 	'agreement.verify',
-	'template.manage'
+	'template.manage',
+	'checklist.view',
+	'checklist.submit',
+	'checklist.verify',
+	'checklist.plan',
+	'catalogue.manage',
+	'certificate.view',
+	'certificate.manage',
+	'notifications.view'
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -37,27 +45,31 @@ export interface Resource {
 	tenantId?: string | null;
 }
 
-const MAIN_CONNECTOR_READ: readonly Action[] = ['dashboard.view', 'tenant.list', 'tenant.view', 'tenant.people.view', 'organisation.view', 'services.view', 'account.manage'];
+const MAIN_CONNECTOR_READ: readonly Action[] = ['dashboard.view', 'tenant.list', 'tenant.view', 'tenant.people.view', 'organisation.view', 'services.view', 'account.manage', 'notifications.view'];
 
 const MAIN_CONNECTOR_ROLE_ACTIONS: Record<'mc_admin' | 'mc_signatory' | 'mc_cert_admin', readonly Action[]> = {
 	// Administrators do everything except sign for the main connector: that takes a signatory.
 	mc_admin: ACTIONS.filter((action) => action !== 'agreement.countersign' && action !== 'agreement.sign'),
-	mc_signatory: [...MAIN_CONNECTOR_READ, 'agreement.view', 'agreement.countersign', 'agreement.verify'],
-	mc_cert_admin: [...MAIN_CONNECTOR_READ, 'agreement.verify']
+	mc_signatory: [...MAIN_CONNECTOR_READ, 'agreement.view', 'agreement.countersign', 'agreement.verify', 'checklist.view'],
+	mc_cert_admin: [...MAIN_CONNECTOR_READ, 'agreement.verify', 'checklist.view', 'certificate.view', 'certificate.manage']
 };
 
 /** Tenant roles act only inside their own tenant; see `can()`. */
 const TENANT_ROLE_ACTIONS: Record<'tenant_admin' | 'tenant_signatory' | 'tenant_staff', readonly Action[]> = {
 	tenant_admin: [
 		'dashboard.view', 'tenant.view', 'tenant.people.view', 'tenant.people.manage', 'audit.view', 'services.view', 'account.manage',
-		'agreement.view', 'agreement.notice', 'agreement.verify'
+		'agreement.view', 'agreement.notice', 'agreement.verify', 'notifications.view',
+		'checklist.view', 'checklist.submit', 'checklist.plan', 'certificate.view'
 	],
-	tenant_signatory: ['dashboard.view', 'tenant.view', 'tenant.people.view', 'services.view', 'account.manage', 'agreement.view', 'agreement.sign', 'agreement.verify'],
-	tenant_staff: ['dashboard.view', 'tenant.view', 'tenant.people.view', 'services.view', 'account.manage', 'agreement.verify']
+	tenant_signatory: [
+		'dashboard.view', 'tenant.view', 'tenant.people.view', 'services.view', 'account.manage', 'agreement.view', 'agreement.sign', 'agreement.verify',
+		'notifications.view', 'checklist.view'
+	],
+	tenant_staff: ['dashboard.view', 'tenant.view', 'tenant.people.view', 'services.view', 'account.manage', 'agreement.verify', 'notifications.view']
 };
 
 /** Actions a tenant's people may take without naming their tenant (their own pages). */
-const TENANT_UNSCOPED: readonly Action[] = ['dashboard.view', 'services.view', 'account.manage', 'agreement.verify'];
+const TENANT_UNSCOPED: readonly Action[] = ['dashboard.view', 'services.view', 'account.manage', 'agreement.verify', 'notifications.view'];
 
 function roleAllows(role: Role, action: Action): boolean {
 	if (role in MAIN_CONNECTOR_ROLE_ACTIONS) return MAIN_CONNECTOR_ROLE_ACTIONS[role as keyof typeof MAIN_CONNECTOR_ROLE_ACTIONS].includes(action);

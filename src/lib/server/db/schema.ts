@@ -1,6 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import {
+	CERTIFICATE_KINDS,
+	CHECKLIST_STATUSES,
+	DERIVED_RULES,
+	EVIDENCE_KINDS,
+	HOLDER_TYPES,
+	PREREQUISITE_CATEGORIES,
 	AGREEMENT_LANGUAGES,
 	AGREEMENT_STATUSES,
 	PARTIES,
@@ -145,6 +151,8 @@ export const user = sqliteTable(
 		passwordHash: text('password_hash'),
 		tenantId: text('tenant_id').references(() => tenant.id),
 		status: text('status', { enum: USER_STATUSES }).notNull().default('invited'),
+		/** The language the person last chose; e-mail to them is written in it. */
+		locale: text('locale', { enum: ['fi', 'sv', 'en'] }).notNull().default('fi'),
 		createdAt: createdAt(),
 		deactivatedAt: timestamp('deactivated_at')
 	},
@@ -334,6 +342,197 @@ export const agreementSignature = sqliteTable(
 	(t) => [index('agreement_signature_agreement_idx').on(t.agreementId)]
 );
 
+/** The catalogue of prerequisite types, kept as data that administrators edit. */
+export const prerequisiteType = sqliteTable(
+	'prerequisite_type',
+	{
+		id: text('id').primaryKey(),
+		code: text('code').notNull(),
+		nameFi: text('name_fi').notNull(),
+		nameSv: text('name_sv').notNull(),
+		nameEn: text('name_en').notNull(),
+		guidanceFi: text('guidance_fi').notNull().default(''),
+		guidanceSv: text('guidance_sv').notNull().default(''),
+		guidanceEn: text('guidance_en').notNull().default(''),
+		category: text('category', { enum: PREREQUISITE_CATEGORIES }).notNull(),
+		responsibleParty: text('responsible_party', { enum: PARTIES }).notNull(),
+		/** Empty lists mean "all": sectors, provider types and Kanta service codes the item applies to. */
+		sectors: text('sectors', { mode: 'json' }).$type<string[]>().notNull().default([]),
+		providerTypes: text('provider_types', { mode: 'json' }).$type<string[]>().notNull().default([]),
+		serviceCodes: text('service_codes', { mode: 'json' }).$type<string[]>().notNull().default([]),
+		evidenceKind: text('evidence_kind', { enum: EVIDENCE_KINDS }).notNull(),
+		derivedRule: text('derived_rule', { enum: DERIVED_RULES }),
+		renewalMonths: integer('renewal_months'),
+		required: integer('required', { mode: 'boolean' }).notNull().default(true),
+		sortOrder: integer('sort_order').notNull().default(0),
+		active: integer('active', { mode: 'boolean' }).notNull().default(true),
+		createdAt: createdAt()
+	},
+	(t) => [uniqueIndex('prerequisite_type_code_unique').on(t.code)]
+);
+
+/** One tenant's state of one prerequisite. */
+export const checklistItem = sqliteTable(
+	'checklist_item',
+	{
+		id: text('id').primaryKey(),
+		tenantId: text('tenant_id')
+			.notNull()
+			.references(() => tenant.id),
+		typeId: text('type_id')
+			.notNull()
+			.references(() => prerequisiteType.id),
+		status: text('status', { enum: CHECKLIST_STATUSES }).notNull().default('not_started'),
+		ownerId: text('owner_id').references(() => user.id),
+		dueDate: text('due_date'),
+		evidenceReference: text('evidence_reference').notNull().default(''),
+		evidenceDate: text('evidence_date'),
+		evidenceLink: text('evidence_link').notNull().default(''),
+		submittedAt: timestamp('submitted_at'),
+		submittedBy: text('submitted_by'),
+		verifiedAt: timestamp('verified_at'),
+		verifiedBy: text('verified_by'),
+		returnedReason: text('returned_reason'),
+		/** When a recurring item falls due again (verified + renewal period). */
+		validUntil: text('valid_until'),
+		createdAt: createdAt(),
+		updatedAt: timestamp('updated_at')
+	},
+	(t) => [uniqueIndex('checklist_item_tenant_type_unique').on(t.tenantId, t.typeId), index('checklist_item_due_idx').on(t.dueDate)]
+);
+
+export const checklistComment = sqliteTable(
+	'checklist_comment',
+	{
+		id: text('id').primaryKey(),
+		itemId: text('item_id')
+			.notNull()
+			.references(() => checklistItem.id),
+		userId: text('user_id').references(() => user.id),
+		authorLabel: text('author_label').notNull(),
+		body: text('body').notNull(),
+		createdAt: createdAt()
+	},
+	(t) => [index('checklist_comment_item_idx').on(t.itemId)]
+);
+
+/** Uploaded evidence; the bytes live under DATA_DIR, outside the web root. */
+export const evidenceFile = sqliteTable(
+	'evidence_file',
+	{
+		id: text('id').primaryKey(),
+		itemId: text('item_id')
+			.notNull()
+			.references(() => checklistItem.id),
+		tenantId: text('tenant_id')
+			.notNull()
+			.references(() => tenant.id),
+		fileName: text('file_name').notNull(),
+		mimeType: text('mime_type').notNull(),
+		size: integer('size').notNull(),
+		sha256: text('sha256').notNull(),
+		storagePath: text('storage_path').notNull(),
+		uploadedBy: text('uploaded_by').notNull(),
+		uploadedAt: createdAt()
+	},
+	(t) => [index('evidence_file_item_idx').on(t.itemId)]
+);
+
+export const certificate = sqliteTable(
+	'certificate',
+	{
+		id: text('id').primaryKey(),
+		kind: text('kind', { enum: CERTIFICATE_KINDS }).notNull(),
+		holderType: text('holder_type', { enum: HOLDER_TYPES }).notNull(),
+		/** Set for tenant and tenant-staff holders: the tenant whose people may see it. */
+		tenantId: text('tenant_id').references(() => tenant.id),
+		holderUserId: text('holder_user_id').references(() => user.id),
+		holderName: text('holder_name').notNull(),
+		subject: text('subject').notNull().default(''),
+		issuer: text('issuer').notNull().default(''),
+		serialNumber: text('serial_number').notNull().default(''),
+		fingerprintSha256: text('fingerprint_sha256'),
+		keyType: text('key_type').notNull().default(''),
+		keySize: integer('key_size'),
+		validFrom: timestamp('valid_from'),
+		validTo: timestamp('valid_to').notNull(),
+		reference: text('reference').notNull().default(''),
+		/** The public certificate (PEM) as uploaded; never a private key. */
+		pem: text('pem'),
+		source: text('source', { enum: ['upload', 'manual'] }).notNull(),
+		supersedesId: text('supersedes_id'),
+		supersededAt: timestamp('superseded_at'),
+		renewalOrderedAt: timestamp('renewal_ordered_at'),
+		renewalNote: text('renewal_note').notNull().default(''),
+		createdAt: createdAt(),
+		createdBy: text('created_by')
+	},
+	(t) => [
+		uniqueIndex('certificate_fingerprint_unique').on(t.fingerprintSha256),
+		index('certificate_valid_to_idx').on(t.supersededAt, t.validTo),
+		index('certificate_tenant_idx').on(t.tenantId, t.validTo),
+		index('certificate_holder_idx').on(t.holderType, t.kind, t.holderUserId)
+	]
+);
+
+/** Reminders already sent: the primary key makes each one happen exactly once. */
+export const reminderLog = sqliteTable(
+	'reminder_log',
+	{
+		subjectId: text('subject_id').notNull(),
+		reminderKey: text('reminder_key').notNull(),
+		sentAt: timestamp('sent_at').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.subjectId, t.reminderKey] })]
+);
+
+/**
+ * In-app notifications, stored as a message key and its parameters so each reader sees them in
+ * their own language; the daily digest e-mails what a person has not yet been sent.
+ */
+export const notification = sqliteTable(
+	'notification',
+	{
+		id: text('id').primaryKey(),
+		userId: text('user_id')
+			.notNull()
+			.references(() => user.id),
+		kind: text('kind').notNull(),
+		params: text('params', { mode: 'json' }).$type<Record<string, string | number>>().notNull(),
+		link: text('link').notNull().default(''),
+		createdAt: createdAt(),
+		readAt: timestamp('read_at'),
+		digestedAt: timestamp('digested_at')
+	},
+	(t) => [index('notification_user_idx').on(t.userId, t.createdAt), index('notification_digest_idx').on(t.digestedAt)]
+);
+
+/** Secret calendar feed URLs; only the token's SHA-256 is kept. */
+export const calendarToken = sqliteTable(
+	'calendar_token',
+	{
+		id: text('id').primaryKey(),
+		userId: text('user_id')
+			.notNull()
+			.references(() => user.id),
+		createdAt: createdAt(),
+		revokedAt: timestamp('revoked_at')
+	},
+	(t) => [index('calendar_token_user_idx').on(t.userId)]
+);
+
+/** Administrator-tunable settings (reminder thresholds, order lead times), as JSON values. */
+export const setting = sqliteTable('setting', {
+	key: text('key').primaryKey(),
+	value: text('value', { mode: 'json' }).notNull(),
+	updatedAt: timestamp('updated_at')
+});
+
+export type PrerequisiteType = typeof prerequisiteType.$inferSelect;
+export type ChecklistItem = typeof checklistItem.$inferSelect;
+export type EvidenceFile = typeof evidenceFile.$inferSelect;
+export type Certificate = typeof certificate.$inferSelect;
+export type Notification = typeof notification.$inferSelect;
 export type AgreementTemplate = typeof agreementTemplate.$inferSelect;
 export type Agreement = typeof agreement.$inferSelect;
 export type AgreementSignature = typeof agreementSignature.$inferSelect;

@@ -189,3 +189,11 @@ export function changePassword(db: Db, actor: Actor, person: User, passwordHash:
 		audit(tx, actor, { tenantId: person.tenantId, action: 'auth.password_change', targetType: 'user', targetId: person.id });
 	});
 }
+
+/** The language e-mail to this person is written in; follows their choice in the portal. */
+export function setUserLocale(db: Db, actor: Actor, userId: string, locale: 'fi' | 'sv' | 'en'): void {
+	db.transaction((tx) => {
+		const result = tx.update(user).set({ locale }).where(and(eq(user.id, userId), ne(user.locale, locale))).run();
+		if (result.changes) audit(tx, actor, { action: 'account.locale', targetType: 'user', targetId: userId, summary: locale });
+	});
+}

@@ -3,6 +3,7 @@ import type { Db, DbOrTx } from '../db';
 import { serviceUnit, tenant, tenantContact, tenantService, type Tenant, type TenantStage } from '../db/schema';
 import { audit, type Actor } from '../actor';
 import { changedFields } from '../change-summary';
+import { syncChecklist } from '../prerequisites/checklist';
 
 export type TenantFields = Omit<Tenant, 'id' | 'stage' | 'archivedAt' | 'createdAt' | 'updatedAt'>;
 export type ServiceUnitInput = { name: string; oid: string };
@@ -104,6 +105,7 @@ export function createTenant(db: Db, actor: Actor, input: TenantInput, now = new
 		const id = crypto.randomUUID();
 		tx.insert(tenant).values({ ...splitInput(input), id, stage: 'invited', createdAt: now }).run();
 		replaceChildren(tx, id, input);
+		syncChecklist(tx, id);
 		audit(tx, actor, { tenantId: id, action: 'tenant.create', targetType: 'tenant', targetId: id, summary: `${input.name} (${input.businessId})` });
 		return { ok: true, id } as const;
 	});
@@ -116,6 +118,7 @@ export function updateTenant(db: Db, actor: Actor, id: string, input: TenantInpu
 		if (isBusinessIdTaken(tx, input.businessId, id)) return { ok: false, reason: 'business_id_taken' } as const;
 		tx.update(tenant).set({ ...splitInput(input), updatedAt: now }).where(eq(tenant.id, id)).run();
 		replaceChildren(tx, id, input);
+		syncChecklist(tx, id);
 		const comparable = { ...before, serviceIds: [...before.serviceIds].sort(), serviceUnits: before.serviceUnits.map(({ name, oid }) => ({ name, oid })), contacts: before.contacts.map(({ name, title, email, phone }) => ({ name, title, email, phone })) };
 		audit(tx, actor, { tenantId: id, action: 'tenant.update', targetType: 'tenant', targetId: id, summary: changedFields(comparable, { ...input, serviceIds: [...input.serviceIds].sort() }) });
 		return { ok: true, id } as const;
@@ -138,4 +141,14 @@ export function setTenantArchived(db: Db, actor: Actor, id: string, archived: bo
 		tx.update(tenant).set({ archivedAt: archived ? now : null, updatedAt: now }).where(eq(tenant.id, id)).run();
 		audit(tx, actor, { tenantId: id, action: archived ? 'tenant.archive' : 'tenant.restore', targetType: 'tenant', targetId: id });
 	});
+}
+
+const STAGE_ORDER: TenantStage[] = ['invited', 'onboarding', 'agreement_signed', 'ready_for_production', 'in_production', 'notice_given', 'ended'];
+
+/** Keeps the tenant's stage in step with its agreement; a stage never moves backwards here. */
+export function advanceTenantStage(tx: DbOrTx, actor: Actor, tenantId: string, stage: TenantStage, now: Date) {
+	const current = tx.select({ stage: tenant.stage }).from(tenant).where(eq(tenant.id, tenantId)).get();
+	if (!current || STAGE_ORDER.indexOf(current.stage) >= STAGE_ORDER.indexOf(stage)) return;
+	tx.update(tenant).set({ stage, updatedAt: now }).where(eq(tenant.id, tenantId)).run();
+	audit(tx, actor, { tenantId, action: 'tenant.stage_change', targetType: 'tenant', targetId: tenantId, summary: `${current.stage} → ${stage} (agreement)` });
 }

@@ -8,13 +8,25 @@ import { hashPassword, verifyPassword } from '$lib/server/auth/password';
 import { changePasswordSchema } from '$lib/schemas/account';
 import { invalid, parseForm } from '$lib/server/http/forms';
 import { passwordProblem } from '$lib/server/http/set-password';
+import { config } from '$lib/server/config';
+import { createCalendarToken, hasCalendarToken, revokeCalendarToken } from '$lib/server/calendar/feed';
 
 export const load: PageServerLoad = (event) => {
 	const user = authorize(event, 'account.manage');
-	return { account: { name: user.name, email: user.email, roles: user.roles } };
+	return { account: { name: user.name, email: user.email, roles: user.roles }, hasCalendar: hasCalendarToken(db(), user.id) };
 };
 
 export const actions: Actions = {
+	calendar: (event) => {
+		const user = authorize(event, 'account.manage');
+		const token = createCalendarToken(db(), actorOf(event), user.id);
+		return { calendarUrl: `${config.origin}/calendar/${token}.ics` };
+	},
+	revokeCalendar: (event) => {
+		const user = authorize(event, 'account.manage');
+		revokeCalendarToken(db(), actorOf(event), user.id);
+		return { calendarRevoked: true };
+	},
 	password: async (event) => {
 		const user = authorize(event, 'account.manage');
 		const parsed = parseForm(changePasswordSchema, await event.request.formData());

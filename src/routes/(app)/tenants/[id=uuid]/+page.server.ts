@@ -8,6 +8,7 @@ import { can } from '$lib/server/auth/authorize';
 import { actorOf, authorize } from '$lib/server/http/guard';
 import { getTenant, setTenantArchived, setTenantStage } from '$lib/server/tenants/tenants';
 import { listTenantAgreements } from '$lib/server/agreements/agreements';
+import { getChecklist } from '$lib/server/prerequisites/checklist';
 import { listPeople } from '$lib/server/people/people';
 import { listServices, serviceName } from '$lib/server/services/kanta-services';
 import { oidMatchesBusinessId } from '$lib/server/identifiers';
@@ -34,6 +35,7 @@ export const load: PageServerLoad = (event) => {
 		people: can(user, 'tenant.people.view', { tenantId })
 			? listPeople(db(), tenantId).map((p) => ({ id: p.id, name: p.name, email: p.email, status: p.status, roles: p.roles }))
 			: [],
+		checklist: can(user, 'checklist.view', { tenantId }) ? getChecklist(db(), tenantId).progress : null,
 		agreements: can(user, 'agreement.view', { tenantId })
 			? listTenantAgreements(db(), tenantId).map((a) => ({ id: a.id, status: a.status, language: a.language, createdAt: a.createdAt, inForceAt: a.inForceAt, sealed: a.sealedPath !== null }))
 			: null,

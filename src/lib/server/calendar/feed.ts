@@ -1,0 +1,127 @@
+import { and, eq, gte, isNotNull, isNull, or } from 'drizzle-orm';
+import * as m from '../../paraglide/messages.js';
+import type { Db, DbOrTx } from '../db';
+import { calendarToken, certificate, checklistItem, prerequisiteType, tenant, user } from '../db/schema';
+import { config } from '../config';
+import { audit, type Actor } from '../actor';
+import { can } from '../auth/authorize';
+import { generateSessionToken, hashToken, toSessionUser, type SessionUser } from '../auth/session';
+import { getSettings } from '../settings';
+import { orderByDate } from '../certificates/registry';
+import { deadlinesFor } from '../prerequisites/deadlines';
+import { prerequisiteName } from '../prerequisites/catalogue';
+import { todayInHelsinki } from '../time';
+import { buildCalendar, type CalendarEvent } from './ics';
+
+type Locale = 'fi' | 'sv' | 'en';
+
+/** A new secret feed address; any earlier one stops working. Only the token's hash is stored. */
+export function createCalendarToken(db: Db, actor: Actor, userId: string, now = new Date()): string {
+	const token = generateSessionToken();
+	db.transaction((tx) => {
+		tx.update(calendarToken).set({ revokedAt: now }).where(and(eq(calendarToken.userId, userId), isNull(calendarToken.revokedAt))).run();
+		tx.insert(calendarToken).values({ id: hashToken(token), userId, createdAt: now }).run();
+		audit(tx, actor, { action: 'calendar.token_create', targetType: 'user', targetId: userId });
+	});
+	return token;
+}
+
+export function revokeCalendarToken(db: Db, actor: Actor, userId: string, now = new Date()): void {
+	db.transaction((tx) => {
+		tx.update(calendarToken).set({ revokedAt: now }).where(and(eq(calendarToken.userId, userId), isNull(calendarToken.revokedAt))).run();
+		audit(tx, actor, { action: 'calendar.token_revoke', targetType: 'user', targetId: userId });
+	});
+}
+
+export function hasCalendarToken(db: DbOrTx, userId: string): boolean {
+	return db.select({ id: calendarToken.id }).from(calendarToken).where(and(eq(calendarToken.userId, userId), isNull(calendarToken.revokedAt))).get() !== undefined;
+}
+
+/** The person a feed token belongs to, while both the token and the person are active. */
+export function calendarOwner(db: DbOrTx, token: string): (SessionUser & { locale: Locale }) | null {
+	const row = db
+		.select({ user })
+		.from(calendarToken)
+		.innerJoin(user, eq(calendarToken.userId, user.id))
+		.where(and(eq(calendarToken.id, hashToken(token)), isNull(calendarToken.revokedAt)))
+		.get();
+	if (!row || row.user.status !== 'active') return null;
+	return { ...toSessionUser(db, row.user), locale: row.user.locale };
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * What concerns this person, as dated events: certificate expiries and order-by dates, checklist
+ * due dates and reviews, and the statutory Kanta deadlines of the tenants they deal with.
+ */
+export function calendarEventsFor(db: DbOrTx, person: SessionUser, locale: Locale, now = new Date()): CalendarEvent[] {
+	const o = { locale };
+	const events: CalendarEvent[] = [];
+	const link = (path: string) => `${config.origin}${path}`;
+	const since = new Date(now.getTime() - 90 * DAY_MS);
+	const settings = getSettings(db);
+	const ownScope = person.tenantId ? { tenantId: person.tenantId } : undefined;
+
+	// Certificates: everything for the registry's keepers, a tenant's own for its administrators, own cards for the rest.
+	const certConditions = [isNull(certificate.supersededAt), gte(certificate.validTo, since)];
+	if (!can(person, 'certificate.view', ownScope)) certConditions.push(eq(certificate.holderUserId, person.id));
+	else if (person.tenantId) certConditions.push(eq(certificate.tenantId, person.tenantId));
+	for (const cert of db.select().from(certificate).where(and(...certConditions)).all()) {
+		const day = todayInHelsinki(cert.validTo);
+		events.push({ uid: `cert-expiry-${cert.id}@liitos`, date: day, summary: m.calendar_cert_expiry({ holder: cert.holderName }, o), description: cert.subject || cert.reference, url: link(`/certificates/${cert.id}`), alarmDaysBefore: [7, 1], categories: ['Liitos'] });
+		if (!cert.renewalOrderedAt) {
+			events.push({ uid: `cert-order-${cert.id}@liitos`, date: todayInHelsinki(orderByDate(cert.validTo, cert.kind, settings)), summary: m.calendar_cert_order({ holder: cert.holderName }, o), url: link(`/certificates/${cert.id}`), alarmDaysBefore: [1], categories: ['Liitos'] });
+		}
+	}
+
+	// Checklist due dates and reviews of recurring items.
+	if (can(person, 'checklist.view', ownScope)) {
+		const rows = db
+			.select({ item: checklistItem, type: prerequisiteType, tenantName: tenant.name })
+			.from(checklistItem)
+			.innerJoin(prerequisiteType, eq(checklistItem.typeId, prerequisiteType.id))
+			.innerJoin(tenant, eq(checklistItem.tenantId, tenant.id))
+			.where(and(isNull(tenant.archivedAt), person.tenantId ? eq(checklistItem.tenantId, person.tenantId) : undefined, or(isNotNull(checklistItem.dueDate), isNotNull(checklistItem.validUntil))))
+			.all();
+		for (const { item, type, tenantName } of rows) {
+			const name = prerequisiteName(type, locale);
+			const url = link(`/tenants/${item.tenantId}/checklist#item-${item.id}`);
+			if (item.dueDate && item.status !== 'verified') events.push({ uid: `checklist-due-${item.id}@liitos`, date: item.dueDate, summary: m.calendar_checklist_due({ item: name, tenant: tenantName }, o), url, alarmDaysBefore: [3], categories: ['Liitos'] });
+			if (item.validUntil && item.status === 'verified') events.push({ uid: `checklist-review-${item.id}@liitos`, date: item.validUntil, summary: m.calendar_checklist_review({ item: name, tenant: tenantName }, o), url, alarmDaysBefore: [14], categories: ['Liitos'] });
+		}
+	}
+
+	// Statutory Kanta deadlines for the kinds of tenants this person deals with.
+	const kinds = person.tenantId
+		? db.select({ sector: tenant.serviceSector, providerType: tenant.providerType }).from(tenant).where(eq(tenant.id, person.tenantId)).all()
+		: db.selectDistinct({ sector: tenant.serviceSector, providerType: tenant.providerType }).from(tenant).where(isNull(tenant.archivedAt)).all();
+	const seen = new Set<string>();
+	for (const kind of kinds) {
+		for (const deadline of deadlinesFor(kind.sector, kind.providerType)) {
+			const uid = `kanta-deadline-${deadline.code}-${deadline.providerType}@liitos`;
+			if (seen.has(uid)) continue;
+			seen.add(uid);
+			events.push({ uid, date: deadline.date, summary: m.calendar_kanta_deadline({ what: deadlineLabel(deadline.code, locale) }, o), alarmDaysBefore: [30, 7], categories: ['Kanta'] });
+		}
+	}
+	return events;
+}
+
+export function deadlineLabel(code: string, locale: Locale): string {
+	const o = { locale };
+	const labels: Record<string, () => string> = {
+		families_working_age_elderly: () => m.deadline_families_working_age_elderly({}, o),
+		child_welfare: () => m.deadline_child_welfare({}, o),
+		disability_services: () => m.deadline_disability_services({}, o),
+		substance_abuse: () => m.deadline_substance_abuse({}, o),
+		family_law: () => m.deadline_family_law({}, o),
+		video_audio: () => m.deadline_video_audio({}, o),
+		private_obligation: () => m.deadline_private_obligation({}, o)
+	};
+	return labels[code]?.() ?? code;
+}
+
+export function calendarFor(db: DbOrTx, person: SessionUser, locale: Locale, now = new Date()): string {
+	return buildCalendar({ name: m.calendar_name({}, { locale }), events: calendarEventsFor(db, person, locale, now), now });
+}

@@ -1,0 +1,242 @@
+import { and, asc, count, eq, gt, isNotNull, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
+import type { Db, DbOrTx } from '../db';
+import { certificate, tenant, type Certificate } from '../db/schema';
+import type { CertificateKind, HolderType } from '../../domain';
+import { audit, type Actor } from '../actor';
+import { getSettings, type Settings } from '../settings';
+import type { ParsedCertificate } from './x509';
+
+const DAY_MS = 86_400_000;
+
+export interface Holder {
+	type: HolderType;
+	/** The tenant for tenant and tenant-staff holders. */
+	tenantId: string | null;
+	userId: string | null;
+	name: string;
+}
+
+export type CertificateData =
+	| { source: 'upload'; parsed: ParsedCertificate; reference: string }
+	| { source: 'manual'; validTo: Date; validFrom: Date | null; reference: string };
+
+export type AddCertificateResult = { ok: true; id: string; supersededId: string | null } | { ok: false; reason: 'duplicate'; existingId: string };
+
+/** The holder's current certificate of this kind, which a new one replaces (a renewal). */
+function currentFor(tx: DbOrTx, kind: CertificateKind, holder: Holder): Certificate | undefined {
+	const conditions: SQL[] = [eq(certificate.kind, kind), eq(certificate.holderType, holder.type), isNull(certificate.supersededAt)];
+	conditions.push(holder.tenantId ? eq(certificate.tenantId, holder.tenantId) : isNull(certificate.tenantId));
+	conditions.push(holder.userId ? eq(certificate.holderUserId, holder.userId) : isNull(certificate.holderUserId));
+	return tx.select().from(certificate).where(and(...conditions)).orderBy(asc(certificate.validTo)).get();
+}
+
+/**
+ * Records a certificate. A second certificate for the same holder and kind is a renewal: the old
+ * one is superseded (kept, linked) and its reminders stop; the new one's start afresh.
+ */
+export function addCertificate(db: Db, actor: Actor, kind: CertificateKind, holder: Holder, data: CertificateData, now = new Date()): AddCertificateResult {
+	return db.transaction((tx) => {
+		if (data.source === 'upload') {
+			const existing = tx.select({ id: certificate.id }).from(certificate).where(eq(certificate.fingerprintSha256, data.parsed.fingerprintSha256)).get();
+			if (existing) return { ok: false, reason: 'duplicate', existingId: existing.id } as const;
+		}
+		const previous = currentFor(tx, kind, holder);
+		const id = crypto.randomUUID();
+		const details =
+			data.source === 'upload'
+				? {
+						subject: data.parsed.subject,
+						issuer: data.parsed.issuer,
+						serialNumber: data.parsed.serialNumber,
+						fingerprintSha256: data.parsed.fingerprintSha256,
+						keyType: data.parsed.keyType,
+						keySize: data.parsed.keySize,
+						validFrom: data.parsed.validFrom,
+						validTo: data.parsed.validTo,
+						pem: data.parsed.pem
+					}
+				: { validFrom: data.validFrom, validTo: data.validTo };
+		tx.insert(certificate)
+			.values({
+				...details,
+				id,
+				kind,
+				holderType: holder.type,
+				tenantId: holder.tenantId,
+				holderUserId: holder.userId,
+				holderName: holder.name,
+				reference: data.reference,
+				source: data.source,
+				supersedesId: previous?.id ?? null,
+				createdAt: now,
+				createdBy: actor.label
+			})
+			.run();
+		if (previous) {
+			tx.update(certificate).set({ supersededAt: now }).where(eq(certificate.id, previous.id)).run();
+			audit(tx, actor, { tenantId: holder.tenantId, action: 'certificate.supersede', targetType: 'certificate', targetId: previous.id, summary: `renewed by ${id}` });
+		}
+		audit(tx, actor, {
+			tenantId: holder.tenantId,
+			action: 'certificate.add',
+			targetType: 'certificate',
+			targetId: id,
+			summary: `${kind} for ${holder.name}, valid until ${details.validTo.toISOString().slice(0, 10)}`
+		});
+		return { ok: true, id, supersededId: previous?.id ?? null } as const;
+	});
+}
+
+export function getCertificate(db: DbOrTx, id: string): Certificate | undefined {
+	return db.select().from(certificate).where(eq(certificate.id, id)).get();
+}
+
+/** Every certificate in the renewal chain this one belongs to, oldest first. */
+export function renewalChain(db: DbOrTx, id: string): Certificate[] {
+	const chain: Certificate[] = [];
+	let cursor = getCertificate(db, id);
+	while (cursor?.supersedesId) cursor = getCertificate(db, cursor.supersedesId);
+	for (let guard = 0; cursor && guard < 100; guard++) {
+		chain.push(cursor);
+		cursor = db.select().from(certificate).where(eq(certificate.supersedesId, cursor.id)).get();
+	}
+	return chain;
+}
+
+export function markRenewalOrdered(db: Db, actor: Actor, id: string, note: string, now = new Date()): boolean {
+	return db.transaction((tx) => {
+		const current = getCertificate(tx, id);
+		if (!current || current.supersededAt) return false;
+		tx.update(certificate).set({ renewalOrderedAt: now, renewalNote: note }).where(eq(certificate.id, id)).run();
+		audit(tx, actor, { tenantId: current.tenantId, action: 'certificate.renewal_ordered', targetType: 'certificate', targetId: id, summary: note });
+		return true;
+	});
+}
+
+/** When the renewal has to be ordered: expiry less the kind's lead time. */
+export function orderByDate(validTo: Date, kind: CertificateKind, settings: Settings): Date {
+	return new Date(validTo.getTime() - settings.orderLeadDays[kind] * DAY_MS);
+}
+
+export const EXPIRY_BUCKETS = ['expired', 'within_30', 'within_60', 'within_90', 'later'] as const;
+export type ExpiryBucket = (typeof EXPIRY_BUCKETS)[number];
+
+export function expiryBucket(validTo: Date, now: Date): ExpiryBucket {
+	const days = (validTo.getTime() - now.getTime()) / DAY_MS;
+	if (days <= 0) return 'expired';
+	if (days <= 30) return 'within_30';
+	if (days <= 60) return 'within_60';
+	if (days <= 90) return 'within_90';
+	return 'later';
+}
+
+export interface CertificateFilter {
+	/** Restricts to one tenant's certificates (its own and its staff's): tenant administrators' view. */
+	tenantId?: string;
+	bucket?: ExpiryBucket;
+	kind?: CertificateKind;
+	holderType?: HolderType;
+	query?: string;
+	includeSuperseded?: boolean;
+	page: number;
+	pageSize: number;
+}
+
+export interface CertificateRow extends Certificate {
+	tenantName: string | null;
+	bucket: ExpiryBucket;
+	orderBy: Date;
+}
+
+function bucketCondition(bucket: ExpiryBucket, now: Date): SQL {
+	const at = (days: number) => new Date(now.getTime() + days * DAY_MS);
+	switch (bucket) {
+		case 'expired':
+			return lte(certificate.validTo, now);
+		case 'within_30':
+			return and(gt(certificate.validTo, now), lte(certificate.validTo, at(30)))!;
+		case 'within_60':
+			return and(gt(certificate.validTo, at(30)), lte(certificate.validTo, at(60)))!;
+		case 'within_90':
+			return and(gt(certificate.validTo, at(60)), lte(certificate.validTo, at(90)))!;
+		case 'later':
+			return gt(certificate.validTo, at(90));
+	}
+}
+
+function filterConditions(filter: Omit<CertificateFilter, 'page' | 'pageSize' | 'bucket'>): SQL[] {
+	const conditions: SQL[] = [];
+	if (!filter.includeSuperseded) conditions.push(isNull(certificate.supersededAt));
+	if (filter.tenantId) conditions.push(eq(certificate.tenantId, filter.tenantId));
+	if (filter.kind) conditions.push(eq(certificate.kind, filter.kind));
+	if (filter.holderType) conditions.push(eq(certificate.holderType, filter.holderType));
+	const query = filter.query?.trim().toLowerCase();
+	if (query) {
+		const pattern = `%${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+		conditions.push(
+			or(
+				sql`lower(${certificate.holderName}) like ${pattern} escape '\\'`,
+				sql`lower(${certificate.subject}) like ${pattern} escape '\\'`,
+				sql`lower(${certificate.reference}) like ${pattern} escape '\\'`
+			)!
+		);
+	}
+	return conditions;
+}
+
+/** The expiry dashboard's rows, soonest expiry first. */
+export function listCertificates(db: DbOrTx, filter: CertificateFilter, now = new Date()): { rows: CertificateRow[]; total: number } {
+	const conditions = filterConditions(filter);
+	if (filter.bucket) conditions.push(bucketCondition(filter.bucket, now));
+	const where = conditions.length ? and(...conditions) : undefined;
+	const total = db.select({ n: count() }).from(certificate).where(where).get()?.n ?? 0;
+	const settings = getSettings(db);
+	const rows = db
+		.select({ certificate, tenantName: tenant.name })
+		.from(certificate)
+		.leftJoin(tenant, eq(certificate.tenantId, tenant.id))
+		.where(where)
+		.orderBy(asc(certificate.validTo), asc(certificate.id))
+		.limit(filter.pageSize)
+		.offset((filter.page - 1) * filter.pageSize)
+		.all()
+		.map((r) => ({ ...r.certificate, tenantName: r.tenantName, bucket: expiryBucket(r.certificate.validTo, now), orderBy: orderByDate(r.certificate.validTo, r.certificate.kind, settings) }));
+	return { rows, total };
+}
+
+/** How many current certificates fall in each expiry bucket (the dashboard's headline). */
+export function countByBucket(db: DbOrTx, filter: Omit<CertificateFilter, 'page' | 'pageSize' | 'bucket'>, now = new Date()): Record<ExpiryBucket, number> {
+	const base = filterConditions(filter);
+	const counts = {} as Record<ExpiryBucket, number>;
+	for (const bucket of ['expired', 'within_30', 'within_60', 'within_90', 'later'] as const) {
+		counts[bucket] = db.select({ n: count() }).from(certificate).where(and(...base, bucketCondition(bucket, now))).get()?.n ?? 0;
+	}
+	return counts;
+}
+
+/** Current certificates that expire by `until` (reminder scans). */
+export function listCurrentExpiringBy(db: DbOrTx, until: Date): Certificate[] {
+	return db
+		.select()
+		.from(certificate)
+		.where(and(isNull(certificate.supersededAt), lte(certificate.validTo, until), isNotNull(certificate.validTo)))
+		.all();
+}
+
+/** Current certificates whose renewal must be ordered within `days` and has not been: "order this week". */
+export function listToOrder(db: DbOrTx, now = new Date(), days = 7, limit = 10): CertificateRow[] {
+	const settings = getSettings(db);
+	const longestLead = Math.max(...Object.values(settings.orderLeadDays));
+	const horizon = new Date(now.getTime() + (days + longestLead) * DAY_MS);
+	const limitDate = new Date(now.getTime() + days * DAY_MS);
+	return db
+		.select({ certificate, tenantName: tenant.name })
+		.from(certificate)
+		.leftJoin(tenant, eq(certificate.tenantId, tenant.id))
+		.where(and(isNull(certificate.supersededAt), isNull(certificate.renewalOrderedAt), lte(certificate.validTo, horizon)))
+		.orderBy(asc(certificate.validTo))
+		.all()
+		.map((r) => ({ ...r.certificate, tenantName: r.tenantName, bucket: expiryBucket(r.certificate.validTo, now), orderBy: orderByDate(r.certificate.validTo, r.certificate.kind, settings) }))
+		.filter((row) => row.orderBy <= limitDate)
+		.slice(0, limit);
+}

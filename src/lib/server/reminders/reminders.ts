@@ -1,0 +1,132 @@
+import { and, eq, inArray, isNotNull, isNull, lte } from 'drizzle-orm';
+import * as m from '../../paraglide/messages.js';
+import type { Db } from '../db';
+import { checklistItem, notification, prerequisiteType, tenant, user, type Certificate, type Notification } from '../db/schema';
+import { config } from '../config';
+import { getSettings } from '../settings';
+import { sendMail } from '../mail/mailer';
+import { todayInHelsinki } from '../time';
+import { listCurrentExpiringBy } from '../certificates/registry';
+import { activePeopleWithRoles, claimReminder, notify } from './notifications';
+
+const DAY_MS = 86_400_000;
+
+/** Who hears about a certificate: certificate administrators, the holder's tenant administrators, the card holder. */
+function certificateAudience(db: Db, cert: Certificate): string[] {
+	const people = activePeopleWithRoles(db, null, ['mc_cert_admin']);
+	if (cert.tenantId) people.push(...activePeopleWithRoles(db, cert.tenantId, ['tenant_admin']));
+	if (cert.holderUserId) people.push(cert.holderUserId);
+	return people;
+}
+
+/**
+ * Expiry reminders at each configured threshold, each exactly once per certificate: the claim in
+ * reminder_log is what makes a second run (or a restart) send nothing again. A renewal is a new
+ * certificate, so its thresholds start afresh. When several thresholds have passed since the
+ * last run, all are claimed but only the most urgent one is announced.
+ */
+export function scanCertificateReminders(db: Db, now = new Date()): number {
+	const thresholds = [...getSettings(db).reminderThresholds].sort((a, b) => a - b);
+	if (thresholds.length === 0) return 0;
+	const horizon = new Date(now.getTime() + Math.max(...thresholds) * DAY_MS);
+	let sent = 0;
+	db.transaction((tx) => {
+		for (const cert of listCurrentExpiringBy(tx, horizon)) {
+			const daysLeft = Math.ceil((cert.validTo.getTime() - now.getTime()) / DAY_MS);
+			const reached = thresholds.filter((t) => daysLeft <= t);
+			const claimed = reached.filter((t) => claimReminder(tx, cert.id, `expiry:${t}`, now));
+			if (!claimed.length || claimed[0] !== reached[0]) continue;
+			const kind = reached[0] === 0 ? 'certificate_expired' : 'certificate_expiring';
+			sent += notify(tx, certificateAudience(db, cert), kind, { holder: cert.holderName, kindCode: cert.kind, days: Math.max(daysLeft, 0), date: todayInHelsinki(cert.validTo) }, `/certificates/${cert.id}`, now);
+		}
+	});
+	return sent;
+}
+
+/** Checklist items that are due within a week, and again once overdue: one reminder each. */
+export function scanChecklistReminders(db: Db, now = new Date()): number {
+	const today = todayInHelsinki(now);
+	const weekAhead = todayInHelsinki(new Date(now.getTime() + 7 * DAY_MS));
+	let sent = 0;
+	db.transaction((tx) => {
+		const due = tx
+			.select({ item: checklistItem, code: prerequisiteType.code, nameFi: prerequisiteType.nameFi, tenantName: tenant.name, responsible: prerequisiteType.responsibleParty })
+			.from(checklistItem)
+			.innerJoin(prerequisiteType, eq(checklistItem.typeId, prerequisiteType.id))
+			.innerJoin(tenant, eq(checklistItem.tenantId, tenant.id))
+			.where(and(isNotNull(checklistItem.dueDate), lte(checklistItem.dueDate, weekAhead), inArray(checklistItem.status, ['not_started', 'in_progress', 'returned', 'expired']), isNull(prerequisiteType.derivedRule)))
+			.all();
+		for (const row of due) {
+			const overdue = row.item.dueDate! < today;
+			if (!claimReminder(tx, row.item.id, `due:${row.item.dueDate}:${overdue ? 'overdue' : 'soon'}`, now)) continue;
+			const people = row.responsible === 'tenant' ? activePeopleWithRoles(tx, row.item.tenantId, ['tenant_admin']) : activePeopleWithRoles(tx, null, ['mc_admin']);
+			if (row.item.ownerId) people.push(row.item.ownerId);
+			sent += notify(tx, people, overdue ? 'checklist_overdue' : 'checklist_due', { tenant: row.tenantName, code: row.code, date: row.item.dueDate! }, `/tenants/${row.item.tenantId}/checklist#item-${row.item.id}`, now);
+		}
+	});
+	return sent;
+}
+
+type Locale = 'fi' | 'sv' | 'en';
+
+const CERTIFICATE_KIND_NAMES: Record<string, (o: { locale: Locale }) => string> = {
+	server: (o) => m.cert_kind_server({}, o),
+	system_signature: (o) => m.cert_kind_system_signature({}, o),
+	server_test: (o) => m.cert_kind_server_test({}, o),
+	system_signature_test: (o) => m.cert_kind_system_signature_test({}, o),
+	professional_card: (o) => m.cert_kind_professional_card({}, o),
+	staff_card: (o) => m.cert_kind_staff_card({}, o),
+	replacement_card: (o) => m.cert_kind_replacement_card({}, o),
+	security_assessment: (o) => m.cert_kind_security_assessment({}, o)
+};
+
+/** A notification as one line of text in the reader's language. */
+export function describeNotification(n: Pick<Notification, 'kind' | 'params'>, locale: Locale): string {
+	const o = { locale };
+	const p = n.params as Record<string, string>;
+	switch (n.kind) {
+		case 'certificate_expiring':
+			return m.notification_certificate_expiring({ kind: CERTIFICATE_KIND_NAMES[p.kindCode]?.(o) ?? p.kindCode, holder: p.holder, days: p.days, date: p.date }, o);
+		case 'certificate_expired':
+			return m.notification_certificate_expired({ kind: CERTIFICATE_KIND_NAMES[p.kindCode]?.(o) ?? p.kindCode, holder: p.holder, date: p.date }, o);
+		case 'checklist_due':
+			return m.notification_checklist_due({ tenant: p.tenant, item: p.code, date: p.date }, o);
+		case 'checklist_overdue':
+			return m.notification_checklist_overdue({ tenant: p.tenant, item: p.code, date: p.date }, o);
+		default:
+			return n.kind;
+	}
+}
+
+/**
+ * One e-mail per person per day with everything new for them, rather than a mail per certificate.
+ * The claim on `digest:<date>` keeps it to one even if the job runs every hour.
+ */
+export async function sendDailyDigests(db: Db, now = new Date()): Promise<number> {
+	const today = todayInHelsinki(now);
+	const pending = db
+		.select({ notification, email: user.email, name: user.name, locale: user.locale })
+		.from(notification)
+		.innerJoin(user, eq(notification.userId, user.id))
+		.where(and(isNull(notification.digestedAt), eq(user.status, 'active')))
+		.all();
+	const byPerson = new Map<string, typeof pending>();
+	for (const row of pending) byPerson.set(row.notification.userId, [...(byPerson.get(row.notification.userId) ?? []), row]);
+	let mails = 0;
+	for (const [userId, rows] of byPerson) {
+		const { email, name, locale } = rows[0];
+		const o = { locale: locale as Locale };
+		// Written before the claim, so a failure here leaves the notifications for the next run.
+		const lines = rows.map((r) => `- ${describeNotification(r.notification, o.locale)}\n  ${config.origin}${r.notification.link}`);
+		const message = { to: email, subject: m.mail_digest_subject({ count: rows.length }, o), body: m.mail_digest_body({ name, items: lines.join('\n') }, o) };
+		const claimed = db.transaction((tx) => {
+			if (!claimReminder(tx, userId, `digest:${today}`, now)) return false;
+			tx.update(notification).set({ digestedAt: now }).where(inArray(notification.id, rows.map((r) => r.notification.id))).run();
+			return true;
+		});
+		if (!claimed) continue;
+		await sendMail(db, message);
+		mails++;
+	}
+	return mails;
+}

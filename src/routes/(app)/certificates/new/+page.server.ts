@@ -1,0 +1,154 @@
+import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import * as m from '$lib/paraglide/messages.js';
+import { db } from '$lib/server/db';
+import { actorOf, authorize } from '$lib/server/http/guard';
+import { invalid, parseForm, type FormValues } from '$lib/server/http/forms';
+import { addCertificate, getCertificate, type AddCertificateResult, type Holder } from '$lib/server/certificates/registry';
+import { parseCertificateFile, type ParsedCertificate } from '$lib/server/certificates/x509';
+import { startOfHelsinkiDay } from '$lib/server/time';
+import { getMainConnector } from '$lib/server/organisation/organisation';
+import { getTenant, listTenants } from '$lib/server/tenants/tenants';
+import { getUser, listPeople } from '$lib/server/people/people';
+import { certificateHolderSchema, holderValue, isFileKind, manualCertificateSchema, uploadedCertificateSchema, type HolderChoice } from '$lib/schemas/certificate';
+
+const REFUSALS = {
+	private_key: m.cert_private_key_refused,
+	empty: m.cert_file_empty,
+	not_a_certificate: m.cert_file_not_certificate,
+	too_large: m.cert_file_too_large
+} as const;
+
+/** Who may hold a certificate: the main connector, each current tenant, and each tenant's active people. */
+function holderOptions(): { value: string; label: string }[] {
+	const options = [{ value: 'main_connector', label: m.cert_holder_main_connector_option({ name: getMainConnector(db())?.name ?? '' }) }];
+	// A few hundred tenants fit a select, as on the new agreement page.
+	for (const t of listTenants(db(), { page: 1, pageSize: 1000 }).tenants) {
+		options.push({ value: holderValue({ type: 'tenant', tenantId: t.id, userId: null }), label: m.cert_holder_tenant_option({ name: t.name }) });
+		for (const p of listPeople(db(), t.id).filter((p) => p.status === 'active')) {
+			options.push({ value: holderValue({ type: 'person', tenantId: t.id, userId: p.id }), label: m.cert_holder_person_option({ name: p.name, tenant: t.name }) });
+		}
+	}
+	return options;
+}
+
+/** The posted holder, if it exists as chosen: a current tenant, or an active person of that very tenant. */
+function resolveHolder(choice: HolderChoice): Holder | null {
+	if (choice.type === 'main_connector') {
+		const main = getMainConnector(db());
+		return main ? { type: 'main_connector', tenantId: null, userId: null, name: main.name } : null;
+	}
+	const tenant = getTenant(db(), choice.tenantId ?? '');
+	if (!tenant || tenant.archivedAt) return null;
+	if (choice.type === 'tenant') return { type: 'tenant', tenantId: tenant.id, userId: null, name: tenant.name };
+	const person = getUser(db(), choice.userId ?? '');
+	if (!person || person.tenantId !== tenant.id || person.status !== 'active') return null;
+	return { type: 'person', tenantId: tenant.id, userId: person.id, name: person.name };
+}
+
+/** What the check step shows; the PEM itself travels separately, base64-encoded. */
+const preview = (c: ParsedCertificate, others: number) => ({
+	subject: c.subject,
+	issuer: c.issuer,
+	serialNumber: c.serialNumber,
+	fingerprintSha256: c.fingerprintSha256,
+	validFrom: c.validFrom,
+	validTo: c.validTo,
+	keyType: c.keyType,
+	keySize: c.keySize,
+	selfSigned: c.selfSigned,
+	ignoredChain: others
+});
+
+export const load: PageServerLoad = (event) => {
+	authorize(event, 'certificate.manage');
+	const renew = getCertificate(db(), event.url.searchParams.get('renew') ?? '');
+	return {
+		holders: holderOptions(),
+		renewing: renew && !renew.supersededAt ? { id: renew.id, kind: renew.kind, holderName: renew.holderName, validTo: renew.validTo } : null,
+		values: {
+			kind: renew?.kind ?? '',
+			holder: renew ? holderValue({ type: renew.holderType, tenantId: renew.tenantId, userId: renew.holderUserId }) : '',
+			reference: ''
+		} as Record<string, string>
+	};
+};
+
+/** Parses and checks the upload, then shows it for confirmation; nothing is stored yet. */
+async function inspectUpload(form: FormData) {
+	const parsed = parseForm(certificateHolderSchema, form);
+	if (!parsed.ok) return invalid(parsed.errors, parsed.values, 'inspect');
+	if (!resolveHolder(parsed.data.holder)) return invalid({ holder: m.error_choose_one() }, parsed.values, 'inspect');
+	const file = form.get('file');
+	if (!(file instanceof File) || file.size === 0) return invalid({ file: m.cert_file_required() }, parsed.values, 'inspect');
+	// The file is read into memory only; a refused file (a private key above all) is neither kept nor logged.
+	const result = parseCertificateFile(new Uint8Array(await file.arrayBuffer()));
+	if (!result.ok) return invalid({ file: REFUSALS[result.reason]() }, parsed.values, 'inspect');
+	const [leaf, ...others] = result.certificates;
+	return { section: 'inspect', values: parsed.values, preview: preview(leaf, others.length), certificate: Buffer.from(leaf.pem).toString('base64') };
+}
+
+function failSave(values: FormValues, result: Extract<AddCertificateResult, { ok: false }>) {
+	return fail(400, { errors: { form: m.cert_duplicate() }, values, section: 'save', duplicateId: result.existingId });
+}
+
+/** Stores the certificate confirmed after the check step, parsing it again: the hidden field is user input. */
+function saveUpload(event: RequestEvent, form: FormData) {
+	const parsed = parseForm(uploadedCertificateSchema, form);
+	const base64 = String(form.get('certificate') ?? '').replace(/\s+/g, '');
+	const result = /^[A-Za-z0-9+/]+={0,2}$/.test(base64) ? parseCertificateFile(new Uint8Array(Buffer.from(base64, 'base64'))) : ({ ok: false, reason: 'not_a_certificate' } as const);
+	// Never echo a refused hidden field back: it might hold whatever someone put there.
+	const kept = Object.fromEntries(Object.entries(parsed.values).filter(([key]) => key !== 'certificate'));
+	if (!result.ok) return invalid({ form: REFUSALS[result.reason]() }, kept, 'save');
+	const [leaf, ...others] = result.certificates;
+	// Other mistakes keep the checked certificate on screen, so only the field in error needs fixing.
+	const again = (errors: Record<string, string>) => fail(400, { errors, values: parsed.values, section: 'save', preview: preview(leaf, others.length), certificate: base64 });
+	if (!parsed.ok) return again(parsed.errors);
+	const holder = resolveHolder(parsed.data.holder);
+	if (!holder) return again({ holder: m.error_choose_one() });
+	const added = addCertificate(db(), actorOf(event), parsed.data.kind, holder, { source: 'upload', parsed: leaf, reference: parsed.data.reference });
+	if (!added.ok) return failSave(parsed.values, added);
+	redirect(303, `/certificates/${added.id}?added=1`);
+}
+
+/** Next calendar day of an ISO date, for "valid until" meaning the whole of that day in Finland. */
+const dayAfter = (isoDate: string) => new Date(Date.parse(`${isoDate}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+
+function saveManual(event: RequestEvent, form: FormData) {
+	const parsed = parseForm(manualCertificateSchema, form);
+	if (!parsed.ok) return invalid(parsed.errors, parsed.values, 'save');
+	const holder = resolveHolder(parsed.data.holder);
+	if (!holder) return invalid({ holder: m.error_choose_one() }, parsed.values, 'save');
+	const { kind, validFrom, validTo, reference } = parsed.data;
+	const added = addCertificate(db(), actorOf(event), kind, holder, {
+		source: 'manual',
+		validTo: new Date(startOfHelsinkiDay(dayAfter(validTo)).getTime() - 1000),
+		validFrom: validFrom ? startOfHelsinkiDay(validFrom) : null,
+		reference
+	});
+	if (!added.ok) return failSave(parsed.values, added);
+	redirect(303, `/certificates/${added.id}?added=1`);
+}
+
+/**
+ * The kind decides the path. Pressing Enter submits with the form's first button, which may be
+ * the other step's, so each action routes by kind: a file is always checked before it is saved.
+ */
+const fileKind = (form: FormData) => {
+	const kind = form.get('kind');
+	return typeof kind === 'string' && (isFileKind as (k: string) => boolean)(kind);
+};
+
+export const actions: Actions = {
+	inspect: async (event) => {
+		authorize(event, 'certificate.manage');
+		const form = await event.request.formData();
+		return fileKind(form) ? inspectUpload(form) : saveManual(event, form);
+	},
+	save: async (event) => {
+		authorize(event, 'certificate.manage');
+		const form = await event.request.formData();
+		if (!fileKind(form)) return saveManual(event, form);
+		return form.has('certificate') ? saveUpload(event, form) : inspectUpload(form);
+	}
+};

@@ -1,0 +1,146 @@
+import { error, fail, type RequestEvent } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import * as m from '$lib/paraglide/messages.js';
+import { getLocale } from '$lib/paraglide/runtime';
+import { db } from '$lib/server/db';
+import { config } from '$lib/server/config';
+import { can, type Action } from '$lib/server/auth/authorize';
+import { actorOf, authorize } from '$lib/server/http/guard';
+import { invalid, parseForm, formDataToObject } from '$lib/server/http/forms';
+import { getTenant } from '$lib/server/tenants/tenants';
+import { listPeople } from '$lib/server/people/people';
+import { addComment, getChecklist, getChecklistItem, listComments, planItem, recordEvidenceFile, returnItem, submitItem, verifyItem } from '$lib/server/prerequisites/checklist';
+import { getPrerequisiteType, prerequisiteGuidance, prerequisiteName } from '$lib/server/prerequisites/catalogue';
+import { daysUntil, deadlinesFor } from '$lib/server/prerequisites/deadlines';
+import { deadlineLabel } from '$lib/server/calendar/feed';
+import { checkEvidenceFile, safeFileName } from '$lib/server/evidence/file-check';
+import { storeFile } from '$lib/server/evidence/file-store';
+import { todayInHelsinki } from '$lib/server/time';
+import { commentSchema, evidenceSchema, planSchema, returnSchema } from '$lib/schemas/checklist';
+
+export const load: PageServerLoad = (event) => {
+	const tenantId = event.params.id;
+	const user = authorize(event, 'checklist.view', { tenantId });
+	const tenant = getTenant(db(), tenantId);
+	if (!tenant) error(404, m.error_not_found());
+	const locale = getLocale();
+	const checklist = getChecklist(db(), tenantId);
+	const today = todayInHelsinki();
+	const scope = { tenantId };
+	return {
+		tenant: { id: tenant.id, name: tenant.name, stage: tenant.stage },
+		progress: checklist.progress,
+		ready: checklist.ready,
+		deadlines: deadlinesFor(tenant.serviceSector, tenant.providerType).map((d) => ({ label: deadlineLabel(d.code, locale), date: d.date, daysLeft: daysUntil(d.date, today) })),
+		entries: checklist.entries.map((e) => ({
+			id: e.item.id,
+			code: e.type.code,
+			name: prerequisiteName(e.type, locale),
+			guidance: prerequisiteGuidance(e.type, locale),
+			category: e.type.category,
+			responsibleParty: e.type.responsibleParty,
+			evidenceKind: e.type.evidenceKind,
+			required: e.type.required,
+			renewalMonths: e.type.renewalMonths,
+			status: e.status,
+			overdue: e.overdue,
+			derivedMissing: e.derived?.missing ?? null,
+			dueDate: e.item.dueDate,
+			ownerId: e.item.ownerId,
+			reference: e.item.evidenceReference,
+			evidenceDate: e.item.evidenceDate,
+			link: e.item.evidenceLink,
+			submittedAt: e.item.submittedAt,
+			submittedBy: e.item.submittedBy,
+			verifiedAt: e.item.verifiedAt,
+			verifiedBy: e.item.verifiedBy,
+			validUntil: e.item.validUntil,
+			returnedReason: e.item.returnedReason,
+			files: e.files,
+			comments: listComments(db(), e.item.id).map((c) => ({ id: c.id, author: c.authorLabel, body: c.body, at: c.createdAt }))
+		})),
+		people: listPeople(db(), tenantId).filter((p) => p.status === 'active').map((p) => ({ id: p.id, name: p.name })),
+		may: { submit: can(user, 'checklist.submit', scope), verify: can(user, 'checklist.verify', scope), plan: can(user, 'checklist.plan', scope) }
+	};
+};
+
+/** The item named in the form, checked to belong to this page's tenant; 404 otherwise. */
+function itemInTenant(event: RequestEvent<{ id: string }>, itemId: string) {
+	const item = getChecklistItem(db(), itemId);
+	if (!item || item.tenantId !== event.params.id) error(404, m.error_not_found());
+	const type = getPrerequisiteType(db(), item.typeId);
+	if (!type) error(404, m.error_not_found());
+	return { item, type };
+}
+
+async function guarded(event: RequestEvent<{ id: string }>, action: Action) {
+	authorize(event, action, { tenantId: event.params.id });
+	return event.request.formData();
+}
+
+function fileProblem(reason: 'empty' | 'too_large' | 'type_not_allowed' | 'type_mismatch'): string {
+	if (reason === 'too_large') return m.evidence_too_large({ mb: Math.round(config.evidenceMaxBytes / 1048576) });
+	return { empty: m.evidence_empty, type_not_allowed: m.evidence_type_not_allowed, type_mismatch: m.evidence_type_mismatch }[reason]();
+}
+
+export const actions: Actions = {
+	upload: async (event) => {
+		const form = await guarded(event, 'checklist.submit');
+		const { item } = itemInTenant(event, String(form.get('itemId') ?? ''));
+		const file = form.get('file');
+		if (!(file instanceof File) || file.size === 0) return invalid({ file: fileProblem('empty') }, {}, `item-${item.id}`);
+		if (file.size > config.evidenceMaxBytes) return invalid({ file: fileProblem('too_large') }, {}, `item-${item.id}`);
+		const bytes = new Uint8Array(await file.arrayBuffer());
+		const check = await checkEvidenceFile(bytes, file.name, config.evidenceMaxBytes);
+		if (!check.ok) return invalid({ file: fileProblem(check.reason) }, {}, `item-${item.id}`);
+		const stored = storeFile(config.dataDir, 'evidence', bytes);
+		recordEvidenceFile(db(), actorOf(event), item, { fileName: safeFileName(file.name), mimeType: check.mimeType, size: stored.size, sha256: stored.sha256, storagePath: stored.storagePath });
+		return { section: `item-${item.id}`, uploaded: true };
+	},
+	submit: async (event) => {
+		const form = await guarded(event, 'checklist.submit');
+		const parsed = parseForm(evidenceSchema, form);
+		const itemId = String(form.get('itemId') ?? '');
+		if (!parsed.ok) return invalid(parsed.errors, parsed.values, `item-${itemId}`);
+		const { item, type } = itemInTenant(event, parsed.data.itemId);
+		const result = submitItem(db(), actorOf(event), item.id, type, parsed.data);
+		if (!result.ok) return fail(400, { errors: { form: result.reason === 'evidence_missing' ? m.evidence_missing() : m.checklist_wrong_state() }, values: formDataToObject(form), section: `item-${item.id}` });
+		return { section: `item-${item.id}`, submitted: true };
+	},
+	verify: async (event) => {
+		const form = await guarded(event, 'checklist.verify');
+		const { item, type } = itemInTenant(event, String(form.get('itemId') ?? ''));
+		if (!verifyItem(db(), actorOf(event), item.id, type).ok) return invalid({ form: m.checklist_wrong_state() }, {}, `item-${item.id}`);
+		return { section: `item-${item.id}`, verified: true };
+	},
+	return: async (event) => {
+		const form = await guarded(event, 'checklist.verify');
+		const parsed = parseForm(returnSchema, form);
+		const itemId = String(form.get('itemId') ?? '');
+		if (!parsed.ok) return invalid(parsed.errors, parsed.values, `item-${itemId}`);
+		const { item } = itemInTenant(event, parsed.data.itemId);
+		if (!returnItem(db(), actorOf(event), item.id, parsed.data.reason).ok) return invalid({ form: m.checklist_wrong_state() }, {}, `item-${item.id}`);
+		return { section: `item-${item.id}`, returned: true };
+	},
+	plan: async (event) => {
+		const form = await guarded(event, 'checklist.plan');
+		const parsed = parseForm(planSchema, form);
+		const itemId = String(form.get('itemId') ?? '');
+		if (!parsed.ok) return invalid(parsed.errors, parsed.values, `item-${itemId}`);
+		const { item } = itemInTenant(event, parsed.data.itemId);
+		if (parsed.data.ownerId && !listPeople(db(), event.params.id).some((p) => p.id === parsed.data.ownerId)) {
+			return invalid({ ownerId: m.error_choose_one() }, parsed.values, `item-${item.id}`);
+		}
+		planItem(db(), actorOf(event), item.id, { ownerId: parsed.data.ownerId, dueDate: parsed.data.dueDate });
+		return { section: `item-${item.id}`, planned: true };
+	},
+	comment: async (event) => {
+		const form = await guarded(event, 'checklist.view');
+		const parsed = parseForm(commentSchema, form);
+		const itemId = String(form.get('itemId') ?? '');
+		if (!parsed.ok) return invalid(parsed.errors, parsed.values, `item-${itemId}`);
+		const { item } = itemInTenant(event, parsed.data.itemId);
+		addComment(db(), actorOf(event), item.id, parsed.data.body);
+		return { section: `item-${item.id}`, commented: true };
+	}
+};
