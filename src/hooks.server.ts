@@ -20,7 +20,7 @@ export const init: ServerInit = () => {
 	for (const problem of invalid) console.warn(`templates/${problem}`);
 	for (const file of conflicts) console.warn(`templates/${file}: this version is already stored with different text; give the file a new version number.`);
 	if (isSetupComplete(db()) && ensureCatalogue(db())) syncAllChecklists(db());
-	startScheduler(db());
+	if (config.schedulerEnabled) startScheduler(db());
 };
 
 const securityHeaders: Handle = async ({ event, resolve }) => {

@@ -23,7 +23,7 @@ test('the language switch shows the Swedish UI and the choice persists', async (
 	await expect(page.getByRole('link', { name: 'Hyresgäster' })).toBeVisible();
 	await expect(page.locator('html')).toHaveAttribute('lang', 'sv');
 	await page.getByRole('link', { name: 'Hyresgäster' }).click();
-	await expect(page.getByRole('heading', { name: 'Hyresgäster' })).toBeVisible();
+	await expect(page.getByRole('heading', { name: 'Hyresgäster', exact: true })).toBeVisible();
 	await expect(page.getByRole('cell', { name: 'I produktion' })).toBeVisible();
 	await expect(page.getByRole('cell', { name: 'Fysioterapia Lahtinen' })).toBeVisible();
 	await expectNoAxeViolations(page);

@@ -49,7 +49,7 @@ export const uploadedCertificateSchema = z.object({
 	kind,
 	holder,
 	reference,
-	certificate: z.string().trim().min(1, { error: 'cert_check_first' }).max(200_000, { error: 'error_too_long' })
+	certificate: z.string({ error: 'cert_check_first' }).trim().min(1, { error: 'cert_check_first' }).max(200_000, { error: 'error_too_long' })
 });
 
 /** Cards and the security assessment certificate are entered by hand. */

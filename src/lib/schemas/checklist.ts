@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import { optionalText, requiredText } from './fields';
 
-const optionalDate = z.union([z.literal(''), z.iso.date({ error: 'error_date_invalid' })]).transform((v) => v || null);
+/** Absent (the form has no such field) and empty both mean "no date". */
+const optionalDate = z
+	.union([z.literal(''), z.iso.date({ error: 'error_date_invalid' })])
+	.optional()
+	.transform((v) => v || null);
 
 export const evidenceSchema = z.object({
 	itemId: z.uuid(),

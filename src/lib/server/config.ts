@@ -11,6 +11,8 @@ function readConfig() {
 		// The server runs from the project folder (npm start); both can be pointed elsewhere.
 		migrationsDir: resolve(env.LIITOS_MIGRATIONS ?? 'drizzle'),
 		templatesDir: resolve(env.LIITOS_TEMPLATES ?? 'templates'),
+		// 'off' leaves scheduled work to `npm run jobs` (cron) alone.
+		schedulerEnabled: env.LIITOS_SCHEDULER !== 'off',
 		evidenceMaxBytes: Number(env.EVIDENCE_MAX_BYTES ?? 10 * 1024 * 1024),
 		sealP12Path: env.SEAL_P12_PATH || undefined,
 		sealPassphrase: env.SEAL_P12_PASSPHRASE ?? '',

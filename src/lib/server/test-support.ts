@@ -2,7 +2,9 @@
 import { fileURLToPath } from 'node:url';
 import { eq } from 'drizzle-orm';
 import { openDatabase, type Db } from './db/index';
-import { tenant, user, userRole, type Role, type User, type UserStatus } from './db/schema';
+import { agreement, tenant, user, userRole, type Role, type User, type UserStatus } from './db/schema';
+import type { AgreementStatus, CertificateKind } from '../domain';
+import { addCertificate, type Holder } from './certificates/registry';
 import type { Actor } from './actor';
 import { createTenant, type TenantInput } from './tenants/tenants';
 import { toSessionUser, type SessionUser } from './auth/session';
@@ -189,4 +191,57 @@ export function setUpAgreementWorld(
 	const template = defaultTemplate(db, 'fi');
 	if (!template) throw new Error('No Finnish template in templates/');
 	return { admin, mainSigner, tenantId, tenantSigner: signer, templateId: template.id };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Prerequisite, certificate and reminder fixtures.
+
+/** Setup done (which seeds the Kanta services and the prerequisite catalogue); returns the first administrator as an actor. */
+export function setUpMainConnector(db: Db, passwordHash = 'not-a-real-hash'): Actor {
+	const setup = completeSetup(db, { organisation: MAIN_CONNECTOR_INPUT, admin: { name: 'Aino Admin', email: 'admin@mc.example.fi', passwordHash } }, { ipAddress: '' });
+	if (!setup) throw new Error('Setup had already been done');
+	return { id: setup.userId, label: 'admin@mc.example.fi', ipAddress: '192.0.2.1' };
+}
+
+let plainTenantCounter = 0;
+
+/** Creates a tenant as an administrator would (so its checklist is synced); unique business id and name. */
+export function addTenant(db: Db, actor: Actor, overrides: Partial<TenantInput> = {}, now = new Date()): string {
+	plainTenantCounter++;
+	const created = createTenant(
+		db,
+		actor,
+		tenantInput({ name: `Testivuokralainen ${plainTenantCounter} Oy`, businessId: `${String(2000000 + plainTenantCounter)}-${plainTenantCounter % 10}`, ...overrides }),
+		now
+	);
+	if (!created.ok) throw new Error(`Could not create the tenant: ${created.reason}`);
+	return created.id;
+}
+
+/** An agreement row in the given state, inserted directly (no signing flow); loads the shipped templates if needed. */
+export function insertAgreementRow(db: Db, tenantId: string, status: AgreementStatus, now = new Date()): string {
+	let template = defaultTemplate(db, 'fi');
+	if (!template) {
+		syncBundledTemplates(db, TEMPLATES_DIR);
+		template = defaultTemplate(db, 'fi');
+	}
+	if (!template) throw new Error('No Finnish template in templates/');
+	const id = crypto.randomUUID();
+	db.insert(agreement).values({ id, tenantId, templateId: template.id, language: 'fi', status, templateSource: template.source, createdAt: now, inForceAt: status === 'in_force' ? now : null }).run();
+	return id;
+}
+
+/** A hand-entered certificate or card (no file), valid until `validTo`. */
+export function addManualCertificate(db: Db, actor: Actor, kind: CertificateKind, holder: Holder, validTo: Date, now = new Date()): string {
+	const result = addCertificate(db, actor, kind, holder, { source: 'manual', validTo, validFrom: null, reference: `REF-${kind}` }, now);
+	if (!result.ok) throw new Error(`Could not add the certificate: ${result.reason}`);
+	return result.id;
+}
+
+/** The main connector as a certificate holder. */
+export const MAIN_CONNECTOR_HOLDER: Holder = { type: 'main_connector', tenantId: null, userId: null, name: MAIN_CONNECTOR_INPUT.name };
+
+/** A tenant person as a card holder. */
+export function personHolder(person: Pick<User, 'id' | 'name' | 'tenantId'>): Holder {
+	return { type: 'person', tenantId: person.tenantId, userId: person.id, name: person.name };
 }

@@ -39,7 +39,7 @@ beforeEach(() => {
 
 describe('syncBundledTemplates', () => {
 	it('loads the three shipped templates once, each the default of its language', () => {
-		expect(syncBundledTemplates(db, TEMPLATES_DIR)).toEqual({ added: 3, conflicts: [] });
+		expect(syncBundledTemplates(db, TEMPLATES_DIR)).toEqual({ added: 3, conflicts: [], invalid: [] });
 		const templates = listTemplates(db);
 		expect(templates.map((t) => t.language).sort()).toEqual(['en', 'fi', 'sv']);
 		for (const t of templates) {
@@ -50,7 +50,7 @@ describe('syncBundledTemplates', () => {
 		}
 		expect(defaultTemplate(db, 'fi')!.source).toBe(fiSource);
 
-		expect(syncBundledTemplates(db, TEMPLATES_DIR)).toEqual({ added: 0, conflicts: [] });
+		expect(syncBundledTemplates(db, TEMPLATES_DIR)).toEqual({ added: 0, conflicts: [], invalid: [] });
 		expect(listTemplates(db)).toHaveLength(3);
 		expect(db.select().from(auditEntry).where(eq(auditEntry.action, 'template.add')).all()).toHaveLength(3);
 		expect(verifyAuditChain(db).ok).toBe(true);
@@ -60,11 +60,11 @@ describe('syncBundledTemplates', () => {
 		const dir = tempDir();
 		copyFileSync(join(TEMPLATES_DIR, FI_FILE), join(dir, FI_FILE));
 		writeFileSync(join(dir, 'notes.md'), 'not a template');
-		expect(syncBundledTemplates(db, dir)).toEqual({ added: 1, conflicts: [] });
+		expect(syncBundledTemplates(db, dir)).toEqual({ added: 1, conflicts: [], invalid: [] });
 
 		writeFileSync(join(dir, FI_FILE), fiSource.replace('Tämän sopimuksen sopijapuolet ovat:', 'Sopijapuolet ovat nyt:'));
 		writeFileSync(join(dir, 'kanta-model-v2.fi.txt'), fiVersion(2));
-		expect(syncBundledTemplates(db, dir)).toEqual({ added: 1, conflicts: [FI_FILE] });
+		expect(syncBundledTemplates(db, dir)).toEqual({ added: 1, conflicts: [FI_FILE], invalid: [] });
 
 		const fi = listTemplates(db).filter((t) => t.language === 'fi');
 		expect(fi.map((t) => [t.version, t.isDefault])).toEqual([
@@ -73,11 +73,11 @@ describe('syncBundledTemplates', () => {
 		]);
 		expect(fi.find((t) => t.version === 1)!.source).toBe(fiSource);
 		// Reported again on every run until someone gives the file a new version number.
-		expect(syncBundledTemplates(db, dir)).toEqual({ added: 0, conflicts: [FI_FILE] });
+		expect(syncBundledTemplates(db, dir)).toEqual({ added: 0, conflicts: [FI_FILE], invalid: [] });
 	});
 
 	it('treats a missing folder as nothing to load', () => {
-		expect(syncBundledTemplates(db, join(tempDir(), 'missing'))).toEqual({ added: 0, conflicts: [] });
+		expect(syncBundledTemplates(db, join(tempDir(), 'missing'))).toEqual({ added: 0, conflicts: [], invalid: [] });
 		expect(listTemplates(db)).toEqual([]);
 	});
 });
@@ -134,5 +134,18 @@ describe('setDefaultTemplate', () => {
 		expect(setDefaultTemplate(db, ADMIN_ACTOR, crypto.randomUUID())).toBe(false);
 		expect(defaults(db)).toEqual(['en v1', 'fi v1', 'sv v1']);
 		expect(verifyAuditChain(db).ok).toBe(true);
+	});
+});
+
+describe('syncBundledTemplates with a broken file', () => {
+	it('loads the good files and names the broken one instead of failing', () => {
+		const db = freshDb();
+		const dir = tempDir();
+		copyFileSync(join(TEMPLATES_DIR, FI_FILE), join(dir, FI_FILE));
+		writeFileSync(join(dir, 'broken.txt'), '---\ntemplate: x\n---\n{{nope}}');
+		const result = syncBundledTemplates(db, dir);
+		expect(result.added).toBe(1);
+		expect(result.invalid).toHaveLength(1);
+		expect(result.invalid[0]).toMatch(/^broken\.txt: /);
 	});
 });

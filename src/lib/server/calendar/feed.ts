@@ -82,7 +82,7 @@ export function calendarEventsFor(db: DbOrTx, person: SessionUser, locale: Local
 			.from(checklistItem)
 			.innerJoin(prerequisiteType, eq(checklistItem.typeId, prerequisiteType.id))
 			.innerJoin(tenant, eq(checklistItem.tenantId, tenant.id))
-			.where(and(isNull(tenant.archivedAt), person.tenantId ? eq(checklistItem.tenantId, person.tenantId) : undefined, or(isNotNull(checklistItem.dueDate), isNotNull(checklistItem.validUntil))))
+			.where(and(isNull(tenant.archivedAt), eq(prerequisiteType.active, true), person.tenantId ? eq(checklistItem.tenantId, person.tenantId) : undefined, or(isNotNull(checklistItem.dueDate), isNotNull(checklistItem.validUntil))))
 			.all();
 		for (const { item, type, tenantName } of rows) {
 			const name = prerequisiteName(type, locale);

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, isNull, ne } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db';
-import { emailToken, session, user, userRole, type Role, type TokenPurpose, type User } from '../db/schema';
+import { calendarToken, emailToken, session, user, userRole, type Role, type TokenPurpose, type User } from '../db/schema';
 import { audit, type Actor } from '../actor';
 import { generateSessionToken, hashToken, invalidateUserSessions } from '../auth/session';
 
@@ -159,6 +159,8 @@ export function deactivatePerson(db: Db, actor: Actor, person: User, now = new D
 		tx.update(user).set({ status: 'deactivated', deactivatedAt: now }).where(eq(user.id, person.id)).run();
 		tx.delete(emailToken).where(eq(emailToken.userId, person.id)).run();
 		invalidateUserSessions(tx, person.id);
+		// Like sessions, a calendar feed address must not come back to life if the person is reactivated.
+		tx.update(calendarToken).set({ revokedAt: now }).where(and(eq(calendarToken.userId, person.id), isNull(calendarToken.revokedAt))).run();
 		audit(tx, actor, { tenantId: person.tenantId, action: 'person.deactivate', targetType: 'user', targetId: person.id, summary: person.email });
 	});
 }

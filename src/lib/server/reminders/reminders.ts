@@ -54,7 +54,7 @@ export function scanChecklistReminders(db: Db, now = new Date()): number {
 			.from(checklistItem)
 			.innerJoin(prerequisiteType, eq(checklistItem.typeId, prerequisiteType.id))
 			.innerJoin(tenant, eq(checklistItem.tenantId, tenant.id))
-			.where(and(isNotNull(checklistItem.dueDate), lte(checklistItem.dueDate, weekAhead), inArray(checklistItem.status, ['not_started', 'in_progress', 'returned', 'expired']), isNull(prerequisiteType.derivedRule)))
+			.where(and(isNotNull(checklistItem.dueDate), lte(checklistItem.dueDate, weekAhead), inArray(checklistItem.status, ['not_started', 'in_progress', 'returned', 'expired']), isNull(prerequisiteType.derivedRule), eq(prerequisiteType.active, true), isNull(tenant.archivedAt)))
 			.all();
 		for (const row of due) {
 			const overdue = row.item.dueDate! < today;
