@@ -62,7 +62,7 @@ export const EVIDENCE_KINDS = ['file', 'reference', 'date', 'link', 'derived'] a
 export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
 
 /** Items that keep themselves current from other records instead of evidence. */
-export const DERIVED_RULES = ['agreement_in_force', 'server_certificates_valid', 'staff_cards_valid'] as const;
+export const DERIVED_RULES = ['agreement_in_force', 'server_certificates_valid', 'staff_cards_valid', 'staff_trained'] as const;
 export type DerivedRule = (typeof DERIVED_RULES)[number];
 
 export const CHECKLIST_STATUSES = ['not_started', 'in_progress', 'submitted', 'verified', 'returned', 'expired'] as const;
@@ -85,3 +85,17 @@ export const FILE_CERTIFICATE_KINDS = ['server', 'system_signature', 'server_tes
 
 export const HOLDER_TYPES = ['main_connector', 'tenant', 'person'] as const;
 export type HolderType = (typeof HOLDER_TYPES)[number];
+
+/** What an instruction is about: the agreement sections that require written instructions. */
+export const INSTRUCTION_CATEGORIES = ['kanta_terms', 'technical_environment', 'card_handling', 'client_data', 'training_needs', 'security_policy', 'other'] as const;
+export type InstructionCategory = (typeof INSTRUCTION_CATEGORIES)[number];
+export const INSTRUCTION_AUDIENCES = ['all_staff', 'tenant_admins'] as const;
+export type InstructionAudience = (typeof INSTRUCTION_AUDIENCES)[number];
+
+/** Agreement §4: what can be reported, and how a report moves on. */
+export const INCIDENT_KINDS = ['system_disturbance', 'kanta_disturbance', 'data_breach', 'other'] as const;
+export type IncidentKind = (typeof INCIDENT_KINDS)[number];
+export const INCIDENT_STATUSES = ['received', 'investigating', 'resolved', 'closed'] as const;
+export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+export const BREACH_DECISIONS = ['notify_authority', 'no_notification'] as const;
+export type BreachDecision = (typeof BREACH_DECISIONS)[number];

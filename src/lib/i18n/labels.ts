@@ -81,4 +81,9 @@ export const evidenceKindLabel = (kind: EvidenceKind): string =>
 	({ file: m.evidence_kind_file, reference: m.evidence_kind_reference, date: m.evidence_kind_date, link: m.evidence_kind_link, derived: m.evidence_kind_derived })[kind]();
 
 export const derivedRuleLabel = (rule: DerivedRule): string =>
-	({ agreement_in_force: m.derived_agreement_in_force, server_certificates_valid: m.derived_server_certificates_valid, staff_cards_valid: m.derived_staff_cards_valid })[rule]();
+	({
+		agreement_in_force: m.derived_agreement_in_force,
+		server_certificates_valid: m.derived_server_certificates_valid,
+		staff_cards_valid: m.derived_staff_cards_valid,
+		staff_trained: m.derived_staff_trained
+	})[rule]();

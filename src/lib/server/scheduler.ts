@@ -6,6 +6,8 @@ import { runAgreementSweep, getAgreement } from './agreements/agreements';
 import { sealAgreement } from './agreements/sealing';
 import { notifyAgreementStep } from './agreements/notify';
 import { expireDueItems, refreshReadiness } from './prerequisites/checklist';
+import { scanAcknowledgementReminders } from './instructions/instructions';
+import { scanTrainingReminders } from './training/training';
 import { scanCertificateReminders, scanChecklistReminders, sendDailyDigests } from './reminders/reminders';
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -17,6 +19,8 @@ export interface JobReport {
 	tenantsReady: number;
 	certificateReminders: number;
 	checklistReminders: number;
+	acknowledgementReminders: number;
+	trainingReminders: number;
 	digests: number;
 }
 
@@ -41,8 +45,10 @@ export async function runScheduledWork(db: Db, now = new Date()): Promise<JobRep
 
 	const certificateReminders = scanCertificateReminders(db, now);
 	const checklistReminders = scanChecklistReminders(db, now);
+	const acknowledgementReminders = scanAcknowledgementReminders(db, now);
+	const trainingReminders = scanTrainingReminders(db, now);
 	const digests = await sendDailyDigests(db, now);
-	return { agreementsEnded: ended.length + endedAutomatically.length, agreementsSealed: unsealed.length, itemsExpired, tenantsReady, certificateReminders, checklistReminders, digests };
+	return { agreementsEnded: ended.length + endedAutomatically.length, agreementsSealed: unsealed.length, itemsExpired, tenantsReady, certificateReminders, checklistReminders, acknowledgementReminders, trainingReminders, digests };
 }
 
 let timer: ReturnType<typeof setInterval> | undefined;

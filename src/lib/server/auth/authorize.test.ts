@@ -37,17 +37,21 @@ const EXPECTED: Record<Role, Action[]> = {
 		'catalogue.manage',
 		'certificate.view',
 		'certificate.manage',
-		'notifications.view'
+		'notifications.view',
+		'incident.report',
+		'incident.view',
+		'incident.handle',
+		'announcement.manage'
 	],
-	mc_signatory: ['dashboard.view', 'tenant.list', 'tenant.view', 'tenant.people.view', 'organisation.view', 'services.view', 'account.manage', 'notifications.view', 'agreement.view', 'agreement.countersign', 'agreement.verify', 'checklist.view'],
-	mc_cert_admin: ['dashboard.view', 'tenant.list', 'tenant.view', 'tenant.people.view', 'organisation.view', 'services.view', 'account.manage', 'notifications.view', 'agreement.verify', 'checklist.view', 'certificate.view', 'certificate.manage'],
-	tenant_admin: ['dashboard.view', 'tenant.view', 'tenant.people.view', 'tenant.people.manage', 'audit.view', 'services.view', 'account.manage', 'agreement.view', 'agreement.notice', 'agreement.verify', 'notifications.view', 'checklist.view', 'checklist.submit', 'checklist.plan', 'certificate.view'],
-	tenant_signatory: ['dashboard.view', 'tenant.view', 'tenant.people.view', 'services.view', 'account.manage', 'agreement.view', 'agreement.sign', 'agreement.verify', 'notifications.view', 'checklist.view'],
-	tenant_staff: ['dashboard.view', 'tenant.view', 'tenant.people.view', 'services.view', 'account.manage', 'agreement.verify', 'notifications.view']
+	mc_signatory: ['dashboard.view', 'tenant.list', 'tenant.view', 'tenant.people.view', 'organisation.view', 'services.view', 'account.manage', 'notifications.view', 'agreement.view', 'agreement.countersign', 'agreement.verify', 'checklist.view', 'incident.report'],
+	mc_cert_admin: ['dashboard.view', 'tenant.list', 'tenant.view', 'tenant.people.view', 'organisation.view', 'services.view', 'account.manage', 'notifications.view', 'agreement.verify', 'checklist.view', 'certificate.view', 'certificate.manage', 'incident.report'],
+	tenant_admin: ['dashboard.view', 'tenant.view', 'tenant.people.view', 'tenant.people.manage', 'audit.view', 'services.view', 'account.manage', 'agreement.view', 'agreement.notice', 'agreement.verify', 'notifications.view', 'checklist.view', 'checklist.submit', 'checklist.plan', 'certificate.view', 'incident.report', 'incident.view'],
+	tenant_signatory: ['dashboard.view', 'tenant.view', 'tenant.people.view', 'services.view', 'account.manage', 'agreement.view', 'agreement.sign', 'agreement.verify', 'notifications.view', 'checklist.view', 'incident.report'],
+	tenant_staff: ['dashboard.view', 'tenant.view', 'tenant.people.view', 'services.view', 'account.manage', 'agreement.verify', 'notifications.view', 'incident.report']
 };
 
 /** Actions a tenant's people may take without naming a tenant. */
-const TENANT_UNSCOPED: Action[] = ['dashboard.view', 'services.view', 'account.manage', 'agreement.verify', 'notifications.view'];
+const TENANT_UNSCOPED: Action[] = ['dashboard.view', 'services.view', 'account.manage', 'agreement.verify', 'notifications.view', 'incident.report'];
 
 const isTenantRole = (role: Role) => (TENANT_ROLES as readonly Role[]).includes(role);
 
@@ -65,7 +69,7 @@ describe('the vocabulary', () => {
 	it('has an expected row for exactly the known roles and only known actions', () => {
 		expect(Object.keys(EXPECTED).sort()).toEqual([...ROLES].sort());
 		for (const actions of Object.values(EXPECTED)) for (const action of actions) expect(ACTIONS).toContain(action);
-		expect(ACTIONS).toHaveLength(31);
+		expect(ACTIONS).toHaveLength(35);
 	});
 });
 

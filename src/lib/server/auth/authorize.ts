@@ -36,7 +36,11 @@ export const ACTIONS = [
 	'catalogue.manage',
 	'certificate.view',
 	'certificate.manage',
-	'notifications.view'
+	'notifications.view',
+	'incident.report',
+	'incident.view',
+	'incident.handle',
+	'announcement.manage'
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -50,8 +54,8 @@ const MAIN_CONNECTOR_READ: readonly Action[] = ['dashboard.view', 'tenant.list',
 const MAIN_CONNECTOR_ROLE_ACTIONS: Record<'mc_admin' | 'mc_signatory' | 'mc_cert_admin', readonly Action[]> = {
 	// Administrators do everything except sign for the main connector: that takes a signatory.
 	mc_admin: ACTIONS.filter((action) => action !== 'agreement.countersign' && action !== 'agreement.sign'),
-	mc_signatory: [...MAIN_CONNECTOR_READ, 'agreement.view', 'agreement.countersign', 'agreement.verify', 'checklist.view'],
-	mc_cert_admin: [...MAIN_CONNECTOR_READ, 'agreement.verify', 'checklist.view', 'certificate.view', 'certificate.manage']
+	mc_signatory: [...MAIN_CONNECTOR_READ, 'agreement.view', 'agreement.countersign', 'agreement.verify', 'checklist.view', 'incident.report'],
+	mc_cert_admin: [...MAIN_CONNECTOR_READ, 'agreement.verify', 'checklist.view', 'certificate.view', 'certificate.manage', 'incident.report']
 };
 
 /** Tenant roles act only inside their own tenant; see `can()`. */
@@ -59,17 +63,17 @@ const TENANT_ROLE_ACTIONS: Record<'tenant_admin' | 'tenant_signatory' | 'tenant_
 	tenant_admin: [
 		'dashboard.view', 'tenant.view', 'tenant.people.view', 'tenant.people.manage', 'audit.view', 'services.view', 'account.manage',
 		'agreement.view', 'agreement.notice', 'agreement.verify', 'notifications.view',
-		'checklist.view', 'checklist.submit', 'checklist.plan', 'certificate.view'
+		'checklist.view', 'checklist.submit', 'checklist.plan', 'certificate.view', 'incident.report', 'incident.view'
 	],
 	tenant_signatory: [
 		'dashboard.view', 'tenant.view', 'tenant.people.view', 'services.view', 'account.manage', 'agreement.view', 'agreement.sign', 'agreement.verify',
-		'notifications.view', 'checklist.view'
+		'notifications.view', 'checklist.view', 'incident.report'
 	],
-	tenant_staff: ['dashboard.view', 'tenant.view', 'tenant.people.view', 'services.view', 'account.manage', 'agreement.verify', 'notifications.view']
+	tenant_staff: ['dashboard.view', 'tenant.view', 'tenant.people.view', 'services.view', 'account.manage', 'agreement.verify', 'notifications.view', 'incident.report']
 };
 
 /** Actions a tenant's people may take without naming their tenant (their own pages). */
-const TENANT_UNSCOPED: readonly Action[] = ['dashboard.view', 'services.view', 'account.manage', 'agreement.verify', 'notifications.view'];
+const TENANT_UNSCOPED: readonly Action[] = ['dashboard.view', 'services.view', 'account.manage', 'agreement.verify', 'notifications.view', 'incident.report'];
 
 function roleAllows(role: Role, action: Action): boolean {
 	if (role in MAIN_CONNECTOR_ROLE_ACTIONS) return MAIN_CONNECTOR_ROLE_ACTIONS[role as keyof typeof MAIN_CONNECTOR_ROLE_ACTIONS].includes(action);

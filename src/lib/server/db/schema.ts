@@ -1,6 +1,11 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import {
+	BREACH_DECISIONS,
+	INCIDENT_KINDS,
+	INCIDENT_STATUSES,
+	INSTRUCTION_AUDIENCES,
+	INSTRUCTION_CATEGORIES,
 	CERTIFICATE_KINDS,
 	CHECKLIST_STATUSES,
 	DERIVED_RULES,
@@ -528,6 +533,201 @@ export const setting = sqliteTable('setting', {
 	updatedAt: timestamp('updated_at')
 });
 
+/** Written instructions the main connector gives tenant staff (agreement §2, §5, §8–§11). */
+export const instruction = sqliteTable('instruction', {
+	id: text('id').primaryKey(),
+	category: text('category', { enum: INSTRUCTION_CATEGORIES }).notNull(),
+	/** Every tenant, or only those listed in instruction_tenant. */
+	allTenants: integer('all_tenants', { mode: 'boolean' }).notNull().default(true),
+	audience: text('audience', { enum: INSTRUCTION_AUDIENCES }).notNull().default('all_staff'),
+	requiresAck: integer('requires_ack', { mode: 'boolean' }).notNull().default(true),
+	createdAt: createdAt(),
+	createdBy: text('created_by').notNull(),
+	archivedAt: timestamp('archived_at')
+});
+
+export const instructionTenant = sqliteTable(
+	'instruction_tenant',
+	{
+		instructionId: text('instruction_id')
+			.notNull()
+			.references(() => instruction.id),
+		tenantId: text('tenant_id')
+			.notNull()
+			.references(() => tenant.id)
+	},
+	(t) => [primaryKey({ columns: [t.instructionId, t.tenantId] }), index('instruction_tenant_tenant_idx').on(t.tenantId)]
+);
+
+/** Every published version is kept; a material one asks everyone to acknowledge again. */
+export const instructionVersion = sqliteTable(
+	'instruction_version',
+	{
+		id: text('id').primaryKey(),
+		instructionId: text('instruction_id')
+			.notNull()
+			.references(() => instruction.id),
+		version: integer('version').notNull(),
+		material: integer('material', { mode: 'boolean' }).notNull(),
+		changeSummary: text('change_summary').notNull().default(''),
+		titleFi: text('title_fi').notNull(),
+		bodyFi: text('body_fi').notNull(),
+		titleSv: text('title_sv').notNull(),
+		bodySv: text('body_sv').notNull(),
+		titleEn: text('title_en'),
+		bodyEn: text('body_en'),
+		attachmentName: text('attachment_name'),
+		attachmentPath: text('attachment_path'),
+		attachmentSha256: text('attachment_sha256'),
+		publishedAt: timestamp('published_at').notNull(),
+		publishedBy: text('published_by').notNull()
+	},
+	(t) => [uniqueIndex('instruction_version_unique').on(t.instructionId, t.version)]
+);
+
+/** Who read exactly what: never deleted, also for old versions. */
+export const acknowledgement = sqliteTable(
+	'acknowledgement',
+	{
+		id: text('id').primaryKey(),
+		userId: text('user_id')
+			.notNull()
+			.references(() => user.id),
+		instructionId: text('instruction_id')
+			.notNull()
+			.references(() => instruction.id),
+		versionId: text('version_id')
+			.notNull()
+			.references(() => instructionVersion.id),
+		version: integer('version').notNull(),
+		language: text('language').notNull(),
+		contentSha256: text('content_sha256').notNull(),
+		at: timestamp('at').notNull(),
+		ipAddress: text('ip_address').notNull().default(''),
+		userAgent: text('user_agent').notNull().default('')
+	},
+	(t) => [index('acknowledgement_instruction_user_idx').on(t.instructionId, t.userId, t.version), index('acknowledgement_user_idx').on(t.userId)]
+);
+
+export const trainingModule = sqliteTable(
+	'training_module',
+	{
+		id: text('id').primaryKey(),
+		code: text('code').notNull(),
+		nameFi: text('name_fi').notNull(),
+		nameSv: text('name_sv').notNull(),
+		nameEn: text('name_en').notNull(),
+		descriptionFi: text('description_fi').notNull().default(''),
+		descriptionSv: text('description_sv').notNull().default(''),
+		descriptionEn: text('description_en').notNull().default(''),
+		validityMonths: integer('validity_months'),
+		/** Tenant roles that must hold this training. */
+		requiredForRoles: text('required_for_roles', { mode: 'json' }).$type<(typeof ROLES)[number][]>().notNull().default([]),
+		active: integer('active', { mode: 'boolean' }).notNull().default(true),
+		createdAt: createdAt()
+	},
+	(t) => [uniqueIndex('training_module_code_unique').on(t.code)]
+);
+
+export const trainingRecord = sqliteTable(
+	'training_record',
+	{
+		id: text('id').primaryKey(),
+		moduleId: text('module_id')
+			.notNull()
+			.references(() => trainingModule.id),
+		userId: text('user_id')
+			.notNull()
+			.references(() => user.id),
+		tenantId: text('tenant_id').references(() => tenant.id),
+		completedOn: text('completed_on').notNull(),
+		validUntil: text('valid_until'),
+		/** Declared by the person, or entered/confirmed by their administrator. */
+		confirmed: integer('confirmed', { mode: 'boolean' }).notNull(),
+		confirmedBy: text('confirmed_by'),
+		confirmedAt: timestamp('confirmed_at'),
+		evidenceName: text('evidence_name'),
+		evidencePath: text('evidence_path'),
+		createdAt: createdAt(),
+		createdBy: text('created_by').notNull()
+	},
+	(t) => [index('training_record_user_idx').on(t.userId, t.moduleId), index('training_record_tenant_idx').on(t.tenantId)]
+);
+
+/** Disturbance and personal-data-breach reports (agreement §4). */
+export const incidentReport = sqliteTable(
+	'incident_report',
+	{
+		id: text('id').primaryKey(),
+		/** The reporter's tenant, or null when the main connector's own people report. */
+		tenantId: text('tenant_id').references(() => tenant.id),
+		kind: text('kind', { enum: INCIDENT_KINDS }).notNull(),
+		noticedAt: timestamp('noticed_at').notNull(),
+		description: text('description').notNull(),
+		affected: text('affected').notNull().default(''),
+		reporterId: text('reporter_id').references(() => user.id),
+		reporterName: text('reporter_name').notNull(),
+		reporterContact: text('reporter_contact').notNull(),
+		status: text('status', { enum: INCIDENT_STATUSES }).notNull().default('received'),
+		decision: text('decision', { enum: BREACH_DECISIONS }),
+		decisionReason: text('decision_reason'),
+		decidedAt: timestamp('decided_at'),
+		decidedBy: text('decided_by'),
+		authorityNotifiedOn: text('authority_notified_on'),
+		createdAt: createdAt(),
+		updatedAt: timestamp('updated_at')
+	},
+	(t) => [index('incident_tenant_idx').on(t.tenantId, t.createdAt), index('incident_status_idx').on(t.status, t.kind)]
+);
+
+export const incidentEvent = sqliteTable(
+	'incident_event',
+	{
+		id: text('id').primaryKey(),
+		reportId: text('report_id')
+			.notNull()
+			.references(() => incidentReport.id),
+		at: timestamp('at').notNull(),
+		actorLabel: text('actor_label').notNull(),
+		action: text('action').notNull(),
+		note: text('note').notNull().default('')
+	},
+	(t) => [index('incident_event_report_idx').on(t.reportId, t.at)]
+);
+
+/** Disturbance notices from the main connector to all or chosen tenants. */
+export const announcement = sqliteTable('announcement', {
+	id: text('id').primaryKey(),
+	title: text('title').notNull(),
+	body: text('body').notNull(),
+	allTenants: integer('all_tenants', { mode: 'boolean' }).notNull().default(true),
+	createdAt: createdAt(),
+	createdBy: text('created_by').notNull(),
+	updatedAt: timestamp('updated_at'),
+	closedAt: timestamp('closed_at')
+});
+
+export const announcementTenant = sqliteTable(
+	'announcement_tenant',
+	{
+		announcementId: text('announcement_id')
+			.notNull()
+			.references(() => announcement.id),
+		tenantId: text('tenant_id')
+			.notNull()
+			.references(() => tenant.id)
+	},
+	(t) => [primaryKey({ columns: [t.announcementId, t.tenantId] })]
+);
+
+export type Instruction = typeof instruction.$inferSelect;
+export type InstructionVersion = typeof instructionVersion.$inferSelect;
+export type Acknowledgement = typeof acknowledgement.$inferSelect;
+export type TrainingModule = typeof trainingModule.$inferSelect;
+export type TrainingRecord = typeof trainingRecord.$inferSelect;
+export type IncidentReport = typeof incidentReport.$inferSelect;
+export type IncidentEvent = typeof incidentEvent.$inferSelect;
+export type Announcement = typeof announcement.$inferSelect;
 export type PrerequisiteType = typeof prerequisiteType.$inferSelect;
 export type ChecklistItem = typeof checklistItem.$inferSelect;
 export type EvidenceFile = typeof evidenceFile.$inferSelect;

@@ -4,6 +4,7 @@ import { designatedPerson, mainConnector, user, userRole, type DesignatedRole, t
 import { audit, type Actor } from '../actor';
 import { seedDefaultServices } from '../services/kanta-services';
 import { seedDefaultPrerequisites } from '../prerequisites/catalogue';
+import { seedDefaultTrainingModules } from '../training/training';
 import { normaliseEmail } from '../people/people';
 import { changedFields } from '../change-summary';
 
@@ -38,6 +39,7 @@ export function completeSetup(db: Db, input: SetupInput, client: { ipAddress: st
 			tx.insert(userRole).values({ userId, role: 'mc_admin' }).run();
 			seedDefaultServices(tx);
 			seedDefaultPrerequisites(tx);
+			seedDefaultTrainingModules(tx);
 			const actor = { id: userId, label: email, ipAddress: client.ipAddress };
 			audit(tx, actor, { action: 'setup.complete', targetType: 'main_connector', targetId: organisationId, summary: input.organisation.name });
 			return { userId };

@@ -52,9 +52,9 @@ export const DEFAULT_PREREQUISITES: Seed[] = [
 	},
 	{
 		code: 'staff_training',
-		...t('Henkilöstö koulutettu', 'Personalen utbildad', 'Staff trained', 'Henkilöstö on koulutettu Kanta-palvelujen käyttöön, tietosuojaan ja tietoturvaan. Liitä koulutusrekisteri tai -todistus; uusitaan vuosittain.', 'Personalen har utbildats i användningen av Kanta-tjänsterna, dataskydd och informationssäkerhet. Bifoga utbildningsregister eller intyg; förnyas årligen.', 'Staff have been trained in using the Kanta services, data protection and information security. Attach the training record or certificate; renewed yearly.'),
+		...t('Henkilöstö koulutettu', 'Personalen utbildad', 'Staff trained', 'Jokaisella aktiivisella henkilöllä on voimassa oleva suoritus jokaisesta hänen roolinsa edellyttämästä koulutuksesta (Kanta-palvelujen käyttö, tietosuoja ja tietoturva). Seurataan koulutusrekisterissä.', 'Varje aktiv person har en giltig genomförd utbildning i varje modul som rollen kräver (användning av Kanta-tjänsterna, dataskydd och informationssäkerhet). Följs upp i utbildningsregistret.', "Every active person holds a valid completion of each training their role requires (using the Kanta services, data protection and information security). Followed in the training records."),
 		category: 'training', responsibleParty: 'tenant', sectors: [], providerTypes: [], serviceCodes: [],
-		evidenceKind: 'file', derivedRule: null, renewalMonths: 12, required: true
+		evidenceKind: 'derived', derivedRule: 'staff_trained', renewalMonths: null, required: true
 	},
 	{
 		code: 'self_monitoring_plan',

@@ -2,6 +2,7 @@ import { and, eq, gt, inArray, isNull } from 'drizzle-orm';
 import type { DbOrTx } from '../db';
 import { agreement, certificate, user, userRole } from '../db/schema';
 import type { DerivedRule } from '../../domain';
+import { peopleMissingTraining } from '../training/training';
 
 export interface DerivedState {
 	met: boolean;
@@ -48,6 +49,10 @@ export function evaluateDerived(db: DbOrTx, rule: DerivedRule, tenantId: string,
 					.map((r) => r.holder)
 			);
 			const missing = professionals.filter((p) => !holders.has(p.id)).map((p) => p.name);
+			return { met: missing.length === 0, missing };
+		}
+		case 'staff_trained': {
+			const missing = peopleMissingTraining(db, tenantId, now).map((p) => p.name);
 			return { met: missing.length === 0, missing };
 		}
 	}

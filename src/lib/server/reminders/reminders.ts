@@ -93,6 +93,13 @@ export function describeNotification(n: Pick<Notification, 'kind' | 'params'>, l
 			return m.notification_checklist_due({ tenant: p.tenant, item: p.code, date: p.date }, o);
 		case 'checklist_overdue':
 			return m.notification_checklist_overdue({ tenant: p.tenant, item: p.code, date: p.date }, o);
+		case 'training_expiring':
+		case 'training_expired': {
+			const module = locale === 'sv' ? p.moduleSv : locale === 'en' ? p.moduleEn : p.moduleFi;
+			return n.kind === 'training_expired' ? m.notification_training_expired({ person: p.person, module, date: p.date }, o) : m.notification_training_expiring({ person: p.person, module, date: p.date }, o);
+		}
+		case 'instruction_pending':
+			return m.notification_instruction_pending({ title: locale === 'sv' ? p.titleSv : locale === 'en' ? p.titleEn || p.titleFi : p.titleFi }, o);
 		default:
 			return n.kind;
 	}

@@ -1,0 +1,315 @@
+import { and, asc, desc, eq, gte, inArray, isNull } from 'drizzle-orm';
+import { createHash } from 'node:crypto';
+import type { Db, DbOrTx } from '../db';
+import { acknowledgement, instruction, instructionTenant, instructionVersion, tenant, user, userRole, type Instruction, type InstructionVersion } from '../db/schema';
+import type { InstructionAudience, InstructionCategory } from '../../domain';
+import { audit, type Actor } from '../actor';
+import type { SessionUser } from '../auth/session';
+import { listDesignatedPersons } from '../organisation/organisation';
+import { claimReminder, notify } from '../reminders/notifications';
+
+export interface InstructionContent {
+	titleFi: string;
+	bodyFi: string;
+	titleSv: string;
+	bodySv: string;
+	titleEn: string | null;
+	bodyEn: string | null;
+	attachment?: { name: string; path: string; sha256: string } | null;
+}
+
+export interface InstructionSettings {
+	category: InstructionCategory;
+	allTenants: boolean;
+	tenantIds: string[];
+	audience: InstructionAudience;
+	requiresAck: boolean;
+}
+
+function versionValues(content: InstructionContent) {
+	return {
+		titleFi: content.titleFi,
+		bodyFi: content.bodyFi,
+		titleSv: content.titleSv,
+		bodySv: content.bodySv,
+		titleEn: content.titleEn || null,
+		bodyEn: content.bodyEn || null,
+		attachmentName: content.attachment?.name ?? null,
+		attachmentPath: content.attachment?.path ?? null,
+		attachmentSha256: content.attachment?.sha256 ?? null
+	};
+}
+
+function setTargets(tx: DbOrTx, instructionId: string, settings: InstructionSettings) {
+	tx.delete(instructionTenant).where(eq(instructionTenant.instructionId, instructionId)).run();
+	if (!settings.allTenants && settings.tenantIds.length) {
+		tx.insert(instructionTenant).values(settings.tenantIds.map((tenantId) => ({ instructionId, tenantId }))).run();
+	}
+}
+
+/** A new instruction and its first version (which everyone in the audience owes an acknowledgement). */
+export function createInstruction(db: Db, actor: Actor, settings: InstructionSettings, content: InstructionContent, now = new Date()): string {
+	return db.transaction((tx) => {
+		const id = crypto.randomUUID();
+		tx.insert(instruction).values({ id, category: settings.category, allTenants: settings.allTenants, audience: settings.audience, requiresAck: settings.requiresAck, createdAt: now, createdBy: actor.label }).run();
+		setTargets(tx, id, settings);
+		const versionId = crypto.randomUUID();
+		tx.insert(instructionVersion).values({ ...versionValues(content), id: versionId, instructionId: id, version: 1, material: true, changeSummary: '', publishedAt: now, publishedBy: actor.label }).run();
+		audit(tx, actor, { action: 'instruction.create', targetType: 'instruction', targetId: id, summary: content.titleFi });
+		return id;
+	});
+}
+
+export function updateInstructionSettings(db: Db, actor: Actor, id: string, settings: InstructionSettings): void {
+	db.transaction((tx) => {
+		tx.update(instruction).set({ category: settings.category, allTenants: settings.allTenants, audience: settings.audience, requiresAck: settings.requiresAck }).where(eq(instruction.id, id)).run();
+		setTargets(tx, id, settings);
+		audit(tx, actor, { action: 'instruction.settings', targetType: 'instruction', targetId: id, summary: `${settings.audience}, ${settings.allTenants ? 'all tenants' : `${settings.tenantIds.length} tenants`}` });
+	});
+}
+
+/**
+ * A new version. Material: everyone acknowledges again. Minor: earlier acknowledgements still
+ * count. Every version is kept, so what each person acknowledged stays readable.
+ */
+export function publishVersion(db: Db, actor: Actor, instructionId: string, change: { material: boolean; changeSummary: string }, content: InstructionContent, now = new Date()): number {
+	return db.transaction((tx) => {
+		const latest = currentVersion(tx, instructionId);
+		const version = (latest?.version ?? 0) + 1;
+		const attachment = content.attachment === undefined && latest?.attachmentPath ? { name: latest.attachmentName!, path: latest.attachmentPath, sha256: latest.attachmentSha256! } : content.attachment;
+		tx.insert(instructionVersion)
+			.values({ ...versionValues({ ...content, attachment }), id: crypto.randomUUID(), instructionId, version, material: change.material, changeSummary: change.changeSummary, publishedAt: now, publishedBy: actor.label })
+			.run();
+		audit(tx, actor, { action: 'instruction.publish', targetType: 'instruction', targetId: instructionId, summary: `v${version} ${change.material ? 'material' : 'minor'}: ${change.changeSummary}` });
+		return version;
+	});
+}
+
+export function archiveInstruction(db: Db, actor: Actor, id: string, now = new Date()): void {
+	db.transaction((tx) => {
+		tx.update(instruction).set({ archivedAt: now }).where(eq(instruction.id, id)).run();
+		audit(tx, actor, { action: 'instruction.archive', targetType: 'instruction', targetId: id });
+	});
+}
+
+export function getInstruction(db: DbOrTx, id: string): Instruction | undefined {
+	return db.select().from(instruction).where(eq(instruction.id, id)).get();
+}
+
+export function listInstructions(db: DbOrTx, includeArchived = false): Instruction[] {
+	const rows = db.select().from(instruction).orderBy(asc(instruction.category), asc(instruction.createdAt)).all();
+	return includeArchived ? rows : rows.filter((i) => !i.archivedAt);
+}
+
+export function listVersions(db: DbOrTx, instructionId: string): InstructionVersion[] {
+	return db.select().from(instructionVersion).where(eq(instructionVersion.instructionId, instructionId)).orderBy(desc(instructionVersion.version)).all();
+}
+
+export function currentVersion(db: DbOrTx, instructionId: string): InstructionVersion | undefined {
+	return db.select().from(instructionVersion).where(eq(instructionVersion.instructionId, instructionId)).orderBy(desc(instructionVersion.version)).get();
+}
+
+export function getVersion(db: DbOrTx, versionId: string): InstructionVersion | undefined {
+	return db.select().from(instructionVersion).where(eq(instructionVersion.id, versionId)).get();
+}
+
+/** The oldest version an acknowledgement may be of and still count: the latest material one. */
+export function baselineVersion(db: DbOrTx, instructionId: string): InstructionVersion | undefined {
+	return db
+		.select()
+		.from(instructionVersion)
+		.where(and(eq(instructionVersion.instructionId, instructionId), eq(instructionVersion.material, true)))
+		.orderBy(desc(instructionVersion.version))
+		.get();
+}
+
+export type Language = 'fi' | 'sv' | 'en';
+
+/** The reader's language when the version has it; otherwise the nearest (Swedish readers get Finnish next, others Finnish). */
+export function textFor(version: InstructionVersion, locale: string): { language: Language; title: string; body: string } {
+	if (locale === 'en' && version.titleEn && version.bodyEn) return { language: 'en', title: version.titleEn, body: version.bodyEn };
+	if (locale === 'sv') return { language: 'sv', title: version.titleSv, body: version.bodySv };
+	return { language: 'fi', title: version.titleFi, body: version.bodyFi };
+}
+
+/** The hash of exactly what a reader acknowledges: title, text and the attachment's hash. */
+export function contentHash(version: InstructionVersion, language: Language): string {
+	const text = textFor(version, language);
+	return createHash('sha256').update(JSON.stringify([text.language, text.title, text.body, version.attachmentSha256 ?? ''])).digest('hex');
+}
+
+const CONTACT_ROLES = {
+	'contact.disturbance': 'disturbance_contact',
+	'contact.archivist': 'archivist',
+	'contact.dpo': 'data_protection_officer',
+	'contact.physician': 'responsible_physician'
+} as const;
+
+/**
+ * Instruction text may name the designated persons as {{contact.dpo}} and so on; they are filled
+ * in when read, so the text stays current when the people change.
+ */
+export function fillContacts(db: DbOrTx, body: string): string {
+	const persons = listDesignatedPersons(db);
+	return body.replace(/\{\{\s*(contact\.[a-z]+)\s*\}\}/g, (whole, name: keyof typeof CONTACT_ROLES) => {
+		const role = CONTACT_ROLES[name];
+		if (!role) return whole;
+		const found = persons.filter((p) => p.role === role);
+		return found.length ? found.map((p) => [p.name, p.title, p.email, p.phone].filter(Boolean).join(', ')).join('; ') : '—';
+	});
+}
+
+/** Whether an instruction is meant for this tenant person (its tenants and its audience). */
+function isFor(db: DbOrTx, item: Instruction, tenantId: string, roles: string[]): boolean {
+	if (item.archivedAt) return false;
+	if (item.audience === 'tenant_admins' && !roles.includes('tenant_admin')) return false;
+	if (item.allTenants) return true;
+	return db.select().from(instructionTenant).where(and(eq(instructionTenant.instructionId, item.id), eq(instructionTenant.tenantId, tenantId))).get() !== undefined;
+}
+
+export function instructionVisibleTo(db: DbOrTx, item: Instruction, person: Pick<SessionUser, 'tenantId' | 'roles'>): boolean {
+	if (person.tenantId === null) return !item.archivedAt;
+	return isFor(db, item, person.tenantId, person.roles);
+}
+
+/** The newest version this person has acknowledged, if any. */
+export function lastAcknowledged(db: DbOrTx, userId: string, instructionId: string) {
+	return db
+		.select()
+		.from(acknowledgement)
+		.where(and(eq(acknowledgement.userId, userId), eq(acknowledgement.instructionId, instructionId)))
+		.orderBy(desc(acknowledgement.version), desc(acknowledgement.at))
+		.get();
+}
+
+export interface MyInstruction {
+	instruction: Instruction;
+	version: InstructionVersion;
+	pending: boolean;
+	acknowledgedVersion: number | null;
+}
+
+/** "My instructions": what awaits acknowledgement first, then the rest. */
+export function instructionsFor(db: DbOrTx, person: Pick<SessionUser, 'id' | 'tenantId' | 'roles'>): MyInstruction[] {
+	return listInstructions(db)
+		.filter((item) => instructionVisibleTo(db, item, person))
+		.map((item) => {
+			const version = currentVersion(db, item.id)!;
+			const baseline = baselineVersion(db, item.id)!;
+			const acked = lastAcknowledged(db, person.id, item.id);
+			return { instruction: item, version, pending: item.requiresAck && (!acked || acked.version < baseline.version), acknowledgedVersion: acked?.version ?? null };
+		})
+		.sort((a, b) => Number(b.pending) - Number(a.pending));
+}
+
+/** Records that this person read exactly this version, in this language. Never deleted. */
+export function acknowledge(db: Db, person: SessionUser, instructionId: string, versionId: string, locale: string, client: { ipAddress: string; userAgent: string }, now = new Date()): boolean {
+	return db.transaction((tx) => {
+		const version = getVersion(tx, versionId);
+		const item = getInstruction(tx, instructionId);
+		if (!version || !item || version.instructionId !== instructionId || version.version !== currentVersion(tx, instructionId)?.version) return false;
+		if (!instructionVisibleTo(tx, item, person)) return false;
+		const language = textFor(version, locale).language;
+		const id = crypto.randomUUID();
+		tx.insert(acknowledgement)
+			.values({ id, userId: person.id, instructionId, versionId, version: version.version, language, contentSha256: contentHash(version, language), at: now, ipAddress: client.ipAddress, userAgent: client.userAgent.slice(0, 400) })
+			.run();
+		audit(tx, { id: person.id, label: person.email, ipAddress: client.ipAddress }, { tenantId: person.tenantId, action: 'instruction.acknowledge', targetType: 'instruction', targetId: instructionId, summary: `v${version.version} (${language})` });
+		return true;
+	});
+}
+
+export interface CoveragePerson {
+	userId: string;
+	name: string;
+	email: string;
+	acknowledgedAt: Date | null;
+	acknowledgedVersion: number | null;
+	current: boolean;
+}
+
+/** Active people of a tenant an instruction is meant for, with whether each holds a current acknowledgement. */
+export function coverage(db: DbOrTx, item: Instruction, tenantId: string): { people: CoveragePerson[]; acknowledged: number; total: number } {
+	const baseline = baselineVersion(db, item.id);
+	const people = db.select({ id: user.id, name: user.name, email: user.email }).from(user).where(and(eq(user.tenantId, tenantId), eq(user.status, 'active'))).orderBy(asc(user.name)).all();
+	const roles = people.length ? db.select().from(userRole).where(inArray(userRole.userId, people.map((p) => p.id))).all() : [];
+	const audience = people.filter((p) => isFor(db, item, tenantId, roles.filter((r) => r.userId === p.id).map((r) => r.role)));
+	const acks = audience.length
+		? db
+				.select()
+				.from(acknowledgement)
+				.where(and(eq(acknowledgement.instructionId, item.id), inArray(acknowledgement.userId, audience.map((p) => p.id))))
+				.orderBy(desc(acknowledgement.version))
+				.all()
+		: [];
+	const rows = audience.map((p) => {
+		const latest = acks.find((a) => a.userId === p.id);
+		const current = latest !== undefined && baseline !== undefined && latest.version >= baseline.version;
+		return { userId: p.id, name: p.name, email: p.email, acknowledgedAt: latest?.at ?? null, acknowledgedVersion: latest?.version ?? null, current };
+	});
+	return { people: rows, acknowledged: rows.filter((r) => r.current).length, total: rows.length };
+}
+
+/** Coverage of one instruction across the tenants it reaches. */
+export function coverageByTenant(db: DbOrTx, item: Instruction, onlyTenantId?: string) {
+	const tenants = db
+		.select({ id: tenant.id, name: tenant.name })
+		.from(tenant)
+		.where(and(isNull(tenant.archivedAt), onlyTenantId ? eq(tenant.id, onlyTenantId) : undefined))
+		.orderBy(asc(tenant.name))
+		.all();
+	return tenants
+		.map((t) => ({ tenantId: t.id, tenantName: t.name, ...coverage(db, item, t.id) }))
+		.filter((row) => row.total > 0);
+}
+
+/** Per person of a tenant: the instructions they still owe an acknowledgement for. */
+export function missingByPerson(db: DbOrTx, tenantId: string): { userId: string; name: string; missing: Instruction[] }[] {
+	const result = new Map<string, { userId: string; name: string; missing: Instruction[] }>();
+	for (const item of listInstructions(db).filter((i) => i.requiresAck)) {
+		for (const person of coverage(db, item, tenantId).people.filter((p) => !p.current)) {
+			const entry = result.get(person.userId) ?? { userId: person.userId, name: person.name, missing: [] };
+			entry.missing.push(item);
+			result.set(person.userId, entry);
+		}
+	}
+	return [...result.values()];
+}
+
+/**
+ * Reminds people who still owe an acknowledgement: first after `afterDays` from the version that
+ * asked for it, then weekly. Each reminder (per person, version and week) is sent once.
+ */
+export function scanAcknowledgementReminders(db: Db, now = new Date(), afterDays = 7): number {
+	let sent = 0;
+	db.transaction((tx) => {
+		const tenants = tx.select({ id: tenant.id }).from(tenant).where(isNull(tenant.archivedAt)).all();
+		for (const item of listInstructions(tx).filter((i) => i.requiresAck)) {
+			const baseline = baselineVersion(tx, item.id);
+			if (!baseline) continue;
+			const days = Math.floor((now.getTime() - baseline.publishedAt.getTime()) / 86_400_000);
+			if (days < afterDays) continue;
+			const week = Math.floor((days - afterDays) / 7);
+			const current = currentVersion(tx, item.id)!;
+			for (const t of tenants) {
+				for (const person of coverage(tx, item, t.id).people.filter((p) => !p.current)) {
+					if (!claimReminder(tx, person.userId, `ack:${item.id}:v${baseline.version}:w${week}`, now)) continue;
+					sent += notify(tx, [person.userId], 'instruction_pending', { titleFi: current.titleFi, titleSv: current.titleSv, titleEn: current.titleEn ?? '' }, `/my-instructions/${item.id}`, now);
+				}
+			}
+		}
+	});
+	return sent;
+}
+
+/** Acknowledgements since a moment, newest first (for the coverage report's export). */
+export function listAcknowledgements(db: DbOrTx, instructionId: string, since = new Date(0)) {
+	return db
+		.select({ ack: acknowledgement, name: user.name, email: user.email, tenantId: user.tenantId })
+		.from(acknowledgement)
+		.innerJoin(user, eq(acknowledgement.userId, user.id))
+		.where(and(eq(acknowledgement.instructionId, instructionId), gte(acknowledgement.at, since)))
+		.orderBy(desc(acknowledgement.at))
+		.all();
+}
+

@@ -1,0 +1,199 @@
+import { and, asc, desc, eq, inArray, isNotNull, lte } from 'drizzle-orm';
+import type { Db, DbOrTx } from '../db';
+import { trainingModule, trainingRecord, user, userRole, type Role, type TrainingModule, type TrainingRecord } from '../db/schema';
+import { audit, type Actor } from '../actor';
+import { noticeEndDate } from '../agreements/lifecycle';
+import { todayInHelsinki } from '../time';
+import { activePeopleWithRoles, claimReminder, notify } from '../reminders/notifications';
+
+export type ModuleInput = Omit<TrainingModule, 'id' | 'createdAt'>;
+
+/** Two modules every installation starts with; administrators edit and add more. */
+export const DEFAULT_TRAINING_MODULES: ModuleInput[] = [
+	{
+		code: 'kanta_use',
+		nameFi: 'Kanta-palvelujen käyttö',
+		nameSv: 'Användning av Kanta-tjänsterna',
+		nameEn: 'Using the Kanta services',
+		descriptionFi: 'Kirjaaminen, suostumukset ja kiellot sekä Kanta-palvelujen toimintamallit omassa työssä.',
+		descriptionSv: 'Dokumentation, samtycken och förbud samt Kanta-tjänsternas verksamhetsmodeller i det egna arbetet.',
+		descriptionEn: 'Recording, consents and prohibitions, and the Kanta operating models in everyday work.',
+		validityMonths: 24,
+		requiredForRoles: ['tenant_staff'],
+		active: true
+	},
+	{
+		code: 'data_protection',
+		nameFi: 'Tietosuoja ja tietoturva',
+		nameSv: 'Dataskydd och informationssäkerhet',
+		nameEn: 'Data protection and information security',
+		descriptionFi: 'Asiakastietojen käsittely, käyttöoikeudet, lokit ja tietoturvaloukkauksista ilmoittaminen.',
+		descriptionSv: 'Behandling av klientuppgifter, behörigheter, loggar och anmälan av personuppgiftsincidenter.',
+		descriptionEn: 'Handling client data, access rights, logs and reporting personal data breaches.',
+		validityMonths: 12,
+		requiredForRoles: ['tenant_staff', 'tenant_admin'],
+		active: true
+	}
+];
+
+export function seedDefaultTrainingModules(tx: DbOrTx): void {
+	tx.insert(trainingModule)
+		.values(DEFAULT_TRAINING_MODULES.map((m) => ({ ...m, id: crypto.randomUUID() })))
+		.onConflictDoNothing()
+		.run();
+}
+
+export function listModules(db: DbOrTx, includeInactive = false): TrainingModule[] {
+	const rows = db.select().from(trainingModule).orderBy(asc(trainingModule.code)).all();
+	return includeInactive ? rows : rows.filter((m) => m.active);
+}
+
+export function getModule(db: DbOrTx, id: string): TrainingModule | undefined {
+	return db.select().from(trainingModule).where(eq(trainingModule.id, id)).get();
+}
+
+export function moduleName(module: Pick<TrainingModule, 'nameFi' | 'nameSv' | 'nameEn'>, locale: string): string {
+	return locale === 'sv' ? module.nameSv : locale === 'en' ? module.nameEn : module.nameFi;
+}
+
+export function saveModule(db: Db, actor: Actor, input: ModuleInput, id?: string): { ok: true; id: string } | { ok: false; reason: 'code_taken' } {
+	return db.transaction((tx) => {
+		const same = tx.select({ id: trainingModule.id }).from(trainingModule).where(eq(trainingModule.code, input.code)).get();
+		if (same && same.id !== id) return { ok: false, reason: 'code_taken' } as const;
+		const moduleId = id ?? crypto.randomUUID();
+		if (id) tx.update(trainingModule).set(input).where(eq(trainingModule.id, id)).run();
+		else tx.insert(trainingModule).values({ ...input, id: moduleId }).run();
+		audit(tx, actor, { action: id ? 'training_module.update' : 'training_module.create', targetType: 'training_module', targetId: moduleId, summary: input.code });
+		return { ok: true, id: moduleId } as const;
+	});
+}
+
+/** The last day a completion counts, or null when the module never expires. */
+export function trainingValidUntil(completedOn: string, validityMonths: number | null): string | null {
+	return validityMonths ? noticeEndDate(completedOn, validityMonths) : null;
+}
+
+export interface RecordInput {
+	moduleId: string;
+	userId: string;
+	completedOn: string;
+	evidence?: { name: string; path: string };
+}
+
+/**
+ * A completed training. Entered by an administrator it counts at once; declared by the person
+ * themselves it waits for the administrator's confirmation.
+ */
+export function addTrainingRecord(db: Db, actor: Actor, input: RecordInput, confirmed: boolean, now = new Date()): string | null {
+	return db.transaction((tx) => {
+		const module = getModule(tx, input.moduleId);
+		const person = tx.select().from(user).where(eq(user.id, input.userId)).get();
+		if (!module || !person) return null;
+		const id = crypto.randomUUID();
+		tx.insert(trainingRecord)
+			.values({
+				id,
+				moduleId: module.id,
+				userId: person.id,
+				tenantId: person.tenantId,
+				completedOn: input.completedOn,
+				validUntil: trainingValidUntil(input.completedOn, module.validityMonths),
+				confirmed,
+				confirmedBy: confirmed ? actor.label : null,
+				confirmedAt: confirmed ? now : null,
+				evidenceName: input.evidence?.name ?? null,
+				evidencePath: input.evidence?.path ?? null,
+				createdAt: now,
+				createdBy: actor.label
+			})
+			.run();
+		audit(tx, actor, { tenantId: person.tenantId, action: confirmed ? 'training.record' : 'training.declare', targetType: 'training_record', targetId: id, summary: `${module.code} ${input.completedOn} for ${person.email}` });
+		return id;
+	});
+}
+
+export function confirmTrainingRecord(db: Db, actor: Actor, recordId: string, now = new Date()): TrainingRecord | null {
+	return db.transaction((tx) => {
+		const record = tx.select().from(trainingRecord).where(eq(trainingRecord.id, recordId)).get();
+		if (!record || record.confirmed) return null;
+		tx.update(trainingRecord).set({ confirmed: true, confirmedBy: actor.label, confirmedAt: now }).where(eq(trainingRecord.id, recordId)).run();
+		audit(tx, actor, { tenantId: record.tenantId, action: 'training.confirm', targetType: 'training_record', targetId: recordId });
+		return { ...record, confirmed: true };
+	});
+}
+
+export function getTrainingRecord(db: DbOrTx, id: string): TrainingRecord | undefined {
+	return db.select().from(trainingRecord).where(eq(trainingRecord.id, id)).get();
+}
+
+export function listTenantRecords(db: DbOrTx, tenantId: string): TrainingRecord[] {
+	return db.select().from(trainingRecord).where(eq(trainingRecord.tenantId, tenantId)).orderBy(desc(trainingRecord.completedOn)).all();
+}
+
+export function listPersonRecords(db: DbOrTx, userId: string): TrainingRecord[] {
+	return db.select().from(trainingRecord).where(eq(trainingRecord.userId, userId)).orderBy(desc(trainingRecord.completedOn)).all();
+}
+
+export function isRecordValid(record: Pick<TrainingRecord, 'confirmed' | 'validUntil'>, today: string): boolean {
+	return record.confirmed && (record.validUntil === null || record.validUntil >= today);
+}
+
+/** Modules each role of this person requires. */
+function requiredModules(modules: TrainingModule[], roles: Role[]): TrainingModule[] {
+	return modules.filter((m) => m.requiredForRoles.some((role) => roles.includes(role)));
+}
+
+export interface TrainingGap {
+	userId: string;
+	name: string;
+	missing: TrainingModule[];
+}
+
+/** Active people of a tenant who lack a valid, confirmed completion of a module their role requires. */
+export function peopleMissingTraining(db: DbOrTx, tenantId: string, now = new Date()): TrainingGap[] {
+	const today = todayInHelsinki(now);
+	const modules = listModules(db);
+	if (modules.length === 0) return [];
+	const people = db.select({ id: user.id, name: user.name }).from(user).where(and(eq(user.tenantId, tenantId), eq(user.status, 'active'))).all();
+	if (people.length === 0) return [];
+	const roles = db.select().from(userRole).where(inArray(userRole.userId, people.map((p) => p.id))).all();
+	const records = listTenantRecords(db, tenantId).filter((r) => isRecordValid(r, today));
+	return people
+		.map((person) => {
+			const personRoles = roles.filter((r) => r.userId === person.id).map((r) => r.role);
+			const missing = requiredModules(modules, personRoles).filter((module) => !records.some((r) => r.userId === person.id && r.moduleId === module.id));
+			return { userId: person.id, name: person.name, missing };
+		})
+		.filter((gap) => gap.missing.length > 0);
+}
+
+/** Training that runs out within 30 days, and on the day it does: one reminder each, to the person and their administrators. */
+export function scanTrainingReminders(db: Db, now = new Date()): number {
+	const today = todayInHelsinki(now);
+	const soon = todayInHelsinki(new Date(now.getTime() + 30 * 86_400_000));
+	let sent = 0;
+	db.transaction((tx) => {
+		const expiring = tx
+			.select({ record: trainingRecord, module: trainingModule, name: user.name, status: user.status })
+			.from(trainingRecord)
+			.innerJoin(trainingModule, eq(trainingRecord.moduleId, trainingModule.id))
+			.innerJoin(user, eq(trainingRecord.userId, user.id))
+			.where(and(eq(trainingRecord.confirmed, true), isNotNull(trainingRecord.validUntil), lte(trainingRecord.validUntil, soon), eq(user.status, 'active')))
+			.all();
+		for (const row of expiring) {
+			// A newer completion of the same module makes the old one's expiry irrelevant.
+			const newer = tx
+				.select({ id: trainingRecord.id })
+				.from(trainingRecord)
+				.where(and(eq(trainingRecord.userId, row.record.userId), eq(trainingRecord.moduleId, row.module.id), eq(trainingRecord.confirmed, true)))
+				.all()
+				.some((r) => r.id !== row.record.id && (getTrainingRecord(tx, r.id)?.completedOn ?? '') > row.record.completedOn);
+			if (newer) continue;
+			const expired = row.record.validUntil! < today;
+			if (!claimReminder(tx, row.record.id, expired ? 'training:expired' : 'training:30', now)) continue;
+			const people = [row.record.userId, ...(row.record.tenantId ? activePeopleWithRoles(tx, row.record.tenantId, ['tenant_admin']) : [])];
+			sent += notify(tx, people, expired ? 'training_expired' : 'training_expiring', { person: row.name, moduleFi: row.module.nameFi, moduleSv: row.module.nameSv, moduleEn: row.module.nameEn, date: row.record.validUntil! }, row.record.tenantId ? `/tenants/${row.record.tenantId}/training` : '/training', now);
+		}
+	});
+	return sent;
+}
