@@ -1,0 +1,145 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import type { Db } from '../db';
+import { user } from '../db/schema';
+import { toSessionUser, type SessionUser } from '../auth/session';
+import { deactivatePerson } from '../people/people';
+import { addTenant, freshDb, insertUser, setUpMainConnector } from '../test-support';
+import type { Actor } from '../actor';
+import {
+	acknowledge,
+	contentHash,
+	coverage,
+	createInstruction,
+	currentVersion,
+	fillContacts,
+	getInstruction,
+	instructionsFor,
+	missingByPerson,
+	publishVersion,
+	scanAcknowledgementReminders,
+	textFor,
+	type InstructionContent,
+	type InstructionSettings
+} from './instructions';
+import { addDesignatedPerson } from '../organisation/organisation';
+
+const CONTENT: InstructionContent = { titleFi: 'Kortin käsittely', bodyFi: 'Säilytä kortti lukitussa kaapissa.', titleSv: 'Hantering av kortet', bodySv: 'Förvara kortet i ett låst skåp.', titleEn: null, bodyEn: null };
+const SETTINGS: InstructionSettings = { category: 'card_handling', allTenants: true, tenantIds: [], audience: 'all_staff', requiresAck: true };
+const CLIENT = { ipAddress: '192.0.2.5', userAgent: 'test' };
+
+let db: Db;
+let admin: Actor;
+let tenantA: string;
+let tenantB: string;
+let staff: SessionUser[];
+
+function person(tenantId: string, roles: ('tenant_staff' | 'tenant_admin')[] = ['tenant_staff']): SessionUser {
+	return toSessionUser(db, insertUser(db, { tenantId, roles }));
+}
+
+function ackCurrent(who: SessionUser, instructionId: string, at = new Date()) {
+	return acknowledge(db, who, instructionId, currentVersion(db, instructionId)!.id, 'fi', CLIENT, at);
+}
+
+beforeEach(() => {
+	db = freshDb();
+	admin = setUpMainConnector(db);
+	tenantA = addTenant(db, admin);
+	tenantB = addTenant(db, admin);
+	staff = [person(tenantA), person(tenantA)];
+});
+
+describe('coverage', () => {
+	it('counts the active people of the audience who acknowledged the current version', () => {
+		const id = createInstruction(db, admin, SETTINGS, CONTENT);
+		const item = getInstruction(db, id)!;
+		expect(coverage(db, item, tenantA)).toMatchObject({ acknowledged: 0, total: 2 });
+		expect(ackCurrent(staff[0], id)).toBe(true);
+		const result = coverage(db, item, tenantA);
+		expect(result).toMatchObject({ acknowledged: 1, total: 2 });
+		expect(result.people.find((p) => p.userId === staff[0].id)).toMatchObject({ current: true, acknowledgedVersion: 1 });
+	});
+
+	it('a minor version keeps acknowledgements; a material one asks everyone again', () => {
+		const id = createInstruction(db, admin, SETTINGS, CONTENT);
+		ackCurrent(staff[0], id);
+		publishVersion(db, admin, id, { material: false, changeSummary: 'typo' }, { ...CONTENT, bodyFi: 'Säilytä kortti aina lukitussa kaapissa.' });
+		expect(coverage(db, getInstruction(db, id)!, tenantA).acknowledged).toBe(1);
+		publishVersion(db, admin, id, { material: true, changeSummary: 'new rule' }, { ...CONTENT, bodyFi: 'Kortti palautetaan työpäivän päätteeksi.' });
+		expect(coverage(db, getInstruction(db, id)!, tenantA).acknowledged).toBe(0);
+		ackCurrent(staff[0], id);
+		const after = coverage(db, getInstruction(db, id)!, tenantA);
+		expect(after.acknowledged).toBe(1);
+		expect(after.people.find((p) => p.userId === staff[0].id)?.acknowledgedVersion).toBe(3);
+	});
+
+	it('new staff owe every current instruction; deactivated people drop out of the count', () => {
+		const id = createInstruction(db, admin, SETTINGS, CONTENT);
+		ackCurrent(staff[0], id);
+		ackCurrent(staff[1], id);
+		expect(coverage(db, getInstruction(db, id)!, tenantA)).toMatchObject({ acknowledged: 2, total: 2 });
+		const newcomer = person(tenantA);
+		expect(coverage(db, getInstruction(db, id)!, tenantA)).toMatchObject({ acknowledged: 2, total: 3 });
+		expect(instructionsFor(db, newcomer)[0]).toMatchObject({ pending: true });
+		deactivatePerson(db, admin, db.select().from(user).where(eq(user.id, newcomer.id)).get()!);
+		expect(coverage(db, getInstruction(db, id)!, tenantA)).toMatchObject({ acknowledged: 2, total: 2 });
+	});
+
+	it('reaches only the chosen tenants and, for an administrators-only instruction, only their administrators', () => {
+		const onlyB = createInstruction(db, admin, { ...SETTINGS, allTenants: false, tenantIds: [tenantB] }, CONTENT);
+		expect(instructionsFor(db, staff[0]).map((i) => i.instruction.id)).not.toContain(onlyB);
+		expect(coverage(db, getInstruction(db, onlyB)!, tenantA).total).toBe(0);
+		expect(ackCurrent(staff[0], onlyB)).toBe(false);
+
+		const adminsOnly = createInstruction(db, admin, { ...SETTINGS, audience: 'tenant_admins' }, CONTENT);
+		const tenantAdmin = person(tenantA, ['tenant_admin']);
+		expect(coverage(db, getInstruction(db, adminsOnly)!, tenantA).people.map((p) => p.userId)).toEqual([tenantAdmin.id]);
+		expect(instructionsFor(db, staff[0]).map((i) => i.instruction.id)).not.toContain(adminsOnly);
+	});
+
+	it('lists per person what is missing', () => {
+		const first = createInstruction(db, admin, SETTINGS, CONTENT);
+		const second = createInstruction(db, admin, { ...SETTINGS, category: 'client_data' }, { ...CONTENT, titleFi: 'Asiakastiedot' });
+		ackCurrent(staff[0], first);
+		const missing = missingByPerson(db, tenantA);
+		expect(missing.find((m) => m.userId === staff[0].id)?.missing.map((i) => i.id)).toEqual([second]);
+		expect(missing.find((m) => m.userId === staff[1].id)?.missing.map((i) => i.id).sort()).toEqual([first, second].sort());
+	});
+});
+
+describe('reading and acknowledging', () => {
+	it('gives readers their language, else the nearest, and hashes exactly what was read', () => {
+		const id = createInstruction(db, admin, SETTINGS, CONTENT);
+		const version = currentVersion(db, id)!;
+		expect(textFor(version, 'sv')).toMatchObject({ language: 'sv', title: 'Hantering av kortet' });
+		expect(textFor(version, 'en')).toMatchObject({ language: 'fi', title: 'Kortin käsittely' });
+		expect(contentHash(version, 'fi')).not.toBe(contentHash(version, 'sv'));
+		expect(contentHash(version, 'fi')).toMatch(/^[0-9a-f]{64}$/);
+	});
+
+	it('refuses to acknowledge an old version', () => {
+		const id = createInstruction(db, admin, SETTINGS, CONTENT);
+		const old = currentVersion(db, id)!;
+		publishVersion(db, admin, id, { material: true, changeSummary: 'x' }, CONTENT);
+		expect(acknowledge(db, staff[0], id, old.id, 'fi', CLIENT)).toBe(false);
+	});
+
+	it('fills in the designated persons as they are now', () => {
+		addDesignatedPerson(db, admin, { role: 'data_protection_officer', name: 'Tiina Tietosuoja', title: 'DPO', email: 'dpo@example.fi', phone: '' });
+		expect(fillContacts(db, 'Ota yhteyttä: {{contact.dpo}}.')).toBe('Ota yhteyttä: Tiina Tietosuoja, DPO, dpo@example.fi.');
+		expect(fillContacts(db, 'Arkisto: {{contact.archivist}}')).toBe('Arkisto: —');
+	});
+});
+
+describe('acknowledgement reminders', () => {
+	it('remind after a week, then weekly, each once', () => {
+		const published = new Date('2026-11-01T08:00:00Z');
+		const id = createInstruction(db, admin, SETTINGS, CONTENT, published);
+		expect(scanAcknowledgementReminders(db, new Date('2026-11-05T08:00:00Z'))).toBe(0);
+		expect(scanAcknowledgementReminders(db, new Date('2026-11-08T09:00:00Z'))).toBe(2);
+		expect(scanAcknowledgementReminders(db, new Date('2026-11-09T09:00:00Z'))).toBe(0);
+		ackCurrent(staff[0], id, new Date('2026-11-10T09:00:00Z'));
+		expect(scanAcknowledgementReminders(db, new Date('2026-11-15T09:00:00Z'))).toBe(1);
+	});
+});

@@ -1,0 +1,68 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Db } from '../db';
+import type { Actor } from '../actor';
+import { addTenant, freshDb, insertUser, setUpMainConnector } from '../test-support';
+import { evaluateDerived } from '../prerequisites/derived';
+import { getChecklist } from '../prerequisites/checklist';
+import { addTrainingRecord, confirmTrainingRecord, isRecordValid, listModules, peopleMissingTraining, scanTrainingReminders, trainingValidUntil } from './training';
+
+let db: Db;
+let admin: Actor;
+let tenantId: string;
+
+beforeEach(() => {
+	db = freshDb();
+	admin = setUpMainConnector(db);
+	tenantId = addTenant(db, admin);
+});
+
+const moduleByCode = (code: string) => listModules(db).find((m) => m.code === code)!;
+
+describe('training validity', () => {
+	it('runs for the module’s months from completion, to the same day or the month’s end', () => {
+		expect(trainingValidUntil('2026-01-31', 12)).toBe('2027-01-31');
+		expect(trainingValidUntil('2026-01-31', 1)).toBe('2026-02-28');
+		expect(trainingValidUntil('2026-05-05', null)).toBeNull();
+	});
+
+	it('counts only confirmed records that have not run out', () => {
+		expect(isRecordValid({ confirmed: true, validUntil: '2026-12-31' }, '2026-12-31')).toBe(true);
+		expect(isRecordValid({ confirmed: true, validUntil: '2026-12-30' }, '2026-12-31')).toBe(false);
+		expect(isRecordValid({ confirmed: false, validUntil: null }, '2026-12-31')).toBe(false);
+		expect(isRecordValid({ confirmed: true, validUntil: null }, '2030-01-01')).toBe(true);
+	});
+});
+
+describe('staff trained (derived checklist item)', () => {
+	it('is met only when every active person holds every module their role requires', () => {
+		const now = new Date('2026-11-22T10:00:00Z');
+		const staff = insertUser(db, { tenantId, roles: ['tenant_staff'] });
+		const tenantAdmin = insertUser(db, { tenantId, roles: ['tenant_admin'] });
+		expect(evaluateDerived(db, 'staff_trained', tenantId, now)).toEqual({ met: false, missing: [staff.name, tenantAdmin.name].sort() });
+
+		addTrainingRecord(db, admin, { moduleId: moduleByCode('kanta_use').id, userId: staff.id, completedOn: '2026-10-01' }, true, now);
+		addTrainingRecord(db, admin, { moduleId: moduleByCode('data_protection').id, userId: staff.id, completedOn: '2026-10-01' }, true, now);
+		expect(peopleMissingTraining(db, tenantId, now).map((g) => g.userId)).toEqual([tenantAdmin.id]);
+
+		// A self-declared completion counts once the administrator confirms it.
+		const declared = addTrainingRecord(db, { id: tenantAdmin.id, label: tenantAdmin.email, ipAddress: '' }, { moduleId: moduleByCode('data_protection').id, userId: tenantAdmin.id, completedOn: '2026-11-01' }, false, now)!;
+		expect(evaluateDerived(db, 'staff_trained', tenantId, now).met).toBe(false);
+		confirmTrainingRecord(db, admin, declared, now);
+		expect(evaluateDerived(db, 'staff_trained', tenantId, now).met).toBe(true);
+		expect(getChecklist(db, tenantId, now).entries.find((e) => e.type.code === 'staff_training')?.status).toBe('verified');
+
+		// A year later the data-protection training has run out.
+		expect(evaluateDerived(db, 'staff_trained', tenantId, new Date('2027-11-10T10:00:00Z')).met).toBe(false);
+	});
+});
+
+describe('training reminders', () => {
+	it('remind once before expiry and once on expiry', () => {
+		const staff = insertUser(db, { tenantId, roles: ['tenant_staff'] });
+		addTrainingRecord(db, admin, { moduleId: moduleByCode('data_protection').id, userId: staff.id, completedOn: '2025-12-01' }, true);
+		expect(scanTrainingReminders(db, new Date('2026-11-10T10:00:00Z'))).toBe(1);
+		expect(scanTrainingReminders(db, new Date('2026-11-11T10:00:00Z'))).toBe(0);
+		expect(scanTrainingReminders(db, new Date('2026-12-05T10:00:00Z'))).toBe(1);
+		expect(scanTrainingReminders(db, new Date('2026-12-06T10:00:00Z'))).toBe(0);
+	});
+});
