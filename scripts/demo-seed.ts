@@ -235,7 +235,7 @@ async function seedPrerequisitesAndCertificates(db: Db, admin: Actor, [first, se
 
 	// Tenant 1: in production, everything handed in and verified.
 	const t1 = tenantAdmin(1);
-	for (const [code, text] of [['staff_training', 'Koulutusrekisteri 2026'], ['self_monitoring_plan', 'Omavalvontasuunnitelma v3'], ['security_plan', 'Tietoturvasuunnitelma 2026']] as const) {
+	for (const [code, text] of [['self_monitoring_plan', 'Omavalvontasuunnitelma v3'], ['security_plan', 'Tietoturvasuunnitelma 2026']] as const) {
 		evidence(t1, code, first, `${code}.txt`, text);
 		submit(t1, code, first);
 		verify(code, first);
@@ -253,7 +253,7 @@ async function seedPrerequisitesAndCertificates(db: Db, admin: Actor, [first, se
 	submit(t2, 'self_monitoring_plan', second);
 	submit(t2, 'soteri_registration', second, 'SOTERI-2024-0877');
 	returnItem(db, admin, items(second).get('soteri_registration')!.item.id, 'Numero ei täsmää Soterin tietoihin; tarkista.');
-	planItem(db, admin, items(second).get('staff_training')!.item.id, { ownerId: t2.id, dueDate: daysFromToday(-3) });
+	planItem(db, admin, items(second).get('operating_models')!.item.id, { ownerId: t2.id, dueDate: daysFromToday(-3) });
 	planItem(db, admin, items(second).get('security_plan')!.item.id, { ownerId: null, dueDate: daysFromToday(10) });
 
 	// Tenant 3: just invited, with first due dates set.

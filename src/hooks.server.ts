@@ -36,6 +36,12 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
+/** SvelteKit answers a form post to the reserved "?/default" name with a 500; it is bad input, so 400. */
+const reservedAction: Handle = ({ event, resolve }) => {
+	if (event.request.method === 'POST' && event.url.searchParams.has('/default')) return new Response('Bad request', { status: 400 });
+	return resolve(event);
+};
+
 const i18n: Handle = ({ event, resolve }) =>
 	paraglideMiddleware(event.request, ({ request, locale }) => {
 		event.request = request;
@@ -75,4 +81,4 @@ const setupGate: Handle = ({ event, resolve }) => {
 	return resolve(event);
 };
 
-export const handle = sequence(securityHeaders, i18n, setupGate, authentication);
+export const handle = sequence(securityHeaders, reservedAction, i18n, setupGate, authentication);

@@ -9,6 +9,7 @@ import { expireDueItems, refreshReadiness } from './prerequisites/checklist';
 import { scanAcknowledgementReminders } from './instructions/instructions';
 import { scanTrainingReminders } from './training/training';
 import { scanCertificateReminders, scanChecklistReminders, sendDailyDigests } from './reminders/reminders';
+import { scanBreachEscalations } from './incidents/incidents';
 
 const HOUR_MS = 60 * 60 * 1000;
 
@@ -21,6 +22,7 @@ export interface JobReport {
 	checklistReminders: number;
 	acknowledgementReminders: number;
 	trainingReminders: number;
+	breachEscalations: number;
 	digests: number;
 }
 
@@ -47,8 +49,9 @@ export async function runScheduledWork(db: Db, now = new Date()): Promise<JobRep
 	const checklistReminders = scanChecklistReminders(db, now);
 	const acknowledgementReminders = scanAcknowledgementReminders(db, now);
 	const trainingReminders = scanTrainingReminders(db, now);
+	const breachEscalations = await scanBreachEscalations(db, now);
 	const digests = await sendDailyDigests(db, now);
-	return { agreementsEnded: ended.length + endedAutomatically.length, agreementsSealed: unsealed.length, itemsExpired, tenantsReady, certificateReminders, checklistReminders, acknowledgementReminders, trainingReminders, digests };
+	return { agreementsEnded: ended.length + endedAutomatically.length, agreementsSealed: unsealed.length, itemsExpired, tenantsReady, certificateReminders, checklistReminders, acknowledgementReminders, trainingReminders, breachEscalations, digests };
 }
 
 let timer: ReturnType<typeof setInterval> | undefined;

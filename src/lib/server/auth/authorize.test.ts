@@ -41,17 +41,22 @@ const EXPECTED: Record<Role, Action[]> = {
 		'incident.report',
 		'incident.view',
 		'incident.handle',
-		'announcement.manage'
+		'announcement.manage',
+		'instruction.manage',
+		'instruction.read',
+		'instruction.coverage',
+		'training.manage',
+		'training.records'
 	],
-	mc_signatory: ['dashboard.view', 'tenant.list', 'tenant.view', 'tenant.people.view', 'organisation.view', 'services.view', 'account.manage', 'notifications.view', 'agreement.view', 'agreement.countersign', 'agreement.verify', 'checklist.view', 'incident.report'],
-	mc_cert_admin: ['dashboard.view', 'tenant.list', 'tenant.view', 'tenant.people.view', 'organisation.view', 'services.view', 'account.manage', 'notifications.view', 'agreement.verify', 'checklist.view', 'certificate.view', 'certificate.manage', 'incident.report'],
-	tenant_admin: ['dashboard.view', 'tenant.view', 'tenant.people.view', 'tenant.people.manage', 'audit.view', 'services.view', 'account.manage', 'agreement.view', 'agreement.notice', 'agreement.verify', 'notifications.view', 'checklist.view', 'checklist.submit', 'checklist.plan', 'certificate.view', 'incident.report', 'incident.view'],
-	tenant_signatory: ['dashboard.view', 'tenant.view', 'tenant.people.view', 'services.view', 'account.manage', 'agreement.view', 'agreement.sign', 'agreement.verify', 'notifications.view', 'checklist.view', 'incident.report'],
-	tenant_staff: ['dashboard.view', 'tenant.view', 'tenant.people.view', 'services.view', 'account.manage', 'agreement.verify', 'notifications.view', 'incident.report']
+	mc_signatory: ['dashboard.view', 'tenant.list', 'tenant.view', 'tenant.people.view', 'organisation.view', 'services.view', 'account.manage', 'notifications.view', 'agreement.view', 'agreement.countersign', 'agreement.verify', 'checklist.view', 'incident.report', 'instruction.read'],
+	mc_cert_admin: ['dashboard.view', 'tenant.list', 'tenant.view', 'tenant.people.view', 'organisation.view', 'services.view', 'account.manage', 'notifications.view', 'agreement.verify', 'checklist.view', 'certificate.view', 'certificate.manage', 'incident.report', 'instruction.read'],
+	tenant_admin: ['dashboard.view', 'tenant.view', 'tenant.people.view', 'tenant.people.manage', 'audit.view', 'services.view', 'account.manage', 'agreement.view', 'agreement.notice', 'agreement.verify', 'notifications.view', 'checklist.view', 'checklist.submit', 'checklist.plan', 'certificate.view', 'incident.report', 'incident.view', 'instruction.read', 'instruction.coverage', 'training.records', 'training.declare'],
+	tenant_signatory: ['dashboard.view', 'tenant.view', 'tenant.people.view', 'services.view', 'account.manage', 'agreement.view', 'agreement.sign', 'agreement.verify', 'notifications.view', 'checklist.view', 'incident.report', 'instruction.read', 'training.declare'],
+	tenant_staff: ['dashboard.view', 'tenant.view', 'tenant.people.view', 'services.view', 'account.manage', 'agreement.verify', 'notifications.view', 'incident.report', 'instruction.read', 'training.declare']
 };
 
 /** Actions a tenant's people may take without naming a tenant. */
-const TENANT_UNSCOPED: Action[] = ['dashboard.view', 'services.view', 'account.manage', 'agreement.verify', 'notifications.view', 'incident.report'];
+const TENANT_UNSCOPED: Action[] = ['dashboard.view', 'services.view', 'account.manage', 'agreement.verify', 'notifications.view', 'incident.report', 'instruction.read', 'training.declare'];
 
 const isTenantRole = (role: Role) => (TENANT_ROLES as readonly Role[]).includes(role);
 
@@ -69,7 +74,7 @@ describe('the vocabulary', () => {
 	it('has an expected row for exactly the known roles and only known actions', () => {
 		expect(Object.keys(EXPECTED).sort()).toEqual([...ROLES].sort());
 		for (const actions of Object.values(EXPECTED)) for (const action of actions) expect(ACTIONS).toContain(action);
-		expect(ACTIONS).toHaveLength(35);
+		expect(ACTIONS).toHaveLength(41);
 	});
 });
 

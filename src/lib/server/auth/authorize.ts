@@ -40,7 +40,13 @@ export const ACTIONS = [
 	'incident.report',
 	'incident.view',
 	'incident.handle',
-	'announcement.manage'
+	'announcement.manage',
+	'instruction.manage',
+	'instruction.read',
+	'instruction.coverage',
+	'training.manage',
+	'training.records',
+	'training.declare'
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -53,9 +59,10 @@ const MAIN_CONNECTOR_READ: readonly Action[] = ['dashboard.view', 'tenant.list',
 
 const MAIN_CONNECTOR_ROLE_ACTIONS: Record<'mc_admin' | 'mc_signatory' | 'mc_cert_admin', readonly Action[]> = {
 	// Administrators do everything except sign for the main connector: that takes a signatory.
-	mc_admin: ACTIONS.filter((action) => action !== 'agreement.countersign' && action !== 'agreement.sign'),
-	mc_signatory: [...MAIN_CONNECTOR_READ, 'agreement.view', 'agreement.countersign', 'agreement.verify', 'checklist.view', 'incident.report'],
-	mc_cert_admin: [...MAIN_CONNECTOR_READ, 'agreement.verify', 'checklist.view', 'certificate.view', 'certificate.manage', 'incident.report']
+	// Declaring one's own training is for tenant people; the main connector's records are not kept here.
+	mc_admin: ACTIONS.filter((action) => action !== 'agreement.countersign' && action !== 'agreement.sign' && action !== 'training.declare'),
+	mc_signatory: [...MAIN_CONNECTOR_READ, 'agreement.view', 'agreement.countersign', 'agreement.verify', 'checklist.view', 'incident.report', 'instruction.read'],
+	mc_cert_admin: [...MAIN_CONNECTOR_READ, 'agreement.verify', 'checklist.view', 'certificate.view', 'certificate.manage', 'incident.report', 'instruction.read']
 };
 
 /** Tenant roles act only inside their own tenant; see `can()`. */
@@ -63,17 +70,18 @@ const TENANT_ROLE_ACTIONS: Record<'tenant_admin' | 'tenant_signatory' | 'tenant_
 	tenant_admin: [
 		'dashboard.view', 'tenant.view', 'tenant.people.view', 'tenant.people.manage', 'audit.view', 'services.view', 'account.manage',
 		'agreement.view', 'agreement.notice', 'agreement.verify', 'notifications.view',
-		'checklist.view', 'checklist.submit', 'checklist.plan', 'certificate.view', 'incident.report', 'incident.view'
+		'checklist.view', 'checklist.submit', 'checklist.plan', 'certificate.view', 'incident.report', 'incident.view',
+		'instruction.read', 'instruction.coverage', 'training.records', 'training.declare'
 	],
 	tenant_signatory: [
 		'dashboard.view', 'tenant.view', 'tenant.people.view', 'services.view', 'account.manage', 'agreement.view', 'agreement.sign', 'agreement.verify',
-		'notifications.view', 'checklist.view', 'incident.report'
+		'notifications.view', 'checklist.view', 'incident.report', 'instruction.read', 'training.declare'
 	],
-	tenant_staff: ['dashboard.view', 'tenant.view', 'tenant.people.view', 'services.view', 'account.manage', 'agreement.verify', 'notifications.view', 'incident.report']
+	tenant_staff: ['dashboard.view', 'tenant.view', 'tenant.people.view', 'services.view', 'account.manage', 'agreement.verify', 'notifications.view', 'incident.report', 'instruction.read', 'training.declare']
 };
 
 /** Actions a tenant's people may take without naming their tenant (their own pages). */
-const TENANT_UNSCOPED: readonly Action[] = ['dashboard.view', 'services.view', 'account.manage', 'agreement.verify', 'notifications.view', 'incident.report'];
+const TENANT_UNSCOPED: readonly Action[] = ['dashboard.view', 'services.view', 'account.manage', 'agreement.verify', 'notifications.view', 'incident.report', 'instruction.read', 'training.declare'];
 
 function roleAllows(role: Role, action: Action): boolean {
 	if (role in MAIN_CONNECTOR_ROLE_ACTIONS) return MAIN_CONNECTOR_ROLE_ACTIONS[role as keyof typeof MAIN_CONNECTOR_ROLE_ACTIONS].includes(action);

@@ -17,7 +17,7 @@ import { activePeopleWithRoles, claimReminder, notify } from '../reminders/notif
 import * as m from '../../paraglide/messages.js';
 import { breachDecisionLabel, incidentKindLabel, incidentStatusLabel } from '../../i18n/incident-labels';
 import { decisionDeadline, escalationStepsReached, helsinkiWallClock, hoursLeft } from './deadline';
-import { escalationMail, reportReceivedMail } from './mail';
+import { escalationMail, reportReceivedMail } from './texts';
 
 type Locale = 'fi' | 'sv' | 'en';
 

@@ -44,7 +44,9 @@ export const load: PageServerLoad = (event) => {
 			newAgreement: can(user, 'agreement.manage', { tenantId }) && !tenant.archivedAt,
 			edit: can(user, 'tenant.edit', { tenantId }),
 			archive: can(user, 'tenant.archive', { tenantId }),
-			managePeople: can(user, 'tenant.people.manage', { tenantId })
+			managePeople: can(user, 'tenant.people.manage', { tenantId }),
+			instructionCoverage: can(user, 'instruction.coverage', { tenantId }),
+			trainingRecords: can(user, 'training.records', { tenantId })
 		}
 	};
 };

@@ -1,0 +1,29 @@
+import * as m from '$lib/paraglide/messages.js';
+import { config } from '$lib/server/config';
+import { checkEvidenceFile, safeFileName } from '$lib/server/evidence/file-check';
+import { storeFile } from '$lib/server/evidence/file-store';
+
+export type Upload = { name: string; path: string; sha256: string };
+
+/** No file chosen, a stored file, or why it was refused (already in the reader's language). */
+export type UploadResult = { ok: true; file: Upload | null } | { ok: false; error: string };
+
+/**
+ * An optional file field of a multipart form, checked by its content and stored under `folder`.
+ * `pdfOnly` refuses every other accepted evidence type (instruction attachments are PDFs).
+ */
+export async function storeOptionalUpload(form: FormData, field: string, folder: string, pdfOnly = false): Promise<UploadResult> {
+	const file = form.get(field);
+	if (!(file instanceof File) || (file.size === 0 && file.name === '')) return { ok: true, file: null };
+	const tooLarge = () => m.evidence_too_large({ mb: Math.round(config.evidenceMaxBytes / 1048576) });
+	if (file.size > config.evidenceMaxBytes) return { ok: false, error: tooLarge() };
+	const bytes = new Uint8Array(await file.arrayBuffer());
+	const check = await checkEvidenceFile(bytes, file.name, config.evidenceMaxBytes);
+	if (!check.ok) {
+		const problems = { empty: m.evidence_empty, too_large: tooLarge, type_not_allowed: pdfOnly ? m.instruction_pdf_only : m.evidence_type_not_allowed, type_mismatch: m.evidence_type_mismatch };
+		return { ok: false, error: problems[check.reason]() };
+	}
+	if (pdfOnly && check.mimeType !== 'application/pdf') return { ok: false, error: m.instruction_pdf_only() };
+	const stored = storeFile(config.dataDir, folder, bytes);
+	return { ok: true, file: { name: safeFileName(file.name), path: stored.storagePath, sha256: stored.sha256 } };
+}

@@ -1,0 +1,45 @@
+import * as m from '$lib/paraglide/messages.js';
+import { db } from '$lib/server/db';
+import { listTenants } from '$lib/server/tenants/tenants';
+import type { InstructionContent, InstructionSettings } from '$lib/server/instructions/instructions';
+import type { InstructionAudience, InstructionCategory } from '$lib/domain';
+import type { FieldErrors } from './forms';
+import { storeOptionalUpload } from './file-upload';
+
+/** Current tenants, for the "which tenants" checkboxes (a few hundred fit, as on other pages). */
+export function tenantChoices(): { id: string; name: string }[] {
+	return listTenants(db(), { page: 1, pageSize: 1000 }).tenants.map((t) => ({ id: t.id, name: t.name }));
+}
+
+/** The parsed settings form as the domain takes it; ticked ids that are no current tenant are dropped. */
+export function settingsFrom(data: { category: InstructionCategory; targets: 'all' | 'chosen'; tenantIds: string[]; audience: InstructionAudience; requiresAck: boolean }): InstructionSettings {
+	const known = new Set(tenantChoices().map((t) => t.id));
+	return {
+		category: data.category,
+		allTenants: data.targets === 'all',
+		tenantIds: data.targets === 'all' ? [] : data.tenantIds.filter((id) => known.has(id)),
+		audience: data.audience,
+		requiresAck: data.requiresAck
+	};
+}
+
+type Texts = { titleFi: string; bodyFi: string; titleSv: string; bodySv: string; titleEn: string; bodyEn: string };
+
+/**
+ * The texts and the optional PDF of a version. A body may be left empty only when a PDF carries
+ * the content: a new one, or the one kept from the current version (`keptAttachment`).
+ */
+export async function contentFrom(form: FormData, texts: Texts, keptAttachment: boolean): Promise<{ ok: true; content: InstructionContent } | { ok: false; errors: FieldErrors }> {
+	const chosen = form.get('attachment');
+	const hasFile = (chosen instanceof File && chosen.size > 0) || keptAttachment;
+	const errors: FieldErrors = {};
+	if (!hasFile && !texts.bodyFi) errors.bodyFi = m.instruction_error_body_or_pdf();
+	if (!hasFile && !texts.bodySv) errors.bodySv = m.instruction_error_body_or_pdf();
+	if (Object.keys(errors).length) return { ok: false, errors };
+	const upload = await storeOptionalUpload(form, 'attachment', 'instructions', true);
+	if (!upload.ok) return { ok: false, errors: { attachment: upload.error } };
+	const content: InstructionContent = { titleFi: texts.titleFi, bodyFi: texts.bodyFi, titleSv: texts.titleSv, bodySv: texts.bodySv, titleEn: texts.titleEn || null, bodyEn: texts.bodyEn || null };
+	// Left out, the domain keeps the current version's PDF; null removes it.
+	if (upload.file) content.attachment = upload.file;
+	return { ok: true, content };
+}

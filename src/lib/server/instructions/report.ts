@@ -1,0 +1,74 @@
+import { eq } from 'drizzle-orm';
+import type { DbOrTx } from '../db';
+import { instructionTenant, type Instruction } from '../db/schema';
+import { coverage, coverageByTenant, currentVersion, listInstructions, textFor, type CoveragePerson } from './instructions';
+
+/** Where a person stands with one instruction: holds a current acknowledgement, an outdated one, or none. */
+export type AckStatus = 'current' | 'outdated' | 'missing';
+
+export function ackStatus(person: Pick<CoveragePerson, 'current' | 'acknowledgedVersion'>): AckStatus {
+	return person.current ? 'current' : person.acknowledgedVersion !== null ? 'outdated' : 'missing';
+}
+
+export interface CoverageRow {
+	tenantId: string;
+	tenantName: string;
+	userId: string;
+	name: string;
+	email: string;
+	status: AckStatus;
+	acknowledgedVersion: number | null;
+	acknowledgedAt: Date | null;
+}
+
+/** One row per person of the audience, tenant by tenant (for the drill-down and the export). */
+export function coverageRows(db: DbOrTx, item: Instruction, onlyTenantId?: string): CoverageRow[] {
+	return coverageByTenant(db, item, onlyTenantId).flatMap((t) =>
+		t.people.map((p) => ({
+			tenantId: t.tenantId,
+			tenantName: t.tenantName,
+			userId: p.userId,
+			name: p.name,
+			email: p.email,
+			status: ackStatus(p),
+			acknowledgedVersion: p.acknowledgedVersion,
+			acknowledgedAt: p.acknowledgedAt
+		}))
+	);
+}
+
+/** The instructions that ask this tenant's people for an acknowledgement, each with its coverage there. */
+export function tenantCoverage(db: DbOrTx, tenantId: string, locale: string) {
+	return listInstructions(db)
+		.filter((item) => item.requiresAck)
+		.map((item) => {
+			const version = currentVersion(db, item.id)!;
+			const result = coverage(db, item, tenantId);
+			return {
+				instruction: item,
+				title: textFor(version, locale).title,
+				version: version.version,
+				acknowledged: result.acknowledged,
+				total: result.total,
+				people: result.people.map((p) => ({ ...p, status: ackStatus(p) }))
+			};
+		})
+		.filter((row) => row.total > 0);
+}
+
+/** The tenants an instruction is limited to (empty when it is for all tenants). */
+export function targetTenantIds(db: DbOrTx, instructionId: string): string[] {
+	return db.select({ id: instructionTenant.tenantId }).from(instructionTenant).where(eq(instructionTenant.instructionId, instructionId)).all().map((r) => r.id);
+}
+
+/** Acknowledged of total over every tenant the instruction reaches. */
+export function coverageTotals(db: DbOrTx, item: Instruction): { acknowledged: number; total: number } {
+	return coverageByTenant(db, item).reduce((sum, t) => ({ acknowledged: sum.acknowledged + t.acknowledged, total: sum.total + t.total }), { acknowledged: 0, total: 0 });
+}
+
+const SORTABLE = new Intl.DateTimeFormat('sv-SE', { dateStyle: 'short', timeStyle: 'short', timeZone: 'Europe/Helsinki' });
+
+/** "2026-03-01 14:05", Finnish time: readable, and spreadsheets sort it. */
+export function sortableTime(value: Date | null): string {
+	return value ? SORTABLE.format(value) : '';
+}

@@ -1,0 +1,72 @@
+import { error, redirect, type RequestEvent } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import * as m from '$lib/paraglide/messages.js';
+import { getLocale } from '$lib/paraglide/runtime';
+import { db } from '$lib/server/db';
+import { actorOf, authorize } from '$lib/server/http/guard';
+import { invalid, parseForm } from '$lib/server/http/forms';
+import { contentFrom, settingsFrom, tenantChoices } from '$lib/server/http/instruction-form';
+import { archiveInstruction, coverageByTenant, currentVersion, fillContacts, getInstruction, listVersions, publishVersion, textFor, updateInstructionSettings } from '$lib/server/instructions/instructions';
+import { renderMarkdown } from '$lib/server/instructions/markdown';
+import { ackStatus, targetTenantIds } from '$lib/server/instructions/report';
+import { instructionSettingsSchema, publishVersionSchema } from '$lib/schemas/instruction';
+
+function instructionOr404(event: RequestEvent<{ id: string }>) {
+	authorize(event, 'instruction.manage');
+	const item = getInstruction(db(), event.params.id);
+	if (!item) error(404, m.error_not_found());
+	return item;
+}
+
+export const load: PageServerLoad = (event) => {
+	const item = instructionOr404(event);
+	const versions = listVersions(db(), item.id);
+	const current = versions[0];
+	const text = textFor(current, getLocale());
+	return {
+		instruction: { id: item.id, category: item.category, audience: item.audience, allTenants: item.allTenants, requiresAck: item.requiresAck, archivedAt: item.archivedAt, createdAt: item.createdAt },
+		title: text.title,
+		// The only HTML this page renders: Markdown with raw HTML escaped (see markdown.ts).
+		bodyHtml: renderMarkdown(fillContacts(db(), text.body)),
+		language: text.language,
+		current: { version: current.version, titleFi: current.titleFi, bodyFi: current.bodyFi, titleSv: current.titleSv, bodySv: current.bodySv, titleEn: current.titleEn ?? '', bodyEn: current.bodyEn ?? '', attachmentName: current.attachmentName },
+		settings: { category: item.category, targets: item.allTenants ? 'all' : 'chosen', tenantIds: targetTenantIds(db(), item.id), audience: item.audience, requiresAck: item.requiresAck },
+		tenants: tenantChoices(),
+		versions: versions.map((v) => ({ id: v.id, version: v.version, material: v.material, changeSummary: v.changeSummary, publishedAt: v.publishedAt, publishedBy: v.publishedBy, attachmentName: v.attachmentName })),
+		coverage: coverageByTenant(db(), item).map((t) => ({
+			tenantId: t.tenantId,
+			tenantName: t.tenantName,
+			acknowledged: t.acknowledged,
+			total: t.total,
+			people: t.people.map((p) => ({ ...p, status: ackStatus(p) }))
+		}))
+	};
+};
+
+export const actions: Actions = {
+	settings: async (event) => {
+		const item = instructionOr404(event);
+		const parsed = parseForm(instructionSettingsSchema, await event.request.formData());
+		if (!parsed.ok) return invalid(parsed.errors, parsed.values, 'settings');
+		updateInstructionSettings(db(), actorOf(event), item.id, settingsFrom(parsed.data));
+		return { section: 'settings', saved: true };
+	},
+	publish: async (event) => {
+		const item = instructionOr404(event);
+		const form = await event.request.formData();
+		const parsed = parseForm(publishVersionSchema, form);
+		if (!parsed.ok) return invalid(parsed.errors, parsed.values, 'publish');
+		const remove = form.get('removeAttachment') === 'on';
+		const kept = !remove && Boolean(currentVersion(db(), item.id)?.attachmentPath);
+		const content = await contentFrom(form, parsed.data, kept);
+		if (!content.ok) return invalid(content.errors, parsed.values, 'publish');
+		if (remove && !content.content.attachment) content.content.attachment = null;
+		const version = publishVersion(db(), actorOf(event), item.id, { material: parsed.data.change === 'material', changeSummary: parsed.data.changeSummary }, content.content);
+		return { section: 'publish', published: version };
+	},
+	archive: (event) => {
+		const item = instructionOr404(event);
+		archiveInstruction(db(), actorOf(event), item.id);
+		redirect(303, '/instructions?archived_done=1');
+	}
+};

@@ -1,0 +1,26 @@
+import { redirect } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import { db } from '$lib/server/db';
+import { actorOf, authorize } from '$lib/server/http/guard';
+import { invalid, parseForm } from '$lib/server/http/forms';
+import { contentFrom, settingsFrom, tenantChoices } from '$lib/server/http/instruction-form';
+import { createInstruction } from '$lib/server/instructions/instructions';
+import { newInstructionSchema } from '$lib/schemas/instruction';
+
+export const load: PageServerLoad = (event) => {
+	authorize(event, 'instruction.manage');
+	return { tenants: tenantChoices() };
+};
+
+export const actions: Actions = {
+	default: async (event) => {
+		authorize(event, 'instruction.manage');
+		const form = await event.request.formData();
+		const parsed = parseForm(newInstructionSchema, form);
+		if (!parsed.ok) return invalid(parsed.errors, parsed.values);
+		const content = await contentFrom(form, parsed.data, false);
+		if (!content.ok) return invalid(content.errors, parsed.values);
+		const id = createInstruction(db(), actorOf(event), settingsFrom(parsed.data), content.content);
+		redirect(303, `/instructions/${id}?created`);
+	}
+};
