@@ -27,6 +27,8 @@ import { addCertificate } from '../src/lib/server/certificates/registry';
 import { getChecklist, planItem, recordEvidenceFile, returnItem, submitItem, verifyItem } from '../src/lib/server/prerequisites/checklist';
 import { storeFile } from '../src/lib/server/evidence/file-store';
 import { todayInHelsinki } from '../src/lib/server/time';
+import { seedInstructions } from './demo-instructions';
+import { seedIncidents } from './demo-incidents';
 
 export const DEMO_PASSWORD = 'liitos-demo-2026';
 const DEMO_ORGANISATION = 'Demo Terveys Oy';
@@ -174,6 +176,8 @@ export async function seedDemo(db: Db): Promise<void> {
 	}
 	await seedAgreements(db, admin, tenantIds);
 	await seedPrerequisitesAndCertificates(db, admin, tenantIds);
+	await seedInstructions(db, admin);
+	await seedIncidents(db, admin);
 }
 
 const DAY_MS = 86_400_000;

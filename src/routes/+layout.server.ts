@@ -3,6 +3,7 @@ import { can } from '$lib/server/auth/authorize';
 import { getLocale } from '$lib/paraglide/runtime';
 import { db } from '$lib/server/db';
 import { countUnread } from '$lib/server/reminders/notifications';
+import { instructionsFor } from '$lib/server/instructions/instructions';
 
 export const load: LayoutServerLoad = ({ locals }) => {
 	const user = locals.user;
@@ -21,7 +22,15 @@ export const load: LayoutServerLoad = ({ locals }) => {
 			outbox: can(user, 'outbox.view'),
 			certificates: can(user, 'certificate.view') || (user?.tenantId ? can(user, 'certificate.view', { tenantId: user.tenantId }) : false),
 			prerequisites: can(user, 'catalogue.manage'),
-			notifications: can(user, 'notifications.view')
-		}
+			notifications: can(user, 'notifications.view'),
+			incidents: can(user, 'incident.report') || can(user, 'incident.view'),
+			announcements: can(user, 'announcement.manage'),
+			instructions: can(user, 'instruction.manage'),
+			// The library already lists every instruction for those who manage it.
+			myInstructions: can(user, 'instruction.read') && !can(user, 'instruction.manage'),
+			training: can(user, 'training.manage'),
+			myTraining: can(user, 'training.declare')
+		},
+		pendingInstructions: user?.tenantId && can(user, 'instruction.read') ? instructionsFor(db(), user).filter((i) => i.pending).length : 0
 	};
 };

@@ -8,12 +8,16 @@ import { getChecklist } from '$lib/server/prerequisites/checklist';
 import { getMainConnector } from '$lib/server/organisation/organisation';
 import { listTenantsNeedingAttention } from '$lib/server/prerequisites/checklist';
 import { listToOrder } from '$lib/server/certificates/registry';
+import { listActiveAnnouncementsFor } from '$lib/server/incidents/announcements';
 
 export const load: PageServerLoad = (event) => {
 	const user = authorize(event, 'dashboard.view');
+	// The main connector's active disturbance notices that concern this person (all of them on its own side).
+	const announcements = listActiveAnnouncementsFor(db(), user.tenantId).map((a) => ({ id: a.id, title: a.title, body: a.body, createdAt: a.createdAt, updatedAt: a.updatedAt }));
 	if (user.tenantId === null) {
 		return {
 			kind: 'main_connector' as const,
+			announcements,
 			organisationName: getMainConnector(db())?.name ?? '',
 			stageCounts: can(user, 'tenant.list') ? countTenantsByStage(db()) : null,
 			attention: can(user, 'checklist.view') ? listTenantsNeedingAttention(db()) : [],
@@ -26,6 +30,7 @@ export const load: PageServerLoad = (event) => {
 	const tenant = getTenant(db(), tenantId);
 	return {
 		kind: 'tenant' as const,
+		announcements,
 		tenant: tenant ? { id: tenant.id, name: tenant.name, businessId: tenant.businessId, stage: tenant.stage, city: tenant.city } : null,
 		checklist: can(user, 'checklist.view', { tenantId }) ? getChecklist(db(), tenantId).progress : null,
 		people: can(user, 'tenant.people.view', { tenantId })

@@ -5,6 +5,9 @@
  * the Helsinki wall-clock deadline by an hour but never the instant.
  */
 import { helsinkiOffsetMinutes } from '../time';
+import { timeUntil, type TimeLeft } from '../../incidents/countdown';
+
+export type { TimeLeft };
 
 const HOUR_MS = 3_600_000;
 const MINUTE_MS = 60_000;
@@ -25,20 +28,9 @@ export function hoursLeft(noticedAt: Date, now: Date): number {
 	return Math.floor((decisionDeadline(noticedAt).getTime() - now.getTime()) / HOUR_MS);
 }
 
-export interface TimeLeft {
-	overdue: boolean;
-	/** Hours and minutes left, or past the deadline when overdue. */
-	hours: number;
-	minutes: number;
-}
-
 /** Time left to the deadline for display; the deadline instant itself counts as overdue. */
 export function timeLeft(noticedAt: Date, now: Date): TimeLeft {
-	const ms = decisionDeadline(noticedAt).getTime() - now.getTime();
-	const overdue = ms <= 0;
-	// Overdue time counts up from the deadline, time left counts down to it; neither says "0 min" early.
-	const total = overdue ? Math.floor(Math.abs(ms) / MINUTE_MS) : Math.ceil(ms / MINUTE_MS);
-	return { overdue, hours: Math.floor(total / 60), minutes: total % 60 };
+	return timeUntil(decisionDeadline(noticedAt), now);
 }
 
 /** Every escalation step reached by `now`, earliest first. */

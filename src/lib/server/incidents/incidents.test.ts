@@ -252,7 +252,7 @@ describe('scanBreachEscalations', () => {
 
 describe('texts and export', () => {
 	it('describes its notifications in the reader’s language', () => {
-		expect(describeIncidentNotification({ kind: 'breach_escalation', params: { ref: 'abcd1234', hours: 48, hoursLeft: 24 } }, 'en')).toBe('Suspected breach abcd1234: 48 h since noticed and no decision yet; 24 h left');
+		expect(describeIncidentNotification({ kind: 'breach_escalation', params: { ref: 'abcd1234', hours: 48, hoursLeft: 24 } }, 'en')).toBe('Suspected breach abcd1234: no decision yet, over 48 h since it was noticed; 24 h left');
 		expect(describeIncidentNotification({ kind: 'incident_reported', params: { ref: 'abcd1234', kindCode: 'kanta_disturbance', tenant: '' } }, 'fi')).toBe('Uusi ilmoitus abcd1234: Kanta-palvelujen häiriö (Pääliittyjä (oma henkilöstö))');
 		expect(describeIncidentNotification({ kind: 'certificate_expiring', params: {} }, 'fi')).toBeNull();
 	});

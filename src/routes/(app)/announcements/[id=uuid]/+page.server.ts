@@ -1,0 +1,35 @@
+import { error } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import * as m from '$lib/paraglide/messages.js';
+import { db } from '$lib/server/db';
+import { actorOf, authorize } from '$lib/server/http/guard';
+import { invalid, parseForm } from '$lib/server/http/forms';
+import { closeAnnouncement, getAnnouncement, updateAnnouncement } from '$lib/server/incidents/announcements';
+import { listTenants } from '$lib/server/tenants/tenants';
+import { announcementSchema } from '$lib/schemas/incident';
+
+export const load: PageServerLoad = (event) => {
+	authorize(event, 'announcement.manage');
+	const current = getAnnouncement(db(), event.params.id);
+	if (!current) error(404, m.error_not_found());
+	return {
+		announcement: current,
+		tenants: listTenants(db(), { page: 1, pageSize: 1000 }).tenants.map((t) => ({ id: t.id, name: t.name })),
+		values: { title: current.title, body: current.body, audience: current.allTenants ? 'all' : 'chosen', tenantIds: current.tenantIds } as Record<string, unknown>
+	};
+};
+
+export const actions: Actions = {
+	update: async (event) => {
+		authorize(event, 'announcement.manage');
+		const parsed = parseForm(announcementSchema, await event.request.formData());
+		if (!parsed.ok) return invalid(parsed.errors, parsed.values, 'update');
+		if (!updateAnnouncement(db(), actorOf(event), event.params.id, parsed.data)) return invalid({ form: m.announcement_is_closed() }, parsed.values, 'update');
+		return { section: 'update', saved: true };
+	},
+	close: async (event) => {
+		authorize(event, 'announcement.manage');
+		if (!closeAnnouncement(db(), actorOf(event), event.params.id)) return invalid({ form: m.announcement_is_closed() }, {}, 'close');
+		return { section: 'close', closed: true };
+	}
+};

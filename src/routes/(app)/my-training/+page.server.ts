@@ -1,0 +1,43 @@
+import type { Actions, PageServerLoad } from './$types';
+import * as m from '$lib/paraglide/messages.js';
+import { getLocale } from '$lib/paraglide/runtime';
+import { db } from '$lib/server/db';
+import { actorOf, authorize } from '$lib/server/http/guard';
+import { invalid, parseForm } from '$lib/server/http/forms';
+import { completionEvidence } from '$lib/server/http/training-record-form';
+import { addTrainingRecord, getModule, listModules, listPersonRecords, moduleName } from '$lib/server/training/training';
+import { isRequiredFor, trainingStatus } from '$lib/server/training/status';
+import { todayInHelsinki } from '$lib/server/time';
+import { trainingDeclarationSchema } from '$lib/schemas/training';
+
+export const load: PageServerLoad = (event) => {
+	const user = authorize(event, 'training.declare');
+	const locale = getLocale();
+	const today = todayInHelsinki();
+	const records = listPersonRecords(db(), user.id);
+	const names = new Map(listModules(db(), true).map((mod) => [mod.id, moduleName(mod, locale)]));
+	return {
+		modules: listModules(db()).map((mod) => ({
+			id: mod.id,
+			name: names.get(mod.id)!,
+			description: locale === 'sv' ? mod.descriptionSv : locale === 'en' ? mod.descriptionEn : mod.descriptionFi,
+			required: isRequiredFor(mod, user.roles),
+			status: trainingStatus(records.filter((r) => r.moduleId === mod.id), today)
+		})),
+		records: records.map((r) => ({ id: r.id, module: names.get(r.moduleId) ?? '', completedOn: r.completedOn, validUntil: r.validUntil, confirmed: r.confirmed, evidenceName: r.evidenceName }))
+	};
+};
+
+export const actions: Actions = {
+	declare: async (event) => {
+		const user = authorize(event, 'training.declare');
+		const form = await event.request.formData();
+		const parsed = parseForm(trainingDeclarationSchema, form);
+		if (!parsed.ok) return invalid(parsed.errors, parsed.values);
+		if (!getModule(db(), parsed.data.moduleId)?.active) return invalid({ moduleId: m.error_choose_one() }, parsed.values);
+		const evidence = await completionEvidence(form, parsed.data.completedOn);
+		if (!evidence.ok) return invalid(evidence.errors, parsed.values);
+		addTrainingRecord(db(), actorOf(event), { ...parsed.data, userId: user.id, evidence: evidence.evidence ?? undefined }, false);
+		return { declared: true };
+	}
+};
