@@ -31,6 +31,7 @@ import {
 	syncChecklist,
 	verifyItem
 } from './checklist';
+import { addTrainingRecord, listModules } from '../training/training';
 
 const T0 = new Date('2025-03-15T10:00:00Z'); // 12:00 in Helsinki
 const DAY_MS = 86_400_000;
@@ -87,6 +88,11 @@ function submitAndVerify(tenantId: string, code: string, now = T0) {
 	const evidence = { reference: type.evidenceKind === 'reference' ? `REF-${code}` : '', date: type.evidenceKind === 'date' ? '2025-03-01' : null, link: type.evidenceKind === 'link' ? 'https://example.fi/x' : '' };
 	expect(submitItem(db, TENANT_ACTOR, entry.item.id, type, evidence, now)).toEqual({ ok: true });
 	expect(verifyItem(db, admin, entry.item.id, type, now)).toEqual({ ok: true });
+}
+
+/** Confirmed, current completions of every training module for this person. */
+function trainEveryone(userId: string) {
+	for (const module of listModules(db)) addTrainingRecord(db, admin, { moduleId: module.id, userId, completedOn: '2025-03-01' }, true, T0);
 }
 
 const STORED_CODES = DEFAULT_PREREQUISITES.filter((p) => !p.derivedRule && p.sectors.length === 0).map((p) => p.code);
@@ -176,13 +182,13 @@ describe('the evidence workflow', () => {
 	});
 
 	it('refuses a file item without a file, accepts it once a file is attached', () => {
-		const type = typeByCode('staff_training');
-		const { item } = itemOf(tenantId, 'staff_training');
+		const type = typeByCode('self_monitoring_plan');
+		const { item } = itemOf(tenantId, 'self_monitoring_plan');
 		expect(submitItem(db, TENANT_ACTOR, item.id, type, { reference: 'some text', date: '2025-03-01', link: 'https://x.fi' }, T0)).toEqual({ ok: false, reason: 'evidence_missing' });
 		expect(getChecklistItem(db, item.id)!.status).toBe('not_started');
-		attachFile(tenantId, 'staff_training');
+		attachFile(tenantId, 'self_monitoring_plan');
 		expect(getChecklistItem(db, item.id)!.status).toBe('in_progress');
-		expect(itemOf(tenantId, 'staff_training').files.map((f) => f.fileName)).toEqual(['evidence.pdf']);
+		expect(itemOf(tenantId, 'self_monitoring_plan').files.map((f) => f.fileName)).toEqual(['evidence.pdf']);
 		expect(submitItem(db, TENANT_ACTOR, item.id, type, NO_EVIDENCE, T0)).toEqual({ ok: true });
 		const stored = getChecklistItem(db, item.id)!;
 		expect(stored.status).toBe('submitted');
@@ -210,9 +216,9 @@ describe('the evidence workflow', () => {
 	});
 
 	it('verifies with validUntil = verification day + renewalMonths; a one-off item gets none', () => {
-		const training = itemOf(tenantId, 'staff_training');
+		const training = itemOf(tenantId, 'self_monitoring_plan');
 		expect(verifyItem(db, admin, training.item.id, training.type, T0)).toEqual({ ok: false, reason: 'wrong_state' });
-		submitAndVerify(tenantId, 'staff_training');
+		submitAndVerify(tenantId, 'self_monitoring_plan');
 		const stored = getChecklistItem(db, training.item.id)!;
 		expect(stored.status).toBe('verified');
 		expect(stored.verifiedBy).toBe(admin.label);
@@ -228,8 +234,8 @@ describe('the evidence workflow', () => {
 
 	it('uses the Helsinki calendar day for validUntil (late evening UTC is already the next day)', () => {
 		const late = new Date('2025-03-15T22:30:00Z'); // 00:30 on 16 March in Helsinki
-		submitAndVerify(tenantId, 'staff_training', late);
-		expect(getChecklistItem(db, itemOf(tenantId, 'staff_training').item.id)!.validUntil).toBe('2026-03-16');
+		submitAndVerify(tenantId, 'self_monitoring_plan', late);
+		expect(getChecklistItem(db, itemOf(tenantId, 'self_monitoring_plan').item.id)!.validUntil).toBe('2026-03-16');
 	});
 
 	it('returns with a reason and a comment; the tenant resubmits and it is verified', () => {
@@ -255,8 +261,8 @@ describe('the evidence workflow', () => {
 	});
 
 	it('expires a verified item once its validUntil day arrives; expired items can be submitted again', () => {
-		submitAndVerify(tenantId, 'staff_training');
-		const { item, type } = itemOf(tenantId, 'staff_training');
+		submitAndVerify(tenantId, 'self_monitoring_plan');
+		const { item, type } = itemOf(tenantId, 'self_monitoring_plan');
 		expect(expireDueItems(db, new Date('2026-03-14T12:00:00Z'))).toEqual([]);
 		expect(getChecklistItem(db, item.id)!.status).toBe('verified');
 		expect(expireDueItems(db, new Date('2026-03-15T06:00:00Z'))).toEqual([item.id]);
@@ -306,14 +312,15 @@ describe('progress and readiness', () => {
 			{ category: 'other', done: 0, total: 1 }
 		]);
 		submitAndVerify(id, 'soteri_registration');
-		submitAndVerify(id, 'staff_training');
+		submitAndVerify(id, 'self_monitoring_plan');
 		// Submitted but not verified does not count.
 		const sote = itemOf(id, 'sote_organisation_register');
 		submitItem(db, TENANT_ACTOR, sote.item.id, sote.type, { reference: 'x', date: null, link: '' }, T0);
 		progress = getChecklist(db, id, T0).progress;
 		expect(progress).toMatchObject({ done: 2, total: 11, percent: 18 });
 		expect(progress.byCategory.find((c) => c.category === 'organisation_register')).toEqual({ category: 'organisation_register', done: 1, total: 2 });
-		expect(progress.byCategory.find((c) => c.category === 'training')).toEqual({ category: 'training', done: 1, total: 1 });
+		expect(progress.byCategory.find((c) => c.category === 'plan_update')).toEqual({ category: 'plan_update', done: 1, total: 2 });
+		expect(progress.byCategory.find((c) => c.category === 'training')).toEqual({ category: 'training', done: 0, total: 1 });
 		// An optional entry shows up but does not count.
 		savePrerequisiteType(db, admin, newType({ code: 'optional', required: false }));
 		syncAllChecklists(db);
@@ -345,7 +352,11 @@ describe('progress and readiness', () => {
 
 		checklist = getChecklist(db, id, T0);
 		expect(checklist.entries.find((e) => e.type.code === 'optional')!.done).toBe(false);
-		expect(checklist.entries.filter((e) => e.type.derivedRule).map((e) => e.status)).toEqual(['verified', 'verified', 'verified']);
+		// Derived: every person holds the training their role requires.
+		expect(checklist.ready).toBe(false);
+		trainEveryone(staff.id);
+		checklist = getChecklist(db, id, T0);
+		expect(checklist.entries.filter((e) => e.type.derivedRule).map((e) => e.status)).toEqual(['verified', 'verified', 'verified', 'verified']);
 		expect(checklist.progress).toMatchObject({ done: 11, total: 11, percent: 100 });
 		expect(checklist.ready).toBe(true);
 		expect(getTenant(db, id)!.stage).toBe('invited');
@@ -365,6 +376,7 @@ describe('progress and readiness', () => {
 		addManualCertificate(db, admin, 'system_signature', MAIN_CONNECTOR_HOLDER, new Date(T0.getTime() + 600 * DAY_MS), T0);
 		const staff = insertUser(db, { tenantId: id, roles: ['tenant_staff'] });
 		addManualCertificate(db, admin, 'staff_card', personHolder(staff), new Date(T0.getTime() + 400 * DAY_MS), T0);
+		trainEveryone(staff.id);
 		const [last, ...rest] = STORED_CODES;
 		for (const code of rest) submitAndVerify(id, code);
 		expect(getTenant(db, id)!.stage).toBe('invited');
@@ -391,12 +403,12 @@ describe('audit trail', () => {
 		const id = addTenant(db, admin);
 		const sote = itemOf(id, 'sote_organisation_register');
 		planItem(db, admin, sote.item.id, { ownerId: null, dueDate: '2025-04-01' }, T0);
-		attachFile(id, 'staff_training');
+		attachFile(id, 'self_monitoring_plan');
 		submitItem(db, TENANT_ACTOR, sote.item.id, sote.type, { reference: 'x', date: null, link: '' }, T0);
 		returnItem(db, admin, sote.item.id, 'Puuttuu', T0);
 		submitItem(db, TENANT_ACTOR, sote.item.id, sote.type, { reference: 'y', date: null, link: '' }, T0);
 		verifyItem(db, admin, sote.item.id, sote.type, T0);
-		submitAndVerify(id, 'staff_training');
+		submitAndVerify(id, 'self_monitoring_plan');
 		expireDueItems(db, new Date('2027-01-01T00:00:00Z'));
 
 		const entries = listAuditEntries(db, { tenantId: id, action: 'checklist', page: 1, pageSize: 100 }).entries.reverse();

@@ -52,6 +52,9 @@ export function evaluateDerived(db: DbOrTx, rule: DerivedRule, tenantId: string,
 			return { met: missing.length === 0, missing };
 		}
 		case 'staff_trained': {
+			// Like the cards: a tenant with nobody in it has nobody trained yet.
+			const anyone = db.select({ id: user.id }).from(user).where(and(eq(user.tenantId, tenantId), eq(user.status, 'active'))).get();
+			if (!anyone) return { met: false, missing: [] };
 			const missing = peopleMissingTraining(db, tenantId, now).map((p) => p.name);
 			return { met: missing.length === 0, missing };
 		}

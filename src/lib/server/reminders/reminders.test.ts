@@ -318,7 +318,7 @@ describe('runScheduledWork', () => {
 		expect(mails).toBe(3);
 
 		const second = await runScheduledWork(db, T0);
-		expect(second).toEqual({ agreementsEnded: 0, agreementsSealed: 0, itemsExpired: 0, tenantsReady: 0, certificateReminders: 0, checklistReminders: 0, digests: 0 });
+		expect(second).toEqual({ agreementsEnded: 0, agreementsSealed: 0, itemsExpired: 0, tenantsReady: 0, certificateReminders: 0, checklistReminders: 0, acknowledgementReminders: 0, trainingReminders: 0, breachEscalations: 0, digests: 0 });
 		expect(outbox()).toHaveLength(mails);
 	});
 });

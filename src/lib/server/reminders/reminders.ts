@@ -8,6 +8,7 @@ import { sendMail } from '../mail/mailer';
 import { todayInHelsinki } from '../time';
 import { listCurrentExpiringBy } from '../certificates/registry';
 import { activePeopleWithRoles, claimReminder, notify } from './notifications';
+import { describeIncidentNotification } from '../incidents/texts';
 
 const DAY_MS = 86_400_000;
 
@@ -101,7 +102,7 @@ export function describeNotification(n: Pick<Notification, 'kind' | 'params'>, l
 		case 'instruction_pending':
 			return m.notification_instruction_pending({ title: locale === 'sv' ? p.titleSv : locale === 'en' ? p.titleEn || p.titleFi : p.titleFi }, o);
 		default:
-			return n.kind;
+			return describeIncidentNotification(n, locale) ?? n.kind;
 	}
 }
 

@@ -24,7 +24,7 @@ export const load: PageServerLoad = (event) => {
 			required: isRequiredFor(mod, user.roles),
 			status: trainingStatus(records.filter((r) => r.moduleId === mod.id), today)
 		})),
-		records: records.map((r) => ({ id: r.id, module: names.get(r.moduleId) ?? '', completedOn: r.completedOn, validUntil: r.validUntil, confirmed: r.confirmed, evidenceName: r.evidenceName }))
+		records: records.map((r) => ({ id: r.id, module: names.get(r.moduleId) ?? '', completedOn: r.completedOn, validUntil: r.validUntil, expired: r.validUntil !== null && r.validUntil < today, confirmed: r.confirmed, evidenceName: r.evidenceName }))
 	};
 };
 
