@@ -52,6 +52,7 @@ interface Ids {
 	evidence: string;
 	incident: string | null;
 	instruction: string | null;
+	trainingRecord: string | null;
 }
 
 /** Real ids of tenant 2's data, read from the demo server's database. */
@@ -73,7 +74,8 @@ function otherTenantIds(): Ids {
 						tenant,
 						tenant
 					)?.id ?? null)
-				: null
+				: null,
+			trainingRecord: one<{ id: string }>('select id from training_record where tenant_id = ? order by evidence_path is null', tenant)?.id ?? null
 		};
 	} finally {
 		db.close();
@@ -129,6 +131,9 @@ const ROUTE_TARGETS: Record<string, ((ids: Ids) => string | null) | { global: st
 	'/my-instructions': { global: 'own instructions' },
 	'/my-instructions/[id=uuid]': (ids) => (ids.instruction ? `/my-instructions/${ids.instruction}` : null),
 	'/training': { global: 'modules, administrators only' },
+	'/training/new': { global: 'administrators only' },
+	'/training/[id=uuid]': { global: 'training module, administrators only' },
+	'/training/records/[id=uuid]/evidence': (ids) => (ids.trainingRecord ? `/training/records/${ids.trainingRecord}/evidence` : null),
 	'/my-training': { global: 'own records' },
 	'/tenants/[id=uuid]/instructions/coverage.csv': (ids) => `/tenants/${ids.tenant}/instructions/coverage.csv`,
 	// Outside the signed-in portal.
