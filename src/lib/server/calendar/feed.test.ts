@@ -201,3 +201,21 @@ describe('calendarEventsFor', () => {
 		expect(calendar.getFirstPropertyValue('x-wr-calname')).toBe('Liitos');
 	});
 });
+
+describe('training in the calendar', () => {
+	it('shows a person their own training expiry, with a stable uid', async () => {
+		const { addTrainingRecord, listModules } = await import('../training/training');
+		const { freshDb, setUpMainConnector, addTenant, insertUser } = await import('../test-support');
+		const { toSessionUser } = await import('../auth/session');
+		const db = freshDb();
+		const admin = setUpMainConnector(db);
+		const tenantId = addTenant(db, admin);
+		const staff = insertUser(db, { tenantId, roles: ['tenant_staff'] });
+		const other = insertUser(db, { tenantId, roles: ['tenant_staff'] });
+		const module = listModules(db).find((m) => m.code === 'data_protection')!;
+		const record = addTrainingRecord(db, admin, { moduleId: module.id, userId: staff.id, completedOn: '2026-03-01' }, true)!;
+		addTrainingRecord(db, admin, { moduleId: module.id, userId: other.id, completedOn: '2026-04-01' }, true);
+		const events = calendarEventsFor(db, toSessionUser(db, staff), 'fi').filter((e) => e.uid.startsWith('training-expiry-'));
+		expect(events).toEqual([expect.objectContaining({ uid: `training-expiry-${record}@liitos`, date: '2027-03-01' })]);
+	});
+});

@@ -1,7 +1,8 @@
 import { and, eq, gte, isNotNull, isNull, or } from 'drizzle-orm';
 import * as m from '../../paraglide/messages.js';
 import type { Db, DbOrTx } from '../db';
-import { calendarToken, certificate, checklistItem, prerequisiteType, tenant, user } from '../db/schema';
+import { calendarToken, certificate, checklistItem, prerequisiteType, tenant, trainingModule, trainingRecord, user } from '../db/schema';
+import { moduleName } from '../training/training';
 import { config } from '../config';
 import { audit, type Actor } from '../actor';
 import { can } from '../auth/authorize';
@@ -90,6 +91,21 @@ export function calendarEventsFor(db: DbOrTx, person: SessionUser, locale: Local
 			if (item.dueDate && item.status !== 'verified') events.push({ uid: `checklist-due-${item.id}@liitos`, date: item.dueDate, summary: m.calendar_checklist_due({ item: name, tenant: tenantName }, o), url, alarmDaysBefore: [3], categories: ['Liitos'] });
 			if (item.validUntil && item.status === 'verified') events.push({ uid: `checklist-review-${item.id}@liitos`, date: item.validUntil, summary: m.calendar_checklist_review({ item: name, tenant: tenantName }, o), url, alarmDaysBefore: [14], categories: ['Liitos'] });
 		}
+	}
+
+	// Training that runs out: one's own, and a tenant administrator's people's.
+	const trainingConditions = [isNotNull(trainingRecord.validUntil), eq(trainingRecord.confirmed, true), eq(user.status, 'active')];
+	if (person.tenantId && can(person, 'training.records', ownScope)) trainingConditions.push(eq(trainingRecord.tenantId, person.tenantId));
+	else if (!can(person, 'training.records')) trainingConditions.push(eq(trainingRecord.userId, person.id));
+	const trainings = db
+		.select({ record: trainingRecord, module: trainingModule, name: user.name })
+		.from(trainingRecord)
+		.innerJoin(trainingModule, eq(trainingRecord.moduleId, trainingModule.id))
+		.innerJoin(user, eq(trainingRecord.userId, user.id))
+		.where(and(...trainingConditions))
+		.all();
+	for (const { record, module, name } of trainings) {
+		events.push({ uid: `training-expiry-${record.id}@liitos`, date: record.validUntil!, summary: m.calendar_training_expiry({ module: moduleName(module, locale), person: name }, o), url: link(record.tenantId ? `/tenants/${record.tenantId}/training` : '/my-training'), alarmDaysBefore: [14], categories: ['Liitos'] });
 	}
 
 	// Statutory Kanta deadlines for the kinds of tenants this person deals with.
