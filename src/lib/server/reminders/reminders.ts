@@ -51,7 +51,7 @@ export function scanChecklistReminders(db: Db, now = new Date()): number {
 	let sent = 0;
 	db.transaction((tx) => {
 		const due = tx
-			.select({ item: checklistItem, code: prerequisiteType.code, nameFi: prerequisiteType.nameFi, tenantName: tenant.name, responsible: prerequisiteType.responsibleParty })
+			.select({ item: checklistItem, code: prerequisiteType.code, nameFi: prerequisiteType.nameFi, nameSv: prerequisiteType.nameSv, nameEn: prerequisiteType.nameEn, tenantName: tenant.name, responsible: prerequisiteType.responsibleParty })
 			.from(checklistItem)
 			.innerJoin(prerequisiteType, eq(checklistItem.typeId, prerequisiteType.id))
 			.innerJoin(tenant, eq(checklistItem.tenantId, tenant.id))
@@ -62,7 +62,7 @@ export function scanChecklistReminders(db: Db, now = new Date()): number {
 			if (!claimReminder(tx, row.item.id, `due:${row.item.dueDate}:${overdue ? 'overdue' : 'soon'}`, now)) continue;
 			const people = row.responsible === 'tenant' ? activePeopleWithRoles(tx, row.item.tenantId, ['tenant_admin']) : activePeopleWithRoles(tx, null, ['mc_admin']);
 			if (row.item.ownerId) people.push(row.item.ownerId);
-			sent += notify(tx, people, overdue ? 'checklist_overdue' : 'checklist_due', { tenant: row.tenantName, code: row.code, date: row.item.dueDate! }, `/tenants/${row.item.tenantId}/checklist#item-${row.item.id}`, now);
+			sent += notify(tx, people, overdue ? 'checklist_overdue' : 'checklist_due', { tenant: row.tenantName, code: row.code, nameFi: row.nameFi, nameSv: row.nameSv, nameEn: row.nameEn, date: row.item.dueDate! }, `/tenants/${row.item.tenantId}/checklist#item-${row.item.id}`, now);
 		}
 	});
 	return sent;
@@ -91,9 +91,11 @@ export function describeNotification(n: Pick<Notification, 'kind' | 'params'>, l
 		case 'certificate_expired':
 			return m.notification_certificate_expired({ kind: CERTIFICATE_KIND_NAMES[p.kindCode]?.(o) ?? p.kindCode, holder: p.holder, date: p.date }, o);
 		case 'checklist_due':
-			return m.notification_checklist_due({ tenant: p.tenant, item: p.code, date: p.date }, o);
-		case 'checklist_overdue':
-			return m.notification_checklist_overdue({ tenant: p.tenant, item: p.code, date: p.date }, o);
+		case 'checklist_overdue': {
+			// Older notifications carry only the code; newer ones the item's name in each language.
+			const item = (locale === 'sv' ? p.nameSv : locale === 'en' ? p.nameEn : p.nameFi) ?? p.code;
+			return (n.kind === 'checklist_due' ? m.notification_checklist_due : m.notification_checklist_overdue)({ tenant: p.tenant, item, date: p.date }, o);
+		}
 		case 'training_expiring':
 		case 'training_expired': {
 			const module = locale === 'sv' ? p.moduleSv : locale === 'en' ? p.moduleEn : p.moduleFi;
