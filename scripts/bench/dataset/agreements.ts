@@ -1,12 +1,14 @@
 /**
  * Agreements: in force (or on notice, or ended) for every tenant past signing, drafts and
- * signatures under way for some onboarding ones. The frozen values come from the portal's own
- * currentContent, so each agreement renders exactly as one made in the portal.
+ * signatures under way for some onboarding ones. The frozen values are what the portal's own
+ * currentContent gives, so each agreement renders as one made in the portal.
  */
 import { createHash } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import type { Agreement } from '../../../src/lib/server/db/schema';
 import { defaultTemplate } from '../../../src/lib/server/agreements/templates-store';
-import { currentContent } from '../../../src/lib/server/agreements/values';
+import { currentContent, formatAgreementDate, type AgreementContent } from '../../../src/lib/server/agreements/values';
+import { listServices, serviceName } from '../../../src/lib/server/services/kanta-services';
 import { between, DAY_MS, weighted } from './random';
 import { eventBy, isoDay, type Context } from './context';
 import type { TenantRow } from './tenants';
@@ -21,6 +23,34 @@ const STATUS_BY_STAGE: Partial<Record<TenantRow['stage'], Status>> = {
 	ended: 'ended'
 };
 
+const draftFor = (t: TenantRow) => ({ id: '', tenantId: t.id, language: t.language, noticeMonths: 1, renewalsForwarded: false, serviceAgreementReference: '', place: 'Helsinki' }) as Agreement;
+
+/**
+ * currentContent runs a dozen queries (about 2 ms); for thousands of agreements it runs once per
+ * language, and each tenant's own values go into a copy as values.ts prints them. One later
+ * agreement is checked against currentContent itself, so the two cannot drift apart unnoticed.
+ */
+function contentMaker(ctx: Context) {
+	const services = listServices(ctx.db);
+	const base: Partial<Record<'fi' | 'sv', AgreementContent>> = {};
+	const dates = new Map<string, string>();
+	let checked = false;
+	return (t: TenantRow, at: number): AgreementContent => {
+		const start = base[t.language];
+		if (!start) return (base[t.language] = currentContent(ctx.db, draftFor(t), new Date(at)));
+		const values = Object.fromEntries(Object.entries(start.values).filter(([key]) => !key.startsWith('uses.')));
+		const day = `${t.language}${isoDay(at)}`;
+		if (!dates.has(day)) dates.set(day, formatAgreementDate(new Date(at), t.language));
+		Object.assign(values, { 'tenant.name': t.name, 'tenant.businessId': t.businessId, 'tenant.address': `${t.street}, ${t.postalCode} ${t.city}`, 'tenant.soteri': t.soteri, 'tenant.oid': t.oid, date: dates.get(day)! });
+		const own = services.filter((s) => t.serviceIds.includes(s.id));
+		for (const s of own) values[`uses.${s.code}`] = true;
+		const content = { values, annex1: own.map((s) => serviceName(s, t.language)) };
+		if (!checked && !isDeepStrictEqual(content, currentContent(ctx.db, draftFor(t), new Date(at)))) throw new Error('Generated agreement values differ from currentContent');
+		checked = true;
+		return content;
+	};
+}
+
 /** Returns the id of an agreement in force, for the PDF measurement. */
 export function generateAgreements(ctx: Context, tenants: TenantRow[]): { count: number; inForceId: string } {
 	const { random, now, client } = ctx;
@@ -32,6 +62,7 @@ export function generateAgreements(ctx: Context, tenants: TenantRow[]): { count:
 	const sign = client.prepare(
 		"insert into agreement_signature (id, agreement_id, party, user_id, signer_name, signer_title, organisation_name, method, content_hash, signed_at, ip_address, user_agent) values (?, ?, ?, ?, ?, ?, ?, 'password-step-up', ?, ?, '10.20.0.1', 'Mozilla/5.0')"
 	);
+	const contentFor = contentMaker(ctx);
 	let count = 0;
 	let inForceId = '';
 	client.transaction(() => {
@@ -43,9 +74,8 @@ export function generateAgreements(ctx: Context, tenants: TenantRow[]): { count:
 			const signedAt = t.signedAt ?? between(random, t.createdAt + 6 * DAY_MS, now);
 			const sentAt = signedAt - 5 * DAY_MS;
 			const createdAt = sentAt - 3 * DAY_MS;
-			const draft = { id, tenantId: t.id, language: t.language, noticeMonths: 1, renewalsForwarded: false, serviceAgreementReference: '', place: 'Helsinki' } as Agreement;
 			const sent = status !== 'draft';
-			const snapshot = sent ? JSON.stringify(currentContent(ctx.db, draft, new Date(sentAt))) : null;
+			const snapshot = sent ? JSON.stringify(contentFor(t, sentAt)) : null;
 			const hash = snapshot ? createHash('sha256').update(`${template.source}\n\u0000\n${snapshot}`).digest('hex') : null;
 			const tenantSigned = status !== 'draft' && status !== 'awaiting_tenant_signature';
 			const inForce = tenantSigned && status !== 'awaiting_countersignature';

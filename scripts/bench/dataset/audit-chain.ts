@@ -1,10 +1,11 @@
 /**
  * Writes the generated history as one hash chain, oldest first. The hash is computed exactly as
  * src/lib/server/audit/audit-log.ts does (entryHash is private there, so it is repeated here);
- * verifyAuditChain checks the result, so a difference shows at once.
+ * verifyAuditChain checks the result, so any difference shows at once.
  */
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import type Database from 'better-sqlite3';
+import { batchInsert } from './context';
 
 export interface AuditEvent {
 	at: number;
@@ -20,13 +21,17 @@ export interface AuditEvent {
 
 const GENESIS_HASH = '0'.repeat(64);
 
-/** The object is built with its keys already sorted, which is what audit-log.ts pins with its key list. */
-function entryHash(prevHash: string, seq: number, e: AuditEvent): string {
+// crypto.hash (Node ≥ 20.12) is the one-shot form: the same digest with less overhead per call.
+const sha256Hex: (text: string) => string =
+	typeof crypto.hash === 'function' ? (text) => crypto.hash('sha256', text, 'hex') : (text) => crypto.createHash('sha256').update(text).digest('hex');
+
+/** The object is built with its keys already sorted, which is the order audit-log.ts pins with its key list. */
+function entryHash(prevHash: string, seq: number, at: number, e: AuditEvent): string {
 	const canonical = JSON.stringify({
 		action: e.action,
 		actorId: e.actorId,
 		actorLabel: e.actorLabel,
-		at: new Date(e.at).toISOString(),
+		at: new Date(at).toISOString(),
 		ipAddress: e.ipAddress,
 		seq,
 		summary: e.summary,
@@ -34,25 +39,41 @@ function entryHash(prevHash: string, seq: number, e: AuditEvent): string {
 		targetType: e.targetType,
 		tenantId: e.tenantId
 	});
-	return createHash('sha256').update(prevHash + canonical).digest('hex');
+	return sha256Hex(prevHash + canonical);
 }
 
-/** Replaces the log with `events` in time order, seq from 1, each linked to the one before. */
+/**
+ * Indexes of `events` by time. Sorting two million objects with a comparator takes seconds; one
+ * 64-bit key per event (time above, position below) sorts natively in a fraction of that.
+ */
+function timeOrder(events: AuditEvent[]): Uint32Array {
+	const keys = new BigUint64Array(events.length);
+	for (let i = 0; i < events.length; i++) keys[i] = (BigInt(Math.round(events[i].at)) << 22n) | BigInt(i);
+	keys.sort();
+	const order = new Uint32Array(events.length);
+	for (let i = 0; i < events.length; i++) order[i] = Number(keys[i] & 0x3fffffn);
+	return order;
+}
+
+const COLUMNS = ['seq', 'at', 'actor_id', 'actor_label', 'tenant_id', 'action', 'target_type', 'target_id', 'summary', 'ip_address', 'prev_hash', 'hash'];
+
+/** Replaces the log with `events` in time order, seq from 1, each entry linked to the one before. */
 export function writeAuditChain(client: Database.Database, events: AuditEvent[]): void {
-	events.sort((a, b) => a.at - b.at);
-	const insert = client.prepare(
-		'insert into audit_entry (seq, at, actor_id, actor_label, tenant_id, action, target_type, target_id, summary, ip_address, prev_hash, hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'
-	);
+	if (events.length >= 2 ** 22) throw new Error('Too many audit events for the sort key');
+	const order = timeOrder(events);
 	client.transaction(() => {
 		client.prepare('delete from audit_entry').run();
 		client.prepare("delete from sqlite_sequence where name = 'audit_entry'").run();
+		const insert = batchInsert(client, 'audit_entry', COLUMNS);
 		let prevHash = GENESIS_HASH;
-		for (let i = 0; i < events.length; i++) {
-			const e = events[i];
+		for (let i = 0; i < order.length; i++) {
+			const e = events[order[i]];
+			const at = Math.round(e.at);
 			const seq = i + 1;
-			const hash = entryHash(prevHash, seq, e);
-			insert.run(seq, e.at, e.actorId, e.actorLabel, e.tenantId, e.action, e.targetType, e.targetId, e.summary, e.ipAddress, prevHash, hash);
+			const hash = entryHash(prevHash, seq, at, e);
+			insert.add([seq, at, e.actorId, e.actorLabel, e.tenantId, e.action, e.targetType, e.targetId, e.summary, e.ipAddress, prevHash, hash]);
 			prevHash = hash;
 		}
+		insert.flush();
 	})();
 }

@@ -79,9 +79,8 @@ export function generateCertificates(ctx: Context, tenants: TenantRow[], target:
 		rows.push(previous);
 	}
 
-	const sql =
-		"insert into certificate (id, kind, holder_type, tenant_id, holder_user_id, holder_name, reference, valid_from, valid_to, source, supersedes_id, superseded_at, renewal_ordered_at, renewal_note, created_at, created_by) values (?, ?, ?, ?, ?, ?, ?, ?, ?, 'manual', ?, ?, ?, ?, ?, ?)";
-	const n = insertAll(ctx.client, sql, rows, (c) => [c.id, c.kind, c.holderType, c.tenantId, c.holderUserId, c.holderName, c.reference, c.validFrom, c.validTo, c.supersedesId, c.supersededAt, c.renewalOrderedAt, c.renewalOrderedAt ? 'Tilattu DVV:ltä' : '', c.createdAt, c.createdBy.email]);
+	const columns = ['id', 'kind', 'holder_type', 'tenant_id', 'holder_user_id', 'holder_name', 'reference', 'valid_from', 'valid_to', 'source', 'supersedes_id', 'superseded_at', 'renewal_ordered_at', 'renewal_note', 'created_at', 'created_by'];
+	const n = insertAll(ctx.client, 'certificate', columns, rows, (c) => [c.id, c.kind, c.holderType, c.tenantId, c.holderUserId, c.holderName, c.reference, c.validFrom, c.validTo, 'manual', c.supersedesId, c.supersededAt, c.renewalOrderedAt, c.renewalOrderedAt ? 'Tilattu DVV:ltä' : '', c.createdAt, c.createdBy.email]);
 	for (const c of rows) {
 		const by = c.createdBy;
 		ctx.events.push(eventBy(by, c.createdAt, c.tenantId, 'certificate.add', 'certificate', c.id, `${c.kind} for ${c.holderName}, valid until ${new Date(c.validTo).toISOString().slice(0, 10)}`));

@@ -57,7 +57,6 @@ export function generateChecklists(ctx: Context, tenants: TenantRow[]): number {
 			if (status === 'expired') ctx.events.push(eventBy({ id: null, email: 'system' }, Date.parse(validUntil!), t.id, 'checklist.expire', 'checklist_item', id, `valid until ${validUntil}`));
 		}
 	}
-	const sql =
-		'insert into checklist_item (id, tenant_id, type_id, status, due_date, submitted_at, submitted_by, verified_at, verified_by, returned_reason, valid_until, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
-	return insertAll(ctx.client, sql, rows, (r) => r);
+	const columns = ['id', 'tenant_id', 'type_id', 'status', 'due_date', 'submitted_at', 'submitted_by', 'verified_at', 'verified_by', 'returned_reason', 'valid_until', 'created_at', 'updated_at'];
+	return insertAll(ctx.client, 'checklist_item', columns, rows, (r) => r);
 }

@@ -46,17 +46,55 @@ export function eventBy(person: { id: string | null; email: string }, at: number
 	return { at, actorId: person.id, actorLabel: person.email, tenantId, action, targetType, targetId, summary, ipAddress: person.id ? '10.20.0.1' : '' };
 }
 
-/** Runs `insert(row)` for every row in one transaction; returns how many. */
-export function insertAll<T>(client: Database.Database, sql: string, rows: Iterable<T>, values: (row: T) => unknown[]): number {
-	const statement = client.prepare(sql);
+const ROWS_PER_STATEMENT = 10;
+
+/**
+ * Multi-row INSERTs: binding values is most of what a row costs, and ten rows per statement
+ * roughly halve it. Call `flush` after the last `add`.
+ */
+export function batchInsert(client: Database.Database, table: string, columns: string[]) {
+	const row = `(${columns.map(() => '?').join(', ')})`;
+	const sql = (rows: number) => `insert into "${table}" (${columns.join(', ')}) values ${Array(rows).fill(row).join(', ')}`;
+	const full = client.prepare(sql(ROWS_PER_STATEMENT));
+	let pending: unknown[] = [];
+	return {
+		add(values: unknown[]) {
+			for (const value of values) pending.push(value);
+			if (pending.length === ROWS_PER_STATEMENT * columns.length) {
+				full.run(pending);
+				pending = [];
+			}
+		},
+		flush() {
+			if (pending.length) client.prepare(sql(pending.length / columns.length)).run(pending);
+			pending = [];
+		}
+	};
+}
+
+/** Inserts one row per item, in one transaction; returns how many. */
+export function insertAll<T>(client: Database.Database, table: string, columns: string[], items: Iterable<T>, values: (item: T) => unknown[]): number {
+	const insert = batchInsert(client, table, columns);
 	let n = 0;
 	client.transaction(() => {
-		for (const row of rows) {
-			statement.run(...values(row));
+		for (const item of items) {
+			insert.add(values(item));
 			n++;
 		}
+		insert.flush();
 	})();
 	return n;
 }
 
 export const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+let counter = 0;
+/**
+ * A UUID whose first 48 bits count up. The portal's ids are random; for the million
+ * acknowledgements, ascending ids let the primary key grow at its end instead of splitting pages
+ * all over it, which halves their insert time. Nothing reads ids in order.
+ */
+export function ascendingUuid(): string {
+	const prefix = (counter++).toString(16).padStart(12, '0');
+	return `${prefix.slice(0, 8)}-${prefix.slice(8)}${crypto.randomUUID().slice(13)}`;
+}

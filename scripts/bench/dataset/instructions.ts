@@ -6,8 +6,10 @@ import type { InstructionAudience, InstructionCategory } from '../../../src/lib/
 import { instruction, instructionTenant, instructionVersion, type InstructionVersion } from '../../../src/lib/server/db/schema';
 import { contentHash, textFor } from '../../../src/lib/server/instructions/instructions';
 import { between, DAY_MS, pick } from './random';
-import { eventBy, type Context, type GenPerson } from './context';
+import { ascendingUuid, batchInsert, eventBy, type Context, type GenPerson } from './context';
 import type { TenantRow } from './tenants';
+
+const USER_AGENT = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64)';
 
 interface Plan {
 	category: InstructionCategory;
@@ -69,20 +71,18 @@ export function generateInstructions(ctx: Context, tenants: TenantRow[], target:
 		return { id, plan, targets, versions, hashes: new Map(versions.map((v) => [v.id, { fi: contentHash(v, 'fi'), sv: contentHash(v, 'sv') }])) };
 	});
 
-	const insert = ctx.client.prepare(
-		'insert into acknowledgement (id, user_id, instruction_id, version_id, version, language, content_sha256, at, ip_address, user_agent) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'
-	);
+	const insert = batchInsert(ctx.client, 'acknowledgement', ['id', 'user_id', 'instruction_id', 'version_id', 'version', 'language', 'content_sha256', 'at', 'ip_address', 'user_agent']);
 	let count = 0;
 	const ack = (t: TenantRow, p: GenPerson, item: (typeof made)[number], v: InstructionVersion, at: number) => {
 		const language = textFor(v, p.locale).language === 'sv' ? 'sv' : 'fi';
-		const id = crypto.randomUUID();
-		insert.run(id, p.id, item.id, v.id, v.version, language, item.hashes.get(v.id)![language], at, '10.20.0.1', 'Mozilla/5.0 (Windows NT 10.0; Win64; x64)');
+		const id = ascendingUuid();
+		insert.add([id, p.id, item.id, v.id, v.version, language, item.hashes.get(v.id)![language], at, '10.20.0.1', USER_AGENT]);
 		ctx.events.push({ at, actorId: p.id, actorLabel: p.email, tenantId: t.id, action: 'instruction.acknowledge', targetType: 'instruction', targetId: item.id, summary: `v${v.version} (${language})`, ipAddress: '10.20.0.1' });
 		count++;
 	};
 	ctx.client.transaction(() => {
 		// Everyone first reads what was current when they joined, then each version that asked again.
-		for (let round = 0; count < target && round < 4; round++) {
+		for (let round = 0; count < target && round < 20; round++) {
 			for (const t of tenants) {
 				if (t.stage === 'invited') continue;
 				for (const p of t.people) {
@@ -103,6 +103,7 @@ export function generateInstructions(ctx: Context, tenants: TenantRow[], target:
 				}
 			}
 		}
+		insert.flush();
 	})();
 	return { allTenantsId: made[0].id, chosenTenantsId: made.find((m) => m.plan.chosenTenants)!.id, acknowledgements: count };
 }

@@ -20,6 +20,9 @@ export interface TenantRow extends GenTenant {
 	businessId: string;
 	city: string;
 	postalCode: string;
+	street: string;
+	oid: string;
+	soteri: string;
 	sector: 'health_care' | 'social_welfare';
 	provider: 'private' | 'public_on_behalf';
 	serviceIds: string[];
@@ -46,6 +49,9 @@ export function generateTenants(ctx: Context, count: number): TenantRow[] {
 			businessId: id,
 			city,
 			postalCode,
+			street: `${pick(random, LAST_NAMES)}nkatu ${1 + Math.floor(random() * 60)}`,
+			oid: `1.2.246.10.${id.replace('-', '').replace(/^0+/, '')}`,
+			soteri: `SOTERI-${new Date(createdAt).getUTCFullYear()}-${id.slice(2, 6)}`,
 			sector: random() < 0.7 ? 'health_care' : 'social_welfare',
 			provider: random() < 0.8 ? 'private' : 'public_on_behalf',
 			language,
@@ -57,14 +63,10 @@ export function generateTenants(ctx: Context, count: number): TenantRow[] {
 			people: []
 		});
 	}
-	const insertTenant =
-		'insert into tenant (id, name, business_id, oid, street_address, postal_code, city, soteri_registration, service_sector, provider_type, agreement_language, stage, archived_at, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
-	insertAll(ctx.client, insertTenant, rows, (t) => {
-		const oid = `1.2.246.10.${t.businessId.replace('-', '').replace(/^0+/, '')}`;
-		return [t.id, t.name, t.businessId, oid, `${pick(random, LAST_NAMES)}nkatu ${1 + Math.floor(random() * 60)}`, t.postalCode, t.city, `SOTERI-${new Date(t.createdAt).getUTCFullYear()}-${t.businessId.slice(2, 6)}`, t.sector, t.provider, t.language, t.stage, t.archived ? now - 30 * DAY_MS : null, t.createdAt, now - DAY_MS];
-	});
-	insertAll(ctx.client, 'insert into tenant_service (tenant_id, service_id) values (?, ?)', rows.flatMap((t) => t.serviceIds.map((s) => [t.id, s])), (r) => r);
-	insertAll(ctx.client, 'insert into service_unit (id, tenant_id, name, oid) values (?, ?, ?, ?)', rows, (t) => [crypto.randomUUID(), t.id, t.name.split(',')[0], `1.2.246.10.${t.businessId.replace('-', '').replace(/^0+/, '')}.10.1`]);
+	const tenantColumns = ['id', 'name', 'business_id', 'oid', 'street_address', 'postal_code', 'city', 'soteri_registration', 'service_sector', 'provider_type', 'agreement_language', 'stage', 'archived_at', 'created_at', 'updated_at'];
+	insertAll(ctx.client, 'tenant', tenantColumns, rows, (t) => [t.id, t.name, t.businessId, t.oid, t.street, t.postalCode, t.city, t.soteri, t.sector, t.provider, t.language, t.stage, t.archived ? now - 30 * DAY_MS : null, t.createdAt, now - DAY_MS]);
+	insertAll(ctx.client, 'tenant_service', ['tenant_id', 'service_id'], rows.flatMap((t) => t.serviceIds.map((s) => [t.id, s])), (r) => r);
+	insertAll(ctx.client, 'service_unit', ['id', 'tenant_id', 'name', 'oid'], rows, (t) => [crypto.randomUUID(), t.id, t.name.split(',')[0], `${t.oid}.10.1`]);
 
 	for (const t of rows) {
 		ctx.events.push(eventBy(ctx.admin, t.createdAt, t.id, 'tenant.create', 'tenant', t.id, `${t.name} (${t.businessId})`));
@@ -105,13 +107,13 @@ export function generatePeople(ctx: Context, tenants: TenantRow[], count: number
 	while (all.length < count) {
 		// random()^3 puts most staff in a few tenants: a long tail of small practices.
 		const t = tenants[Math.floor(random() ** 3 * tenants.length)];
-		add(t, random() < 0.03 ? ['tenant_signatory'] : random() < 0.05 ? ['tenant_admin', 'tenant_staff'] : ['tenant_staff']);
+		add(t, random() < 0.01 ? ['tenant_signatory'] : random() < 0.005 ? ['tenant_admin', 'tenant_staff'] : ['tenant_staff']);
 	}
-	const insertUser = 'insert into user (id, email, name, password_hash, tenant_id, status, locale, created_at, deactivated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)';
 	const rows = tenants.flatMap((t) => t.people.map((p) => ({ t, p })));
-	insertAll(ctx.client, insertUser, rows, ({ t, p }) => [p.id, p.email, p.name, p.status === 'invited' ? null : ctx.passwordHash, t.id, p.status, p.locale, p.createdAt, p.status === 'deactivated' ? now - 10 * DAY_MS : null]);
-	insertAll(ctx.client, 'insert into user_role (user_id, role) values (?, ?)', all.flatMap((p) => p.roles.map((r) => [p.id, r])), (r) => r);
-	insertAll(ctx.client, 'insert into tenant_contact (id, tenant_id, name, title, email, phone) values (?, ?, ?, ?, ?, ?)', tenants, (t) => [crypto.randomUUID(), t.id, t.people[0].name, 'Yhteyshenkilö', t.people[0].email, '040 123 4567']);
+	const userColumns = ['id', 'email', 'name', 'password_hash', 'tenant_id', 'status', 'locale', 'created_at', 'deactivated_at'];
+	insertAll(ctx.client, 'user', userColumns, rows, ({ t, p }) => [p.id, p.email, p.name, p.status === 'invited' ? null : ctx.passwordHash, t.id, p.status, p.locale, p.createdAt, p.status === 'deactivated' ? now - 10 * DAY_MS : null]);
+	insertAll(ctx.client, 'user_role', ['user_id', 'role'], all.flatMap((p) => p.roles.map((r) => [p.id, r])), (r) => r);
+	insertAll(ctx.client, 'tenant_contact', ['id', 'tenant_id', 'name', 'title', 'email', 'phone'], tenants, (t) => [crypto.randomUUID(), t.id, t.people[0].name, 'Yhteyshenkilö', t.people[0].email, '040 123 4567']);
 	for (const { t, p } of rows) ctx.events.push(eventBy(ctx.admin, p.createdAt, t.id, 'person.invite', 'user', p.id, `${p.email} (${p.roles.join(', ')})`));
 	return all;
 }

@@ -3,19 +3,28 @@ import { getLocale } from '$lib/paraglide/runtime.js';
 const TIME_ZONE = 'Europe/Helsinki';
 const intlLocale = (locale: string) => (locale === 'sv' ? 'sv-FI' : locale === 'en' ? 'en-GB' : 'fi-FI');
 
+// Building an Intl formatter costs far more than using one, and a page may format hundreds of dates.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function dateTimeFormat(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+	const key = `${locale}|${options.dateStyle}|${options.timeStyle}`;
+	let formatter = formatters.get(key);
+	if (!formatter) formatters.set(key, (formatter = new Intl.DateTimeFormat(intlLocale(locale), { ...options, timeZone: TIME_ZONE })));
+	return formatter;
+}
+
 /** Date and time as people in Finland read it, in the reader's language. */
 export function formatDateTime(value: Date | number | null | undefined, locale = getLocale()): string {
 	if (value === null || value === undefined) return '';
-	return new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: 'short', timeStyle: 'short', timeZone: TIME_ZONE }).format(value);
+	return dateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'short' }).format(value);
 }
 
 export function formatDate(value: Date | number | null | undefined, locale = getLocale()): string {
 	if (value === null || value === undefined) return '';
-	return new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: 'medium', timeZone: TIME_ZONE }).format(value);
+	return dateTimeFormat(locale, { dateStyle: 'medium' }).format(value);
 }
 
 export function formatTime(value: Date | number, locale = getLocale()): string {
-	return new Intl.DateTimeFormat(intlLocale(locale), { timeStyle: 'short', timeZone: TIME_ZONE }).format(value);
+	return dateTimeFormat(locale, { timeStyle: 'short' }).format(value);
 }
 
 export function formatNumber(value: number, locale = getLocale()): string {

@@ -31,21 +31,50 @@ function clean(text: string): string {
 	return text.replace(/\t/g, ' ').replace(/[\u0000-\u0009\u000b-\u001f\u007f]/g, '');
 }
 
+// Font name → word → width at size 1. The names are the embedded fonts' own (pdf.ts gives each TTF
+// a fixed one), so widths carry over from one document to the next.
+const wordWidths = new Map<string, Map<string, number>>();
+
+/**
+ * A word's width as pdf-lib measures text: the advances of its glyphs after substitution, which
+ * for Latin text never reach across a space. Shaping is most of what rendering costs, so each
+ * word is shaped once, not once for every longer line it is tried in.
+ */
+function wordWidth(font: PDFFont, word: string, size: number): number {
+	let widths = wordWidths.get(font.name);
+	if (!widths) wordWidths.set(font.name, (widths = new Map()));
+	let width = widths.get(word);
+	if (width === undefined) {
+		if (widths.size >= 50_000) widths.clear();
+		widths.set(word, (width = font.widthOfTextAtSize(word, 1)));
+	}
+	return width * size;
+}
+
 /** Greedy word wrap measured with the real font; explicit newlines are kept, too-long words are cut. */
 export function wrapText(text: string, font: PDFFont, size: number, width: number): string[] {
 	const fits = (s: string) => font.widthOfTextAtSize(s, size) <= width;
+	const space = wordWidth(font, ' ', size);
 	const lines: string[] = [];
 	for (const source of clean(text).split('\n')) {
 		let line = '';
+		let lineWidth = 0;
 		// No-break spaces (as in "1 250 €") are not break opportunities.
 		for (const word of source.split(/[^\S\u00a0\u202f]+/).filter(Boolean)) {
-			const candidate = line ? `${line} ${word}` : word;
-			if (fits(candidate)) {
-				line = candidate;
+			const ownWidth = wordWidth(font, word, size);
+			const candidateWidth = (line ? lineWidth + space : 0) + ownWidth;
+			if (candidateWidth <= width) {
+				line = line ? `${line} ${word}` : word;
+				lineWidth = candidateWidth;
 				continue;
 			}
 			if (line) lines.push(line);
 			line = '';
+			if (ownWidth <= width) {
+				line = word;
+				lineWidth = ownWidth;
+				continue;
+			}
 			// A word wider than the column (an URL, an OID) is cut by characters rather than overflowing.
 			for (const char of Array.from(word)) {
 				if (line && !fits(line + char)) {
@@ -54,6 +83,7 @@ export function wrapText(text: string, font: PDFFont, size: number, width: numbe
 				}
 				line += char;
 			}
+			lineWidth = font.widthOfTextAtSize(line, size);
 		}
 		lines.push(line);
 	}

@@ -77,13 +77,59 @@ function loadFontBytes(): Promise<[Uint8Array, Uint8Array]> {
 	return fontBytes;
 }
 
+// pdf-lib takes only the glyphs from fontkit's shaping and places them by their advance widths, so
+// the positioning features (GPOS) are work thrown away; without them, shaping takes half the time.
+// The substitutions that choose the glyphs (GSUB) stay as they are.
+const FEATURES = { kern: false, mark: false, mkmk: false, curs: false };
+
+type FontkitFont = ReturnType<typeof fontkit.create>;
+
+/**
+ * Shaping (fontkit's layout) is most of the rendering time, and pdf-lib shapes every line it draws.
+ * For Latin text no substitution reaches across a space, so a line's glyphs are its words' glyphs
+ * with the space's between them: each word is shaped once and kept.
+ */
+function shapeByWords(font: FontkitFont): FontkitFont {
+	const layout = font.layout.bind(font);
+	const words = new Map<string, FontkitFont['layout'] extends (...args: never[]) => { glyphs: infer G } ? G : never>();
+	const shape = (word: string) => {
+		let glyphs = words.get(word);
+		if (!glyphs) {
+			if (words.size >= 50_000) words.clear();
+			words.set(word, (glyphs = layout(word, FEATURES).glyphs));
+		}
+		return glyphs;
+	};
+	font.layout = ((text: string, features?: unknown, ...rest: unknown[]) => {
+		if (features !== FEATURES || rest.length) return layout(text, features as typeof FEATURES, ...(rest as []));
+		const space = shape(' ');
+		const glyphs = text.split(' ').flatMap((word, i) => (i ? [...space, ...shape(word)] : shape(word)));
+		return { glyphs } as ReturnType<typeof layout>;
+	}) as typeof font.layout;
+	return font;
+}
+
+// pdf-lib parses the TTF anew for every document. A parsed fontkit font is only read afterwards
+// (each document makes its own subset of it), so one parse per process serves every document and
+// keeps the shaped words. Keyed by the bytes, which loadFontBytes reads only once.
+const parsedFonts = new WeakMap<Uint8Array, FontkitFont>();
+const cachingFontkit: typeof fontkit = {
+	...fontkit,
+	create(data: Uint8Array, postscriptName?: string) {
+		if (postscriptName !== undefined) return fontkit.create(data, postscriptName);
+		let font = parsedFonts.get(data);
+		if (!font) parsedFonts.set(data, (font = shapeByWords(fontkit.create(data))));
+		return font;
+	}
+};
+
 async function embedFonts(doc: PDFDocument): Promise<Fonts> {
 	const [regular, bold] = await loadFontBytes();
-	doc.registerFontkit(fontkit);
+	doc.registerFontkit(cachingFontkit);
 	// PDF names a subset font with a six-letter tag (ISO 32000 9.6.4); pdf-lib's default 'DejaVuSans-1234' is not one.
 	return {
-		regular: await doc.embedFont(regular, { subset: true, customName: 'LIITOA+DejaVuSans' }),
-		bold: await doc.embedFont(bold, { subset: true, customName: 'LIITOB+DejaVuSans-Bold' })
+		regular: await doc.embedFont(regular, { subset: true, customName: 'LIITOA+DejaVuSans', features: FEATURES }),
+		bold: await doc.embedFont(bold, { subset: true, customName: 'LIITOB+DejaVuSans-Bold', features: FEATURES })
 	};
 }
 

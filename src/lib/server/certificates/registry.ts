@@ -226,17 +226,20 @@ export function listCurrentExpiringBy(db: DbOrTx, until: Date): Certificate[] {
 /** Current certificates whose renewal must be ordered within `days` and has not been: "order this week". */
 export function listToOrder(db: DbOrTx, now = new Date(), days = 7, limit = 10): CertificateRow[] {
 	const settings = getSettings(db);
-	const longestLead = Math.max(...Object.values(settings.orderLeadDays));
-	const horizon = new Date(now.getTime() + (days + longestLead) * DAY_MS);
 	const limitDate = new Date(now.getTime() + days * DAY_MS);
+	const horizon = new Date(limitDate.getTime() + Math.max(...Object.values(settings.orderLeadDays)) * DAY_MS);
+	// orderByDate(validTo) <= limitDate, written per kind as validTo <= limitDate + lead, so the test
+	// runs in SQL along the (superseded_at, valid_to) index and the scan stops after `limit` rows.
+	const orderDue = or(
+		...Object.entries(settings.orderLeadDays).map(([kind, lead]) => and(eq(certificate.kind, kind as CertificateKind), lte(certificate.validTo, new Date(limitDate.getTime() + lead * DAY_MS))))
+	);
 	return db
 		.select({ certificate, tenantName: tenant.name })
 		.from(certificate)
 		.leftJoin(tenant, eq(certificate.tenantId, tenant.id))
-		.where(and(isNull(certificate.supersededAt), isNull(certificate.renewalOrderedAt), lte(certificate.validTo, horizon)))
+		.where(and(isNull(certificate.supersededAt), isNull(certificate.renewalOrderedAt), lte(certificate.validTo, horizon), orderDue))
 		.orderBy(asc(certificate.validTo))
+		.limit(limit)
 		.all()
-		.map((r) => ({ ...r.certificate, tenantName: r.tenantName, bucket: expiryBucket(r.certificate.validTo, now), orderBy: orderByDate(r.certificate.validTo, r.certificate.kind, settings) }))
-		.filter((row) => row.orderBy <= limitDate)
-		.slice(0, limit);
+		.map((r) => ({ ...r.certificate, tenantName: r.tenantName, bucket: expiryBucket(r.certificate.validTo, now), orderBy: orderByDate(r.certificate.validTo, r.certificate.kind, settings) }));
 }

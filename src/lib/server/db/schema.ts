@@ -81,7 +81,10 @@ export const tenant = sqliteTable(
 	(t) => [
 		uniqueIndex('tenant_business_id_unique').on(t.businessId),
 		index('tenant_stage_name_idx').on(t.stage, t.name),
-		index('tenant_name_idx').on(t.name)
+		index('tenant_name_idx').on(t.name),
+		// The home page counts current tenants by stage from this index alone. (Led by stage: led by
+		// archived_at, the planner would take it for every "current tenants" query and sort them all.)
+		index('tenant_stage_archived_idx').on(t.stage, t.archivedAt)
 	]
 );
 
@@ -403,7 +406,12 @@ export const checklistItem = sqliteTable(
 		createdAt: createdAt(),
 		updatedAt: timestamp('updated_at')
 	},
-	(t) => [uniqueIndex('checklist_item_tenant_type_unique').on(t.tenantId, t.typeId), index('checklist_item_due_idx').on(t.dueDate)]
+	(t) => [
+		uniqueIndex('checklist_item_tenant_type_unique').on(t.tenantId, t.typeId),
+		index('checklist_item_due_idx').on(t.dueDate),
+		// "Needs attention": items sent back, or open and overdue, without reading every item.
+		index('checklist_item_status_due_idx').on(t.status, t.dueDate)
+	]
 );
 
 export const checklistComment = sqliteTable(
@@ -476,7 +484,9 @@ export const certificate = sqliteTable(
 		uniqueIndex('certificate_fingerprint_unique').on(t.fingerprintSha256),
 		index('certificate_valid_to_idx').on(t.supersededAt, t.validTo),
 		index('certificate_tenant_idx').on(t.tenantId, t.validTo),
-		index('certificate_holder_idx').on(t.holderType, t.kind, t.holderUserId)
+		index('certificate_holder_idx').on(t.holderType, t.kind, t.holderUserId),
+		// The main connector's own current certificates, found without passing every staff card.
+		index('certificate_holder_valid_idx').on(t.holderType, t.supersededAt, t.validTo)
 	]
 );
 

@@ -10,6 +10,7 @@ import {
 	acknowledge,
 	contentHash,
 	coverage,
+	coverageByTenant,
 	createInstruction,
 	currentVersion,
 	fillContacts,
@@ -23,6 +24,7 @@ import {
 	type InstructionSettings
 } from './instructions';
 import { addDesignatedPerson } from '../organisation/organisation';
+import { setTenantArchived } from '../tenants/tenants';
 
 const CONTENT: InstructionContent = { titleFi: 'Kortin käsittely', bodyFi: 'Säilytä kortti lukitussa kaapissa.', titleSv: 'Hantering av kortet', bodySv: 'Förvara kortet i ett låst skåp.', titleEn: null, bodyEn: null };
 const SETTINGS: InstructionSettings = { category: 'card_handling', allTenants: true, tenantIds: [], audience: 'all_staff', requiresAck: true };
@@ -96,6 +98,38 @@ describe('coverage', () => {
 		const tenantAdmin = person(tenantA, ['tenant_admin']);
 		expect(coverage(db, getInstruction(db, adminsOnly)!, tenantA).people.map((p) => p.userId)).toEqual([tenantAdmin.id]);
 		expect(instructionsFor(db, staff[0]).map((i) => i.instruction.id)).not.toContain(adminsOnly);
+	});
+
+	it('across tenants gives each current tenant it reaches once, by name, as coverage() does per tenant', () => {
+		const id = createInstruction(db, admin, SETTINGS, CONTENT);
+		ackCurrent(staff[0], id);
+		person(tenantB);
+		const item = getInstruction(db, id)!;
+		const all = coverageByTenant(db, item);
+		expect(all.map((t) => t.tenantId).sort()).toEqual([tenantA, tenantB].sort());
+		expect(all.map((t) => t.tenantName)).toEqual(all.map((t) => t.tenantName).sort());
+		for (const t of all) expect({ people: t.people, acknowledged: t.acknowledged, total: t.total }).toEqual(coverage(db, item, t.tenantId));
+		expect(all.find((t) => t.tenantId === tenantA)).toMatchObject({ acknowledged: 1, total: 2 });
+
+		const onlyB = getInstruction(db, createInstruction(db, admin, { ...SETTINGS, allTenants: false, tenantIds: [tenantB] }, CONTENT))!;
+		expect(coverageByTenant(db, onlyB).map((t) => t.tenantId)).toEqual([tenantB]);
+		setTenantArchived(db, admin, tenantB, true);
+		expect(coverageByTenant(db, item).map((t) => t.tenantId)).toEqual([tenantA]);
+		expect(coverageByTenant(db, onlyB)).toEqual([]);
+	});
+
+	it('shows each person their newest acknowledgement, current or outdated', () => {
+		const id = createInstruction(db, admin, SETTINGS, CONTENT);
+		const first = new Date('2026-01-10T08:00:00Z');
+		ackCurrent(staff[0], id, first);
+		ackCurrent(staff[1], id, first);
+		publishVersion(db, admin, id, { material: true, changeSummary: 'new rule' }, { ...CONTENT, bodyFi: 'Kortti palautetaan työpäivän päätteeksi.' });
+		const second = new Date('2026-02-10T08:00:00Z');
+		ackCurrent(staff[0], id, second);
+		const [row] = coverageByTenant(db, getInstruction(db, id)!, tenantA);
+		expect(row.people.find((p) => p.userId === staff[0].id)).toMatchObject({ acknowledgedVersion: 2, acknowledgedAt: second, current: true });
+		expect(row.people.find((p) => p.userId === staff[1].id)).toMatchObject({ acknowledgedVersion: 1, acknowledgedAt: first, current: false });
+		expect(row).toMatchObject({ acknowledged: 1, total: 2 });
 	});
 
 	it('lists per person what is missing', () => {

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, isNull } from 'drizzle-orm';
+import { and, asc, desc, eq, exists, gte, inArray, isNull, sql } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
 import type { Db, DbOrTx } from '../db';
 import { acknowledgement, instruction, instructionTenant, instructionVersion, tenant, user, userRole, type Instruction, type InstructionVersion } from '../db/schema';
@@ -228,39 +228,71 @@ export interface CoveragePerson {
 	current: boolean;
 }
 
-/** Active people of a tenant an instruction is meant for, with whether each holds a current acknowledgement. */
-export function coverage(db: DbOrTx, item: Instruction, tenantId: string): { people: CoveragePerson[]; acknowledged: number; total: number } {
-	const baseline = baselineVersion(db, item.id);
-	const people = db.select({ id: user.id, name: user.name, email: user.email }).from(user).where(and(eq(user.tenantId, tenantId), eq(user.status, 'active'))).orderBy(asc(user.name)).all();
-	const roles = people.length ? db.select().from(userRole).where(inArray(userRole.userId, people.map((p) => p.id))).all() : [];
-	const audience = people.filter((p) => isFor(db, item, tenantId, roles.filter((r) => r.userId === p.id).map((r) => r.role)));
-	const acks = audience.length
-		? db
-				.select()
-				.from(acknowledgement)
-				.where(and(eq(acknowledgement.instructionId, item.id), inArray(acknowledgement.userId, audience.map((p) => p.id))))
-				.orderBy(desc(acknowledgement.version))
-				.all()
-		: [];
-	const rows = audience.map((p) => {
-		const latest = acks.find((a) => a.userId === p.id);
-		const current = latest !== undefined && baseline !== undefined && latest.version >= baseline.version;
-		return { userId: p.id, name: p.name, email: p.email, acknowledgedAt: latest?.at ?? null, acknowledgedVersion: latest?.version ?? null, current };
-	});
-	return { people: rows, acknowledged: rows.filter((r) => r.current).length, total: rows.length };
+export interface TenantCoverage {
+	tenantId: string;
+	tenantName: string;
+	people: CoveragePerson[];
+	acknowledged: number;
+	total: number;
 }
 
-/** Coverage of one instruction across the tenants it reaches. */
-export function coverageByTenant(db: DbOrTx, item: Instruction, onlyTenantId?: string) {
-	const tenants = db
-		.select({ id: tenant.id, name: tenant.name })
-		.from(tenant)
-		.where(and(isNull(tenant.archivedAt), onlyTenantId ? eq(tenant.id, onlyTenantId) : undefined))
-		.orderBy(asc(tenant.name))
+/**
+ * The active people an instruction is meant for, each with their newest acknowledgement, grouped
+ * by tenant (tenants by name, people by name). One query whatever the number of tenants: each
+ * person's newest acknowledgement is one seek in the (instruction, user, version) index.
+ */
+function audienceCoverage(db: DbOrTx, item: Instruction, scope: { tenantId?: string; currentTenantsOnly: boolean }): TenantCoverage[] {
+	if (item.archivedAt) return [];
+	const baseline = baselineVersion(db, item.id);
+	const newest = (column: typeof acknowledgement.version | typeof acknowledgement.at) =>
+		sql`(select ${column} from ${acknowledgement} where ${acknowledgement.instructionId} = ${item.id} and ${acknowledgement.userId} = ${user.id} order by ${acknowledgement.version} desc, ${acknowledgement.at} desc limit 1)`;
+	const chosenTenants = db.select({ id: instructionTenant.tenantId }).from(instructionTenant).where(eq(instructionTenant.instructionId, item.id));
+	const isTenantAdmin = db.select({ one: sql`1` }).from(userRole).where(and(eq(userRole.userId, user.id), eq(userRole.role, 'tenant_admin')));
+	const rows = db
+		.select({
+			tenantId: tenant.id,
+			tenantName: tenant.name,
+			userId: user.id,
+			name: user.name,
+			email: user.email,
+			version: newest(acknowledgement.version).mapWith(Number),
+			at: newest(acknowledgement.at).mapWith(acknowledgement.at)
+		})
+		.from(user)
+		.innerJoin(tenant, eq(user.tenantId, tenant.id))
+		.where(
+			and(
+				eq(user.status, 'active'),
+				// On tenant.id, so that a few chosen tenants lead the join rather than every current one.
+				scope.tenantId !== undefined ? eq(tenant.id, scope.tenantId) : undefined,
+				scope.currentTenantsOnly ? isNull(tenant.archivedAt) : undefined,
+				item.allTenants ? undefined : inArray(tenant.id, chosenTenants),
+				item.audience === 'tenant_admins' ? exists(isTenantAdmin) : undefined
+			)
+		)
+		.orderBy(asc(tenant.name), asc(tenant.id), asc(user.name), asc(user.id))
 		.all();
-	return tenants
-		.map((t) => ({ tenantId: t.id, tenantName: t.name, ...coverage(db, item, t.id) }))
-		.filter((row) => row.total > 0);
+	const result: TenantCoverage[] = [];
+	for (const row of rows) {
+		let group = result.at(-1);
+		if (group?.tenantId !== row.tenantId) result.push((group = { tenantId: row.tenantId, tenantName: row.tenantName, people: [], acknowledged: 0, total: 0 }));
+		const current = row.version !== null && baseline !== undefined && row.version >= baseline.version;
+		group.people.push({ userId: row.userId, name: row.name, email: row.email, acknowledgedAt: row.at, acknowledgedVersion: row.version, current });
+		group.total++;
+		if (current) group.acknowledged++;
+	}
+	return result;
+}
+
+/** Active people of a tenant an instruction is meant for, with whether each holds a current acknowledgement. */
+export function coverage(db: DbOrTx, item: Instruction, tenantId: string): { people: CoveragePerson[]; acknowledged: number; total: number } {
+	const [found] = audienceCoverage(db, item, { tenantId, currentTenantsOnly: false });
+	return found ? { people: found.people, acknowledged: found.acknowledged, total: found.total } : { people: [], acknowledged: 0, total: 0 };
+}
+
+/** Coverage of one instruction across the current tenants it reaches (those with anyone to reach). */
+export function coverageByTenant(db: DbOrTx, item: Instruction, onlyTenantId?: string): TenantCoverage[] {
+	return audienceCoverage(db, item, { tenantId: onlyTenantId, currentTenantsOnly: true });
 }
 
 /** Per person of a tenant: the instructions they still owe an acknowledgement for. */
@@ -283,7 +315,6 @@ export function missingByPerson(db: DbOrTx, tenantId: string): { userId: string;
 export function scanAcknowledgementReminders(db: Db, now = new Date(), afterDays = 7): number {
 	let sent = 0;
 	db.transaction((tx) => {
-		const tenants = tx.select({ id: tenant.id }).from(tenant).where(isNull(tenant.archivedAt)).all();
 		for (const item of listInstructions(tx).filter((i) => i.requiresAck)) {
 			const baseline = baselineVersion(tx, item.id);
 			if (!baseline) continue;
@@ -291,8 +322,8 @@ export function scanAcknowledgementReminders(db: Db, now = new Date(), afterDays
 			if (days < afterDays) continue;
 			const week = Math.floor((days - afterDays) / 7);
 			const current = currentVersion(tx, item.id)!;
-			for (const t of tenants) {
-				for (const person of coverage(tx, item, t.id).people.filter((p) => !p.current)) {
+			for (const t of coverageByTenant(tx, item)) {
+				for (const person of t.people.filter((p) => !p.current)) {
 					if (!claimReminder(tx, person.userId, `ack:${item.id}:v${baseline.version}:w${week}`, now)) continue;
 					sent += notify(tx, [person.userId], 'instruction_pending', { titleFi: current.titleFi, titleSv: current.titleSv, titleEn: current.titleEn ?? '' }, `/my-instructions/${item.id}`, now);
 				}

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, lte } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db';
 import { checklistComment, checklistItem, evidenceFile, kantaService, tenant, tenantService, type ChecklistItem, type EvidenceFile, type PrerequisiteType } from '../db/schema';
 import type { ChecklistStatus, PrerequisiteCategory } from '../../domain';
@@ -238,21 +238,20 @@ export function expireDueItems(db: Db, now = new Date()): string[] {
 /** Tenants with items past their due date or sent back, for the main connector's home page. */
 export function listTenantsNeedingAttention(db: DbOrTx, now = new Date(), limit = 10): { tenantId: string; tenantName: string; overdue: number; returned: number }[] {
 	const today = todayInHelsinki(now);
-	const rows = db
-		.select({ tenantId: checklistItem.tenantId, tenantName: tenant.name, status: checklistItem.status, dueDate: checklistItem.dueDate })
+	const isOverdue = lt(checklistItem.dueDate, today);
+	const isReturned = inArray(checklistItem.status, ['returned', 'expired']);
+	// A NULL due date compares as NULL, which sum() skips; coalesce keeps a tenant without any at 0.
+	const overdue = sql<number>`coalesce(sum(${isOverdue}), 0)`.mapWith(Number);
+	const returned = sql<number>`coalesce(sum(${isReturned}), 0)`.mapWith(Number);
+	// Open items that are sent back, or not started/in progress and overdue: both halves are
+	// ranges of the (status, due_date) index, so only the rows that count are read.
+	return db
+		.select({ tenantId: checklistItem.tenantId, tenantName: tenant.name, overdue, returned })
 		.from(checklistItem)
 		.innerJoin(tenant, eq(checklistItem.tenantId, tenant.id))
-		.where(and(isNull(tenant.archivedAt), inArray(checklistItem.status, ['not_started', 'in_progress', 'returned', 'expired'])))
+		.where(and(isNull(tenant.archivedAt), or(isReturned, and(inArray(checklistItem.status, ['not_started', 'in_progress']), isOverdue))))
+		.groupBy(checklistItem.tenantId)
+		.orderBy(desc(sql`${overdue} + ${returned}`), asc(tenant.name))
+		.limit(limit)
 		.all();
-	const byTenant = new Map<string, { tenantId: string; tenantName: string; overdue: number; returned: number }>();
-	for (const row of rows) {
-		const overdue = row.dueDate !== null && row.dueDate < today;
-		const returned = row.status === 'returned' || row.status === 'expired';
-		if (!overdue && !returned) continue;
-		const entry = byTenant.get(row.tenantId) ?? { tenantId: row.tenantId, tenantName: row.tenantName, overdue: 0, returned: 0 };
-		if (overdue) entry.overdue++;
-		if (returned) entry.returned++;
-		byTenant.set(row.tenantId, entry);
-	}
-	return [...byTenant.values()].sort((a, b) => b.overdue + b.returned - (a.overdue + a.returned)).slice(0, limit);
 }

@@ -1,7 +1,7 @@
-import { and, eq, inArray, isNotNull, isNull, lte } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, isNull, like, lte } from 'drizzle-orm';
 import * as m from '../../paraglide/messages.js';
-import type { Db } from '../db';
-import { checklistItem, notification, prerequisiteType, tenant, user, type Certificate, type Notification } from '../db/schema';
+import type { Db, DbOrTx } from '../db';
+import { certificate, checklistItem, notification, prerequisiteType, reminderLog, tenant, user, type Certificate, type Notification } from '../db/schema';
 import { config } from '../config';
 import { getSettings } from '../settings';
 import { sendMail } from '../mail/mailer';
@@ -12,12 +12,36 @@ import { describeIncidentNotification } from '../incidents/texts';
 
 const DAY_MS = 86_400_000;
 
-/** Who hears about a certificate: certificate administrators, the holder's tenant administrators, the card holder. */
-function certificateAudience(db: Db, cert: Certificate): string[] {
-	const people = activePeopleWithRoles(db, null, ['mc_cert_admin']);
-	if (cert.tenantId) people.push(...activePeopleWithRoles(db, cert.tenantId, ['tenant_admin']));
-	if (cert.holderUserId) people.push(cert.holderUserId);
-	return people;
+/**
+ * Who hears about a certificate: certificate administrators, the holder's tenant administrators,
+ * the card holder. The lists are looked up once per scan (per tenant), not once per certificate.
+ */
+function certificateAudience(db: DbOrTx): (cert: Certificate) => string[] {
+	const certificateAdmins = activePeopleWithRoles(db, null, ['mc_cert_admin']);
+	const tenantAdmins = new Map<string, string[]>();
+	return (cert) => {
+		const people = [...certificateAdmins];
+		if (cert.tenantId) {
+			if (!tenantAdmins.has(cert.tenantId)) tenantAdmins.set(cert.tenantId, activePeopleWithRoles(db, cert.tenantId, ['tenant_admin']));
+			people.push(...tenantAdmins.get(cert.tenantId)!);
+		}
+		if (cert.holderUserId) people.push(cert.holderUserId);
+		return people;
+	};
+}
+
+/**
+ * Expiry reminders already claimed for the certificates a scan looks at, read in one query: after
+ * the first day nearly all of them are, and trying each claim again would cost a write apiece.
+ */
+function claimedExpiryReminders(db: DbOrTx, until: Date): Set<string> {
+	const rows = db
+		.select({ subjectId: reminderLog.subjectId, key: reminderLog.reminderKey })
+		.from(certificate)
+		.innerJoin(reminderLog, eq(reminderLog.subjectId, certificate.id))
+		.where(and(isNull(certificate.supersededAt), lte(certificate.validTo, until), like(reminderLog.reminderKey, 'expiry:%')))
+		.all();
+	return new Set(rows.map((r) => `${r.subjectId} ${r.key}`));
 }
 
 /**
@@ -32,13 +56,16 @@ export function scanCertificateReminders(db: Db, now = new Date()): number {
 	const horizon = new Date(now.getTime() + Math.max(...thresholds) * DAY_MS);
 	let sent = 0;
 	db.transaction((tx) => {
+		const audienceOf = certificateAudience(tx);
+		const alreadyClaimed = claimedExpiryReminders(tx, horizon);
 		for (const cert of listCurrentExpiringBy(tx, horizon)) {
 			const daysLeft = Math.ceil((cert.validTo.getTime() - now.getTime()) / DAY_MS);
 			const reached = thresholds.filter((t) => daysLeft <= t);
-			const claimed = reached.filter((t) => claimReminder(tx, cert.id, `expiry:${t}`, now));
+			// Skipping what is known to be claimed changes nothing: claimReminder would refuse it too.
+			const claimed = reached.filter((t) => !alreadyClaimed.has(`${cert.id} expiry:${t}`) && claimReminder(tx, cert.id, `expiry:${t}`, now));
 			if (!claimed.length || claimed[0] !== reached[0]) continue;
 			const kind = reached[0] === 0 ? 'certificate_expired' : 'certificate_expiring';
-			sent += notify(tx, certificateAudience(db, cert), kind, { holder: cert.holderName, kindCode: cert.kind, days: Math.max(daysLeft, 0), date: todayInHelsinki(cert.validTo) }, `/certificates/${cert.id}`, now);
+			sent += notify(tx, audienceOf(cert), kind, { holder: cert.holderName, kindCode: cert.kind, days: Math.max(daysLeft, 0), date: todayInHelsinki(cert.validTo) }, `/certificates/${cert.id}`, now);
 		}
 	});
 	return sent;

@@ -1,0 +1,107 @@
+/**
+ * `npm run bench`: builds the national-scale data set, measures the portal on it and prints every
+ * figure beside its target as a Markdown table. Needs `npm run build` first (it measures build/).
+ * Progress goes to stderr, the table to stdout; docs/bench-plans.md gets the query plans.
+ *
+ * BENCH_SCALE=0.1 runs the same on a tenth of the data (quicker, for trying things out).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateDataset, verifyDataset } from './generate';
+import { freePort, signIn, startPortal, type RunningServer } from './server';
+import { measureLatency, type Latency } from './latency';
+import { measureFirstLoad } from './first-load';
+import { measureThroughput } from './throughput';
+import { measurePdf } from './pdf';
+import { measureReminderScans } from './reminders';
+import { explainPages, plansMarkdown } from './plans';
+
+type Row = [measure: string, result: string, target: string, met: boolean | null];
+
+const rows: Row[] = [];
+const progress = (text: string) => console.error(`bench: ${text}`);
+const n = (value: number) => value.toLocaleString('en-GB');
+const ms = (value: number) => `${value < 10 ? value.toFixed(1) : value.toFixed(0)} ms`;
+
+function latencyRow(label: string, result: Latency, requests: number) {
+	const size = result.kilobytes > 1024 ? `${(result.kilobytes / 1024).toFixed(1)} MB` : `${result.kilobytes.toFixed(0)} kB`;
+	rows.push([label, `median ${ms(result.median)}, p95 ${ms(result.p95)} (${requests} requests, HTML ${size})`, 'p95 ≤ 30 ms', result.p95 <= 30]);
+}
+
+async function main() {
+	const scale = Number(process.env.BENCH_SCALE ?? 1);
+	const dir = mkdtempSync(join(tmpdir(), 'liitos-bench-'));
+	const path = join(dir, 'liitos.db');
+	let portal: RunningServer | undefined;
+	const cleanUp = () => rmSync(dir, { recursive: true, force: true });
+	process.once('SIGINT', () => {
+		void portal?.stop();
+		cleanUp();
+		process.exit(130);
+	});
+	try {
+		progress(`generating the data set (scale ${scale}) in ${path}`);
+		const data = await generateDataset(path, scale);
+		const c = data.counts;
+		rows.push([`Data set: ${n(c.tenants)} tenants, ${n(c.staff)} staff, ${n(c.certificates)} certificates, ${n(c.acknowledgements)} acknowledgements, ${n(c.auditEntries)} audit entries`, `built in ${data.seconds.toFixed(1)} s`, '≤ 60 s', data.seconds <= 60]);
+		progress('verifying the audit chain');
+		const chain = verifyDataset(path);
+		rows.push(['Audit chain of the data set (verifyAuditChain, every entry)', chain.ok ? `intact, checked in ${chain.seconds.toFixed(1)} s` : `broken at #${chain.seq}: ${chain.reason}`, 'intact', chain.ok]);
+
+		progress('explaining the pages’ queries into docs/bench-plans.md');
+		const chosen: [string, string] = ['instruction for 25 chosen tenants', data.instructionChosenTenantsId];
+		const everyone: [string, string] = [`instruction for all tenants (${n(data.activeStaff)} people)`, data.instructionAllTenantsId];
+		const plans = explainPages(path, { tenantQuery: { q: 'terveys', stage: 'onboarding' }, tenantId: data.sampleTenantId, instructions: [chosen, everyone], adminId: data.adminId });
+		writeFileSync('docs/bench-plans.md', plansMarkdown(plans));
+
+		progress('starting the portal (build/)');
+		portal = await startPortal(path, dir, await freePort());
+		const cookie = await signIn(portal.url, data.adminEmail, data.password);
+		const tenantQuery = '?q=terveys&stage=onboarding';
+		const pages: [string, string, number][] = [
+			['Dashboard `/`', '/', 200],
+			['Tenant list, search and filter `/tenants?q=terveys&stage=onboarding`', `/tenants${tenantQuery}`, 200],
+			[`Tenant page \`/tenants/<id>\` (${data.sampleTenantStaff} staff)`, `/tenants/${data.sampleTenantId}`, 200],
+			['Certificate expiry dashboard `/certificates?bucket=within_30`', '/certificates?bucket=within_30', 200],
+			[`Coverage report \`/instructions/<id>\`, ${chosen[0]}`, `/instructions/${chosen[1]}`, 200],
+			// Every person of every tenant on one page: a few requests show what it costs.
+			[`Coverage report \`/instructions/<id>\`, ${everyone[0]}`, `/instructions/${everyone[1]}`, 5]
+		];
+		for (const [label, page, requests] of pages) {
+			progress(`latency of ${page}`);
+			latencyRow(label, await measureLatency(portal.url, cookie, page, requests, requests > 10 ? 20 : 1), requests);
+		}
+
+		progress('first-load JavaScript');
+		const login = await measureFirstLoad(portal.url, '/login');
+		rows.push(['First-load JavaScript of `/login` (gzip)', `${login.gzipKilobytes.toFixed(1)} kB in ${login.files} files`, '≤ 60 KB', login.gzipKilobytes <= 60]);
+		const dashboard = await measureFirstLoad(portal.url, '/', cookie);
+		rows.push(['First-load JavaScript of the dashboard (gzip)', `${dashboard.gzipKilobytes.toFixed(1)} kB in ${dashboard.files} files`, '≤ 120 KB', dashboard.gzipKilobytes <= 120]);
+
+		progress('throughput against a bare node:http handler (autocannon, 10 connections, 10 s each)');
+		const load = await measureThroughput(portal.url, cookie, path, tenantQuery, await freePort());
+		rows.push(['Tenant list throughput: bare node:http + better-sqlite3, same query, JSON', `${n(Math.round(load.bare))} requests/s`, '', null]);
+		rows.push(['Tenant list throughput: the portal, signed in, HTML', `${n(Math.round(load.portal))} requests/s = ${load.ratio.toFixed(2)} of bare`, 'ratio ≥ 0.5', load.ratio >= 0.5]);
+		await portal.stop();
+		portal = undefined;
+
+		progress('agreement PDF against Chromium');
+		const pdf = await measurePdf(path, data.agreementInForceId);
+		rows.push([`Agreement PDF, final with signature and audit pages (${pdf.pages} pages)`, `median ${ms(pdf.portalMs)}`, '≤ 20 ms', pdf.portalMs <= 20]);
+		rows.push(['Same agreement as HTML, Chromium print-to-PDF', `median ${ms(pdf.chromiumMs)} = ${pdf.ratio.toFixed(0)}× the portal’s time`, '≥ 10× slower', pdf.ratio >= 10]);
+
+		progress('certificate reminder scans');
+		const scans = measureReminderScans(path);
+		rows.push([`Reminder scan of ${n(c.certificates)} certificates, first ever (every reminder due at once)`, `${ms(scans.catchUp.ms)}, ${n(scans.catchUp.sent)} notifications`, '', null]);
+		rows.push(['Reminder scan, daily (the next day)', `${ms(scans.nextDay.ms)}, ${n(scans.nextDay.sent)} notifications`, '≤ 1 s', scans.nextDay.ms <= 1000]);
+		rows.push(['Reminder scan, run again the same day', `${ms(scans.again.ms)}, ${n(scans.again.sent)} notifications`, '≤ 1 s, 0 sent', scans.again.ms <= 1000 && scans.again.sent === 0]);
+	} finally {
+		await portal?.stop();
+		cleanUp();
+	}
+	const mark = (met: boolean | null) => (met === null ? '' : met ? '✓' : '✗');
+	console.log(['| Measure | Result | Target | Met |', '| --- | --- | --- | --- |', ...rows.map(([m, r, t, met]) => `| ${m} | ${r} | ${t} | ${mark(met)} |`)].join('\n'));
+}
+
+await main();

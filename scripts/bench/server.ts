@@ -1,0 +1,79 @@
+/** The built portal (adapter-node `build/`) on a given database, and a signed-in session for it. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+
+export interface RunningServer {
+	url: string;
+	stop(): Promise<void>;
+}
+
+/** A port nothing listens on now. */
+export async function freePort(): Promise<number> {
+	const server = createServer().listen(0, '127.0.0.1');
+	await once(server, 'listening');
+	const { port } = server.address() as { port: number };
+	server.close();
+	return port;
+}
+
+/** Starts a child process and waits until `readyUrl` answers 200; its output is kept for errors. */
+export async function startProcess(args: string[], env: Record<string, string>, readyUrl: string): Promise<ChildProcess> {
+	const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+	let output = '';
+	child.stdout!.on('data', (chunk) => (output += chunk));
+	child.stderr!.on('data', (chunk) => (output += chunk));
+	const deadline = Date.now() + 120_000;
+	while (Date.now() < deadline) {
+		if (child.exitCode !== null) throw new Error(`${args.join(' ')} exited early:\n${output}`);
+		try {
+			if ((await fetch(readyUrl)).ok) return child;
+		} catch {
+			// not listening yet
+		}
+		await new Promise((r) => setTimeout(r, 200));
+	}
+	child.kill();
+	throw new Error(`${args.join(' ')} did not become ready:\n${output}`);
+}
+
+export async function stopProcess(child: ChildProcess): Promise<void> {
+	if (child.exitCode !== null || child.signalCode !== null) return;
+	child.kill('SIGTERM');
+	await once(child, 'exit');
+}
+
+/** `node build` as in production, with the scheduler off so nothing but the load runs. */
+export async function startPortal(databasePath: string, dataDir: string, port: number): Promise<RunningServer> {
+	if (!existsSync('build/handler.js')) throw new Error('No build/ here: run `npm run build` first.');
+	const url = `http://127.0.0.1:${port}`;
+	const env = {
+		HOST: '127.0.0.1',
+		PORT: String(port),
+		ORIGIN: url,
+		DATA_DIR: dataDir,
+		DATABASE_PATH: databasePath,
+		LIITOS_MIGRATIONS: resolve('drizzle'),
+		LIITOS_SCHEDULER: 'off',
+		NODE_ENV: 'production'
+	};
+	// BENCH_PROFILE=<dir> writes a CPU profile of the portal there when it stops.
+	const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+	const child = await startProcess([...profile, 'build'], env, `${url}/healthz`);
+	return { url, stop: () => stopProcess(child) };
+}
+
+/** Signs in through the login form as a browser would and returns the Cookie header to send. */
+export async function signIn(url: string, email: string, password: string): Promise<string> {
+	const response = await fetch(`${url}/login`, {
+		method: 'POST',
+		headers: { origin: url, accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
+		body: new URLSearchParams({ email, password }),
+		redirect: 'manual'
+	});
+	const cookies = response.headers.getSetCookie().map((c) => c.split(';')[0]);
+	if (!cookies.some((c) => c.startsWith('liitos_session='))) throw new Error(`Sign-in failed: HTTP ${response.status}`);
+	return cookies.join('; ');
+}
