@@ -70,12 +70,12 @@ test('draft → tenant signs → main connector countersigns → sealed PDF veri
 	await tenantSigner.getByLabel('Title', { exact: true }).fill('Verksamhetsledare');
 	await tenantSigner.getByLabel('Your password, to confirm it is you').fill(DEMO_PASSWORD);
 	await tenantSigner.getByRole('button', { name: 'Sign', exact: true }).click();
-	await expect(tenantSigner.locator('#field-typedName-error')).toBeVisible();
+	await expect(tenantSigner.locator('#field-typedName-error')).toBeVisible({ timeout: 15_000 });
 	await expect(tenantSigner.getByLabel('Title', { exact: true })).toHaveValue('Verksamhetsledare');
 	await tenantSigner.getByLabel('Your full name').fill('Tenant 3 Signer');
 	await tenantSigner.getByLabel('Your password, to confirm it is you').fill(DEMO_PASSWORD);
 	await tenantSigner.getByRole('button', { name: 'Sign', exact: true }).click();
-	await expect(tenantSigner.getByText('Signed.')).toBeVisible();
+	await expect(tenantSigner.getByText('Signed.')).toBeVisible({ timeout: 15_000 });
 	await expectNoAxeViolations(tenantSigner);
 	// …and now it is the main connector's turn, not theirs.
 	expect((await postAction(tenantSigner, `${agreementUrl}?/sign`, { typedName: 'Tenant 3 Signer', title: 'x', password: DEMO_PASSWORD })).status()).toBe(400);
@@ -86,7 +86,7 @@ test('draft → tenant signs → main connector countersigns → sealed PDF veri
 	await mainSigner.getByLabel('Title', { exact: true }).fill('Verkställande direktör');
 	await mainSigner.getByLabel('Your password, to confirm it is you').fill(DEMO_PASSWORD);
 	await mainSigner.getByRole('button', { name: 'Countersign' }).click();
-	await expect(mainSigner.getByText('Signed.')).toBeVisible();
+	await expect(mainSigner.getByText('Signed.')).toBeVisible({ timeout: 15_000 });
 	await expect(mainSigner.getByText('In force').first()).toBeVisible();
 	await expect(mainSigner.getByText('self-signed certificate')).toBeVisible();
 

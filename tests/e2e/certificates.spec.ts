@@ -18,8 +18,9 @@ test('the certificate administrator uploads a certificate, sees its expiry, and 
 	await page.getByRole('link', { name: 'Certificates' }).first().click();
 	await expectNoAxeViolations(page);
 	await page.getByRole('link', { name: 'Add certificate' }).click();
+	await expect(page).toHaveURL(/\/certificates\/new$/);
 	await page.getByLabel('Certificate type').selectOption('server_test');
-	await page.getByLabel('Holder').selectOption({ index: 1 });
+	await page.getByLabel('Holder', { exact: true }).selectOption({ index: 1 });
 
 	// A private key is refused already in the browser, before anything is sent.
 	await page.getByLabel('Certificate file (PEM or DER)').setInputFiles({ name: 'bundle.pem', mimeType: 'application/x-pem-file', buffer: Buffer.concat([cert, key]) });
@@ -43,7 +44,7 @@ test('the certificate administrator uploads a certificate, sees its expiry, and 
 	// The same file again is reported as a duplicate.
 	await page.goto(`${DEMO_URL}/certificates/new`);
 	await page.getByLabel('Certificate type').selectOption('server_test');
-	await page.getByLabel('Holder').selectOption({ index: 1 });
+	await page.getByLabel('Holder', { exact: true }).selectOption({ index: 1 });
 	await page.getByLabel('Certificate file (PEM or DER)').setInputFiles({ name: 'cert.pem', mimeType: 'application/x-pem-file', buffer: cert });
 	await page.getByRole('button', { name: 'Check the certificate' }).click();
 	await page.getByRole('button', { name: 'Save certificate' }).click();
