@@ -1,7 +1,12 @@
 /**
  * The agreement PDF as the portal makes it (buildPdfInput + renderAgreementPdf), against Chromium
  * printing the same agreement laid out as plain HTML. Medians; the browser starts before timing.
+ *
+ * Runs in a process of its own (`tsx scripts/bench/pdf.ts <database> <agreement id>`, JSON out),
+ * as the portal renders in its own: not in the bench's, whose heap holds the whole data set.
  */
+import { execFileSync } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
 import { chromium } from '@playwright/test';
 import { PDFDocument } from 'pdf-lib';
 import { openDatabase } from '../../src/lib/server/db';
@@ -47,7 +52,7 @@ async function median(runs: number, task: () => Promise<unknown>): Promise<numbe
 	return percentile(times.sort((a, b) => a - b), 50);
 }
 
-export async function measurePdf(databasePath: string, agreementId: string): Promise<PdfTimes> {
+async function timePdf(databasePath: string, agreementId: string): Promise<PdfTimes> {
 	const db = openDatabase(databasePath);
 	try {
 		const agreement = getAgreement(db, agreementId);
@@ -71,4 +76,13 @@ export async function measurePdf(databasePath: string, agreementId: string): Pro
 	} finally {
 		db.$client.close();
 	}
+}
+
+export function measurePdf(databasePath: string, agreementId: string): PdfTimes {
+	const output = execFileSync(process.execPath, ['--import', 'tsx', 'scripts/bench/pdf.ts', databasePath, agreementId], { encoding: 'utf8' });
+	return JSON.parse(output) as PdfTimes;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+	console.log(JSON.stringify(await timePdf(process.argv[2], process.argv[3])));
 }

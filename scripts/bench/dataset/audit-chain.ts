@@ -25,20 +25,16 @@ const GENESIS_HASH = '0'.repeat(64);
 const sha256Hex: (text: string) => string =
 	typeof crypto.hash === 'function' ? (text) => crypto.hash('sha256', text, 'hex') : (text) => crypto.createHash('sha256').update(text).digest('hex');
 
-/** The object is built with its keys already sorted, which is the order audit-log.ts pins with its key list. */
+// Strings that JSON.stringify would escape; the generated text has none, so it can skip the call.
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+const json = (value: string | null) => (value === null ? 'null' : NEEDS_ESCAPE.test(value) ? JSON.stringify(value) : `"${value}"`);
+
+/**
+ * The same text as JSON.stringify of audit-log.ts's object with its keys in sorted order, written
+ * out by hand: for two million entries JSON.stringify of an object is most of the hashing time.
+ */
 function entryHash(prevHash: string, seq: number, at: number, e: AuditEvent): string {
-	const canonical = JSON.stringify({
-		action: e.action,
-		actorId: e.actorId,
-		actorLabel: e.actorLabel,
-		at: new Date(at).toISOString(),
-		ipAddress: e.ipAddress,
-		seq,
-		summary: e.summary,
-		targetId: e.targetId,
-		targetType: e.targetType,
-		tenantId: e.tenantId
-	});
+	const canonical = `{"action":${json(e.action)},"actorId":${json(e.actorId)},"actorLabel":${json(e.actorLabel)},"at":"${new Date(at).toISOString()}","ipAddress":${json(e.ipAddress)},"seq":${seq},"summary":${json(e.summary)},"targetId":${json(e.targetId)},"targetType":${json(e.targetType)},"tenantId":${json(e.tenantId)}}`;
 	return sha256Hex(prevHash + canonical);
 }
 

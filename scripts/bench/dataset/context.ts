@@ -32,12 +32,10 @@ export interface Context {
 	client: Database.Database;
 	random: Random;
 	now: number;
-	scale: number;
 	passwordHash: string;
 	admin: { id: string; email: string };
 	signatory: GenPerson;
 	certAdmin: GenPerson;
-	tenants: GenTenant[];
 	events: AuditEvent[];
 }
 

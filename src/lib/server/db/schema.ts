@@ -409,8 +409,8 @@ export const checklistItem = sqliteTable(
 	(t) => [
 		uniqueIndex('checklist_item_tenant_type_unique').on(t.tenantId, t.typeId),
 		index('checklist_item_due_idx').on(t.dueDate),
-		// "Needs attention": items sent back, or open and overdue, without reading every item.
-		index('checklist_item_status_due_idx').on(t.status, t.dueDate)
+		// "Needs attention": items sent back, or open and overdue, read from this index alone.
+		index('checklist_item_status_due_idx').on(t.status, t.dueDate, t.tenantId)
 	]
 );
 

@@ -1,6 +1,6 @@
 import * as m from '$lib/paraglide/messages.js';
 import { db } from '$lib/server/db';
-import { listTenants } from '$lib/server/tenants/tenants';
+import { listTenantNames } from '$lib/server/tenants/tenants';
 import type { InstructionContent, InstructionSettings } from '$lib/server/instructions/instructions';
 import type { InstructionAudience, InstructionCategory } from '$lib/domain';
 import type { FieldErrors } from './forms';
@@ -8,7 +8,7 @@ import { storeOptionalUpload } from './file-upload';
 
 /** Current tenants, for the "which tenants" checkboxes (a few hundred fit, as on other pages). */
 export function tenantChoices(): { id: string; name: string }[] {
-	return listTenants(db(), { page: 1, pageSize: 1000 }).tenants.map((t) => ({ id: t.id, name: t.name }));
+	return listTenantNames(db(), 1000);
 }
 
 /** The parsed settings form as the domain takes it; ticked ids that are no current tenant are dropped. */

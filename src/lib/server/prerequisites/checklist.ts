@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lt, lte } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db';
 import { checklistComment, checklistItem, evidenceFile, kantaService, tenant, tenantService, type ChecklistItem, type EvidenceFile, type PrerequisiteType } from '../db/schema';
 import type { ChecklistStatus, PrerequisiteCategory } from '../../domain';
@@ -235,23 +235,47 @@ export function expireDueItems(db: Db, now = new Date()): string[] {
 	});
 }
 
-/** Tenants with items past their due date or sent back, for the main connector's home page. */
+/**
+ * Tenants with items past their due date or sent back, for the main connector's home page: the
+ * most such items first. Both reads stay inside the (status, due_date, tenant_id) index, and only
+ * the tenants that make the list are looked up (ties at its end fall by tenant id).
+ */
 export function listTenantsNeedingAttention(db: DbOrTx, now = new Date(), limit = 10): { tenantId: string; tenantName: string; overdue: number; returned: number }[] {
 	const today = todayInHelsinki(now);
-	const isOverdue = lt(checklistItem.dueDate, today);
-	const isReturned = inArray(checklistItem.status, ['returned', 'expired']);
-	// A NULL due date compares as NULL, which sum() skips; coalesce keeps a tenant without any at 0.
-	const overdue = sql<number>`coalesce(sum(${isOverdue}), 0)`.mapWith(Number);
-	const returned = sql<number>`coalesce(sum(${isReturned}), 0)`.mapWith(Number);
-	// Open items that are sent back, or not started/in progress and overdue: both halves are
-	// ranges of the (status, due_date) index, so only the rows that count are read.
-	return db
-		.select({ tenantId: checklistItem.tenantId, tenantName: tenant.name, overdue, returned })
+	const counts = new Map<string, { overdue: number; returned: number }>();
+	const countsOf = (tenantId: string) => {
+		let found = counts.get(tenantId);
+		if (!found) counts.set(tenantId, (found = { overdue: 0, returned: 0 }));
+		return found;
+	};
+	const sentBack = db.select({ tenantId: checklistItem.tenantId, dueDate: checklistItem.dueDate }).from(checklistItem).where(inArray(checklistItem.status, ['returned', 'expired'])).all();
+	for (const row of sentBack) {
+		const found = countsOf(row.tenantId);
+		found.returned++;
+		if (row.dueDate !== null && row.dueDate < today) found.overdue++;
+	}
+	const overdueOpen = db
+		.select({ tenantId: checklistItem.tenantId })
 		.from(checklistItem)
-		.innerJoin(tenant, eq(checklistItem.tenantId, tenant.id))
-		.where(and(isNull(tenant.archivedAt), or(isReturned, and(inArray(checklistItem.status, ['not_started', 'in_progress']), isOverdue))))
-		.groupBy(checklistItem.tenantId)
-		.orderBy(desc(sql`${overdue} + ${returned}`), asc(tenant.name))
-		.limit(limit)
+		.where(and(inArray(checklistItem.status, ['not_started', 'in_progress']), lt(checklistItem.dueDate, today)))
 		.all();
+	for (const row of overdueOpen) countsOf(row.tenantId).overdue++;
+
+	const total = (c: { overdue: number; returned: number }) => c.overdue + c.returned;
+	const ranked = [...counts].sort(([a, x], [b, y]) => total(y) - total(x) || (a < b ? -1 : 1));
+	const result: { tenantId: string; tenantName: string; overdue: number; returned: number }[] = [];
+	// Archived tenants drop out, so take candidates a batch at a time until the list is full.
+	for (let i = 0; i < ranked.length && result.length < limit; i += limit) {
+		const batch = ranked.slice(i, i + limit);
+		const current = new Map(
+			db
+				.select({ id: tenant.id, name: tenant.name })
+				.from(tenant)
+				.where(and(inArray(tenant.id, batch.map(([id]) => id)), isNull(tenant.archivedAt)))
+				.all()
+				.map((t) => [t.id, t.name])
+		);
+		for (const [tenantId, c] of batch) if (current.has(tenantId) && result.length < limit) result.push({ tenantId, tenantName: current.get(tenantId)!, ...c });
+	}
+	return result.sort((a, b) => total(b) - total(a) || a.tenantName.localeCompare(b.tenantName, 'fi'));
 }

@@ -9,6 +9,7 @@ import {
 	createTenant,
 	getTenant,
 	isBusinessIdTaken,
+	listTenantNames,
 	listTenants,
 	setTenantArchived,
 	setTenantStage,
@@ -148,6 +149,12 @@ describe('listTenants', () => {
 		const result = listTenants(db, { page: 1, pageSize: 50 });
 		expect(result.tenants.map((t) => t.name)).toEqual(['100% Terapia', 'Hammaslääkäri Virtanen', 'Kallion Fysio', 'Neuro_Klinikka']);
 		expect(result.total).toBe(4);
+	});
+
+	it('names the current tenants for pickers: the same ones in the same order, up to the limit', () => {
+		const listed = listTenants(db, { page: 1, pageSize: 50 }).tenants.map((t) => ({ id: t.id, name: t.name }));
+		expect(listTenantNames(db, 50)).toEqual(listed);
+		expect(listTenantNames(db, 2)).toEqual(listed.slice(0, 2));
 	});
 
 	it('searches the name case-insensitively', () => {

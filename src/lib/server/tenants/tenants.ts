@@ -55,6 +55,11 @@ export function listTenants(db: Db, filter: TenantListFilter): { tenants: Tenant
 	return { tenants, total };
 }
 
+/** Current tenants' ids and names, by name, for pickers: no count and no other columns to read. */
+export function listTenantNames(db: DbOrTx, limit: number): { id: string; name: string }[] {
+	return db.select({ id: tenant.id, name: tenant.name }).from(tenant).where(isNull(tenant.archivedAt)).orderBy(asc(tenant.name), asc(tenant.id)).limit(limit).all();
+}
+
 export function countTenantsByStage(db: Db): Record<TenantStage, number> {
 	const rows = db.select({ stage: tenant.stage, n: count() }).from(tenant).where(isNull(tenant.archivedAt)).groupBy(tenant.stage).all();
 	const counts = { invited: 0, onboarding: 0, agreement_signed: 0, ready_for_production: 0, in_production: 0, notice_given: 0, ended: 0 };
