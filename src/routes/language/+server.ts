@@ -4,6 +4,7 @@ import { db } from '$lib/server/db';
 import { can } from '$lib/server/auth/authorize';
 import { actorOf } from '$lib/server/http/guard';
 import { setUserLocale } from '$lib/server/people/people';
+import { safeNext } from '$lib/server/http/session-cookie';
 
 /** The language switch: a plain form post, so it works without JavaScript. */
 export const POST: RequestHandler = async (event) => {
@@ -15,6 +16,5 @@ export const POST: RequestHandler = async (event) => {
 		cookies.set(cookieName, locale, { path: '/', maxAge: cookieMaxAge, httpOnly: false, sameSite: 'lax', secure: false });
 		if (locals.user && can(locals.user, 'account.manage')) setUserLocale(db(), actorOf(event), locals.user.id, locale);
 	}
-	// Only same-site paths: never bounce to another origin.
-	redirect(303, target.startsWith('/') && !target.startsWith('//') ? target : '/');
+	redirect(303, safeNext(target));
 };

@@ -7,12 +7,7 @@ import { getAgreement } from '$lib/server/agreements/agreements';
 import { buildPdfInput } from '$lib/server/agreements/document';
 import { renderAgreementPdf } from '$lib/server/agreements/pdf';
 import { getTenant } from '$lib/server/tenants/tenants';
-
-/** ASCII fallback plus the UTF-8 name (RFC 6266), so å/ä/ö survive and nothing can break the header. */
-function contentDisposition(kind: 'inline' | 'attachment', name: string): string {
-	const ascii = name.normalize('NFD').replace(/[^\w.-]+/g, '_');
-	return `${kind}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
-}
+import { contentDisposition } from '$lib/server/evidence/file-store';
 
 /** The sealed original once it exists; before that a watermarked preview rendered on request. */
 export const GET: RequestHandler = async (event) => {
