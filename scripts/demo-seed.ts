@@ -29,8 +29,10 @@ import { storeFile } from '../src/lib/server/evidence/file-store';
 import { todayInHelsinki } from '../src/lib/server/time';
 import { seedInstructions } from './demo-instructions';
 import { seedIncidents } from './demo-incidents';
+import { DEMO_PASSWORD, DEMO_TOTP_SECRETS } from './demo-accounts';
+import { audit } from '../src/lib/server/actor';
+import { twoFactor } from '../src/lib/server/db/schema';
 
-export const DEMO_PASSWORD = 'liitos-demo-2026';
 const DEMO_ORGANISATION = 'Demo Terveys Oy';
 const DEMO_EMAIL = /(^|\.)demo\.test$/;
 
@@ -178,6 +180,22 @@ export async function seedDemo(db: Db): Promise<void> {
 	await seedPrerequisitesAndCertificates(db, admin, tenantIds);
 	await seedInstructions(db, admin);
 	await seedIncidents(db, admin);
+	// Last, so the signatures above needed no code.
+	enableDemoAuthenticators(db, admin);
+}
+
+/**
+ * Turns on two-step sign-in with the published demo keys. Written directly: the portal itself
+ * only ever enables a key that the person proved with a code from their own app.
+ */
+function enableDemoAuthenticators(db: Db, actor: Actor) {
+	db.transaction((tx) => {
+		for (const [email, secret] of Object.entries(DEMO_TOTP_SECRETS)) {
+			const person = findUserByEmail(tx, email)!;
+			tx.insert(twoFactor).values({ userId: person.id, secret, enabledAt: new Date() }).run();
+			audit(tx, actor, { tenantId: null, action: 'auth.two_factor_enabled', targetType: 'user', targetId: person.id, summary: 'demo key' });
+		}
+	});
 }
 
 const DAY_MS = 86_400_000;
@@ -310,6 +328,7 @@ async function main() {
 	try {
 		await seedDemo(db);
 		console.log(`Demo data written to ${config.databasePath}. Every demo password is ${DEMO_PASSWORD}.`);
+		for (const [email, secret] of Object.entries(DEMO_TOTP_SECRETS)) console.log(`${email} signs in with an authenticator code; its key is ${secret}.`);
 	} catch (error) {
 		console.error((error as Error).message);
 		process.exitCode = 1;

@@ -55,18 +55,33 @@ const i18n: Handle = ({ event, resolve }) =>
 const authentication: Handle = ({ event, resolve }) => {
 	event.locals.user = null;
 	event.locals.session = null;
+	event.locals.pending = null;
 	const token = event.cookies.get(SESSION_COOKIE);
 	if (token) {
-		const { session, user, renewed } = validateSessionToken(db(), token);
+		const { session, user, secondFactor, renewed } = validateSessionToken(db(), token);
 		if (session && user) {
-			event.locals.user = user;
 			event.locals.session = session;
+			if (secondFactor === 'done') event.locals.user = user;
+			else event.locals.pending = { user, step: secondFactor };
 			if (renewed) event.cookies.set(SESSION_COOKIE, token, sessionCookieOptions(session.expiresAt));
 		} else {
 			event.cookies.delete(SESSION_COOKIE, { path: '/' });
 		}
 	}
 	return resolve(event);
+};
+
+/** Paths a half-signed-in person may reach: the second-factor pages, signing out, the language switch. */
+const SECOND_FACTOR_PATHS = ['/two-factor', '/two-factor/setup', '/logout', '/language', '/healthz'];
+
+/** After the password, nothing but the second-factor step is reachable until it is done. */
+const secondFactorGate: Handle = ({ event, resolve }) => {
+	const pending = event.locals.pending;
+	const path = event.url.pathname;
+	if (!pending || SECOND_FACTOR_PATHS.includes(path) || path.startsWith('/_app/')) return resolve(event);
+	const step = pending.step === 'verify' ? '/two-factor' : '/two-factor/setup';
+	const next = event.request.method === 'GET' ? event.url.pathname + event.url.search : '/';
+	return new Response(null, { status: 303, headers: { location: `${step}?next=${encodeURIComponent(next)}` } });
 };
 
 /** Until the main connector exists, every page leads to /setup; afterwards /setup is gone. */
@@ -81,4 +96,4 @@ const setupGate: Handle = ({ event, resolve }) => {
 	return resolve(event);
 };
 
-export const handle = sequence(securityHeaders, reservedAction, i18n, setupGate, authentication);
+export const handle = sequence(securityHeaders, reservedAction, i18n, setupGate, authentication, secondFactorGate);

@@ -1,5 +1,5 @@
 import type { Browser, Page } from '@playwright/test';
-import { DEMO_PASSWORD, DEMO_URL, expect, expectNoAxeViolations, signIn, test } from './fixtures';
+import { DEMO_PASSWORD, DEMO_TOTP_SECRETS, DEMO_URL, expect, expectNoAxeViolations, freshTotp, signIn, test } from './fixtures';
 
 /** A signed-in page of its own, so several people can take part in one journey. */
 async function as(browser: Browser, email: string): Promise<Page> {
@@ -85,6 +85,13 @@ test('draft → tenant signs → main connector countersigns → sealed PDF veri
 	await mainSigner.getByLabel('Your full name').fill('Sakari Signer');
 	await mainSigner.getByLabel('Title', { exact: true }).fill('Verkställande direktör');
 	await mainSigner.getByLabel('Your password, to confirm it is you').fill(DEMO_PASSWORD);
+	// The signatory uses an authenticator, so the signature asks for its code as well.
+	await mainSigner.getByLabel('Code from your authenticator app').fill('000000');
+	await mainSigner.getByRole('button', { name: 'Countersign' }).click();
+	await expect(mainSigner.locator('#field-code-error')).toContainText('The code is not valid', { timeout: 15_000 });
+	await expect(mainSigner.getByLabel('Your full name')).toHaveValue('Sakari Signer');
+	await mainSigner.getByLabel('Your password, to confirm it is you').fill(DEMO_PASSWORD);
+	await mainSigner.getByLabel('Code from your authenticator app').fill(await freshTotp(DEMO_TOTP_SECRETS['signer@demo.test']));
 	await mainSigner.getByRole('button', { name: 'Countersign' }).click();
 	await expect(mainSigner.getByText('Signed.')).toBeVisible({ timeout: 15_000 });
 	await expect(mainSigner.getByText('In force').first()).toBeVisible();

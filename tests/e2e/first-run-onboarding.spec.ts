@@ -1,4 +1,4 @@
-import { expect, expectNoAxeViolations, FRESH_URL, test } from './fixtures';
+import { expect, expectNoAxeViolations, freshTotp, FRESH_URL, test } from './fixtures';
 
 /**
  * The whole first day of a new installation, on an empty database: setup, the first tenants,
@@ -32,6 +32,24 @@ test('fresh install → setup → tenant → invitation → tenant admin sees on
 	await page.locator('#field-adminPassword').fill('vihreä kettu juoksee 2026');
 	await page.locator('#field-adminPasswordConfirm').fill('vihreä kettu juoksee 2026');
 	await page.getByRole('button', { name: 'Create and sign in' }).click();
+
+	// An administrator sets up an authenticator before anything else opens.
+	await expect(page.getByRole('heading', { name: 'Set up an authenticator app' })).toBeVisible();
+	await expect(page.getByText('Your role requires a code from an authenticator app')).toBeVisible();
+	await expect(page.getByRole('img', { name: 'QR code for the authenticator app' })).toBeVisible();
+	await expectNoAxeViolations(page);
+	expect((await page.request.get(`${FRESH_URL}/tenants`, { maxRedirects: 0 })).headers().location).toBe('/two-factor/setup?next=%2Ftenants');
+	const secret = (await page.getByTestId('totp-secret').innerText()).replace(/ /g, '');
+	expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+	await page.getByLabel('The code the app shows').fill('000000');
+	await page.getByRole('button', { name: 'Turn on' }).click();
+	await expect(page.locator('#field-code-error')).toContainText('The code is not valid');
+	await page.getByLabel('The code the app shows').fill(await freshTotp(secret));
+	await page.getByRole('button', { name: 'Turn on' }).click();
+	await expect(page.getByText('Two-step sign-in is now on.')).toBeVisible();
+	await expect(page.getByTestId('recovery-codes').locator('li')).toHaveCount(10);
+	await expectNoAxeViolations(page);
+	await page.getByRole('link', { name: 'I have stored the codes – continue' }).click();
 	await expect(page.getByRole('heading', { name: 'Testi Terveys Oy' })).toBeVisible();
 	await expectNoAxeViolations(page);
 

@@ -1,14 +1,18 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { decodeBase32IgnorePadding } from '@oslojs/encoding';
+import { generateHOTP } from '@oslojs/otp';
+import { DEMO_PASSWORD, DEMO_TOTP_SECRETS } from '../../scripts/demo-accounts';
 
-export { expect, test };
+export { DEMO_PASSWORD, DEMO_TOTP_SECRETS, expect, test };
 
 /** Server started on an empty database (see playwright.config.ts). */
 export const FRESH_URL = 'http://localhost:4173';
 /** Server started after scripts/demo-seed.ts. */
 export const DEMO_URL = 'http://localhost:4174';
-/** Password of every account created by scripts/demo-seed.ts. */
-export const DEMO_PASSWORD = 'liitos-demo-2026';
 
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
@@ -29,13 +33,32 @@ export async function expectNoAxeViolations(page: Page): Promise<void> {
 	expect(summary, `axe violations on ${page.url()}`).toEqual([]);
 }
 
-/** Signs in through the real login form and waits until the app has moved away from /login. */
-export async function signIn(
-	page: Page,
-	baseURL: string,
-	email: string,
-	password: string
-): Promise<void> {
+/**
+ * An authenticator code the server has not seen yet. The server accepts each time step once, so
+ * the steps already used are kept in a file shared by every worker (and by a worker restarted
+ * after a failure); when both usable steps are spent, this waits for the clock.
+ */
+export async function freshTotp(secret: string): Promise<string> {
+	const file = join(process.env.LIITOS_E2E_TMP ?? tmpdir(), 'totp-steps.json');
+	for (;;) {
+		const used: Record<string, number> = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+		const now = Math.floor(Date.now() / 30_000);
+		// The server takes one step either side of its own; the step before may lapse in transit.
+		const step = Math.max(now, (used[secret] ?? 0) + 1);
+		if (step <= now + 1) {
+			writeFileSync(file, JSON.stringify({ ...used, [secret]: step }));
+			return generateHOTP(decodeBase32IgnorePadding(secret), BigInt(step), 6);
+		}
+		await new Promise((resolve) => setTimeout(resolve, 1_000));
+	}
+}
+
+/**
+ * Signs in through the real login form and waits until the app has moved away from /login.
+ * People with an authenticator (the demo's main connector administrator and signatory, or
+ * `secret` given) answer the second step with a fresh code.
+ */
+export async function signIn(page: Page, baseURL: string, email: string, password: string, secret = DEMO_TOTP_SECRETS[email]): Promise<void> {
 	await page.goto(`${baseURL}/login`);
 	await page.locator('input[name=email]').fill(email);
 	await page.locator('input[name=password]').fill(password);
@@ -43,4 +66,30 @@ export async function signIn(
 		page.waitForURL((url) => !url.pathname.startsWith('/login'), { timeout: 10_000 }),
 		page.locator('form[data-testid=login-form] button[type=submit]').click()
 	]);
+	if (new URL(page.url()).pathname !== '/two-factor') return;
+	if (!secret) throw new Error(`${email} is asked for a second factor, but the test has no key for it`);
+	await page.locator('input[name=code]').fill(await freshTotp(secret));
+	await Promise.all([
+		page.waitForURL((url) => url.pathname !== '/two-factor', { timeout: 10_000 }),
+		page.locator('form[data-testid=two-factor-form] button[type=submit]').click()
+	]);
+}
+
+/**
+ * Completes the enrolment a main connector administrator meets after the password, through the
+ * form (as a person typing the key shown beside the QR code would); returns the key.
+ */
+export async function enrolThroughForm(request: APIRequestContext, baseURL: string): Promise<string> {
+	const page = await request.get(`${baseURL}/two-factor/setup`, { maxRedirects: 0 });
+	expect(page.status()).toBe(200);
+	const secret = /data-testid="totp-secret"[^>]*>([A-Z2-7 ]+)</.exec(await page.text())?.[1]?.replace(/ /g, '');
+	expect(secret, 'the setup page shows the key').toBeTruthy();
+	const confirmed = await request.post(`${baseURL}/two-factor/setup`, {
+		form: { code: await freshTotp(secret!) },
+		headers: { origin: baseURL, accept: 'text/html' },
+		maxRedirects: 0
+	});
+	expect(confirmed.status()).toBe(200);
+	expect(await confirmed.text()).toContain('data-testid="recovery-codes"');
+	return secret!;
 }

@@ -1,8 +1,8 @@
 import Database from 'better-sqlite3';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { join } from 'node:path';
 import type { APIRequestContext } from '@playwright/test';
 import { DEMO_PASSWORD, DEMO_URL, expect, signIn, test } from './fixtures';
+import { discoverRoutes } from './routes';
 
 /**
  * Proof of isolation: every route of the app, found from the routes folder (so a new route cannot
@@ -10,40 +10,8 @@ import { DEMO_PASSWORD, DEMO_URL, expect, signIn, test } from './fixtures';
  * reading and for every form action. None may answer with tenant 2's data or carry out an action.
  */
 
-const ROUTES_DIR = join(process.cwd(), 'src', 'routes');
 const OTHER_TENANT_NAME = 'Kotihoito Aalto Oy';
 const OTHER_TENANT_MARKERS = [OTHER_TENANT_NAME, '2345678-0', 'tenant2.demo.test', 'Tenant 2 '];
-
-/** Route files → URL patterns, e.g. src/routes/(app)/tenants/[id=uuid]/+page.svelte → /tenants/[id=uuid]. */
-function discoverRoutes(dir = ROUTES_DIR): { pattern: string; kind: 'page' | 'endpoint'; actions: string[] }[] {
-	const found: { pattern: string; kind: 'page' | 'endpoint'; actions: string[] }[] = [];
-	for (const name of readdirSync(dir)) {
-		const path = join(dir, name);
-		if (statSync(path).isDirectory()) {
-			found.push(...discoverRoutes(path));
-			continue;
-		}
-		if (name !== '+page.svelte' && name !== '+server.ts') continue;
-		const pattern =
-			'/' +
-			relative(ROUTES_DIR, dir)
-				.split(sep)
-				.filter((segment) => segment && !/^\(.*\)$/.test(segment))
-				.join('/');
-		let actions: string[] = [];
-		if (name === '+page.svelte') {
-			try {
-				const server = readFileSync(join(dir, '+page.server.ts'), 'utf8');
-				const block = /export const actions[^{]*\{([\s\S]*)\};?\s*$/.exec(server)?.[1] ?? '';
-				actions = [...block.matchAll(/^\t(\w+):/gm)].map((m) => m[1]);
-			} catch {
-				actions = [];
-			}
-		}
-		found.push({ pattern, kind: name === '+page.svelte' ? 'page' : 'endpoint', actions });
-	}
-	return found;
-}
 
 interface Ids {
 	tenant: string;
@@ -138,6 +106,8 @@ const ROUTE_TARGETS: Record<string, ((ids: Ids) => string | null) | { global: st
 	'/tenants/[id=uuid]/instructions/coverage.csv': (ids) => `/tenants/${ids.tenant}/instructions/coverage.csv`,
 	// Outside the signed-in portal.
 	'/login': { global: 'public' },
+	'/two-factor': { global: 'own sign-in step' },
+	'/two-factor/setup': { global: 'own authenticator' },
 	'/logout': { global: 'own session' },
 	'/language': { global: 'own preference' },
 	'/healthz': { global: 'public' },

@@ -17,7 +17,9 @@ export const draftChoicesSchema = z.object({
 export const signSchema = z.object({
 	typedName: requiredText(200),
 	title: requiredText(200),
-	password: password.min(1, { error: 'error_required' })
+	password: password.min(1, { error: 'error_required' }),
+	/** Asked only of signers who use two-factor sign-in; checked on the server either way. */
+	code: z.string().trim().max(20, { error: 'error_too_long' }).default('')
 });
 
 export const reasonSchema = z.object({ reason: requiredText(1000) });

@@ -16,3 +16,8 @@ const roles = z.array(z.enum(ROLES)).min(1, { error: 'error_choose_role' });
 export const inviteSchema = z.object({ name: requiredText(), email, roles });
 
 export const rolesSchema = z.object({ roles });
+
+/** An authenticator code or a recovery code; which one is decided on the server. */
+export const secondFactorSchema = z.object({
+	code: z.string().trim().min(1, { error: 'error_required' }).max(20, { error: 'error_too_long' })
+});

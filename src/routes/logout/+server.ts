@@ -7,9 +7,10 @@ import { clientOf } from '$lib/server/http/guard';
 /** Sign out of this browser, or with `everywhere` of every session the person has. */
 export const POST: RequestHandler = async (event) => {
 	const { locals, cookies, request } = event;
-	if (locals.user && locals.session) {
+	const person = locals.user ?? locals.pending?.user;
+	if (person && locals.session) {
 		const everywhere = (await request.formData()).get('everywhere') === 'on';
-		signOut(db(), locals.session.id, locals.user, clientOf(event), everywhere);
+		signOut(db(), locals.session.id, person, clientOf(event), everywhere);
 	}
 	cookies.delete(SESSION_COOKIE, { path: '/' });
 	redirect(303, '/login');

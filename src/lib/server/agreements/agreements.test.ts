@@ -3,6 +3,8 @@ import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../db';
 import { agreementTemplate, auditEntry } from '../db/schema';
 import { hashPassword } from '../auth/password';
+import { confirmEnrolment, currentCode, pendingSecret } from '../auth/two-factor';
+import { createSession, generateSessionToken, hashToken } from '../auth/session';
 import { listEntriesForTarget, verifyAuditChain } from '../audit/audit-log';
 import { getTenant, setTenantArchived, updateTenant } from '../tenants/tenants';
 import { listDesignatedPersons, removeDesignatedPerson } from '../organisation/organisation';
@@ -18,6 +20,7 @@ import {
 	sendForSignature,
 	setServiceAgreementEnd,
 	signAgreement,
+	SIGNATURE_METHODS,
 	updateDraft
 } from './agreements';
 import { addUploadedTemplate, getTemplate, setDefaultTemplate } from './templates-store';
@@ -161,6 +164,28 @@ describe('signAgreement', () => {
 		expect(getAgreement(db, id)!.status).toBe('awaiting_tenant_signature');
 		expect(listSignatures(db, id, true)).toHaveLength(0);
 		expect(actions(id)).not.toContain('agreement.sign');
+	});
+
+	it('asks a signer who uses an authenticator for its code as well, once per code', async () => {
+		const id = sent();
+		const t = new Date();
+		expect(await tenantSigns(id)).toEqual({ ok: true, status: 'awaiting_countersignature' });
+		const secret = pendingSecret(db, world.mainSigner.id, t);
+		const signerSession = generateSessionToken();
+		createSession(db, signerSession, world.mainSigner.id, {}, t);
+		const enrolled = confirmEnrolment(db, ADMIN_ACTOR, world.mainSigner, currentCode(secret, t, -1), hashToken(signerSession), t);
+		expect(enrolled.ok).toBe(true);
+		const countersign = (code?: string) =>
+			signAgreement(db, world.mainSigner, id, { typedName: 'Sakari Signer', title: 'Hallituksen puheenjohtaja', password: PASSWORD, code }, CLIENT, t);
+
+		expect(await countersign()).toEqual({ ok: false, reason: 'wrong_code' });
+		expect(await countersign('000000')).toEqual({ ok: false, reason: 'wrong_code' });
+		// The code spent at enrolment does not sign.
+		expect(await countersign(currentCode(secret, t, -1))).toEqual({ ok: false, reason: 'wrong_code' });
+		expect(getAgreement(db, id)!.status).toBe('awaiting_countersignature');
+		expect(await countersign(currentCode(secret, t))).toEqual({ ok: true, status: 'in_force' });
+		expect(listSignatures(db, id).find((s) => s.party === 'main_connector')!.method).toBe(SIGNATURE_METHODS.passwordAndCode);
+		expect(listSignatures(db, id).find((s) => s.party === 'tenant')!.method).toBe(SIGNATURE_METHODS.password);
 	});
 
 	it('accepts the name in another case and with extra spaces, and stores it tidied', async () => {

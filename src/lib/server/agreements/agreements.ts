@@ -5,6 +5,7 @@ import type { AgreementStatus, Party } from '../../domain';
 import { audit, SYSTEM_ACTOR, type Actor } from '../actor';
 import type { SessionUser } from '../auth/session';
 import { verifyPassword } from '../auth/password';
+import { isTwoFactorEnabled, verifySecondFactor } from '../auth/two-factor';
 import { getUser } from '../people/people';
 import { getMainConnector } from '../organisation/organisation';
 import { advanceTenantStage, getTenant } from '../tenants/tenants';
@@ -148,9 +149,17 @@ export interface SignatureInput {
 	typedName: string;
 	title: string;
 	password: string;
+	/** The authenticator code, required when the signer uses two-factor sign-in. */
+	code?: string;
 }
 
-export type SignResult = { ok: true; status: AgreementStatus } | { ok: false; reason: 'wrong_state' | 'wrong_password' | 'name_mismatch' };
+export type SignResult =
+	| { ok: true; status: AgreementStatus }
+	| { ok: false; reason: 'wrong_state' | 'wrong_password' | 'name_mismatch' | 'wrong_code' }
+	| { ok: false; reason: 'throttled'; retryAt: Date };
+
+/** How a signature was confirmed, as stored with it and printed on the signature page. */
+export const SIGNATURE_METHODS = { password: 'password-step-up', passwordAndCode: 'password-totp-step-up' } as const;
 
 const normaliseName = (name: string) => name.normalize('NFC').trim().replace(/\s+/g, ' ').toLocaleLowerCase('fi');
 
@@ -176,6 +185,11 @@ export async function signAgreement(
 	if (normaliseName(input.typedName) !== normaliseName(person.name)) return { ok: false, reason: 'name_mismatch' };
 
 	const actor: Actor = { id: signer.id, label: signer.email, ipAddress: client.ipAddress };
+	const withCode = isTwoFactorEnabled(db, signer.id);
+	if (withCode) {
+		const check = verifySecondFactor(db, actor, person, input.code ?? '', 'signature', undefined, now);
+		if (!check.ok) return check.reason === 'throttled' ? check : { ok: false, reason: 'wrong_code' };
+	}
 	return db.transaction((tx) => {
 		// Read again inside the transaction: the agreement may have changed during password checking.
 		const current = getAgreement(tx, id);
@@ -194,7 +208,7 @@ export async function signAgreement(
 				signerName: input.typedName.trim().replace(/\s+/g, ' '),
 				signerTitle: input.title.trim(),
 				organisationName,
-				method: 'password-step-up',
+				method: withCode ? SIGNATURE_METHODS.passwordAndCode : SIGNATURE_METHODS.password,
 				contentHash: current.contentHash ?? '',
 				signedAt: now,
 				ipAddress: client.ipAddress,

@@ -4,7 +4,7 @@ import type { Agreement } from '../db/schema';
 import { listEntriesForTarget } from '../audit/audit-log';
 import { getTemplate } from './templates-store';
 import { fillTemplate, parseTemplate } from './template';
-import { listSignatures } from './agreements';
+import { listSignatures, SIGNATURE_METHODS } from './agreements';
 import { agreementContent } from './values';
 import type { AgreementPdfInput } from './pdf';
 
@@ -80,7 +80,7 @@ export function buildPdfInput(db: DbOrTx, current: Agreement, options: { final: 
 						title: s.signerTitle,
 						organisation: s.organisationName,
 						signedAt: formatSigningTime(s.signedAt, locale),
-						method: m.pdf_method_password({}, o)
+						method: s.method === SIGNATURE_METHODS.passwordAndCode ? m.pdf_method_password_code({}, o) : m.pdf_method_password({}, o)
 					}))
 				}
 			: undefined,

@@ -14,16 +14,22 @@ interface Limit {
 	maxBlockMs: number;
 }
 
-/** An account is guessed at from many addresses; an address guesses at many accounts. */
-const LIMITS: Record<'account' | 'address', Limit> = {
+/**
+ * An account is guessed at from many addresses; an address guesses at many accounts. A second
+ * factor has a million values, so after the password it gets as few free tries as the account.
+ */
+const LIMITS: Record<ThrottleSubject['kind'], Limit> = {
 	account: { free: 5, baseBlockMs: MINUTE_MS, maxBlockMs: 15 * MINUTE_MS },
-	address: { free: 20, baseBlockMs: MINUTE_MS, maxBlockMs: 15 * MINUTE_MS }
+	address: { free: 20, baseBlockMs: MINUTE_MS, maxBlockMs: 15 * MINUTE_MS },
+	second_factor: { free: 5, baseBlockMs: MINUTE_MS, maxBlockMs: 15 * MINUTE_MS }
 };
 
-export type ThrottleSubject = { kind: 'account'; email: string } | { kind: 'address'; ip: string };
+export type ThrottleSubject = { kind: 'account'; email: string } | { kind: 'address'; ip: string } | { kind: 'second_factor'; userId: string };
 
 function keyOf(subject: ThrottleSubject): string {
-	return subject.kind === 'account' ? `account:${subject.email.toLowerCase()}` : `address:${subject.ip}`;
+	if (subject.kind === 'account') return `account:${subject.email.toLowerCase()}`;
+	if (subject.kind === 'address') return `address:${subject.ip}`;
+	return `second_factor:${subject.userId}`;
 }
 
 /** When the subject may try again, or null when it may try now. */
@@ -56,5 +62,9 @@ export function recordFailure(db: DbOrTx, subjects: ThrottleSubject[], now = new
 
 /** A successful sign-in clears the account's count (not the address's: one success must not unlock guessing). */
 export function clearAccountFailures(db: DbOrTx, email: string): void {
-	db.delete(loginThrottle).where(eq(loginThrottle.key, keyOf({ kind: 'account', email }))).run();
+	clearFailures(db, { kind: 'account', email });
+}
+
+export function clearFailures(db: DbOrTx, subject: ThrottleSubject): void {
+	db.delete(loginThrottle).where(eq(loginThrottle.key, keyOf(subject))).run();
 }

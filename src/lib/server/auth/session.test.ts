@@ -92,7 +92,7 @@ describe('validateSessionToken', () => {
 	it('rejects an unknown token', () => {
 		const person = insertUser(db);
 		createSession(db, generateSessionToken(), person.id, {}, T0);
-		expect(validateSessionToken(db, generateSessionToken(), T0)).toEqual({ session: null, user: null, renewed: false });
+		expect(validateSessionToken(db, generateSessionToken(), T0)).toEqual({ session: null, user: null, secondFactor: 'done', renewed: false });
 	});
 
 	it('rejects the stored hash presented as a token', () => {
@@ -108,7 +108,7 @@ describe('validateSessionToken', () => {
 		createSession(db, token, person.id, {}, T0);
 
 		const result = validateSessionToken(db, token, at(SESSION_LIFETIME_MS));
-		expect(result).toEqual({ session: null, user: null, renewed: false });
+		expect(result).toEqual({ session: null, user: null, secondFactor: 'done', renewed: false });
 		expect(storedSession(hashToken(token))).toBeUndefined();
 		// And it stays gone, even if asked at an earlier time.
 		expect(validateSessionToken(db, token, T0).user).toBeNull();
@@ -162,7 +162,7 @@ describe('validateSessionToken', () => {
 		createSession(db, token, person.id, {}, T0);
 		db.update(user).set({ status }).where(eq(user.id, person.id)).run();
 
-		expect(validateSessionToken(db, token, at(DAY_MS))).toEqual({ session: null, user: null, renewed: false });
+		expect(validateSessionToken(db, token, at(DAY_MS))).toEqual({ session: null, user: null, secondFactor: 'done', renewed: false });
 		expect(storedSession(hashToken(token))).toBeUndefined();
 	});
 });

@@ -2,7 +2,8 @@ import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
 import { eq } from 'drizzle-orm';
 import type { DbOrTx } from '../db';
-import { session, user, userRole, type Role, type Session, type User } from '../db/schema';
+import { session, twoFactor, user, userRole, type Role, type Session, type User } from '../db/schema';
+import { requiresTwoFactor } from './two-factor';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 export const SESSION_LIFETIME_MS = 30 * DAY_MS;
@@ -19,9 +20,16 @@ export interface SessionUser {
 	roles: Role[];
 }
 
+/**
+ * Where a session stands after the password: `done` may use the portal; `verify` must give the
+ * code from their authenticator; `enrol` must set one up first (their role requires it).
+ */
+export type SecondFactorStep = 'done' | 'verify' | 'enrol';
+
 export interface SessionValidation {
 	session: Session | null;
 	user: SessionUser | null;
+	secondFactor: SecondFactorStep;
 	/** True when the expiry moved, so the cookie must be re-issued. */
 	renewed: boolean;
 }
@@ -51,7 +59,8 @@ export function createSession(
 		expiresAt: new Date(now.getTime() + SESSION_LIFETIME_MS),
 		createdAt: now,
 		ipAddress: client.ipAddress ?? '',
-		userAgent: (client.userAgent ?? '').slice(0, 400)
+		userAgent: (client.userAgent ?? '').slice(0, 400),
+		twoFactorVerifiedAt: null
 	};
 	db.insert(session).values(row).run();
 	return row;
@@ -60,16 +69,18 @@ export function createSession(
 export function validateSessionToken(db: DbOrTx, token: string, now = new Date()): SessionValidation {
 	const sessionId = hashToken(token);
 	const found = db
-		.select({ session, user })
+		.select({ session, user, twoFactorEnabledAt: twoFactor.enabledAt })
 		.from(session)
 		.innerJoin(user, eq(session.userId, user.id))
+		.leftJoin(twoFactor, eq(twoFactor.userId, user.id))
 		.where(eq(session.id, sessionId))
 		.get();
-	if (!found) return { session: null, user: null, renewed: false };
+	const none: SessionValidation = { session: null, user: null, secondFactor: 'done', renewed: false };
+	if (!found) return none;
 	const { session: current, user: person } = found;
 	if (now.getTime() >= current.expiresAt.getTime() || person.status !== 'active') {
 		db.delete(session).where(eq(session.id, sessionId)).run();
-		return { session: null, user: null, renewed: false };
+		return none;
 	}
 	let renewed = false;
 	if (current.expiresAt.getTime() - now.getTime() < RENEW_WHEN_LESS_THAN_MS) {
@@ -77,7 +88,15 @@ export function validateSessionToken(db: DbOrTx, token: string, now = new Date()
 		db.update(session).set({ expiresAt: current.expiresAt }).where(eq(session.id, sessionId)).run();
 		renewed = true;
 	}
-	return { session: current, user: toSessionUser(db, person), renewed };
+	const sessionUser = toSessionUser(db, person);
+	const secondFactor: SecondFactorStep = found.twoFactorEnabledAt
+		? current.twoFactorVerifiedAt
+			? 'done'
+			: 'verify'
+		: requiresTwoFactor(sessionUser.roles)
+			? 'enrol'
+			: 'done';
+	return { session: current, user: sessionUser, secondFactor, renewed };
 }
 
 export function toSessionUser(db: DbOrTx, person: User): SessionUser {

@@ -189,9 +189,41 @@ export const session = sqliteTable(
 		expiresAt: timestamp('expires_at').notNull(),
 		createdAt: createdAt(),
 		ipAddress: text('ip_address').notNull().default(''),
-		userAgent: text('user_agent').notNull().default('')
+		userAgent: text('user_agent').notNull().default(''),
+		/** Set when the person gave their second factor in this session. */
+		twoFactorVerifiedAt: timestamp('two_factor_verified_at')
 	},
 	(t) => [index('session_user_idx').on(t.userId)]
+);
+
+/**
+ * A person's authenticator (TOTP, RFC 6238). `secret` is the confirmed key; `pendingSecret` is a
+ * key shown during enrolment and not yet proven by a code. `lastCounter` is the time step of the
+ * last accepted code, so no code works twice.
+ */
+export const twoFactor = sqliteTable('two_factor', {
+	userId: text('user_id')
+		.primaryKey()
+		.references(() => user.id, { onDelete: 'cascade' }),
+	secret: text('secret'),
+	enabledAt: timestamp('enabled_at'),
+	lastCounter: integer('last_counter').notNull().default(0),
+	pendingSecret: text('pending_secret'),
+	pendingCreatedAt: timestamp('pending_created_at')
+});
+
+/** Single-use recovery codes; only their SHA-256 is stored. */
+export const recoveryCode = sqliteTable(
+	'recovery_code',
+	{
+		codeHash: text('code_hash').primaryKey(),
+		userId: text('user_id')
+			.notNull()
+			.references(() => user.id, { onDelete: 'cascade' }),
+		usedAt: timestamp('used_at'),
+		createdAt: createdAt()
+	},
+	(t) => [index('recovery_code_user_idx').on(t.userId)]
 );
 
 /** Single-use e-mailed links (invitations, password resets); only the token's SHA-256 is kept. */

@@ -28,6 +28,7 @@ export function clientOf(event: Pick<RequestEvent, 'getClientAddress' | 'request
 }
 
 export function actorOf(event: Pick<RequestEvent, 'getClientAddress' | 'request' | 'locals'>): Actor {
-	const user = event.locals.user;
+	// Half-way through signing in (second factor), the person is known but not yet let in.
+	const user = event.locals.user ?? event.locals.pending?.user;
 	return { id: user?.id ?? null, label: user?.email ?? 'anonymous', ipAddress: clientOf(event).ipAddress };
 }

@@ -6,6 +6,7 @@ import { config } from '$lib/server/config';
 import { deactivatePerson, getUser, invitePerson, reactivatePerson, resendInvitation, setRoles } from '$lib/server/people/people';
 import { sendMail } from '$lib/server/mail/mailer';
 import { getMainConnector } from '$lib/server/organisation/organisation';
+import { isTwoFactorEnabled, removeTwoFactor } from '$lib/server/auth/two-factor';
 import { inviteSchema, rolesSchema } from '$lib/schemas/auth';
 import { actorOf } from './guard';
 import { invalid, parseForm } from './forms';
@@ -53,6 +54,14 @@ export async function reactivate(event: RequestEvent, tenantId: string | null) {
 	const token = reactivatePerson(db(), actorOf(event), person);
 	await mailInvitation(person, token);
 	return { section: 'people', invited: person.email };
+}
+
+/** For a lost phone: the person's authenticator and recovery codes go, and so do their sessions. */
+export async function resetTwoFactor(event: RequestEvent, tenantId: string | null) {
+	const person = await personInScope(event, tenantId);
+	if (!isTwoFactorEnabled(db(), person.id)) return invalid({ people: m.error_invalid_value() }, {}, 'people');
+	removeTwoFactor(db(), actorOf(event), person, 'administrator');
+	return { section: 'people', twoFactorReset: person.email };
 }
 
 export async function resend(event: RequestEvent, tenantId: string | null) {

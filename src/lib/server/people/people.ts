@@ -1,6 +1,6 @@
-import { and, asc, eq, inArray, isNull, ne } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull, ne } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db';
-import { calendarToken, emailToken, session, user, userRole, type Role, type TokenPurpose, type User } from '../db/schema';
+import { calendarToken, emailToken, session, twoFactor, user, userRole, type Role, type TokenPurpose, type User } from '../db/schema';
 import { audit, type Actor } from '../actor';
 import { generateSessionToken, hashToken, invalidateUserSessions } from '../auth/session';
 
@@ -24,6 +24,7 @@ export function getUser(db: DbOrTx, id: string): User | undefined {
 
 export interface Person extends User {
 	roles: Role[];
+	twoFactorEnabled: boolean;
 }
 
 /** People of one tenant, or of the main connector when `tenantId` is null. */
@@ -35,12 +36,17 @@ export function listPeople(db: Db, tenantId: string | null): Person[] {
 		.orderBy(asc(user.name))
 		.all();
 	if (people.length === 0) return [];
-	const roles = db
-		.select()
-		.from(userRole)
-		.where(inArray(userRole.userId, people.map((p) => p.id)))
-		.all();
-	return people.map((p) => ({ ...p, roles: roles.filter((r) => r.userId === p.id).map((r) => r.role) }));
+	const ids = people.map((p) => p.id);
+	const roles = db.select().from(userRole).where(inArray(userRole.userId, ids)).all();
+	const withTwoFactor = new Set(
+		db
+			.select({ userId: twoFactor.userId })
+			.from(twoFactor)
+			.where(and(inArray(twoFactor.userId, ids), isNotNull(twoFactor.enabledAt)))
+			.all()
+			.map((row) => row.userId)
+	);
+	return people.map((p) => ({ ...p, roles: roles.filter((r) => r.userId === p.id).map((r) => r.role), twoFactorEnabled: withTwoFactor.has(p.id) }));
 }
 
 function issueToken(tx: DbOrTx, userId: string, purpose: TokenPurpose, now: Date): string {

@@ -1,4 +1,4 @@
-import { fail } from '@sveltejs/kit';
+import { fail, type RequestEvent } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import * as m from '$lib/paraglide/messages.js';
 import { db } from '$lib/server/db';
@@ -6,6 +6,10 @@ import { actorOf, authorize } from '$lib/server/http/guard';
 import { changePassword, getUser } from '$lib/server/people/people';
 import { hashPassword, verifyPassword } from '$lib/server/auth/password';
 import { changePasswordSchema } from '$lib/schemas/account';
+import { secondFactorSchema } from '$lib/schemas/auth';
+import { removeTwoFactor, renewRecoveryCodes, requiresTwoFactor, twoFactorSummary, verifySecondFactor } from '$lib/server/auth/two-factor';
+import type { SessionUser } from '$lib/server/auth/session';
+import { formatTime } from '$lib/i18n/format';
 import { invalid, parseForm } from '$lib/server/http/forms';
 import { passwordProblem } from '$lib/server/http/set-password';
 import { config } from '$lib/server/config';
@@ -13,10 +17,38 @@ import { createCalendarToken, hasCalendarToken, revokeCalendarToken } from '$lib
 
 export const load: PageServerLoad = (event) => {
 	const user = authorize(event, 'account.manage');
-	return { account: { name: user.name, email: user.email, roles: user.roles }, hasCalendar: hasCalendarToken(db(), user.id) };
+	return {
+		account: { name: user.name, email: user.email, roles: user.roles },
+		hasCalendar: hasCalendarToken(db(), user.id),
+		twoFactor: { ...twoFactorSummary(db(), user.id), required: requiresTwoFactor(user.roles) }
+	};
 };
 
+/** Changing the second factor asks for a current code, so a session left open is not enough. */
+async function checkCode(event: RequestEvent, user: SessionUser) {
+	const parsed = parseForm(secondFactorSchema, await event.request.formData());
+	if (!parsed.ok) return { failure: invalid(parsed.errors, {}, 'twoFactor') };
+	const result = verifySecondFactor(db(), actorOf(event), user, parsed.data.code, 'settings');
+	if (result.ok) return { failure: null };
+	const message = result.reason === 'throttled' ? m.login_throttled({ time: formatTime(result.retryAt) }) : m.two_factor_code_wrong();
+	return { failure: invalid({ code: message }, {}, 'twoFactor') };
+}
+
 export const actions: Actions = {
+	recoveryCodes: async (event) => {
+		const user = authorize(event, 'account.manage');
+		const { failure } = await checkCode(event, user);
+		if (failure) return failure;
+		return { section: 'twoFactor', recoveryCodes: renewRecoveryCodes(db(), actorOf(event), user) };
+	},
+	disableTwoFactor: async (event) => {
+		const user = authorize(event, 'account.manage');
+		if (requiresTwoFactor(user.roles)) return invalid({ code: m.two_factor_cannot_disable() }, {}, 'twoFactor');
+		const { failure } = await checkCode(event, user);
+		if (failure) return failure;
+		removeTwoFactor(db(), actorOf(event), user, 'self');
+		return { section: 'twoFactor', twoFactorDisabled: true };
+	},
 	calendar: (event) => {
 		const user = authorize(event, 'account.manage');
 		const token = createCalendarToken(db(), actorOf(event), user.id);

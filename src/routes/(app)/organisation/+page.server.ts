@@ -7,7 +7,7 @@ import { can } from '$lib/server/auth/authorize';
 import { actorOf, authorize } from '$lib/server/http/guard';
 import { addDesignatedPerson, getMainConnector, listDesignatedPersons, removeDesignatedPerson, updateMainConnector } from '$lib/server/organisation/organisation';
 import { listPeople } from '$lib/server/people/people';
-import { changeRoles, deactivate, invite, reactivate, resend } from '$lib/server/http/people-actions';
+import { changeRoles, deactivate, invite, reactivate, resend, resetTwoFactor } from '$lib/server/http/people-actions';
 import { designatedPersonSchema, organisationSchema } from '$lib/schemas/organisation';
 import { invalid, parseForm } from '$lib/server/http/forms';
 
@@ -18,7 +18,7 @@ export const load: PageServerLoad = (event) => {
 	return {
 		organisation,
 		designated: listDesignatedPersons(db()),
-		people: listPeople(db(), null).map((p) => ({ id: p.id, name: p.name, email: p.email, status: p.status, roles: p.roles })),
+		people: listPeople(db(), null).map((p) => ({ id: p.id, name: p.name, email: p.email, status: p.status, roles: p.roles, twoFactorEnabled: p.twoFactorEnabled })),
 		currentUserId: user.id,
 		may: { edit: can(user, 'organisation.edit'), managePeople: can(user, 'organisation.people.manage') }
 	};
@@ -64,5 +64,9 @@ export const actions: Actions = {
 	resend: (event) => {
 		authorize(event, 'organisation.people.manage');
 		return resend(event, null);
+	},
+	resetTwoFactor: (event) => {
+		authorize(event, 'organisation.people.manage');
+		return resetTwoFactor(event, null);
 	}
 };

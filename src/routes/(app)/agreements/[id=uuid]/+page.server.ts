@@ -25,6 +25,8 @@ import { getTemplate } from '$lib/server/agreements/templates-store';
 import { getTenant } from '$lib/server/tenants/tenants';
 import { draftChoicesSchema, reasonSchema, serviceEndSchema, signSchema } from '$lib/schemas/agreement';
 import { placeholderLabel } from '$lib/server/http/agreement-labels';
+import { isTwoFactorEnabled } from '$lib/server/auth/two-factor';
+import { formatTime } from '$lib/i18n/format';
 
 /** The agreement, after checking the caller may do `action` on its tenant; 404 otherwise. */
 function agreementFor(event: RequestEvent<{ id: string }>, action: Parameters<typeof authorize>[1]) {
@@ -57,6 +59,7 @@ export const load: PageServerLoad = (event) => {
 		signatures: listSignatures(db(), current.id, true),
 		missing: current.status === 'draft' ? missingValues(current).map(placeholderLabel) : [],
 		seal: current.sealedPath ? sealInfo(db()) : null,
+		signWithCode: isTwoFactorEnabled(db(), user.id),
 		may: {
 			edit: mayManage && isEditable(current.status),
 			send: mayManage && current.status === 'draft',
@@ -107,7 +110,11 @@ export const actions: Actions = {
 					? { password: m.error_current_password_wrong() }
 					: result.reason === 'name_mismatch'
 						? { typedName: m.agreement_name_mismatch() }
-						: { form: m.agreement_wrong_state() };
+						: result.reason === 'wrong_code'
+							? { code: m.two_factor_code_wrong() }
+							: result.reason === 'throttled'
+								? { code: m.login_throttled({ time: formatTime(result.retryAt) }) }
+								: { form: m.agreement_wrong_state() };
 			return fail(400, { errors, values: parsed.values, section: 'sign' });
 		}
 		const signed = getAgreement(db(), current.id)!;

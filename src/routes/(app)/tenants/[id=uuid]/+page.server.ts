@@ -12,7 +12,7 @@ import { getChecklist } from '$lib/server/prerequisites/checklist';
 import { listPeople } from '$lib/server/people/people';
 import { listServices, serviceName } from '$lib/server/services/kanta-services';
 import { oidMatchesBusinessId } from '$lib/server/identifiers';
-import { changeRoles, deactivate, invite, reactivate, resend } from '$lib/server/http/people-actions';
+import { changeRoles, deactivate, invite, reactivate, resend, resetTwoFactor } from '$lib/server/http/people-actions';
 import { tenantStageSchema } from '$lib/schemas/tenant';
 import { invalid, parseForm } from '$lib/server/http/forms';
 
@@ -33,7 +33,7 @@ export const load: PageServerLoad = (event) => {
 		serviceNames: listServices(db()).filter((s) => chosen.has(s.id)).map((s) => serviceName(s, locale)),
 		oidMismatch: !oidMatchesBusinessId(tenant.oid, tenant.businessId),
 		people: can(user, 'tenant.people.view', { tenantId })
-			? listPeople(db(), tenantId).map((p) => ({ id: p.id, name: p.name, email: p.email, status: p.status, roles: p.roles }))
+			? listPeople(db(), tenantId).map((p) => ({ id: p.id, name: p.name, email: p.email, status: p.status, roles: p.roles, twoFactorEnabled: p.twoFactorEnabled }))
 			: [],
 		checklist: can(user, 'checklist.view', { tenantId }) ? getChecklist(db(), tenantId).progress : null,
 		agreements: can(user, 'agreement.view', { tenantId })
@@ -65,6 +65,7 @@ export const actions: Actions = {
 	deactivate: peopleAction(deactivate),
 	reactivate: peopleAction(reactivate),
 	resend: peopleAction(resend),
+	resetTwoFactor: peopleAction(resetTwoFactor),
 	stage: async (event) => {
 		authorize(event, 'tenant.edit', { tenantId: event.params.id });
 		tenantOr404(event.params.id);

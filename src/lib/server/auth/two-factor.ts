@@ -1,0 +1,235 @@
+import { sha256 } from '@oslojs/crypto/sha2';
+import { constantTimeEqual } from '@oslojs/crypto/subtle';
+import { decodeBase32IgnorePadding, encodeBase32LowerCaseNoPadding, encodeBase32UpperCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
+import { createTOTPKeyURI, generateHOTP } from '@oslojs/otp';
+import { and, count, eq, isNull } from 'drizzle-orm';
+import type { Db, DbOrTx } from '../db';
+import { recoveryCode, session, twoFactor, type Role } from '../db/schema';
+import { audit, type Actor } from '../actor';
+import { blockedUntil, clearFailures, recordFailure, type ThrottleSubject } from './login-throttle';
+
+/** The parameters every authenticator app assumes when the key URI does not say otherwise. */
+export const TOTP_PERIOD_SECONDS = 30;
+export const TOTP_DIGITS = 6;
+export const RECOVERY_CODE_COUNT = 10;
+/** An enrolment key not confirmed within this time is replaced by a fresh one. */
+const PENDING_LIFETIME_MS = 60 * 60 * 1000;
+
+/** The people who can bind the main connector or change every tenant's data must use a second factor. */
+const REQUIRED_FOR: readonly Role[] = ['mc_admin', 'mc_signatory'];
+
+export function requiresTwoFactor(roles: readonly Role[]): boolean {
+	return roles.some((role) => REQUIRED_FOR.includes(role));
+}
+
+/** Whose second factor is checked; `tenantId` files the audit entries with the person's organisation. */
+export interface TwoFactorPerson {
+	id: string;
+	email: string;
+	tenantId: string | null;
+}
+
+export type CodeRefused = { ok: false; reason: 'invalid' } | { ok: false; reason: 'throttled'; retryAt: Date };
+export type CodeCheck = { ok: true; method: 'totp' | 'recovery' } | CodeRefused;
+
+export function isTwoFactorEnabled(db: DbOrTx, userId: string): boolean {
+	return db.select({ enabledAt: twoFactor.enabledAt }).from(twoFactor).where(eq(twoFactor.userId, userId)).get()?.enabledAt != null;
+}
+
+export function twoFactorSummary(db: DbOrTx, userId: string): { enabled: boolean; recoveryCodesLeft: number } {
+	const left = db
+		.select({ n: count() })
+		.from(recoveryCode)
+		.where(and(eq(recoveryCode.userId, userId), isNull(recoveryCode.usedAt)))
+		.get();
+	return { enabled: isTwoFactorEnabled(db, userId), recoveryCodesLeft: left?.n ?? 0 };
+}
+
+/** The key shown while enrolling: kept for an hour so reloading the page does not change the QR code. */
+export function pendingSecret(db: DbOrTx, userId: string, now = new Date()): string {
+	const row = db.select().from(twoFactor).where(eq(twoFactor.userId, userId)).get();
+	if (row?.pendingSecret && row.pendingCreatedAt && now.getTime() - row.pendingCreatedAt.getTime() < PENDING_LIFETIME_MS) return row.pendingSecret;
+	const key = new Uint8Array(20);
+	crypto.getRandomValues(key);
+	const secret = encodeBase32UpperCaseNoPadding(key);
+	db.insert(twoFactor)
+		.values({ userId, pendingSecret: secret, pendingCreatedAt: now })
+		.onConflictDoUpdate({ target: twoFactor.userId, set: { pendingSecret: secret, pendingCreatedAt: now } })
+		.run();
+	return secret;
+}
+
+/** What an authenticator app reads from the QR code. */
+export function keyUri(secret: string, accountName: string, issuer: string): string {
+	return createTOTPKeyURI(issuer, accountName, decodeBase32IgnorePadding(secret), TOTP_PERIOD_SECONDS, TOTP_DIGITS);
+}
+
+/** The code an authenticator shows at `now` (for the demo seed's printout and the tests). */
+export function currentCode(secret: string, now = new Date(), stepOffset = 0): string {
+	return generateHOTP(decodeBase32IgnorePadding(secret), BigInt(timeStep(now) + stepOffset), TOTP_DIGITS);
+}
+
+const timeStep = (now: Date) => Math.floor(now.getTime() / 1000 / TOTP_PERIOD_SECONDS);
+
+const normaliseCode = (code: string) => code.toLowerCase().replace(/[\s-]/g, '');
+const hashRecoveryCode = (code: string) => encodeHexLowerCase(sha256(new TextEncoder().encode(normaliseCode(code))));
+
+/**
+ * The time step whose code matches, or null. One step either side absorbs clock drift and
+ * the seconds spent typing; steps at or before `after` are refused so a code works only once.
+ */
+export function matchingStep(secret: string, code: string, after: number, now = new Date()): number | null {
+	const typed = new TextEncoder().encode(normaliseCode(code));
+	if (typed.length !== TOTP_DIGITS) return null;
+	const key = decodeBase32IgnorePadding(secret);
+	const current = timeStep(now);
+	for (const step of [current - 1, current, current + 1]) {
+		if (step <= after) continue;
+		if (constantTimeEqual(new TextEncoder().encode(generateHOTP(key, BigInt(step), TOTP_DIGITS)), typed)) return step;
+	}
+	return null;
+}
+
+function newRecoveryCodes(tx: DbOrTx, userId: string, now: Date): string[] {
+	tx.delete(recoveryCode).where(eq(recoveryCode.userId, userId)).run();
+	const codes: string[] = [];
+	for (let i = 0; i < RECOVERY_CODE_COUNT; i++) {
+		const bytes = new Uint8Array(7);
+		crypto.getRandomValues(bytes);
+		const raw = encodeBase32LowerCaseNoPadding(bytes).slice(0, 10);
+		codes.push(`${raw.slice(0, 5)}-${raw.slice(5)}`);
+		tx.insert(recoveryCode).values({ codeHash: hashRecoveryCode(raw), userId, createdAt: now }).run();
+	}
+	return codes;
+}
+
+const throttleOf = (userId: string): ThrottleSubject[] => [{ kind: 'second_factor', userId }];
+
+function failed(db: Db, actor: Actor, person: TwoFactorPerson, purpose: string, now: Date): CodeRefused {
+	db.transaction((tx) => {
+		recordFailure(tx, throttleOf(person.id), now);
+		audit(tx, actor, { tenantId: person.tenantId, action: 'auth.second_factor_failed', targetType: 'user', targetId: person.id, summary: purpose });
+	});
+	const retryAt = blockedUntil(db, throttleOf(person.id), now);
+	return retryAt ? { ok: false, reason: 'throttled', retryAt } : { ok: false, reason: 'invalid' };
+}
+
+/**
+ * Proves the enrolment key with a code from the app, turns two-factor sign-in on (replacing an
+ * earlier authenticator) and returns fresh recovery codes, which are shown once and stored hashed.
+ * `sessionId` is the session enrolling: it counts as verified from now on.
+ */
+export function confirmEnrolment(
+	db: Db,
+	actor: Actor,
+	person: TwoFactorPerson,
+	code: string,
+	sessionId: string,
+	now = new Date()
+): { ok: true; recoveryCodes: string[] } | CodeRefused {
+	const retryAt = blockedUntil(db, throttleOf(person.id), now);
+	if (retryAt) return { ok: false, reason: 'throttled', retryAt };
+	const row = db.select().from(twoFactor).where(eq(twoFactor.userId, person.id)).get();
+	const step = row?.pendingSecret ? matchingStep(row.pendingSecret, code, 0, now) : null;
+	if (!row?.pendingSecret || step === null) return failed(db, actor, person, 'enrolment', now);
+	const secret = row.pendingSecret;
+	const recoveryCodes = db.transaction((tx) => {
+		tx.update(twoFactor)
+			.set({ secret, enabledAt: now, lastCounter: step, pendingSecret: null, pendingCreatedAt: null })
+			.where(eq(twoFactor.userId, person.id))
+			.run();
+		tx.update(session).set({ twoFactorVerifiedAt: now }).where(eq(session.id, sessionId)).run();
+		clearFailures(tx, throttleOf(person.id)[0]);
+		audit(tx, actor, {
+			tenantId: person.tenantId,
+			action: 'auth.two_factor_enabled',
+			targetType: 'user',
+			targetId: person.id,
+			summary: row.enabledAt ? 'authenticator replaced' : ''
+		});
+		return newRecoveryCodes(tx, person.id, now);
+	});
+	return { ok: true, recoveryCodes };
+}
+
+/**
+ * Checks a code from the authenticator, or one unused recovery code, with throttling. With
+ * `sessionId` (signing in) the session is marked verified in the same transaction; without it
+ * (a signature's step-up) only the check is recorded.
+ */
+export function verifySecondFactor(
+	db: Db,
+	actor: Actor,
+	person: TwoFactorPerson,
+	code: string,
+	purpose: 'sign_in' | 'signature' | 'settings',
+	sessionId?: string,
+	now = new Date()
+): CodeCheck {
+	const retryAt = blockedUntil(db, throttleOf(person.id), now);
+	if (retryAt) return { ok: false, reason: 'throttled', retryAt };
+	const row = db.select().from(twoFactor).where(eq(twoFactor.userId, person.id)).get();
+	if (!row?.secret || !row.enabledAt) return failed(db, actor, person, purpose, now);
+	const secret = row.secret;
+
+	const result = db.transaction((tx): CodeCheck | null => {
+		let method: 'totp' | 'recovery';
+		const step = matchingStep(secret, code, row.lastCounter, now);
+		if (step !== null) {
+			// Conditional on the last step, so two requests racing with one code cannot both pass.
+			const moved = tx
+				.update(twoFactor)
+				.set({ lastCounter: step })
+				.where(and(eq(twoFactor.userId, person.id), eq(twoFactor.lastCounter, row.lastCounter)))
+				.run();
+			if (moved.changes !== 1) return null;
+			method = 'totp';
+		} else {
+			const used = tx
+				.update(recoveryCode)
+				.set({ usedAt: now })
+				.where(and(eq(recoveryCode.codeHash, hashRecoveryCode(code)), eq(recoveryCode.userId, person.id), isNull(recoveryCode.usedAt)))
+				.run();
+			if (used.changes !== 1) return null;
+			method = 'recovery';
+		}
+		if (sessionId) tx.update(session).set({ twoFactorVerifiedAt: now }).where(eq(session.id, sessionId)).run();
+		clearFailures(tx, throttleOf(person.id)[0]);
+		audit(tx, actor, {
+			tenantId: person.tenantId,
+			action: 'auth.second_factor',
+			targetType: 'user',
+			targetId: person.id,
+			summary: `${purpose}, ${method === 'totp' ? 'authenticator' : 'recovery code'}`
+		});
+		return { ok: true, method };
+	});
+	return result ?? failed(db, actor, person, purpose, now);
+}
+
+/** New recovery codes replace every earlier one, used or not. */
+export function renewRecoveryCodes(db: Db, actor: Actor, person: TwoFactorPerson, now = new Date()): string[] {
+	return db.transaction((tx) => {
+		audit(tx, actor, { tenantId: person.tenantId, action: 'auth.recovery_codes_renewed', targetType: 'user', targetId: person.id });
+		return newRecoveryCodes(tx, person.id, now);
+	});
+}
+
+/**
+ * Removes the authenticator and recovery codes. Turned off by the person themselves, their
+ * sessions stay; reset by an administrator (a lost phone), every session of the person ends so
+ * the next sign-in has to enrol again.
+ */
+export function removeTwoFactor(db: Db, actor: Actor, person: TwoFactorPerson, by: 'self' | 'administrator'): void {
+	db.transaction((tx) => {
+		tx.delete(twoFactor).where(eq(twoFactor.userId, person.id)).run();
+		tx.delete(recoveryCode).where(eq(recoveryCode.userId, person.id)).run();
+		if (by === 'administrator') tx.delete(session).where(eq(session.userId, person.id)).run();
+		audit(tx, actor, {
+			tenantId: person.tenantId,
+			action: by === 'self' ? 'auth.two_factor_disabled' : 'auth.two_factor_reset',
+			targetType: 'user',
+			targetId: person.id
+		});
+	});
+}

@@ -1,0 +1,42 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+
+/** Every route of the app, read from the routes folder so that a new route cannot be left out of a check. */
+const ROUTES_DIR = join(process.cwd(), 'src', 'routes');
+
+export interface DiscoveredRoute {
+	pattern: string;
+	kind: 'page' | 'endpoint';
+	actions: string[];
+}
+
+/** Route files → URL patterns, e.g. src/routes/(app)/tenants/[id=uuid]/+page.svelte → /tenants/[id=uuid]. */
+export function discoverRoutes(dir = ROUTES_DIR): DiscoveredRoute[] {
+	const found: DiscoveredRoute[] = [];
+	for (const name of readdirSync(dir)) {
+		const path = join(dir, name);
+		if (statSync(path).isDirectory()) {
+			found.push(...discoverRoutes(path));
+			continue;
+		}
+		if (name !== '+page.svelte' && name !== '+server.ts') continue;
+		const pattern =
+			'/' +
+			relative(ROUTES_DIR, dir)
+				.split(sep)
+				.filter((segment) => segment && !/^\(.*\)$/.test(segment))
+				.join('/');
+		let actions: string[] = [];
+		if (name === '+page.svelte') {
+			try {
+				const server = readFileSync(join(dir, '+page.server.ts'), 'utf8');
+				const block = /export const actions[^{]*\{([\s\S]*)\};?\s*$/.exec(server)?.[1] ?? '';
+				actions = [...block.matchAll(/^\t(\w+):/gm)].map((m) => m[1]);
+			} catch {
+				actions = [];
+			}
+		}
+		found.push({ pattern, kind: name === '+page.svelte' ? 'page' : 'endpoint', actions });
+	}
+	return found;
+}

@@ -1,0 +1,121 @@
+import type { Page } from '@playwright/test';
+import { DEMO_PASSWORD, DEMO_TOTP_SECRETS, DEMO_URL, expect, expectNoAxeViolations, freshTotp, signIn, test } from './fixtures';
+import { discoverRoutes } from './routes';
+
+/** Two-step sign-in: required for the main connector's administrators and signatories, optional for the rest. */
+
+const SECOND_STEP_PATHS = ['/two-factor', '/two-factor/setup', '/logout', '/language', '/healthz'];
+
+async function passwordOnly(page: Page, email: string) {
+	await page.goto(`${DEMO_URL}/login`);
+	await page.locator('input[name=email]').fill(email);
+	await page.locator('input[name=password]').fill(DEMO_PASSWORD);
+	await page.locator('form[data-testid=login-form] button[type=submit]').click();
+}
+
+test('after the password alone, every route leads to the second step, and a code opens the portal', async ({ page }) => {
+	test.setTimeout(90_000);
+	await passwordOnly(page, 'signer@demo.test');
+	await expect(page).toHaveURL(`${DEMO_URL}/two-factor?next=%2F`);
+	await expect(page.getByRole('heading', { name: 'Two-step sign-in' })).toBeVisible();
+	await expectNoAxeViolations(page);
+
+	// Read or posted to, with any id, every route answers with the way to the second step.
+	const problems: string[] = [];
+	let requests = 0;
+	for (const route of discoverRoutes()) {
+		if (SECOND_STEP_PATHS.includes(route.pattern)) continue;
+		const url = route.pattern.replace(/\[[^\]]+\]/g, crypto.randomUUID());
+		const read = await page.request.get(`${DEMO_URL}${url}`, { maxRedirects: 0 });
+		requests++;
+		if (read.status() !== 303 || !read.headers().location?.startsWith('/two-factor?next=')) problems.push(`GET ${url} → ${read.status()} ${read.headers().location ?? ''}`);
+		for (const action of route.actions) {
+			const target = action === 'default' ? url : `${url}?/${action}`;
+			const post = await page.request.post(`${DEMO_URL}${target}`, { form: { userId: crypto.randomUUID() }, headers: { origin: DEMO_URL, accept: 'text/html' }, maxRedirects: 0 });
+			requests++;
+			if (post.status() !== 303 || post.headers().location !== '/two-factor?next=%2F') problems.push(`POST ${target} → ${post.status()}`);
+		}
+	}
+	expect(requests).toBeGreaterThan(100);
+	expect(problems).toEqual([]);
+
+	await page.getByLabel('Code from your authenticator app').fill('000000');
+	await page.getByRole('button', { name: 'Confirm' }).click();
+	await expect(page.locator('#field-code-error')).toContainText('The code is not valid');
+	await expectNoAxeViolations(page);
+	await page.getByLabel('Code from your authenticator app').fill(await freshTotp(DEMO_TOTP_SECRETS['signer@demo.test']));
+	await page.getByRole('button', { name: 'Confirm' }).click();
+	await expect(page.getByRole('heading', { name: 'Demo Terveys Oy' })).toBeVisible();
+});
+
+test('a tenant signatory turns it on, signs in with a recovery code, and their administrator resets it', async ({ browser }) => {
+	test.setTimeout(120_000);
+	const email = 'signer@tenant2.demo.test';
+	const context = await browser.newContext({ locale: 'en-GB' });
+	const page = await context.newPage();
+	await signIn(page, DEMO_URL, email, DEMO_PASSWORD);
+
+	// Optional for this role: off until the person turns it on.
+	await page.goto(`${DEMO_URL}/account`);
+	const section = page.getByRole('region', { name: 'Two-step sign-in' });
+	await expect(section).toContainText('Off.');
+	await section.getByRole('link', { name: 'Turn on' }).click();
+	await expect(page.getByRole('heading', { name: 'Set up an authenticator app' })).toBeVisible();
+	await expect(page.getByText('Your role requires')).toHaveCount(0);
+	await expectNoAxeViolations(page);
+	const secret = (await page.getByTestId('totp-secret').innerText()).replace(/ /g, '');
+	await page.getByLabel('The code the app shows').fill(await freshTotp(secret));
+	await page.getByRole('button', { name: 'Turn on' }).click();
+	const codes = await page.getByTestId('recovery-codes').locator('li').allInnerTexts();
+	expect(codes).toHaveLength(10);
+	await page.getByRole('link', { name: 'I have stored the codes – continue' }).click();
+	await expect(page).toHaveURL(`${DEMO_URL}/account`);
+	await expect(section).toContainText('On. Unused recovery codes: 10.');
+	await expectNoAxeViolations(page);
+
+	// The next sign-in asks for the second step; a recovery code stands in for the phone, once.
+	await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+	await passwordOnly(page, email);
+	await expect(page).toHaveURL(/\/two-factor\?next=/);
+	await page.getByLabel('Code from your authenticator app').fill(codes[0].toUpperCase());
+	await page.getByRole('button', { name: 'Confirm' }).click();
+	await expect(page.getByRole('heading', { name: 'Kotihoito Aalto Oy' })).toBeVisible();
+	await page.goto(`${DEMO_URL}/account`);
+	await expect(section).toContainText('On. Unused recovery codes: 9.');
+
+	await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+	await passwordOnly(page, email);
+	await page.getByLabel('Code from your authenticator app').fill(codes[0]);
+	await page.getByRole('button', { name: 'Confirm' }).click();
+	await expect(page.locator('#field-code-error')).toContainText('The code is not valid');
+	// Guessing is throttled: the sixth wrong code in a row blocks even the right one for a while.
+	for (let attempt = 2; attempt <= 5; attempt++) {
+		await page.getByLabel('Code from your authenticator app').fill(String(100000 + attempt));
+		await page.getByRole('button', { name: 'Confirm' }).click();
+		await expect(page.locator('#field-code-error')).toContainText('The code is not valid');
+	}
+	await page.getByLabel('Code from your authenticator app').fill('999999');
+	await page.getByRole('button', { name: 'Confirm' }).click();
+	await expect(page.locator('#field-code-error')).toContainText('Too many failed attempts');
+	await page.getByLabel('Code from your authenticator app').fill(codes[1]);
+	await page.getByRole('button', { name: 'Confirm' }).click();
+	await expect(page.locator('#field-code-error')).toContainText('Too many failed attempts');
+
+	// Phone lost: the tenant's administrator resets it, which also ends the half-open session.
+	const adminPage = await (await browser.newContext({ locale: 'en-GB' })).newPage();
+	await signIn(adminPage, DEMO_URL, 'admin@tenant2.demo.test', DEMO_PASSWORD);
+	await adminPage.getByRole('link', { name: 'Our organisation' }).click();
+	const row = adminPage.getByRole('row', { name: /Tenant 2 Signer/ });
+	await expect(row).toContainText('On');
+	await row.locator('summary', { hasText: 'Reset two-step' }).click();
+	await expectNoAxeViolations(adminPage);
+	await row.getByRole('button', { name: 'Reset two-step' }).click();
+	await expect(adminPage.getByText(`Two-step sign-in of ${email} was reset.`)).toBeVisible();
+	await expect(adminPage.getByRole('row', { name: /Tenant 2 Signer/ })).toContainText('Off');
+
+	await page.reload();
+	await expect(page).toHaveURL(/\/login/);
+	await signIn(page, DEMO_URL, email, DEMO_PASSWORD);
+	await expect(page.getByRole('heading', { name: 'Kotihoito Aalto Oy' })).toBeVisible();
+	await context.close();
+});
