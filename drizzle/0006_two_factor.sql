@@ -1,5 +1,7 @@
 CREATE TABLE `recovery_code` (
-	`code_hash` text PRIMARY KEY NOT NULL,
+	`id` text PRIMARY KEY NOT NULL,
+	`salt` text NOT NULL,
+	`code_hash` text NOT NULL,
 	`user_id` text NOT NULL,
 	`used_at` integer,
 	`created_at` integer DEFAULT (cast(unixepoch('subsec') * 1000 as integer)) NOT NULL,

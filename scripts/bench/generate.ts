@@ -19,7 +19,7 @@ import { hashPassword } from '../../src/lib/server/auth/password';
 import { seeded, DAY_MS, between } from './dataset/random';
 import { writeAuditChain } from './dataset/audit-chain';
 import { eventBy, type Context } from './dataset/context';
-import { ADMIN_EMAIL, setUpOrganisation } from './dataset/organisation';
+import { ADMIN_EMAIL, ADMIN_TOTP_SECRET, setUpOrganisation } from './dataset/organisation';
 import { generatePeople, generateTenants } from './dataset/tenants';
 import { generateChecklists } from './dataset/checklists';
 import { generateCertificates } from './dataset/certificates';
@@ -34,6 +34,7 @@ export interface Dataset {
 	counts: { tenants: number; staff: number; certificates: number; acknowledgements: number; auditEntries: number; checklistItems: number; agreements: number };
 	adminId: string;
 	adminEmail: string;
+	adminTotpSecret: string;
 	password: string;
 	/** A tenant in production at the 90th percentile of staff size, for its page. */
 	sampleTenantId: string;
@@ -109,6 +110,7 @@ export async function generateDataset(path: string, scale = 1, now = Date.now())
 		counts: { tenants: tenants.length, staff: people.length, certificates, acknowledgements: instructions.acknowledgements, auditEntries: ctx.events.length, checklistItems, agreements: agreements.count },
 		adminId: organisation.admin.id,
 		adminEmail: ADMIN_EMAIL,
+		adminTotpSecret: ADMIN_TOTP_SECRET,
 		password: BENCH_PASSWORD,
 		sampleTenantId: sample.id,
 		sampleTenantStaff: sample.people.length,

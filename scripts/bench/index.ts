@@ -57,7 +57,7 @@ async function main() {
 
 		progress('starting the portal (build/)');
 		portal = await startPortal(path, dir, await freePort());
-		const cookie = await signIn(portal.url, data.adminEmail, data.password);
+		const cookie = await signIn(portal.url, data.adminEmail, data.password, data.adminTotpSecret);
 		const tenantQuery = '?q=terveys&stage=onboarding';
 		const pages: [string, string, number][] = [
 			['Dashboard `/`', '/', 200],

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
+import { currentCode } from '../../src/lib/server/auth/two-factor';
 
 export interface RunningServer {
 	url: string;
@@ -66,14 +67,19 @@ export async function startPortal(databasePath: string, dataDir: string, port: n
 }
 
 /** Signs in through the login form as a browser would and returns the Cookie header to send. */
-export async function signIn(url: string, email: string, password: string): Promise<string> {
-	const response = await fetch(`${url}/login`, {
+export async function signIn(url: string, email: string, password: string, totpSecret: string): Promise<string> {
+	const form = (body: Record<string, string>, cookie = '') => ({
 		method: 'POST',
-		headers: { origin: url, accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
-		body: new URLSearchParams({ email, password }),
-		redirect: 'manual'
+		headers: { origin: url, accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded', cookie },
+		body: new URLSearchParams(body),
+		redirect: 'manual' as const
 	});
+	const response = await fetch(`${url}/login`, form({ email, password }));
 	const cookies = response.headers.getSetCookie().map((c) => c.split(';')[0]);
 	if (!cookies.some((c) => c.startsWith('liitos_session='))) throw new Error(`Sign-in failed: HTTP ${response.status}`);
-	return cookies.join('; ');
+	const cookie = cookies.join('; ');
+	// The second step; its answer marks the session itself, so the cookie stays the same.
+	const second = await fetch(`${url}/two-factor`, form({ code: currentCode(totpSecret) }, cookie));
+	if (second.status !== 303) throw new Error(`Second step failed: HTTP ${second.status}`);
+	return cookie;
 }

@@ -11,6 +11,8 @@ import type { AuditEvent } from './audit-chain';
 import { eventBy, type GenPerson } from './context';
 
 export const ADMIN_EMAIL = 'admin@bench.test';
+/** The administrator's authenticator key: their role requires two-step sign-in, and the bench signs in as them. */
+export const ADMIN_TOTP_SECRET = 'BENCHADMINAAAAAAAAAAAAAAAAAAAAAA';
 
 export interface Organisation {
 	admin: { id: string; email: string };
@@ -42,6 +44,7 @@ export function setUpOrganisation(db: Db, client: Database.Database, passwordHas
 	if (!setup) throw new Error('The bench database was not empty');
 	syncBundledTemplates(db, config.templatesDir);
 	const admin = { id: setup.userId, email: ADMIN_EMAIL };
+	client.prepare('insert into two_factor (user_id, secret, enabled_at) values (?, ?, ?)').run(admin.id, ADMIN_TOTP_SECRET, setupAt);
 
 	const person = (email: string, name: string, role: 'mc_signatory' | 'mc_cert_admin'): GenPerson => {
 		const p: GenPerson = { id: crypto.randomUUID(), email, name, roles: [role], status: 'active', locale: 'fi', createdAt: setupAt + 3_600_000 };

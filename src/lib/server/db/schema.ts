@@ -212,11 +212,13 @@ export const twoFactor = sqliteTable('two_factor', {
 	pendingCreatedAt: timestamp('pending_created_at')
 });
 
-/** Single-use recovery codes; only their SHA-256 is stored. */
+/** Single-use recovery codes; only a salted SHA-256 of each is stored. */
 export const recoveryCode = sqliteTable(
 	'recovery_code',
 	{
-		codeHash: text('code_hash').primaryKey(),
+		id: text('id').primaryKey(),
+		salt: text('salt').notNull(),
+		codeHash: text('code_hash').notNull(),
 		userId: text('user_id')
 			.notNull()
 			.references(() => user.id, { onDelete: 'cascade' }),
