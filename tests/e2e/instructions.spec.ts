@@ -18,6 +18,9 @@ async function as(browser: Browser, email: string): Promise<Page> {
  * instruction page), checked against its drill-down: y people listed, x of them acknowledged.
  */
 async function coverageOf(page: Page, line: string): Promise<{ acknowledged: number; total: number }> {
+	// The instruction page lists a tenant's people only once that tenant is opened (a link).
+	const link = page.locator('a[data-coverage-link]', { hasText: line });
+	if (await link.count()) await link.click();
 	const details = page.locator('details').filter({ has: page.locator('summary', { hasText: line }) });
 	const summary = await details.locator('summary').innerText();
 	const [, acknowledged, total] = /(\d+) of (\d+) acknowledged/.exec(summary)!.map(Number);
@@ -53,7 +56,8 @@ test('instructions: published for one tenant → acknowledged → material chang
 	const adminUrl = admin.url().split('?')[0];
 	const id = adminUrl.split('/').pop()!;
 	// Only tenant 2 is in the coverage, nobody has acknowledged yet.
-	await expect(admin.getByRole('region', { name: 'Acknowledgements' }).locator('details')).toHaveCount(1);
+	await expect(admin.getByRole('region', { name: 'Acknowledgements' }).getByRole('listitem')).toHaveCount(1);
+	await expect(admin.getByRole('region', { name: 'Acknowledgements' })).toContainText('0 of');
 	const before = await coverageOf(admin, TENANT_2);
 	expect(before.acknowledged).toBe(0);
 	expect(before.total).toBeGreaterThan(1);

@@ -1,6 +1,6 @@
 import * as m from '$lib/paraglide/messages.js';
 import { db } from '$lib/server/db';
-import { listTenantNames } from '$lib/server/tenants/tenants';
+import { currentTenantIds, listTenantNames } from '$lib/server/tenants/tenants';
 import type { InstructionContent, InstructionSettings } from '$lib/server/instructions/instructions';
 import type { InstructionAudience, InstructionCategory } from '$lib/domain';
 import type { FieldErrors } from './forms';
@@ -13,7 +13,7 @@ export function tenantChoices(): { id: string; name: string }[] {
 
 /** The parsed settings form as the domain takes it; ticked ids that are no current tenant are dropped. */
 export function settingsFrom(data: { category: InstructionCategory; targets: 'all' | 'chosen'; tenantIds: string[]; audience: InstructionAudience; requiresAck: boolean }): InstructionSettings {
-	const known = new Set(tenantChoices().map((t) => t.id));
+	const known = currentTenantIds(db(), data.tenantIds);
 	return {
 		category: data.category,
 		allTenants: data.targets === 'all',

@@ -11,6 +11,7 @@ import {
 	contentHash,
 	coverage,
 	coverageByTenant,
+	coverageCounts,
 	createInstruction,
 	currentVersion,
 	fillContacts,
@@ -116,6 +117,38 @@ describe('coverage', () => {
 		setTenantArchived(db, admin, tenantB, true);
 		expect(coverageByTenant(db, item).map((t) => t.tenantId)).toEqual([tenantA]);
 		expect(coverageByTenant(db, onlyB)).toEqual([]);
+	});
+
+	it('as counts agrees with the people listed, page by page, for every kind of audience', () => {
+		const tenantC = addTenant(db, admin);
+		person(tenantB);
+		person(tenantB, ['tenant_admin']);
+		person(tenantC);
+		const items = [
+			createInstruction(db, admin, SETTINGS, CONTENT),
+			createInstruction(db, admin, { ...SETTINGS, allTenants: false, tenantIds: [tenantA, tenantC] }, CONTENT),
+			createInstruction(db, admin, { ...SETTINGS, audience: 'tenant_admins' }, CONTENT)
+		];
+		ackCurrent(staff[0], items[0]);
+		ackCurrent(staff[1], items[1]);
+		// An acknowledgement of a version before the latest material change no longer counts.
+		publishVersion(db, admin, items[1], { material: true, changeSummary: 'new rule' }, { ...CONTENT, bodyFi: 'Kortti palautetaan illalla.' });
+		ackCurrent(staff[0], items[1]);
+		for (const id of items) {
+			const item = getInstruction(db, id)!;
+			const listed = coverageByTenant(db, item).map(({ people: _, ...counts }) => counts);
+			const pages = [1, 2, 3].flatMap((page) => coverageCounts(db, item, { page, pageSize: 1 }).tenants);
+			expect(pages).toEqual(listed);
+			const totals = coverageCounts(db, item);
+			expect(totals).toEqual({
+				tenants: [],
+				tenantCount: listed.length,
+				acknowledged: listed.reduce((n, t) => n + t.acknowledged, 0),
+				total: listed.reduce((n, t) => n + t.total, 0)
+			});
+		}
+		expect(coverageCounts(db, getInstruction(db, items[1])!, { page: 1, pageSize: 50 })).toMatchObject({ tenantCount: 2, acknowledged: 1, total: 3 });
+		expect(coverageCounts(db, getInstruction(db, items[2])!, { page: 1, pageSize: 50 })).toMatchObject({ tenantCount: 1, acknowledged: 0, total: 1 });
 	});
 
 	it('shows each person their newest acknowledgement, current or outdated', () => {

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, exists, gte, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, exists, gte, inArray, isNull, sql } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
 import type { Db, DbOrTx } from '../db';
 import { acknowledgement, instruction, instructionTenant, instructionVersion, tenant, user, userRole, type Instruction, type InstructionVersion } from '../db/schema';
@@ -237,6 +237,23 @@ export interface TenantCoverage {
 }
 
 /**
+ * Who an instruction is for: active people of the tenants it reaches (current ones only, unless
+ * `currentTenantsOnly` is false), and only administrators when its audience says so.
+ */
+function audienceWhere(db: DbOrTx, item: Instruction, scope: { tenantId?: string; currentTenantsOnly: boolean }) {
+	const chosenTenants = db.select({ id: instructionTenant.tenantId }).from(instructionTenant).where(eq(instructionTenant.instructionId, item.id));
+	const isTenantAdmin = db.select({ one: sql`1` }).from(userRole).where(and(eq(userRole.userId, user.id), eq(userRole.role, 'tenant_admin')));
+	return and(
+		eq(user.status, 'active'),
+		// On tenant.id, so that a few chosen tenants lead the join rather than every current one.
+		scope.tenantId !== undefined ? eq(tenant.id, scope.tenantId) : undefined,
+		scope.currentTenantsOnly ? isNull(tenant.archivedAt) : undefined,
+		item.allTenants ? undefined : inArray(tenant.id, chosenTenants),
+		item.audience === 'tenant_admins' ? exists(isTenantAdmin) : undefined
+	);
+}
+
+/**
  * The active people an instruction is meant for, each with their newest acknowledgement, grouped
  * by tenant (tenants by name, people by name). One query whatever the number of tenants: each
  * person's newest acknowledgement is one seek in the (instruction, user, version) index.
@@ -246,8 +263,6 @@ function audienceCoverage(db: DbOrTx, item: Instruction, scope: { tenantId?: str
 	const baseline = baselineVersion(db, item.id);
 	const newest = (column: typeof acknowledgement.version | typeof acknowledgement.at) =>
 		sql`(select ${column} from ${acknowledgement} where ${acknowledgement.instructionId} = ${item.id} and ${acknowledgement.userId} = ${user.id} order by ${acknowledgement.version} desc, ${acknowledgement.at} desc limit 1)`;
-	const chosenTenants = db.select({ id: instructionTenant.tenantId }).from(instructionTenant).where(eq(instructionTenant.instructionId, item.id));
-	const isTenantAdmin = db.select({ one: sql`1` }).from(userRole).where(and(eq(userRole.userId, user.id), eq(userRole.role, 'tenant_admin')));
 	const rows = db
 		.select({
 			tenantId: tenant.id,
@@ -260,16 +275,7 @@ function audienceCoverage(db: DbOrTx, item: Instruction, scope: { tenantId?: str
 		})
 		.from(user)
 		.innerJoin(tenant, eq(user.tenantId, tenant.id))
-		.where(
-			and(
-				eq(user.status, 'active'),
-				// On tenant.id, so that a few chosen tenants lead the join rather than every current one.
-				scope.tenantId !== undefined ? eq(tenant.id, scope.tenantId) : undefined,
-				scope.currentTenantsOnly ? isNull(tenant.archivedAt) : undefined,
-				item.allTenants ? undefined : inArray(tenant.id, chosenTenants),
-				item.audience === 'tenant_admins' ? exists(isTenantAdmin) : undefined
-			)
-		)
+		.where(audienceWhere(db, item, scope))
 		.orderBy(asc(tenant.name), asc(tenant.id), asc(user.name), asc(user.id))
 		.all();
 	const result: TenantCoverage[] = [];
@@ -282,6 +288,58 @@ function audienceCoverage(db: DbOrTx, item: Instruction, scope: { tenantId?: str
 		if (current) group.acknowledged++;
 	}
 	return result;
+}
+
+export type TenantCoverageCount = Omit<TenantCoverage, 'people'>;
+
+export interface CoverageCounts {
+	/** One page of the tenants reached (by name), each with its counts. */
+	tenants: TenantCoverageCount[];
+	/** Over every tenant reached. */
+	tenantCount: number;
+	acknowledged: number;
+	total: number;
+}
+
+/**
+ * Coverage as counts: totals over every tenant the instruction reaches and one page of tenants.
+ * No person is loaded, so an instruction for every tenant (100,000 people) costs what the counting
+ * costs; `coverage()` lists one tenant's people when someone opens it.
+ */
+export function coverageCounts(db: DbOrTx, item: Instruction, paging: { page: number; pageSize: number } = { page: 1, pageSize: 0 }): CoverageCounts {
+	if (item.archivedAt) return { tenants: [], tenantCount: 0, acknowledged: 0, total: 0 };
+	const baseline = baselineVersion(db, item.id);
+	const currentAck = baseline
+		? sql<number>`exists (select 1 from ${acknowledgement} where ${acknowledgement.instructionId} = ${item.id} and ${acknowledgement.userId} = ${user.id} and ${acknowledgement.version} >= ${baseline.version})`
+		: sql<number>`0`;
+	const where = audienceWhere(db, item, { currentTenantsOnly: true });
+	const totals = db
+		.select({ tenantCount: sql<number>`count(distinct ${user.tenantId})`, total: count(), acknowledged: sql<number>`coalesce(sum(${currentAck}), 0)` })
+		.from(user)
+		.innerJoin(tenant, eq(user.tenantId, tenant.id))
+		.where(where)
+		.get()!;
+	// The page of tenants first, walked in name order, so later tenants are never counted for it.
+	const reached = paging.pageSize === 0 ? [] : db
+		.select({ id: tenant.id })
+		.from(tenant)
+		.where(and(isNull(tenant.archivedAt), exists(db.select({ one: sql`1` }).from(user).where(and(eq(user.tenantId, tenant.id), where)))))
+		.orderBy(asc(tenant.name), asc(tenant.id))
+		.limit(paging.pageSize)
+		.offset((paging.page - 1) * paging.pageSize)
+		.all()
+		.map((t) => t.id);
+	const tenants = reached.length
+		? db
+				.select({ tenantId: tenant.id, tenantName: tenant.name, total: count(), acknowledged: sql<number>`coalesce(sum(${currentAck}), 0)` })
+				.from(user)
+				.innerJoin(tenant, eq(user.tenantId, tenant.id))
+				.where(and(inArray(tenant.id, reached), where))
+				.groupBy(tenant.id)
+				.orderBy(asc(tenant.name), asc(tenant.id))
+				.all()
+		: [];
+	return { tenants, tenantCount: totals.tenantCount, acknowledged: totals.acknowledged, total: totals.total };
 }
 
 /** Active people of a tenant an instruction is meant for, with whether each holds a current acknowledgement. */

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { DbOrTx } from '../db';
 import { instructionTenant, type Instruction } from '../db/schema';
-import { coverage, coverageByTenant, currentVersion, listInstructions, textFor, type CoveragePerson } from './instructions';
+import { coverage, coverageByTenant, coverageCounts, currentVersion, listInstructions, textFor, type CoveragePerson } from './instructions';
 
 /** Where a person stands with one instruction: holds a current acknowledgement, an outdated one, or none. */
 export type AckStatus = 'current' | 'outdated' | 'missing';
@@ -61,9 +61,10 @@ export function targetTenantIds(db: DbOrTx, instructionId: string): string[] {
 	return db.select({ id: instructionTenant.tenantId }).from(instructionTenant).where(eq(instructionTenant.instructionId, instructionId)).all().map((r) => r.id);
 }
 
-/** Acknowledged of total over every tenant the instruction reaches. */
+/** Acknowledged of total over every tenant the instruction reaches, counted without listing anyone. */
 export function coverageTotals(db: DbOrTx, item: Instruction): { acknowledged: number; total: number } {
-	return coverageByTenant(db, item).reduce((sum, t) => ({ acknowledged: sum.acknowledged + t.acknowledged, total: sum.total + t.total }), { acknowledged: 0, total: 0 });
+	const { acknowledged, total } = coverageCounts(db, item);
+	return { acknowledged, total };
 }
 
 const SORTABLE = new Intl.DateTimeFormat('sv-SE', { dateStyle: 'short', timeStyle: 'short', timeZone: 'Europe/Helsinki' });

@@ -10,6 +10,7 @@ import {
 	getTenant,
 	isBusinessIdTaken,
 	listTenantNames,
+	currentTenantIds,
 	listTenants,
 	setTenantArchived,
 	setTenantStage,
@@ -155,6 +156,13 @@ describe('listTenants', () => {
 		const listed = listTenants(db, { page: 1, pageSize: 50 }).tenants.map((t) => ({ id: t.id, name: t.name }));
 		expect(listTenantNames(db, 50)).toEqual(listed);
 		expect(listTenantNames(db, 2)).toEqual(listed.slice(0, 2));
+	});
+
+	it('tells which ids are current tenants, beyond any picker limit', () => {
+		const listed = listTenants(db, { page: 1, pageSize: 50 }).tenants.map((t) => t.id);
+		const unknown = crypto.randomUUID();
+		expect(currentTenantIds(db, [listed[3], ids.archived, unknown, listed[0]])).toEqual(new Set([listed[3], listed[0]]));
+		expect(currentTenantIds(db, [])).toEqual(new Set());
 	});
 
 	it('searches the name case-insensitively', () => {

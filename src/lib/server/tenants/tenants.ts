@@ -1,4 +1,4 @@
-import { and, asc, count, eq, isNotNull, isNull, or, sql, type Column, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, isNotNull, isNull, or, sql, type Column, type SQL } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db';
 import { serviceUnit, tenant, tenantContact, tenantService, type Tenant, type TenantStage } from '../db/schema';
 import { audit, type Actor } from '../actor';
@@ -58,6 +58,13 @@ export function listTenants(db: Db, filter: TenantListFilter): { tenants: Tenant
 /** Current tenants' ids and names, by name, for pickers: no count and no other columns to read. */
 export function listTenantNames(db: DbOrTx, limit: number): { id: string; name: string }[] {
 	return db.select({ id: tenant.id, name: tenant.name }).from(tenant).where(isNull(tenant.archivedAt)).orderBy(asc(tenant.name), asc(tenant.id)).limit(limit).all();
+}
+
+/** Which of `ids` are current tenants: a form may name any tenant, not only those it listed. */
+export function currentTenantIds(db: DbOrTx, ids: string[]): Set<string> {
+	if (ids.length === 0) return new Set();
+	const rows = db.select({ id: tenant.id }).from(tenant).where(and(inArray(tenant.id, ids), isNull(tenant.archivedAt))).all();
+	return new Set(rows.map((r) => r.id));
 }
 
 export function countTenantsByStage(db: Db): Record<TenantStage, number> {

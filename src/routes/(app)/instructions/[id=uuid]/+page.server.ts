@@ -6,10 +6,11 @@ import { db } from '$lib/server/db';
 import { actorOf, authorize } from '$lib/server/http/guard';
 import { invalid, parseForm } from '$lib/server/http/forms';
 import { contentFrom, settingsFrom, tenantChoices } from '$lib/server/http/instruction-form';
-import { archiveInstruction, coverageByTenant, currentVersion, fillContacts, getInstruction, listVersions, publishVersion, textFor, updateInstructionSettings } from '$lib/server/instructions/instructions';
+import { archiveInstruction, coverageByTenant, coverageCounts, currentVersion, fillContacts, getInstruction, listVersions, publishVersion, textFor, updateInstructionSettings } from '$lib/server/instructions/instructions';
 import { renderMarkdown } from '$lib/server/instructions/markdown';
 import { ackStatus, targetTenantIds } from '$lib/server/instructions/report';
 import { instructionSettingsSchema, publishVersionSchema } from '$lib/schemas/instruction';
+import { pageNumber } from '$lib/schemas/fields';
 
 function instructionOr404(event: RequestEvent<{ id: string }>) {
 	authorize(event, 'instruction.manage');
@@ -18,8 +19,13 @@ function instructionOr404(event: RequestEvent<{ id: string }>) {
 	return item;
 }
 
+const COVERAGE_PAGE_SIZE = 50;
+
 export const load: PageServerLoad = (event) => {
 	const item = instructionOr404(event);
+	const page = pageNumber.parse(event.url.searchParams.get('page') ?? undefined);
+	const tenantParam = event.url.searchParams.get('tenant');
+	const openTenant = tenantParam ? coverageByTenant(db(), item, tenantParam)[0] : undefined;
 	const versions = listVersions(db(), item.id);
 	const current = versions[0];
 	const text = textFor(current, getLocale());
@@ -33,13 +39,11 @@ export const load: PageServerLoad = (event) => {
 		settings: { category: item.category, targets: item.allTenants ? 'all' : 'chosen', tenantIds: targetTenantIds(db(), item.id), audience: item.audience, requiresAck: item.requiresAck },
 		tenants: tenantChoices(),
 		versions: versions.map((v) => ({ id: v.id, version: v.version, material: v.material, changeSummary: v.changeSummary, publishedAt: v.publishedAt, publishedBy: v.publishedBy, attachmentName: v.attachmentName })),
-		coverage: coverageByTenant(db(), item).map((t) => ({
-			tenantId: t.tenantId,
-			tenantName: t.tenantName,
-			acknowledged: t.acknowledged,
-			total: t.total,
-			people: t.people.map((p) => ({ ...p, status: ackStatus(p) }))
-		}))
+		coverage: coverageCounts(db(), item, { page, pageSize: COVERAGE_PAGE_SIZE }),
+		coveragePage: page,
+		coveragePageSize: COVERAGE_PAGE_SIZE,
+		// People are listed for the one tenant opened, never for every tenant at once.
+		openTenant: openTenant ? { id: openTenant.tenantId, people: openTenant.people.map((p) => ({ ...p, status: ackStatus(p) })) } : null
 	};
 };
 
