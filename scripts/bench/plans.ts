@@ -17,7 +17,7 @@ import { countUnread } from '../../src/lib/server/reminders/notifications';
 import { listPeople } from '../../src/lib/server/people/people';
 import { listServices } from '../../src/lib/server/services/kanta-services';
 import { listTenantAgreements } from '../../src/lib/server/agreements/agreements';
-import { coverageByTenant, getInstruction, listVersions } from '../../src/lib/server/instructions/instructions';
+import { coverageCounts, getInstruction, listVersions } from '../../src/lib/server/instructions/instructions';
 import { targetTenantIds } from '../../src/lib/server/instructions/report';
 
 export interface PagePlan {
@@ -127,7 +127,7 @@ export function explainPages(databasePath: string, targets: PlanTargets, now = n
 				listDesignatedPersons(db);
 				targetTenantIds(db, item.id);
 				listTenantNames(db, 1000);
-				coverageByTenant(db, item);
+				coverageCounts(db, item, { page: 1, pageSize: 50 });
 			}
 		])
 	];

@@ -106,6 +106,8 @@ test('fresh install → setup → tenant → invitation → tenant admin sees on
 	// Without SMTP the invitation waits in the outbox.
 	await page.getByRole('link', { name: 'Outbox' }).click();
 	await expect(page.getByText('To hilkka@hymy.example')).toBeVisible();
+	// Turning on two-step sign-in was reported to the administrator, in case it was not them.
+	await expect(page.locator('article').filter({ hasText: 'To eeva@testi.example' }).filter({ hasText: 'Your sign-in settings changed' }).first()).toBeVisible();
 	await expectNoAxeViolations(page);
 	const body = await page.locator('.msg-body').first().innerText();
 	const link = body.match(/https?:\/\/\S+\/invitation\/\S+/)?.[0];

@@ -3,6 +3,7 @@ import type { Actions, PageServerLoad } from './$types';
 import * as m from '$lib/paraglide/messages.js';
 import { db } from '$lib/server/db';
 import { completeSetup, isSetupComplete } from '$lib/server/organisation/organisation';
+import { getLocale } from '$lib/paraglide/runtime';
 import { hashPassword } from '$lib/server/auth/password';
 import { createSession, generateSessionToken } from '$lib/server/auth/session';
 import { setupSchema } from '$lib/schemas/organisation';
@@ -32,7 +33,7 @@ export const actions: Actions = {
 		}
 		const client = clientOf(event);
 		const passwordHash = await hashPassword(adminPassword);
-		const done = completeSetup(db(), { organisation, admin: { name: adminName, email: adminEmail, passwordHash } }, client);
+		const done = completeSetup(db(), { organisation, admin: { name: adminName, email: adminEmail, passwordHash, locale: getLocale() } }, client);
 		if (!done) error(404, m.error_not_found());
 		// Agreements are sealed from day one: make the (self-signed, until configured) seal now.
 		loadSealCredentials(db());

@@ -7,6 +7,7 @@ import { deactivatePerson, getUser, invitePerson, reactivatePerson, resendInvita
 import { sendMail } from '$lib/server/mail/mailer';
 import { getMainConnector } from '$lib/server/organisation/organisation';
 import { isTwoFactorEnabled, removeTwoFactor } from '$lib/server/auth/two-factor';
+import { sendSecurityNotice } from '$lib/server/auth/security-notice';
 import { inviteSchema, rolesSchema } from '$lib/schemas/auth';
 import { actorOf } from './guard';
 import { invalid, parseForm } from './forms';
@@ -61,6 +62,7 @@ export async function resetTwoFactor(event: RequestEvent, tenantId: string | nul
 	const person = await personInScope(event, tenantId);
 	if (!isTwoFactorEnabled(db(), person.id)) return invalid({ people: m.error_invalid_value() }, {}, 'people');
 	removeTwoFactor(db(), actorOf(event), person, 'administrator');
+	await sendSecurityNotice(db(), person.id, 'two_factor_reset');
 	return { section: 'people', twoFactorReset: person.email };
 }
 

@@ -1,5 +1,6 @@
 import { error, fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import * as m from '$lib/paraglide/messages.js';
+import { getLocale } from '$lib/paraglide/runtime';
 import type { TokenPurpose } from '$lib/domain';
 import { db } from '$lib/server/db';
 import { findTokenHolder, redeemToken } from '$lib/server/people/people';
@@ -44,7 +45,7 @@ export async function setPasswordFromLink(event: RequestEvent, purpose: TokenPur
 
 	const passwordHash = await hashPassword(parsed.data.password);
 	const client = clientOf(event);
-	const person = redeemToken(db(), token, purpose, passwordHash, client);
+	const person = redeemToken(db(), token, purpose, passwordHash, { ...client, locale: getLocale() });
 	if (!person) error(404, m.link_invalid());
 	const sessionToken = generateSessionToken();
 	createSession(db(), sessionToken, person.id, client);

@@ -20,7 +20,8 @@ export type OrganisationInput = Omit<MainConnector, 'id' | 'createdAt' | 'update
 
 export interface SetupInput {
 	organisation: OrganisationInput;
-	admin: { name: string; email: string; passwordHash: string };
+	/** `locale`: the language setup was done in, used for the administrator's e-mail. */
+	admin: { name: string; email: string; passwordHash: string; locale?: 'fi' | 'sv' | 'en' };
 }
 
 /**
@@ -35,7 +36,7 @@ export function completeSetup(db: Db, input: SetupInput, client: { ipAddress: st
 			const userId = crypto.randomUUID();
 			const email = normaliseEmail(input.admin.email);
 			tx.insert(mainConnector).values({ ...input.organisation, id: organisationId, createdAt: now }).run();
-			tx.insert(user).values({ id: userId, email, name: input.admin.name, passwordHash: input.admin.passwordHash, status: 'active', createdAt: now }).run();
+			tx.insert(user).values({ id: userId, email, name: input.admin.name, passwordHash: input.admin.passwordHash, status: 'active', locale: input.admin.locale ?? 'fi', createdAt: now }).run();
 			tx.insert(userRole).values({ userId, role: 'mc_admin' }).run();
 			seedDefaultServices(tx);
 			seedDefaultPrerequisites(tx);

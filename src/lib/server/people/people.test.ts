@@ -108,6 +108,15 @@ describe('findTokenHolder and redeemToken', () => {
 		expect(getUser(db, userId)?.passwordHash).toBe('hash-1');
 	});
 
+	it('takes the language the invitation is accepted in as the person’s language; a reset keeps it', () => {
+		const { userId, token } = invite();
+		expect(redeemToken(db, token, 'invitation', 'hash-1', { ...client, locale: 'sv' }, at(HOUR_MS))).toMatchObject({ locale: 'sv' });
+		expect(getUser(db, userId)?.locale).toBe('sv');
+		const reset = requestPasswordReset(db, getUser(db, userId)!.email, client, at(HOUR_MS))!;
+		redeemToken(db, reset.token, 'password_reset', 'hash-2', { ...client, locale: 'en' }, at(2 * HOUR_MS));
+		expect(getUser(db, userId)?.locale).toBe('sv');
+	});
+
 	it('refuses an invitation more than 7 days old', () => {
 		const { userId, token } = invite();
 		expect(TOKEN_LIFETIME_MS.invitation).toBe(7 * DAY_MS);

@@ -123,14 +123,16 @@ export function redeemToken(
 	token: string,
 	purpose: TokenPurpose,
 	passwordHash: string,
-	client: { ipAddress: string },
+	client: { ipAddress: string; locale?: User['locale'] },
 	now = new Date()
 ): User | null {
 	return db.transaction((tx) => {
 		const holder = findTokenHolder(tx, token, purpose, now);
 		if (!holder) return null;
 		tx.update(emailToken).set({ usedAt: now }).where(eq(emailToken.id, hashToken(token))).run();
-		tx.update(user).set({ passwordHash, status: 'active' }).where(eq(user.id, holder.id)).run();
+		// The language an invitation is accepted in is the person's language for e-mail from then on.
+		const locale = purpose === 'invitation' && client.locale ? { locale: client.locale } : {};
+		tx.update(user).set({ passwordHash, status: 'active', ...locale }).where(eq(user.id, holder.id)).run();
 		// A reset means the old password may be known to someone else: end every session.
 		invalidateUserSessions(tx, holder.id);
 		const actor = { id: holder.id, label: holder.email, ipAddress: client.ipAddress };
@@ -140,7 +142,7 @@ export function redeemToken(
 			targetType: 'user',
 			targetId: holder.id
 		});
-		return { ...holder, passwordHash, status: 'active' as const };
+		return { ...holder, ...locale, passwordHash, status: 'active' as const };
 	});
 }
 

@@ -9,6 +9,7 @@ import { changePasswordSchema } from '$lib/schemas/account';
 import { secondFactorSchema } from '$lib/schemas/auth';
 import { removeTwoFactor, renewRecoveryCodes, requiresTwoFactor, twoFactorSummary, verifySecondFactor } from '$lib/server/auth/two-factor';
 import type { SessionUser } from '$lib/server/auth/session';
+import { sendSecurityNotice } from '$lib/server/auth/security-notice';
 import { formatTime } from '$lib/i18n/format';
 import { invalid, parseForm } from '$lib/server/http/forms';
 import { passwordProblem } from '$lib/server/http/set-password';
@@ -39,7 +40,9 @@ export const actions: Actions = {
 		const user = authorize(event, 'account.manage');
 		const { failure } = await checkCode(event, user);
 		if (failure) return failure;
-		return { section: 'twoFactor', recoveryCodes: renewRecoveryCodes(db(), actorOf(event), user) };
+		const recoveryCodes = renewRecoveryCodes(db(), actorOf(event), user);
+		await sendSecurityNotice(db(), user.id, 'recovery_codes_renewed');
+		return { section: 'twoFactor', recoveryCodes };
 	},
 	disableTwoFactor: async (event) => {
 		const user = authorize(event, 'account.manage');
@@ -47,6 +50,7 @@ export const actions: Actions = {
 		const { failure } = await checkCode(event, user);
 		if (failure) return failure;
 		removeTwoFactor(db(), actorOf(event), user, 'self');
+		await sendSecurityNotice(db(), user.id, 'two_factor_disabled');
 		return { section: 'twoFactor', twoFactorDisabled: true };
 	},
 	calendar: (event) => {
@@ -70,6 +74,7 @@ export const actions: Actions = {
 		const problem = passwordProblem(parsed.data.password, parsed.data.passwordConfirm, person);
 		if (problem) return fail(400, { errors: { [problem.field]: problem.message }, values: parsed.values });
 		changePassword(db(), actorOf(event), person, await hashPassword(parsed.data.password), event.locals.session!.id);
+		await sendSecurityNotice(db(), person.id, 'password_changed');
 		return { passwordChanged: true };
 	}
 };

@@ -4,6 +4,7 @@ import * as m from '$lib/paraglide/messages.js';
 import { db } from '$lib/server/db';
 import { confirmEnrolment, isTwoFactorEnabled, keyUri, pendingSecret, requiresTwoFactor } from '$lib/server/auth/two-factor';
 import { getMainConnector } from '$lib/server/organisation/organisation';
+import { sendSecurityNotice } from '$lib/server/auth/security-notice';
 import { secondFactorSchema } from '$lib/schemas/auth';
 import { actorOf, authorize } from '$lib/server/http/guard';
 import { invalid, parseForm } from '$lib/server/http/forms';
@@ -46,11 +47,13 @@ export const actions: Actions = {
 		const { person, sessionId } = enrolling(event);
 		const parsed = parseForm(secondFactorSchema, await event.request.formData());
 		if (!parsed.ok) return invalid(parsed.errors);
+		const replacing = isTwoFactorEnabled(db(), person.id);
 		const result = confirmEnrolment(db(), actorOf(event), person, parsed.data.code, sessionId);
 		if (!result.ok) {
 			if (result.reason === 'throttled') return fail(429, { errors: { code: m.login_throttled({ time: formatTime(result.retryAt) }) }, values: {} });
 			return fail(400, { errors: { code: m.two_factor_code_wrong() }, values: {} });
 		}
+		await sendSecurityNotice(db(), person.id, replacing ? 'two_factor_replaced' : 'two_factor_enabled');
 		return { recoveryCodes: result.recoveryCodes };
 	}
 };
