@@ -9,7 +9,7 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import * as schema from '../../src/lib/server/db/schema';
 import type { Db } from '../../src/lib/server/db';
 import { getMainConnector, listDesignatedPersons } from '../../src/lib/server/organisation/organisation';
-import { countTenantsByStage, getTenant, listTenantNames, listTenants } from '../../src/lib/server/tenants/tenants';
+import { countTenantsByStage, findCurrentTenants, getTenant, listTenantNames, listTenants } from '../../src/lib/server/tenants/tenants';
 import { getChecklist, listTenantsNeedingAttention } from '../../src/lib/server/prerequisites/checklist';
 import { countByBucket, listCertificates, listToOrder } from '../../src/lib/server/certificates/registry';
 import { listActiveAnnouncementsFor } from '../../src/lib/server/incidents/announcements';
@@ -125,8 +125,9 @@ export function explainPages(databasePath: string, targets: PlanTargets, now = n
 				const item = getInstruction(db, id)!;
 				listVersions(db, item.id);
 				listDesignatedPersons(db);
-				targetTenantIds(db, item.id);
-				listTenantNames(db, 1000);
+				// The settings form: every tenant while 200 fit, else only the chosen ones.
+				const chosen = targetTenantIds(db, item.id);
+				if (listTenantNames(db, 201).length > 200) findCurrentTenants(db, chosen);
 				coverageCounts(db, item, { page: 1, pageSize: 50 });
 			}
 		])

@@ -66,12 +66,29 @@ test('a tenant signatory turns it on, signs in with a recovery code, and their a
 	const secret = (await page.getByTestId('totp-secret').innerText()).replace(/ /g, '');
 	await page.getByLabel('The code the app shows').fill(await freshTotp(secret));
 	await page.getByRole('button', { name: 'Turn on' }).click();
-	const codes = await page.getByTestId('recovery-codes').locator('li').allInnerTexts();
-	expect(codes).toHaveLength(10);
+	expect(await page.getByTestId('recovery-codes').locator('li').count()).toBe(10);
 	await page.getByRole('link', { name: 'I have stored the codes – continue' }).click();
 	await expect(page).toHaveURL(`${DEMO_URL}/account`);
 	await expect(section).toContainText('On. Unused recovery codes: 10.');
 	await expectNoAxeViolations(page);
+
+	// Moving to a new phone needs a code from the old one as well, not just the open session.
+	await section.getByRole('link', { name: 'Use a new app' }).click();
+	const newSecret = (await page.getByTestId('totp-secret').innerText()).replace(/ /g, '');
+	expect(newSecret).not.toBe(secret);
+	await page.getByLabel('Code from your current app').fill('123456');
+	await page.getByLabel('The code the app shows').fill(await freshTotp(newSecret));
+	await page.getByRole('button', { name: 'Turn on' }).click();
+	await expect(page.locator('#field-currentCode-error')).toContainText('The code is not valid');
+	await expect(page.getByTestId('totp-secret')).toHaveText(/\S/);
+	expect((await page.getByTestId('totp-secret').innerText()).replace(/ /g, '')).toBe(newSecret);
+	await page.getByLabel('Code from your current app').fill(await freshTotp(secret));
+	await page.getByLabel('The code the app shows').fill(await freshTotp(newSecret));
+	await page.getByRole('button', { name: 'Turn on' }).click();
+	const codes = await page.getByTestId('recovery-codes').locator('li').allInnerTexts();
+	expect(codes).toHaveLength(10);
+	await page.getByRole('link', { name: 'I have stored the codes – continue' }).click();
+	await expect(section).toContainText('On. Unused recovery codes: 10.');
 
 	// The next sign-in asks for the second step; a recovery code stands in for the phone, once.
 	await page.getByRole('button', { name: 'Sign out', exact: true }).click();

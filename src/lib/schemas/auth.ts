@@ -21,3 +21,8 @@ export const rolesSchema = z.object({ roles });
 export const secondFactorSchema = z.object({
 	code: z.string().trim().min(1, { error: 'error_required' }).max(20, { error: 'error_too_long' })
 });
+
+/** Enrolling: a code from the new app; replacing one, also a code from the old app (or a recovery code). */
+export const enrolmentSchema = secondFactorSchema.extend({
+	currentCode: z.string().trim().max(20, { error: 'error_too_long' }).default('')
+});

@@ -26,11 +26,13 @@ const settings = {
 	category: z.enum(INSTRUCTION_CATEGORIES, { error: 'error_choose_one' }),
 	targets: z.enum(['all', 'chosen'], { error: 'error_choose_one' }),
 	tenantIds: z.array(z.uuid()).max(5000).default([]),
+	/** Where there are too many tenants to list: business IDs pasted in, separated by spaces, commas or lines. */
+	tenantBusinessIds: z.string().max(100_000, { error: 'error_too_long' }).default(''),
 	audience: z.enum(INSTRUCTION_AUDIENCES, { error: 'error_choose_one' }),
 	requiresAck: checkbox
 };
 
-const chosenTenants = (v: { targets: 'all' | 'chosen'; tenantIds: string[] }) => v.targets === 'all' || v.tenantIds.length > 0;
+const chosenTenants = (v: { targets: 'all' | 'chosen'; tenantIds: string[]; tenantBusinessIds: string }) => v.targets === 'all' || v.tenantIds.length > 0 || v.tenantBusinessIds.trim() !== '';
 const chosenTenantsError = { error: 'instruction_error_choose_tenants', path: ['tenantIds'] };
 
 export const instructionSettingsSchema = z.object(settings).refine(chosenTenants, chosenTenantsError);

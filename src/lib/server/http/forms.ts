@@ -6,7 +6,7 @@ export type FieldErrors = Record<string, string>;
 export type FormValues = Record<string, string | string[]>;
 
 /** Fields never echoed back to the browser. */
-const SECRET_FIELD = /password|token|passphrase|^code$/i;
+const SECRET_FIELD = /password|token|passphrase|^(code|currentCode)$/i;
 
 /**
  * FormData to a plain object. A field whose name ends in `[]` becomes a list (checkbox groups,

@@ -10,7 +10,8 @@ import {
 	getTenant,
 	isBusinessIdTaken,
 	listTenantNames,
-	currentTenantIds,
+	findCurrentTenants,
+	findTenantsByBusinessIds,
 	listTenants,
 	setTenantArchived,
 	setTenantStage,
@@ -158,11 +159,14 @@ describe('listTenants', () => {
 		expect(listTenantNames(db, 2)).toEqual(listed.slice(0, 2));
 	});
 
-	it('tells which ids are current tenants, beyond any picker limit', () => {
-		const listed = listTenants(db, { page: 1, pageSize: 50 }).tenants.map((t) => t.id);
+	it('finds current tenants by id and by business ID, beyond any picker limit', () => {
+		const listed = listTenants(db, { page: 1, pageSize: 50 }).tenants;
 		const unknown = crypto.randomUUID();
-		expect(currentTenantIds(db, [listed[3], ids.archived, unknown, listed[0]])).toEqual(new Set([listed[3], listed[0]]));
-		expect(currentTenantIds(db, [])).toEqual(new Set());
+		expect(findCurrentTenants(db, [listed[3].id, ids.archived, unknown, listed[0].id])).toEqual([listed[0], listed[3]].map((t) => ({ id: t.id, name: t.name })));
+		expect(findCurrentTenants(db, [])).toEqual([]);
+		const archivedBusinessId = getTenant(db, ids.archived)!.businessId;
+		const found = findTenantsByBusinessIds(db, [listed[1].businessId, archivedBusinessId, '0000000-0', listed[1].businessId]);
+		expect(found).toEqual({ ids: [listed[1].id], unknown: [archivedBusinessId, '0000000-0'] });
 	});
 
 	it('searches the name case-insensitively', () => {

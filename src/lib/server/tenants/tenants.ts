@@ -60,11 +60,19 @@ export function listTenantNames(db: DbOrTx, limit: number): { id: string; name: 
 	return db.select({ id: tenant.id, name: tenant.name }).from(tenant).where(isNull(tenant.archivedAt)).orderBy(asc(tenant.name), asc(tenant.id)).limit(limit).all();
 }
 
-/** Which of `ids` are current tenants: a form may name any tenant, not only those it listed. */
-export function currentTenantIds(db: DbOrTx, ids: string[]): Set<string> {
-	if (ids.length === 0) return new Set();
-	const rows = db.select({ id: tenant.id }).from(tenant).where(and(inArray(tenant.id, ids), isNull(tenant.archivedAt))).all();
-	return new Set(rows.map((r) => r.id));
+/** The current tenants among `ids`, by name: a form may name any tenant, not only those it listed. */
+export function findCurrentTenants(db: DbOrTx, ids: string[]): { id: string; name: string }[] {
+	if (ids.length === 0) return [];
+	return db.select({ id: tenant.id, name: tenant.name }).from(tenant).where(and(inArray(tenant.id, ids), isNull(tenant.archivedAt))).orderBy(asc(tenant.name), asc(tenant.id)).all();
+}
+
+/** Current tenants by business ID (Y-tunnus), and the IDs that name none. */
+export function findTenantsByBusinessIds(db: DbOrTx, businessIds: string[]): { ids: string[]; unknown: string[] } {
+	const wanted = [...new Set(businessIds)];
+	if (wanted.length === 0) return { ids: [], unknown: [] };
+	const rows = db.select({ id: tenant.id, businessId: tenant.businessId }).from(tenant).where(and(inArray(tenant.businessId, wanted), isNull(tenant.archivedAt))).all();
+	const found = new Set(rows.map((r) => r.businessId));
+	return { ids: rows.map((r) => r.id), unknown: wanted.filter((b) => !found.has(b)) };
 }
 
 export function countTenantsByStage(db: Db): Record<TenantStage, number> {

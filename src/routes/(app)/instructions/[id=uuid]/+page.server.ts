@@ -26,6 +26,7 @@ export const load: PageServerLoad = (event) => {
 	const page = pageNumber.parse(event.url.searchParams.get('page') ?? undefined);
 	const tenantParam = event.url.searchParams.get('tenant');
 	const openTenant = tenantParam ? coverageByTenant(db(), item, tenantParam)[0] : undefined;
+	const chosen = targetTenantIds(db(), item.id);
 	const versions = listVersions(db(), item.id);
 	const current = versions[0];
 	const text = textFor(current, getLocale());
@@ -36,8 +37,8 @@ export const load: PageServerLoad = (event) => {
 		bodyHtml: renderMarkdown(fillContacts(db(), text.body)),
 		language: text.language,
 		current: { version: current.version, titleFi: current.titleFi, bodyFi: current.bodyFi, titleSv: current.titleSv, bodySv: current.bodySv, titleEn: current.titleEn ?? '', bodyEn: current.bodyEn ?? '', attachmentName: current.attachmentName },
-		settings: { category: item.category, targets: item.allTenants ? 'all' : 'chosen', tenantIds: targetTenantIds(db(), item.id), audience: item.audience, requiresAck: item.requiresAck },
-		tenants: tenantChoices(),
+		settings: { category: item.category, targets: item.allTenants ? 'all' : 'chosen', tenantIds: chosen, audience: item.audience, requiresAck: item.requiresAck },
+		choices: tenantChoices(chosen),
 		versions: versions.map((v) => ({ id: v.id, version: v.version, material: v.material, changeSummary: v.changeSummary, publishedAt: v.publishedAt, publishedBy: v.publishedBy, attachmentName: v.attachmentName })),
 		coverage: coverageCounts(db(), item, { page, pageSize: COVERAGE_PAGE_SIZE }),
 		coveragePage: page,
@@ -52,7 +53,9 @@ export const actions: Actions = {
 		const item = instructionOr404(event);
 		const parsed = parseForm(instructionSettingsSchema, await event.request.formData());
 		if (!parsed.ok) return invalid(parsed.errors, parsed.values, 'settings');
-		updateInstructionSettings(db(), actorOf(event), item.id, settingsFrom(parsed.data));
+		const settings = settingsFrom(parsed.data);
+		if (!settings.ok) return invalid(settings.errors, parsed.values, 'settings');
+		updateInstructionSettings(db(), actorOf(event), item.id, settings.settings);
 		return { section: 'settings', saved: true };
 	},
 	publish: async (event) => {

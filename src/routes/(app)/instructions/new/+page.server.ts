@@ -9,7 +9,7 @@ import { newInstructionSchema } from '$lib/schemas/instruction';
 
 export const load: PageServerLoad = (event) => {
 	authorize(event, 'instruction.manage');
-	return { tenants: tenantChoices() };
+	return { choices: tenantChoices() };
 };
 
 export const actions: Actions = {
@@ -18,9 +18,11 @@ export const actions: Actions = {
 		const form = await event.request.formData();
 		const parsed = parseForm(newInstructionSchema, form);
 		if (!parsed.ok) return invalid(parsed.errors, parsed.values);
+		const settings = settingsFrom(parsed.data);
+		if (!settings.ok) return invalid(settings.errors, parsed.values);
 		const content = await contentFrom(form, parsed.data, false);
 		if (!content.ok) return invalid(content.errors, parsed.values);
-		const id = createInstruction(db(), actorOf(event), settingsFrom(parsed.data), content.content);
+		const id = createInstruction(db(), actorOf(event), settings.settings, content.content);
 		redirect(303, `/instructions/${id}?created`);
 	}
 };

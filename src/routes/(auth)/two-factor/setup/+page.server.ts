@@ -2,10 +2,10 @@ import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import * as m from '$lib/paraglide/messages.js';
 import { db } from '$lib/server/db';
-import { confirmEnrolment, isTwoFactorEnabled, keyUri, pendingSecret, requiresTwoFactor } from '$lib/server/auth/two-factor';
+import { confirmEnrolment, isTwoFactorEnabled, keyUri, pendingSecret, requiresTwoFactor, verifySecondFactor, type CodeRefused } from '$lib/server/auth/two-factor';
 import { getMainConnector } from '$lib/server/organisation/organisation';
 import { sendSecurityNotice } from '$lib/server/auth/security-notice';
-import { secondFactorSchema } from '$lib/schemas/auth';
+import { enrolmentSchema } from '$lib/schemas/auth';
 import { actorOf, authorize } from '$lib/server/http/guard';
 import { invalid, parseForm } from '$lib/server/http/forms';
 import { qrCode } from '$lib/server/http/qr';
@@ -21,6 +21,11 @@ function enrolling(event: RequestEvent) {
 	if (pending?.step === 'verify') redirect(303, `/two-factor?next=${encodeURIComponent(safeNext(event.url.searchParams.get('next')))}`);
 	const person = pending?.step === 'enrol' ? pending.user : authorize(event, 'account.manage');
 	return { person, sessionId: session!.id, required: pending !== null };
+}
+
+function refused(result: CodeRefused, field: 'code' | 'currentCode') {
+	if (result.reason === 'throttled') return fail(429, { errors: { [field]: m.login_throttled({ time: formatTime(result.retryAt) }) }, values: {} });
+	return fail(400, { errors: { [field]: m.two_factor_code_wrong() }, values: {} });
 }
 
 /** Groups of four, as authenticator apps show a key typed in by hand. */
@@ -45,14 +50,17 @@ export const load: PageServerLoad = (event) => {
 export const actions: Actions = {
 	default: async (event) => {
 		const { person, sessionId } = enrolling(event);
-		const parsed = parseForm(secondFactorSchema, await event.request.formData());
-		if (!parsed.ok) return invalid(parsed.errors);
 		const replacing = isTwoFactorEnabled(db(), person.id);
-		const result = confirmEnrolment(db(), actorOf(event), person, parsed.data.code, sessionId);
-		if (!result.ok) {
-			if (result.reason === 'throttled') return fail(429, { errors: { code: m.login_throttled({ time: formatTime(result.retryAt) }) }, values: {} });
-			return fail(400, { errors: { code: m.two_factor_code_wrong() }, values: {} });
+		const parsed = parseForm(enrolmentSchema, await event.request.formData());
+		if (!parsed.ok) return invalid(parsed.errors);
+		// An open session alone must not be enough to move someone's second factor to another phone.
+		if (replacing) {
+			if (!parsed.data.currentCode) return invalid({ currentCode: m.error_required() });
+			const current = verifySecondFactor(db(), actorOf(event), person, parsed.data.currentCode, 'settings');
+			if (!current.ok) return refused(current, 'currentCode');
 		}
+		const result = confirmEnrolment(db(), actorOf(event), person, parsed.data.code, sessionId);
+		if (!result.ok) return refused(result, 'code');
 		await sendSecurityNotice(db(), person.id, replacing ? 'two_factor_replaced' : 'two_factor_enabled');
 		return { recoveryCodes: result.recoveryCodes };
 	}
