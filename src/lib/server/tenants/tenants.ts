@@ -33,26 +33,43 @@ function escapeLike(text: string): string {
 	return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-export function listTenants(db: Db, filter: TenantListFilter): { tenants: Tenant[]; total: number } {
-	const conditions: SQL[] = [filter.archived ? isNotNull(tenant.archivedAt) : isNull(tenant.archivedAt)];
-	if (filter.stage) conditions.push(eq(tenant.stage, filter.stage));
-	const query = filter.query?.trim();
-	if (query) {
-		const pattern = `%${escapeLike(query)}%`;
-		const contains = (column: Column) => sql`${column} like ${pattern} escape '\\'`;
+/**
+ * The tenant list is the busiest query of the portal, so its two statements are compiled once per
+ * database and filter shape (archived or not, with or without stage and search) and then reused.
+ */
+function tenantListStatements(db: Db, shape: { archived: boolean; stage: boolean; search: boolean }) {
+	const conditions: SQL[] = [shape.archived ? isNotNull(tenant.archivedAt) : isNull(tenant.archivedAt)];
+	if (shape.stage) conditions.push(eq(tenant.stage, sql.placeholder('stage')));
+	if (shape.search) {
+		const contains = (column: Column) => sql`${column} like ${sql.placeholder('pattern')} escape '\\'`;
 		conditions.push(or(contains(tenant.name), contains(tenant.businessId), contains(tenant.city))!);
 	}
 	const where = and(...conditions);
-	const total = db.select({ n: count() }).from(tenant).where(where).get()?.n ?? 0;
-	const tenants = db
-		.select()
-		.from(tenant)
-		.where(where)
-		.orderBy(asc(tenant.name), asc(tenant.id))
-		.limit(filter.pageSize)
-		.offset((filter.page - 1) * filter.pageSize)
-		.all();
-	return { tenants, total };
+	return {
+		total: db.select({ n: count() }).from(tenant).where(where).prepare(),
+		page: db
+			.select()
+			.from(tenant)
+			.where(where)
+			.orderBy(asc(tenant.name), asc(tenant.id))
+			.limit(sql.placeholder('limit'))
+			.offset(sql.placeholder('offset'))
+			.prepare()
+	};
+}
+
+const compiledTenantLists = new WeakMap<Db, Map<string, ReturnType<typeof tenantListStatements>>>();
+
+export function listTenants(db: Db, filter: TenantListFilter): { tenants: Tenant[]; total: number } {
+	const query = filter.query?.trim();
+	const shape = { archived: Boolean(filter.archived), stage: Boolean(filter.stage), search: Boolean(query) };
+	const key = `${shape.archived}:${shape.stage}:${shape.search}`;
+	let byShape = compiledTenantLists.get(db);
+	if (!byShape) compiledTenantLists.set(db, (byShape = new Map()));
+	let statements = byShape.get(key);
+	if (!statements) byShape.set(key, (statements = tenantListStatements(db, shape)));
+	const params = { stage: filter.stage, pattern: query ? `%${escapeLike(query)}%` : undefined, limit: filter.pageSize, offset: (filter.page - 1) * filter.pageSize };
+	return { tenants: statements.page.all(params), total: statements.total.get(params)?.n ?? 0 };
 }
 
 /** Current tenants' ids and names, by name, for pickers: no count and no other columns to read. */
