@@ -99,6 +99,13 @@ test('a tenant signatory turns it on, signs in with a recovery code, and their a
 	await expect(page.getByRole('heading', { name: 'Kotihoito Aalto Oy' })).toBeVisible();
 	await page.goto(`${DEMO_URL}/account`);
 	await expect(section).toContainText('On. Unused recovery codes: 9.');
+	// New recovery codes, confirmed with a code from the app, replace the whole set.
+	await section.locator('summary', { hasText: 'Create new recovery codes' }).click();
+	await page.locator('#recovery-code-check').fill(await freshTotp(newSecret));
+	await section.getByRole('button', { name: 'Create new recovery codes' }).click();
+	await expect(section.getByTestId('recovery-codes').locator('li')).toHaveCount(10);
+	await expect(section).toContainText('On. Unused recovery codes: 10.');
+	await expectNoAxeViolations(page);
 
 	await page.getByRole('button', { name: 'Sign out', exact: true }).click();
 	await passwordOnly(page, email);
@@ -135,4 +142,29 @@ test('a tenant signatory turns it on, signs in with a recovery code, and their a
 	await signIn(page, DEMO_URL, email, DEMO_PASSWORD);
 	await expect(page.getByRole('heading', { name: 'Kotihoito Aalto Oy' })).toBeVisible();
 	await context.close();
+});
+
+test('someone whose role does not require it can turn it off again, with a code', async ({ page }) => {
+	await signIn(page, DEMO_URL, 'staff2@tenant2.demo.test', DEMO_PASSWORD);
+	await page.goto(`${DEMO_URL}/two-factor/setup?next=%2Faccount`);
+	const secret = (await page.getByTestId('totp-secret').innerText()).replace(/ /g, '');
+	await page.getByLabel('The code the app shows').fill(await freshTotp(secret));
+	await page.getByRole('button', { name: 'Turn on' }).click();
+	await page.getByRole('link', { name: 'I have stored the codes – continue' }).click();
+
+	const section = page.getByRole('region', { name: 'Two-step sign-in' });
+	await section.locator('summary', { hasText: 'Turn off' }).click();
+	await page.locator('#disable-code-check').fill('000000');
+	await section.getByRole('button', { name: 'Turn off' }).click();
+	await expect(section.getByRole('alert')).toContainText('The code is not valid');
+	await expect(section).toContainText('On.');
+	await section.locator('summary', { hasText: 'Turn off' }).click();
+	await page.locator('#disable-code-check').fill(await freshTotp(secret));
+	await section.getByRole('button', { name: 'Turn off' }).click();
+	await expect(section).toContainText('Two-step sign-in is off.');
+	await expect(section).toContainText('Off.');
+
+	await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+	await signIn(page, DEMO_URL, 'staff2@tenant2.demo.test', DEMO_PASSWORD, undefined);
+	await expect(page).not.toHaveURL(/two-factor/);
 });

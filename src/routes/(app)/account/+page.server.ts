@@ -10,7 +10,7 @@ import { secondFactorSchema } from '$lib/schemas/auth';
 import { removeTwoFactor, renewRecoveryCodes, requiresTwoFactor, twoFactorSummary, verifySecondFactor } from '$lib/server/auth/two-factor';
 import type { SessionUser } from '$lib/server/auth/session';
 import { sendSecurityNotice } from '$lib/server/auth/security-notice';
-import { formatTime } from '$lib/i18n/format';
+import { codeRefused } from '$lib/server/http/second-factor';
 import { invalid, parseForm } from '$lib/server/http/forms';
 import { passwordProblem } from '$lib/server/http/set-password';
 import { config } from '$lib/server/config';
@@ -30,9 +30,7 @@ async function checkCode(event: RequestEvent, user: SessionUser) {
 	const parsed = parseForm(secondFactorSchema, await event.request.formData());
 	if (!parsed.ok) return { failure: invalid(parsed.errors, {}, 'twoFactor') };
 	const result = verifySecondFactor(db(), actorOf(event), user, parsed.data.code, 'settings');
-	if (result.ok) return { failure: null };
-	const message = result.reason === 'throttled' ? m.login_throttled({ time: formatTime(result.retryAt) }) : m.two_factor_code_wrong();
-	return { failure: invalid({ code: message }, {}, 'twoFactor') };
+	return { failure: result.ok ? null : codeRefused(result, 'code', 'twoFactor') };
 }
 
 export const actions: Actions = {

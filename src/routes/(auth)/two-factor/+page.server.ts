@@ -1,13 +1,12 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
-import * as m from '$lib/paraglide/messages.js';
 import { db } from '$lib/server/db';
 import { verifySecondFactor } from '$lib/server/auth/two-factor';
 import { secondFactorSchema } from '$lib/schemas/auth';
 import { actorOf } from '$lib/server/http/guard';
 import { invalid, parseForm } from '$lib/server/http/forms';
 import { safeNext } from '$lib/server/http/session-cookie';
-import { formatTime } from '$lib/i18n/format';
+import { codeRefused } from '$lib/server/http/second-factor';
 
 /** The second step of signing in: only for a session that has passed the password and has an authenticator. */
 export const load: PageServerLoad = ({ locals, url }) => {
@@ -25,10 +24,7 @@ export const actions: Actions = {
 		const parsed = parseForm(secondFactorSchema, await event.request.formData());
 		if (!parsed.ok) return invalid(parsed.errors);
 		const result = verifySecondFactor(db(), actorOf(event), pending.user, parsed.data.code, 'sign_in', session.id);
-		if (!result.ok) {
-			if (result.reason === 'throttled') return fail(429, { errors: { code: m.login_throttled({ time: formatTime(result.retryAt) }) }, values: {} });
-			return fail(400, { errors: { code: m.two_factor_code_wrong() }, values: {} });
-		}
+		if (!result.ok) return codeRefused(result);
 		redirect(303, safeNext(event.url.searchParams.get('next')));
 	}
 };

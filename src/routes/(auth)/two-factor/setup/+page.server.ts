@@ -1,8 +1,8 @@
-import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
+import { redirect, type RequestEvent } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import * as m from '$lib/paraglide/messages.js';
 import { db } from '$lib/server/db';
-import { confirmEnrolment, isTwoFactorEnabled, keyUri, pendingSecret, requiresTwoFactor, verifySecondFactor, type CodeRefused } from '$lib/server/auth/two-factor';
+import { confirmEnrolment, isTwoFactorEnabled, keyUri, pendingSecret, verifySecondFactor } from '$lib/server/auth/two-factor';
 import { getMainConnector } from '$lib/server/organisation/organisation';
 import { sendSecurityNotice } from '$lib/server/auth/security-notice';
 import { enrolmentSchema } from '$lib/schemas/auth';
@@ -10,7 +10,7 @@ import { actorOf, authorize } from '$lib/server/http/guard';
 import { invalid, parseForm } from '$lib/server/http/forms';
 import { qrCode } from '$lib/server/http/qr';
 import { safeNext } from '$lib/server/http/session-cookie';
-import { formatTime } from '$lib/i18n/format';
+import { codeRefused } from '$lib/server/http/second-factor';
 
 /**
  * Who is setting up an authenticator: a signed-in person (optional, or replacing one) or someone
@@ -21,11 +21,6 @@ function enrolling(event: RequestEvent) {
 	if (pending?.step === 'verify') redirect(303, `/two-factor?next=${encodeURIComponent(safeNext(event.url.searchParams.get('next')))}`);
 	const person = pending?.step === 'enrol' ? pending.user : authorize(event, 'account.manage');
 	return { person, sessionId: session!.id, required: pending !== null };
-}
-
-function refused(result: CodeRefused, field: 'code' | 'currentCode') {
-	if (result.reason === 'throttled') return fail(429, { errors: { [field]: m.login_throttled({ time: formatTime(result.retryAt) }) }, values: {} });
-	return fail(400, { errors: { [field]: m.two_factor_code_wrong() }, values: {} });
 }
 
 /** Groups of four, as authenticator apps show a key typed in by hand. */
@@ -39,7 +34,6 @@ export const load: PageServerLoad = (event) => {
 	const issuer = organisation ? `${m.app_name()} (${organisation})` : m.app_name();
 	return {
 		required,
-		mandatoryForRole: requiresTwoFactor(person.roles),
 		replacing: isTwoFactorEnabled(db(), person.id),
 		secret: grouped(secret),
 		qr: qrCode(keyUri(secret, person.email, issuer)),
@@ -57,10 +51,10 @@ export const actions: Actions = {
 		if (replacing) {
 			if (!parsed.data.currentCode) return invalid({ currentCode: m.error_required() });
 			const current = verifySecondFactor(db(), actorOf(event), person, parsed.data.currentCode, 'settings');
-			if (!current.ok) return refused(current, 'currentCode');
+			if (!current.ok) return codeRefused(current, 'currentCode');
 		}
 		const result = confirmEnrolment(db(), actorOf(event), person, parsed.data.code, sessionId);
-		if (!result.ok) return refused(result, 'code');
+		if (!result.ok) return codeRefused(result);
 		await sendSecurityNotice(db(), person.id, replacing ? 'two_factor_replaced' : 'two_factor_enabled');
 		return { recoveryCodes: result.recoveryCodes };
 	}
