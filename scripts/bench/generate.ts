@@ -16,6 +16,7 @@ import * as schema from '../../src/lib/server/db/schema';
 import { verifyAuditChain, type AuditVerification } from '../../src/lib/server/audit/audit-log';
 import { openDatabase, type Db } from '../../src/lib/server/db';
 import { hashPassword } from '../../src/lib/server/auth/password';
+import { rebuildCoverageTallies } from '../../src/lib/server/instructions/coverage-tallies';
 import { seeded, DAY_MS, between } from './dataset/random';
 import { writeAuditChain } from './dataset/audit-chain';
 import { eventBy, type Context } from './dataset/context';
@@ -46,13 +47,18 @@ export interface Dataset {
 	agreementInForceId: string;
 }
 
-const BULK_TABLES = ['user', 'user_role', 'checklist_item', 'certificate', 'acknowledgement', 'audit_entry', 'agreement', 'agreement_signature'];
+const BULK_TABLES = ['user', 'user_role', 'checklist_item', 'certificate', 'acknowledgement', 'instruction_version', 'audit_entry', 'agreement', 'agreement_signature'];
 
-/** Drops the named indexes of the bulk tables and returns their CREATE statements, to run afterwards. */
-function dropIndexes(client: Database.Database): string[] {
+/**
+ * Drops the named indexes and the triggers of the bulk tables and returns their CREATE statements,
+ * to run afterwards (the coverage tallies the triggers keep are then counted once, afresh).
+ */
+function dropIndexesAndTriggers(client: Database.Database): string[] {
 	const placeholders = BULK_TABLES.map(() => '?').join(', ');
-	const rows = client.prepare(`select name, sql from sqlite_master where type = 'index' and sql is not null and tbl_name in (${placeholders})`).all(...BULK_TABLES) as { name: string; sql: string }[];
-	for (const row of rows) client.exec(`drop index "${row.name}"`);
+	const rows = client
+		.prepare(`select type, name, sql from sqlite_master where type in ('index', 'trigger') and sql is not null and tbl_name in (${placeholders})`)
+		.all(...BULK_TABLES) as { type: 'index' | 'trigger'; name: string; sql: string }[];
+	for (const row of rows) client.exec(`drop ${row.type} "${row.name}"`);
 	return rows.map((r) => r.sql);
 }
 
@@ -71,7 +77,7 @@ export async function generateDataset(path: string, scale = 1, now = Date.now())
 	const passwordHash = await hashPassword(BENCH_PASSWORD);
 	const setupAt = now - 3 * 365 * DAY_MS - 30 * DAY_MS;
 	const organisation = setUpOrganisation(db, client, passwordHash, setupAt);
-	const indexes = dropIndexes(client);
+	const schemaObjects = dropIndexesAndTriggers(client);
 	const ctx: Context = { db, client, random: seeded(20260401), now, passwordHash, admin: organisation.admin, signatory: organisation.signatory, certAdmin: organisation.certAdmin, events: organisation.events };
 
 	const step = <T>(name: string, run: () => T): T => {
@@ -97,7 +103,9 @@ export async function generateDataset(path: string, scale = 1, now = Date.now())
 	}
 	if (ctx.events.length > auditTarget) throw new Error(`The generated history has ${ctx.events.length} audit entries, more than ${auditTarget}`);
 	step('audit chain', () => writeAuditChain(client, ctx.events));
-	step('indexes', () => indexes.forEach((sql) => client.exec(sql)));
+	step('indexes', () => schemaObjects.filter((sql) => !/^create trigger/i.test(sql)).forEach((sql) => client.exec(sql)));
+	step('coverage tallies', () => rebuildCoverageTallies(db));
+	schemaObjects.filter((sql) => /^create trigger/i.test(sql)).forEach((sql) => client.exec(sql));
 	client.pragma('foreign_keys = ON');
 	client.pragma('journal_mode = WAL');
 	client.close();

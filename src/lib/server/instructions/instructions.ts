@@ -1,7 +1,7 @@
-import { and, asc, count, desc, eq, exists, gte, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, exists, gt, gte, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
 import type { Db, DbOrTx } from '../db';
-import { acknowledgement, instruction, instructionTenant, instructionVersion, tenant, user, userRole, type Instruction, type InstructionVersion } from '../db/schema';
+import { acknowledgement, acknowledgementTally, instruction, instructionTenant, instructionVersion, tenant, tenantAudience, user, userRole, type Instruction, type InstructionVersion } from '../db/schema';
 import type { InstructionAudience, InstructionCategory } from '../../domain';
 import { audit, type Actor } from '../actor';
 import type { SessionUser } from '../auth/session';
@@ -302,44 +302,59 @@ export interface CoverageCounts {
 }
 
 /**
+ * Totals for an instruction meant for every tenant: everything counted, less the archived tenants
+ * (a few hundred), which reads two small sums instead of joining 10,000 tenants.
+ */
+function nationalTotals(db: DbOrTx, item: Instruction, admins: boolean): { tenantCount: number; total: number; acknowledged: number } {
+	const audience = admins ? tenantAudience.admins : tenantAudience.people;
+	const tally = admins ? acknowledgementTally.admins : acknowledgementTally.people;
+	const everyone = db.select({ tenantCount: count(), total: sql<number>`coalesce(sum(${audience}), 0)` }).from(tenantAudience).where(gt(audience, 0)).get()!;
+	const acknowledged = db.select({ n: sql<number>`coalesce(sum(${tally}), 0)` }).from(acknowledgementTally).where(eq(acknowledgementTally.instructionId, item.id)).get()!.n;
+	const archived = db
+		.select({ tenantCount: count(), total: sql<number>`coalesce(sum(${audience}), 0)`, acknowledged: sql<number>`coalesce(sum(coalesce(${tally}, 0)), 0)` })
+		.from(tenant)
+		.innerJoin(tenantAudience, eq(tenantAudience.tenantId, tenant.id))
+		.leftJoin(acknowledgementTally, and(eq(acknowledgementTally.tenantId, tenant.id), eq(acknowledgementTally.instructionId, item.id)))
+		.where(and(isNotNull(tenant.archivedAt), gt(audience, 0)))
+		.get()!;
+	return { tenantCount: everyone.tenantCount - archived.tenantCount, total: everyone.total - archived.total, acknowledged: acknowledged - archived.acknowledged };
+}
+
+/**
  * Coverage as counts: totals over every tenant the instruction reaches and one page of tenants.
- * No person is loaded, so an instruction for every tenant (100,000 people) costs what the counting
- * costs; `coverage()` lists one tenant's people when someone opens it.
+ * Read from the counts the database keeps (migration 0007: `tenant_audience`,
+ * `acknowledgement_tally`), so an instruction for every tenant costs one row per tenant, not one
+ * lookup per person; `coverage()` lists one tenant's people when someone opens it.
  */
 export function coverageCounts(db: DbOrTx, item: Instruction, paging: { page: number; pageSize: number } = { page: 1, pageSize: 0 }): CoverageCounts {
 	if (item.archivedAt) return { tenants: [], tenantCount: 0, acknowledged: 0, total: 0 };
-	const baseline = baselineVersion(db, item.id);
-	const currentAck = baseline
-		? sql<number>`exists (select 1 from ${acknowledgement} where ${acknowledgement.instructionId} = ${item.id} and ${acknowledgement.userId} = ${user.id} and ${acknowledgement.version} >= ${baseline.version})`
-		: sql<number>`0`;
-	const where = audienceWhere(db, item, { currentTenantsOnly: true });
-	const totals = db
-		.select({ tenantCount: sql<number>`count(distinct ${user.tenantId})`, total: count(), acknowledged: sql<number>`coalesce(sum(${currentAck}), 0)` })
-		.from(user)
-		.innerJoin(tenant, eq(user.tenantId, tenant.id))
-		.where(where)
-		.get()!;
-	// The page of tenants first, walked in name order, so later tenants are never counted for it.
-	const reached = paging.pageSize === 0 ? [] : db
-		.select({ id: tenant.id })
-		.from(tenant)
-		.where(and(isNull(tenant.archivedAt), exists(db.select({ one: sql`1` }).from(user).where(and(eq(user.tenantId, tenant.id), where)))))
-		.orderBy(asc(tenant.name), asc(tenant.id))
-		.limit(paging.pageSize)
-		.offset((paging.page - 1) * paging.pageSize)
-		.all()
-		.map((t) => t.id);
-	const tenants = reached.length
-		? db
-				.select({ tenantId: tenant.id, tenantName: tenant.name, total: count(), acknowledged: sql<number>`coalesce(sum(${currentAck}), 0)` })
-				.from(user)
-				.innerJoin(tenant, eq(user.tenantId, tenant.id))
-				.where(and(inArray(tenant.id, reached), where))
-				.groupBy(tenant.id)
-				.orderBy(asc(tenant.name), asc(tenant.id))
-				.all()
-		: [];
-	return { tenants, tenantCount: totals.tenantCount, acknowledged: totals.acknowledged, total: totals.total };
+	const admins = item.audience === 'tenant_admins';
+	const audience = admins ? tenantAudience.admins : tenantAudience.people;
+	const acknowledged = sql<number>`coalesce(${admins ? acknowledgementTally.admins : acknowledgementTally.people}, 0)`;
+	// Current tenants with anyone in the audience (and, for a limited instruction, chosen ones).
+	const reached = <T extends Record<string, unknown>>(fields: Parameters<typeof db.select>[0] & T) =>
+		db
+			.select(fields)
+			.from(tenant)
+			.innerJoin(tenantAudience, eq(tenantAudience.tenantId, tenant.id))
+			.leftJoin(acknowledgementTally, and(eq(acknowledgementTally.tenantId, tenant.id), eq(acknowledgementTally.instructionId, item.id)))
+			.where(
+				and(
+					isNull(tenant.archivedAt),
+					gt(audience, 0),
+					item.allTenants ? undefined : inArray(tenant.id, db.select({ id: instructionTenant.tenantId }).from(instructionTenant).where(eq(instructionTenant.instructionId, item.id)))
+				)
+			);
+	const sums = item.allTenants ? nationalTotals(db, item, admins) : reached({ tenantCount: count(), total: sql<number>`coalesce(sum(${audience}), 0)`, acknowledged: sql<number>`coalesce(sum(${acknowledged}), 0)` }).get()!;
+	const tenants =
+		paging.pageSize === 0
+			? []
+			: reached({ tenantId: tenant.id, tenantName: tenant.name, total: audience, acknowledged })
+					.orderBy(asc(tenant.name), asc(tenant.id))
+					.limit(paging.pageSize)
+					.offset((paging.page - 1) * paging.pageSize)
+					.all();
+	return { tenants, tenantCount: sums.tenantCount, acknowledged: sums.acknowledged, total: sums.total };
 }
 
 /** Active people of a tenant an instruction is meant for, with whether each holds a current acknowledgement. */
