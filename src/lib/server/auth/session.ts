@@ -1,7 +1,8 @@
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db';
+import { prepared } from '../db/prepared';
 import { session, twoFactor, user, userRole, type Role, type Session, type User } from '../db/schema';
 import { requiresTwoFactor } from './two-factor';
 
@@ -68,13 +69,15 @@ export function createSession(
 
 export function validateSessionToken(db: DbOrTx, token: string, now = new Date()): SessionValidation {
 	const sessionId = hashToken(token);
-	const found = db
-		.select({ session, user, twoFactorEnabledAt: twoFactor.enabledAt })
-		.from(session)
-		.innerJoin(user, eq(session.userId, user.id))
-		.leftJoin(twoFactor, eq(twoFactor.userId, user.id))
-		.where(eq(session.id, sessionId))
-		.get();
+	const found = prepared(db, 'session.validate', () =>
+		db
+			.select({ session, user, twoFactorEnabledAt: twoFactor.enabledAt })
+			.from(session)
+			.innerJoin(user, eq(session.userId, user.id))
+			.leftJoin(twoFactor, eq(twoFactor.userId, user.id))
+			.where(eq(session.id, sql.placeholder('id')))
+			.prepare()
+	).get({ id: sessionId });
 	const none: SessionValidation = { session: null, user: null, secondFactor: 'done', renewed: false };
 	if (!found) return none;
 	const { session: current, user: person } = found;
@@ -100,11 +103,14 @@ export function validateSessionToken(db: DbOrTx, token: string, now = new Date()
 }
 
 export function toSessionUser(db: DbOrTx, person: User): SessionUser {
-	const roles = db
-		.select({ role: userRole.role })
-		.from(userRole)
-		.where(eq(userRole.userId, person.id))
-		.all()
+	const roles = prepared(db, 'session.roles', () =>
+		db
+			.select({ role: userRole.role })
+			.from(userRole)
+			.where(eq(userRole.userId, sql.placeholder('userId')))
+			.prepare()
+	)
+		.all({ userId: person.id })
 		.map((r) => r.role);
 	return { id: person.id, email: person.email, name: person.name, tenantId: person.tenantId, roles };
 }

@@ -1,5 +1,6 @@
-import { and, count, desc, eq, inArray, isNull } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db';
+import { prepared } from '../db/prepared';
 import { notification, reminderLog, user, userRole, type Notification, type Role } from '../db/schema';
 
 /** Claims a reminder; false when it was already sent. The primary key makes this exactly-once. */
@@ -29,7 +30,14 @@ export function listNotifications(db: DbOrTx, userId: string, limit = 50): Notif
 }
 
 export function countUnread(db: DbOrTx, userId: string): number {
-	return db.select({ n: count() }).from(notification).where(and(eq(notification.userId, userId), isNull(notification.readAt))).get()?.n ?? 0;
+	const unread = prepared(db, 'notifications.unread', () =>
+		db
+			.select({ n: count() })
+			.from(notification)
+			.where(and(eq(notification.userId, sql.placeholder('userId')), isNull(notification.readAt)))
+			.prepare()
+	);
+	return unread.get({ userId })?.n ?? 0;
 }
 
 /** Reading them is the person's own business: no audit entry, only the timestamp. */

@@ -1,5 +1,6 @@
 import { and, asc, count, eq, inArray, isNotNull, isNull, or, sql, type Column, type SQL } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db';
+import { prepared } from '../db/prepared';
 import { serviceUnit, tenant, tenantContact, tenantService, type Tenant, type TenantStage } from '../db/schema';
 import { audit, type Actor } from '../actor';
 import { changedFields } from '../change-summary';
@@ -34,8 +35,8 @@ function escapeLike(text: string): string {
 }
 
 /**
- * The tenant list is the busiest query of the portal, so its two statements are compiled once per
- * database and filter shape (archived or not, with or without stage and search) and then reused.
+ * The tenant list's two statements, compiled once per database and filter shape (archived or not,
+ * with or without stage and search); see `prepared`.
  */
 function tenantListStatements(db: Db, shape: { archived: boolean; stage: boolean; search: boolean }) {
 	const conditions: SQL[] = [shape.archived ? isNotNull(tenant.archivedAt) : isNull(tenant.archivedAt)];
@@ -58,16 +59,10 @@ function tenantListStatements(db: Db, shape: { archived: boolean; stage: boolean
 	};
 }
 
-const compiledTenantLists = new WeakMap<Db, Map<string, ReturnType<typeof tenantListStatements>>>();
-
 export function listTenants(db: Db, filter: TenantListFilter): { tenants: Tenant[]; total: number } {
 	const query = filter.query?.trim();
 	const shape = { archived: Boolean(filter.archived), stage: Boolean(filter.stage), search: Boolean(query) };
-	const key = `${shape.archived}:${shape.stage}:${shape.search}`;
-	let byShape = compiledTenantLists.get(db);
-	if (!byShape) compiledTenantLists.set(db, (byShape = new Map()));
-	let statements = byShape.get(key);
-	if (!statements) byShape.set(key, (statements = tenantListStatements(db, shape)));
+	const statements = prepared(db, `tenants.list:${shape.archived}:${shape.stage}:${shape.search}`, () => tenantListStatements(db, shape));
 	const params = { stage: filter.stage, pattern: query ? `%${escapeLike(query)}%` : undefined, limit: filter.pageSize, offset: (filter.page - 1) * filter.pageSize };
 	return { tenants: statements.page.all(params), total: statements.total.get(params)?.n ?? 0 };
 }
