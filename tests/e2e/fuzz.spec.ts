@@ -22,7 +22,7 @@ const FIELDS = [
 	'itemId', 'reference', 'date', 'link', 'ownerId', 'dueDate', 'body', 'kind', 'holder', 'validTo', 'validFrom', 'tenantId', 'templateId', 'source', 'id',
 	'serviceAgreementEndDate', 'thresholds', 'role', 'phone', 'category', 'responsibleParty', 'evidenceKind', 'renewalMonths', 'sectors[]', 'note',
 	'adminName', 'adminEmail', 'adminPassword', 'adminPasswordConfirm', 'certificate', 'noticedAt', 'description', 'affected', 'decision', 'status',
-	'audience', 'allTenants', 'tenantIds[]', 'requiresAck', 'material', 'changeSummary', 'titleFi', 'bodyFi', 'titleSv', 'bodySv', 'moduleId', 'completedOn', 'versionId'
+	'audience', 'allTenants', 'tenantIds[]', 'requiresAck', 'tenantBusinessIds', 'material', 'changeSummary', 'titleFi', 'bodyFi', 'titleSv', 'bodySv', 'moduleId', 'completedOn', 'versionId'
 ];
 
 const nasty = fc.oneof(

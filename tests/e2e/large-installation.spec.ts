@@ -71,3 +71,17 @@ test('beyond 200 tenants, an instruction’s tenants are chosen by business ID',
 	await expect(page.getByLabel('Suuri Klinikka 150')).toBeChecked();
 	await expectNoAxeViolations(page);
 });
+
+test('beyond 200 tenants, a disturbance notice goes to tenants named by business ID', async ({ page }) => {
+	await signIn(page, FRESH_URL, ADMIN.email, ADMIN.password, ADMIN.secret);
+	await page.goto(`${FRESH_URL}/announcements`);
+	await expect(page.locator('input[name="tenantIds[]"]')).toHaveCount(0);
+	await page.getByLabel('Title').fill('Katko torstaina');
+	await page.getByLabel('Text').fill('Yhteys Kantaan katkeaa klo 18–19.');
+	await page.locator('input[name=audience][value=chosen]').check();
+	await page.getByLabel('Add tenants by business ID').fill(businessId(42));
+	await page.getByRole('button', { name: 'Publish and e-mail' }).click();
+	await expect(page.getByRole('status')).toBeVisible();
+	await expect(page.getByText('· Suuri Klinikka 042', { exact: true })).toBeVisible();
+	await expectNoAxeViolations(page);
+});

@@ -67,7 +67,9 @@ export const announcementSchema = z
 		title: requiredText(200),
 		body: requiredText(4000),
 		audience: z.enum(['all', 'chosen'], { error: 'error_choose_one' }),
-		tenantIds: z.array(z.uuid({ error: 'error_choose_one' })).max(1000, { error: 'error_too_many_rows' }).default([])
+		tenantIds: z.array(z.uuid({ error: 'error_choose_one' })).max(5000, { error: 'error_too_many_rows' }).default([]),
+		/** Where there are too many tenants to list: business IDs pasted in. */
+		tenantBusinessIds: z.string().max(100_000, { error: 'error_too_long' }).default('')
 	})
-	.refine((v) => v.audience === 'all' || v.tenantIds.length > 0, { error: 'announcement_choose_tenants', path: ['tenantIds'] })
-	.transform((v) => ({ title: v.title, body: v.body, allTenants: v.audience === 'all', tenantIds: v.audience === 'all' ? [] : v.tenantIds }));
+	.refine((v) => v.audience === 'all' || v.tenantIds.length > 0 || v.tenantBusinessIds.trim() !== '', { error: 'announcement_choose_tenants', path: ['tenantIds'] })
+	.transform((v) => ({ title: v.title, body: v.body, allTenants: v.audience === 'all', tenantIds: v.audience === 'all' ? [] : v.tenantIds, tenantBusinessIds: v.tenantBusinessIds }));

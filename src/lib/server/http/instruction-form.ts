@@ -1,46 +1,18 @@
 import * as m from '$lib/paraglide/messages.js';
-import { db } from '$lib/server/db';
-import { findCurrentTenants, findTenantsByBusinessIds, listTenantNames } from '$lib/server/tenants/tenants';
+import { resolveTargets } from './tenant-picker';
 import type { InstructionContent, InstructionSettings } from '$lib/server/instructions/instructions';
 import type { InstructionAudience, InstructionCategory } from '$lib/domain';
 import type { FieldErrors } from './forms';
 import { storeOptionalUpload } from './file-upload';
 
-/** Up to this many current tenants, the form lists them all; beyond it, business IDs are typed in. */
-export const TENANT_PICKER_LIMIT = 200;
-
-/**
- * The tenants the "which tenants" field shows: every current tenant while they fit on a page;
- * otherwise only those chosen so far (`complete` false), with more added by business ID.
- */
-export function tenantChoices(chosenIds: string[] = []): { tenants: { id: string; name: string }[]; complete: boolean } {
-	const first = listTenantNames(db(), TENANT_PICKER_LIMIT + 1);
-	if (first.length <= TENANT_PICKER_LIMIT) return { tenants: first, complete: true };
-	return { tenants: findCurrentTenants(db(), chosenIds), complete: false };
-}
-
 type SettingsForm = { category: InstructionCategory; targets: 'all' | 'chosen'; tenantIds: string[]; tenantBusinessIds: string; audience: InstructionAudience; requiresAck: boolean };
 
-/**
- * The parsed settings form as the domain takes it: ticked tenants and those named by business ID.
- * Ticked ids that are no current tenant are dropped; a business ID that names none is an error.
- */
+/** The parsed settings form as the domain takes it (see `resolveTargets` for the tenants). */
 export function settingsFrom(data: SettingsForm): { ok: true; settings: InstructionSettings } | { ok: false; errors: FieldErrors } {
-	const byBusinessId = findTenantsByBusinessIds(db(), data.tenantBusinessIds.split(/[\s,;]+/).filter(Boolean));
-	if (data.targets === 'chosen' && byBusinessId.unknown.length) {
-		return { ok: false, errors: { tenantBusinessIds: m.instruction_error_unknown_business_ids({ ids: byBusinessId.unknown.join(', ') }) } };
-	}
-	const ticked = findCurrentTenants(db(), data.tenantIds).map((t) => t.id);
-	return {
-		ok: true,
-		settings: {
-			category: data.category,
-			allTenants: data.targets === 'all',
-			tenantIds: data.targets === 'all' ? [] : [...new Set([...ticked, ...byBusinessId.ids])],
-			audience: data.audience,
-			requiresAck: data.requiresAck
-		}
-	};
+	const allTenants = data.targets === 'all';
+	const targets = resolveTargets({ allTenants, tenantIds: data.tenantIds, tenantBusinessIds: data.tenantBusinessIds });
+	if (!targets.ok) return targets;
+	return { ok: true, settings: { category: data.category, allTenants, tenantIds: targets.tenantIds, audience: data.audience, requiresAck: data.requiresAck } };
 }
 
 type Texts = { titleFi: string; bodyFi: string; titleSv: string; bodySv: string; titleEn: string; bodyEn: string };

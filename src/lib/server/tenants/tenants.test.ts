@@ -12,6 +12,7 @@ import {
 	listTenantNames,
 	findCurrentTenants,
 	findTenantsByBusinessIds,
+	tenantNames,
 	listTenants,
 	setTenantArchived,
 	setTenantStage,
@@ -167,6 +168,8 @@ describe('listTenants', () => {
 		const archivedBusinessId = getTenant(db, ids.archived)!.businessId;
 		const found = findTenantsByBusinessIds(db, [listed[1].businessId, archivedBusinessId, '0000000-0', listed[1].businessId]);
 		expect(found).toEqual({ ids: [listed[1].id], unknown: [archivedBusinessId, '0000000-0'] });
+		// Names, to say where something went, include archived tenants.
+		expect(tenantNames(db, [ids.archived, listed[0].id, ids.archived, unknown])).toEqual(new Map([[ids.archived, 'Vanha Virtanen'], [listed[0].id, listed[0].name]]));
 	});
 
 	it('searches the name case-insensitively', () => {

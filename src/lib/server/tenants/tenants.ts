@@ -78,6 +78,12 @@ export function findCurrentTenants(db: DbOrTx, ids: string[]): { id: string; nam
 	return db.select({ id: tenant.id, name: tenant.name }).from(tenant).where(and(inArray(tenant.id, ids), isNull(tenant.archivedAt))).orderBy(asc(tenant.name), asc(tenant.id)).all();
 }
 
+/** Names of the tenants among `ids`, archived ones included (to say where something went). */
+export function tenantNames(db: DbOrTx, ids: string[]): Map<string, string> {
+	if (ids.length === 0) return new Map();
+	return new Map(db.select({ id: tenant.id, name: tenant.name }).from(tenant).where(inArray(tenant.id, [...new Set(ids)])).all().map((t) => [t.id, t.name]));
+}
+
 /** Current tenants by business ID (Y-tunnus), and the IDs that name none. */
 export function findTenantsByBusinessIds(db: DbOrTx, businessIds: string[]): { ids: string[]; unknown: string[] } {
 	const wanted = [...new Set(businessIds)];

@@ -3,19 +3,17 @@ import { db } from '$lib/server/db';
 import { actorOf, authorize } from '$lib/server/http/guard';
 import { invalid, parseForm } from '$lib/server/http/forms';
 import { createAnnouncement, listAnnouncements } from '$lib/server/incidents/announcements';
-import { listTenants } from '$lib/server/tenants/tenants';
+import { tenantNames } from '$lib/server/tenants/tenants';
+import { resolveTargets, tenantChoices } from '$lib/server/http/tenant-picker';
 import { announcementSchema } from '$lib/schemas/incident';
-
-/** Current tenants to choose from; a few hundred fit a list of checkboxes. */
-const tenantChoices = () => listTenants(db(), { page: 1, pageSize: 1000 }).tenants.map((t) => ({ id: t.id, name: t.name }));
 
 export const load: PageServerLoad = (event) => {
 	authorize(event, 'announcement.manage');
-	const tenants = tenantChoices();
-	const names = new Map(tenants.map((t) => [t.id, t.name]));
+	const announcements = listAnnouncements(db());
+	const names = tenantNames(db(), announcements.flatMap((a) => a.tenantIds));
 	return {
-		tenants,
-		announcements: listAnnouncements(db()).map((a) => ({
+		choices: tenantChoices(),
+		announcements: announcements.map((a) => ({
 			id: a.id,
 			title: a.title,
 			body: a.body,
@@ -34,7 +32,9 @@ export const actions: Actions = {
 		authorize(event, 'announcement.manage');
 		const parsed = parseForm(announcementSchema, await event.request.formData());
 		if (!parsed.ok) return invalid(parsed.errors, parsed.values, 'create');
-		await createAnnouncement(db(), actorOf(event), parsed.data);
+		const targets = resolveTargets(parsed.data);
+		if (!targets.ok) return invalid(targets.errors, parsed.values, 'create');
+		await createAnnouncement(db(), actorOf(event), { ...parsed.data, tenantIds: targets.tenantIds });
 		return { section: 'create', created: true };
 	}
 };

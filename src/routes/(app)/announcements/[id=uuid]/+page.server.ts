@@ -5,7 +5,7 @@ import { db } from '$lib/server/db';
 import { actorOf, authorize } from '$lib/server/http/guard';
 import { invalid, parseForm } from '$lib/server/http/forms';
 import { closeAnnouncement, getAnnouncement, updateAnnouncement } from '$lib/server/incidents/announcements';
-import { listTenants } from '$lib/server/tenants/tenants';
+import { resolveTargets, tenantChoices } from '$lib/server/http/tenant-picker';
 import { announcementSchema } from '$lib/schemas/incident';
 
 export const load: PageServerLoad = (event) => {
@@ -14,7 +14,7 @@ export const load: PageServerLoad = (event) => {
 	if (!current) error(404, m.error_not_found());
 	return {
 		announcement: current,
-		tenants: listTenants(db(), { page: 1, pageSize: 1000 }).tenants.map((t) => ({ id: t.id, name: t.name })),
+		choices: tenantChoices(current.tenantIds),
 		values: { title: current.title, body: current.body, audience: current.allTenants ? 'all' : 'chosen', tenantIds: current.tenantIds } as Record<string, unknown>
 	};
 };
@@ -24,7 +24,9 @@ export const actions: Actions = {
 		authorize(event, 'announcement.manage');
 		const parsed = parseForm(announcementSchema, await event.request.formData());
 		if (!parsed.ok) return invalid(parsed.errors, parsed.values, 'update');
-		if (!updateAnnouncement(db(), actorOf(event), event.params.id, parsed.data)) return invalid({ form: m.announcement_is_closed() }, parsed.values, 'update');
+		const targets = resolveTargets(parsed.data);
+		if (!targets.ok) return invalid(targets.errors, parsed.values, 'update');
+		if (!updateAnnouncement(db(), actorOf(event), event.params.id, { ...parsed.data, tenantIds: targets.tenantIds })) return invalid({ form: m.announcement_is_closed() }, parsed.values, 'update');
 		return { section: 'update', saved: true };
 	},
 	close: async (event) => {

@@ -3,7 +3,8 @@ import type { Actions, PageServerLoad } from './$types';
 import { db } from '$lib/server/db';
 import { actorOf, authorize } from '$lib/server/http/guard';
 import { invalid, parseForm } from '$lib/server/http/forms';
-import { contentFrom, settingsFrom, tenantChoices } from '$lib/server/http/instruction-form';
+import { contentFrom, settingsFrom } from '$lib/server/http/instruction-form';
+import { tenantChoices } from '$lib/server/http/tenant-picker';
 import { createInstruction } from '$lib/server/instructions/instructions';
 import { newInstructionSchema } from '$lib/schemas/instruction';
 
