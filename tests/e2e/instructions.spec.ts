@@ -41,7 +41,7 @@ test('instructions: published for one tenant → acknowledged → material chang
 	await admin.getByRole('link', { name: 'New instruction' }).click();
 	await expectNoAxeViolations(admin);
 	await admin.getByLabel('Category').selectOption('card_handling');
-	await admin.getByLabel('Only the tenants ticked below').check();
+	await admin.getByLabel('Only the tenants chosen below').check();
 	await admin.getByLabel(TENANT_2).check();
 	await expect(admin.getByLabel('All staff')).toBeChecked();
 	await expect(admin.getByLabel('Readers must acknowledge it')).toBeChecked();

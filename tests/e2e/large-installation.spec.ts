@@ -49,7 +49,7 @@ test('beyond 200 tenants, an instruction’s tenants are chosen by business ID',
 	await expectNoAxeViolations(page);
 
 	await page.getByLabel('Category').selectOption({ index: 1 });
-	await page.getByLabel('Only the tenants ticked below').check();
+	await page.getByLabel('Only the tenants chosen below').check();
 	await field.fill(`${businessId(7)}, ${businessId(150)}\n0000000-0`);
 	await page.locator('#field-titleFi').fill('Suuren asennuksen ohje');
 	await page.locator('#field-bodyFi').fill('Ohjeen teksti.');

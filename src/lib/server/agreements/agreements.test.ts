@@ -170,7 +170,7 @@ describe('signAgreement', () => {
 		const id = sent();
 		const t = new Date();
 		expect(await tenantSigns(id)).toEqual({ ok: true, status: 'awaiting_countersignature' });
-		const secret = pendingSecret(db, world.mainSigner.id, t);
+		const secret = pendingSecret(db, ADMIN_ACTOR, world.mainSigner, t);
 		const signerSession = generateSessionToken();
 		createSession(db, signerSession, world.mainSigner.id, {}, t);
 		const enrolled = confirmEnrolment(db, ADMIN_ACTOR, world.mainSigner, currentCode(secret, t, -1), hashToken(signerSession), t);

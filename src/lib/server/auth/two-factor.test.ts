@@ -39,7 +39,7 @@ const actions = () => db.select().from(auditEntry).all().map((e) => e.action);
 
 /** Enrols `person` at T0 and returns the secret and the recovery codes. */
 function enrol() {
-	const secret = pendingSecret(db, person.id, T0);
+	const secret = pendingSecret(db, ADMIN_ACTOR, person, T0);
 	const result = confirmEnrolment(db, ADMIN_ACTOR, person, currentCode(secret, T0), hashToken(token), T0);
 	if (!result.ok) throw new Error('enrolment failed');
 	return { secret, recoveryCodes: result.recoveryCodes };
@@ -92,14 +92,16 @@ describe('codes', () => {
 
 describe('enrolment', () => {
 	it('shows the same 160-bit key until it is an hour old', () => {
-		const secret = pendingSecret(db, person.id, T0);
+		const secret = pendingSecret(db, ADMIN_ACTOR, person, T0);
 		expect(secret).toMatch(/^[A-Z2-7]{32}$/);
-		expect(pendingSecret(db, person.id, seconds(3599))).toBe(secret);
-		expect(pendingSecret(db, person.id, seconds(3600))).not.toBe(secret);
+		expect(pendingSecret(db, ADMIN_ACTOR, person, seconds(3599))).toBe(secret);
+		expect(pendingSecret(db, ADMIN_ACTOR, person, seconds(3600))).not.toBe(secret);
+		// Each new key is audited; showing the same one again is not a change.
+		expect(actions()).toEqual(['auth.two_factor_enrolment_started', 'auth.two_factor_enrolment_started']);
 	});
 
 	it('puts the key, account, issuer, period and digits in the key URI', () => {
-		const secret = pendingSecret(db, person.id, T0);
+		const secret = pendingSecret(db, ADMIN_ACTOR, person, T0);
 		const uri = new URL(keyUri(secret, 'aino@example.fi', 'Liitos (Terveys Oy)'));
 		expect(uri.protocol).toBe('otpauth:');
 		expect(uri.host).toBe('totp');
@@ -111,11 +113,11 @@ describe('enrolment', () => {
 	});
 
 	it('is not on until a code proves the key', () => {
-		const secret = pendingSecret(db, person.id, T0);
+		const secret = pendingSecret(db, ADMIN_ACTOR, person, T0);
 		const wrong = confirmEnrolment(db, ADMIN_ACTOR, person, currentCode(secret, seconds(-90)), hashToken(token), T0);
 		expect(wrong).toEqual({ ok: false, reason: 'invalid' });
 		expect(isTwoFactorEnabled(db, person.id)).toBe(false);
-		expect(actions()).toEqual(['auth.second_factor_failed']);
+		expect(actions()).toEqual(['auth.two_factor_enrolment_started', 'auth.second_factor_failed']);
 	});
 
 	it('turns on with the right code, marks the session verified and hands out hashed single-use recovery codes', () => {
@@ -137,12 +139,12 @@ describe('enrolment', () => {
 		for (const code of recoveryCodes) expect(stored.filter((r) => r.codeHash === sha(`${r.salt}:${code.replace('-', '')}`))).toHaveLength(1);
 		const dump = JSON.stringify(stored);
 		for (const code of recoveryCodes) expect(dump).not.toContain(code.replace('-', ''));
-		expect(actions()).toEqual(['auth.two_factor_enabled']);
+		expect(actions()).toEqual(['auth.two_factor_enrolment_started', 'auth.two_factor_enabled']);
 	});
 
 	it('replacing the authenticator makes the old key and old recovery codes worthless', () => {
 		const first = enrol();
-		const secret = pendingSecret(db, person.id, seconds(60));
+		const secret = pendingSecret(db, ADMIN_ACTOR, person, seconds(60));
 		expect(secret).not.toBe(first.secret);
 		const again = confirmEnrolment(db, ADMIN_ACTOR, person, currentCode(secret, seconds(60)), hashToken(token), seconds(60));
 		expect(again.ok).toBe(true);
@@ -212,6 +214,7 @@ describe('verifySecondFactor', () => {
 		verifySecondFactor(db, ADMIN_ACTOR, person, currentCode(secret, seconds(30)), 'signature', undefined, seconds(30));
 		const entries = db.select().from(auditEntry).all();
 		expect(entries.map((e) => [e.action, e.summary])).toEqual([
+			['auth.two_factor_enrolment_started', ''],
 			['auth.two_factor_enabled', ''],
 			['auth.second_factor_failed', 'signature'],
 			['auth.second_factor', 'signature, authenticator']
@@ -267,7 +270,7 @@ describe('removing the authenticator', () => {
 		removeTwoFactor(db, ADMIN_ACTOR, person, 'administrator');
 		expect(isTwoFactorEnabled(db, person.id)).toBe(false);
 		expect(db.select().from(session).all()).toEqual([]);
-		expect(actions()).toEqual(['auth.two_factor_enabled', 'auth.two_factor_disabled', 'auth.two_factor_enabled', 'auth.two_factor_reset']);
+		expect(actions()).toEqual(['auth.two_factor_enrolment_started', 'auth.two_factor_enabled', 'auth.two_factor_disabled', 'auth.two_factor_enrolment_started', 'auth.two_factor_enabled', 'auth.two_factor_reset']);
 	});
 
 	it('new recovery codes replace all earlier ones', () => {

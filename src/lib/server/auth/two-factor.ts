@@ -45,17 +45,23 @@ export function twoFactorSummary(db: DbOrTx, userId: string): { enabled: boolean
 	return { enabled: isTwoFactorEnabled(db, userId), recoveryCodesLeft: left?.n ?? 0 };
 }
 
-/** The key shown while enrolling: kept for an hour so reloading the page does not change the QR code. */
-export function pendingSecret(db: DbOrTx, userId: string, now = new Date()): string {
-	const row = db.select().from(twoFactor).where(eq(twoFactor.userId, userId)).get();
+/**
+ * The key shown while enrolling: kept for an hour so reloading the page does not change the QR
+ * code. It counts for nothing until a code proves it (`confirmEnrolment`).
+ */
+export function pendingSecret(db: Db, actor: Actor, person: TwoFactorPerson, now = new Date()): string {
+	const row = db.select().from(twoFactor).where(eq(twoFactor.userId, person.id)).get();
 	if (row?.pendingSecret && row.pendingCreatedAt && now.getTime() - row.pendingCreatedAt.getTime() < PENDING_LIFETIME_MS) return row.pendingSecret;
 	const key = new Uint8Array(20);
 	crypto.getRandomValues(key);
 	const secret = encodeBase32UpperCaseNoPadding(key);
-	db.insert(twoFactor)
-		.values({ userId, pendingSecret: secret, pendingCreatedAt: now })
-		.onConflictDoUpdate({ target: twoFactor.userId, set: { pendingSecret: secret, pendingCreatedAt: now } })
-		.run();
+	db.transaction((tx) => {
+		tx.insert(twoFactor)
+			.values({ userId: person.id, pendingSecret: secret, pendingCreatedAt: now })
+			.onConflictDoUpdate({ target: twoFactor.userId, set: { pendingSecret: secret, pendingCreatedAt: now } })
+			.run();
+		audit(tx, actor, { tenantId: person.tenantId, action: 'auth.two_factor_enrolment_started', targetType: 'user', targetId: person.id });
+	});
 	return secret;
 }
 

@@ -28,7 +28,7 @@ const grouped = (secret: string) => secret.match(/.{1,4}/g)!.join(' ');
 
 export const load: PageServerLoad = (event) => {
 	const { person, required } = enrolling(event);
-	const secret = pendingSecret(db(), person.id);
+	const secret = pendingSecret(db(), actorOf(event), person);
 	// The app lists the key under this name; the organisation tells apart two Liitos installations.
 	const organisation = getMainConnector(db())?.name;
 	const issuer = organisation ? `${m.app_name()} (${organisation})` : m.app_name();
