@@ -6,6 +6,7 @@
 import * as crypto from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { batchInsert } from './context';
+import { GENESIS_HASH } from '../../../src/lib/server/audit/audit-log';
 
 export interface AuditEvent {
 	at: number;
@@ -18,8 +19,6 @@ export interface AuditEvent {
 	summary: string;
 	ipAddress: string;
 }
-
-const GENESIS_HASH = '0'.repeat(64);
 
 // crypto.hash (Node ≥ 20.12) is the one-shot form: the same digest with less overhead per call.
 const sha256Hex: (text: string) => string =

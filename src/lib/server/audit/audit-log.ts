@@ -22,7 +22,8 @@ export interface AuditInput {
 	at?: Date;
 }
 
-const GENESIS_HASH = '0'.repeat(64);
+/** The previous hash of the first entry. */
+export const GENESIS_HASH = '0'.repeat(64);
 
 /** The fields a hash covers, exactly as they are stored. */
 interface HashedFields {

@@ -9,8 +9,8 @@ import { audit, type Actor } from '../actor';
 import { blockedUntil, clearFailures, recordFailure, type ThrottleSubject } from './login-throttle';
 
 /** The parameters every authenticator app assumes when the key URI does not say otherwise. */
-export const TOTP_PERIOD_SECONDS = 30;
-export const TOTP_DIGITS = 6;
+const TOTP_PERIOD_SECONDS = 30;
+const TOTP_DIGITS = 6;
 export const RECOVERY_CODE_COUNT = 10;
 /** An enrolment key not confirmed within this time is replaced by a fresh one. */
 const PENDING_LIFETIME_MS = 60 * 60 * 1000;
@@ -83,7 +83,7 @@ const normaliseCode = (code: string) => code.toLowerCase().replace(/[\s-]/g, '')
  * Recovery codes carry 50 bits, fewer than a key; a random salt per code makes a stolen table
  * useless for precomputed guessing (ASVS 2.6.2).
  */
-export function hashRecoveryCode(salt: string, code: string): string {
+function hashRecoveryCode(salt: string, code: string): string {
 	return encodeHexLowerCase(sha256(new TextEncoder().encode(`${salt}:${normaliseCode(code)}`)));
 }
 

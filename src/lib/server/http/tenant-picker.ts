@@ -4,11 +4,11 @@ import { findCurrentTenants, findTenantsByBusinessIds, listTenantNames } from '$
 import type { FieldErrors } from './forms';
 
 /** Up to this many current tenants, a form lists them all; beyond it, business IDs are typed in. */
-export const TENANT_PICKER_LIMIT = 200;
+const TENANT_PICKER_LIMIT = 200;
 
 const MAX_BUSINESS_IDS = 10_000;
 
-export interface TenantChoices {
+interface TenantChoices {
 	tenants: { id: string; name: string }[];
 	/** False when there are too many tenants to list: only those chosen so far are shown. */
 	complete: boolean;

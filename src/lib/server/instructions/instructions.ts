@@ -290,7 +290,7 @@ function audienceCoverage(db: DbOrTx, item: Instruction, scope: { tenantId?: str
 	return result;
 }
 
-export type TenantCoverageCount = Omit<TenantCoverage, 'people'>;
+type TenantCoverageCount = Omit<TenantCoverage, 'people'>;
 
 export interface CoverageCounts {
 	/** One page of the tenants reached (by name), each with its counts. */
