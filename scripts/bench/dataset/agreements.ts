@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { Agreement } from '../../../src/lib/server/db/schema';
 import { defaultTemplate } from '../../../src/lib/server/agreements/templates-store';
-import { currentContent, formatAgreementDate, type AgreementContent } from '../../../src/lib/server/agreements/values';
+import { currentContent, type AgreementContent } from '../../../src/lib/server/agreements/values';
+import { formatLongDate } from '../../../src/lib/i18n/format';
 import { listServices, serviceName } from '../../../src/lib/server/services/kanta-services';
 import { between, DAY_MS, weighted } from './random';
 import { eventBy, isoDay, type Context } from './context';
@@ -40,7 +41,7 @@ function contentMaker(ctx: Context) {
 		if (!start) return (base[t.language] = currentContent(ctx.db, draftFor(t), new Date(at)));
 		const values = Object.fromEntries(Object.entries(start.values).filter(([key]) => !key.startsWith('uses.')));
 		const day = `${t.language}${isoDay(at)}`;
-		if (!dates.has(day)) dates.set(day, formatAgreementDate(new Date(at), t.language));
+		if (!dates.has(day)) dates.set(day, formatLongDate(new Date(at), t.language));
 		Object.assign(values, { 'tenant.name': t.name, 'tenant.businessId': t.businessId, 'tenant.address': `${t.street}, ${t.postalCode} ${t.city}`, 'tenant.soteri': t.soteri, 'tenant.oid': t.oid, date: dates.get(day)! });
 		const own = services.filter((s) => t.serviceIds.includes(s.id));
 		for (const s of own) values[`uses.${s.code}`] = true;

@@ -18,6 +18,16 @@ export function formatDateTime(value: Date | number | null | undefined, locale =
 	return dateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'short' }).format(value);
 }
 
+/** With seconds: when an agreement was signed, on its signature and audit pages. */
+export function formatDateTimeSeconds(value: Date | number, locale = getLocale()): string {
+	return dateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'medium' }).format(value);
+}
+
+/** The month written out ("1. huhtikuuta 2026"), as dates read in an agreement's text. */
+export function formatLongDate(value: Date | number, locale = getLocale()): string {
+	return dateTimeFormat(locale, { dateStyle: 'long' }).format(value);
+}
+
 export function formatDate(value: Date | number | null | undefined, locale = getLocale()): string {
 	if (value === null || value === undefined) return '';
 	return dateTimeFormat(locale, { dateStyle: 'medium' }).format(value);

@@ -6,15 +6,14 @@ import { getTemplate } from './templates-store';
 import { fillTemplate, parseTemplate } from './template';
 import { listSignatures, SIGNATURE_METHODS } from './agreements';
 import { agreementContent } from './values';
+import { formatDateTimeSeconds } from '../../i18n/format';
 import type { AgreementPdfInput } from './pdf';
 
 type Locale = 'fi' | 'sv' | 'en';
 
-const intlLocale = (language: Locale) => (language === 'sv' ? 'sv-FI' : language === 'en' ? 'en-GB' : 'fi-FI');
-
 /** Times on the signature and audit pages, in Finnish time, with the zone named. */
 export function formatSigningTime(date: Date, language: Locale): string {
-	return `${new Intl.DateTimeFormat(intlLocale(language), { dateStyle: 'short', timeStyle: 'medium', timeZone: 'Europe/Helsinki' }).format(date)} (Europe/Helsinki)`;
+	return `${formatDateTimeSeconds(date, language)} (Europe/Helsinki)`;
 }
 
 /** Readable names for the audit actions an agreement's own page lists. */

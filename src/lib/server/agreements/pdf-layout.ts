@@ -1,4 +1,4 @@
-import { PDFDocument, PDFFont, PDFPage, rgb } from 'pdf-lib';
+import { PDFDocument, PDFFont, PDFHexString, PDFName, PDFPage, beginText, endText, moveText, rgb, setFillingColor, setFontAndSize, showText, type Color } from 'pdf-lib';
 
 /** Page geometry and palette shared by the agreement renderer (points; 1 mm ≈ 2.835 pt). */
 export const MM = 72 / 25.4;
@@ -90,6 +90,46 @@ export function wrapText(text: string, font: PDFFont, size: number, width: numbe
 	return lines;
 }
 
+// Per document (a PDFFont belongs to one): word → its glyphs as the hex string `Tj` shows.
+const encodedWords = new WeakMap<PDFFont, Map<string, string>>();
+// Per page: the name under which the page's resources refer to a font.
+const fontKeys = new WeakMap<PDFPage, Map<PDFFont, PDFName>>();
+
+/**
+ * A line's glyphs for `Tj`. Encoding also adds the glyphs to the document's font subset; as in
+ * wordWidth, a line's glyphs are its words' glyphs joined by the space's, so each word is encoded
+ * once per document.
+ */
+function encodeLine(font: PDFFont, text: string): PDFHexString {
+	let words = encodedWords.get(font);
+	if (!words) encodedWords.set(font, (words = new Map()));
+	const encode = (word: string) => {
+		let hex = words.get(word);
+		if (hex === undefined) words.set(word, (hex = word ? font.encodeText(word).asString() : ''));
+		return hex;
+	};
+	return PDFHexString.of(text.split(' ').map(encode).join(encode(' ')));
+}
+
+function fontKey(page: PDFPage, font: PDFFont): PDFName {
+	let keys = fontKeys.get(page);
+	if (!keys) fontKeys.set(page, (keys = new Map()));
+	let key = keys.get(font);
+	if (!key) keys.set(font, (key = page.node.newFontDictionary(font.name, font.ref)));
+	return key;
+}
+
+/**
+ * One line of text at its baseline. page.drawText would also do, but it checks every option,
+ * wraps each line in a saved graphics state with a full text matrix, and adds the font to the
+ * page's resources under a new name on every call: hundreds of entries for a page of text, and
+ * most of the rendering time after shaping.
+ */
+export function drawTextLine(page: PDFPage, text: string, at: { x: number; y: number; size: number; font: PDFFont; color: Color }): void {
+	if (!text) return;
+	page.pushOperators(beginText(), setFillingColor(at.color), setFontAndSize(fontKey(page, at.font), at.size), moveText(at.x, at.y), showText(encodeLine(at.font, text)), endText());
+}
+
 /** Shortens a single line with an ellipsis so it fits `width`. */
 export function truncate(text: string, font: PDFFont, size: number, width: number): string {
 	if (font.widthOfTextAtSize(text, size) <= width) return text;
@@ -139,15 +179,13 @@ export class Flow {
 
 	line(text: string, x: number, opts: { font?: PDFFont; size: number; lineHeight: number; color?: typeof COLOR.text }): void {
 		this.ensure(opts.lineHeight);
-		if (text) {
-			this.page.drawText(text, {
-				x,
-				y: baseline(this.y, opts.size, opts.lineHeight),
-				size: opts.size,
-				font: opts.font ?? this.fonts.regular,
-				color: opts.color ?? COLOR.text
-			});
-		}
+		drawTextLine(this.page, text, {
+			x,
+			y: baseline(this.y, opts.size, opts.lineHeight),
+			size: opts.size,
+			font: opts.font ?? this.fonts.regular,
+			color: opts.color ?? COLOR.text
+		});
 		this.y -= opts.lineHeight;
 	}
 }
@@ -204,7 +242,7 @@ function drawRow(flow: Flow, spec: TableSpec, lines: string[][], header: boolean
 			color: header || label ? COLOR.fill : undefined
 		});
 		cellLines.forEach((text, n) => {
-			flow.page.drawText(text, {
+			drawTextLine(flow.page, text, {
 				x: x + PAD_X,
 				y: baseline(flow.y - PAD_Y - n * lh, spec.size, lh),
 				size: spec.size,

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PDFDocument, PDFName, PDFString } from 'pdf-lib';
+import { PDFDict, PDFDocument, PDFName, PDFRawStream, PDFString } from 'pdf-lib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { renderAgreementPdf, type AgreementPdfInput, type Block } from './pdf';
 
@@ -130,6 +130,18 @@ describe('renderAgreementPdf', () => {
 		const a = await renderAgreementPdf(sampleAgreement());
 		const b = await renderAgreementPdf(sampleAgreement());
 		expect(Buffer.from(a).equals(Buffer.from(b))).toBe(true);
+	});
+
+	it('names each font once in a page’s resources and compresses every stream', async () => {
+		const bytes = await renderAgreementPdf(sampleAgreement());
+		const doc = await PDFDocument.load(bytes, { updateMetadata: false });
+		for (const page of doc.getPages()) {
+			const fonts = page.node.Resources()?.lookup(PDFName.of('Font'), PDFDict);
+			expect(fonts?.keys().length).toBeLessThanOrEqual(2); // regular and bold
+		}
+		const streams = doc.context.enumerateIndirectObjects().filter(([, object]) => object instanceof PDFRawStream) as [unknown, PDFRawStream][];
+		expect(streams.length).toBeGreaterThan(doc.getPageCount());
+		for (const [, stream] of streams) expect(stream.dict.get(PDFName.of('Filter'))).toBe(PDFName.of('FlateDecode'));
 	});
 
 	it('records title, keywords, language and dates in the document', async () => {

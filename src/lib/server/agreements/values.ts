@@ -5,6 +5,7 @@ import { getMainConnector } from '../organisation/organisation';
 import { getTenant } from '../tenants/tenants';
 import { serviceName } from '../services/kanta-services';
 import type { TemplateValues } from './template';
+import { formatLongDate } from '../../i18n/format';
 
 /** What an agreement prints: the template's values and the Annex 1 rows, in its language. */
 export interface AgreementContent {
@@ -13,12 +14,6 @@ export interface AgreementContent {
 }
 
 const join = (...parts: (string | null | undefined)[]) => parts.filter((p) => p && p.trim()).join(', ');
-
-const intlLocale = (language: string) => (language === 'sv' ? 'sv-FI' : language === 'en' ? 'en-GB' : 'fi-FI');
-
-export function formatAgreementDate(date: Date, language: string): string {
-	return new Intl.DateTimeFormat(intlLocale(language), { dateStyle: 'long', timeZone: 'Europe/Helsinki' }).format(date);
-}
 
 function designated(db: DbOrTx, role: DesignatedRole): string {
 	const person = db.select().from(designatedPerson).where(eq(designatedPerson.role, role)).orderBy(asc(designatedPerson.createdAt)).get();
@@ -60,7 +55,7 @@ export function currentContent(db: DbOrTx, draft: Agreement, now: Date): Agreeme
 		'renewals.forwarded': draft.renewalsForwarded,
 		'serviceAgreement.reference': draft.serviceAgreementReference,
 		place: draft.place,
-		date: formatAgreementDate(now, draft.language)
+		date: formatLongDate(now, draft.language)
 	};
 	for (const service of services) values[`uses.${service.code}`] = true;
 	return { values, annex1: services.map((s) => serviceName(s, draft.language)) };
