@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 
 const sqlite = new Database(process.env.DATABASE_PATH!, { readonly: true, fileMustExist: true });
 sqlite.pragma('busy_timeout = 5000');
+sqlite.pragma('cache_size = -65536'); // as the portal's connection (src/lib/server/db/index.ts)
 
 const WHERE = `archived_at is null and stage = @stage
 	and (name like @pattern escape '\\' or business_id like @pattern escape '\\' or city like @pattern escape '\\')`;

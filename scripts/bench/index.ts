@@ -80,7 +80,7 @@ async function main() {
 		const dashboard = await measureFirstLoad(portal.url, '/', cookie);
 		rows.push(['First-load JavaScript of the dashboard (gzip)', `${dashboard.gzipKilobytes.toFixed(1)} kB in ${dashboard.files} files`, '≤ 120 KB', dashboard.gzipKilobytes <= 120]);
 
-		progress('throughput against a bare node:http handler (autocannon, 10 connections, 10 s each)');
+		progress('throughput against a bare node:http handler (autocannon, 10 connections, 4 alternating rounds of 3 s each)');
 		const load = await measureThroughput(portal.url, cookie, path, tenantQuery, await freePort());
 		rows.push(['Tenant list throughput: bare node:http + better-sqlite3, same query, JSON', `${n(Math.round(load.bare))} requests/s`, '', null]);
 		rows.push(['Tenant list throughput: the portal, signed in, HTML', `${n(Math.round(load.portal))} requests/s = ${load.ratio.toFixed(2)} of bare`, 'ratio ≥ 0.5', load.ratio >= 0.5]);

@@ -17,15 +17,26 @@ async function requestsPerSecond(url: string, headers: Record<string, string>, s
 	return result.requests.average;
 }
 
-export async function measureThroughput(portalUrl: string, cookie: string, databasePath: string, query: string, port: number, seconds = 10): Promise<Throughput> {
+// The machine is shared: its speed drifts over seconds. Short alternating runs let a slow spell
+// fall on both servers alike instead of on whichever happened to be measured then.
+const ROUNDS = 4;
+const WARM_UP_SECONDS = 5;
+
+export async function measureThroughput(portalUrl: string, cookie: string, databasePath: string, query: string, port: number, seconds = 12): Promise<Throughput> {
 	const bareUrl = `http://127.0.0.1:${port}`;
 	const bareServer = await startProcess(['--import', 'tsx', 'scripts/bench/bare-server.ts'], { DATABASE_PATH: databasePath, PORT: String(port) }, `${bareUrl}/healthz`);
+	const runBare = (duration: number) => requestsPerSecond(`${bareUrl}/tenants${query}`, {}, duration);
+	const runPortal = (duration: number) => requestsPerSecond(`${portalUrl}/tenants${query}`, { cookie, accept: 'text/html' }, duration);
 	try {
-		// A short run each first, so both are warm when they are measured.
-		await requestsPerSecond(`${bareUrl}/tenants${query}`, {}, 2);
-		const bare = await requestsPerSecond(`${bareUrl}/tenants${query}`, {}, seconds);
-		await requestsPerSecond(`${portalUrl}/tenants${query}`, { cookie, accept: 'text/html' }, 2);
-		const portal = await requestsPerSecond(`${portalUrl}/tenants${query}`, { cookie, accept: 'text/html' }, seconds);
+		// A run each first, so both are warm (JIT-compiled, heap grown) when they are measured.
+		await runBare(WARM_UP_SECONDS);
+		await runPortal(WARM_UP_SECONDS);
+		let bare = 0;
+		let portal = 0;
+		for (let round = 0; round < ROUNDS; round++) {
+			bare += (await runBare(seconds / ROUNDS)) / ROUNDS;
+			portal += (await runPortal(seconds / ROUNDS)) / ROUNDS;
+		}
 		return { bare, portal, ratio: portal / bare };
 	} finally {
 		await stopProcess(bareServer);
