@@ -39,7 +39,9 @@ function server(name: string, port: number, command: string) {
 			LIITOS_MIGRATIONS: migrations,
 			BODY_SIZE_LIMIT: '11M',
 			// Reminders are run by the tests themselves (npm run jobs), so they see the first run.
-			LIITOS_SCHEDULER: 'off'
+			LIITOS_SCHEDULER: 'off',
+			// Authenticator keys sealed as production should have them (a test key, public on purpose).
+			LIITOS_SECRET_KEY: 'dhLpCfPQ1X9i2ZYhaKViXYIC2vkqbz59p/UPtfnxK/s='
 		}
 	};
 }

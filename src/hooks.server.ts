@@ -9,6 +9,7 @@ import { startScheduler } from '$lib/server/scheduler';
 import { ensureCatalogue } from '$lib/server/prerequisites/catalogue';
 import { syncAllChecklists } from '$lib/server/prerequisites/checklist';
 import { SESSION_COOKIE, validateSessionToken } from '$lib/server/auth/session';
+import { keysSealedElsewhere, sealStoredKeys } from '$lib/server/auth/two-factor';
 import { sessionCookieOptions } from '$lib/server/http/cookies';
 import { paraglideMiddleware } from '$lib/paraglide/server';
 import { cookieMaxAge, cookieName } from '$lib/paraglide/runtime';
@@ -20,6 +21,10 @@ export const init: ServerInit = () => {
 	for (const problem of invalid) console.warn(`templates/${problem}`);
 	for (const file of conflicts) console.warn(`templates/${file}: this version is already stored with different text; give the file a new version number.`);
 	if (isSetupComplete(db()) && ensureCatalogue(db())) syncAllChecklists(db());
+	const sealed = sealStoredKeys(db());
+	if (sealed) console.info(`Sealed ${sealed} stored authenticator key(s) with LIITOS_SECRET_KEY.`);
+	const unopenable = keysSealedElsewhere(db());
+	if (unopenable) console.warn(`${unopenable} authenticator key(s) are sealed under another LIITOS_SECRET_KEY (or it is not set): those people cannot sign in until the right key is set or their two-step sign-in is reset.`);
 	if (config.schedulerEnabled) startScheduler(db());
 };
 

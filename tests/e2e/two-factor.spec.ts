@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import type { Page } from '@playwright/test';
+import Database from 'better-sqlite3';
 import { DEMO_PASSWORD, DEMO_TOTP_SECRETS, DEMO_URL, expect, expectNoAxeViolations, freshTotp, signIn, test } from './fixtures';
 import { discoverRoutes } from './routes';
 
@@ -89,6 +91,18 @@ test('a tenant signatory turns it on, signs in with a recovery code, and their a
 	expect(codes).toHaveLength(10);
 	await page.getByRole('link', { name: 'I have stored the codes – continue' }).click();
 	await expect(section).toContainText('On. Unused recovery codes: 10.');
+
+	// The test servers run with LIITOS_SECRET_KEY: the database holds every key sealed, the demo's
+	// seeded ones (sealed at start-up) as well as the one just given to the app.
+	const stored = new Database(join(process.env.LIITOS_E2E_TMP!, 'demo', 'liitos.db'), { readonly: true });
+	try {
+		const keys = stored.prepare('select secret from two_factor where secret is not null').all() as { secret: string }[];
+		expect(keys.length).toBeGreaterThanOrEqual(3);
+		for (const key of keys) expect(key.secret).toMatch(/^sealed:v1:/);
+		expect(JSON.stringify(keys)).not.toContain(newSecret);
+	} finally {
+		stored.close();
+	}
 
 	// The next sign-in asks for the second step; a recovery code stands in for the phone, once.
 	await page.getByRole('button', { name: 'Sign out', exact: true }).click();

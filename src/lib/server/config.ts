@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { parseSecretKey } from './auth/secret-box';
 
 /** Runtime configuration from the environment, with the embedded defaults documented in README.md. */
 function readConfig() {
@@ -16,6 +17,8 @@ function readConfig() {
 		evidenceMaxBytes: Number(env.EVIDENCE_MAX_BYTES ?? 10 * 1024 * 1024),
 		sealP12Path: env.SEAL_P12_PATH || undefined,
 		sealPassphrase: env.SEAL_P12_PASSPHRASE ?? '',
+		// Seals authenticator keys in the database; kept out of DATA_DIR, so backups do not carry it.
+		secretKey: parseSecretKey(env.LIITOS_SECRET_KEY),
 		origin: env.ORIGIN ?? `http://localhost:${port}`,
 		smtpUrl: env.SMTP_URL || undefined,
 		mailFrom: env.MAIL_FROM ?? 'Liitos <no-reply@liitos.invalid>',

@@ -2,10 +2,12 @@ import { sha256 } from '@oslojs/crypto/sha2';
 import { constantTimeEqual } from '@oslojs/crypto/subtle';
 import { decodeBase32IgnorePadding, encodeBase32LowerCaseNoPadding, encodeBase32UpperCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
 import { createTOTPKeyURI, generateHOTP } from '@oslojs/otp';
-import { and, count, eq, isNull } from 'drizzle-orm';
+import { and, count, eq, isNotNull, isNull, like, not, or } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db';
 import { recoveryCode, session, twoFactor, type Role } from '../db/schema';
-import { audit, type Actor } from '../actor';
+import { audit, SYSTEM_ACTOR, type Actor } from '../actor';
+import { config } from '../config';
+import { isSealed, keyId, openSecret, sealSecret } from './secret-box';
 import { blockedUntil, clearFailures, recordFailure, type ThrottleSubject } from './login-throttle';
 
 /** The parameters every authenticator app assumes when the key URI does not say otherwise. */
@@ -45,20 +47,60 @@ export function twoFactorSummary(db: DbOrTx, userId: string): { enabled: boolean
 	return { enabled: isTwoFactorEnabled(db, userId), recoveryCodesLeft: left?.n ?? 0 };
 }
 
+// A sealed key opens only on its owner's row (see secret-box).
+const sealKey = (userId: string, secret: string) => sealSecret(secret, `two_factor:${userId}`, config.secretKey);
+const openKey = (userId: string, stored: string) => openSecret(stored, `two_factor:${userId}`, config.secretKey);
+
+/**
+ * Seals the authenticator keys stored in plain, as they were before LIITOS_SECRET_KEY was set;
+ * run at start-up. Returns how many people's keys were sealed.
+ */
+export function sealStoredKeys(db: Db): number {
+	if (!config.secretKey) return 0;
+	const plain = (column: typeof twoFactor.secret | typeof twoFactor.pendingSecret) => and(isNotNull(column), not(like(column, 'sealed:%')));
+	const rows = db.select().from(twoFactor).where(or(plain(twoFactor.secret), plain(twoFactor.pendingSecret))).all();
+	if (rows.length === 0) return 0;
+	db.transaction((tx) => {
+		for (const row of rows) {
+			const seal = (value: string | null) => (value === null || isSealed(value) ? value : sealKey(row.userId, value));
+			tx.update(twoFactor).set({ secret: seal(row.secret), pendingSecret: seal(row.pendingSecret) }).where(eq(twoFactor.userId, row.userId)).run();
+		}
+		audit(tx, SYSTEM_ACTOR, { tenantId: null, action: 'auth.two_factor_keys_sealed', targetType: 'two_factor', targetId: '', summary: `${rows.length}` });
+	});
+	return rows.length;
+}
+
+/**
+ * How many people's keys are sealed under a key other than LIITOS_SECRET_KEY (or with none set):
+ * those people cannot sign in until the right key is set or their second factor is reset.
+ */
+export function keysSealedElsewhere(db: Db): number {
+	const current = config.secretKey ? `sealed:v1:${keyId(config.secretKey)}:%` : '';
+	const elsewhere = (column: typeof twoFactor.secret) => and(like(column, 'sealed:%'), not(like(column, current)));
+	return db.select({ n: count() }).from(twoFactor).where(elsewhere(twoFactor.secret)).get()?.n ?? 0;
+}
+
 /**
  * The key shown while enrolling: kept for an hour so reloading the page does not change the QR
  * code. It counts for nothing until a code proves it (`confirmEnrolment`).
  */
 export function pendingSecret(db: Db, actor: Actor, person: TwoFactorPerson, now = new Date()): string {
 	const row = db.select().from(twoFactor).where(eq(twoFactor.userId, person.id)).get();
-	if (row?.pendingSecret && row.pendingCreatedAt && now.getTime() - row.pendingCreatedAt.getTime() < PENDING_LIFETIME_MS) return row.pendingSecret;
+	if (row?.pendingSecret && row.pendingCreatedAt && now.getTime() - row.pendingCreatedAt.getTime() < PENDING_LIFETIME_MS) {
+		try {
+			return openKey(person.id, row.pendingSecret);
+		} catch {
+			// sealed under an earlier LIITOS_SECRET_KEY: nothing proved it yet, so a new one will do
+		}
+	}
 	const key = new Uint8Array(20);
 	crypto.getRandomValues(key);
 	const secret = encodeBase32UpperCaseNoPadding(key);
+	const stored = sealKey(person.id, secret);
 	db.transaction((tx) => {
 		tx.insert(twoFactor)
-			.values({ userId: person.id, pendingSecret: secret, pendingCreatedAt: now })
-			.onConflictDoUpdate({ target: twoFactor.userId, set: { pendingSecret: secret, pendingCreatedAt: now } })
+			.values({ userId: person.id, pendingSecret: stored, pendingCreatedAt: now })
+			.onConflictDoUpdate({ target: twoFactor.userId, set: { pendingSecret: stored, pendingCreatedAt: now } })
 			.run();
 		audit(tx, actor, { tenantId: person.tenantId, action: 'auth.two_factor_enrolment_started', targetType: 'user', targetId: person.id });
 	});
@@ -144,9 +186,9 @@ export function confirmEnrolment(
 	const retryAt = blockedUntil(db, throttleOf(person.id), now);
 	if (retryAt) return { ok: false, reason: 'throttled', retryAt };
 	const row = db.select().from(twoFactor).where(eq(twoFactor.userId, person.id)).get();
-	const step = row?.pendingSecret ? matchingStep(row.pendingSecret, code, 0, now) : null;
+	const step = row?.pendingSecret ? matchingStep(openKey(person.id, row.pendingSecret), code, 0, now) : null;
 	if (!row?.pendingSecret || step === null) return failed(db, actor, person, 'enrolment', now);
-	const secret = row.pendingSecret;
+	const secret = row.pendingSecret; // moves to `secret` as stored, sealed or not
 	const recoveryCodes = db.transaction((tx) => {
 		tx.update(twoFactor)
 			.set({ secret, enabledAt: now, lastCounter: step, pendingSecret: null, pendingCreatedAt: null })
@@ -184,7 +226,7 @@ export function verifySecondFactor(
 	if (retryAt) return { ok: false, reason: 'throttled', retryAt };
 	const row = db.select().from(twoFactor).where(eq(twoFactor.userId, person.id)).get();
 	if (!row?.secret || !row.enabledAt) return failed(db, actor, person, purpose, now);
-	const secret = row.secret;
+	const secret = openKey(person.id, row.secret);
 
 	const result = db.transaction((tx): CodeCheck | null => {
 		let method: 'totp' | 'recovery';
