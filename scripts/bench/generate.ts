@@ -103,6 +103,9 @@ export async function generateDataset(path: string, scale = 1, now = Date.now())
 	}
 	if (ctx.events.length > auditTarget) throw new Error(`The generated history has ${ctx.events.length} audit entries, more than ${auditTarget}`);
 	step('audit chain', () => writeAuditChain(client, ctx.events));
+	// Measured: the audit log's indexes build about a third faster with a 64 MB cache than with the
+	// 1 GB one the inserts wanted (SQLite's sorter sizes itself by the cache).
+	client.pragma('cache_size = -64000');
 	step('indexes', () => schemaObjects.filter((sql) => !/^create trigger/i.test(sql)).forEach((sql) => client.exec(sql)));
 	step('coverage tallies', () => rebuildCoverageTallies(db));
 	schemaObjects.filter((sql) => /^create trigger/i.test(sql)).forEach((sql) => client.exec(sql));
