@@ -19,6 +19,7 @@ function readConfig() {
 		sealPassphrase: env.SEAL_P12_PASSPHRASE ?? '',
 		// Seals authenticator keys in the database; kept out of DATA_DIR, so backups do not carry it.
 		secretKey: parseSecretKey(env.LIITOS_SECRET_KEY),
+		previousSecretKey: parseSecretKey(env.LIITOS_SECRET_KEY_PREVIOUS, 'LIITOS_SECRET_KEY_PREVIOUS'),
 		origin: env.ORIGIN ?? `http://localhost:${port}`,
 		smtpUrl: env.SMTP_URL || undefined,
 		mailFrom: env.MAIL_FROM ?? 'Liitos <no-reply@liitos.invalid>',

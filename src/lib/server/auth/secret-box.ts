@@ -3,7 +3,8 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
 /**
  * Secrets the server has to read back, such as authenticator keys, sealed with AES-256-GCM under
  * a key that lives outside the database and its backups (LIITOS_SECRET_KEY): a copied database file
- * then reveals no one's second factor. Without a key they are stored as they are.
+ * then reveals no one's second factor. Without a key they are stored as they are. To replace the
+ * key, the old one goes to LIITOS_SECRET_KEY_PREVIOUS for one start, which reseals everything.
  *
  * A sealed value reads `sealed:v1:<key id>:<base64url of nonce, ciphertext and tag>`. The key id
  * (the start of the key's SHA-256) tells a wrong key from a damaged value; `context` (for
@@ -21,13 +22,13 @@ export const isSealed = (stored: string) => stored.startsWith(PREFIX);
 const HEX_KEY = /^[0-9a-f]{64}$/i;
 const BASE64_KEY = /^[A-Za-z0-9+/]{43}=?$/; // 32 bytes
 
-/** Reads LIITOS_SECRET_KEY: 32 random bytes, base64 or hex (`openssl rand -base64 32`). */
-export function parseSecretKey(text: string | undefined): Buffer | undefined {
+/** Reads LIITOS_SECRET_KEY (or the previous one while rotating): 32 random bytes, base64 or hex (`openssl rand -base64 32`). */
+export function parseSecretKey(text: string | undefined, name = 'LIITOS_SECRET_KEY'): Buffer | undefined {
 	const value = text?.trim();
 	if (!value) return undefined;
 	if (HEX_KEY.test(value)) return Buffer.from(value, 'hex');
 	if (BASE64_KEY.test(value)) return Buffer.from(value, 'base64');
-	throw new Error('LIITOS_SECRET_KEY must be 32 random bytes in base64 or hex, e.g. the output of `openssl rand -base64 32`.');
+	throw new Error(`${name} must be 32 random bytes in base64 or hex, e.g. the output of \`openssl rand -base64 32\`.`);
 }
 
 export function sealSecret(plain: string, context: string, key: Buffer | undefined): string {
@@ -39,12 +40,16 @@ export function sealSecret(plain: string, context: string, key: Buffer | undefin
 	return `${PREFIX}${keyId(key)}:${body.toString('base64url')}`;
 }
 
-/** The secret itself. Plain values pass through, so keys stored before a key was set keep working. */
-export function openSecret(stored: string, context: string, key: Buffer | undefined): string {
+/**
+ * The secret itself, opened with whichever of `keys` sealed it (the current key and, while keys
+ * are being rotated, the previous one). Plain values pass through, so keys stored before a key was
+ * set keep working.
+ */
+export function openSecret(stored: string, context: string, keys: readonly (Buffer | undefined)[]): string {
 	if (!isSealed(stored)) return stored;
 	const [id, encoded] = stored.slice(PREFIX.length).split(':');
-	if (!key) throw new Error('A secret in the database is sealed, but LIITOS_SECRET_KEY is not set.');
-	if (id !== keyId(key)) throw new Error(`A secret in the database is sealed under another LIITOS_SECRET_KEY (key id ${id}).`);
+	const key = keys.find((k): k is Buffer => k !== undefined && keyId(k) === id);
+	if (!key) throw new Error(`A secret in the database is sealed under a key that is not set (key id ${id}); check LIITOS_SECRET_KEY.`);
 	const body = Buffer.from(encoded ?? '', 'base64url');
 	if (body.length < NONCE_BYTES + TAG_BYTES) throw new Error('A sealed secret in the database is damaged.');
 	const decipher = createDecipheriv('aes-256-gcm', key, body.subarray(0, NONCE_BYTES));
@@ -56,3 +61,6 @@ export function openSecret(stored: string, context: string, key: Buffer | undefi
 		throw new Error('A sealed secret in the database does not open: it was changed or moved to another row.');
 	}
 }
+
+/** Whether `stored` is sealed under `key` (and so needs no resealing). */
+export const isSealedUnder = (stored: string, key: Buffer) => stored.startsWith(`${PREFIX}${keyId(key)}:`);

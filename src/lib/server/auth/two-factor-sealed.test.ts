@@ -5,11 +5,15 @@ import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 const KEY = vi.hoisted(() => {
 	const key = 'q7Xc1mVYpX9rQ2+2m8sTq4YV0m5N3hJkL8b2cW1xZ0E=';
 	process.env.LIITOS_SECRET_KEY = key;
+	process.env.LIITOS_SECRET_KEY_PREVIOUS = Buffer.alloc(32, 7).toString('base64'); // being replaced
 	return key;
 });
 afterAll(() => {
 	delete process.env.LIITOS_SECRET_KEY;
+	delete process.env.LIITOS_SECRET_KEY_PREVIOUS;
 });
+const PREVIOUS = Buffer.alloc(32, 7);
+const UNKNOWN = Buffer.alloc(32, 9);
 
 import type { Db } from '../db/index';
 import { auditEntry, twoFactor, type User } from '../db/schema';
@@ -67,16 +71,29 @@ describe('authenticator keys with LIITOS_SECRET_KEY set', () => {
 		expect(verifySecondFactor(db, ADMIN_ACTOR, person, currentCode(secret, later(60)), 'sign_in', undefined, later(60)).ok).toBe(true);
 	});
 
+	it('reseals keys sealed under the previous key, which keep working meanwhile', () => {
+		const secret = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
+		db.insert(twoFactor).values({ userId: person.id, secret: sealSecret(secret, `two_factor:${person.id}`, PREVIOUS), enabledAt: T0 }).run();
+		expect(verifySecondFactor(db, ADMIN_ACTOR, person, currentCode(secret, later(30)), 'sign_in', undefined, later(30)).ok).toBe(true);
+		expect(keysSealedElsewhere(db)).toBe(1);
+
+		expect(sealStoredKeys(db)).toBe(1);
+		expect(stored(person.id).secret).toMatch(new RegExp(`^sealed:v1:${keyId(parseSecretKey(KEY)!)}:`));
+		expect(keysSealedElsewhere(db)).toBe(0);
+		expect(verifySecondFactor(db, ADMIN_ACTOR, person, currentCode(secret, later(90)), 'sign_in', undefined, later(90)).ok).toBe(true);
+	});
+
 	it('counts the keys sealed under another key, whose owners cannot sign in', () => {
 		const other = insertUser(db, { roles: ['mc_admin'] });
-		db.insert(twoFactor).values({ userId: other.id, secret: sealSecret('GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ', `two_factor:${other.id}`, Buffer.alloc(32, 7)), enabledAt: T0 }).run();
+		db.insert(twoFactor).values({ userId: other.id, secret: sealSecret('GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ', `two_factor:${other.id}`, UNKNOWN), enabledAt: T0 }).run();
 		const secret = pendingSecret(db, ADMIN_ACTOR, person, T0);
 		confirmEnrolment(db, ADMIN_ACTOR, person, currentCode(secret, T0), hashToken(token), T0);
+		expect(sealStoredKeys(db)).toBe(0); // sealed under a key not set now: left as it is
 		expect(keysSealedElsewhere(db)).toBe(1);
 	});
 
 	it('replaces an enrolment key sealed under an earlier key instead of failing', () => {
-		db.insert(twoFactor).values({ userId: person.id, pendingSecret: sealSecret('JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP', `two_factor:${person.id}`, Buffer.alloc(32, 7)), pendingCreatedAt: T0 }).run();
+		db.insert(twoFactor).values({ userId: person.id, pendingSecret: sealSecret('JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP', `two_factor:${person.id}`, UNKNOWN), pendingCreatedAt: T0 }).run();
 		const secret = pendingSecret(db, ADMIN_ACTOR, person, later(60));
 		expect(secret).not.toBe('JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP');
 		expect(confirmEnrolment(db, ADMIN_ACTOR, person, currentCode(secret, later(60)), hashToken(token), later(60)).ok).toBe(true);

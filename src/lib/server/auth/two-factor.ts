@@ -7,7 +7,7 @@ import type { Db, DbOrTx } from '../db';
 import { recoveryCode, session, twoFactor, type Role } from '../db/schema';
 import { audit, SYSTEM_ACTOR, type Actor } from '../actor';
 import { config } from '../config';
-import { isSealed, keyId, openSecret, sealSecret } from './secret-box';
+import { isSealedUnder, keyId, openSecret, sealSecret } from './secret-box';
 import { blockedUntil, clearFailures, recordFailure, type ThrottleSubject } from './login-throttle';
 
 /** The parameters every authenticator app assumes when the key URI does not say otherwise. */
@@ -49,35 +49,49 @@ export function twoFactorSummary(db: DbOrTx, userId: string): { enabled: boolean
 
 // A sealed key opens only on its owner's row (see secret-box).
 const sealKey = (userId: string, secret: string) => sealSecret(secret, `two_factor:${userId}`, config.secretKey);
-const openKey = (userId: string, stored: string) => openSecret(stored, `two_factor:${userId}`, config.secretKey);
+const openKey = (userId: string, stored: string) => openSecret(stored, `two_factor:${userId}`, [config.secretKey, config.previousSecretKey]);
 
 /**
- * Seals the authenticator keys stored in plain, as they were before LIITOS_SECRET_KEY was set;
- * run at start-up. Returns how many people's keys were sealed.
+ * Seals, under the current LIITOS_SECRET_KEY, the authenticator keys stored in plain (from before
+ * a key was set) or under LIITOS_SECRET_KEY_PREVIOUS (a key being replaced); run at start-up.
+ * Keys that open with neither are left as they are. Returns how many people's keys were sealed.
  */
 export function sealStoredKeys(db: Db): number {
-	if (!config.secretKey) return 0;
-	const plain = (column: typeof twoFactor.secret | typeof twoFactor.pendingSecret) => and(isNotNull(column), not(like(column, 'sealed:%')));
-	const rows = db.select().from(twoFactor).where(or(plain(twoFactor.secret), plain(twoFactor.pendingSecret))).all();
-	if (rows.length === 0) return 0;
+	const key = config.secretKey;
+	if (!key) return 0;
+	const current = `sealed:v1:${keyId(key)}:%`;
+	const notCurrent = (column: typeof twoFactor.secret | typeof twoFactor.pendingSecret) => and(isNotNull(column), not(like(column, current)));
+	const reseal = (userId: string, value: string | null) => {
+		if (value === null || isSealedUnder(value, key)) return value;
+		try {
+			return sealKey(userId, openKey(userId, value));
+		} catch {
+			return value; // sealed under a key not set now: keysSealedElsewhere reports it
+		}
+	};
+	const rows = db.select().from(twoFactor).where(or(notCurrent(twoFactor.secret), notCurrent(twoFactor.pendingSecret))).all();
+	let sealed = 0;
 	db.transaction((tx) => {
 		for (const row of rows) {
-			const seal = (value: string | null) => (value === null || isSealed(value) ? value : sealKey(row.userId, value));
-			tx.update(twoFactor).set({ secret: seal(row.secret), pendingSecret: seal(row.pendingSecret) }).where(eq(twoFactor.userId, row.userId)).run();
+			const secret = reseal(row.userId, row.secret);
+			const pendingSecret = reseal(row.userId, row.pendingSecret);
+			if (secret === row.secret && pendingSecret === row.pendingSecret) continue;
+			tx.update(twoFactor).set({ secret, pendingSecret }).where(eq(twoFactor.userId, row.userId)).run();
+			sealed++;
 		}
-		audit(tx, SYSTEM_ACTOR, { tenantId: null, action: 'auth.two_factor_keys_sealed', targetType: 'two_factor', targetId: '', summary: `${rows.length}` });
+		if (sealed) audit(tx, SYSTEM_ACTOR, { tenantId: null, action: 'auth.two_factor_keys_sealed', targetType: 'two_factor', targetId: '', summary: `${sealed}` });
 	});
-	return rows.length;
+	return sealed;
 }
 
 /**
  * How many people's keys are sealed under a key other than LIITOS_SECRET_KEY (or with none set):
- * those people cannot sign in until the right key is set or their second factor is reset.
+ * after `sealStoredKeys`, those people cannot sign in until the right key is set or their second
+ * factor is reset.
  */
 export function keysSealedElsewhere(db: Db): number {
 	const current = config.secretKey ? `sealed:v1:${keyId(config.secretKey)}:%` : '';
-	const elsewhere = (column: typeof twoFactor.secret) => and(like(column, 'sealed:%'), not(like(column, current)));
-	return db.select({ n: count() }).from(twoFactor).where(elsewhere(twoFactor.secret)).get()?.n ?? 0;
+	return db.select({ n: count() }).from(twoFactor).where(and(like(twoFactor.secret, 'sealed:%'), not(like(twoFactor.secret, current)))).get()?.n ?? 0;
 }
 
 /**
@@ -90,7 +104,7 @@ export function pendingSecret(db: Db, actor: Actor, person: TwoFactorPerson, now
 		try {
 			return openKey(person.id, row.pendingSecret);
 		} catch {
-			// sealed under an earlier LIITOS_SECRET_KEY: nothing proved it yet, so a new one will do
+			// sealed under a key no longer set: nothing proved it yet, so a new one will do
 		}
 	}
 	const key = new Uint8Array(20);
