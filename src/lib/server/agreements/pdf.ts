@@ -290,5 +290,6 @@ export async function renderAgreementPdf(input: AgreementPdfInput): Promise<Uint
 	drawFooters(flow.pages, fonts, input);
 	setMetadata(doc, input);
 	compressWithZlib(doc);
+	// Object streams would be deflated with pako again; a classic cross-reference table costs about 5 kB.
 	return doc.save({ useObjectStreams: false });
 }
