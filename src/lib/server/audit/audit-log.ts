@@ -10,6 +10,7 @@ import { and, count, desc, eq, gte, lt, or, sql, type SQL } from 'drizzle-orm';
 import type Database from 'better-sqlite3';
 import { auditEntry, type AuditEntry } from '../db/schema';
 import type { Db, DbOrTx } from '../db/index';
+import { contains, containsSearch } from '../db/text-search';
 
 export interface AuditInput {
 	actor: { id: string | null; label: string };
@@ -214,10 +215,8 @@ export function listAuditEntries(
 	if (action) conditions.push(actionCondition(action));
 	const actor = filter.actor?.trim();
 	if (actor) {
-		registerUnicodeLower(sqliteOf(db));
-		conditions.push(
-			sql`instr(unicode_lower(${auditEntry.actorLabel}), ${actor.toLowerCase()}) > 0`
-		);
+		const { pattern, unicode } = containsSearch(actor);
+		conditions.push(contains(auditEntry.actorLabel, pattern, unicode));
 	}
 	if (filter.from) conditions.push(gte(auditEntry.at, filter.from));
 	if (filter.to) conditions.push(lt(auditEntry.at, filter.to));
@@ -246,17 +245,6 @@ function actionCondition(action: string): SQL | undefined {
 		eq(auditEntry.action, action),
 		and(gte(auditEntry.action, prefix), lt(auditEntry.action, prefixEnd))
 	);
-}
-
-const withUnicodeLower = new WeakSet<Database.Database>();
-
-/** SQLite's own lower() folds ASCII only; names like Äijälä need JavaScript's full folding. */
-function registerUnicodeLower(client: Database.Database): void {
-	if (withUnicodeLower.has(client)) return;
-	client.function('unicode_lower', { deterministic: true }, (value: unknown) =>
-		typeof value === 'string' ? value.toLowerCase() : value
-	);
-	withUnicodeLower.add(client);
 }
 
 /** One object's history, oldest first (an agreement's audit page). */

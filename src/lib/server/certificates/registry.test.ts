@@ -220,7 +220,7 @@ describe('listing', () => {
 		tenantA = insertTenantRow(db, crypto.randomUUID(), '2617416-4');
 		tenantB = insertTenantRow(db, crypto.randomUUID(), '1572860-0');
 		const anna = insertUser(db, { tenantId: tenantA, name: 'Anna Ahonen', roles: ['tenant_staff'] });
-		const bo = insertUser(db, { tenantId: tenantB, name: 'Bo Berg', roles: ['tenant_staff'] });
+		const bo = insertUser(db, { tenantId: tenantB, name: 'Bo Öberg', roles: ['tenant_staff'] });
 		const add = (kind: Parameters<typeof addManualCertificate>[2], holder: Holder, days: number) => addManualCertificate(db, ADMIN_ACTOR, kind, holder, at(days), now);
 		const oldServer = add('server', MAIN_CONNECTOR_HOLDER, -5); // expired, then renewed
 		ids = {
@@ -259,6 +259,9 @@ describe('listing', () => {
 		expect(idsOf({ kind: 'server', includeSuperseded: true })).toEqual([ids.oldServer, ids.server]);
 		expect(idsOf({ holderType: 'main_connector' })).toEqual([ids.expiredTest, ids.server, ids.signature]);
 		expect(idsOf({ query: 'BERG' })).toEqual([ids.bo]);
+		// Case is ignored in every letter, not only in ASCII ones as SQLite's LIKE would.
+		expect(idsOf({ query: 'ÖBERG' })).toEqual([ids.bo]);
+		expect(idsOf({ query: 'bo öberg' })).toEqual([ids.bo]);
 		expect(idsOf({ query: '%' })).toEqual([]);
 		expect(idsOf({ kind: 'professional_card', bucket: 'within_90' })).toEqual([ids.bo]);
 		expect(listCertificates(db, { ...page, bucket: 'within_60' }, now).total).toBe(2);

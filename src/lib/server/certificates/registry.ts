@@ -1,6 +1,7 @@
 import { and, asc, count, eq, gt, isNotNull, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db';
 import { certificate, tenant, type Certificate } from '../db/schema';
+import { contains, containsSearch } from '../db/text-search';
 import type { CertificateKind, HolderType } from '../../domain';
 import { audit, type Actor } from '../actor';
 import { getSettings, type Settings } from '../settings';
@@ -170,16 +171,10 @@ function filterConditions(filter: Omit<CertificateFilter, 'page' | 'pageSize' | 
 	if (filter.tenantId) conditions.push(eq(certificate.tenantId, filter.tenantId));
 	if (filter.kind) conditions.push(eq(certificate.kind, filter.kind));
 	if (filter.holderType) conditions.push(eq(certificate.holderType, filter.holderType));
-	const query = filter.query?.trim().toLowerCase();
+	const query = filter.query?.trim();
 	if (query) {
-		const pattern = `%${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-		conditions.push(
-			or(
-				sql`lower(${certificate.holderName}) like ${pattern} escape '\\'`,
-				sql`lower(${certificate.subject}) like ${pattern} escape '\\'`,
-				sql`lower(${certificate.reference}) like ${pattern} escape '\\'`
-			)!
-		);
+		const { pattern, unicode } = containsSearch(query);
+		conditions.push(or(contains(certificate.holderName, pattern, unicode), contains(certificate.subject, pattern, unicode), contains(certificate.reference, pattern, unicode))!);
 	}
 	return conditions;
 }

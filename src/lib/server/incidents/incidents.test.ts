@@ -118,7 +118,7 @@ describe('visibility', () => {
 		ownA = (await createReport(db, actorOf(staffA), session(staffA), input(), at(1))).id;
 		otherA = (await createReport(db, actorOf(staffA2), session(staffA2), input({ kind: 'system_disturbance' }), at(2))).id;
 		ownB = (await createReport(db, actorOf(staffB), session(staffB), input(), at(3))).id;
-		mainOwn = (await createReport(db, actorOf(mcSigner), session(mcSigner), input({ kind: 'other' }), at(4))).id;
+		mainOwn = (await createReport(db, actorOf(mcSigner), session(mcSigner), input({ kind: 'other', affected: 'Äitiysneuvolan asiakkaat' }), at(4))).id;
 	});
 
 	const visibleTo = (u: SessionUser) => listReports(db, reportScope(u), { page: 1, pageSize: 50 }).rows.map((r) => r.id).sort();
@@ -153,6 +153,8 @@ describe('visibility', () => {
 		expect(listReports(db, { kind: 'all' }, { query: 'B Oy', page: 1, pageSize: 50 }).rows.map((r) => r.id)).toEqual([ownB]);
 		expect(listReports(db, { kind: 'all' }, { query: reportRef(ownA), page: 1, pageSize: 50 }).rows.map((r) => r.id)).toEqual([ownA]);
 		expect(listReports(db, { kind: 'all' }, { query: '100%', page: 1, pageSize: 50 }).total).toBe(0);
+		// Case is ignored in every letter, not only in ASCII ones as SQLite's LIKE would.
+		expect(listReports(db, { kind: 'all' }, { query: 'äitiysneuvola', page: 1, pageSize: 50 }).rows.map((r) => r.id)).toEqual([mainOwn]);
 	});
 });
 

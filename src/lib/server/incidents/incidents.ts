@@ -7,6 +7,7 @@
 import { and, asc, count, desc, eq, isNull, ne, or, sql, type Column, type SQL } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db';
 import { incidentEvent, incidentReport, tenant, type IncidentEvent, type IncidentReport } from '../db/schema';
+import { contains, containsSearch, escapeLike } from '../db/text-search';
 import type { IncidentKind, IncidentStatus } from '../../domain';
 import { audit, SYSTEM_ACTOR, type Actor } from '../actor';
 import { can } from '../auth/authorize';
@@ -124,10 +125,6 @@ export interface ReportListFilter {
 
 export type ReportRow = IncidentReport & { tenantName: string | null };
 
-function escapeLike(text: string): string {
-	return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
 /** Reports `scope` may see, breaches awaiting a decision first, then newest first. */
 export function listReports(db: DbOrTx, scope: ReportScope, filter: ReportListFilter): { rows: ReportRow[]; total: number } {
 	const conditions: (SQL | undefined)[] = [scopeCondition(scope)];
@@ -136,9 +133,11 @@ export function listReports(db: DbOrTx, scope: ReportScope, filter: ReportListFi
 	if (filter.open) conditions.push(ne(incidentReport.status, 'closed'));
 	const query = filter.query?.trim();
 	if (query) {
-		const pattern = `%${escapeLike(query)}%`;
-		const contains = (column: Column) => sql`${column} like ${pattern} escape '\\'`;
-		conditions.push(or(contains(incidentReport.description), contains(incidentReport.affected), contains(incidentReport.reporterName), contains(tenant.name), sql`${incidentReport.id} like ${`${escapeLike(query.toLowerCase())}%`} escape '\\'`));
+		const { pattern, unicode } = containsSearch(query);
+		const matches = (column: Column) => contains(column, pattern, unicode);
+		// Ids are lowercase hex: a reference read out over the phone matches from its start.
+		const idStart = `${escapeLike(query.toLowerCase())}%`;
+		conditions.push(or(matches(incidentReport.description), matches(incidentReport.affected), matches(incidentReport.reporterName), matches(tenant.name), sql`${incidentReport.id} like ${idStart} escape '\\'`));
 	}
 	const where = and(...conditions);
 	const total = db.select({ n: count() }).from(incidentReport).leftJoin(tenant, eq(incidentReport.tenantId, tenant.id)).where(where).get()?.n ?? 0;

@@ -176,6 +176,10 @@ describe('listTenants', () => {
 		expect(names({ query: 'virtanen' })).toEqual(['Hammaslääkäri Virtanen']);
 		expect(names({ query: 'KALLION fys' })).toEqual(['Kallion Fysio']);
 		expect(names({ query: '  fysio  ' })).toEqual(['Kallion Fysio']);
+		// Beyond ASCII too, which SQLite's LIKE alone would not fold.
+		expect(names({ query: 'LÄÄKÄRI' })).toEqual(['Hammaslääkäri Virtanen']);
+		expect(names({ query: 'hammaslÄäkäri virtanen' })).toEqual(['Hammaslääkäri Virtanen']);
+		expect(names({ query: 'lääkärit' })).toEqual([]);
 	});
 
 	it('searches the business ID and the city', () => {

@@ -1,6 +1,7 @@
 import { and, asc, count, eq, inArray, isNotNull, isNull, or, sql, type Column, type SQL } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db';
 import { prepared } from '../db/prepared';
+import { contains, containsSearch } from '../db/text-search';
 import { serviceUnit, tenant, tenantContact, tenantService, type Tenant, type TenantStage } from '../db/schema';
 import { audit, type Actor } from '../actor';
 import { changedFields } from '../change-summary';
@@ -30,20 +31,16 @@ export interface TenantListFilter {
 	pageSize: number;
 }
 
-function escapeLike(text: string): string {
-	return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
 /**
  * The tenant list's two statements, compiled once per database and filter shape (archived or not,
- * with or without stage and search); see `prepared`.
+ * with or without stage, no search or an ASCII or other search); see `prepared`.
  */
-function tenantListStatements(db: Db, shape: { archived: boolean; stage: boolean; search: boolean }) {
+function tenantListStatements(db: Db, shape: { archived: boolean; stage: boolean; search: false | 'ascii' | 'unicode' }) {
 	const conditions: SQL[] = [shape.archived ? isNotNull(tenant.archivedAt) : isNull(tenant.archivedAt)];
 	if (shape.stage) conditions.push(eq(tenant.stage, sql.placeholder('stage')));
 	if (shape.search) {
-		const contains = (column: Column) => sql`${column} like ${sql.placeholder('pattern')} escape '\\'`;
-		conditions.push(or(contains(tenant.name), contains(tenant.businessId), contains(tenant.city))!);
+		const matches = (column: Column) => contains(column, sql.placeholder('pattern'), shape.search === 'unicode');
+		conditions.push(or(matches(tenant.name), matches(tenant.businessId), matches(tenant.city))!);
 	}
 	const where = and(...conditions);
 	return {
@@ -61,9 +58,10 @@ function tenantListStatements(db: Db, shape: { archived: boolean; stage: boolean
 
 export function listTenants(db: Db, filter: TenantListFilter): { tenants: Tenant[]; total: number } {
 	const query = filter.query?.trim();
-	const shape = { archived: Boolean(filter.archived), stage: Boolean(filter.stage), search: Boolean(query) };
+	const search = query ? containsSearch(query) : undefined;
+	const shape = { archived: Boolean(filter.archived), stage: Boolean(filter.stage), search: search ? (search.unicode ? 'unicode' : 'ascii') : false } as const;
 	const statements = prepared(db, `tenants.list:${shape.archived}:${shape.stage}:${shape.search}`, () => tenantListStatements(db, shape));
-	const params = { stage: filter.stage, pattern: query ? `%${escapeLike(query)}%` : undefined, limit: filter.pageSize, offset: (filter.page - 1) * filter.pageSize };
+	const params = { stage: filter.stage, pattern: search?.pattern, limit: filter.pageSize, offset: (filter.page - 1) * filter.pageSize };
 	return { tenants: statements.page.all(params), total: statements.total.get(params)?.n ?? 0 };
 }
 
