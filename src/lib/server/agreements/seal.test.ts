@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -80,7 +80,7 @@ describe.skipIf(!hasPdfsig)('sealPdf (validated with pdfsig)', () => {
 	let seal: SealCredentials;
 	let sealed: Buffer;
 	beforeAll(async () => {
-		// Non-ASCII names are the case forge's PKCS#7 writer gets wrong unless the seal avoids UTF8String.
+		// Non-ASCII names in UTF8String: the case forge's PKCS#7 writer gets wrong unless sealPdf mends it.
 		seal = generateSelfSignedSeal({ commonName: 'Liitos test seal', organisation: 'Äänekosken Liitos Oy', country: 'FI' });
 		sealed = await sealPdf(await render(), seal, INFO);
 	});
@@ -107,5 +107,35 @@ describe.skipIf(!hasPdfsig)('sealPdf (validated with pdfsig)', () => {
 		const out = pdfsig(tampered, 'tampered.pdf');
 		expect(out).toContain('Signature Validation:'); // pdfsig still found and checked the signature…
 		expect(out).not.toContain('Signature is Valid.'); // …and rejected it
+	});
+});
+
+const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
+
+/** A seal issued by a CA, as a qualified seal is: both with non-ASCII names, packed by openssl. */
+function caIssuedSeal(): SealCredentials {
+	const run = (args: string[]) => {
+		const result = spawnSync('openssl', args, { cwd: dir, encoding: 'utf8' });
+		if (result.status !== 0) throw new Error(`openssl ${args[0]}: ${result.stderr}`);
+	};
+	run(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '30', '-utf8', '-subj', '/CN=Väestö CA Ääni/O=Digi- ja väestötietovirasto/C=FI']);
+	run(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'seal.key', '-out', 'seal.csr', '-utf8', '-subj', '/CN=Kotihoito Ähtäri sinetti/O=Kotihoito Ähtäri Oy/C=FI']);
+	run(['x509', '-req', '-in', 'seal.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'seal.pem', '-days', '30']);
+	run(['pkcs12', '-export', '-inkey', 'seal.key', '-in', 'seal.pem', '-certfile', 'ca.pem', '-out', 'seal.p12', '-passout', 'pass:salasana']);
+	return { p12: readFileSync(join(dir, 'seal.p12')), passphrase: 'salasana' };
+}
+
+describe.skipIf(!hasPdfsig || !hasOpenssl)('sealPdf with a CA-issued seal', () => {
+	it('names the seal, not its CA, and signs so that pdfsig finds the signer despite the non-ASCII issuer', async () => {
+		const seal = caIssuedSeal();
+		expect(describeSeal(seal)).toMatchObject({
+			subject: 'CN=Kotihoito Ähtäri sinetti, O=Kotihoito Ähtäri Oy, C=FI',
+			issuer: 'CN=Väestö CA Ääni, O=Digi- ja väestötietovirasto, C=FI',
+			selfSigned: false
+		});
+		const out = pdfsig(await sealPdf(await render(), seal, INFO), 'ca-issued.pdf');
+		expect(out).toContain('Signer Certificate Common Name: Kotihoito Ähtäri sinetti');
+		expect(out).toContain('Signature is Valid.');
+		expect(out).toContain('Total document signed');
 	});
 });

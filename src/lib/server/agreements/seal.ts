@@ -2,8 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import forge from 'node-forge';
 import { PDFDocument } from 'pdf-lib';
 import { pdflibAddPlaceholder } from '@signpdf/placeholder-pdf-lib';
-import { P12Signer } from '@signpdf/signer-p12';
 import { SignPdf } from '@signpdf/signpdf';
+import { Signer } from '@signpdf/utils';
 
 export interface SealCredentials {
 	p12: Buffer;
@@ -12,15 +12,9 @@ export interface SealCredentials {
 
 const { asn1, pki, pkcs12 } = forge;
 
-/**
- * forge reads a UTF8String name back as raw bytes and UTF-8-encodes it again when P12Signer writes the
- * signer's issuer into the PKCS#7, so a non-ASCII issuer no longer matches the certificate and
- * validators reject the signature. ASCII is immune (the encoding is the identity); other text goes
- * into a BMPString, which forge converts symmetrically in both directions.
- */
+/** Names as UTF8String, which RFC 5280 asks of new certificates (forge's default cannot hold "ä"). */
 function nameAttribute(name: string, value: string): forge.pki.CertificateField {
-	const tag = /^[\x20-\x7e]*$/.test(value) ? asn1.Type.UTF8 : asn1.Type.BMPSTRING;
-	return { name, value, valueTagClass: tag as unknown as forge.asn1.Class }; // @types mislabels the tag's type
+	return { name, value, valueTagClass: asn1.Type.UTF8 as unknown as forge.asn1.Class }; // @types mislabels the tag's type
 }
 
 /**
@@ -58,12 +52,69 @@ export function generateSelfSignedSeal(
 	cert.sign(keys.privateKey, forge.md.sha256.create());
 
 	const passphrase = randomBytes(24).toString('base64url');
-	// AES-256 (PBES2) key and certificate bags: forge, and therefore P12Signer, reads them back.
+	// AES-256 (PBES2) key and certificate bags, which forge (and so sealPdf) reads back.
 	const p12Asn1 = pkcs12.toPkcs12Asn1(keys.privateKey, [cert], passphrase, {
 		algorithm: 'aes256',
 		friendlyName: subject.commonName
 	});
 	return { p12: Buffer.from(asn1.toDer(p12Asn1).getBytes(), 'binary'), passphrase };
+}
+
+/** The seal's private key, its certificate, and every certificate the file holds (the chain). */
+function openSeal(credentials: SealCredentials): { key: forge.pki.rsa.PrivateKey; certificate: forge.pki.Certificate; chain: forge.pki.Certificate[] } {
+	const der = forge.util.createBuffer(credentials.p12.toString('binary'));
+	const p12 = pkcs12.pkcs12FromAsn1(asn1.fromDer(der), false, credentials.passphrase);
+	const chain = (p12.getBags({ bagType: pki.oids.certBag })[pki.oids.certBag] ?? []).flatMap((bag) => (bag.cert ? [bag.cert] : []));
+	const key = p12.getBags({ bagType: pki.oids.pkcs8ShroudedKeyBag })[pki.oids.pkcs8ShroudedKeyBag]?.[0]?.key as forge.pki.rsa.PrivateKey | undefined;
+	if (!key) throw new Error('The PKCS#12 file holds no private key');
+	const certificate = chain.find((cert) => {
+		const publicKey = cert.publicKey as forge.pki.rsa.PublicKey;
+		return publicKey.n.equals(key.n) && publicKey.e.equals(key.e);
+	});
+	if (!certificate) throw new Error('The PKCS#12 file holds no certificate for its private key');
+	return { key, certificate, chain };
+}
+
+/**
+ * forge reads a UTF8String name back as raw UTF-8 bytes and encodes it as UTF-8 again when it
+ * writes the signer's issuer into the PKCS#7, so a non-ASCII CA name ("Väestö CA") no longer matched
+ * the certificate and validators rejected the signature. Decoded first, it is written back as it was.
+ */
+function issuerAsWritten(certificate: forge.pki.Certificate): forge.pki.CertificateField[] {
+	return certificate.issuer.attributes.map((attr) =>
+		(attr.valueTagClass as unknown) === asn1.Type.UTF8 ? { ...attr, value: forge.util.decodeUtf8(String(attr.value)) } : attr
+	);
+}
+
+/**
+ * A detached PKCS#7 signature with SHA-256 (adbe.pkcs7.detached) by the seal's key, its chain
+ * included. The signed attributes are content type, signing time and message digest, in that
+ * order, as EU validators expect.
+ */
+class SealSigner extends Signer {
+	constructor(private readonly credentials: SealCredentials) {
+		super();
+	}
+
+	async sign(pdf: Buffer, signingTime?: Date): Promise<Buffer> {
+		const { key, certificate, chain } = openSeal(this.credentials);
+		const p7 = forge.pkcs7.createSignedData();
+		p7.content = forge.util.createBuffer(pdf.toString('binary'));
+		for (const cert of chain) p7.addCertificate(cert);
+		p7.addSigner({
+			key,
+			// forge takes the issuer and the serial number from here: the issuer as written (above).
+			certificate: { ...certificate, issuer: { ...certificate.issuer, attributes: issuerAsWritten(certificate) } },
+			digestAlgorithm: pki.oids.sha256,
+			authenticatedAttributes: [
+				{ type: pki.oids.contentType, value: pki.oids.data },
+				{ type: pki.oids.signingTime, value: (signingTime ?? new Date()) as unknown as string }, // forge takes a Date here
+				{ type: pki.oids.messageDigest }
+			]
+		});
+		p7.sign({ detached: true });
+		return Buffer.from(asn1.toDer(p7.toAsn1()).getBytes(), 'binary');
+	}
 }
 
 /**
@@ -80,17 +131,7 @@ export async function sealPdf(
 	const signingTime = new Date();
 	pdflibAddPlaceholder({ pdfDoc: doc, ...info, signingTime, appName: 'Liitos' });
 	const withPlaceholder = Buffer.from(await doc.save());
-	// P12Signer holds per-signature state: one instance per seal.
-	const signer = new P12Signer(credentials.p12, { passphrase: credentials.passphrase });
-	return new SignPdf().sign(withPlaceholder, signer, signingTime);
-}
-
-function readCertificate(credentials: SealCredentials): forge.pki.Certificate {
-	const der = forge.util.createBuffer(credentials.p12.toString('binary'));
-	const p12 = pkcs12.pkcs12FromAsn1(asn1.fromDer(der), false, credentials.passphrase);
-	const bag = p12.getBags({ bagType: pki.oids.certBag })[pki.oids.certBag]?.[0];
-	if (!bag?.cert) throw new Error('The PKCS#12 file holds no certificate');
-	return bag.cert;
+	return new SignPdf().sign(withPlaceholder, new SealSigner(credentials), signingTime);
 }
 
 function formatName(name: forge.pki.Certificate['subject']): string {
@@ -112,7 +153,7 @@ export function describeSeal(credentials: SealCredentials): {
 	validTo: Date;
 	fingerprintSha256: string;
 } {
-	const cert = readCertificate(credentials);
+	const cert = openSeal(credentials).certificate;
 	const der = Buffer.from(asn1.toDer(pki.certificateToAsn1(cert)).getBytes(), 'binary');
 	let selfSigned = false;
 	try {
