@@ -11,8 +11,12 @@ import { renderAgreementPdf } from './pdf';
 import { buildPdfInput } from './document';
 import { getAgreement } from './agreements';
 import { sha256Hex } from './templates-store';
+import { isSealedUnder, openSecret, sealSecret } from '../auth/secret-box';
 
 const selfSignedDir = () => join(config.dataDir, 'seal');
+// The passphrase file is sealed under LIITOS_SECRET_KEY when one is set: a copy of DATA_DIR (a
+// backup) then does not hold everything needed to seal documents in the main connector's name.
+const PASSPHRASE_CONTEXT = 'seal:self-signed';
 
 /**
  * The main connector's seal: the configured PKCS#12 file, or else a self-signed one generated
@@ -23,15 +27,23 @@ export function loadSealCredentials(db: Db): SealCredentials & { selfSigned: boo
 	const dir = selfSignedDir();
 	const p12Path = join(dir, 'self-signed.p12');
 	const passPath = join(dir, 'self-signed.passphrase');
+	const writePassphrase = (passphrase: string) => writeFileSync(passPath, sealSecret(passphrase, PASSPHRASE_CONTEXT, config.secretKey), { mode: 0o600 });
 	if (!existsSync(p12Path) || !existsSync(passPath)) {
 		const main = getMainConnector(db);
 		const generated = generateSelfSignedSeal({ commonName: `${main?.name ?? 'Liitos'} agreement seal`, organisation: main?.name ?? 'Liitos', country: 'FI' });
 		mkdirSync(dir, { recursive: true, mode: 0o700 });
 		writeFileSync(p12Path, generated.p12, { mode: 0o600 });
-		writeFileSync(passPath, generated.passphrase, { mode: 0o600 });
+		writePassphrase(generated.passphrase);
 		chmodSync(dir, 0o700);
 	}
-	return { p12: readFileSync(p12Path), passphrase: readFileSync(passPath, 'utf8'), selfSigned: true };
+	const stored = readFileSync(passPath, 'utf8');
+	const passphrase = openSecret(stored, PASSPHRASE_CONTEXT, [config.secretKey, config.previousSecretKey]);
+	if (config.secretKey && !isSealedUnder(stored, config.secretKey)) {
+		// Written before the key was set, or under the key being replaced.
+		writePassphrase(passphrase);
+		audit(db, SYSTEM_ACTOR, { action: 'agreement.seal_passphrase_sealed', targetType: 'seal', targetId: 'self-signed' });
+	}
+	return { p12: readFileSync(p12Path), passphrase, selfSigned: true };
 }
 
 export function sealInfo(db: Db) {

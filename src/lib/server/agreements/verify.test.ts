@@ -15,11 +15,12 @@ const { dataDir } = await vi.hoisted(async () => {
 	const dir = mkdtempSync(path.join(tmpdir(), 'liitos-sealing-'));
 	process.env.DATA_DIR = dir;
 	delete process.env.SEAL_P12_PATH;
+	process.env.LIITOS_SECRET_KEY = Buffer.alloc(32, 3).toString('base64');
 	return { dataDir: dir };
 });
 
 import type { Db } from '../db';
-import { agreement } from '../db/schema';
+import { agreement, auditEntry } from '../db/schema';
 import { config } from '../config';
 import { hashPassword } from '../auth/password';
 import { listEntriesForTarget, verifyAuditChain } from '../audit/audit-log';
@@ -30,7 +31,10 @@ import { verifyPdf } from './verify';
 import { renderAgreementPdf } from './pdf';
 import { buildPdfInput } from './document';
 
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+afterAll(() => {
+	rmSync(dataDir, { recursive: true, force: true });
+	delete process.env.LIITOS_SECRET_KEY;
+});
 
 const PASSWORD = 'oikea-hevonen-akku-niitti';
 const SEALED_AT = new Date('2026-03-05T10:00:00Z');
@@ -109,6 +113,16 @@ describe('sealAgreement', () => {
 		expect(second.p12.equals(first.p12)).toBe(true);
 		expect(second.passphrase).toBe(first.passphrase);
 		expect(statSync(join(dataDir, 'seal', 'self-signed.p12')).mode & 0o777).toBe(0o600);
+		// With LIITOS_SECRET_KEY set, DATA_DIR holds the passphrase only sealed.
+		const passFile = join(dataDir, 'seal', 'self-signed.passphrase');
+		expect(readFileSync(passFile, 'utf8')).toMatch(/^sealed:v1:/);
+		expect(readFileSync(passFile, 'utf8')).not.toContain(first.passphrase);
+
+		// A passphrase written in plain (before the key was set) is sealed on the next use.
+		writeFileSync(passFile, first.passphrase);
+		expect(loadSealCredentials(db).passphrase).toBe(first.passphrase);
+		expect(readFileSync(passFile, 'utf8')).toMatch(/^sealed:v1:/);
+		expect(db.select().from(auditEntry).all().filter((e) => e.action === 'agreement.seal_passphrase_sealed')).toHaveLength(1);
 	});
 
 	it('pdfsig validates the seal over the whole document, and the text is the signed agreement', () => {
