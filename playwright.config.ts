@@ -18,6 +18,8 @@ if (!tmp) {
 }
 
 const migrations = resolve('drizzle');
+// Two servers on consecutive ports; LIITOS_E2E_PORT moves them so two checkouts can test side by side.
+const basePort = Number(process.env.LIITOS_E2E_PORT ?? 4173);
 const chromiumPath = process.env.CHROMIUM_PATH || undefined;
 
 /** A production server (adapter-node output) with its own empty data folder. */
@@ -78,7 +80,7 @@ export default defineConfig({
 		}
 	},
 	webServer: [
-		server('fresh', 4173, 'node build'),
-		server('demo', 4174, 'npx tsx scripts/demo-seed.ts && node build')
+		server('fresh', basePort, 'node build'),
+		server('demo', basePort + 1, 'npx tsx scripts/demo-seed.ts && node build')
 	]
 });

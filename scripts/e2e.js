@@ -3,34 +3,15 @@
 // Usage: node scripts/e2e.js [playwright test args…]
 // LIITOS_E2E_SKIP_BUILD=1 reuses the existing build/ for quick reruns.
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { aptInstall, canUseApt, isExecutable, run } from './system-programs.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
 
 const SYSTEM_CHROMIUM = '/usr/bin/chromium';
-
-function isExecutable(path) {
-	try {
-		accessSync(path, constants.X_OK);
-		return true;
-	} catch {
-		return false;
-	}
-}
-
-/** Runs a command with inherited stdio; returns its exit code (127 when it cannot start). */
-function run(cmd, args, env = process.env) {
-	console.log(`\n$ ${[cmd, ...args].join(' ')}`);
-	const r = spawnSync(cmd, args, { stdio: 'inherit', env });
-	if (r.error) {
-		console.error(`e2e: could not run ${cmd}: ${r.error.message}`);
-		return 127;
-	}
-	return r.status ?? 1;
-}
 
 async function playwrightBrowser() {
 	try {
@@ -54,19 +35,10 @@ async function findChromium() {
 	return own ? { path: own, own: true } : null;
 }
 
-function canUseApt() {
-	return (
-		process.getuid?.() === 0 &&
-		existsSync('/etc/debian_version') &&
-		spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status === 0
-	);
-}
-
 async function installChromium() {
 	if (canUseApt()) {
 		console.log('e2e: no Chromium found; installing the Debian package (root, apt-get available).');
-		const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-		if (run('apt-get', ['update'], env) === 0 && run('apt-get', ['install', '-y', 'chromium'], env) === 0) {
+		if (aptInstall(['chromium'])) {
 			const found = await findChromium();
 			if (found) return found;
 		}

@@ -4,8 +4,17 @@
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { missingProgramsMessage, provideTestPrograms } from './system-programs.js';
 
 process.chdir(join(dirname(fileURLToPath(import.meta.url)), '..'));
+
+// Programs outside npm (poppler's pdftotext and pdfsig, openssl) before anything runs, so a fresh
+// machine gets them as CI does; Chromium is provided by scripts/e2e.js the same way.
+const missing = provideTestPrograms();
+if (missing.length) {
+	console.error(missingProgramsMessage(missing));
+	process.exit(1);
+}
 
 const steps = [
 	{ name: 'type check', cmd: 'npm', args: ['run', 'check'], parse: null },

@@ -10,7 +10,8 @@ import { DEMO_PASSWORD, expect, test } from './fixtures';
  * every write that was answered with success must be there, and the database must be sound.
  */
 
-const PORT = 4175;
+// Beside the suite's two servers (playwright.config.ts), wherever LIITOS_E2E_PORT puts them.
+const PORT = Number(process.env.LIITOS_E2E_PORT ?? 4173) + 2;
 const URL = `http://localhost:${PORT}`;
 
 function serverEnv(dataDir: string) {

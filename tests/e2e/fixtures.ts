@@ -9,10 +9,11 @@ import { DEMO_PASSWORD, DEMO_TOTP_SECRETS } from '../../scripts/demo-accounts';
 
 export { DEMO_PASSWORD, DEMO_TOTP_SECRETS, expect, test };
 
+const basePort = Number(process.env.LIITOS_E2E_PORT ?? 4173);
 /** Server started on an empty database (see playwright.config.ts). */
-export const FRESH_URL = 'http://localhost:4173';
+export const FRESH_URL = `http://localhost:${basePort}`;
 /** Server started after scripts/demo-seed.ts. */
-export const DEMO_URL = 'http://localhost:4174';
+export const DEMO_URL = `http://localhost:${basePort + 1}`;
 
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 

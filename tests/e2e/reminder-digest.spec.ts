@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
-import { expect, test } from './fixtures';
+import { DEMO_URL, expect, test } from './fixtures';
 
 interface Received {
 	to: string[];
@@ -36,7 +36,7 @@ test('a reminder run sends each person one digest through SMTP, and a second run
 		const run = () =>
 			new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
 				const child = spawn('npx', ['tsx', 'scripts/jobs.ts'], {
-					env: { ...process.env, DATA_DIR: dataDir, DATABASE_PATH: join(dataDir, 'liitos.db'), SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, ORIGIN: 'http://localhost:4174' }
+					env: { ...process.env, DATA_DIR: dataDir, DATABASE_PATH: join(dataDir, 'liitos.db'), SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, ORIGIN: DEMO_URL }
 				});
 				let stdout = '';
 				let stderr = '';
