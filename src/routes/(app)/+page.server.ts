@@ -7,8 +7,13 @@ import { listPeople } from '$lib/server/people/people';
 import { getChecklist } from '$lib/server/prerequisites/checklist';
 import { getMainConnector } from '$lib/server/organisation/organisation';
 import { listTenantsNeedingAttention } from '$lib/server/prerequisites/checklist';
-import { listToOrder } from '$lib/server/certificates/registry';
+import { listExpiredUnreplaced, listToOrder } from '$lib/server/certificates/registry';
 import { listActiveAnnouncementsFor } from '$lib/server/incidents/announcements';
+
+function expiredSummary() {
+	const { rows, total } = listExpiredUnreplaced(db());
+	return { total, rows: rows.map((c) => ({ id: c.id, holderName: c.holderName, tenantName: c.tenantName, validTo: c.validTo })) };
+}
 
 export const load: PageServerLoad = (event) => {
 	const user = authorize(event, 'dashboard.view');
@@ -22,6 +27,7 @@ export const load: PageServerLoad = (event) => {
 			stageCounts: can(user, 'tenant.list') ? countTenantsByStage(db()) : null,
 			attention: can(user, 'checklist.view') ? listTenantsNeedingAttention(db()) : [],
 			toOrder: can(user, 'certificate.view') ? listToOrder(db()).map((c) => ({ id: c.id, holderName: c.holderName, tenantName: c.tenantName, kind: c.kind, orderBy: c.orderBy, validTo: c.validTo })) : null,
+			expired: can(user, 'certificate.view') ? expiredSummary() : null,
 			canCreateTenant: can(user, 'tenant.create')
 		};
 	}

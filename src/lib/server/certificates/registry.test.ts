@@ -15,6 +15,7 @@ import {
 	expiryBucket,
 	getCertificate,
 	listCertificates,
+	listExpiredUnreplaced,
 	listToOrder,
 	markRenewalOrdered,
 	orderByDate,
@@ -283,8 +284,9 @@ describe('listing', () => {
 
 	it('lists what must be ordered within 7 days until the renewal is marked ordered', () => {
 		// server: expires in 35 days, lead 30 → order by day 5. Anna's card: 20 - 45 → already late.
-		// Bo's card: 75 - 45 = day 30; tenant B's assessment: 45 - 120 → late. The expired test one: late.
-		expect(listToOrder(db, now).map((r) => r.id)).toEqual([ids.expiredTest, ids.anna, ids.server, ids.tenantB]);
+		// Bo's card: 75 - 45 = day 30; tenant B's assessment: 45 - 120 → late. The expired test one is past
+		// ordering: it belongs to the expired list, not to "order this week".
+		expect(listToOrder(db, now).map((r) => r.id)).toEqual([ids.anna, ids.server, ids.tenantB]);
 		expect(listToOrder(db, at(23)).map((r) => r.id)).toContain(ids.bo);
 		expect(listToOrder(db, at(22)).map((r) => r.id)).not.toContain(ids.bo);
 		expect(markRenewalOrdered(db, ADMIN_ACTOR, ids.server, 'Tilattu DVV:ltä', now)).toBe(true);
@@ -299,5 +301,15 @@ describe('listing', () => {
 		saveSetting(db, ADMIN_ACTOR, 'orderLeadDays', { ...DEFAULT_SETTINGS.orderLeadDays, system_signature: 495 });
 		expect(listToOrder(db, now).map((r) => r.id)).toContain(ids.signature);
 		expect(listToOrder(db, now, 7, 2)).toHaveLength(2);
+	});
+
+	it('lists expired certificates that nothing replaced apart from those to order, and drops them once renewed', () => {
+		expect(listExpiredUnreplaced(db, now)).toMatchObject({ total: 1, rows: [{ id: ids.expiredTest }] });
+		// Anna's card expires on day 20: from then on it is expired, no longer to order.
+		expect(listExpiredUnreplaced(db, at(21)).rows.map((r) => r.id)).toEqual([ids.anna, ids.expiredTest]);
+		expect(listToOrder(db, at(21)).map((r) => r.id)).not.toContain(ids.anna);
+		// A renewal (a new certificate for the same holder and kind) supersedes the expired one.
+		addManualCertificate(db, ADMIN_ACTOR, 'server_test', MAIN_CONNECTOR_HOLDER, at(365), now);
+		expect(listExpiredUnreplaced(db, now)).toEqual({ total: 0, rows: [] });
 	});
 });

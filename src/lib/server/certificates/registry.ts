@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gt, isNotNull, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, isNotNull, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db';
 import { certificate, tenant, type Certificate } from '../db/schema';
 import { contains, containsSearch } from '../db/text-search';
@@ -232,9 +232,30 @@ export function listToOrder(db: DbOrTx, now = new Date(), days = 7, limit = 10):
 		.select({ certificate, tenantName: tenant.name })
 		.from(certificate)
 		.leftJoin(tenant, eq(certificate.tenantId, tenant.id))
-		.where(and(isNull(certificate.supersededAt), isNull(certificate.renewalOrderedAt), lte(certificate.validTo, horizon), orderDue))
+		// An expired certificate can no longer be renewed in time: listExpiredUnreplaced says so instead.
+		.where(and(isNull(certificate.supersededAt), isNull(certificate.renewalOrderedAt), gt(certificate.validTo, now), lte(certificate.validTo, horizon), orderDue))
 		.orderBy(asc(certificate.validTo))
 		.limit(limit)
 		.all()
 		.map((r) => ({ ...r.certificate, tenantName: r.tenantName, bucket: expiryBucket(r.certificate.validTo, now), orderBy: orderByDate(r.certificate.validTo, r.certificate.kind, settings) }));
+}
+
+/**
+ * Current certificates that have already expired and that no newer certificate replaces, newest
+ * expiry first: the connection or the person is without a valid certificate now.
+ */
+export function listExpiredUnreplaced(db: DbOrTx, now = new Date(), limit = 10): { rows: CertificateRow[]; total: number } {
+	const settings = getSettings(db);
+	const where = and(isNull(certificate.supersededAt), lte(certificate.validTo, now));
+	const rows = db
+		.select({ certificate, tenantName: tenant.name })
+		.from(certificate)
+		.leftJoin(tenant, eq(certificate.tenantId, tenant.id))
+		.where(where)
+		.orderBy(desc(certificate.validTo))
+		.limit(limit)
+		.all()
+		.map((r) => ({ ...r.certificate, tenantName: r.tenantName, bucket: expiryBucket(r.certificate.validTo, now), orderBy: orderByDate(r.certificate.validTo, r.certificate.kind, settings) }));
+	const total = db.select({ n: count() }).from(certificate).where(where).get()?.n ?? 0;
+	return { rows, total };
 }
