@@ -1,5 +1,5 @@
 import type { Browser, Page } from '@playwright/test';
-import { DEMO_PASSWORD, DEMO_TOTP_SECRETS, DEMO_URL, expect, expectNoAxeViolations, freshTotp, signIn, test } from './fixtures';
+import { DEMO_PASSWORD, DEMO_TOTP_SECRETS, DEMO_URL, expect, expectNoAxeViolations, freshTotp, navTo, signIn, test } from './fixtures';
 
 /** A signed-in page of its own, so several people can take part in one journey. */
 async function as(browser: Browser, email: string): Promise<Page> {
@@ -105,7 +105,7 @@ test('draft → tenant signs → main connector countersigns → sealed PDF veri
 	expect(Buffer.compare(await fromTenant.body(), sealed)).toBe(0);
 
 	// /verify recognises the original, and notices a single changed byte.
-	await tenantSigner.getByRole('link', { name: 'Verify a PDF' }).click();
+	await navTo(tenantSigner, 'Verify a PDF');
 	await tenantSigner.getByLabel('PDF file').setInputFiles({ name: 'agreement.pdf', mimeType: 'application/pdf', buffer: sealed });
 	await tenantSigner.getByRole('button', { name: 'Verify' }).click();
 	await expect(tenantSigner.getByTestId('verify-result')).toContainText('Identical to the sealed original.');

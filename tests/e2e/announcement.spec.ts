@@ -1,5 +1,5 @@
 import type { Browser, Page } from '@playwright/test';
-import { DEMO_PASSWORD, DEMO_URL, expect, expectNoAxeViolations, signIn, test } from './fixtures';
+import { DEMO_PASSWORD, DEMO_URL, expect, expectNoAxeViolations, navTo, signIn, test } from './fixtures';
 
 async function as(browser: Browser, email: string): Promise<Page> {
 	const context = await browser.newContext({ locale: 'en-GB' });
@@ -12,7 +12,7 @@ test('a disturbance notice to one tenant: shown on its home page and e-mailed, n
 	test.setTimeout(90_000);
 	const title = `Kelain outage ${Date.now()}`;
 	const admin = await as(browser, 'admin@demo.test');
-	await admin.getByRole('link', { name: 'Announcements' }).click();
+	await navTo(admin, 'Announcements');
 	await expectNoAxeViolations(admin);
 
 	// Choosing tenants but none is refused; the text typed stays.

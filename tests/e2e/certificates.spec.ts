@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEMO_PASSWORD, DEMO_URL, expect, expectNoAxeViolations, signIn, test } from './fixtures';
+import { DEMO_PASSWORD, DEMO_URL, expect, expectNoAxeViolations, navTo, signIn, test } from './fixtures';
 
 /** A fresh certificate and its key, made with openssl as an administrator would get them. */
 function makeCertificate(commonName: string, days: number) {
@@ -15,7 +15,7 @@ function makeCertificate(commonName: string, days: number) {
 test('the certificate administrator uploads a certificate, sees its expiry, and finds it on the dashboard', async ({ page }) => {
 	const { cert, key } = makeCertificate('kanta-test.demo-terveys.test', 45);
 	await signIn(page, DEMO_URL, 'certs@demo.test', DEMO_PASSWORD);
-	await page.getByRole('link', { name: 'Certificates' }).first().click();
+	await navTo(page, 'Certificates');
 	await expectNoAxeViolations(page);
 	await page.getByRole('link', { name: 'Add certificate' }).click();
 	await expect(page).toHaveURL(/\/certificates\/new$/);

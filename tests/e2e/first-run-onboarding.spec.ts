@@ -1,4 +1,4 @@
-import { expect, expectNoAxeViolations, freshTotp, FRESH_URL, test } from './fixtures';
+import { expect, expectNoAxeViolations, FRESH_URL, freshTotp, navTo, test } from './fixtures';
 
 /**
  * The whole first day of a new installation, on an empty database: setup, the first tenants,
@@ -104,7 +104,7 @@ test('fresh install → setup → tenant → invitation → tenant admin sees on
 	await expectNoAxeViolations(page);
 
 	// Without SMTP the invitation waits in the outbox.
-	await page.getByRole('link', { name: 'Outbox' }).click();
+	await navTo(page, 'Outbox');
 	await expect(page.getByText('To hilkka@hymy.example')).toBeVisible();
 	// Turning on two-step sign-in was reported to the administrator, in case it was not them.
 	await expect(page.locator('article').filter({ hasText: 'To eeva@testi.example' }).filter({ hasText: 'Your sign-in settings changed' }).first()).toBeVisible();

@@ -15,6 +15,19 @@ export const FRESH_URL = `http://localhost:${basePort}`;
 /** Server started after scripts/demo-seed.ts. */
 export const DEMO_URL = `http://localhost:${basePort + 1}`;
 
+/**
+ * Follows a link of the header's menu, opening its group first when the link sits in one (groups
+ * are <details> menus, closed until opened).
+ */
+export async function navTo(page: Page, name: string | RegExp): Promise<void> {
+	const nav = page.locator('header nav');
+	const options = typeof name === 'string' ? { name, exact: true } : { name };
+	const link = nav.getByRole('link', options);
+	// Links in a closed menu are hidden; `has` is matched inside each <details>, so not rooted at the nav.
+	if (!(await link.isVisible())) await nav.locator('details').filter({ has: page.getByRole('link', { ...options, includeHidden: true }) }).locator('summary').click();
+	await link.click();
+}
+
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
 /**

@@ -1,5 +1,5 @@
 import type { Browser, Page } from '@playwright/test';
-import { DEMO_PASSWORD, DEMO_URL, expect, expectNoAxeViolations, signIn, test } from './fixtures';
+import { DEMO_PASSWORD, DEMO_URL, expect, expectNoAxeViolations, navTo, signIn, test } from './fixtures';
 
 /** A signed-in page of its own, so several people can take part in one journey. */
 async function as(browser: Browser, email: string): Promise<Page> {
@@ -16,7 +16,7 @@ test('a suspected breach: reported by staff → DPO e-mailed → decided within 
 
 	// A tenant 1 professional reports it; the form warns against client data and starts from now.
 	const staff = await as(browser, 'staff1@tenant1.demo.test');
-	await staff.getByRole('link', { name: 'Reports' }).click();
+	await navTo(staff, 'Reports');
 	await expect(staff.getByRole('heading', { name: 'Disturbance and breach reports' })).toBeVisible();
 	await expectNoAxeViolations(staff);
 	await staff.getByRole('link', { name: 'Report a disturbance or breach' }).click();
@@ -51,7 +51,7 @@ test('a suspected breach: reported by staff → DPO e-mailed → decided within 
 	await expectNoAxeViolations(admin);
 
 	// The administrator sees the countdown in the list, then decides and closes the report.
-	await admin.getByRole('link', { name: 'Reports' }).click();
+	await navTo(admin, 'Reports');
 	const row = admin.getByRole('row').filter({ hasText: ref });
 	await expect(row).toContainText(COUNTDOWN);
 	await expect(row).toContainText('Fysioterapia Lahtinen');

@@ -1,5 +1,5 @@
 import type { Browser, Page } from '@playwright/test';
-import { DEMO_PASSWORD, DEMO_URL, expect, expectNoAxeViolations, signIn, test } from './fixtures';
+import { DEMO_PASSWORD, DEMO_URL, expect, expectNoAxeViolations, navTo, signIn, test } from './fixtures';
 
 const TITLE = 'Työaseman lukitseminen';
 const TENANT_2 = 'Kotihoito Aalto Oy';
@@ -35,7 +35,7 @@ test('instructions: published for one tenant → acknowledged → material chang
 
 	// The administrator writes an instruction for tenant 2 only, with a PDF.
 	const admin = await as(browser, 'admin@demo.test');
-	await admin.getByRole('link', { name: 'Instructions', exact: true }).click();
+	await navTo(admin, 'Instructions');
 	await expect(admin.getByRole('heading', { name: 'Instructions', level: 1 })).toBeVisible();
 	await expectNoAxeViolations(admin);
 	await admin.getByRole('link', { name: 'New instruction' }).click();
@@ -65,7 +65,7 @@ test('instructions: published for one tenant → acknowledged → material chang
 
 	// A staff member of tenant 2 sees it waiting, reads it and acknowledges.
 	const staff = await as(browser, 'staff1@tenant2.demo.test');
-	await staff.getByRole('link', { name: /My instructions/ }).click();
+	await navTo(staff, /My instructions/);
 	const pending = staff.getByRole('region', { name: /Awaiting your acknowledgement/ });
 	await expect(pending.getByRole('link', { name: TITLE })).toBeVisible();
 	await expectNoAxeViolations(staff);
@@ -122,7 +122,7 @@ test('instructions: published for one tenant → acknowledged → material chang
 
 	// Another tenant's staff never sees it: not listed, its page and its PDF are 404.
 	const other = await as(browser, 'staff1@tenant3.demo.test');
-	await other.getByRole('link', { name: /My instructions/ }).click();
+	await navTo(other, /My instructions/);
 	await expect(other.getByRole('heading', { name: 'My instructions', level: 1 })).toBeVisible();
 	await expect(other.getByRole('link', { name: TITLE })).toHaveCount(0);
 	await expectNoAxeViolations(other);
