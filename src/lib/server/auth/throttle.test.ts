@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../db/index';
 import { loginThrottle } from '../db/schema';
 import { freshDb } from '../test-support';
-import { blockedUntil, clearAccountFailures, recordFailure, type ThrottleSubject } from './login-throttle';
+import { blockedUntil, LIMITS, reserveAttempt, settleSuccess, type ThrottleSubject } from './throttle';
 
 const MINUTE_MS = 60_000;
 const T0 = new Date('2025-06-01T12:00:00Z');
@@ -17,123 +17,135 @@ beforeEach(() => {
 	db = freshDb();
 });
 
-function fail(subjects: ThrottleSubject[], times: number, now: Date) {
-	for (let i = 0; i < times; i++) recordFailure(db, subjects, now);
+/** Reserves `times` attempts, each failing (never settled); returns how many were let through. */
+function attempt(subjects: ThrottleSubject[], times: number, now: Date): number {
+	let allowed = 0;
+	for (let i = 0; i < times; i++) if (reserveAttempt(db, subjects, now).ok) allowed++;
+	return allowed;
 }
 
+describe('the limits', () => {
+	it('are the ones the README states', () => {
+		expect(LIMITS).toEqual({
+			account: { free: 5, windowMs: 15 * MINUTE_MS, baseBlockMs: MINUTE_MS, maxBlockMs: 15 * MINUTE_MS, onSuccess: 'clear' },
+			address: { free: 20, windowMs: 15 * MINUTE_MS, baseBlockMs: MINUTE_MS, maxBlockMs: 15 * MINUTE_MS, onSuccess: 'release' },
+			second_factor: { free: 5, windowMs: 15 * MINUTE_MS, baseBlockMs: MINUTE_MS, maxBlockMs: 15 * MINUTE_MS, onSuccess: 'clear' },
+			reset_account: { free: 3, windowMs: 60 * MINUTE_MS, baseBlockMs: 15 * MINUTE_MS, maxBlockMs: 60 * MINUTE_MS, onSuccess: 'clear' },
+			reset_address: { free: 10, windowMs: 60 * MINUTE_MS, baseBlockMs: 15 * MINUTE_MS, maxBlockMs: 60 * MINUTE_MS, onSuccess: 'clear' }
+		});
+	});
+});
+
 describe('per-account throttling', () => {
-	it('lets the first five failures go without a block', () => {
-		fail([account], 5, T0);
+	it('lets five attempts through; the fifth starts a one-minute block', () => {
+		expect(attempt([account], 4, T0)).toBe(4);
 		expect(blockedUntil(db, [account], T0)).toBeNull();
-	});
-
-	it('blocks for one minute after the sixth failure', () => {
-		fail([account], 6, T0);
+		expect(reserveAttempt(db, [account], T0)).toEqual({ ok: true });
 		expect(blockedUntil(db, [account], T0)).toEqual(at(MINUTE_MS));
-		expect(blockedUntil(db, [account], at(MINUTE_MS - 1))).toEqual(at(MINUTE_MS));
+		expect(reserveAttempt(db, [account], at(MINUTE_MS - 1))).toEqual({ ok: false, retryAt: at(MINUTE_MS) });
 		// The block is over exactly when it says.
-		expect(blockedUntil(db, [account], at(MINUTE_MS))).toBeNull();
+		expect(reserveAttempt(db, [account], at(MINUTE_MS))).toEqual({ ok: true });
 	});
 
-	it('doubles the block with each further failure, up to 15 minutes', () => {
-		fail([account], 5, T0);
-		const blocks: number[] = [];
-		for (let i = 0; i < 7; i++) {
-			recordFailure(db, [account], T0);
-			blocks.push((blockedUntil(db, [account], T0)!.getTime() - T0.getTime()) / MINUTE_MS);
-		}
-		expect(blocks).toEqual([1, 2, 4, 8, 15, 15, 15]);
+	it('counts an attempt the moment it is reserved, so attempts made together cannot all pass', () => {
+		// Sixty requests arriving at once, before any password has been checked.
+		expect(attempt([account], 60, T0)).toBe(5);
+		expect(db.select().from(loginThrottle).get()?.failures).toBe(5);
 	});
 
-	it('doubles for someone who retries the moment each block ends, until the window lapses', () => {
-		fail([account], 5, T0);
+	it('does not count refused attempts', () => {
+		attempt([account], 5, T0);
+		expect(attempt([account], 10, at(30_000))).toBe(0);
+		expect(db.select().from(loginThrottle).get()?.failures).toBe(5);
+	});
+
+	it('doubles the block for someone who retries the moment each block ends, up to 15 minutes, until the window lapses', () => {
+		attempt([account], 4, T0);
 		const blocks: number[] = [];
 		let now = T0;
 		for (let i = 0; i < 5; i++) {
-			recordFailure(db, [account], now);
+			expect(reserveAttempt(db, [account], now).ok).toBe(true);
 			const until = blockedUntil(db, [account], now)!;
 			blocks.push((until.getTime() - now.getTime()) / MINUTE_MS);
 			now = until;
 		}
 		expect(blocks).toEqual([1, 2, 4, 8, 15]);
-		// The last block ended 30 minutes after the window began: the next failure starts a new count.
+		// The last block ended 30 minutes after the window began: the next attempt starts a new count.
 		expect(now).toEqual(at(30 * MINUTE_MS));
-		recordFailure(db, [account], now);
+		expect(reserveAttempt(db, [account], now).ok).toBe(true);
 		expect(blockedUntil(db, [account], now)).toBeNull();
 		expect(db.select().from(loginThrottle).get()?.failures).toBe(1);
 	});
 
-	it('keeps counting while a block is active, even after the window', () => {
-		fail([account], 9, T0); // blocked 8 minutes
-		const later = at(7 * MINUTE_MS);
-		recordFailure(db, [account], later); // 10th: 15 minutes
-		const lastBlock = blockedUntil(db, [account], later)!;
-		expect(lastBlock).toEqual(new Date(later.getTime() + 15 * MINUTE_MS));
-		// 16 minutes after the window started, but still blocked: the count goes on.
-		const stillBlocked = at(16 * MINUTE_MS);
-		recordFailure(db, [account], stillBlocked);
-		expect(db.select().from(loginThrottle).get()?.failures).toBe(11);
-		expect(blockedUntil(db, [account], stillBlocked)).toEqual(new Date(stillBlocked.getTime() + 15 * MINUTE_MS));
-	});
-
-	it('starts afresh after a quiet 15-minute window without an active block', () => {
-		fail([account], 6, T0); // blocked until T0 + 1 min
-		const later = at(15 * MINUTE_MS + 1);
-		recordFailure(db, [account], later);
-		expect(blockedUntil(db, [account], later)).toBeNull();
-		const row = db.select().from(loginThrottle).get();
-		expect(row).toMatchObject({ failures: 1, windowStartedAt: later, blockedUntil: null });
-		fail([account], 4, later);
-		expect(blockedUntil(db, [account], later)).toBeNull();
-		recordFailure(db, [account], later);
-		expect(blockedUntil(db, [account], later)).toEqual(new Date(later.getTime() + MINUTE_MS));
-	});
-
-	it('still counts failures exactly 15 minutes into the window', () => {
-		fail([account], 5, T0);
-		recordFailure(db, [account], at(15 * MINUTE_MS));
+	it('still counts attempts exactly 15 minutes into the window', () => {
+		attempt([account], 4, T0);
+		expect(reserveAttempt(db, [account], at(15 * MINUTE_MS)).ok).toBe(true);
 		expect(blockedUntil(db, [account], at(15 * MINUTE_MS))).toEqual(at(16 * MINUTE_MS));
 	});
 
-	it('treats the e-mail case-insensitively', () => {
-		fail([{ kind: 'account', email: 'AINO@Example.fi' }], 6, T0);
-		expect(blockedUntil(db, [account], T0)).toEqual(at(MINUTE_MS));
+	it('treats the e-mail case-insensitively, and keeps accounts apart', () => {
+		attempt([{ kind: 'account', email: 'AINO@Example.fi' }], 5, T0);
+		expect(reserveAttempt(db, [account], T0).ok).toBe(false);
+		expect(reserveAttempt(db, [{ kind: 'account', email: 'other@example.fi' }], T0).ok).toBe(true);
 	});
 
-	it('keeps accounts apart', () => {
-		fail([account], 6, T0);
-		expect(blockedUntil(db, [{ kind: 'account', email: 'other@example.fi' }], T0)).toBeNull();
+	it('a success clears the count: the account starts again with five attempts', () => {
+		attempt([account], 4, T0);
+		expect(reserveAttempt(db, [account], T0).ok).toBe(true); // the fifth, which succeeds
+		settleSuccess(db, [account]);
+		expect(attempt([account], 10, T0)).toBe(5);
 	});
 });
 
 describe('per-address throttling', () => {
-	it('allows twenty failures from one address, then blocks it', () => {
-		for (let i = 0; i < 20; i++) recordFailure(db, [{ kind: 'account', email: `p${i}@example.fi` }, address], T0);
-		expect(blockedUntil(db, [address], T0)).toBeNull();
-		recordFailure(db, [{ kind: 'account', email: 'p20@example.fi' }, address], T0);
-		expect(blockedUntil(db, [address], T0)).toEqual(at(MINUTE_MS));
-		// Any account tried from that address is refused; the same account from elsewhere is not.
-		expect(blockedUntil(db, [{ kind: 'account', email: 'fresh@example.fi' }, address], T0)).toEqual(at(MINUTE_MS));
-		expect(blockedUntil(db, [{ kind: 'account', email: 'fresh@example.fi' }, { kind: 'address', ip: '198.51.100.1' }], T0)).toBeNull();
+	it('lets twenty attempts through from one address, whatever the accounts, then refuses every account from it', () => {
+		for (let i = 0; i < 20; i++) expect(reserveAttempt(db, [{ kind: 'account', email: `p${i}@example.fi` }, address], T0).ok).toBe(true);
+		const fresh: ThrottleSubject = { kind: 'account', email: 'fresh@example.fi' };
+		expect(reserveAttempt(db, [fresh, address], T0)).toEqual({ ok: false, retryAt: at(MINUTE_MS) });
+		expect(reserveAttempt(db, [fresh, { kind: 'address', ip: '198.51.100.1' }], T0).ok).toBe(true);
+	});
+
+	it('a refusal by one subject counts against none of them', () => {
+		attempt([account], 5, T0);
+		expect(attempt([account, address], 30, T0)).toBe(0);
+		expect(db.select().from(loginThrottle).all().map((r) => r.key)).toEqual(['account:aino@example.fi']);
 	});
 
 	it('reports the later of two blocks', () => {
-		fail([account], 7, T0); // 2 minutes
-		fail([address], 21, T0); // 1 minute
-		expect(blockedUntil(db, [account, address], T0)).toEqual(at(2 * MINUTE_MS));
-		expect(blockedUntil(db, [address, account], T0)).toEqual(at(2 * MINUTE_MS));
+		attempt([address], 20, T0); // blocked until T0 + 1 min
+		attempt([account], 5, at(30_000)); // blocked until T0 + 1.5 min
+		expect(reserveAttempt(db, [account, address], at(30_000))).toEqual({ ok: false, retryAt: at(90_000) });
+		expect(reserveAttempt(db, [address, account], at(30_000))).toEqual({ ok: false, retryAt: at(90_000) });
+	});
+
+	it("a success gives back only its own attempt: colleagues behind one address are not blocked by signing in, a guesser's count stays", () => {
+		for (let i = 0; i < 40; i++) {
+			expect(reserveAttempt(db, [address], T0).ok).toBe(true);
+			settleSuccess(db, [address]);
+		}
+		expect(attempt([address], 19, T0)).toBe(19);
+		// The twentieth starts a block; when it succeeds, the block it started is lifted with it.
+		expect(reserveAttempt(db, [address], T0).ok).toBe(true);
+		expect(blockedUntil(db, [address], T0)).toEqual(at(MINUTE_MS));
+		settleSuccess(db, [address]);
+		expect(blockedUntil(db, [address], T0)).toBeNull();
+		expect(db.select().from(loginThrottle).get()?.failures).toBe(19);
+		expect(attempt([address], 5, T0)).toBe(1);
 	});
 });
 
-describe('clearAccountFailures', () => {
-	it("clears the account's count but not the address's", () => {
-		fail([account, address], 21, T0);
-		expect(blockedUntil(db, [account], T0)).not.toBeNull();
-		clearAccountFailures(db, 'Aino@Example.FI');
-		expect(blockedUntil(db, [account], T0)).toBeNull();
-		expect(blockedUntil(db, [address], T0)).toEqual(at(MINUTE_MS));
-		// The account starts again with five free failures.
-		fail([account], 5, T0);
-		expect(blockedUntil(db, [account], T0)).toBeNull();
+describe('password-reset requests', () => {
+	it('allow three per e-mail address and ten per client address, then block for 15 minutes doubling up to an hour', () => {
+		const resetAccount: ThrottleSubject = { kind: 'reset_account', email: 'aino@example.fi' };
+		expect(attempt([resetAccount], 10, T0)).toBe(3);
+		expect(blockedUntil(db, [resetAccount], T0)).toEqual(at(15 * MINUTE_MS));
+		expect(reserveAttempt(db, [resetAccount], at(15 * MINUTE_MS)).ok).toBe(true);
+		expect(blockedUntil(db, [resetAccount], at(15 * MINUTE_MS))).toEqual(at(45 * MINUTE_MS));
+
+		const resetAddress: ThrottleSubject = { kind: 'reset_address', ip: '192.0.2.1' };
+		expect(attempt([resetAddress], 30, T0)).toBe(10);
+		expect(blockedUntil(db, [resetAddress], T0)).toEqual(at(15 * MINUTE_MS));
+		// Separate from the sign-in counts of the same address.
+		expect(reserveAttempt(db, [address], T0).ok).toBe(true);
 	});
 });
