@@ -90,7 +90,7 @@ test('sixty wrong passwords sent at once: five are checked, the rest refused wit
 		Array.from({ length: 60 }, (_, i) =>
 			page.request.post(`${DEMO_URL}/login`, {
 				form: { email: 'staff2@tenant1.demo.test', password: `parallel guess ${i}` },
-				headers: { origin: DEMO_URL, accept: 'text/html' },
+				headers: { origin: DEMO_URL, accept: 'text/html', 'accept-language': 'en-GB' },
 				maxRedirects: 0
 			})
 		)
