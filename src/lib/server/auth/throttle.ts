@@ -103,13 +103,3 @@ export function settleSuccess(tx: DbOrTx, subjects: ThrottleSubject[]): void {
 		tx.update(loginThrottle).set(values).where(eq(loginThrottle.key, key)).run();
 	}
 }
-
-/** When a subject may try again, or null when it may try now (for telling people; attempts go through `reserveAttempt`). */
-export function blockedUntil(db: DbOrTx, subjects: ThrottleSubject[], now = new Date()): Date | null {
-	let latest: Date | null = null;
-	for (const subject of subjects) {
-		const row = db.select().from(loginThrottle).where(eq(loginThrottle.key, keyOf(subject))).get();
-		if (row?.blockedUntil && row.blockedUntil > now && (!latest || row.blockedUntil > latest)) latest = row.blockedUntil;
-	}
-	return latest;
-}
