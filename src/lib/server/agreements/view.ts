@@ -3,8 +3,8 @@ import type { Agreement, AgreementSignature } from '../db/schema';
 /*
  * What the agreement page shows, field by field. A load's data is serialised whole to the
  * browser, so rows are never returned as they are: the sealed file's place on the server and
- * the signers' addresses and browsers (kept as evidence, printed on the sealed PDF's audit page)
- * stay on the server.
+ * the signers' addresses and browsers (evidence of each signature, for the audit) stay on the
+ * server.
  */
 
 export function agreementView(a: Agreement) {
