@@ -119,11 +119,28 @@ test('draft → tenant signs → main connector countersigns → sealed PDF veri
 	await tenantSigner.getByRole('button', { name: 'Verify' }).click();
 	await expect(tenantSigner.getByTestId('verify-result')).toContainText('Does NOT match');
 
-	// The tenant's administrator gives notice; it ends one month from today.
+	// What the tenant's browser receives for the page holds no server path, address or browser string.
+	const pageData = await (await tenantSigner.request.get(`${agreementUrl}/__data.json`)).text();
+	expect(pageData).toContain('Tenant 3 Signer');
+	for (const hidden of ['sealedPath', 'ipAddress', 'userAgent', 'userId', process.env.LIITOS_E2E_TMP!, '127.0.0.1', '::1', 'HeadlessChrome', 'Mozilla/5.0']) {
+		expect(pageData, hidden).not.toContain(hidden);
+	}
+
+	// The tenant's administrator gives notice, which asks for their password like a signature:
+	// not without it, not with a wrong one; it ends one month from today.
 	const tenantAdmin = await as(browser, 'admin@tenant3.demo.test');
+	expect((await postAction(tenantAdmin, `${agreementUrl}?/notice`, {})).status()).toBe(400);
+	expect((await postAction(tenantAdmin, `${agreementUrl}?/notice`, { password: 'not the password' })).status()).toBe(400);
 	await tenantAdmin.goto(agreementUrl);
+	await expect(tenantAdmin.getByText('In force').first()).toBeVisible();
+	const noticeForm = tenantAdmin.locator('form[action="?/notice"]');
 	await tenantAdmin.getByText('Give notice', { exact: true }).first().click();
-	await tenantAdmin.locator('form[action="?/notice"] button[type=submit]').click();
+	await noticeForm.getByLabel('Your password, to confirm it is you').fill('still not the password');
+	await noticeForm.locator('button[type=submit]').click();
+	await expect(tenantAdmin.locator('#notice-password-error')).toHaveText('Your current password is not correct.');
+	await expectNoAxeViolations(tenantAdmin);
+	await noticeForm.getByLabel('Your password, to confirm it is you').fill(DEMO_PASSWORD);
+	await noticeForm.locator('button[type=submit]').click();
 	const [y, mo, d] = helsinkiToday().split('-').map(Number);
 	const expected = new Date(Date.UTC(y, mo, Math.min(d, new Date(Date.UTC(y, mo + 1, 0)).getUTCDate())));
 	const expectedText = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeZone: 'UTC' }).format(expected);

@@ -1,4 +1,4 @@
-import { DEMO_PASSWORD, DEMO_URL, expect, expectNoAxeViolations, signIn, test } from './fixtures';
+import { DEMO_PASSWORD, DEMO_TOTP_SECRETS, DEMO_URL, expect, expectNoAxeViolations, freshTotp, signIn, test } from './fixtures';
 
 test('signing in and out', async ({ page }) => {
 	await page.goto(`${DEMO_URL}/`);
@@ -52,4 +52,53 @@ test('a tenant person reaches only their own tenant', async ({ page }) => {
 	await expect(page.getByRole('cell', { name: 'admin@tenant1.demo.test' }).first()).toBeVisible();
 	await expect(page.getByText('tenant2.demo.test')).toHaveCount(0);
 	await expectNoAxeViolations(page);
+});
+
+test('after signing in, a "next" that a browser would read as another site leads home', async ({ page }) => {
+	// `/\evil.example` (backslash) and `/<TAB>/evil.example` are both read by browsers as //evil.example.
+	for (const [email, next] of [
+		['staff1@tenant1.demo.test', '/%5Cevil.example'],
+		['admin@demo.test', '/%09/evil.example']
+	]) {
+		await page.context().clearCookies();
+		await page.goto(`${DEMO_URL}/login?next=${next}`);
+		await page.locator('input[name=email]').fill(email);
+		await page.locator('input[name=password]').fill(DEMO_PASSWORD);
+		await page.locator('form[data-testid=login-form] button[type=submit]').click();
+		await page.waitForURL((url) => url.pathname !== '/login');
+		// The administrator passes the second step, which carries `next` on.
+		if (new URL(page.url()).pathname === '/two-factor') {
+			await page.locator('input[name=code]').fill(await freshTotp(DEMO_TOTP_SECRETS[email]));
+			await page.locator('form[data-testid=two-factor-form] button[type=submit]').click();
+			await page.waitForURL((url) => url.pathname !== '/two-factor');
+		}
+		expect(new URL(page.url()).origin, next).toBe(DEMO_URL);
+		expect(new URL(page.url()).pathname, next).toBe('/');
+	}
+	// The language switch's redirectTo is held to the same rule.
+	const switched = await page.request.post(`${DEMO_URL}/language`, {
+		form: { locale: 'en', redirectTo: '/\\evil.example' },
+		headers: { origin: DEMO_URL },
+		maxRedirects: 0
+	});
+	expect(switched.status()).toBe(303);
+	expect(switched.headers().location).toBe('/');
+});
+
+test('sixty wrong passwords sent at once: five are checked, the rest refused with a time to try again', async ({ page }) => {
+	const guesses = await Promise.all(
+		Array.from({ length: 60 }, (_, i) =>
+			page.request.post(`${DEMO_URL}/login`, {
+				form: { email: 'staff2@tenant1.demo.test', password: `parallel guess ${i}` },
+				headers: { origin: DEMO_URL, accept: 'text/html', 'accept-language': 'en-GB' },
+				maxRedirects: 0
+			})
+		)
+	);
+	const statuses = guesses.map((response) => response.status());
+	// 400: the password was checked and was wrong; 429: refused before any checking.
+	expect(statuses.filter((status) => status === 400)).toHaveLength(5);
+	expect(statuses.filter((status) => status === 429)).toHaveLength(55);
+	const refused = guesses.find((response) => response.status() === 429)!;
+	expect(await refused.text()).toContain('Too many failed attempts. Try again after');
 });

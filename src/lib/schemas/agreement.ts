@@ -14,15 +14,21 @@ export const draftChoicesSchema = z.object({
 	serviceAgreementReference: optionalText(200)
 });
 
-export const signSchema = z.object({
-	typedName: requiredText(200),
-	title: requiredText(200),
+/** The step-up before an act that binds: password, and the code of those who use two-step sign-in. */
+export const confirmationSchema = z.object({
 	password: password.min(1, { error: 'error_required' }),
-	/** Asked only of signers who use two-factor sign-in; checked on the server either way. */
+	/** Asked only of people who use two-factor sign-in; checked on the server either way. */
 	code: z.string().trim().max(20, { error: 'error_too_long' }).default('')
 });
 
+export const signSchema = confirmationSchema.extend({
+	typedName: requiredText(200),
+	title: requiredText(200)
+});
+
 export const reasonSchema = z.object({ reason: requiredText(1000) });
+
+export const rescindSchema = confirmationSchema.extend(reasonSchema.shape);
 
 export const serviceEndSchema = z.object({
 	serviceAgreementEndDate: z.union([z.literal(''), z.iso.date({ error: 'error_date_invalid' })])

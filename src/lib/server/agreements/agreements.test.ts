@@ -62,6 +62,12 @@ const tenantSigns = (id: string, typedName = 'Ville Virtanen', password = PASSWO
 const mainSigns = (id: string, typedName = 'Sakari Signer', password = PASSWORD) =>
 	signAgreement(db, world.mainSigner, id, { typedName, title: 'Hallituksen puheenjohtaja', password }, CLIENT);
 
+/** The main connector's administrator, as a person who confirms who they are. */
+const adminPerson = () => ({ id: world.admin.id!, email: world.admin.label, tenantId: null });
+const notice = (id: string, now?: Date, person: { id: string; email: string; tenantId: string | null } = adminPerson(), password = PASSWORD) =>
+	giveNotice(db, person, id, { password }, CLIENT, now);
+const rescind = (id: string, reason: string, now?: Date, password = PASSWORD) => rescindAgreement(db, adminPerson(), id, { reason, password }, CLIENT, now);
+
 async function inForce(tenantId = world.tenantId, signer = world.tenantSigner): Promise<string> {
 	const id = sent(tenantId);
 	expect(await tenantSigns(id, signer.name, PASSWORD, signer)).toEqual({ ok: true, status: 'awaiting_countersignature' });
@@ -237,7 +243,7 @@ describe('signAgreement', () => {
 
 	it('supersedes an agreement under notice as well', async () => {
 		const first = await inForce();
-		expect(giveNotice(db, world.admin, 'tenant', first).ok).toBe(true);
+		expect((await notice(first, undefined, world.tenantSigner)).ok).toBe(true);
 		const second = await inForce();
 		expect(getAgreement(db, first)).toMatchObject({ status: 'superseded', supersededById: second });
 	});
@@ -317,11 +323,11 @@ describe('notice, ending and rescinding', () => {
 		const id = await inForce();
 		// 22:30 UTC on 31 January is already 1 February in Helsinki: the period ends 1 March, not 28 February.
 		const now = new Date('2026-01-31T22:30:00Z');
-		expect(giveNotice(db, world.admin, 'main_connector', id, now)).toEqual({ ok: true, endDate: '2026-03-01' });
+		expect(await notice(id, now)).toEqual({ ok: true, endDate: '2026-03-01' });
 		expect(getAgreement(db, id)).toMatchObject({ status: 'notice_given', noticeGivenBy: 'main_connector', noticeGivenAt: now, endDate: '2026-03-01' });
 		expect(getTenant(db, world.tenantId)!.stage).toBe('notice_given');
 		expect(listEntriesForTarget(db, id).at(-1)).toMatchObject({ action: 'agreement.notice', summary: 'by main_connector; ends 2026-03-01' });
-		expect(giveNotice(db, world.admin, 'tenant', id, now)).toEqual({ ok: false });
+		expect(await notice(id, now, world.tenantSigner)).toEqual({ ok: false, reason: 'wrong_state' });
 	});
 
 	it('giveNotice uses the agreed notice period', async () => {
@@ -329,12 +335,12 @@ describe('notice, ending and rescinding', () => {
 		expect(updateDraft(db, world.admin, id, { ...DRAFT_CHOICES, noticeMonths: 6 }).ok).toBe(true);
 		await tenantSigns(id);
 		await mainSigns(id);
-		expect(giveNotice(db, world.admin, 'tenant', id, new Date('2026-08-31T09:00:00Z'))).toEqual({ ok: true, endDate: '2027-02-28' });
+		expect(await notice(id, new Date('2026-08-31T09:00:00Z'), world.tenantSigner)).toEqual({ ok: true, endDate: '2027-02-28' });
 	});
 
 	it('the sweep ends an agreement under notice on its end date, exactly once', async () => {
 		const id = await inForce();
-		giveNotice(db, world.admin, 'tenant', id, new Date('2026-01-31T22:30:00Z'));
+		await notice(id, new Date('2026-01-31T22:30:00Z'), world.tenantSigner);
 
 		// 23:59 on 28 February in Helsinki: not yet.
 		expect(runAgreementSweep(db, new Date('2026-02-28T21:59:00Z'))).toEqual({ ended: [], endedAutomatically: [] });
@@ -376,25 +382,65 @@ describe('notice, ending and rescinding', () => {
 
 	it('rescindAgreement ends an agreement in force or under notice at once, and nothing else', async () => {
 		const draftId = draft();
-		expect(rescindAgreement(db, world.admin, draftId, 'vakava rikkomus')).toBe(false);
+		expect(await rescind(draftId, 'vakava rikkomus')).toEqual({ ok: false, reason: 'wrong_state' });
 		const awaiting = sent(addAgreementTenant(db, world.admin, passwordHash).tenantId);
-		expect(rescindAgreement(db, world.admin, awaiting, 'vakava rikkomus')).toBe(false);
+		expect(await rescind(awaiting, 'vakava rikkomus')).toEqual({ ok: false, reason: 'wrong_state' });
 		expect(getAgreement(db, draftId)!.status).toBe('draft');
 		expect(getAgreement(db, awaiting)!.status).toBe('awaiting_tenant_signature');
 
 		const id = await inForce();
 		const now = new Date('2026-04-15T21:30:00Z'); // 16 April in Helsinki
-		expect(rescindAgreement(db, world.admin, id, 'tietoturvaloukkaus', now)).toBe(true);
+		expect(await rescind(id, 'tietoturvaloukkaus', now)).toEqual({ ok: true });
 		expect(getAgreement(db, id)).toMatchObject({ status: 'rescinded', rescindReason: 'tietoturvaloukkaus', endedAt: now, endDate: '2026-04-16' });
 		expect(getTenant(db, world.tenantId)!.stage).toBe('ended');
-		expect(rescindAgreement(db, world.admin, id, 'uudelleen')).toBe(false);
+		expect(await rescind(id, 'uudelleen')).toEqual({ ok: false, reason: 'wrong_state' });
 		expect(endCount(id, 'agreement.rescind')).toBe(1);
 
 		const other = addAgreementTenant(db, world.admin, passwordHash);
 		const underNotice = await inForce(other.tenantId, other.signer);
-		giveNotice(db, world.admin, 'tenant', underNotice);
-		expect(rescindAgreement(db, world.admin, underNotice, 'maksut laiminlyöty')).toBe(true);
+		await notice(underNotice, undefined, other.signer);
+		expect(await rescind(underNotice, 'maksut laiminlyöty')).toEqual({ ok: true });
 		expect(getAgreement(db, underNotice)!.status).toBe('rescinded');
+	});
+});
+
+describe('step-up before notice and rescission', () => {
+	const failedStepUps = () => db.select().from(auditEntry).where(eq(auditEntry.action, 'auth.step_up_failed')).all();
+
+	it('refuses notice and rescission without the right password, and records the attempts', async () => {
+		const id = await inForce();
+		expect(await notice(id, T0, world.tenantSigner, 'väärä-salasana')).toEqual({ ok: false, reason: 'wrong_password' });
+		expect(await rescind(id, 'vakava rikkomus', T0, '')).toEqual({ ok: false, reason: 'wrong_password' });
+		expect(getAgreement(db, id)!.status).toBe('in_force');
+		expect(failedStepUps()).toMatchObject([
+			{ actorId: world.tenantSigner.id, targetId: world.tenantSigner.id, summary: 'notice', ipAddress: CLIENT.ipAddress },
+			{ actorId: world.admin.id, targetId: world.admin.id, summary: 'rescind' }
+		]);
+		expect(actions(id)).not.toContain('agreement.notice');
+	});
+
+	it('asks a person who uses an authenticator for its code as well, exactly like a signature', async () => {
+		const id = await inForce();
+		const t = new Date();
+		const secret = pendingSecret(db, ADMIN_ACTOR, adminPerson(), t);
+		const adminSession = generateSessionToken();
+		createSession(db, adminSession, world.admin.id!, {}, t);
+		expect(confirmEnrolment(db, ADMIN_ACTOR, adminPerson(), currentCode(secret, t, -1), hashToken(adminSession), t).ok).toBe(true);
+		const confirm = (code?: string) => rescindAgreement(db, adminPerson(), id, { reason: 'vakava rikkomus', password: PASSWORD, code }, CLIENT, t);
+		expect(await confirm()).toEqual({ ok: false, reason: 'wrong_code' });
+		expect(await confirm('000000')).toEqual({ ok: false, reason: 'wrong_code' });
+		expect(getAgreement(db, id)!.status).toBe('in_force');
+		expect(await confirm(currentCode(secret, t))).toEqual({ ok: true });
+		expect(getAgreement(db, id)!.status).toBe('rescinded');
+	});
+
+	it('throttles password guesses at notice like sign-in: five checked, then refused even with the right password', async () => {
+		const id = await inForce();
+		for (let i = 0; i < 5; i++) expect(await notice(id, T0, world.tenantSigner, `arvaus ${i}`)).toEqual({ ok: false, reason: 'wrong_password' });
+		expect(await notice(id, T0, world.tenantSigner)).toEqual({ ok: false, reason: 'throttled', retryAt: new Date(T0.getTime() + 60_000), field: 'password' });
+		expect(failedStepUps()).toHaveLength(5);
+		expect(getAgreement(db, id)!.status).toBe('in_force');
+		expect(await notice(id, new Date(T0.getTime() + 60_000), world.tenantSigner)).toMatchObject({ ok: true });
 	});
 });
 
@@ -407,7 +453,7 @@ describe('audit trail', () => {
 		await tenantSigns(id);
 		await mainSigns(id);
 		setServiceAgreementEnd(db, world.admin, id, '2030-12-31');
-		giveNotice(db, world.admin, 'tenant', id, new Date('2026-03-01T10:00:00Z'));
+		await notice(id, new Date('2026-03-01T10:00:00Z'), world.tenantSigner);
 		runAgreementSweep(db, new Date('2026-04-01T10:00:00Z'));
 		expect(actions(id)).toEqual([
 			'agreement.create',

@@ -4,8 +4,8 @@ import { agreement, agreementSignature, tenant, type Agreement, type AgreementSi
 import type { AgreementStatus, Party } from '../../domain';
 import { audit, SYSTEM_ACTOR, type Actor } from '../actor';
 import type { SessionUser } from '../auth/session';
-import { verifyPassword } from '../auth/password';
-import { isTwoFactorEnabled, verifySecondFactor } from '../auth/two-factor';
+import { stepUp, type Confirmation, type StepUpRefused } from '../auth/step-up';
+import type { TwoFactorPerson } from '../auth/two-factor';
 import { getUser } from '../people/people';
 import { getMainConnector } from '../organisation/organisation';
 import { advanceTenantStage, getTenant } from '../tenants/tenants';
@@ -145,18 +145,14 @@ export function sendForSignature(db: Db, actor: Actor, id: string, now = new Dat
 	});
 }
 
-export interface SignatureInput {
+export interface SignatureInput extends Confirmation {
 	typedName: string;
 	title: string;
-	password: string;
-	/** The authenticator code, required when the signer uses two-factor sign-in. */
-	code?: string;
 }
 
-export type SignResult =
-	| { ok: true; status: AgreementStatus }
-	| { ok: false; reason: 'wrong_state' | 'wrong_password' | 'name_mismatch' | 'wrong_code' }
-	| { ok: false; reason: 'throttled'; retryAt: Date };
+export type WrongState = { ok: false; reason: 'wrong_state' };
+
+export type SignResult = { ok: true; status: AgreementStatus } | WrongState | { ok: false; reason: 'name_mismatch' } | StepUpRefused;
 
 /** How a signature was confirmed, as stored with it and printed on the signature page. */
 export const SIGNATURE_METHODS = { password: 'password-step-up', passwordAndCode: 'password-totp-step-up' } as const;
@@ -164,7 +160,8 @@ export const SIGNATURE_METHODS = { password: 'password-step-up', passwordAndCode
 const normaliseName = (name: string) => name.normalize('NFC').trim().replace(/\s+/g, ' ').toLocaleLowerCase('fi');
 
 /**
- * A signature: the signer re-enters their password (step-up) and types their full name. The
+ * A signature: the signer types their full name and confirms who they are again (step-up:
+ * password, and the authenticator code when they use one). The
  * tenant signs first; the main connector countersigns, which puts the agreement in force and
  * supersedes the tenant's earlier agreement. The caller has checked the signer's role.
  */
@@ -180,16 +177,12 @@ export async function signAgreement(
 	const expected: AgreementStatus = party === 'tenant' ? 'awaiting_tenant_signature' : 'awaiting_countersignature';
 	const before = getAgreement(db, id);
 	if (!before || before.status !== expected) return { ok: false, reason: 'wrong_state' };
-	const person = getUser(db, signer.id);
-	if (!person?.passwordHash || !(await verifyPassword(person.passwordHash, input.password))) return { ok: false, reason: 'wrong_password' };
-	if (normaliseName(input.typedName) !== normaliseName(person.name)) return { ok: false, reason: 'name_mismatch' };
-
+	// The name first: a typing slip must not use up the authenticator's code.
+	if (normaliseName(input.typedName) !== normaliseName(getUser(db, signer.id)?.name ?? '')) return { ok: false, reason: 'name_mismatch' };
 	const actor: Actor = { id: signer.id, label: signer.email, ipAddress: client.ipAddress };
-	const withCode = isTwoFactorEnabled(db, signer.id);
-	if (withCode) {
-		const check = verifySecondFactor(db, actor, person, input.code ?? '', 'signature', undefined, now);
-		if (!check.ok) return check.reason === 'throttled' ? check : { ok: false, reason: 'wrong_code' };
-	}
+	const confirmed = await stepUp(db, actor, signer, input, 'signature', now);
+	if (!confirmed.ok) return confirmed;
+	const { withCode } = confirmed;
 	return db.transaction((tx) => {
 		// Read again inside the transaction: the agreement may have changed during password checking.
 		const current = getAgreement(tx, id);
@@ -249,11 +242,28 @@ export function declineAgreement(db: Db, signer: SessionUser, id: string, reason
 	});
 }
 
-/** §20: written notice by either party; the agreement ends after the notice period. */
-export function giveNotice(db: Db, actor: Actor, party: Party, id: string, now = new Date()): { ok: true; endDate: string } | { ok: false } {
+export type EndResult<T> = ({ ok: true } & T) | WrongState | StepUpRefused;
+
+/**
+ * §20: written notice by either party (the person's own); the agreement ends after the notice
+ * period. Like a signature it binds the organisation, so the person confirms who they are again.
+ */
+export async function giveNotice(
+	db: Db,
+	person: TwoFactorPerson,
+	id: string,
+	confirmation: Confirmation,
+	client: { ipAddress: string },
+	now = new Date()
+): Promise<EndResult<{ endDate: string }>> {
+	if (getAgreement(db, id)?.status !== 'in_force') return { ok: false, reason: 'wrong_state' };
+	const actor: Actor = { id: person.id, label: person.email, ipAddress: client.ipAddress };
+	const confirmed = await stepUp(db, actor, person, confirmation, 'notice', now);
+	if (!confirmed.ok) return confirmed;
+	const party: Party = person.tenantId ? 'tenant' : 'main_connector';
 	return db.transaction((tx) => {
 		const current = getAgreement(tx, id);
-		if (!current || current.status !== 'in_force') return { ok: false } as const;
+		if (!current || current.status !== 'in_force') return { ok: false, reason: 'wrong_state' } as const;
 		const endDate = noticeEndDate(todayInHelsinki(now), current.noticeMonths);
 		transition(tx, current, 'give_notice', { noticeGivenAt: now, noticeGivenBy: party, endDate }, now);
 		audit(tx, actor, { tenantId: current.tenantId, action: 'agreement.notice', targetType: 'agreement', targetId: id, summary: `by ${party}; ends ${endDate}` });
@@ -262,15 +272,27 @@ export function giveNotice(db: Db, actor: Actor, party: Party, id: string, now =
 	});
 }
 
-/** §20: the main connector ends the agreement at once for a serious breach. */
-export function rescindAgreement(db: Db, actor: Actor, id: string, reason: string, now = new Date()): boolean {
+/** §20: the main connector ends the agreement at once for a serious breach, after confirming who they are again. */
+export async function rescindAgreement(
+	db: Db,
+	person: TwoFactorPerson,
+	id: string,
+	input: Confirmation & { reason: string },
+	client: { ipAddress: string },
+	now = new Date()
+): Promise<EndResult<object>> {
+	const before = getAgreement(db, id);
+	if (!before || !isEffective(before.status)) return { ok: false, reason: 'wrong_state' };
+	const actor: Actor = { id: person.id, label: person.email, ipAddress: client.ipAddress };
+	const confirmed = await stepUp(db, actor, person, input, 'rescind', now);
+	if (!confirmed.ok) return confirmed;
 	return db.transaction((tx) => {
 		const current = getAgreement(tx, id);
-		if (!current || !isEffective(current.status)) return false;
-		transition(tx, current, 'rescind', { rescindReason: reason, endedAt: now, endDate: todayInHelsinki(now) }, now);
-		audit(tx, actor, { tenantId: current.tenantId, action: 'agreement.rescind', targetType: 'agreement', targetId: id, summary: reason });
+		if (!current || !isEffective(current.status)) return { ok: false, reason: 'wrong_state' } as const;
+		transition(tx, current, 'rescind', { rescindReason: input.reason, endedAt: now, endDate: todayInHelsinki(now) }, now);
+		audit(tx, actor, { tenantId: current.tenantId, action: 'agreement.rescind', targetType: 'agreement', targetId: id, summary: input.reason });
 		advanceTenantStage(tx, actor, current.tenantId, 'ended', now);
-		return true;
+		return { ok: true } as const;
 	});
 }
 

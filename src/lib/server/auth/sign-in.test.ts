@@ -65,13 +65,13 @@ describe('signIn', () => {
 		for (let i = 0; i < 5; i++) {
 			expect(await signIn(db, 'aino@example.fi', `guess ${i}`, client, T0)).toEqual({ ok: false, reason: 'invalid' });
 		}
-		// The failure that starts the block already says so.
+		// The fifth attempt started the block, so the sixth is refused without being checked.
 		expect(await signIn(db, 'aino@example.fi', 'guess 5', client, T0)).toEqual({
 			ok: false,
 			reason: 'throttled',
 			retryAt: new Date(T0.getTime() + 60_000)
 		});
-		expect(auditOf('auth.sign_in_failed')).toHaveLength(6);
+		expect(auditOf('auth.sign_in_failed')).toHaveLength(5);
 
 		const later = new Date(T0.getTime() + 30_000);
 		const result = await signIn(db, 'aino@example.fi', PASSWORD, client, later);
@@ -81,13 +81,25 @@ describe('signIn', () => {
 		expect(result.retryAt).toEqual(new Date(T0.getTime() + 60_000));
 		expect(db.select().from(session).all()).toEqual([]);
 		// A blocked attempt is not even checked, so it is neither counted nor audited.
-		expect(auditOf('auth.sign_in_failed')).toHaveLength(6);
+		expect(auditOf('auth.sign_in_failed')).toHaveLength(5);
 		expect(auditOf('auth.sign_in')).toHaveLength(0);
 
 		// After the block, the right password works again and clears the account's count.
 		const afterBlock = new Date(T0.getTime() + 60_000);
 		expect((await signIn(db, 'aino@example.fi', PASSWORD, client, afterBlock)).ok).toBe(true);
 		expect(await signIn(db, 'aino@example.fi', 'wrong', client, afterBlock)).toEqual({ ok: false, reason: 'invalid' });
+	});
+
+	it('checks no more of sixty parallel guesses than of sixty serial ones: five, the rest refused with a time', async () => {
+		const results = await Promise.all(Array.from({ length: 60 }, (_, i) => signIn(db, 'aino@example.fi', `parallel guess ${i}`, client, T0)));
+		// Every checked password leaves an audit entry; the others never reached argon2.
+		expect(auditOf('auth.sign_in_failed')).toHaveLength(5);
+		expect(results.filter((r) => !r.ok && r.reason === 'invalid')).toHaveLength(5);
+		expect(results.filter((r) => !r.ok && r.reason === 'throttled')).toEqual(Array(55).fill({ ok: false, reason: 'throttled', retryAt: new Date(T0.getTime() + 60_000) }));
+	});
+
+	it('lets colleagues behind one address sign in any number of times', async () => {
+		for (let i = 0; i < 25; i++) expect((await signIn(db, 'aino@example.fi', PASSWORD, client, T0)).ok).toBe(true);
 	});
 
 	it('throttles guesses at an unknown e-mail the same way, so it is not told apart', async () => {

@@ -2,7 +2,7 @@ import type { Db } from '../db';
 import type { User } from '../db/schema';
 import { audit } from '../actor';
 import { findUserByEmail, normaliseEmail } from '../people/people';
-import { blockedUntil, clearAccountFailures, recordFailure, type ThrottleSubject } from './login-throttle';
+import { reserveAttempt, settleSuccess, type ThrottleSubject } from './throttle';
 import { decoyPasswordHash, verifyPassword } from './password';
 import { createSession, generateSessionToken, invalidateSession, invalidateUserSessions, type SessionUser } from './session';
 
@@ -16,15 +16,18 @@ export type SignInResult =
 	| { ok: false; reason: 'invalid' }
 	| { ok: false; reason: 'throttled'; retryAt: Date };
 
-/** Checks the password, throttling repeated failures per account and per address, and opens a session. */
+/**
+ * Checks the password and opens a session. The attempt is counted per account and per address
+ * before the (slow) hash is checked, so guesses sent in parallel are throttled like serial ones.
+ */
 export async function signIn(db: Db, emailInput: string, password: string, client: Client, now = new Date()): Promise<SignInResult> {
 	const email = normaliseEmail(emailInput);
 	const subjects: ThrottleSubject[] = [
 		{ kind: 'account', email },
 		{ kind: 'address', ip: client.ipAddress }
 	];
-	const retryAt = blockedUntil(db, subjects, now);
-	if (retryAt) return { ok: false, reason: 'throttled', retryAt };
+	const reserved = reserveAttempt(db, subjects, now);
+	if (!reserved.ok) return { ok: false, reason: 'throttled', retryAt: reserved.retryAt };
 
 	const person = findUserByEmail(db, email);
 	const usable = person?.status === 'active' && person.passwordHash ? person.passwordHash : null;
@@ -32,23 +35,18 @@ export async function signIn(db: Db, emailInput: string, password: string, clien
 	const valid = (await verifyPassword(usable ?? (await decoyPasswordHash()), password)) && usable !== null;
 
 	if (!valid || !person) {
-		db.transaction((tx) => {
-			recordFailure(tx, subjects, now);
-			audit(tx, { id: person?.id ?? null, label: email, ipAddress: client.ipAddress }, {
-				tenantId: person?.tenantId ?? null,
-				action: 'auth.sign_in_failed',
-				targetType: 'user',
-				targetId: person?.id ?? ''
-			});
+		audit(db, { id: person?.id ?? null, label: email, ipAddress: client.ipAddress }, {
+			tenantId: person?.tenantId ?? null,
+			action: 'auth.sign_in_failed',
+			targetType: 'user',
+			targetId: person?.id ?? ''
 		});
-		// The failure that starts a block already says so, rather than one attempt later.
-		const blockedNow = blockedUntil(db, subjects, now);
-		return blockedNow ? { ok: false, reason: 'throttled', retryAt: blockedNow } : { ok: false, reason: 'invalid' };
+		return { ok: false, reason: 'invalid' };
 	}
 
 	const token = generateSessionToken();
 	db.transaction((tx) => {
-		clearAccountFailures(tx, email);
+		settleSuccess(tx, subjects);
 		createSession(tx, token, person.id, client, now);
 		audit(tx, { id: person.id, label: person.email, ipAddress: client.ipAddress }, {
 			tenantId: person.tenantId,

@@ -200,8 +200,9 @@ describe('verifySecondFactor', () => {
 		for (let i = 0; i < 5; i++) expect(verifySecondFactor(db, ADMIN_ACTOR, person, '000000', 'sign_in', undefined, seconds(10 + i))).toEqual({ ok: false, reason: 'invalid' });
 		const sixth = verifySecondFactor(db, ADMIN_ACTOR, person, '000000', 'sign_in', undefined, seconds(15));
 		expect(sixth).toMatchObject({ ok: false, reason: 'throttled' });
+		// The fifth wrong code (at 14 s) started the block; the sixth was not checked.
 		const blockedUntil = (sixth as { retryAt: Date }).retryAt;
-		expect(blockedUntil).toEqual(seconds(75));
+		expect(blockedUntil).toEqual(seconds(74));
 		expect(verifySecondFactor(db, ADMIN_ACTOR, person, currentCode(secret, seconds(40)), 'sign_in', undefined, seconds(40))).toMatchObject({ reason: 'throttled' });
 		expect(verifySecondFactor(db, ADMIN_ACTOR, person, currentCode(secret, seconds(80)), 'sign_in', undefined, seconds(80))).toEqual({ ok: true, method: 'totp' });
 		// Success starts the count afresh.

@@ -8,7 +8,7 @@ import { recoveryCode, session, twoFactor, type Role } from '../db/schema';
 import { audit, SYSTEM_ACTOR, type Actor } from '../actor';
 import { config } from '../config';
 import { isSealedUnder, keyId, openSecret, sealSecret } from './secret-box';
-import { blockedUntil, clearFailures, recordFailure, type ThrottleSubject } from './login-throttle';
+import { reserveAttempt, settleSuccess, type ThrottleSubject } from './throttle';
 
 /** The parameters every authenticator app assumes when the key URI does not say otherwise. */
 const TOTP_PERIOD_SECONDS = 30;
@@ -30,6 +30,9 @@ export interface TwoFactorPerson {
 	email: string;
 	tenantId: string | null;
 }
+
+/** Acts that ask a signed-in person to confirm who they are again (see step-up). */
+export type StepUpPurpose = 'signature' | 'notice' | 'rescind';
 
 export type CodeRefused = { ok: false; reason: 'invalid' } | { ok: false; reason: 'throttled'; retryAt: Date };
 export type CodeCheck = { ok: true; method: 'totp' | 'recovery' } | CodeRefused;
@@ -175,13 +178,15 @@ function newRecoveryCodes(tx: DbOrTx, userId: string, now: Date): string[] {
 
 const throttleOf = (userId: string): ThrottleSubject[] => [{ kind: 'second_factor', userId }];
 
-function failed(db: Db, actor: Actor, person: TwoFactorPerson, purpose: string, now: Date): CodeRefused {
-	db.transaction((tx) => {
-		recordFailure(tx, throttleOf(person.id), now);
-		audit(tx, actor, { tenantId: person.tenantId, action: 'auth.second_factor_failed', targetType: 'user', targetId: person.id, summary: purpose });
-	});
-	const retryAt = blockedUntil(db, throttleOf(person.id), now);
-	return retryAt ? { ok: false, reason: 'throttled', retryAt } : { ok: false, reason: 'invalid' };
+/** Counts the attempt before the code is checked (see `reserveAttempt`); null when it may go ahead. */
+function reserve(db: Db, person: TwoFactorPerson, now: Date): CodeRefused | null {
+	const reserved = reserveAttempt(db, throttleOf(person.id), now);
+	return reserved.ok ? null : { ok: false, reason: 'throttled', retryAt: reserved.retryAt };
+}
+
+function failed(db: Db, actor: Actor, person: TwoFactorPerson, purpose: string): CodeRefused {
+	audit(db, actor, { tenantId: person.tenantId, action: 'auth.second_factor_failed', targetType: 'user', targetId: person.id, summary: purpose });
+	return { ok: false, reason: 'invalid' };
 }
 
 /**
@@ -197,11 +202,11 @@ export function confirmEnrolment(
 	sessionId: string,
 	now = new Date()
 ): { ok: true; recoveryCodes: string[] } | CodeRefused {
-	const retryAt = blockedUntil(db, throttleOf(person.id), now);
-	if (retryAt) return { ok: false, reason: 'throttled', retryAt };
+	const refused = reserve(db, person, now);
+	if (refused) return refused;
 	const row = db.select().from(twoFactor).where(eq(twoFactor.userId, person.id)).get();
 	const step = row?.pendingSecret ? matchingStep(openKey(person.id, row.pendingSecret), code, 0, now) : null;
-	if (!row?.pendingSecret || step === null) return failed(db, actor, person, 'enrolment', now);
+	if (!row?.pendingSecret || step === null) return failed(db, actor, person, 'enrolment');
 	const secret = row.pendingSecret; // moves to `secret` as stored, sealed or not
 	const recoveryCodes = db.transaction((tx) => {
 		tx.update(twoFactor)
@@ -209,7 +214,7 @@ export function confirmEnrolment(
 			.where(eq(twoFactor.userId, person.id))
 			.run();
 		tx.update(session).set({ twoFactorVerifiedAt: now }).where(eq(session.id, sessionId)).run();
-		clearFailures(tx, throttleOf(person.id)[0]);
+		settleSuccess(tx, throttleOf(person.id));
 		audit(tx, actor, {
 			tenantId: person.tenantId,
 			action: 'auth.two_factor_enabled',
@@ -232,14 +237,14 @@ export function verifySecondFactor(
 	actor: Actor,
 	person: TwoFactorPerson,
 	code: string,
-	purpose: 'sign_in' | 'signature' | 'settings',
+	purpose: 'sign_in' | 'settings' | StepUpPurpose,
 	sessionId?: string,
 	now = new Date()
 ): CodeCheck {
-	const retryAt = blockedUntil(db, throttleOf(person.id), now);
-	if (retryAt) return { ok: false, reason: 'throttled', retryAt };
+	const refused = reserve(db, person, now);
+	if (refused) return refused;
 	const row = db.select().from(twoFactor).where(eq(twoFactor.userId, person.id)).get();
-	if (!row?.secret || !row.enabledAt) return failed(db, actor, person, purpose, now);
+	if (!row?.secret || !row.enabledAt) return failed(db, actor, person, purpose);
 	const secret = openKey(person.id, row.secret);
 
 	const result = db.transaction((tx): CodeCheck | null => {
@@ -272,7 +277,7 @@ export function verifySecondFactor(
 			method = 'recovery';
 		}
 		if (sessionId) tx.update(session).set({ twoFactorVerifiedAt: now }).where(eq(session.id, sessionId)).run();
-		clearFailures(tx, throttleOf(person.id)[0]);
+		settleSuccess(tx, throttleOf(person.id));
 		audit(tx, actor, {
 			tenantId: person.tenantId,
 			action: 'auth.second_factor',
@@ -282,7 +287,7 @@ export function verifySecondFactor(
 		});
 		return { ok: true, method };
 	});
-	return result ?? failed(db, actor, person, purpose, now);
+	return result ?? failed(db, actor, person, purpose);
 }
 
 /** New recovery codes replace every earlier one, used or not. */

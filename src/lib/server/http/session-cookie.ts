@@ -1,12 +1,28 @@
 import type { Cookies } from '@sveltejs/kit';
 import { SESSION_COOKIE, SESSION_LIFETIME_MS } from '$lib/server/auth/session';
 import { sessionCookieOptions } from './cookies';
+import { config } from '$lib/server/config';
 
 export function setSessionCookie(cookies: Cookies, token: string, now = new Date()): void {
 	cookies.set(SESSION_COOKIE, token, sessionCookieOptions(new Date(now.getTime() + SESSION_LIFETIME_MS)));
 }
 
-/** Where to go after signing in: only a local path, never another site. */
-export function safeNext(next: string | null): string {
-	return next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
+/**
+ * Where to go after signing in (or switching language): a place on this portal, never another
+ * site. Decided as a browser will read it, not by looking at the text: the WHATWG URL parser
+ * resolves the value against the portal's origin (turning `\` into `/`, dropping tabs and line
+ * breaks, and so on), and only a result with the same origin is kept. What is returned is the
+ * parsed path, query and fragment, with leading slashes collapsed so it cannot be read as `//host`.
+ */
+export function safeNext(next: string | null, origin = config.origin): string {
+	if (!next) return '/';
+	const home = new URL(origin).origin;
+	let url: URL;
+	try {
+		url = new URL(next, home);
+	} catch {
+		return '/';
+	}
+	if (url.origin !== home) return '/';
+	return `/${url.pathname.replace(/^\/+/, '')}${url.search}${url.hash}`;
 }

@@ -4,7 +4,9 @@ import * as m from '$lib/paraglide/messages.js';
 import { db } from '$lib/server/db';
 import { actorOf, authorize } from '$lib/server/http/guard';
 import { changePassword, getUser } from '$lib/server/people/people';
-import { hashPassword, verifyPassword } from '$lib/server/auth/password';
+import { hashPassword } from '$lib/server/auth/password';
+import { confirmPassword } from '$lib/server/auth/step-up';
+import { formatTime } from '$lib/i18n/format';
 import { changePasswordSchema } from '$lib/schemas/account';
 import { secondFactorSchema } from '$lib/schemas/auth';
 import { removeTwoFactor, renewRecoveryCodes, requiresTwoFactor, twoFactorSummary, verifySecondFactor } from '$lib/server/auth/two-factor';
@@ -65,10 +67,12 @@ export const actions: Actions = {
 		const user = authorize(event, 'account.manage');
 		const parsed = parseForm(changePasswordSchema, await event.request.formData());
 		if (!parsed.ok) return invalid(parsed.errors, parsed.values);
-		const person = getUser(db(), user.id);
-		if (!person?.passwordHash || !(await verifyPassword(person.passwordHash, parsed.data.currentPassword))) {
-			return fail(400, { errors: { currentPassword: m.error_current_password_wrong() }, values: parsed.values });
+		const confirmed = await confirmPassword(db(), actorOf(event), user, parsed.data.currentPassword, 'password_change');
+		if (!confirmed.ok) {
+			const message = confirmed.reason === 'throttled' ? m.login_throttled({ time: formatTime(confirmed.retryAt) }) : m.error_current_password_wrong();
+			return fail(confirmed.reason === 'throttled' ? 429 : 400, { errors: { currentPassword: message }, values: parsed.values });
 		}
+		const person = getUser(db(), user.id)!;
 		const problem = passwordProblem(parsed.data.password, parsed.data.passwordConfirm, person);
 		if (problem) return fail(400, { errors: { [problem.field]: problem.message }, values: parsed.values });
 		changePassword(db(), actorOf(event), person, await hashPassword(parsed.data.password), event.locals.session!.id);

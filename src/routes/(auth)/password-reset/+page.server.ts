@@ -1,26 +1,20 @@
+import { fail } from '@sveltejs/kit';
 import type { Actions } from './$types';
 import * as m from '$lib/paraglide/messages.js';
 import { db } from '$lib/server/db';
-import { config } from '$lib/server/config';
-import { requestPasswordReset } from '$lib/server/people/people';
-import { sendMail } from '$lib/server/mail/mailer';
+import { acceptPasswordResetRequest } from '$lib/server/auth/password-reset';
 import { passwordResetRequestSchema } from '$lib/schemas/auth';
 import { clientOf } from '$lib/server/http/guard';
 import { invalid, parseForm } from '$lib/server/http/forms';
+import { formatTime } from '$lib/i18n/format';
 
 export const actions: Actions = {
 	default: async (event) => {
 		const parsed = parseForm(passwordResetRequestSchema, await event.request.formData());
 		if (!parsed.ok) return invalid(parsed.errors, parsed.values);
-		const issued = requestPasswordReset(db(), parsed.data.email, clientOf(event));
-		if (issued) {
-			await sendMail(db(), {
-				to: issued.person.email,
-				subject: m.mail_reset_subject(),
-				body: m.mail_reset_body({ name: issued.person.name, link: `${config.origin}/password-reset/${issued.token}` })
-			});
-		}
-		// The same answer either way, so the form does not reveal who has an account.
+		// The link is mailed after this answer; the answer is the same whether the account exists.
+		const answer = acceptPasswordResetRequest(db(), parsed.data.email, clientOf(event));
+		if (!answer.ok) return fail(429, { errors: { email: m.reset_request_throttled({ time: formatTime(answer.retryAt) }) }, values: parsed.values });
 		return { sent: true };
 	}
 };

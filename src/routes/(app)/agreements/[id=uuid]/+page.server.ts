@@ -4,7 +4,7 @@ import * as m from '$lib/paraglide/messages.js';
 import { db } from '$lib/server/db';
 import { can } from '$lib/server/auth/authorize';
 import { actorOf, authorize, clientOf } from '$lib/server/http/guard';
-import { invalid, parseForm, type FieldErrors } from '$lib/server/http/forms';
+import { invalid, parseForm, type FieldErrors, type FormValues } from '$lib/server/http/forms';
 import {
 	declineAgreement,
 	getAgreement,
@@ -14,8 +14,10 @@ import {
 	sendForSignature,
 	setServiceAgreementEnd,
 	signAgreement,
-	updateDraft
+	updateDraft,
+	type WrongState
 } from '$lib/server/agreements/agreements';
+import type { StepUpRefused } from '$lib/server/auth/step-up';
 import { canTransition, isEditable } from '$lib/server/agreements/lifecycle';
 import { notifyAgreementStep } from '$lib/server/agreements/notify';
 import { sealAgreement, sealInfo } from '$lib/server/agreements/sealing';
@@ -23,10 +25,11 @@ import { agreementContent } from '$lib/server/agreements/values';
 import { fillTemplate, MissingValuesError, parseTemplate } from '$lib/server/agreements/template';
 import { getTemplate } from '$lib/server/agreements/templates-store';
 import { getTenant } from '$lib/server/tenants/tenants';
-import { draftChoicesSchema, reasonSchema, serviceEndSchema, signSchema } from '$lib/schemas/agreement';
+import { confirmationSchema, draftChoicesSchema, reasonSchema, rescindSchema, serviceEndSchema, signSchema } from '$lib/schemas/agreement';
 import { placeholderLabel } from '$lib/server/http/agreement-labels';
 import { isTwoFactorEnabled } from '$lib/server/auth/two-factor';
-import { formatTime } from '$lib/i18n/format';
+import { stepUpErrors } from '$lib/server/http/step-up';
+import { agreementView, draftChoicesView, signatureView } from '$lib/server/agreements/view';
 
 /** The agreement, after checking the caller may do `action` on its tenant; 404 otherwise. */
 function agreementFor(event: RequestEvent<{ id: string }>, action: Parameters<typeof authorize>[1]) {
@@ -52,16 +55,18 @@ export const load: PageServerLoad = (event) => {
 	const template = getTemplate(db(), current.templateId);
 	const signerParty = user.tenantId ? 'tenant' : 'main_connector';
 	const mayManage = can(user, 'agreement.manage', scope);
+	const mayEdit = mayManage && isEditable(current.status);
 	return {
-		agreement: current,
+		agreement: agreementView(current),
+		draftChoices: mayEdit ? draftChoicesView(current) : null,
 		tenant: { id: current.tenantId, name: getTenant(db(), current.tenantId)?.name ?? '' },
 		template: template ? { key: template.templateKey, version: template.version, language: template.language } : null,
-		signatures: listSignatures(db(), current.id, true),
+		signatures: listSignatures(db(), current.id, true).map(signatureView),
 		missing: current.status === 'draft' ? missingValues(current).map(placeholderLabel) : [],
-		seal: current.sealedPath ? sealInfo(db()) : null,
-		signWithCode: isTwoFactorEnabled(db(), user.id),
+		seal: current.sealedPath ? { selfSigned: sealInfo(db()).selfSigned } : null,
+		stepUpWithCode: isTwoFactorEnabled(db(), user.id),
 		may: {
-			edit: mayManage && isEditable(current.status),
+			edit: mayEdit,
 			send: mayManage && current.status === 'draft',
 			sign:
 				(signerParty === 'tenant' && can(user, 'agreement.sign', scope) && current.status === 'awaiting_tenant_signature') ||
@@ -72,6 +77,12 @@ export const load: PageServerLoad = (event) => {
 		}
 	};
 };
+
+/** Refused step-up or wrong state, beside the field concerned; 429 while guessing is blocked. */
+function refused(result: WrongState | StepUpRefused, values: FormValues, section: string) {
+	if (result.reason === 'wrong_state') return invalid({ form: m.agreement_wrong_state() }, values, section);
+	return fail(result.reason === 'throttled' ? 429 : 400, { errors: stepUpErrors(result), values, section });
+}
 
 export const actions: Actions = {
 	update: async (event) => {
@@ -105,17 +116,8 @@ export const actions: Actions = {
 		if (!parsed.ok) return invalid(parsed.errors, parsed.values, 'sign');
 		const result = await signAgreement(db(), user, current.id, parsed.data, clientOf(event));
 		if (!result.ok) {
-			const errors: FieldErrors =
-				result.reason === 'wrong_password'
-					? { password: m.error_current_password_wrong() }
-					: result.reason === 'name_mismatch'
-						? { typedName: m.agreement_name_mismatch() }
-						: result.reason === 'wrong_code'
-							? { code: m.two_factor_code_wrong() }
-							: result.reason === 'throttled'
-								? { code: m.login_throttled({ time: formatTime(result.retryAt) }) }
-								: { form: m.agreement_wrong_state() };
-			return fail(400, { errors, values: parsed.values, section: 'sign' });
+			if (result.reason === 'name_mismatch') return invalid({ typedName: m.agreement_name_mismatch() }, parsed.values, 'sign');
+			return refused(result, parsed.values, 'sign');
 		}
 		const signed = getAgreement(db(), current.id)!;
 		if (result.status === 'in_force') {
@@ -139,16 +141,19 @@ export const actions: Actions = {
 	},
 	notice: async (event) => {
 		const { current, user } = agreementFor(event, 'agreement.notice');
-		const result = giveNotice(db(), actorOf(event), user.tenantId ? 'tenant' : 'main_connector', current.id);
-		if (!result.ok) return invalid({ form: m.agreement_wrong_state() }, {}, 'notice');
+		const parsed = parseForm(confirmationSchema, await event.request.formData());
+		if (!parsed.ok) return invalid(parsed.errors, parsed.values, 'notice');
+		const result = await giveNotice(db(), user, current.id, parsed.data, clientOf(event));
+		if (!result.ok) return refused(result, parsed.values, 'notice');
 		await notifyAgreementStep(db(), getAgreement(db(), current.id)!, 'notice');
 		return { section: 'notice', endDate: result.endDate };
 	},
 	rescind: async (event) => {
-		const { current } = agreementFor(event, 'agreement.manage');
-		const parsed = parseForm(reasonSchema, await event.request.formData());
+		const { current, user } = agreementFor(event, 'agreement.manage');
+		const parsed = parseForm(rescindSchema, await event.request.formData());
 		if (!parsed.ok) return invalid(parsed.errors, parsed.values, 'rescind');
-		if (!rescindAgreement(db(), actorOf(event), current.id, parsed.data.reason)) return invalid({ form: m.agreement_wrong_state() }, {}, 'rescind');
+		const result = await rescindAgreement(db(), user, current.id, parsed.data, clientOf(event));
+		if (!result.ok) return refused(result, parsed.values, 'rescind');
 		await notifyAgreementStep(db(), getAgreement(db(), current.id)!, 'ended');
 		return { section: 'rescind', rescinded: true };
 	},
