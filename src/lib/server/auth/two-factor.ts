@@ -8,6 +8,7 @@ import { recoveryCode, session, twoFactor, type Role } from '../db/schema';
 import { audit, SYSTEM_ACTOR, type Actor } from '../actor';
 import { config } from '../config';
 import { isSealedUnder, keyId, openSecret, sealSecret } from './secret-box';
+import { revokeFeedTokens } from '../calendar/feed-tokens';
 import { blockedUntil, clearFailures, recordFailure, type ThrottleSubject } from './login-throttle';
 
 /** The parameters every authenticator app assumes when the key URI does not say otherwise. */
@@ -296,13 +297,17 @@ export function renewRecoveryCodes(db: Db, actor: Actor, person: TwoFactorPerson
 /**
  * Removes the authenticator and recovery codes. Turned off by the person themselves, their
  * sessions stay; reset by an administrator (a lost phone), every session of the person ends so
- * the next sign-in has to enrol again.
+ * the next sign-in has to enrol again, and their calendar feed address stops working.
  */
-export function removeTwoFactor(db: Db, actor: Actor, person: TwoFactorPerson, by: 'self' | 'administrator'): void {
+export function removeTwoFactor(db: Db, actor: Actor, person: TwoFactorPerson, by: 'self' | 'administrator', now = new Date()): void {
 	db.transaction((tx) => {
 		tx.delete(twoFactor).where(eq(twoFactor.userId, person.id)).run();
 		tx.delete(recoveryCode).where(eq(recoveryCode.userId, person.id)).run();
-		if (by === 'administrator') tx.delete(session).where(eq(session.userId, person.id)).run();
+		// A reset is for a lost phone: whoever has it may also hold open sessions or the feed address.
+		if (by === 'administrator') {
+			tx.delete(session).where(eq(session.userId, person.id)).run();
+			revokeFeedTokens(tx, person.id, now);
+		}
 		audit(tx, actor, {
 			tenantId: person.tenantId,
 			action: by === 'self' ? 'auth.two_factor_disabled' : 'auth.two_factor_reset',
