@@ -17,10 +17,12 @@ import { invalid, parseForm } from './forms';
  * (`tenantId` null) and a tenant's. The caller has already authorised the action for `tenantId`.
  */
 async function mailInvitation(person: { email: string; name: string }, token: string) {
+	const link = `${config.origin}/invitation/${token}`;
 	await sendMail(db(), {
 		to: person.email,
 		subject: m.mail_invitation_subject({ organisation: getMainConnector(db())?.name ?? m.app_name() }),
-		body: m.mail_invitation_body({ name: person.name, link: `${config.origin}/invitation/${token}` })
+		body: m.mail_invitation_body({ name: person.name, link }),
+		oneTimeLink: link
 	});
 }
 

@@ -14,10 +14,12 @@ export const actions: Actions = {
 		if (!parsed.ok) return invalid(parsed.errors, parsed.values);
 		const issued = requestPasswordReset(db(), parsed.data.email, clientOf(event));
 		if (issued) {
+			const link = `${config.origin}/password-reset/${issued.token}`;
 			await sendMail(db(), {
 				to: issued.person.email,
 				subject: m.mail_reset_subject(),
-				body: m.mail_reset_body({ name: issued.person.name, link: `${config.origin}/password-reset/${issued.token}` })
+				body: m.mail_reset_body({ name: issued.person.name, link }),
+				oneTimeLink: link
 			});
 		}
 		// The same answer either way, so the form does not reveal who has an account.
