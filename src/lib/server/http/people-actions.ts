@@ -8,6 +8,7 @@ import { sendMail } from '$lib/server/mail/mailer';
 import { getMainConnector } from '$lib/server/organisation/organisation';
 import { isTwoFactorEnabled, removeTwoFactor } from '$lib/server/auth/two-factor';
 import { sendSecurityNotice } from '$lib/server/auth/security-notice';
+import { sendRoleGrantNotices } from '$lib/server/people/role-grant-notice';
 import { inviteSchema, rolesSchema } from '$lib/schemas/auth';
 import { actorOf } from './guard';
 import { invalid, parseForm } from './forms';
@@ -26,6 +27,12 @@ async function mailInvitation(person: { email: string; name: string }, token: st
 	});
 }
 
+/** How the role-grant notice names the administrator who granted it. */
+function grantedBy(event: RequestEvent): string {
+	const user = event.locals.user;
+	return user ? `${user.name} <${user.email}>` : actorOf(event).label;
+}
+
 export async function invite(event: RequestEvent, tenantId: string | null, allowedRoles: readonly Role[]) {
 	const parsed = parseForm(inviteSchema, await event.request.formData());
 	if (!parsed.ok) return invalid(parsed.errors, parsed.values, 'people');
@@ -33,6 +40,7 @@ export async function invite(event: RequestEvent, tenantId: string | null, allow
 	const result = invitePerson(db(), actorOf(event), { ...parsed.data, tenantId });
 	if (!result.ok) return invalid({ email: m.error_email_taken() }, parsed.values, 'people');
 	await mailInvitation(parsed.data, result.token);
+	await sendRoleGrantNotices(db(), { ...parsed.data, tenantId }, parsed.data.roles, grantedBy(event));
 	return { section: 'people', invited: parsed.data.email };
 }
 
@@ -84,11 +92,8 @@ export async function changeRoles(event: RequestEvent, tenantId: string | null, 
 	if (!parsed.ok || parsed.data.roles.some((role) => !allowedRoles.includes(role))) {
 		return invalid({ people: m.error_choose_role() }, {}, 'people');
 	}
-	// Nobody can take away their own administrator role and lock themselves out.
-	const self = event.locals.user;
-	if (self?.id === person.id && self.roles.includes('mc_admin') && !parsed.data.roles.includes('mc_admin')) {
-		return invalid({ people: m.error_cannot_drop_own_admin() }, {}, 'people');
-	}
-	setRoles(db(), actorOf(event), person, parsed.data.roles);
+	const result = setRoles(db(), actorOf(event), person, parsed.data.roles);
+	if (!result.ok) return invalid({ people: m.error_cannot_change_own_roles() }, {}, 'people');
+	await sendRoleGrantNotices(db(), person, result.added, grantedBy(event));
 	return { section: 'people', rolesChanged: person.email };
 }

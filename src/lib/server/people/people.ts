@@ -185,11 +185,21 @@ export function reactivatePerson(db: Db, actor: Actor, person: User, now = new D
 	});
 }
 
-export function setRoles(db: Db, actor: Actor, person: User, roles: Role[]): void {
-	db.transaction((tx) => {
+export type SetRolesResult = { ok: true; added: Role[] } | { ok: false; reason: 'own_roles' };
+
+/**
+ * Replaces the person's roles and tells which were added. Nobody changes their own roles: granting
+ * oneself more would bypass the other administrators, and dropping one's own could lock the
+ * organisation out (separation of duties, ASVS V1.4.x / V4.1.x).
+ */
+export function setRoles(db: Db, actor: Actor, person: User, roles: Role[]): SetRolesResult {
+	if (actor.id === person.id) return { ok: false, reason: 'own_roles' };
+	return db.transaction((tx) => {
+		const before = tx.select({ role: userRole.role }).from(userRole).where(eq(userRole.userId, person.id)).all().map((row) => row.role);
 		tx.delete(userRole).where(eq(userRole.userId, person.id)).run();
 		tx.insert(userRole).values(roles.map((role) => ({ userId: person.id, role }))).run();
 		audit(tx, actor, { tenantId: person.tenantId, action: 'person.roles_change', targetType: 'user', targetId: person.id, summary: roles.join(', ') });
+		return { ok: true, added: roles.filter((role) => !before.includes(role)) } as const;
 	});
 }
 
