@@ -316,3 +316,21 @@ export function removeTwoFactor(db: Db, actor: Actor, person: TwoFactorPerson, b
 		});
 	});
 }
+
+export type ResetRefused = { ok: false; reason: 'own' | 'not_enabled' | 'no_own_factor' } | CodeRefused;
+
+/**
+ * An administrator resets someone else's second factor (a lost phone). That strips the person's
+ * strongest protection, so the administrator first proves it is really them with a code from their
+ * own authenticator (step-up, ASVS V2.8.x / V4.3.x): a session left open is not enough. One's own
+ * second factor is changed on the account page instead.
+ */
+export function resetOthersTwoFactor(db: Db, actor: Actor, administrator: TwoFactorPerson, person: TwoFactorPerson, code: string, now = new Date()): { ok: true } | ResetRefused {
+	if (administrator.id === person.id) return { ok: false, reason: 'own' };
+	if (!isTwoFactorEnabled(db, person.id)) return { ok: false, reason: 'not_enabled' };
+	if (!isTwoFactorEnabled(db, administrator.id)) return { ok: false, reason: 'no_own_factor' };
+	const check = verifySecondFactor(db, actor, administrator, code, 'settings', undefined, now);
+	if (!check.ok) return check;
+	removeTwoFactor(db, actor, person, 'administrator', now);
+	return { ok: true };
+}

@@ -6,10 +6,11 @@ import { config } from '$lib/server/config';
 import { deactivatePerson, getUser, invitePerson, reactivatePerson, resendInvitation, setRoles } from '$lib/server/people/people';
 import { sendMail } from '$lib/server/mail/mailer';
 import { getMainConnector } from '$lib/server/organisation/organisation';
-import { isTwoFactorEnabled, removeTwoFactor } from '$lib/server/auth/two-factor';
+import { resetOthersTwoFactor } from '$lib/server/auth/two-factor';
 import { sendSecurityNotice } from '$lib/server/auth/security-notice';
 import { sendRoleGrantNotices } from '$lib/server/people/role-grant-notice';
-import { inviteSchema, rolesSchema } from '$lib/schemas/auth';
+import { inviteSchema, rolesSchema, secondFactorSchema } from '$lib/schemas/auth';
+import { codeRefused } from './second-factor';
 import { actorOf } from './guard';
 import { invalid, parseForm } from './forms';
 
@@ -45,8 +46,8 @@ export async function invite(event: RequestEvent, tenantId: string | null, allow
 }
 
 /** The person named in the form, if they belong to `tenantId`; otherwise 404. */
-async function personInScope(event: RequestEvent, tenantId: string | null) {
-	const id = String((await event.request.formData()).get('userId') ?? '');
+async function personInScope(event: RequestEvent, tenantId: string | null, form?: FormData) {
+	const id = String((form ?? (await event.request.formData())).get('userId') ?? '');
 	const person = getUser(db(), id);
 	if (!person || person.tenantId !== tenantId) error(404, m.error_not_found());
 	return person;
@@ -67,11 +68,18 @@ export async function reactivate(event: RequestEvent, tenantId: string | null) {
 	return { section: 'people', invited: person.email };
 }
 
-/** For a lost phone: the person's authenticator and recovery codes go, and so do their sessions. */
+/** For a lost phone: the person's authenticator, recovery codes, sessions and calendar address go. */
 export async function resetTwoFactor(event: RequestEvent, tenantId: string | null) {
-	const person = await personInScope(event, tenantId);
-	if (!isTwoFactorEnabled(db(), person.id)) return invalid({ people: m.error_invalid_value() }, {}, 'people');
-	removeTwoFactor(db(), actorOf(event), person, 'administrator');
+	const form = await event.request.formData();
+	const person = await personInScope(event, tenantId, form);
+	const administrator = event.locals.user!;
+	const parsed = parseForm(secondFactorSchema, form);
+	if (!parsed.ok) return invalid({ people: m.two_factor_code_wrong() }, {}, 'people');
+	const result = resetOthersTwoFactor(db(), actorOf(event), administrator, person, parsed.data.code);
+	if (!result.ok) {
+		if (result.reason === 'invalid' || result.reason === 'throttled') return codeRefused(result, 'people', 'people');
+		return invalid({ people: result.reason === 'no_own_factor' ? m.people_two_factor_reset_needs_own() : m.error_invalid_value() }, {}, 'people');
+	}
 	await sendSecurityNotice(db(), person.id, 'two_factor_reset');
 	return { section: 'people', twoFactorReset: person.email };
 }
