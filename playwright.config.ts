@@ -42,6 +42,9 @@ function server(name: string, port: number, command: string) {
 			BODY_SIZE_LIMIT: '11M',
 			// Reminders are run by the tests themselves (npm run jobs), so they see the first run.
 			LIITOS_SCHEDULER: 'off',
+			// As `npm start` runs it: the session cookie is then `__Host-` and Secure, which Chromium
+			// accepts on http://localhost (a secure context).
+			NODE_ENV: 'production',
 			// Authenticator keys sealed as production should have them (a test key, public on purpose).
 			LIITOS_SECRET_KEY: 'dhLpCfPQ1X9i2ZYhaKViXYIC2vkqbz59p/UPtfnxK/s='
 		}

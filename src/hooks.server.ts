@@ -8,9 +8,9 @@ import { syncBundledTemplates } from '$lib/server/agreements/templates-store';
 import { startScheduler } from '$lib/server/scheduler';
 import { ensureCatalogue } from '$lib/server/prerequisites/catalogue';
 import { syncAllChecklists } from '$lib/server/prerequisites/checklist';
-import { SESSION_COOKIE, validateSessionToken } from '$lib/server/auth/session';
+import { validateSessionToken } from '$lib/server/auth/session';
 import { keysSealedElsewhere, sealStoredKeys } from '$lib/server/auth/two-factor';
-import { sessionCookieOptions } from '$lib/server/http/cookies';
+import { SESSION_COOKIE } from '$lib/server/http/cookies';
 import { paraglideMiddleware } from '$lib/paraglide/server';
 import { cookieMaxAge, cookieName } from '$lib/paraglide/runtime';
 
@@ -25,6 +25,9 @@ export const init: ServerInit = () => {
 	if (sealed) console.info(`Sealed ${sealed} stored authenticator key(s) with LIITOS_SECRET_KEY.`);
 	const unopenable = keysSealedElsewhere(db());
 	if (unopenable) console.warn(`${unopenable} authenticator key(s) are sealed under another LIITOS_SECRET_KEY (or it is not set): those people cannot sign in until the right key is set or their two-step sign-in is reset.`);
+	for (const problem of config.sessionLimits.problems) console.warn(problem);
+	console.info(`Sessions end ${config.sessionLimits.absoluteMs / 60_000} min after sign-in, or after ${config.sessionLimits.idleMs / 60_000} min without use.`);
+	if (!config.smtpUrl) console.warn('SMTP_URL is not set: e-mail, including invitation and password-reset links, is only stored in the outbox. Production needs SMTP_URL (see README, "Running in production").');
 	if (config.schedulerEnabled) startScheduler(db());
 };
 
@@ -61,16 +64,15 @@ const authentication: Handle = ({ event, resolve }) => {
 	event.locals.user = null;
 	event.locals.session = null;
 	event.locals.pending = null;
-	const token = event.cookies.get(SESSION_COOKIE);
+	const token = event.cookies.get(SESSION_COOKIE.name);
 	if (token) {
-		const { session, user, secondFactor, renewed } = validateSessionToken(db(), token);
+		const { session, user, secondFactor } = validateSessionToken(db(), token);
 		if (session && user) {
 			event.locals.session = session;
 			if (secondFactor === 'done') event.locals.user = user;
 			else event.locals.pending = { user, step: secondFactor };
-			if (renewed) event.cookies.set(SESSION_COOKIE, token, sessionCookieOptions(session.expiresAt));
 		} else {
-			event.cookies.delete(SESSION_COOKIE, { path: '/' });
+			event.cookies.delete(SESSION_COOKIE.name, { path: '/', secure: config.production });
 		}
 	}
 	return resolve(event);

@@ -76,7 +76,8 @@ export async function signIn(url: string, email: string, password: string, totpS
 	});
 	const response = await fetch(`${url}/login`, form({ email, password }));
 	const cookies = response.headers.getSetCookie().map((c) => c.split(';')[0]);
-	if (!cookies.some((c) => c.startsWith('liitos_session='))) throw new Error(`Sign-in failed: HTTP ${response.status}`);
+	// Production names it __Host-liitos_session.
+	if (!cookies.some((c) => /^(__Host-)?liitos_session=/.test(c))) throw new Error(`Sign-in failed: HTTP ${response.status}`);
 	const cookie = cookies.join('; ');
 	// The second step; its answer marks the session itself, so the cookie stays the same.
 	const second = await fetch(`${url}/two-factor`, form({ code: currentCode(totpSecret) }, cookie));

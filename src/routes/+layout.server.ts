@@ -4,10 +4,14 @@ import { getLocale } from '$lib/paraglide/runtime';
 import { db } from '$lib/server/db';
 import { countUnread } from '$lib/server/reminders/notifications';
 import { instructionsFor } from '$lib/server/instructions/instructions';
+import { config } from '$lib/server/config';
+import { sessionAbsoluteEnd } from '$lib/server/auth/session';
 
 export const load: LayoutServerLoad = ({ locals }) => {
 	const user = locals.user;
 	return {
+		// For the notice before the session runs out (SessionExpiryNotice).
+		session: user && locals.session ? { idleMs: config.sessionLimits.idleMs, endsAt: sessionAbsoluteEnd(locals.session).getTime() } : null,
 		locale: getLocale(),
 		user: user && { name: user.name, email: user.email, tenantId: user.tenantId, roles: user.roles },
 		unread: user ? countUnread(db(), user.id) : 0,

@@ -12,6 +12,45 @@ test('signing in and out', async ({ page }) => {
 	await expect(page).toHaveURL(/\/login/);
 });
 
+test('the session cookie is a __Host- cookie that ends 12 hours after sign-in', async ({ page }) => {
+	const before = Date.now() / 1000;
+	await signIn(page, DEMO_URL, 'admin@demo.test', DEMO_PASSWORD);
+	const cookies = await page.context().cookies(DEMO_URL);
+	expect(cookies.map((cookie) => cookie.name)).not.toContain('liitos_session');
+	const session = cookies.find((cookie) => cookie.name === '__Host-liitos_session');
+	expect(session).toMatchObject({ path: '/', secure: true, httpOnly: true, sameSite: 'Lax', domain: 'localhost' });
+	// The absolute lifetime (V3.3.2): at most 12 hours from now, not the 30 days of old.
+	expect(session!.expires).toBeGreaterThan(before + 11.9 * 3600);
+	expect(session!.expires).toBeLessThanOrEqual(Date.now() / 1000 + 12 * 3600 + 1);
+});
+
+test('a notice before the idle timeout offers to stay signed in', async ({ page, browser }) => {
+	await page.clock.install();
+	await signIn(page, DEMO_URL, 'admin@demo.test', DEMO_PASSWORD);
+	const notice = page.getByTestId('session-expiry-notice');
+	await expect(notice).toHaveCount(0);
+	// 26 quiet minutes of the 30: the notice appears; staying signed in asks the server again.
+	await page.clock.fastForward('26:00');
+	await expect(notice).toContainText('You will be signed out at');
+	await notice.getByRole('link', { name: 'Stay signed in' }).click();
+	await expect(notice).toHaveCount(0);
+	await expect(page.getByRole('heading', { name: 'Demo Terveys Oy' })).toBeVisible();
+
+	// Without JavaScript the same notice is in the page, revealed by CSS 25 minutes after loading,
+	// and "stay signed in" is a plain link to the page itself.
+	const context = await browser.newContext({ locale: 'en-GB', javaScriptEnabled: false });
+	await context.addCookies(await page.context().cookies(DEMO_URL));
+	const plain = await context.newPage();
+	await plain.goto(`${DEMO_URL}/account`);
+	const plainNotice = plain.getByTestId('session-expiry-notice');
+	await expect(plainNotice).toHaveAttribute('style', /animation-delay: 1500s/);
+	await expect(plainNotice).toBeHidden();
+	const plainLink = plainNotice.locator('a');
+	await expect(plainLink).toHaveText('Stay signed in');
+	await expect(plainLink).toHaveAttribute('href', '/account');
+	await context.close();
+});
+
 test('repeated wrong passwords are throttled with a time to try again', async ({ page }) => {
 	const email = 'staff2@tenant3.demo.test';
 	await page.goto(`${DEMO_URL}/login`);

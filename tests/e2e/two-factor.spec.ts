@@ -140,16 +140,59 @@ test('a tenant signatory turns it on, signs in with a recovery code, and their a
 	await expect(page.locator('#field-code-error')).toContainText('Too many failed attempts');
 
 	// Phone lost: the tenant's administrator resets it, which also ends the half-open session.
+	// Taking away someone's second factor asks for the administrator's own code (step-up), so an
+	// administrator without an authenticator is told to set one up first.
 	const adminPage = await (await browser.newContext({ locale: 'en-GB' })).newPage();
 	await signIn(adminPage, DEMO_URL, 'admin@tenant2.demo.test', DEMO_PASSWORD);
 	await adminPage.getByRole('link', { name: 'Our organisation' }).click();
 	const row = adminPage.getByRole('row', { name: /Tenant 2 Signer/ });
 	await expect(row).toContainText('On');
+	// Nobody changes their own roles: the administrator's own row has no such form.
+	await expect(adminPage.getByRole('row', { name: /admin@tenant2\.demo\.test/ }).locator('summary', { hasText: 'Roles…' })).toHaveCount(0);
+	await expect(row.locator('summary', { hasText: 'Roles…' })).toHaveCount(1);
 	await row.locator('summary', { hasText: 'Reset two-step' }).click();
 	await expectNoAxeViolations(adminPage);
+	await row.getByLabel('Your own code from your authenticator app').fill('123456');
+	await row.getByRole('button', { name: 'Reset two-step' }).click();
+	await expect(adminPage.getByRole('alert')).toContainText('needs a code from your own authenticator app');
+	await expect(adminPage.getByRole('row', { name: /Tenant 2 Signer/ })).toContainText('On');
+
+	const peoplePath = new URL(adminPage.url()).pathname;
+	await adminPage.goto(`${DEMO_URL}/two-factor/setup?next=${encodeURIComponent(peoplePath)}`);
+	const adminSecret = (await adminPage.getByTestId('totp-secret').innerText()).replace(/ /g, '');
+	await adminPage.getByLabel('The code the app shows').fill(await freshTotp(adminSecret));
+	await adminPage.getByRole('button', { name: 'Turn on' }).click();
+	await adminPage.getByRole('link', { name: 'I have stored the codes – continue' }).click();
+	await expect(adminPage).toHaveURL(`${DEMO_URL}${peoplePath}`);
+
+	// A wrong code (here the signatory's own old one would be no better) changes nothing.
+	await row.locator('summary', { hasText: 'Reset two-step' }).click();
+	await row.getByLabel('Your own code from your authenticator app').fill('000000');
+	await row.getByRole('button', { name: 'Reset two-step' }).click();
+	await expect(adminPage.getByRole('alert')).toContainText('The code is not valid');
+	await expect(adminPage.getByRole('row', { name: /Tenant 2 Signer/ })).toContainText('On');
+
+	await row.locator('summary', { hasText: 'Reset two-step' }).click();
+	await row.getByLabel('Your own code from your authenticator app').fill(await freshTotp(adminSecret));
 	await row.getByRole('button', { name: 'Reset two-step' }).click();
 	await expect(adminPage.getByText(`Two-step sign-in of ${email} was reset.`)).toBeVisible();
 	await expect(adminPage.getByRole('row', { name: /Tenant 2 Signer/ })).toContainText('Off');
+	// The person is told by e-mail.
+	const outbox = new Database(join(process.env.LIITOS_E2E_TMP!, 'demo', 'liitos.db'), { readonly: true });
+	try {
+		const mails = outbox.prepare("select body from outbox_message where \"to\" = ? order by created_at desc").all(email) as { body: string }[];
+		expect(mails.length).toBeGreaterThan(0);
+		expect(mails[0].body).toMatch(/reset|nollasi|nollattu|återställ/i);
+	} finally {
+		outbox.close();
+	}
+	// Optional for a tenant administrator: turned off again, so other journeys sign in as before.
+	await adminPage.goto(`${DEMO_URL}/account`);
+	const adminSection = adminPage.getByRole('region', { name: 'Two-step sign-in' });
+	await adminSection.locator('summary', { hasText: 'Turn off' }).click();
+	await adminPage.locator('#disable-code-check').fill(await freshTotp(adminSecret));
+	await adminSection.getByRole('button', { name: 'Turn off' }).click();
+	await expect(adminSection).toContainText('Off.');
 
 	await page.reload();
 	await expect(page).toHaveURL(/\/login/);

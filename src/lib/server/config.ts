@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { parseSecretKey } from './auth/secret-box';
+import { readSessionLimits } from './auth/session-limits';
 
 /** Runtime configuration from the environment, with the embedded defaults documented in README.md. */
 function readConfig() {
@@ -23,7 +24,9 @@ function readConfig() {
 		origin: env.ORIGIN ?? `http://localhost:${port}`,
 		smtpUrl: env.SMTP_URL || undefined,
 		mailFrom: env.MAIL_FROM ?? 'Liitos <no-reply@liitos.invalid>',
-		production: env.NODE_ENV === 'production'
+		production: env.NODE_ENV === 'production',
+		// At most 12 h from sign-in and 30 min idle; the environment may only shorten them.
+		sessionLimits: readSessionLimits(env)
 	};
 }
 

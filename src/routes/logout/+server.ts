@@ -1,7 +1,8 @@
 import { redirect, type RequestHandler } from '@sveltejs/kit';
 import { db } from '$lib/server/db';
 import { signOut } from '$lib/server/auth/sign-in';
-import { SESSION_COOKIE } from '$lib/server/auth/session';
+import { config } from '$lib/server/config';
+import { SESSION_COOKIE } from '$lib/server/http/cookies';
 import { clientOf } from '$lib/server/http/guard';
 
 /** Sign out of this browser, or with `everywhere` of every session the person has. */
@@ -12,6 +13,6 @@ export const POST: RequestHandler = async (event) => {
 		const everywhere = (await request.formData()).get('everywhere') === 'on';
 		signOut(db(), locals.session.id, person, clientOf(event), everywhere);
 	}
-	cookies.delete(SESSION_COOKIE, { path: '/' });
+	cookies.delete(SESSION_COOKIE.name, { path: '/', secure: config.production });
 	redirect(303, '/login');
 };

@@ -34,5 +34,5 @@ async function deliverResetLink(db: Db, email: string, client: { ipAddress: stri
 	const { person, token } = issued;
 	const o = { locale: person.locale };
 	const link = `${config.origin}/password-reset/${token}`;
-	await sendMail(db, { to: person.email, subject: m.mail_reset_subject({}, o), body: m.mail_reset_body({ name: person.name, link }, o) });
+	await sendMail(db, { to: person.email, subject: m.mail_reset_subject({}, o), body: m.mail_reset_body({ name: person.name, link }, o), oneTimeLink: link });
 }

@@ -10,11 +10,15 @@ import {
 	hashToken,
 	invalidateSession,
 	invalidateUserSessions,
-	SESSION_LIFETIME_MS,
+	sessionAbsoluteEnd,
 	validateSessionToken
 } from './session';
+import { DEFAULT_SESSION_LIMITS, readSessionLimits } from './session-limits';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
+const MINUTE_MS = 60 * 1000;
+const HOUR_MS = 60 * MINUTE_MS;
+const IDLE_MS = 30 * MINUTE_MS;
+const ABSOLUTE_MS = 12 * HOUR_MS;
 const T0 = new Date('2025-06-01T12:00:00Z');
 const at = (ms: number) => new Date(T0.getTime() + ms);
 
@@ -46,7 +50,7 @@ describe('hashToken', () => {
 });
 
 describe('createSession', () => {
-	it('stores only the SHA-256 of the token, with a 30-day expiry', () => {
+	it('stores only the SHA-256 of the token, with the idle end 30 minutes ahead', () => {
 		const person = insertUser(db);
 		const token = generateSessionToken();
 		const created = createSession(db, token, person.id, { ipAddress: '192.0.2.1', userAgent: 'Firefox' }, T0);
@@ -58,12 +62,11 @@ describe('createSession', () => {
 		expect(rows[0]).toMatchObject({
 			id: hashToken(token),
 			userId: person.id,
-			expiresAt: at(SESSION_LIFETIME_MS),
+			expiresAt: at(IDLE_MS),
 			createdAt: T0,
 			ipAddress: '192.0.2.1',
 			userAgent: 'Firefox'
 		});
-		expect(SESSION_LIFETIME_MS).toBe(30 * DAY_MS);
 		// The token itself appears nowhere in the row.
 		expect(JSON.stringify(rows[0])).not.toContain(token);
 	});
@@ -81,10 +84,9 @@ describe('validateSessionToken', () => {
 		const token = generateSessionToken();
 		createSession(db, token, person.id, {}, T0);
 
-		const result = validateSessionToken(db, token, at(DAY_MS));
-		expect(result.renewed).toBe(false);
+		const result = validateSessionToken(db, token, at(MINUTE_MS / 2));
 		expect(result.session?.id).toBe(hashToken(token));
-		expect(result.session?.expiresAt).toEqual(at(SESSION_LIFETIME_MS));
+		expect(result.session?.expiresAt).toEqual(at(IDLE_MS));
 		expect(result.user).toMatchObject({ id: person.id, email: 'aino@example.fi', name: 'Aino', tenantId: null });
 		expect([...(result.user?.roles ?? [])].sort()).toEqual(['mc_cert_admin', 'mc_signatory']);
 	});
@@ -92,7 +94,7 @@ describe('validateSessionToken', () => {
 	it('rejects an unknown token', () => {
 		const person = insertUser(db);
 		createSession(db, generateSessionToken(), person.id, {}, T0);
-		expect(validateSessionToken(db, generateSessionToken(), T0)).toEqual({ session: null, user: null, secondFactor: 'done', renewed: false });
+		expect(validateSessionToken(db, generateSessionToken(), T0)).toEqual({ session: null, user: null, secondFactor: 'done' });
 	});
 
 	it('rejects the stored hash presented as a token', () => {
@@ -102,58 +104,70 @@ describe('validateSessionToken', () => {
 		expect(validateSessionToken(db, hashToken(token), T0).user).toBeNull();
 	});
 
-	it('rejects and deletes a session past its expiry', () => {
+	it('ends a session after 30 idle minutes, and deletes it (V3.3.2)', () => {
 		const person = insertUser(db);
 		const token = generateSessionToken();
 		createSession(db, token, person.id, {}, T0);
 
-		const result = validateSessionToken(db, token, at(SESSION_LIFETIME_MS));
-		expect(result).toEqual({ session: null, user: null, secondFactor: 'done', renewed: false });
+		expect(validateSessionToken(db, token, at(IDLE_MS - 1)).user?.id).toBe(person.id);
+		// That request moved the idle end; 30 quiet minutes after it, the session is gone.
+		const lastUse = IDLE_MS - 1;
+		expect(validateSessionToken(db, token, at(lastUse + IDLE_MS))).toEqual({ session: null, user: null, secondFactor: 'done' });
 		expect(storedSession(hashToken(token))).toBeUndefined();
 		// And it stays gone, even if asked at an earlier time.
 		expect(validateSessionToken(db, token, T0).user).toBeNull();
 	});
 
-	it('accepts a session one millisecond before its expiry (and renews it)', () => {
+	it('moves the idle end forward while the session is used', () => {
 		const person = insertUser(db);
 		const token = generateSessionToken();
 		createSession(db, token, person.id, {}, T0);
-		const now = at(SESSION_LIFETIME_MS - 1);
-		const result = validateSessionToken(db, token, now);
-		expect(result.user?.id).toBe(person.id);
-		expect(result.renewed).toBe(true);
-		expect(storedSession(hashToken(token))?.expiresAt).toEqual(new Date(now.getTime() + SESSION_LIFETIME_MS));
+		const now = at(20 * MINUTE_MS);
+		expect(validateSessionToken(db, token, now).session?.expiresAt).toEqual(new Date(now.getTime() + IDLE_MS));
+		expect(storedSession(hashToken(token))?.expiresAt).toEqual(new Date(now.getTime() + IDLE_MS));
 	});
 
-	it('renews a session with less than half of its lifetime left', () => {
+	it('stores the moved idle end at most once a minute', () => {
 		const person = insertUser(db);
 		const token = generateSessionToken();
 		createSession(db, token, person.id, {}, T0);
-		const now = at(16 * DAY_MS); // 14 days left
-		const result = validateSessionToken(db, token, now);
-		expect(result.renewed).toBe(true);
-		const newExpiry = new Date(now.getTime() + SESSION_LIFETIME_MS);
-		expect(result.session?.expiresAt).toEqual(newExpiry);
-		expect(storedSession(hashToken(token))?.expiresAt).toEqual(newExpiry);
+		validateSessionToken(db, token, at(30_000));
+		expect(storedSession(hashToken(token))?.expiresAt).toEqual(at(IDLE_MS));
+		validateSessionToken(db, token, at(MINUTE_MS));
+		expect(storedSession(hashToken(token))?.expiresAt).toEqual(at(MINUTE_MS + IDLE_MS));
 	});
 
-	it('does not renew a session with more than half of its lifetime left', () => {
+	it('ends a session 12 hours after sign-in however busy it is (V3.3.2)', () => {
 		const person = insertUser(db);
 		const token = generateSessionToken();
 		createSession(db, token, person.id, {}, T0);
-		const result = validateSessionToken(db, token, at(14 * DAY_MS)); // 16 days left
-		expect(result.user?.id).toBe(person.id);
-		expect(result.renewed).toBe(false);
-		expect(result.session?.expiresAt).toEqual(at(SESSION_LIFETIME_MS));
-		expect(storedSession(hashToken(token))?.expiresAt).toEqual(at(SESSION_LIFETIME_MS));
+		// A request every 10 minutes keeps it alive until the absolute end, and not a moment longer.
+		for (let t = 10 * MINUTE_MS; t < ABSOLUTE_MS; t += 10 * MINUTE_MS) {
+			expect(validateSessionToken(db, token, at(t)).user?.id).toBe(person.id);
+		}
+		expect(storedSession(hashToken(token))?.expiresAt).toEqual(at(ABSOLUTE_MS));
+		expect(validateSessionToken(db, token, at(ABSOLUTE_MS)).user).toBeNull();
+		expect(storedSession(hashToken(token))).toBeUndefined();
 	});
 
-	it('keeps a regularly used session alive beyond the first 30 days', () => {
+	it('applies shorter limits from the environment', () => {
 		const person = insertUser(db);
 		const token = generateSessionToken();
-		createSession(db, token, person.id, {}, T0);
-		expect(validateSessionToken(db, token, at(20 * DAY_MS)).renewed).toBe(true);
-		expect(validateSessionToken(db, token, at(45 * DAY_MS)).user?.id).toBe(person.id);
+		const limits = readSessionLimits({ LIITOS_SESSION_MAX_MINUTES: '60', LIITOS_SESSION_IDLE_MINUTES: '10' });
+		createSession(db, token, person.id, {}, T0, limits);
+		expect(validateSessionToken(db, token, at(9 * MINUTE_MS), limits).user?.id).toBe(person.id);
+		expect(validateSessionToken(db, token, at(18 * MINUTE_MS), limits).user?.id).toBe(person.id);
+		expect(validateSessionToken(db, token, at(28 * MINUTE_MS + 1), limits).user).toBeNull();
+
+		const busy = generateSessionToken();
+		createSession(db, busy, person.id, {}, T0, limits);
+		for (let t = 5 * MINUTE_MS; t < HOUR_MS; t += 5 * MINUTE_MS) validateSessionToken(db, busy, at(t), limits);
+		expect(validateSessionToken(db, busy, at(HOUR_MS), limits).user).toBeNull();
+	});
+
+	it('gives the absolute end from the sign-in time', () => {
+		expect(sessionAbsoluteEnd({ createdAt: T0 })).toEqual(at(ABSOLUTE_MS));
+		expect(DEFAULT_SESSION_LIMITS).toEqual({ absoluteMs: ABSOLUTE_MS, idleMs: IDLE_MS });
 	});
 
 	it.each(['deactivated', 'invited'] as const)('rejects and deletes the session of a %s person', (status) => {
@@ -162,7 +176,7 @@ describe('validateSessionToken', () => {
 		createSession(db, token, person.id, {}, T0);
 		db.update(user).set({ status }).where(eq(user.id, person.id)).run();
 
-		expect(validateSessionToken(db, token, at(DAY_MS))).toEqual({ session: null, user: null, secondFactor: 'done', renewed: false });
+		expect(validateSessionToken(db, token, at(MINUTE_MS))).toEqual({ session: null, user: null, secondFactor: 'done' });
 		expect(storedSession(hashToken(token))).toBeUndefined();
 	});
 });

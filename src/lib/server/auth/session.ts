@@ -5,12 +5,11 @@ import type { DbOrTx } from '../db';
 import { prepared } from '../db/prepared';
 import { session, twoFactor, user, userRole, type Role, type Session, type User } from '../db/schema';
 import { requiresTwoFactor } from './two-factor';
+import { config } from '../config';
+import type { SessionLimits } from './session-limits';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-export const SESSION_LIFETIME_MS = 30 * DAY_MS;
-/** Sliding expiry: a session used in the second half of its life is pushed forward again. */
-const RENEW_WHEN_LESS_THAN_MS = SESSION_LIFETIME_MS / 2;
-export const SESSION_COOKIE = 'liitos_session';
+/** Idle expiry is stored at most once a minute, so reads do not turn into a write per request. */
+const RENEW_STEP_MS = 60 * 1000;
 
 /** The signed-in person as every load, action and endpoint sees them. */
 export interface SessionUser {
@@ -31,8 +30,6 @@ export interface SessionValidation {
 	session: Session | null;
 	user: SessionUser | null;
 	secondFactor: SecondFactorStep;
-	/** True when the expiry moved, so the cookie must be re-issued. */
-	renewed: boolean;
 }
 
 /** 20 random bytes in base32: 160 bits, safe to put in a cookie. */
@@ -52,12 +49,14 @@ export function createSession(
 	token: string,
 	userId: string,
 	client: { ipAddress?: string; userAgent?: string } = {},
-	now = new Date()
+	now = new Date(),
+	limits: SessionLimits = config.sessionLimits
 ): Session {
 	const row = {
 		id: hashToken(token),
 		userId,
-		expiresAt: new Date(now.getTime() + SESSION_LIFETIME_MS),
+		// `expiresAt` is the idle end; the absolute end is always `createdAt` + the absolute limit.
+		expiresAt: new Date(now.getTime() + Math.min(limits.idleMs, limits.absoluteMs)),
 		createdAt: now,
 		ipAddress: client.ipAddress ?? '',
 		userAgent: (client.userAgent ?? '').slice(0, 400),
@@ -67,7 +66,12 @@ export function createSession(
 	return row;
 }
 
-export function validateSessionToken(db: DbOrTx, token: string, now = new Date()): SessionValidation {
+/** When this session ends however busy it is: a fixed time after sign-in (ASVS V3.3.2). */
+export function sessionAbsoluteEnd(current: Pick<Session, 'createdAt'>, limits: SessionLimits = config.sessionLimits): Date {
+	return new Date(current.createdAt.getTime() + limits.absoluteMs);
+}
+
+export function validateSessionToken(db: DbOrTx, token: string, now = new Date(), limits: SessionLimits = config.sessionLimits): SessionValidation {
 	const sessionId = hashToken(token);
 	const found = prepared(db, 'session.validate', () =>
 		db
@@ -78,18 +82,19 @@ export function validateSessionToken(db: DbOrTx, token: string, now = new Date()
 			.where(eq(session.id, sql.placeholder('id')))
 			.prepare()
 	).get({ id: sessionId });
-	const none: SessionValidation = { session: null, user: null, secondFactor: 'done', renewed: false };
+	const none: SessionValidation = { session: null, user: null, secondFactor: 'done' };
 	if (!found) return none;
 	const { session: current, user: person } = found;
-	if (now.getTime() >= current.expiresAt.getTime() || person.status !== 'active') {
+	const absoluteEnd = sessionAbsoluteEnd(current, limits).getTime();
+	if (now.getTime() >= current.expiresAt.getTime() || now.getTime() >= absoluteEnd || person.status !== 'active') {
 		db.delete(session).where(eq(session.id, sessionId)).run();
 		return none;
 	}
-	let renewed = false;
-	if (current.expiresAt.getTime() - now.getTime() < RENEW_WHEN_LESS_THAN_MS) {
-		current.expiresAt = new Date(now.getTime() + SESSION_LIFETIME_MS);
+	// Being used moves the idle end forward, never past the absolute end.
+	const idleEnd = Math.min(now.getTime() + limits.idleMs, absoluteEnd);
+	if (idleEnd - current.expiresAt.getTime() >= RENEW_STEP_MS) {
+		current.expiresAt = new Date(idleEnd);
 		db.update(session).set({ expiresAt: current.expiresAt }).where(eq(session.id, sessionId)).run();
-		renewed = true;
 	}
 	const sessionUser = toSessionUser(db, person);
 	const secondFactor: SecondFactorStep = found.twoFactorEnabledAt
@@ -99,7 +104,7 @@ export function validateSessionToken(db: DbOrTx, token: string, now = new Date()
 		: requiresTwoFactor(sessionUser.roles)
 			? 'enrol'
 			: 'done';
-	return { session: current, user: sessionUser, secondFactor, renewed };
+	return { session: current, user: sessionUser, secondFactor };
 }
 
 export function toSessionUser(db: DbOrTx, person: User): SessionUser {

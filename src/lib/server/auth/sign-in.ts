@@ -4,6 +4,7 @@ import { audit } from '../actor';
 import { findUserByEmail, normaliseEmail } from '../people/people';
 import { reserveAttempt, settleSuccess, type ThrottleSubject } from './throttle';
 import { decoyPasswordHash, verifyPassword } from './password';
+import { revokeFeedTokens } from '../calendar/feed-tokens';
 import { createSession, generateSessionToken, invalidateSession, invalidateUserSessions, type SessionUser } from './session';
 
 export interface Client {
@@ -58,10 +59,12 @@ export async function signIn(db: Db, emailInput: string, password: string, clien
 	return { ok: true, token, user: person };
 }
 
-export function signOut(db: Db, sessionId: string, person: SessionUser, client: Client, everywhere: boolean): void {
+export function signOut(db: Db, sessionId: string, person: SessionUser, client: Client, everywhere: boolean, now = new Date()): void {
 	db.transaction((tx) => {
-		if (everywhere) invalidateUserSessions(tx, person.id);
-		else invalidateSession(tx, sessionId);
+		if (everywhere) {
+			invalidateUserSessions(tx, person.id);
+			revokeFeedTokens(tx, person.id, now);
+		} else invalidateSession(tx, sessionId);
 		audit(tx, { id: person.id, label: person.email, ipAddress: client.ipAddress }, {
 			tenantId: person.tenantId,
 			action: everywhere ? 'auth.sign_out_everywhere' : 'auth.sign_out',

@@ -17,6 +17,7 @@ import {
 	removeTwoFactor,
 	renewRecoveryCodes,
 	requiresTwoFactor,
+	resetOthersTwoFactor,
 	twoFactorSummary,
 	verifySecondFactor
 } from './two-factor';
@@ -272,6 +273,62 @@ describe('removing the authenticator', () => {
 		expect(isTwoFactorEnabled(db, person.id)).toBe(false);
 		expect(db.select().from(session).all()).toEqual([]);
 		expect(actions()).toEqual(['auth.two_factor_enrolment_started', 'auth.two_factor_enabled', 'auth.two_factor_disabled', 'auth.two_factor_enrolment_started', 'auth.two_factor_enabled', 'auth.two_factor_reset']);
+	});
+
+	describe('by an administrator for someone else (step-up with their own code)', () => {
+		let administrator: User;
+		const adminActor = () => ({ id: administrator.id, label: administrator.email, ipAddress: '192.0.2.20' });
+		/** Enrols `who` at T0 in a session of their own and returns the key. */
+		function enrolOther(who: User) {
+			const own = generateSessionToken();
+			createSession(db, own, who.id, {}, T0);
+			const secret = pendingSecret(db, ADMIN_ACTOR, who, T0);
+			if (!confirmEnrolment(db, ADMIN_ACTOR, who, currentCode(secret, T0), hashToken(own), T0).ok) throw new Error('enrolment failed');
+			return secret;
+		}
+		beforeEach(() => {
+			administrator = insertUser(db, { roles: ['mc_admin'] });
+			enrol();
+		});
+
+		it('resets with the administrator’s current code', () => {
+			const secret = enrolOther(administrator);
+			expect(resetOthersTwoFactor(db, adminActor(), administrator, person, currentCode(secret, seconds(30)), seconds(30))).toEqual({ ok: true });
+			expect(isTwoFactorEnabled(db, person.id)).toBe(false);
+			expect(db.select().from(session).where(eq(session.userId, person.id)).all()).toEqual([]);
+			expect(actions().at(-1)).toBe('auth.two_factor_reset');
+		});
+
+		it('refuses a wrong code, or the person’s own code, and leaves everything as it was', () => {
+			enrolOther(administrator);
+			const personsSecret = pendingSecret(db, ADMIN_ACTOR, person, T0);
+			expect(resetOthersTwoFactor(db, adminActor(), administrator, person, '000000', seconds(30))).toEqual({ ok: false, reason: 'invalid' });
+			expect(resetOthersTwoFactor(db, adminActor(), administrator, person, currentCode(personsSecret, seconds(60)), seconds(60))).toEqual({ ok: false, reason: 'invalid' });
+			expect(isTwoFactorEnabled(db, person.id)).toBe(true);
+			expect(db.select().from(session).where(eq(session.userId, person.id)).all()).toHaveLength(1);
+		});
+
+		it('is throttled like any code check', () => {
+			const secret = enrolOther(administrator);
+			// Guess until the throttle answers (how many guesses it allows is the throttle's business).
+			let result: ReturnType<typeof resetOthersTwoFactor> = { ok: false, reason: 'invalid' };
+			for (let guess = 0; guess < 20 && !('retryAt' in result); guess++) result = resetOthersTwoFactor(db, adminActor(), administrator, person, '000000', seconds(30));
+			expect(result).toMatchObject({ ok: false, reason: 'throttled' });
+			expect(resetOthersTwoFactor(db, adminActor(), administrator, person, currentCode(secret, seconds(31)), seconds(31))).toMatchObject({ ok: false, reason: 'throttled' });
+			expect(isTwoFactorEnabled(db, person.id)).toBe(true);
+		});
+
+		it('needs the administrator to have an authenticator of their own', () => {
+			expect(resetOthersTwoFactor(db, adminActor(), administrator, person, '123456', seconds(30))).toEqual({ ok: false, reason: 'no_own_factor' });
+			expect(isTwoFactorEnabled(db, person.id)).toBe(true);
+		});
+
+		it('is not the way to change one’s own, nor for someone without one', () => {
+			const secret = enrolOther(administrator);
+			expect(resetOthersTwoFactor(db, adminActor(), administrator, administrator, currentCode(secret, seconds(30)), seconds(30))).toEqual({ ok: false, reason: 'own' });
+			const without = insertUser(db, { roles: ['mc_cert_admin'] });
+			expect(resetOthersTwoFactor(db, adminActor(), administrator, without, currentCode(secret, seconds(60)), seconds(60))).toEqual({ ok: false, reason: 'not_enabled' });
+		});
 	});
 
 	it('new recovery codes replace all earlier ones', () => {

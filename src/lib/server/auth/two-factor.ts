@@ -8,6 +8,7 @@ import { recoveryCode, session, twoFactor, type Role } from '../db/schema';
 import { audit, SYSTEM_ACTOR, type Actor } from '../actor';
 import { config } from '../config';
 import { isSealedUnder, keyId, openSecret, sealSecret } from './secret-box';
+import { revokeFeedTokens } from '../calendar/feed-tokens';
 import { reserveAttempt, settleSuccess, type ThrottleSubject } from './throttle';
 
 /** The parameters every authenticator app assumes when the key URI does not say otherwise. */
@@ -301,13 +302,17 @@ export function renewRecoveryCodes(db: Db, actor: Actor, person: TwoFactorPerson
 /**
  * Removes the authenticator and recovery codes. Turned off by the person themselves, their
  * sessions stay; reset by an administrator (a lost phone), every session of the person ends so
- * the next sign-in has to enrol again.
+ * the next sign-in has to enrol again, and their calendar feed address stops working.
  */
-export function removeTwoFactor(db: Db, actor: Actor, person: TwoFactorPerson, by: 'self' | 'administrator'): void {
+export function removeTwoFactor(db: Db, actor: Actor, person: TwoFactorPerson, by: 'self' | 'administrator', now = new Date()): void {
 	db.transaction((tx) => {
 		tx.delete(twoFactor).where(eq(twoFactor.userId, person.id)).run();
 		tx.delete(recoveryCode).where(eq(recoveryCode.userId, person.id)).run();
-		if (by === 'administrator') tx.delete(session).where(eq(session.userId, person.id)).run();
+		// A reset is for a lost phone: whoever has it may also hold open sessions or the feed address.
+		if (by === 'administrator') {
+			tx.delete(session).where(eq(session.userId, person.id)).run();
+			revokeFeedTokens(tx, person.id, now);
+		}
 		audit(tx, actor, {
 			tenantId: person.tenantId,
 			action: by === 'self' ? 'auth.two_factor_disabled' : 'auth.two_factor_reset',
@@ -315,4 +320,22 @@ export function removeTwoFactor(db: Db, actor: Actor, person: TwoFactorPerson, b
 			targetId: person.id
 		});
 	});
+}
+
+export type ResetRefused = { ok: false; reason: 'own' | 'not_enabled' | 'no_own_factor' } | CodeRefused;
+
+/**
+ * An administrator resets someone else's second factor (a lost phone). That strips the person's
+ * strongest protection, so the administrator first proves it is really them with a code from their
+ * own authenticator (step-up, ASVS V2.8.x / V4.3.x): a session left open is not enough. One's own
+ * second factor is changed on the account page instead.
+ */
+export function resetOthersTwoFactor(db: Db, actor: Actor, administrator: TwoFactorPerson, person: TwoFactorPerson, code: string, now = new Date()): { ok: true } | ResetRefused {
+	if (administrator.id === person.id) return { ok: false, reason: 'own' };
+	if (!isTwoFactorEnabled(db, person.id)) return { ok: false, reason: 'not_enabled' };
+	if (!isTwoFactorEnabled(db, administrator.id)) return { ok: false, reason: 'no_own_factor' };
+	const check = verifySecondFactor(db, actor, administrator, code, 'settings', undefined, now);
+	if (!check.ok) return check;
+	removeTwoFactor(db, actor, person, 'administrator', now);
+	return { ok: true };
 }

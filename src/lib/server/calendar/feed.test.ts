@@ -6,7 +6,9 @@ import { calendarToken, checklistItem, prerequisiteType, tenant, user, type User
 import type { Actor } from '../actor';
 import { listAuditEntries } from '../audit/audit-log';
 import { toSessionUser } from '../auth/session';
-import { deactivatePerson, reactivatePerson } from '../people/people';
+import { changePassword, deactivatePerson, reactivatePerson, redeemToken, requestPasswordReset } from '../people/people';
+import { signOut } from '../auth/sign-in';
+import { removeTwoFactor } from '../auth/two-factor';
 import { addCertificate, markRenewalOrdered, orderByDate } from '../certificates/registry';
 import { getSettings } from '../settings';
 import { getChecklist, planItem } from '../prerequisites/checklist';
@@ -79,6 +81,50 @@ describe('calendar tokens', () => {
 		const token = createCalendarToken(db, admin, person.id, T0);
 		db.update(user).set({ locale: 'sv' }).where(eq(user.id, person.id)).run();
 		expect(calendarOwner(db, token)?.locale).toBe('sv');
+	});
+
+	describe('ends with the ways of shutting out whoever else holds the account', () => {
+		const client = { ipAddress: '192.0.2.7', userAgent: 'test' };
+		const sessionUser = () => toSessionUser(db, person);
+
+		it('a password change', () => {
+			const token = createCalendarToken(db, admin, person.id, T0);
+			changePassword(db, admin, person, 'new-hash', 'this-session', at(1));
+			expect(calendarOwner(db, token)).toBeNull();
+			expect(hasCalendarToken(db, person.id)).toBe(false);
+		});
+
+		it('a password reset through an e-mailed link', () => {
+			const token = createCalendarToken(db, admin, person.id, T0);
+			const reset = requestPasswordReset(db, person.email, client, at(1));
+			expect(redeemToken(db, reset!.token, 'password_reset', 'new-hash', client, at(1))?.id).toBe(person.id);
+			expect(calendarOwner(db, token)).toBeNull();
+		});
+
+		it('signing out everywhere, but not signing out of one browser', () => {
+			const token = createCalendarToken(db, admin, person.id, T0);
+			signOut(db, 'some-session', sessionUser(), client, false, at(1));
+			expect(calendarOwner(db, token)?.id).toBe(person.id);
+			signOut(db, 'some-session', sessionUser(), client, true, at(2));
+			expect(calendarOwner(db, token)).toBeNull();
+		});
+
+		it('an administrator resetting the second factor, but not the person turning it off', () => {
+			const token = createCalendarToken(db, admin, person.id, T0);
+			removeTwoFactor(db, admin, person, 'self', at(1));
+			expect(calendarOwner(db, token)?.id).toBe(person.id);
+			removeTwoFactor(db, admin, person, 'administrator', at(2));
+			expect(calendarOwner(db, token)).toBeNull();
+		});
+
+		it('and only for that person', () => {
+			const other = insertUser(db, { roles: ['mc_cert_admin'] });
+			const theirs = createCalendarToken(db, admin, other.id, T0);
+			changePassword(db, admin, person, 'new-hash', 'this-session', at(1));
+			signOut(db, 'some-session', sessionUser(), client, true, at(2));
+			removeTwoFactor(db, admin, person, 'administrator', at(3));
+			expect(calendarOwner(db, theirs)?.id).toBe(other.id);
+		});
 	});
 });
 

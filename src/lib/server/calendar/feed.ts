@@ -13,6 +13,7 @@ import { deadlinesFor } from '../prerequisites/deadlines';
 import { prerequisiteName } from '../prerequisites/catalogue';
 import { todayInHelsinki } from '../time';
 import { buildCalendar, type CalendarEvent } from './ics';
+import { revokeFeedTokens } from './feed-tokens';
 
 type Locale = 'fi' | 'sv' | 'en';
 
@@ -20,7 +21,7 @@ type Locale = 'fi' | 'sv' | 'en';
 export function createCalendarToken(db: Db, actor: Actor, userId: string, now = new Date()): string {
 	const token = generateSessionToken();
 	db.transaction((tx) => {
-		tx.update(calendarToken).set({ revokedAt: now }).where(and(eq(calendarToken.userId, userId), isNull(calendarToken.revokedAt))).run();
+		revokeFeedTokens(tx, userId, now);
 		tx.insert(calendarToken).values({ id: hashToken(token), userId, createdAt: now }).run();
 		audit(tx, actor, { action: 'calendar.token_create', targetType: 'user', targetId: userId });
 	});
@@ -29,7 +30,7 @@ export function createCalendarToken(db: Db, actor: Actor, userId: string, now = 
 
 export function revokeCalendarToken(db: Db, actor: Actor, userId: string, now = new Date()): void {
 	db.transaction((tx) => {
-		tx.update(calendarToken).set({ revokedAt: now }).where(and(eq(calendarToken.userId, userId), isNull(calendarToken.revokedAt))).run();
+		revokeFeedTokens(tx, userId, now);
 		audit(tx, actor, { action: 'calendar.token_revoke', targetType: 'user', targetId: userId });
 	});
 }

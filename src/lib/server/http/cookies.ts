@@ -1,6 +1,18 @@
 import { config } from '$lib/server/config';
 
-/** HttpOnly, SameSite=Lax; Secure in production (browsers treat http://localhost as secure too). */
-export function sessionCookieOptions(expiresAt: Date) {
-	return { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: config.production, expires: expiresAt };
+/**
+ * The session cookie. In production it is Secure and named with the `__Host-` prefix, which makes
+ * the browser refuse it unless it is Secure, has Path=/ and no Domain, so neither a sibling
+ * subdomain nor a plain-HTTP page can set or replace it (ASVS V3.4.1, V3.4.4). Browsers treat
+ * http://localhost as a secure context, so `npm start` on one's own machine works too; the plain
+ * name is for `vite dev` and tests without NODE_ENV=production.
+ */
+export function sessionCookie(production: boolean) {
+	return {
+		name: production ? '__Host-liitos_session' : 'liitos_session',
+		/** HttpOnly, SameSite=Lax; no `domain`, so the cookie stays with this host only. */
+		options: (expiresAt: Date) => ({ path: '/', httpOnly: true, sameSite: 'lax' as const, secure: production, expires: expiresAt })
+	};
 }
+
+export const SESSION_COOKIE = sessionCookie(config.production);

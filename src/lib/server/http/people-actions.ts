@@ -6,9 +6,11 @@ import { config } from '$lib/server/config';
 import { deactivatePerson, getUser, invitePerson, reactivatePerson, resendInvitation, setRoles } from '$lib/server/people/people';
 import { sendMail } from '$lib/server/mail/mailer';
 import { getMainConnector } from '$lib/server/organisation/organisation';
-import { isTwoFactorEnabled, removeTwoFactor } from '$lib/server/auth/two-factor';
+import { resetOthersTwoFactor } from '$lib/server/auth/two-factor';
 import { sendSecurityNotice } from '$lib/server/auth/security-notice';
-import { inviteSchema, rolesSchema } from '$lib/schemas/auth';
+import { sendRoleGrantNotices } from '$lib/server/people/role-grant-notice';
+import { inviteSchema, rolesSchema, secondFactorSchema } from '$lib/schemas/auth';
+import { codeRefused } from './second-factor';
 import { actorOf } from './guard';
 import { invalid, parseForm } from './forms';
 
@@ -17,11 +19,19 @@ import { invalid, parseForm } from './forms';
  * (`tenantId` null) and a tenant's. The caller has already authorised the action for `tenantId`.
  */
 async function mailInvitation(person: { email: string; name: string }, token: string) {
+	const link = `${config.origin}/invitation/${token}`;
 	await sendMail(db(), {
 		to: person.email,
 		subject: m.mail_invitation_subject({ organisation: getMainConnector(db())?.name ?? m.app_name() }),
-		body: m.mail_invitation_body({ name: person.name, link: `${config.origin}/invitation/${token}` })
+		body: m.mail_invitation_body({ name: person.name, link }),
+		oneTimeLink: link
 	});
+}
+
+/** How the role-grant notice names the administrator who granted it. */
+function grantedBy(event: RequestEvent): string {
+	const user = event.locals.user;
+	return user ? `${user.name} <${user.email}>` : actorOf(event).label;
 }
 
 export async function invite(event: RequestEvent, tenantId: string | null, allowedRoles: readonly Role[]) {
@@ -31,12 +41,13 @@ export async function invite(event: RequestEvent, tenantId: string | null, allow
 	const result = invitePerson(db(), actorOf(event), { ...parsed.data, tenantId });
 	if (!result.ok) return invalid({ email: m.error_email_taken() }, parsed.values, 'people');
 	await mailInvitation(parsed.data, result.token);
+	await sendRoleGrantNotices(db(), { ...parsed.data, tenantId }, parsed.data.roles, grantedBy(event));
 	return { section: 'people', invited: parsed.data.email };
 }
 
 /** The person named in the form, if they belong to `tenantId`; otherwise 404. */
-async function personInScope(event: RequestEvent, tenantId: string | null) {
-	const id = String((await event.request.formData()).get('userId') ?? '');
+async function personInScope(event: RequestEvent, tenantId: string | null, form?: FormData) {
+	const id = String((form ?? (await event.request.formData())).get('userId') ?? '');
 	const person = getUser(db(), id);
 	if (!person || person.tenantId !== tenantId) error(404, m.error_not_found());
 	return person;
@@ -57,11 +68,18 @@ export async function reactivate(event: RequestEvent, tenantId: string | null) {
 	return { section: 'people', invited: person.email };
 }
 
-/** For a lost phone: the person's authenticator and recovery codes go, and so do their sessions. */
+/** For a lost phone: the person's authenticator, recovery codes, sessions and calendar address go. */
 export async function resetTwoFactor(event: RequestEvent, tenantId: string | null) {
-	const person = await personInScope(event, tenantId);
-	if (!isTwoFactorEnabled(db(), person.id)) return invalid({ people: m.error_invalid_value() }, {}, 'people');
-	removeTwoFactor(db(), actorOf(event), person, 'administrator');
+	const form = await event.request.formData();
+	const person = await personInScope(event, tenantId, form);
+	const administrator = event.locals.user!;
+	const parsed = parseForm(secondFactorSchema, form);
+	if (!parsed.ok) return invalid({ people: m.two_factor_code_wrong() }, {}, 'people');
+	const result = resetOthersTwoFactor(db(), actorOf(event), administrator, person, parsed.data.code);
+	if (!result.ok) {
+		if (result.reason === 'invalid' || result.reason === 'throttled') return codeRefused(result, 'people', 'people');
+		return invalid({ people: result.reason === 'no_own_factor' ? m.people_two_factor_reset_needs_own() : m.error_invalid_value() }, {}, 'people');
+	}
 	await sendSecurityNotice(db(), person.id, 'two_factor_reset');
 	return { section: 'people', twoFactorReset: person.email };
 }
@@ -82,11 +100,8 @@ export async function changeRoles(event: RequestEvent, tenantId: string | null, 
 	if (!parsed.ok || parsed.data.roles.some((role) => !allowedRoles.includes(role))) {
 		return invalid({ people: m.error_choose_role() }, {}, 'people');
 	}
-	// Nobody can take away their own administrator role and lock themselves out.
-	const self = event.locals.user;
-	if (self?.id === person.id && self.roles.includes('mc_admin') && !parsed.data.roles.includes('mc_admin')) {
-		return invalid({ people: m.error_cannot_drop_own_admin() }, {}, 'people');
-	}
-	setRoles(db(), actorOf(event), person, parsed.data.roles);
+	const result = setRoles(db(), actorOf(event), person, parsed.data.roles);
+	if (!result.ok) return invalid({ people: m.error_cannot_change_own_roles() }, {}, 'people');
+	await sendRoleGrantNotices(db(), person, result.added, grantedBy(event));
 	return { section: 'people', rolesChanged: person.email };
 }

@@ -1,10 +1,10 @@
 import type { Cookies } from '@sveltejs/kit';
-import { SESSION_COOKIE, SESSION_LIFETIME_MS } from '$lib/server/auth/session';
-import { sessionCookieOptions } from './cookies';
 import { config } from '$lib/server/config';
+import { SESSION_COOKIE } from './cookies';
 
+/** The cookie lives until the session's absolute end; the idle timeout is enforced on the server. */
 export function setSessionCookie(cookies: Cookies, token: string, now = new Date()): void {
-	cookies.set(SESSION_COOKIE, token, sessionCookieOptions(new Date(now.getTime() + SESSION_LIFETIME_MS)));
+	cookies.set(SESSION_COOKIE.name, token, SESSION_COOKIE.options(new Date(now.getTime() + config.sessionLimits.absoluteMs)));
 }
 
 /**

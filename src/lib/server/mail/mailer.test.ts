@@ -3,6 +3,7 @@ import { SMTPServer } from 'smtp-server';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openDatabase, type Db } from '../db/index';
 import { createMailer, listOutbox, sendMail } from './mailer';
+import * as m from '../../paraglide/messages.js';
 
 interface Received {
 	from: string;
@@ -139,6 +140,38 @@ describe('createMailer with SMTP', () => {
 		const [stored] = listOutbox(db, { page: 1, pageSize: 10 }).messages;
 		expect(stored.sentAt).toBeNull();
 		expect(stored.error).toMatch(/ECONNREFUSED|connect/i);
+	});
+});
+
+describe('one-time links at rest', () => {
+	const link = 'https://liitos.example/invitation/abcdefghijklmnopqrstuvwxyz234567';
+	const invitation = { ...message, body: `Hello Olli,\n\nSet your password here:\n${link}\n`, oneTimeLink: link };
+
+	it('with SMTP, the mail carries the link and the stored copy does not (V2.5.x, V8.3.x)', async () => {
+		smtp = await startSmtpServer();
+		await createMailer({ smtpUrl: smtp.url, from }).send(db, invitation);
+
+		expect(body(smtp.received[0].raw).replace(/\r\n/g, '\n')).toContain(link);
+		const [stored] = listOutbox(db, { page: 1, pageSize: 10 }).messages;
+		expect(stored.body).not.toContain(link);
+		expect(stored.body).not.toContain('abcdefghijklmnopqrstuvwxyz234567');
+		expect(stored.body).toBe(`Hello Olli,\n\nSet your password here:\n${m.outbox_link_withheld()}\n`);
+		expect(stored.sentAt).toBeInstanceOf(Date);
+	});
+
+	it('with SMTP that fails, the stored copy still has no link', async () => {
+		const port = await closedPort();
+		vi.spyOn(console, 'error').mockImplementation(() => {});
+		await createMailer({ smtpUrl: `smtp://127.0.0.1:${port}`, from }).send(db, invitation);
+		const [stored] = listOutbox(db, { page: 1, pageSize: 10 }).messages;
+		expect(stored.body).not.toContain(link);
+		expect(stored.error).not.toBeNull();
+	});
+
+	it('without SMTP, the outbox is the way the link reaches the person, so it stays', async () => {
+		await createMailer({ from }).send(db, invitation);
+		const [stored] = listOutbox(db, { page: 1, pageSize: 10 }).messages;
+		expect(stored.body).toBe(invitation.body);
 	});
 });
 

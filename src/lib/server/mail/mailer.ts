@@ -1,6 +1,8 @@
 /**
  * Outgoing e-mail. Every message is kept in the outbox, so administrators can read what was sent
- * (or, without SMTP, what would have been) and see which deliveries failed.
+ * (or, without SMTP, what would have been) and see which deliveries failed. With SMTP, the stored
+ * copy of a message carrying a one-time link (invitation, password reset) has the link replaced by
+ * a note, so neither the outbox page nor a backup holds a working link; only the recipient gets it.
  */
 import { randomUUID } from 'node:crypto';
 import { count, desc, eq, sql } from 'drizzle-orm';
@@ -8,11 +10,20 @@ import { createTransport, type Transporter } from 'nodemailer';
 import { config } from '../config';
 import { outboxMessage, type OutboxMessage } from '../db/schema';
 import type { Db } from '../db/index';
+import * as m from '../../paraglide/messages.js';
 
 export interface MailMessage {
 	to: string;
 	subject: string;
 	body: string;
+	/** A link in `body` that lets its holder into the account; kept out of the stored copy when SMTP delivers. */
+	oneTimeLink?: string;
+}
+
+/** What the outbox keeps: the body itself, or with SMTP the body without its one-time link. */
+function storedBody(message: MailMessage, viaSmtp: boolean): string {
+	if (!viaSmtp || !message.oneTimeLink) return message.body;
+	return message.body.replaceAll(message.oneTimeLink, m.outbox_link_withheld());
 }
 
 export interface Mailer {
@@ -28,7 +39,7 @@ export function createMailer(options: { smtpUrl?: string; from: string }): Maile
 		async send(db, message) {
 			const id = randomUUID();
 			db.insert(outboxMessage)
-				.values({ id, to: message.to, subject: message.subject, body: message.body })
+				.values({ id, to: message.to, subject: message.subject, body: storedBody(message, Boolean(options.smtpUrl)) })
 				.run();
 			if (!options.smtpUrl) return;
 

@@ -219,9 +219,25 @@ describe('deactivatePerson and reactivatePerson', () => {
 describe('setRoles', () => {
 	it('replaces the roles and audits the change', () => {
 		const person = insertUser(db, { tenantId, roles: ['tenant_staff'] });
-		setRoles(db, ADMIN_ACTOR, person, ['tenant_admin', 'tenant_signatory']);
+		expect(setRoles(db, ADMIN_ACTOR, person, ['tenant_admin', 'tenant_signatory'])).toEqual({ ok: true, added: ['tenant_admin', 'tenant_signatory'] });
 		expect(rolesOf(person.id)).toEqual(['tenant_admin', 'tenant_signatory']);
 		expect(audits('person.roles_change')).toMatchObject([{ tenantId, targetId: person.id, summary: 'tenant_admin, tenant_signatory' }]);
+	});
+
+	it('tells only the roles that were added', () => {
+		const person = insertUser(db, { tenantId, roles: ['tenant_staff', 'tenant_signatory'] });
+		expect(setRoles(db, ADMIN_ACTOR, person, ['tenant_signatory', 'tenant_admin'])).toEqual({ ok: true, added: ['tenant_admin'] });
+	});
+
+	it('refuses anyone changing their own roles, and changes nothing (separation of duties)', () => {
+		const self = insertUser(db, { roles: ['mc_cert_admin'] });
+		const actor = { id: self.id, label: self.email, ipAddress: '192.0.2.1' };
+		expect(setRoles(db, actor, self, ['mc_cert_admin', 'mc_admin'])).toEqual({ ok: false, reason: 'own_roles' });
+		expect(rolesOf(self.id)).toEqual(['mc_cert_admin']);
+		const admin = insertUser(db, { roles: ['mc_admin'] });
+		expect(setRoles(db, { id: admin.id, label: admin.email, ipAddress: '' }, admin, ['mc_cert_admin'])).toEqual({ ok: false, reason: 'own_roles' });
+		expect(rolesOf(admin.id)).toEqual(['mc_admin']);
+		expect(audits('person.roles_change')).toEqual([]);
 	});
 });
 

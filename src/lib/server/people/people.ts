@@ -1,8 +1,9 @@
 import { and, asc, eq, inArray, isNotNull, isNull, ne } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db';
-import { calendarToken, emailToken, session, twoFactor, user, userRole, type Role, type TokenPurpose, type User } from '../db/schema';
+import { emailToken, session, twoFactor, user, userRole, type Role, type TokenPurpose, type User } from '../db/schema';
 import { audit, type Actor } from '../actor';
 import { generateSessionToken, hashToken, invalidateUserSessions } from '../auth/session';
+import { revokeFeedTokens } from '../calendar/feed-tokens';
 
 const HOUR_MS = 60 * 60 * 1000;
 export const TOKEN_LIFETIME_MS: Record<TokenPurpose, number> = {
@@ -133,8 +134,9 @@ export function redeemToken(
 		// The language an invitation is accepted in is the person's language for e-mail from then on.
 		const locale = purpose === 'invitation' && client.locale ? { locale: client.locale } : {};
 		tx.update(user).set({ passwordHash, status: 'active', ...locale }).where(eq(user.id, holder.id)).run();
-		// A reset means the old password may be known to someone else: end every session.
+		// A reset means the old password may be known to someone else: end every session and feed address.
 		invalidateUserSessions(tx, holder.id);
+		revokeFeedTokens(tx, holder.id, now);
 		const actor = { id: holder.id, label: holder.email, ipAddress: client.ipAddress };
 		audit(tx, actor, {
 			tenantId: holder.tenantId,
@@ -168,7 +170,7 @@ export function deactivatePerson(db: Db, actor: Actor, person: User, now = new D
 		tx.delete(emailToken).where(eq(emailToken.userId, person.id)).run();
 		invalidateUserSessions(tx, person.id);
 		// Like sessions, a calendar feed address must not come back to life if the person is reactivated.
-		tx.update(calendarToken).set({ revokedAt: now }).where(and(eq(calendarToken.userId, person.id), isNull(calendarToken.revokedAt))).run();
+		revokeFeedTokens(tx, person.id, now);
 		audit(tx, actor, { tenantId: person.tenantId, action: 'person.deactivate', targetType: 'user', targetId: person.id, summary: person.email });
 	});
 }
@@ -183,19 +185,30 @@ export function reactivatePerson(db: Db, actor: Actor, person: User, now = new D
 	});
 }
 
-export function setRoles(db: Db, actor: Actor, person: User, roles: Role[]): void {
-	db.transaction((tx) => {
+export type SetRolesResult = { ok: true; added: Role[] } | { ok: false; reason: 'own_roles' };
+
+/**
+ * Replaces the person's roles and tells which were added. Nobody changes their own roles: granting
+ * oneself more would bypass the other administrators, and dropping one's own could lock the
+ * organisation out (separation of duties, ASVS V1.4.x / V4.1.x).
+ */
+export function setRoles(db: Db, actor: Actor, person: User, roles: Role[]): SetRolesResult {
+	if (actor.id === person.id) return { ok: false, reason: 'own_roles' };
+	return db.transaction((tx) => {
+		const before = tx.select({ role: userRole.role }).from(userRole).where(eq(userRole.userId, person.id)).all().map((row) => row.role);
 		tx.delete(userRole).where(eq(userRole.userId, person.id)).run();
 		tx.insert(userRole).values(roles.map((role) => ({ userId: person.id, role }))).run();
 		audit(tx, actor, { tenantId: person.tenantId, action: 'person.roles_change', targetType: 'user', targetId: person.id, summary: roles.join(', ') });
+		return { ok: true, added: roles.filter((role) => !before.includes(role)) } as const;
 	});
 }
 
-/** A new password ends every other session: whoever knew the old one is signed out. */
-export function changePassword(db: Db, actor: Actor, person: User, passwordHash: string, keepSessionId: string): void {
+/** A new password ends every other session and the calendar feed: whoever knew the old one is shut out. */
+export function changePassword(db: Db, actor: Actor, person: User, passwordHash: string, keepSessionId: string, now = new Date()): void {
 	db.transaction((tx) => {
 		tx.update(user).set({ passwordHash }).where(eq(user.id, person.id)).run();
 		tx.delete(session).where(and(eq(session.userId, person.id), ne(session.id, keepSessionId))).run();
+		revokeFeedTokens(tx, person.id, now);
 		audit(tx, actor, { tenantId: person.tenantId, action: 'auth.password_change', targetType: 'user', targetId: person.id });
 	});
 }
