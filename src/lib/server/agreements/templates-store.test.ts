@@ -7,7 +7,8 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../db';
 import { auditEntry } from '../db/schema';
 import { listEntriesForTarget, verifyAuditChain } from '../audit/audit-log';
-import { ADMIN_ACTOR, TEMPLATES_DIR, freshDb } from '../test-support';
+import { ADMIN_ACTOR, TEMPLATES_DIR, addTenant, freshDb, insertAgreementRow, setUpMainConnector } from '../test-support';
+import { getAgreement } from './agreements';
 import { addUploadedTemplate, checkTemplate, defaultTemplate, getTemplate, listTemplates, setDefaultTemplate, syncBundledTemplates } from './templates-store';
 
 const FI_FILE = 'kanta-model-v1.fi.txt';
@@ -55,6 +56,20 @@ describe('syncBundledTemplates', () => {
 		expect(listTemplates(db)).toHaveLength(6);
 		expect(db.select().from(auditEntry).where(eq(auditEntry.action, 'template.add')).all()).toHaveLength(6);
 		expect(verifyAuditChain(db).ok).toBe(true);
+	});
+
+	it('leaves an agreement drafted on v1 with v1\'s exact text when v2 becomes the default', () => {
+		const dir = tempDir();
+		for (const language of ['fi', 'sv', 'en']) copyFileSync(join(TEMPLATES_DIR, `kanta-model-v1.${language}.txt`), join(dir, `kanta-model-v1.${language}.txt`));
+		syncBundledTemplates(db, dir);
+		const admin = setUpMainConnector(db);
+		const agreementId = insertAgreementRow(db, addTenant(db, admin), 'in_force');
+
+		expect(syncBundledTemplates(db, TEMPLATES_DIR)).toEqual({ added: 3, conflicts: [], invalid: [] });
+		expect(defaults(db)).toEqual(['en v2', 'fi v2', 'sv v2']);
+		const stored = getAgreement(db, agreementId)!;
+		expect(stored.templateSource).toBe(fiSource);
+		expect(getTemplate(db, stored.templateId)).toMatchObject({ version: 1, source: fiSource });
 	});
 
 	it('keeps a default an administrator chose when a shipped successor arrives', () => {
