@@ -65,7 +65,7 @@ const TENANTS: DemoTenant[] = [
 	{
 		n: 1,
 		stage: 'in_production',
-		services: ['patient_data_repository', 'pharmaceutical_database'],
+		services: ['patient_data_repository', 'data_management_service'],
 		input: {
 			name: 'Fysioterapia Lahtinen',
 			businessId: '1234567-1',
@@ -106,7 +106,7 @@ const TENANTS: DemoTenant[] = [
 	{
 		n: 3,
 		stage: 'invited',
-		services: ['prescription', 'patient_data_repository', 'pharmaceutical_database', 'kelain'],
+		services: ['prescription', 'patient_data_repository', 'data_management_service', 'will_expression'],
 		input: {
 			name: 'Läkarmottagning Berg Ab',
 			businessId: '7654321-2',

@@ -25,6 +25,8 @@ test('draft → tenant signs → main connector countersigns → sealed PDF veri
 	await admin.getByRole('link', { name: 'Läkarmottagning Berg Ab' }).click();
 	await admin.getByRole('link', { name: 'New agreement' }).click();
 	await expect(admin.getByLabel('Template')).toContainText('Avtal mellan huvudanslutare');
+	// New agreements start from template v2 (the model agreement as corrected), not v1.
+	await expect(admin.getByLabel('Template').locator('option:checked')).toHaveText(/— v2 \(sv\) ★$/);
 	await expectNoAxeViolations(admin);
 	await admin.getByRole('button', { name: 'Create draft' }).click();
 	await expect(admin.getByRole('heading', { name: 'Agreement: Läkarmottagning Berg Ab' })).toBeVisible();

@@ -136,7 +136,7 @@ export function addAgreementTenant(
 ): { tenantId: string; signer: SessionUser } {
 	tenantCounter++;
 	const serviceIdByCode = new Map(listServices(db).map((s) => [s.code, s.id]));
-	const codes = options.services ?? ['patient_data_repository', 'pharmaceutical_database', 'kelain'];
+	const codes = options.services ?? ['patient_data_repository', 'data_management_service', 'will_expression'];
 	const created = createTenant(
 		db,
 		admin,

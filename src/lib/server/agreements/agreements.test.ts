@@ -86,9 +86,9 @@ describe('createDraft', () => {
 		expect(stored.templateSource).toBe(template.source);
 
 		// A new version becomes the default, and (however unlikely) the stored row itself changes.
-		const v2 = addUploadedTemplate(db, ADMIN_ACTOR, template.source.replace('version: 1', 'version: 2').replace('## 1 § Sopijapuolet', '## 1 § Uudet sopijapuolet'));
-		expect(v2.ok).toBe(true);
-		if (v2.ok) setDefaultTemplate(db, ADMIN_ACTOR, v2.id);
+		const v3 = addUploadedTemplate(db, ADMIN_ACTOR, template.source.replace('version: 2', 'version: 3').replace('## 1 § Sopijapuolet', '## 1 § Uudet sopijapuolet'));
+		expect(v3.ok).toBe(true);
+		if (v3.ok) setDefaultTemplate(db, ADMIN_ACTOR, v3.id);
 		db.update(agreementTemplate).set({ source: `${template.source}\nLisäys.` }).where(eq(agreementTemplate.id, template.id)).run();
 
 		const after = getAgreement(db, created.id)!;
@@ -105,6 +105,21 @@ describe('createDraft', () => {
 		expect(createDraft(db, world.admin, { tenantId: world.tenantId, templateId: crypto.randomUUID() })).toEqual({ ok: false, reason: 'no_template' });
 		expect(createDraft(db, world.admin, { tenantId: crypto.randomUUID(), templateId: world.templateId })).toEqual({ ok: false, reason: 'no_tenant' });
 		expect(db.select().from(auditEntry).where(eq(auditEntry.action, 'agreement.create')).all()).toHaveLength(0);
+	});
+});
+
+describe('Annex 1 of a new agreement', () => {
+	it('leaves out a service kept only for older records (Kelain, the Pharmaceutical Database)', () => {
+		// Tenants recorded before these stopped being a tenant's choice may still carry them.
+		const { tenantId } = addAgreementTenant(db, world.admin, passwordHash, { services: ['prescription', 'kelain', 'pharmaceutical_database'] });
+		expect(getTenant(db, tenantId)!.serviceIds).toHaveLength(3);
+		const id = draft(tenantId);
+		expect(sendForSignature(db, world.admin, id, T0)).toEqual({ ok: true });
+		const snapshot = JSON.parse(getAgreement(db, id)!.valuesSnapshot!) as AgreementContent;
+		expect(snapshot.annex1).toEqual(['Resepti']);
+		expect(snapshot.values['uses.prescription']).toBe(true);
+		expect(snapshot.values['uses.kelain']).toBeUndefined();
+		expect(snapshot.values['uses.pharmaceutical_database']).toBeUndefined();
 	});
 });
 
@@ -130,8 +145,8 @@ describe('sendForSignature', () => {
 		const snapshot = JSON.parse(frozen.valuesSnapshot!) as AgreementContent;
 		expect(snapshot.values['tenant.name']).toBe('Hammaslääkäri Virtanen Oy');
 		expect(snapshot.values['contact.archivist']).toBe('Arja Arkisto, Arkistonhoitaja, arkisto@mc.example.fi');
-		expect(snapshot.values['uses.kelain']).toBe(true);
-		expect(snapshot.annex1).toEqual(['Potilastiedon arkisto', 'Lääketietokanta', 'Kelain']);
+		expect(snapshot.values['uses.will_expression']).toBe(true);
+		expect(snapshot.annex1).toEqual(['Potilastiedon arkisto', 'Tiedonhallintapalvelu', 'Tahdonilmaisupalvelu']);
 
 		const before = getTenant(db, world.tenantId)!;
 		const renamed = tenantInput({ name: 'Uusi Nimi Oy', businessId: before.businessId, soteriRegistration: 'SOTERI-UUSI', serviceIds: [] });

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../db';
 import { hashPassword } from '../auth/password';
 import { getTenant, updateTenant } from '../tenants/tenants';
+import { addDesignatedPerson } from '../organisation/organisation';
 import { DRAFT_CHOICES, freshDb, setUpAgreementWorld, tenantInput, type AgreementWorld } from '../test-support';
 import { createDraft, getAgreement, sendForSignature, signAgreement, updateDraft } from './agreements';
 import { buildPdfInput } from './document';
@@ -42,12 +43,16 @@ beforeAll(async () => {
 	passwordHash = await hashPassword(PASSWORD);
 });
 
+const SECOND_DPO = { role: 'data_protection_officer' as const, name: 'Toivo Toinen', title: 'Tietosuojavastaava', email: 'toivo@mc.example.fi', phone: '' };
+
 function world(db: Db, tenant: Parameters<typeof tenantInput>[0] = {}): AgreementWorld {
-	return setUpAgreementWorld(db, passwordHash, {
+	const w = setUpAgreementWorld(db, passwordHash, {
 		tenant: { name: TENANT_NAME, businessId: TENANT_BUSINESS_ID, ...tenant },
 		tenantSignerName: 'Åsa Öhman-Ärling',
-		services: ['patient_data_repository', 'pharmaceutical_database', 'kelain']
+		services: ['patient_data_repository', 'data_management_service', 'will_expression']
 	});
+	addDesignatedPerson(db, w.admin, SECOND_DPO);
+	return w;
 }
 
 function draftFor(db: Db, w: AgreementWorld): string {
@@ -102,8 +107,8 @@ describe('buildPdfInput + renderAgreementPdf', () => {
 		expect(input.metadata.creationDate).toEqual(current.inForceAt);
 		expect(input.annex1.rows).toEqual([
 			['1', 'Potilastiedon arkisto'],
-			['2', 'Lääketietokanta'],
-			['3', 'Kelain']
+			['2', 'Tiedonhallintapalvelu'],
+			['3', 'Tahdonilmaisupalvelu']
 		]);
 
 		const { file, pages } = await render(db, id, { final: true });
@@ -115,9 +120,11 @@ describe('buildPdfInput + renderAgreementPdf', () => {
 		expect(text).toContain('Y-tunnus 2617416-4'); // the main connector
 		expect(text).toContain('Pääliittyjä Terveys Oy');
 		expect(text).toContain('Arja Arkisto');
-		for (const service of ['Potilastiedon arkisto', 'Lääketietokanta', 'Kelain']) expect(text).toContain(service);
-		expect(text).not.toContain('Pharmaceutical Database');
-		expect(text).not.toContain('Läkemedelsdatabasen');
+		for (const service of ['Potilastiedon arkisto', 'Tiedonhallintapalvelu', 'Tahdonilmaisupalvelu']) expect(text).toContain(service);
+		expect(text).not.toContain('Patient Data Management Service');
+		expect(text).not.toContain('Viljeyttringstjänsten');
+		// Every designated data protection officer is printed (§17 allows several), not only the first.
+		for (const officer of ['Tiina Tietosuoja', SECOND_DPO.name]) expect(text).toContain(officer);
 		expect(text).toContain('sivu 1 /');
 		expect(text).toContain(`sivu ${pages} / ${pages}`);
 		expect(raw).not.toContain('{{');

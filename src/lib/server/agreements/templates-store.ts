@@ -46,13 +46,32 @@ function findVersion(tx: DbOrTx, key: string, version: number, language: string)
 }
 
 /**
+ * A shipped version that names the shipped default it replaces becomes the default in its place:
+ * a release that corrects the model agreement must reach new agreements without an administrator
+ * having to notice it. A default an administrator chose (an uploaded template) is left alone.
+ * Agreements already drafted keep their own copy of the text they were made from.
+ */
+function takeOverBundledDefault(tx: DbOrTx, id: string, parsed: ParsedTemplate): void {
+	const { header } = parsed;
+	const current = defaultTemplate(tx, header.language);
+	if (!current || current.id === id || header.replaces === null) return;
+	if (current.origin !== 'bundled' || current.templateKey !== header.template || current.version !== header.replaces) return;
+	tx.update(agreementTemplate).set({ isDefault: false }).where(eq(agreementTemplate.id, current.id)).run();
+	tx.update(agreementTemplate).set({ isDefault: true }).where(eq(agreementTemplate.id, id)).run();
+	audit(tx, SYSTEM_ACTOR, { action: 'template.set_default', targetType: 'agreement_template', targetId: id, summary: `${header.template} v${header.version} (${header.language}) replaces v${current.version}` });
+}
+
+/**
  * Loads the templates shipped in `templates/` that the database does not know yet. Versions are
  * never overwritten: a changed file with an existing version number is reported, not applied.
  */
 export function syncBundledTemplates(db: Db, dir: string): { added: number; conflicts: string[]; invalid: string[] } {
 	let files: string[] = [];
 	try {
-		files = readdirSync(dir).filter((f) => f.endsWith('.txt')).sort();
+		// Numeric order, so v10 is loaded after the v9 it replaces.
+		files = readdirSync(dir)
+			.filter((f) => f.endsWith('.txt'))
+			.sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
 	} catch {
 		return { added: 0, conflicts: [], invalid: [] };
 	}
@@ -76,6 +95,7 @@ export function syncBundledTemplates(db: Db, dir: string): { added: number; conf
 			}
 			const id = insertTemplate(tx, parsed, source, 'bundled', null);
 			audit(tx, SYSTEM_ACTOR, { action: 'template.add', targetType: 'agreement_template', targetId: id, summary: `${file} (bundled)` });
+			takeOverBundledDefault(tx, id, parsed);
 			added++;
 		}
 	});

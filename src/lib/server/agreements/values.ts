@@ -1,4 +1,4 @@
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../db';
 import { designatedPerson, kantaService, tenantService, type Agreement, type DesignatedRole } from '../db/schema';
 import { getMainConnector } from '../organisation/organisation';
@@ -15,9 +15,10 @@ export interface AgreementContent {
 
 const join = (...parts: (string | null | undefined)[]) => parts.filter((p) => p && p.trim()).join(', ');
 
+/** Everyone designated in the role (the model allows several, e.g. data protection officers). */
 function designated(db: DbOrTx, role: DesignatedRole): string {
-	const person = db.select().from(designatedPerson).where(eq(designatedPerson.role, role)).orderBy(asc(designatedPerson.createdAt)).get();
-	return person ? join(person.name, person.title, person.email, person.phone) : '';
+	const persons = db.select().from(designatedPerson).where(eq(designatedPerson.role, role)).orderBy(asc(designatedPerson.createdAt), asc(designatedPerson.name)).all();
+	return persons.map((person) => join(person.name, person.title, person.email, person.phone)).join('; ');
 }
 
 /**
@@ -32,7 +33,8 @@ export function currentContent(db: DbOrTx, draft: Agreement, now: Date): Agreeme
 		.select({ code: kantaService.code, nameFi: kantaService.nameFi, nameSv: kantaService.nameSv, nameEn: kantaService.nameEn })
 		.from(tenantService)
 		.innerJoin(kantaService, eq(tenantService.serviceId, kantaService.id))
-		.where(eq(tenantService.tenantId, tenant.id))
+		// A service no longer offered (e.g. Kelain) stays in older tenant records but not in new agreements.
+		.where(and(eq(tenantService.tenantId, tenant.id), eq(kantaService.selectable, true)))
 		.orderBy(asc(kantaService.sortOrder))
 		.all();
 	const values: TemplateValues = {

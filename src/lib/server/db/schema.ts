@@ -127,6 +127,11 @@ export const kantaService = sqliteTable(
 		nameEn: text('name_en').notNull(),
 		/** True where a translation is our own and awaits review by a native terminologist. */
 		needsReview: integer('needs_review', { mode: 'boolean' }).notNull().default(false),
+		/**
+		 * False for entries kept only so older tenant records stay readable (a support service or a
+		 * Kela tool that is not used through the main connector's system): never a tenant's choice.
+		 */
+		selectable: integer('selectable', { mode: 'boolean' }).notNull().default(true),
 		sortOrder: integer('sort_order').notNull().default(0),
 		createdAt: createdAt()
 	},

@@ -1,25 +1,30 @@
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db';
-import { kantaService, type KantaService } from '../db/schema';
+import { kantaService, tenantService, type KantaService } from '../db/schema';
 import { audit, type Actor } from '../actor';
 
-type ServiceSeed = Pick<KantaService, 'code' | 'nameFi' | 'nameSv' | 'nameEn' | 'needsReview'>;
+type ServiceSeed = Pick<KantaService, 'code' | 'nameFi' | 'nameSv' | 'nameEn' | 'needsReview' | 'selectable'>;
 
 /**
- * The catalogue a new installation starts with (Annex 1 candidates). Swedish names marked
- * `needsReview` are our own translations: no official name was found for them.
+ * The catalogue a new installation starts with (Annex 1 candidates). Names marked `needsReview`
+ * include our own translations: no official name was found for them. The Swedish names of the
+ * information management and will-expression services are those of Kela's model agreement.
+ * The Pharmaceutical Database (a support service the main connector keeps current, agreement §3)
+ * and Kelain (Kela's own web tool, not used through the main connector's system) are listed so
+ * older tenant records stay readable, but they are never a tenant's choice.
  */
 export const DEFAULT_KANTA_SERVICES: ServiceSeed[] = [
-	{ code: 'prescription', nameFi: 'Resepti', nameSv: 'Recepttjänsten', nameEn: 'Prescription Service', needsReview: false },
-	{ code: 'patient_data_repository', nameFi: 'Potilastiedon arkisto', nameSv: 'Patientdataarkivet', nameEn: 'Patient Data Repository', needsReview: false },
-	{ code: 'social_welfare_archive', nameFi: 'Sosiaalihuollon asiakastiedon arkisto', nameSv: 'Klientdataarkivet för socialvården', nameEn: 'Client Data Archive for Social Welfare', needsReview: false },
-	{ code: 'data_management_service', nameFi: 'Tiedonhallintapalvelu', nameSv: 'Informationshanteringstjänsten', nameEn: 'Patient Data Management Service', needsReview: true },
-	{ code: 'pharmaceutical_database', nameFi: 'Lääketietokanta', nameSv: 'Läkemedelsdatabasen', nameEn: 'Pharmaceutical Database', needsReview: false },
-	{ code: 'kelain', nameFi: 'Kelain', nameSv: 'Kelain', nameEn: 'Kelain (web prescribing)', needsReview: false },
-	{ code: 'imaging_archive', nameFi: 'Kuva-aineistojen arkistointi', nameSv: 'Arkivering av bildmaterial', nameEn: 'Imaging data archiving', needsReview: true },
-	{ code: 'certificates_and_statements', nameFi: 'Todistusten ja lausuntojen arkistointi ja välitys', nameSv: 'Arkivering och förmedling av intyg och utlåtanden', nameEn: 'Certificates and statements', needsReview: true },
-	{ code: 'legacy_patient_data', nameFi: 'Vanhojen potilastietojen arkistointi', nameSv: 'Arkivering av äldre patientuppgifter', nameEn: 'Archiving of old patient data', needsReview: true },
-	{ code: 'purchased_service_authorisation', nameFi: 'Ostopalvelun valtuutus', nameSv: 'Fullmakt för köpta tjänster', nameEn: 'Purchased-service authorisation', needsReview: true }
+	{ code: 'prescription', nameFi: 'Resepti', nameSv: 'Recepttjänsten', nameEn: 'Prescription Service', needsReview: false, selectable: true },
+	{ code: 'patient_data_repository', nameFi: 'Potilastiedon arkisto', nameSv: 'Patientdataarkivet', nameEn: 'Patient Data Repository', needsReview: false, selectable: true },
+	{ code: 'social_welfare_archive', nameFi: 'Sosiaalihuollon asiakastiedon arkisto', nameSv: 'Klientdataarkivet för socialvården', nameEn: 'Client Data Archive for Social Welfare', needsReview: false, selectable: true },
+	{ code: 'data_management_service', nameFi: 'Tiedonhallintapalvelu', nameSv: 'Informationshanteringstjänsten', nameEn: 'Patient Data Management Service', needsReview: true, selectable: true },
+	{ code: 'will_expression', nameFi: 'Tahdonilmaisupalvelu', nameSv: 'Viljeyttringstjänsten', nameEn: 'Will-expression Service', needsReview: true, selectable: true },
+	{ code: 'pharmaceutical_database', nameFi: 'Lääketietokanta', nameSv: 'Läkemedelsdatabasen', nameEn: 'Pharmaceutical Database', needsReview: false, selectable: false },
+	{ code: 'kelain', nameFi: 'Kelain', nameSv: 'Kelain', nameEn: 'Kelain (web prescribing)', needsReview: false, selectable: false },
+	{ code: 'imaging_archive', nameFi: 'Kuva-aineistojen arkistointi', nameSv: 'Arkivering av bildmaterial', nameEn: 'Imaging data archiving', needsReview: true, selectable: true },
+	{ code: 'certificates_and_statements', nameFi: 'Todistusten ja lausuntojen arkistointi ja välitys', nameSv: 'Arkivering och förmedling av intyg och utlåtanden', nameEn: 'Certificates and statements', needsReview: true, selectable: true },
+	{ code: 'legacy_patient_data', nameFi: 'Vanhojen potilastietojen arkistointi', nameSv: 'Arkivering av äldre patientuppgifter', nameEn: 'Archiving of old patient data', needsReview: true, selectable: true },
+	{ code: 'purchased_service_authorisation', nameFi: 'Ostopalvelun valtuutus', nameSv: 'Fullmakt för köpta tjänster', nameEn: 'Purchased-service authorisation', needsReview: true, selectable: true }
 ];
 
 export function seedDefaultServices(tx: DbOrTx): void {
@@ -31,6 +36,26 @@ export function seedDefaultServices(tx: DbOrTx): void {
 
 export function listServices(db: DbOrTx): KantaService[] {
 	return db.select().from(kantaService).orderBy(asc(kantaService.sortOrder), asc(kantaService.code)).all();
+}
+
+/** The services a tenant may choose for Annex 1 of a new agreement. */
+export function listSelectableServices(db: DbOrTx): KantaService[] {
+	return listServices(db).filter((service) => service.selectable);
+}
+
+/**
+ * The tenant's choice plus the links it already has to services no longer offered: the tenant form
+ * cannot show those, so saving it must not silently drop them from the record.
+ */
+export function withWithdrawnServicesKept(db: DbOrTx, tenantId: string, chosen: string[]): string[] {
+	const kept = db
+		.select({ id: tenantService.serviceId })
+		.from(tenantService)
+		.innerJoin(kantaService, eq(tenantService.serviceId, kantaService.id))
+		.where(and(eq(tenantService.tenantId, tenantId), eq(kantaService.selectable, false)))
+		.all()
+		.map((row) => row.id);
+	return [...new Set([...chosen, ...kept])];
 }
 
 /** The service's name in the reader's language. */
