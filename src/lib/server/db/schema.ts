@@ -746,11 +746,6 @@ export const incidentReport = sqliteTable(
 		reporterName: text('reporter_name').notNull(),
 		reporterContact: text('reporter_contact').notNull(),
 		status: text('status', { enum: INCIDENT_STATUSES }).notNull().default('received'),
-		decision: text('decision', { enum: BREACH_DECISIONS }),
-		decisionReason: text('decision_reason'),
-		decidedAt: timestamp('decided_at'),
-		decidedBy: text('decided_by'),
-		authorityNotifiedOn: text('authority_notified_on'),
 		createdAt: createdAt(),
 		updatedAt: timestamp('updated_at')
 	},
