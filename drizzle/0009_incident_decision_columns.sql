@@ -1,0 +1,5 @@
+ALTER TABLE `incident_report` DROP COLUMN `decision`;--> statement-breakpoint
+ALTER TABLE `incident_report` DROP COLUMN `decision_reason`;--> statement-breakpoint
+ALTER TABLE `incident_report` DROP COLUMN `decided_at`;--> statement-breakpoint
+ALTER TABLE `incident_report` DROP COLUMN `decided_by`;--> statement-breakpoint
+ALTER TABLE `incident_report` DROP COLUMN `authority_notified_on`;
