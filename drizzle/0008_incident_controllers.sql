@@ -48,4 +48,8 @@ INSERT INTO `incident_tenant` (`report_id`, `tenant_id`) SELECT `id`, `tenant_id
 UPDATE `incident_report` SET `concerns_main_connector` = 1 WHERE `tenant_id` IS NULL;--> statement-breakpoint
 INSERT INTO `incident_decision` (`report_id`, `controller_key`, `tenant_id`, `decision`, `authority_notified_on`, `reason`, `decided_at`, `decided_by`)
 	SELECT `id`, coalesce(`tenant_id`, 'main_connector'), `tenant_id`, `decision`, `authority_notified_on`, coalesce(`decision_reason`, ''), coalesce(`decided_at`, `updated_at`, `created_at`), coalesce(`decided_by`, '')
-	FROM `incident_report` WHERE `decision` IS NOT NULL;
+	FROM `incident_report` WHERE `decision` IS NOT NULL;--> statement-breakpoint
+-- Reminders already sent for a report stay sent: `breach:<step>` becomes `breach:<controller>:<step>`.
+INSERT OR IGNORE INTO `reminder_log` (`subject_id`, `reminder_key`, `sent_at`)
+	SELECT l.`subject_id`, 'breach:' || coalesce(r.`tenant_id`, 'main_connector') || ':' || substr(l.`reminder_key`, 8), l.`sent_at`
+	FROM `reminder_log` l JOIN `incident_report` r ON r.`id` = l.`subject_id` WHERE l.`reminder_key` LIKE 'breach:%';
