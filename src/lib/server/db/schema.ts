@@ -820,7 +820,13 @@ export const incidentEvent = sqliteTable(
 		at: timestamp('at').notNull(),
 		actorLabel: text('actor_label').notNull(),
 		action: text('action').notNull(),
-		note: text('note').notNull().default('')
+		note: text('note').notNull().default(''),
+		/**
+		 * Set when the entry belongs to one tenant's side only (its decision, its reminders, its
+		 * administrators' notes): shown to that tenant and the main connector, not to other tenants
+		 * the same report concerns. Null: every party to the report sees it.
+		 */
+		tenantId: text('tenant_id').references(() => tenant.id)
 	},
 	(t) => [index('incident_event_report_idx').on(t.reportId, t.at)]
 );

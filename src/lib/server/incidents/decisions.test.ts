@@ -75,6 +75,23 @@ describe('controllers (agreement §14)', () => {
 	});
 });
 
+describe('the action log of a report concerning several tenants', () => {
+	it('shows a tenant the shared entries and its own side, never another tenant’s decision, reminders, notes or contacts', async () => {
+		const report = await breach(mcStaff, { tenantIds: [tenantA, tenantB], mainConnector: false });
+		recordDecision(db, actorOf(adminB), session(adminB), report.id, tenantB, DECIDED, at(2));
+		await scanBreachEscalations(db, at(24));
+		const seenBy = (u: SessionUser) => listEvents(db, report.id, u).map((e) => `${e.action} ${e.actorLabel} ${e.note}`);
+		expect(seenBy(session(adminA)).join('\n')).not.toMatch(/Vuokralainen B|b\.example\.fi/);
+		expect(seenBy(session(adminA)).filter((e) => e.startsWith('escalated'))).toHaveLength(1);
+		expect(seenBy(session(adminB)).filter((e) => e.startsWith('decision_'))).toHaveLength(1);
+		expect(seenBy(session(adminB)).join('\n')).toContain('bodil@b.example.fi');
+		expect(seenBy(mcAdmin).filter((e) => e.startsWith('notified'))).toHaveLength(2);
+		expect(notificationsOf(adminA.id, 'breach_decided')).toEqual([]);
+		expect(db.select().from(notification).where(eq(notification.userId, adminA.id)).all().map((n) => JSON.stringify(n.params)).join()).not.toContain('Vuokralainen B');
+		expect(outbox().filter((m) => m.to === 'bodil@b.example.fi').map((m) => m.body).join()).not.toContain('Vuokralainen A');
+	});
+});
+
 describe('recordDecision: only the controller decides', () => {
 	it('for a breach the main connector found about tenant B, tenant B’s administrator decides and the main connector cannot', async () => {
 		const report = await breach(mcStaff, { tenantIds: [tenantB], mainConnector: false });
@@ -98,7 +115,7 @@ describe('recordDecision: only the controller decides', () => {
 		expect(stored[0].decidedAt.getTime()).toBe(at(30).getTime());
 		const entry = db.select().from(auditEntry).where(eq(auditEntry.action, 'incident.decision')).get()!;
 		expect(entry).toMatchObject({ tenantId: tenantB, summary: 'Vuokralainen B Oy as controller: no_notification, not_inform_subjects, 30 h after noticing' });
-		expect(listEvents(db, report.id).slice(-2).map((e) => e.action)).toEqual(['decision_no_notification', 'subjects_not_inform_subjects']);
+		expect(listEvents(db, report.id, mcAdmin).slice(-2).map((e) => e.action)).toEqual(['decision_no_notification', 'subjects_not_inform_subjects']);
 		// The other party, the main connector, is told.
 		expect(notificationsOf(admin.id!, 'breach_decided').map((n) => n.params)).toEqual([{ ref: reportRef(report.id), party: 'Vuokralainen B Oy', decisionCode: 'no_notification' }]);
 		expect(controllersAwaitingDecision(db, getReport(db, report.id)!)).toEqual([]);
@@ -178,7 +195,7 @@ describe('onward notices (§4.1)', () => {
 			['system_manufacturer', at(2).getTime(), 'Support portal', 'Aino Admin', admin.label],
 			['supervisory_authority', at(3).getTime(), 'E-mail to the registry', 'Aino Admin', admin.label]
 		]);
-		expect(listEvents(db, report.id).filter((e) => e.action.startsWith('onward_')).map((e) => e.action)).toEqual(['onward_supervisory_authority', 'onward_system_manufacturer']);
+		expect(listEvents(db, report.id, mcAdmin).filter((e) => e.action.startsWith('onward_')).map((e) => e.action)).toEqual(['onward_supervisory_authority', 'onward_system_manufacturer']);
 		expect(db.select().from(auditEntry).where(eq(auditEntry.action, 'incident.onward_notice')).all().map((e) => e.summary)).toEqual([
 			'supervisory_authority notified 2026-03-27T13:00 (Helsinki) by Aino Admin, E-mail to the registry',
 			'system_manufacturer notified 2026-03-27T12:00 (Helsinki) by Aino Admin, Support portal'

@@ -45,11 +45,14 @@ export function controllersAwaitingDecision(db: DbOrTx, report: Pick<IncidentRep
 /** Whether `person` may record the decision of `controller`: only the controller's own administrators may. */
 export const mayDecideFor = (person: SessionUser, controller: Pick<Controller, 'tenantId'>): boolean => can(person, 'incident.decide', { tenantId: controller.tenantId });
 
-/** The people of the other parties of a report, told when one controller has decided. */
+/**
+ * Who is told that `decider` has decided: the main connector's administrators of a tenant's
+ * decision; the concerned tenants' administrators of the main connector's. Tenants never hear of
+ * each other's decisions.
+ */
 function otherParties(tx: DbOrTx, controllers: Controller[], decider: Controller): string[] {
-	const mainConnector = decider.tenantId === null ? [] : activePeopleWithRoles(tx, null, ['mc_admin']);
-	const tenants = controllers.filter((c) => c.tenantId !== null && c.key !== decider.key).flatMap((c) => activePeopleWithRoles(tx, c.tenantId, ['tenant_admin']));
-	return [...mainConnector, ...tenants];
+	if (decider.tenantId !== null) return activePeopleWithRoles(tx, null, ['mc_admin']);
+	return controllers.filter((c) => c.tenantId !== null).flatMap((c) => activePeopleWithRoles(tx, c.tenantId, ['tenant_admin']));
 }
 
 /**
@@ -87,8 +90,8 @@ export function recordDecision(db: Db, actor: Actor, decider: SessionUser, repor
 		if (inserted.changes === 0) return { ok: false, reason: 'already_decided' } as const;
 		tx.update(incidentReport).set({ updatedAt: now }).where(eq(incidentReport.id, reportId)).run();
 		// The reasons stay in the decision itself, shown to the parties it concerns; the log says what was decided.
-		logEvent(tx, reportId, actor.label, `decision_${input.decision}`, controller.name ?? '', now);
-		logEvent(tx, reportId, actor.label, `subjects_${input.subjectsDecision}`, controller.name ?? '', now);
+		logEvent(tx, reportId, actor.label, `decision_${input.decision}`, controller.name ?? '', now, controller.tenantId);
+		logEvent(tx, reportId, actor.label, `subjects_${input.subjectsDecision}`, controller.name ?? '', now, controller.tenantId);
 		const elapsed = Math.floor((now.getTime() - report.noticedAt.getTime()) / 3_600_000);
 		const notified = input.decision === 'notify_authority' ? ` (notified ${input.notifiedOn})` : '';
 		const late = hoursLeft(report.noticedAt, now) < 0 ? ', after the 72 h deadline' : '';
@@ -133,7 +136,7 @@ export async function scanBreachEscalations(db: Db, now = new Date()): Promise<n
 				const left = Math.max(hoursLeft(report.noticedAt, now), 0);
 				notify(tx, people, 'breach_escalation', { ref: reportRef(report.id), hours: step, hoursLeft: left, party: controller.name ?? '' }, reportLink(report.id), now);
 				for (const contact of addresses.values()) mails.push(escalationMail(contact, report, controller.name, step, now));
-				logEvent(tx, report.id, 'system', 'escalated', [`${step} h`, controller.name ?? '', ...addresses.keys()].filter(Boolean).join(' · '), now);
+				logEvent(tx, report.id, 'system', 'escalated', [`${step} h`, controller.name ?? '', ...addresses.keys()].filter(Boolean).join(' · '), now, controller.tenantId);
 				audit(tx, SYSTEM_ACTOR, { tenantId: controller.tenantId, action: 'incident.escalate', targetType: 'incident_report', targetId: report.id, summary: `${step} h after noticing, no decision yet from ${controller.name ?? 'main connector'}` });
 				count++;
 			}

@@ -5,7 +5,7 @@
  * records its own decisions (decisions.ts), and the main connector its onward notices (onward.ts).
  * The action log (incident_event) and the audit log together show who knew what, and when.
  */
-import { and, asc, count, desc, eq, exists, ne, or, sql, type Column, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, exists, isNull, ne, or, sql, type Column, type SQL } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db';
 import { incidentDecision, incidentEvent, incidentReport, incidentTenant, tenant, tenantContact, type IncidentEvent, type IncidentReport } from '../db/schema';
 import { contains, containsSearch, escapeLike } from '../db/text-search';
@@ -73,8 +73,9 @@ export interface ReportInput {
 	jointServices: JointControlService[];
 }
 
-export function logEvent(tx: DbOrTx, reportId: string, actorLabel: string, action: string, note: string, at: Date): void {
-	tx.insert(incidentEvent).values({ id: crypto.randomUUID(), reportId, at, actorLabel, action, note }).run();
+/** An action-log entry; `tenantId` keeps it to that tenant's side (see incident_event.tenant_id). */
+export function logEvent(tx: DbOrTx, reportId: string, actorLabel: string, action: string, note: string, at: Date, tenantId: string | null = null): void {
+	tx.insert(incidentEvent).values({ id: crypto.randomUUID(), reportId, at, actorLabel, action, note, tenantId }).run();
 }
 
 /** Whom the report concerns, as the domain accepts it: a tenant's people always report for their own tenant. */
@@ -112,11 +113,21 @@ export async function createReport(db: Db, actor: Actor, reporter: Pick<SessionU
 		const partyLabel = names.map((t) => t.name).join(', ') || null;
 		logEvent(tx, id, actor.label, 'reported', '', now);
 		const roles = input.kind === 'data_breach' ? ['disturbance_contact', 'data_protection_officer'] : ['disturbance_contact'];
-		const recipients = [...listDesignatedPersons(tx).filter((p) => roles.includes(p.role)), ...(input.kind === 'data_breach' ? contactsOf(tx, party.tenantIds) : [])];
-		// Several roles may be one person: one mail per address.
-		const addresses = new Map(recipients.map((p) => [p.email.toLowerCase(), p]));
-		for (const person of addresses.values()) mails.push(reportReceivedMail(person, created, partyLabel));
-		if (addresses.size) logEvent(tx, id, 'system', 'notified', [...addresses.keys()].join(', '), now);
+		// The main connector's designated persons, then each concerned tenant's contacts, logged on that tenant's side.
+		const groups: { tenantId: string | null; people: { name: string; email: string }[] }[] = [
+			{ tenantId: null, people: listDesignatedPersons(tx).filter((p) => roles.includes(p.role)) },
+			...(input.kind === 'data_breach' ? party.tenantIds.map((tenantId) => ({ tenantId, people: contactsOf(tx, [tenantId]) })) : [])
+		];
+		const mailed = new Set<string>();
+		for (const group of groups) {
+			// Several roles may be one person: one mail per address.
+			const addresses = new Map(group.people.map((p) => [p.email.toLowerCase(), p]));
+			// A tenant's contacts read only their own tenant's name, never the other tenants concerned.
+			const named = group.tenantId === null ? partyLabel : (names.find((t) => t.id === group.tenantId)?.name ?? null);
+			for (const [address, person] of addresses) if (!mailed.has(address)) mails.push(reportReceivedMail(person, created, named));
+			for (const address of addresses.keys()) mailed.add(address);
+			if (addresses.size) logEvent(tx, id, 'system', 'notified', [...addresses.keys()].join(', '), now, group.tenantId);
+		}
 		const params = { ref: reportRef(id), kindCode: input.kind };
 		notify(tx, activePeopleWithRoles(tx, null, ['mc_admin']), 'incident_reported', { ...params, tenant: partyLabel ?? '' }, reportLink(id), now);
 		for (const t of names) notify(tx, activePeopleWithRoles(tx, t.id, ['tenant_admin']).filter((p) => p !== reporter.id), 'incident_reported', { ...params, tenant: t.name }, reportLink(id), now);
@@ -138,8 +149,10 @@ export function getVisibleReport(db: DbOrTx, viewer: SessionUser, id: string): I
 	return report && canSeeReport(db, viewer, report) ? report : undefined;
 }
 
-export function listEvents(db: DbOrTx, reportId: string): IncidentEvent[] {
-	return db.select().from(incidentEvent).where(eq(incidentEvent.reportId, reportId)).orderBy(asc(incidentEvent.at), asc(sql`rowid`)).all();
+/** The action log as `viewer` may read it: a tenant's people see the shared entries and their own tenant's. */
+export function listEvents(db: DbOrTx, reportId: string, viewer: Pick<SessionUser, 'tenantId'>): IncidentEvent[] {
+	const side = viewer.tenantId === null ? undefined : or(isNull(incidentEvent.tenantId), eq(incidentEvent.tenantId, viewer.tenantId));
+	return db.select().from(incidentEvent).where(and(eq(incidentEvent.reportId, reportId), side)).orderBy(asc(incidentEvent.at), asc(sql`rowid`)).all();
 }
 
 export interface ReportListFilter {
@@ -205,7 +218,7 @@ export function addAction(db: Db, actor: Actor, author: SessionUser, reportId: s
 		const report = getReport(tx, reportId);
 		if (!report || !mayAssist(tx, author, reportId)) return { ok: false, reason: 'not_found' } as const;
 		if (report.status === 'closed') return { ok: false, reason: 'wrong_state' } as const;
-		logEvent(tx, reportId, actor.label, 'note', note, now);
+		logEvent(tx, reportId, actor.label, 'note', note, now, author.tenantId);
 		tx.update(incidentReport).set({ updatedAt: now }).where(eq(incidentReport.id, reportId)).run();
 		audit(tx, actor, { tenantId: author.tenantId, action: 'incident.note', targetType: 'incident_report', targetId: reportId });
 		return { ok: true } as const;

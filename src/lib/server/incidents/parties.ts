@@ -19,8 +19,6 @@ export interface Controller {
 	name: string | null;
 }
 
-export const controllerKey = (tenantId: string | null): string => tenantId ?? MAIN_CONNECTOR_CONTROLLER;
-
 /** The tenants `reportId` concerns, by name. */
 export function concernedTenants(db: DbOrTx, reportId: string): { id: string; name: string }[] {
 	return db

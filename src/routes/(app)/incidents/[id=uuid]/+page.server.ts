@@ -45,7 +45,7 @@ export const load: PageServerLoad = (event) => {
 		controllers,
 		decided: controllers.every((c) => c.decision !== null),
 		onward: listOnwardNotices(db(), report.id),
-		events: listEvents(db(), report.id).map((e) => ({ id: e.id, at: e.at, actor: e.actorLabel, action: e.action, note: e.note })),
+		events: listEvents(db(), report.id, user).map((e) => ({ id: e.id, at: e.at, actor: e.actorLabel, action: e.action, note: e.note })),
 		statuses: INCIDENT_STATUSES.filter((s) => s !== report.status),
 		onwardDefaults: { notifiedAt: helsinkiWallClock(new Date()), notifiedBy: user.name },
 		may: {
