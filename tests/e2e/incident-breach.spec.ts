@@ -50,7 +50,9 @@ test('a suspected breach: reported by staff → DPO e-mailed → the tenant, as 
 	const ref = reportUrl.split('/').pop()!.slice(0, 8);
 	await expect(staff.getByRole('heading', { name: `Report ${ref}` })).toBeVisible();
 	await expect(staff.getByText(COUNTDOWN)).toBeVisible();
-	await expect(staff.getByText('Designated persons e-mailed')).toBeVisible();
+	// The main connector's designated persons and the tenant's own contact person were e-mailed.
+	await expect(staff.getByRole('listitem').filter({ hasText: 'Designated persons e-mailed' }).filter({ hasText: 'tietosuoja@demo.test' })).toBeVisible();
+	await expect(staff.getByRole('listitem').filter({ hasText: 'Designated persons e-mailed' }).filter({ hasText: 'laura@tenant1.demo.test' })).toBeVisible();
 	// The reporter follows the report but cannot decide on it.
 	await expect(staff.getByRole('button', { name: 'Record the decision' })).toHaveCount(0);
 	await expectNoAxeViolations(staff);
