@@ -7,7 +7,7 @@
  */
 import { and, eq, gt, ne } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db';
-import { incidentDecision, incidentReport, tenantContact, type IncidentDecision, type IncidentReport } from '../db/schema';
+import { incidentDecision, incidentReport, type IncidentDecision, type IncidentReport } from '../db/schema';
 import type { BreachDecision, DataSubjectDecision } from '../../domain';
 import { audit, SYSTEM_ACTOR, type Actor } from '../actor';
 import { can } from '../auth/authorize';
@@ -17,7 +17,7 @@ import { listDesignatedPersons } from '../organisation/organisation';
 import { activePeopleWithRoles, claimReminder, notify } from '../reminders/notifications';
 import { escalationStepsReached, hoursLeft } from './deadline';
 import { getVisibleReport, logEvent, reportLink, reportRef, undecidedControllers, type StepResult } from './incidents';
-import { reportControllers, type Controller } from './parties';
+import { reportControllers, tenantContacts, type Controller } from './parties';
 import { escalationMail } from './texts';
 
 export interface DecisionInput {
@@ -107,8 +107,7 @@ function reminderRecipients(tx: DbOrTx, controller: Controller) {
 	// The main connector arranges the data protection officer's services for its tenants too (agreement §17).
 	const officers = listDesignatedPersons(tx).filter((p) => p.role === 'data_protection_officer');
 	if (controller.tenantId === null) return { people: activePeopleWithRoles(tx, null, ['mc_admin']), contacts: officers };
-	const contacts = tx.select({ name: tenantContact.name, email: tenantContact.email }).from(tenantContact).where(eq(tenantContact.tenantId, controller.tenantId)).all();
-	return { people: activePeopleWithRoles(tx, controller.tenantId, ['tenant_admin']), contacts: [...contacts, ...officers] };
+	return { people: activePeopleWithRoles(tx, controller.tenantId, ['tenant_admin']), contacts: [...tenantContacts(tx, controller.tenantId), ...officers] };
 }
 
 /**

@@ -7,7 +7,7 @@
  */
 import { and, asc, count, desc, eq, exists, isNull, ne, or, sql, type Column, type SQL } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db';
-import { incidentDecision, incidentEvent, incidentReport, incidentTenant, tenant, tenantContact, type IncidentEvent, type IncidentReport } from '../db/schema';
+import { incidentDecision, incidentEvent, incidentReport, incidentTenant, tenant, type IncidentEvent, type IncidentReport } from '../db/schema';
 import { contains, containsSearch, escapeLike } from '../db/text-search';
 import type { IncidentKind, IncidentStatus, JointControlService } from '../../domain';
 import { audit, type Actor } from '../actor';
@@ -18,7 +18,7 @@ import { listDesignatedPersons } from '../organisation/organisation';
 import { activePeopleWithRoles, notify } from '../reminders/notifications';
 import { findCurrentTenants } from '../tenants/tenants';
 import { helsinkiWallClock } from './deadline';
-import { concernedTenantsOf, concernsTenant, saveConcernedTenants } from './parties';
+import { concernedTenantsOf, concernsTenant, saveConcernedTenants, tenantContacts } from './parties';
 import { reportReceivedMail } from './texts';
 
 /** The short form of a report's id that people quote on the phone and in e-mail subjects. */
@@ -84,10 +84,6 @@ function concernedBy(tx: DbOrTx, reporter: Pick<SessionUser, 'tenantId'>, reques
 	return { tenantIds: findCurrentTenants(tx, requested.tenantIds).map((t) => t.id), mainConnector: requested.mainConnector };
 }
 
-function contactsOf(tx: DbOrTx, tenantIds: string[]) {
-	return tenantIds.flatMap((tenantId) => tx.select({ name: tenantContact.name, email: tenantContact.email }).from(tenantContact).where(eq(tenantContact.tenantId, tenantId)).all());
-}
-
 export type CreateResult = { ok: true; report: IncidentReport } | { ok: false; reason: 'no_party' };
 
 /**
@@ -116,7 +112,7 @@ export async function createReport(db: Db, actor: Actor, reporter: Pick<SessionU
 		// The main connector's designated persons, then each concerned tenant's contacts, logged on that tenant's side.
 		const groups: { tenantId: string | null; people: { name: string; email: string }[] }[] = [
 			{ tenantId: null, people: listDesignatedPersons(tx).filter((p) => roles.includes(p.role)) },
-			...(input.kind === 'data_breach' ? party.tenantIds.map((tenantId) => ({ tenantId, people: contactsOf(tx, [tenantId]) })) : [])
+			...(input.kind === 'data_breach' ? party.tenantIds.map((tenantId) => ({ tenantId, people: tenantContacts(tx, tenantId) })) : [])
 		];
 		const mailed = new Set<string>();
 		for (const group of groups) {

@@ -5,7 +5,7 @@
  */
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { DbOrTx } from '../db';
-import { incidentTenant, tenant, type IncidentReport } from '../db/schema';
+import { incidentTenant, tenant, tenantContact, type IncidentReport } from '../db/schema';
 import type { SessionUser } from '../auth/session';
 
 /** The controller key of the main connector's own activity (a tenant's key is its id). */
@@ -68,4 +68,9 @@ export function concernsTenant(db: DbOrTx, reportId: string, tenantId: string): 
 /** Records whom a new report concerns. */
 export function saveConcernedTenants(tx: DbOrTx, reportId: string, tenantIds: string[]): void {
 	if (tenantIds.length) tx.insert(incidentTenant).values(tenantIds.map((tenantId) => ({ reportId, tenantId }))).run();
+}
+
+/** A tenant's contact persons: told of a suspected breach concerning it, and reminded while its decision is missing. */
+export function tenantContacts(db: DbOrTx, tenantId: string): { name: string; email: string }[] {
+	return db.select({ name: tenantContact.name, email: tenantContact.email }).from(tenantContact).where(eq(tenantContact.tenantId, tenantId)).all();
 }
