@@ -93,9 +93,21 @@ export const INSTRUCTION_AUDIENCES = ['all_staff', 'tenant_admins'] as const;
 export type InstructionAudience = (typeof INSTRUCTION_AUDIENCES)[number];
 
 /** Agreement §4: what can be reported, and how a report moves on. */
-export const INCIDENT_KINDS = ['system_disturbance', 'kanta_disturbance', 'data_breach', 'other'] as const;
+export const INCIDENT_KINDS = ['system_disturbance', 'kanta_disturbance', 'data_breach', 'significant_deviation', 'other'] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 export const INCIDENT_STATUSES = ['received', 'investigating', 'resolved', 'closed'] as const;
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
 export const BREACH_DECISIONS = ['notify_authority', 'no_notification'] as const;
 export type BreachDecision = (typeof BREACH_DECISIONS)[number];
+/** GDPR art. 34: whether the controller informs the data subjects of the breach. */
+export const DATA_SUBJECT_DECISIONS = ['inform_subjects', 'not_inform_subjects'] as const;
+export type DataSubjectDecision = (typeof DATA_SUBJECT_DECISIONS)[number];
+/**
+ * Services whose data every provider controls jointly with Kela (Client Data Act 70 §,
+ * Prescription Act 18 §); Kela is the data subjects' contact point for them.
+ */
+export const JOINT_CONTROL_SERVICES = ['prescription', 'information_management', 'will_expression', 'disclosure_logs'] as const;
+export type JointControlService = (typeof JOINT_CONTROL_SERVICES)[number];
+/** Whom the main connector passes a report on to (agreement §4.1; Client Data Act 41 §). */
+export const ONWARD_RECIPIENTS = ['tenant', 'kela', 'system_manufacturer', 'supervisory_authority', 'data_protection_ombudsman'] as const;
+export type OnwardRecipient = (typeof ONWARD_RECIPIENTS)[number];

@@ -35,7 +35,8 @@ function otherTenantIds(): Ids {
 			agreement: one<{ id: string }>('select id from agreement where tenant_id = ?', tenant)!.id,
 			certificate: one<{ id: string }>('select id from certificate where tenant_id = ?', tenant)!.id,
 			evidence: one<{ id: string }>('select id from evidence_file where tenant_id = ?', tenant)!.id,
-			incident: hasTable('incident_report') ? (one<{ id: string }>('select id from incident_report where tenant_id = ?', tenant)?.id ?? null) : null,
+			// The reports concerning tenant 2, whoever filed them.
+			incident: hasTable('incident_tenant') ? (one<{ id: string }>('select report_id as id from incident_tenant where tenant_id = ?', tenant)?.id ?? null) : null,
 			instruction: hasTable('instruction_tenant')
 				? (one<{ id: string }>(
 						'select instruction_id as id from instruction_tenant where tenant_id = ? and instruction_id not in (select instruction_id from instruction_tenant where tenant_id <> ?)',

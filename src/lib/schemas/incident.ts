@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { BREACH_DECISIONS, INCIDENT_KINDS, INCIDENT_STATUSES } from '$lib/domain';
+import { BREACH_DECISIONS, DATA_SUBJECT_DECISIONS, INCIDENT_KINDS, INCIDENT_STATUSES, JOINT_CONTROL_SERVICES, ONWARD_RECIPIENTS } from '$lib/domain';
 import { fromHelsinkiWallClock } from '$lib/server/incidents/deadline';
-import type { DecisionInput } from '$lib/server/incidents/incidents';
+import type { DecisionInput } from '$lib/server/incidents/decisions';
 import { todayInHelsinki } from '$lib/server/time';
 import { optionalText, requiredText } from './fields';
 
@@ -21,7 +21,7 @@ export const incidentListQuerySchema = z.object({
 const FUTURE_LEEWAY_MS = 5 * 60_000;
 
 /** A datetime-local value, read as Finnish time (seconds, if a browser sends them, are dropped). */
-const noticedAt = z
+const pastHelsinkiTime = (inFuture: string) => z
 	.string({ error: 'error_required' })
 	.trim()
 	.min(1, { error: 'error_required' })
@@ -33,34 +33,78 @@ const noticedAt = z
 		}
 		return instant;
 	})
-	.refine((instant) => instant.getTime() <= Date.now() + FUTURE_LEEWAY_MS, { error: 'incident_noticed_in_future' });
+	.refine((instant) => instant.getTime() <= Date.now() + FUTURE_LEEWAY_MS, { error: inFuture });
 
+/**
+ * A report. Whom it concerns (tenants ticked or named by business ID, and/or the main connector's
+ * own activity) is read from the main connector's people only; the route checks that at least one
+ * party remains once the business IDs are resolved.
+ */
 export const reportSchema = z.object({
 	kind: z.enum(INCIDENT_KINDS, { error: 'error_choose_one' }),
-	noticedAt,
+	noticedAt: pastHelsinkiTime('incident_noticed_in_future'),
 	description: requiredText(4000),
 	affected: optionalText(2000),
 	reporterName: requiredText(200),
-	reporterContact: requiredText(300)
+	reporterContact: requiredText(300),
+	tenantIds: z.array(z.uuid({ error: 'error_choose_one' })).max(5000, { error: 'error_too_many_rows' }).default([]),
+	tenantBusinessIds: z.string().max(100_000, { error: 'error_too_long' }).default(''),
+	mainConnector: z
+		.string()
+		.optional()
+		.transform((v) => v === 'on'),
+	jointServices: z.array(z.enum(JOINT_CONTROL_SERVICES, { error: 'error_choose_one' })).max(JOINT_CONTROL_SERVICES.length).default([])
 });
 
 export const noteSchema = z.object({ note: requiredText(2000) });
 
 export const statusSchema = z.object({ status: z.enum(INCIDENT_STATUSES, { error: 'error_choose_one' }) });
 
-/** Notify the Ombudsman (on which day), or not (and why). */
+const pastDay = () => z.union([z.literal(''), z.iso.date({ error: 'error_date_invalid' })], { error: 'error_date_invalid' }).default('');
+
+/**
+ * A controller's decisions: notify the Ombudsman (on which day) or not (and why); inform the data
+ * subjects (on which day) or not (and why).
+ */
 export const decisionSchema = z
 	.object({
+		controller: z.string().min(1).max(64),
 		decision: z.enum(BREACH_DECISIONS, { error: 'error_choose_one' }),
-		notifiedOn: z.union([z.literal(''), z.iso.date({ error: 'error_date_invalid' })], { error: 'error_date_invalid' }).default(''),
-		reason: optionalText(2000)
+		notifiedOn: pastDay(),
+		reason: optionalText(2000),
+		subjectsDecision: z.enum(DATA_SUBJECT_DECISIONS, { error: 'error_choose_one' }),
+		subjectsInformedOn: pastDay(),
+		subjectsReason: optionalText(2000)
 	})
 	.superRefine((v, ctx) => {
+		const today = todayInHelsinki();
 		if (v.decision === 'no_notification' && !v.reason) ctx.addIssue({ code: 'custom', path: ['reason'], message: 'incident_reason_required' });
 		if (v.decision === 'notify_authority' && !v.notifiedOn) ctx.addIssue({ code: 'custom', path: ['notifiedOn'], message: 'incident_notified_on_required' });
-		if (v.decision === 'notify_authority' && v.notifiedOn > todayInHelsinki()) ctx.addIssue({ code: 'custom', path: ['notifiedOn'], message: 'incident_notified_on_future' });
+		if (v.decision === 'notify_authority' && v.notifiedOn > today) ctx.addIssue({ code: 'custom', path: ['notifiedOn'], message: 'incident_notified_on_future' });
+		if (v.subjectsDecision === 'not_inform_subjects' && !v.subjectsReason) ctx.addIssue({ code: 'custom', path: ['subjectsReason'], message: 'incident_subjects_reason_required' });
+		if (v.subjectsDecision === 'inform_subjects' && !v.subjectsInformedOn) ctx.addIssue({ code: 'custom', path: ['subjectsInformedOn'], message: 'incident_subjects_informed_on_required' });
+		if (v.subjectsDecision === 'inform_subjects' && v.subjectsInformedOn > today) ctx.addIssue({ code: 'custom', path: ['subjectsInformedOn'], message: 'incident_notified_on_future' });
 	})
-	.transform((v): DecisionInput => (v.decision === 'notify_authority' ? { decision: v.decision, notifiedOn: v.notifiedOn, reason: v.reason } : { decision: v.decision, reason: v.reason }));
+	.transform((v): { controller: string; input: DecisionInput } => ({
+		controller: v.controller,
+		input: {
+			decision: v.decision,
+			notifiedOn: v.decision === 'notify_authority' ? v.notifiedOn : null,
+			reason: v.reason,
+			subjectsDecision: v.subjectsDecision,
+			subjectsInformedOn: v.subjectsDecision === 'inform_subjects' ? v.subjectsInformedOn : null,
+			subjectsReason: v.subjectsReason
+		}
+	}));
+
+/** An onward notice the main connector made: to whom, when (Finnish time), how, and by whom. */
+export const onwardNoticeSchema = z.object({
+	recipient: z.enum(ONWARD_RECIPIENTS, { error: 'error_choose_one' }),
+	notifiedAt: pastHelsinkiTime('incident_onward_in_future'),
+	method: requiredText(300),
+	notifiedBy: requiredText(200),
+	note: optionalText(2000)
+});
 
 export const announcementSchema = z
 	.object({

@@ -9,7 +9,7 @@ import { expireDueItems, refreshReadiness } from './prerequisites/checklist';
 import { scanAcknowledgementReminders } from './instructions/instructions';
 import { scanTrainingReminders } from './training/training';
 import { scanCertificateReminders, scanChecklistReminders, sendDailyDigests } from './reminders/reminders';
-import { scanBreachEscalations } from './incidents/incidents';
+import { scanBreachEscalations } from './incidents/decisions';
 
 const HOUR_MS = 60 * 60 * 1000;
 

@@ -41,6 +41,9 @@ const EXPECTED: Record<Role, Action[]> = {
 		'incident.report',
 		'incident.view',
 		'incident.handle',
+		'incident.assist',
+		'incident.decide',
+		'incident.notify_onward',
 		'announcement.manage',
 		'instruction.manage',
 		'instruction.read',
@@ -50,7 +53,7 @@ const EXPECTED: Record<Role, Action[]> = {
 	],
 	mc_signatory: ['dashboard.view', 'tenant.list', 'tenant.view', 'tenant.people.view', 'organisation.view', 'services.view', 'account.manage', 'notifications.view', 'agreement.view', 'agreement.countersign', 'agreement.verify', 'checklist.view', 'incident.report', 'instruction.read'],
 	mc_cert_admin: ['dashboard.view', 'tenant.list', 'tenant.view', 'tenant.people.view', 'organisation.view', 'services.view', 'account.manage', 'notifications.view', 'agreement.verify', 'checklist.view', 'certificate.view', 'certificate.manage', 'incident.report', 'instruction.read'],
-	tenant_admin: ['dashboard.view', 'tenant.view', 'tenant.people.view', 'tenant.people.manage', 'audit.view', 'services.view', 'account.manage', 'agreement.view', 'agreement.notice', 'agreement.verify', 'notifications.view', 'checklist.view', 'checklist.submit', 'checklist.plan', 'certificate.view', 'incident.report', 'incident.view', 'instruction.read', 'instruction.coverage', 'training.records', 'training.declare'],
+	tenant_admin: ['dashboard.view', 'tenant.view', 'tenant.people.view', 'tenant.people.manage', 'audit.view', 'services.view', 'account.manage', 'agreement.view', 'agreement.notice', 'agreement.verify', 'notifications.view', 'checklist.view', 'checklist.submit', 'checklist.plan', 'certificate.view', 'incident.report', 'incident.view', 'incident.assist', 'incident.decide', 'instruction.read', 'instruction.coverage', 'training.records', 'training.declare'],
 	tenant_signatory: ['dashboard.view', 'tenant.view', 'tenant.people.view', 'services.view', 'account.manage', 'agreement.view', 'agreement.sign', 'agreement.verify', 'notifications.view', 'checklist.view', 'incident.report', 'instruction.read', 'training.declare'],
 	tenant_staff: ['dashboard.view', 'tenant.view', 'tenant.people.view', 'services.view', 'account.manage', 'agreement.verify', 'notifications.view', 'incident.report', 'instruction.read', 'training.declare']
 };
@@ -68,13 +71,17 @@ function personWithRole(role: Role): SessionUser {
 	return person([role], isTenantRole(role) ? OWN_TENANT : null);
 }
 
-const matrix = ROLES.flatMap((role) => ACTIONS.map((action) => [role, action, EXPECTED[role].includes(action)] as const));
+/** Taken only on the acting organisation's own resource, whoever acts (tested on their own below). */
+const OWN_ORGANISATION_ONLY: Action[] = ['incident.decide'];
+const SCOPED_ACTIONS = ACTIONS.filter((action) => !OWN_ORGANISATION_ONLY.includes(action));
+
+const matrix = ROLES.flatMap((role) => SCOPED_ACTIONS.map((action) => [role, action, EXPECTED[role].includes(action)] as const));
 
 describe('the vocabulary', () => {
 	it('has an expected row for exactly the known roles and only known actions', () => {
 		expect(Object.keys(EXPECTED).sort()).toEqual([...ROLES].sort());
 		for (const actions of Object.values(EXPECTED)) for (const action of actions) expect(ACTIONS).toContain(action);
-		expect(ACTIONS).toHaveLength(41);
+		expect(ACTIONS).toHaveLength(44);
 	});
 });
 
@@ -86,7 +93,7 @@ describe('can: role × action on the role’s own scope', () => {
 });
 
 describe('can: main connector people', () => {
-	it.each(MAIN_CONNECTOR_ROLES.flatMap((role) => ACTIONS.map((action) => [role, action] as const)))(
+	it.each(MAIN_CONNECTOR_ROLES.flatMap((role) => SCOPED_ACTIONS.map((action) => [role, action] as const)))(
 		'%s → %s is the same for any tenant and without a resource',
 		(role, action) => {
 			const user = person([role], null);
@@ -105,8 +112,32 @@ describe('can: main connector people', () => {
 	});
 });
 
+describe('can: a controller’s breach decision (incident.decide) belongs to the controller alone', () => {
+	it('the main connector’s administrators decide for its own activity only, never for a tenant', () => {
+		const mcAdmin = person(['mc_admin'], null);
+		expect(can(mcAdmin, 'incident.decide', { tenantId: null })).toBe(true);
+		expect(can(mcAdmin, 'incident.decide', { tenantId: OWN_TENANT })).toBe(false);
+		expect(can(mcAdmin, 'incident.decide')).toBe(false);
+		expect(can(person(['mc_signatory', 'mc_cert_admin'], null), 'incident.decide', { tenantId: null })).toBe(false);
+	});
+
+	it('a tenant’s administrators decide for their own tenant only', () => {
+		expect(can(person(['tenant_admin'], OWN_TENANT), 'incident.decide', { tenantId: OWN_TENANT })).toBe(true);
+		expect(can(person(['tenant_admin'], OWN_TENANT), 'incident.decide', { tenantId: OTHER_TENANT })).toBe(false);
+		expect(can(person(['tenant_admin'], OWN_TENANT), 'incident.decide', { tenantId: null })).toBe(false);
+		for (const role of ['tenant_staff', 'tenant_signatory'] as const) expect(can(person([role], OWN_TENANT), 'incident.decide', { tenantId: OWN_TENANT })).toBe(false);
+	});
+
+	it('assisting is open to both parties, onward notices to the main connector only', () => {
+		expect(can(person(['mc_admin'], null), 'incident.assist', { tenantId: OWN_TENANT })).toBe(true);
+		expect(can(person(['tenant_admin'], OWN_TENANT), 'incident.assist', { tenantId: OWN_TENANT })).toBe(true);
+		expect(can(person(['mc_admin'], null), 'incident.notify_onward', { tenantId: OWN_TENANT })).toBe(true);
+		expect(can(person(['tenant_admin'], OWN_TENANT), 'incident.notify_onward', { tenantId: OWN_TENANT })).toBe(false);
+	});
+});
+
 describe("can: tenant people stay inside their own tenant", () => {
-	const cases = TENANT_ROLES.flatMap((role) => ACTIONS.map((action) => [role, action] as const));
+	const cases = TENANT_ROLES.flatMap((role) => SCOPED_ACTIONS.map((action) => [role, action] as const));
 
 	it.each(cases)('%s → %s is refused on another tenant', (role, action) => {
 		expect(can(person([role], OWN_TENANT), action, { tenantId: OTHER_TENANT })).toBe(false);

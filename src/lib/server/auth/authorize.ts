@@ -40,6 +40,9 @@ export const ACTIONS = [
 	'incident.report',
 	'incident.view',
 	'incident.handle',
+	'incident.assist',
+	'incident.decide',
+	'incident.notify_onward',
 	'announcement.manage',
 	'instruction.manage',
 	'instruction.read',
@@ -70,7 +73,7 @@ const TENANT_ROLE_ACTIONS: Record<'tenant_admin' | 'tenant_signatory' | 'tenant_
 	tenant_admin: [
 		'dashboard.view', 'tenant.view', 'tenant.people.view', 'tenant.people.manage', 'audit.view', 'services.view', 'account.manage',
 		'agreement.view', 'agreement.notice', 'agreement.verify', 'notifications.view',
-		'checklist.view', 'checklist.submit', 'checklist.plan', 'certificate.view', 'incident.report', 'incident.view',
+		'checklist.view', 'checklist.submit', 'checklist.plan', 'certificate.view', 'incident.report', 'incident.view', 'incident.assist', 'incident.decide',
 		'instruction.read', 'instruction.coverage', 'training.records', 'training.declare'
 	],
 	tenant_signatory: [
@@ -83,6 +86,13 @@ const TENANT_ROLE_ACTIONS: Record<'tenant_admin' | 'tenant_signatory' | 'tenant_
 /** Actions a tenant's people may take without naming their tenant (their own pages). */
 const TENANT_UNSCOPED: readonly Action[] = ['dashboard.view', 'services.view', 'account.manage', 'agreement.verify', 'notifications.view', 'incident.report', 'instruction.read', 'training.declare'];
 
+/**
+ * Actions only the organisation that owns the resource may take, even for the main connector's
+ * people, who otherwise act on every tenant's data: a controller's breach decision is the
+ * controller's own (agreement §14). `tenantId: null` names the main connector.
+ */
+const OWN_ORGANISATION_ONLY: readonly Action[] = ['incident.decide'];
+
 function roleAllows(role: Role, action: Action): boolean {
 	if (role in MAIN_CONNECTOR_ROLE_ACTIONS) return MAIN_CONNECTOR_ROLE_ACTIONS[role as keyof typeof MAIN_CONNECTOR_ROLE_ACTIONS].includes(action);
 	return TENANT_ROLE_ACTIONS[role as keyof typeof TENANT_ROLE_ACTIONS].includes(action);
@@ -92,6 +102,7 @@ function roleAllows(role: Role, action: Action): boolean {
 export function can(user: SessionUser | null, action: Action, resource: Resource = {}): boolean {
 	if (!user) return false;
 	if (!user.roles.some((role) => roleAllows(role, action))) return false;
+	if (OWN_ORGANISATION_ONLY.includes(action)) return resource.tenantId !== undefined && resource.tenantId === user.tenantId;
 	if (user.tenantId === null) return true; // main connector people see every tenant
 	// A tenant's person: only their own tenant's data, and only tenant-scoped or own-account actions.
 	if (resource.tenantId === undefined) return TENANT_UNSCOPED.includes(action);

@@ -2,7 +2,9 @@ import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import {
 	BREACH_DECISIONS,
+	DATA_SUBJECT_DECISIONS,
 	INCIDENT_KINDS,
+	ONWARD_RECIPIENTS,
 	INCIDENT_STATUSES,
 	INSTRUCTION_AUDIENCES,
 	INSTRUCTION_CATEGORIES,
@@ -25,6 +27,7 @@ import {
 } from '../../domain';
 
 export * from '../../domain';
+import type { JointControlService } from '../../domain';
 
 /** Timestamps are stored as integer milliseconds since the epoch (UTC). */
 const timestamp = (name: string) => integer(name, { mode: 'timestamp_ms' });
@@ -731,8 +734,15 @@ export const incidentReport = sqliteTable(
 	'incident_report',
 	{
 		id: text('id').primaryKey(),
-		/** The reporter's tenant, or null when the main connector's own people report. */
+		/**
+		 * The reporter's tenant, or null when the main connector's own people report. Which parties
+		 * the report concerns is in incident_tenant and `concernsMainConnector`.
+		 */
 		tenantId: text('tenant_id').references(() => tenant.id),
+		/** The main connector's own activity is concerned (its own staff's documents, agreement §14). */
+		concernsMainConnector: integer('concerns_main_connector', { mode: 'boolean' }).notNull().default(false),
+		/** Jointly controlled services concerned (with Kela as the data subjects' contact point). */
+		jointServices: text('joint_services', { mode: 'json' }).$type<JointControlService[]>().notNull().default([]),
 		kind: text('kind', { enum: INCIDENT_KINDS }).notNull(),
 		noticedAt: timestamp('noticed_at').notNull(),
 		description: text('description').notNull(),
@@ -741,15 +751,68 @@ export const incidentReport = sqliteTable(
 		reporterName: text('reporter_name').notNull(),
 		reporterContact: text('reporter_contact').notNull(),
 		status: text('status', { enum: INCIDENT_STATUSES }).notNull().default('received'),
-		decision: text('decision', { enum: BREACH_DECISIONS }),
-		decisionReason: text('decision_reason'),
-		decidedAt: timestamp('decided_at'),
-		decidedBy: text('decided_by'),
-		authorityNotifiedOn: text('authority_notified_on'),
 		createdAt: createdAt(),
 		updatedAt: timestamp('updated_at')
 	},
 	(t) => [index('incident_tenant_idx').on(t.tenantId, t.createdAt), index('incident_status_idx').on(t.status, t.kind)]
+);
+
+/** The tenants a report concerns; each is the controller of its own activity's documents (§14). */
+export const incidentTenant = sqliteTable(
+	'incident_tenant',
+	{
+		reportId: text('report_id')
+			.notNull()
+			.references(() => incidentReport.id),
+		tenantId: text('tenant_id')
+			.notNull()
+			.references(() => tenant.id)
+	},
+	(t) => [primaryKey({ columns: [t.reportId, t.tenantId] }), index('incident_tenant_tenant_idx').on(t.tenantId)]
+);
+
+/**
+ * A controller's decisions on a suspected breach (GDPR art. 33–34): one per controller the report
+ * concerns, made once. `controllerKey` is the tenant's id, or MAIN_CONNECTOR_CONTROLLER.
+ */
+export const incidentDecision = sqliteTable(
+	'incident_decision',
+	{
+		reportId: text('report_id')
+			.notNull()
+			.references(() => incidentReport.id),
+		controllerKey: text('controller_key').notNull(),
+		tenantId: text('tenant_id').references(() => tenant.id),
+		decision: text('decision', { enum: BREACH_DECISIONS }).notNull(),
+		authorityNotifiedOn: text('authority_notified_on'),
+		reason: text('reason').notNull().default(''),
+		subjectsDecision: text('subjects_decision', { enum: DATA_SUBJECT_DECISIONS }),
+		subjectsInformedOn: text('subjects_informed_on'),
+		subjectsReason: text('subjects_reason').notNull().default(''),
+		decidedAt: timestamp('decided_at').notNull(),
+		decidedBy: text('decided_by').notNull(),
+		decidedById: text('decided_by_id').references(() => user.id)
+	},
+	(t) => [primaryKey({ columns: [t.reportId, t.controllerKey] })]
+);
+
+/** The main connector's onward notices about a report (§4.1): to whom, when, how, and by whom. */
+export const incidentOnwardNotice = sqliteTable(
+	'incident_onward_notice',
+	{
+		id: text('id').primaryKey(),
+		reportId: text('report_id')
+			.notNull()
+			.references(() => incidentReport.id),
+		recipient: text('recipient', { enum: ONWARD_RECIPIENTS }).notNull(),
+		notifiedAt: timestamp('notified_at').notNull(),
+		method: text('method').notNull(),
+		notifiedBy: text('notified_by').notNull(),
+		note: text('note').notNull().default(''),
+		recordedAt: timestamp('recorded_at').notNull(),
+		recordedBy: text('recorded_by').notNull()
+	},
+	(t) => [index('incident_onward_notice_report_idx').on(t.reportId, t.notifiedAt)]
 );
 
 export const incidentEvent = sqliteTable(
@@ -762,7 +825,13 @@ export const incidentEvent = sqliteTable(
 		at: timestamp('at').notNull(),
 		actorLabel: text('actor_label').notNull(),
 		action: text('action').notNull(),
-		note: text('note').notNull().default('')
+		note: text('note').notNull().default(''),
+		/**
+		 * Set when the entry belongs to one tenant's side only (its decision, its reminders, its
+		 * administrators' notes): shown to that tenant and the main connector, not to other tenants
+		 * the same report concerns. Null: every party to the report sees it.
+		 */
+		tenantId: text('tenant_id').references(() => tenant.id)
 	},
 	(t) => [index('incident_event_report_idx').on(t.reportId, t.at)]
 );
@@ -799,6 +868,8 @@ export type TrainingModule = typeof trainingModule.$inferSelect;
 export type TrainingRecord = typeof trainingRecord.$inferSelect;
 export type IncidentReport = typeof incidentReport.$inferSelect;
 export type IncidentEvent = typeof incidentEvent.$inferSelect;
+export type IncidentDecision = typeof incidentDecision.$inferSelect;
+export type IncidentOnwardNotice = typeof incidentOnwardNotice.$inferSelect;
 export type Announcement = typeof announcement.$inferSelect;
 export type PrerequisiteType = typeof prerequisiteType.$inferSelect;
 export type ChecklistItem = typeof checklistItem.$inferSelect;

@@ -1,30 +1,17 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/index';
-import { auditEntry, incidentReport, notification, reminderLog, type User } from '../db/schema';
+import { auditEntry, incidentTenant, notification, type User } from '../db/schema';
 import type { Actor } from '../actor';
 import { toSessionUser, type SessionUser } from '../auth/session';
 import { getUser } from '../people/people';
 import { listOutbox } from '../mail/mailer';
 import { addDesignatedPerson } from '../organisation/organisation';
-import { runScheduledWork } from '../scheduler';
 import { addTenant, DESIGNATED_PERSONS, freshDb, insertUser, setUpMainConnector } from '../test-support';
 import { decisionDeadline } from './deadline';
-import {
-	addAction,
-	canSeeReport,
-	createReport,
-	getVisibleReport,
-	listEvents,
-	listReports,
-	recordDecision,
-	reportCsvRows,
-	reportRef,
-	reportScope,
-	scanBreachEscalations,
-	setStatus,
-	type ReportInput
-} from './incidents';
+import { recordDecision, type DecisionInput } from './decisions';
+import { addAction, canSeeReport, createReport, getVisibleReport, listEvents, listReports, reportRef, reportScope, setStatus, type ReportInput } from './incidents';
+import { reportCsvRows } from './report-csv';
 import { describeIncidentNotification } from './texts';
 
 const HOUR_MS = 3_600_000;
@@ -48,12 +35,30 @@ const session = (u: User): SessionUser => toSessionUser(db, u);
 const actorOf = (u: User): Actor => ({ id: u.id, label: u.email, ipAddress: '192.0.2.7' });
 
 function input(overrides: Partial<ReportInput> = {}): ReportInput {
-	return { kind: 'data_breach', noticedAt: T0, description: 'A printed client list was left in the waiting room.', affected: 'Clients of one unit', reporterName: 'Anna', reporterContact: 'anna@a.example.fi, 040 123', ...overrides };
+	return {
+		kind: 'data_breach',
+		noticedAt: T0,
+		description: 'A printed client list was left in the waiting room.',
+		affected: 'Clients of one unit',
+		reporterName: 'Anna',
+		reporterContact: 'anna@a.example.fi, 040 123',
+		concerns: { tenantIds: [], mainConnector: false },
+		jointServices: [],
+		...overrides
+	};
 }
+
+/** Files a report that must be accepted, and returns it. */
+async function file(by: User, overrides: Partial<ReportInput> = {}, now = at(1)) {
+	const result = await createReport(db, actorOf(by), session(by), input(overrides), now);
+	if (!result.ok) throw new Error(result.reason);
+	return result.report;
+}
+
+const NO_NOTIFICATION: DecisionInput = { decision: 'no_notification', notifiedOn: null, reason: 'Recovered unread', subjectsDecision: 'not_inform_subjects', subjectsInformedOn: null, subjectsReason: 'No risk to them' };
 
 const outbox = () => listOutbox(db, { page: 1, pageSize: 500 }).messages;
 const notificationsOf = (userId: string) => db.select().from(notification).where(eq(notification.userId, userId)).all();
-const claimsOf = (id: string) => db.select().from(reminderLog).where(eq(reminderLog.subjectId, id)).all().map((r) => r.reminderKey).sort();
 const auditOf = (id: string) => db.select().from(auditEntry).where(eq(auditEntry.targetId, id)).all().map((e) => e.action);
 
 beforeEach(() => {
@@ -73,38 +78,65 @@ beforeEach(() => {
 });
 
 describe('createReport', () => {
-	it('stores the report under the reporter’s tenant, logs and audits it, and notifies the administrators', async () => {
-		const report = await createReport(db, actorOf(staffA), session(staffA), input({ kind: 'system_disturbance' }), at(1));
-		expect(report).toMatchObject({ tenantId: tenantA, reporterId: staffA.id, status: 'received', kind: 'system_disturbance', decision: null });
+	it('stores a tenant’s report as concerning that tenant, logs and audits it, and notifies both parties’ administrators', async () => {
+		const report = await file(staffA, { kind: 'system_disturbance' });
+		expect(report).toMatchObject({ tenantId: tenantA, reporterId: staffA.id, status: 'received', kind: 'system_disturbance', concernsMainConnector: false });
 		expect(report.noticedAt.getTime()).toBe(T0.getTime());
-		expect(listEvents(db, report.id).map((e) => e.action)).toEqual(['reported', 'notified']);
+		expect(db.select().from(incidentTenant).where(eq(incidentTenant.reportId, report.id)).all().map((r) => r.tenantId)).toEqual([tenantA]);
+		expect(listEvents(db, report.id, mcAdmin).map((e) => e.action)).toEqual(['reported', 'notified']);
 		expect(auditOf(report.id)).toEqual(['incident.report']);
-		for (const id of [admin.id!, otherMcAdmin.id]) {
-			expect(notificationsOf(id)).toEqual([expect.objectContaining({ kind: 'incident_reported', link: `/incidents/${report.id}`, params: { ref: reportRef(report.id), kindCode: 'system_disturbance', tenant: 'Vuokralainen A Oy' } })]);
-		}
+		const expected = { kind: 'incident_reported', link: `/incidents/${report.id}`, params: { ref: reportRef(report.id), kindCode: 'system_disturbance', tenant: 'Vuokralainen A Oy' } };
+		for (const id of [admin.id!, otherMcAdmin.id, adminA.id]) expect(notificationsOf(id)).toEqual([expect.objectContaining(expected)]);
 		expect(notificationsOf(mcSigner.id)).toEqual([]);
+		expect(notificationsOf(adminB.id)).toEqual([]);
+	});
+
+	it('a tenant’s people report only for their own tenant, whatever the form asked', async () => {
+		const report = await file(staffA, { concerns: { tenantIds: [tenantB], mainConnector: true } });
+		expect(report.concernsMainConnector).toBe(false);
+		expect(db.select().from(incidentTenant).where(eq(incidentTenant.reportId, report.id)).all().map((r) => r.tenantId)).toEqual([tenantA]);
 	});
 
 	it('e-mails the disturbance contact only for a disturbance, and the data protection officer too for a suspected breach', async () => {
-		await createReport(db, actorOf(staffA), session(staffA), input({ kind: 'kanta_disturbance' }), at(1));
+		await file(staffA, { kind: 'kanta_disturbance' });
 		expect(outbox().map((m) => m.to)).toEqual(['hairiot@mc.example.fi']);
 
-		const breach = await createReport(db, actorOf(staffA), session(staffA), input(), at(2));
+		const breach = await file(staffA, {}, at(2));
 		const mails = outbox().filter((m) => m.subject.includes(reportRef(breach.id)));
 		expect(mails.map((m) => m.to).sort()).toEqual(['hairiot@mc.example.fi', 'tietosuoja@mc.example.fi']);
 		const dpo = mails.find((m) => m.to === 'tietosuoja@mc.example.fi')!;
-		expect(dpo.subject).toContain('Epäilty tietoturvaloukkaus');
+		expect(dpo.subject).toContain('Epäilty henkilötietojen tietoturvaloukkaus');
 		expect(dpo.subject).toContain('Misstänkt personuppgiftsincident');
 		// The deadline in the mail is the Helsinki wall clock 72 h later: summer time has begun by then.
 		expect(dpo.body).toContain('30.3.2026 klo 11.00');
 		expect(dpo.body).toContain('Vuokralainen A Oy');
-		expect(listEvents(db, breach.id).find((e) => e.action === 'notified')?.note).toBe('tietosuoja@mc.example.fi, hairiot@mc.example.fi');
+		expect(listEvents(db, breach.id, mcAdmin).find((e) => e.action === 'notified')?.note).toBe('tietosuoja@mc.example.fi, hairiot@mc.example.fi');
 	});
 
-	it('files a main connector person’s report with no tenant', async () => {
-		const report = await createReport(db, actorOf(mcSigner), session(mcSigner), input({ kind: 'other' }), at(1));
-		expect(report.tenantId).toBeNull();
+	it('a breach the main connector’s staff find about a tenant concerns that tenant: its administrators and contact persons are told', async () => {
+		const tenantC = addTenant(db, admin, { name: 'Vuokralainen C Oy', contacts: [{ name: 'Cecilia C', title: 'Toimitusjohtaja', email: 'cecilia@c.example.fi', phone: '' }] });
+		const adminC = insertUser(db, { name: 'Carl C', email: 'admin@c.example.fi', tenantId: tenantC, roles: ['tenant_admin'] });
+		const report = await file(mcSigner, { concerns: { tenantIds: [tenantC], mainConnector: false } });
+		expect(report).toMatchObject({ tenantId: null, concernsMainConnector: false });
+		expect(notificationsOf(adminC.id)).toEqual([expect.objectContaining({ kind: 'incident_reported', params: expect.objectContaining({ tenant: 'Vuokralainen C Oy' }) })]);
+		expect(outbox().filter((m) => m.subject.includes(reportRef(report.id))).map((m) => m.to).sort()).toEqual(['cecilia@c.example.fi', 'hairiot@mc.example.fi', 'tietosuoja@mc.example.fi']);
+		expect(db.select().from(auditEntry).where(eq(auditEntry.targetId, report.id)).get()?.tenantId).toBe(tenantC);
+	});
+
+	it('refuses a main connector report that names nobody, and files one for the main connector’s own activity', async () => {
+		expect(await createReport(db, actorOf(mcSigner), session(mcSigner), input(), at(1))).toEqual({ ok: false, reason: 'no_party' });
+		// An archived or unknown tenant id counts as nobody.
+		expect(await createReport(db, actorOf(mcSigner), session(mcSigner), input({ concerns: { tenantIds: [crypto.randomUUID()], mainConnector: false } }), at(1))).toEqual({ ok: false, reason: 'no_party' });
+		const own = await file(mcSigner, { kind: 'other', concerns: { tenantIds: [], mainConnector: true } });
+		expect(own).toMatchObject({ tenantId: null, concernsMainConnector: true });
 		expect(notificationsOf(admin.id!)[0].params.tenant).toBe('');
+	});
+
+	it('keeps the jointly controlled services of a suspected breach, and none for other kinds', async () => {
+		const breach = await file(staffA, { jointServices: ['prescription', 'disclosure_logs', 'prescription'] });
+		expect(breach.jointServices).toEqual(['prescription', 'disclosure_logs']);
+		const disturbance = await file(staffA, { kind: 'system_disturbance', jointServices: ['prescription'] });
+		expect(disturbance.jointServices).toEqual([]);
 	});
 });
 
@@ -113,32 +145,45 @@ describe('visibility', () => {
 	let otherA: string;
 	let ownB: string;
 	let mainOwn: string;
+	let mainAboutB: string;
 
 	beforeEach(async () => {
-		ownA = (await createReport(db, actorOf(staffA), session(staffA), input(), at(1))).id;
-		otherA = (await createReport(db, actorOf(staffA2), session(staffA2), input({ kind: 'system_disturbance' }), at(2))).id;
-		ownB = (await createReport(db, actorOf(staffB), session(staffB), input(), at(3))).id;
-		mainOwn = (await createReport(db, actorOf(mcSigner), session(mcSigner), input({ kind: 'other', affected: 'Äitiysneuvolan asiakkaat' }), at(4))).id;
+		ownA = (await file(staffA, {}, at(1))).id;
+		otherA = (await file(staffA2, { kind: 'system_disturbance' }, at(2))).id;
+		ownB = (await file(staffB, {}, at(3))).id;
+		mainOwn = (await file(mcSigner, { kind: 'other', affected: 'Äitiysneuvolan asiakkaat', concerns: { tenantIds: [], mainConnector: true } }, at(4))).id;
+		mainAboutB = (await file(otherMcAdmin, { concerns: { tenantIds: [tenantB], mainConnector: false } }, at(5))).id;
 	});
 
 	const visibleTo = (u: SessionUser) => listReports(db, reportScope(u), { page: 1, pageSize: 50 }).rows.map((r) => r.id).sort();
 
 	it('the main connector’s administrators see every report', () => {
 		expect(reportScope(mcAdmin)).toEqual({ kind: 'all' });
-		expect(visibleTo(mcAdmin)).toEqual([ownA, otherA, ownB, mainOwn].sort());
+		expect(visibleTo(mcAdmin)).toEqual([ownA, otherA, ownB, mainOwn, mainAboutB].sort());
 	});
 
-	it('a tenant administrator sees their own tenant’s reports only', () => {
+	it('a tenant administrator sees the reports concerning the tenant, also those the main connector filed, and no other', () => {
 		expect(visibleTo(session(adminA))).toEqual([ownA, otherA].sort());
-		expect(visibleTo(session(adminB))).toEqual([ownB]);
+		expect(visibleTo(session(adminB))).toEqual([ownB, mainAboutB].sort());
+		expect(getVisibleReport(db, session(adminB), mainAboutB)?.id).toBe(mainAboutB);
+		expect(getVisibleReport(db, session(adminA), mainAboutB)).toBeUndefined();
 		expect(getVisibleReport(db, session(adminA), ownB)).toBeUndefined();
 		expect(getVisibleReport(db, session(adminA), mainOwn)).toBeUndefined();
+	});
+
+	it('a tenant sees only its own name among the parties of a report concerning several', async () => {
+		const both = (await file(mcSigner, { concerns: { tenantIds: [tenantA, tenantB], mainConnector: true } }, at(6))).id;
+		const rowFor = (u: SessionUser) => listReports(db, reportScope(u), { page: 1, pageSize: 50 }).rows.find((r) => r.id === both)!;
+		expect(rowFor(session(adminA)).tenants.map((t) => t.name)).toEqual(['Vuokralainen A Oy']);
+		expect(rowFor(mcAdmin).tenants.map((t) => t.name)).toEqual(['Vuokralainen A Oy', 'Vuokralainen B Oy']);
+		// Searching by another concerned tenant's name finds nothing for a tenant.
+		expect(listReports(db, reportScope(session(adminA)), { query: 'B Oy', page: 1, pageSize: 50 }).rows.map((r) => r.id)).toEqual([]);
 	});
 
 	it('a reporter sees their own reports only, not a colleague’s', () => {
 		expect(visibleTo(session(staffA))).toEqual([ownA]);
 		expect(getVisibleReport(db, session(staffA), otherA)).toBeUndefined();
-		expect(canSeeReport(session(staffA), { tenantId: tenantA, reporterId: staffA2.id })).toBe(false);
+		expect(canSeeReport(db, session(staffA), { id: otherA, reporterId: staffA2.id })).toBe(false);
 		expect(visibleTo(session(staffB))).toEqual([ownB]);
 		// Main connector people without the view action see only their own, too.
 		expect(visibleTo(session(mcSigner))).toEqual([mainOwn]);
@@ -147,10 +192,10 @@ describe('visibility', () => {
 
 	it('lists breaches awaiting a decision first and filters by kind, status and text', () => {
 		const rows = listReports(db, { kind: 'all' }, { page: 1, pageSize: 50 }).rows;
-		expect(rows.slice(0, 2).map((r) => r.id)).toEqual([ownB, ownA]);
-		expect(rows[0].tenantName).toBe('Vuokralainen B Oy');
+		expect(rows.slice(0, 3).map((r) => r.id)).toEqual([mainAboutB, ownB, ownA]);
+		expect(rows[1].tenants.map((t) => t.name)).toEqual(['Vuokralainen B Oy']);
 		expect(listReports(db, { kind: 'all' }, { kind: 'other', page: 1, pageSize: 50 }).rows.map((r) => r.id)).toEqual([mainOwn]);
-		expect(listReports(db, { kind: 'all' }, { query: 'B Oy', page: 1, pageSize: 50 }).rows.map((r) => r.id)).toEqual([ownB]);
+		expect(listReports(db, { kind: 'all' }, { query: 'B Oy', page: 1, pageSize: 50 }).rows.map((r) => r.id)).toEqual([mainAboutB, ownB]);
 		expect(listReports(db, { kind: 'all' }, { query: reportRef(ownA), page: 1, pageSize: 50 }).rows.map((r) => r.id)).toEqual([ownA]);
 		expect(listReports(db, { kind: 'all' }, { query: '100%', page: 1, pageSize: 50 }).total).toBe(0);
 		// Case is ignored in every letter, not only in ASCII ones as SQLite's LIKE would.
@@ -160,111 +205,54 @@ describe('visibility', () => {
 
 describe('handling', () => {
 	it('moves through the statuses, logs each step, and never leaves closed', async () => {
-		const { id } = await createReport(db, actorOf(staffA), session(staffA), input({ kind: 'system_disturbance' }), at(0));
+		const { id } = await file(staffA, { kind: 'system_disturbance' }, at(0));
 		expect(setStatus(db, admin, id, 'received', at(1))).toEqual({ ok: false, reason: 'wrong_state' });
 		expect(setStatus(db, admin, id, 'investigating', at(1))).toEqual({ ok: true });
-		expect(addAction(db, admin, id, 'Restarted the integration service', at(2))).toEqual({ ok: true });
+		expect(addAction(db, admin, mcAdmin, id, 'Restarted the integration service', at(2))).toEqual({ ok: true });
 		expect(setStatus(db, admin, id, 'resolved', at(3))).toEqual({ ok: true });
 		expect(setStatus(db, admin, id, 'closed', at(4))).toEqual({ ok: true });
 		expect(setStatus(db, admin, id, 'investigating', at(5))).toEqual({ ok: false, reason: 'wrong_state' });
-		expect(addAction(db, admin, id, 'late', at(5))).toEqual({ ok: false, reason: 'wrong_state' });
-		const events = listEvents(db, id);
+		expect(addAction(db, admin, mcAdmin, id, 'late', at(5))).toEqual({ ok: false, reason: 'wrong_state' });
+		const events = listEvents(db, id, mcAdmin);
 		expect(events.map((e) => e.action)).toEqual(['reported', 'notified', 'status_investigating', 'note', 'status_resolved', 'status_closed']);
 		expect(events[3]).toMatchObject({ actorLabel: admin.label, note: 'Restarted the integration service', at: at(2) });
 		expect(auditOf(id)).toEqual(['incident.report', 'incident.status', 'incident.note', 'incident.status', 'incident.status']);
 		expect(setStatus(db, admin, crypto.randomUUID(), 'closed')).toEqual({ ok: false, reason: 'not_found' });
 	});
 
-	it('closes a suspected breach only once the decision is recorded, and records the decision once', async () => {
-		const { id } = await createReport(db, actorOf(staffA), session(staffA), input(), at(0));
+	it('both parties add to the action log: the concerned tenant’s administrator may, another tenant’s and a staff member may not', async () => {
+		const { id } = await file(mcSigner, { concerns: { tenantIds: [tenantB], mainConnector: false } }, at(0));
+		expect(addAction(db, actorOf(adminB), session(adminB), id, 'Asked the recipient to delete the message', at(1))).toEqual({ ok: true });
+		expect(addAction(db, actorOf(adminA), session(adminA), id, 'x', at(2))).toEqual({ ok: false, reason: 'not_found' });
+		expect(addAction(db, actorOf(staffB), session(staffB), id, 'x', at(2))).toEqual({ ok: false, reason: 'not_found' });
+		expect(listEvents(db, id, mcAdmin).at(-1)).toMatchObject({ action: 'note', actorLabel: 'admin@b.example.fi' });
+		expect(db.select().from(auditEntry).where(eq(auditEntry.action, 'incident.note')).all().map((e) => e.tenantId)).toEqual([tenantB]);
+	});
+
+	it('closes a suspected breach only once every controller’s decision is recorded', async () => {
+		const { id } = await file(otherMcAdmin, { concerns: { tenantIds: [tenantA], mainConnector: true } }, at(0));
 		expect(setStatus(db, admin, id, 'closed', at(1))).toEqual({ ok: false, reason: 'decision_missing' });
-		expect(recordDecision(db, admin, id, { decision: 'no_notification', reason: 'The list was recovered unread within minutes.' }, at(30))).toEqual({ ok: true });
-		expect(recordDecision(db, admin, id, { decision: 'notify_authority', notifiedOn: '2026-03-28', reason: '' }, at(31))).toEqual({ ok: false, reason: 'already_decided' });
-		const stored = db.select().from(incidentReport).where(eq(incidentReport.id, id)).get()!;
-		expect(stored).toMatchObject({ decision: 'no_notification', decisionReason: 'The list was recovered unread within minutes.', decidedBy: admin.label, authorityNotifiedOn: null });
-		expect(stored.decidedAt?.getTime()).toBe(at(30).getTime());
-		expect(db.select().from(auditEntry).where(eq(auditEntry.action, 'incident.decision')).get()?.summary).toBe('no_notification, 30 h after noticing');
-		expect(setStatus(db, admin, id, 'closed', at(31))).toEqual({ ok: true });
-	});
-
-	it('records a late decision to notify as late, and refuses decisions on other kinds', async () => {
-		const breach = await createReport(db, actorOf(staffA), session(staffA), input(), at(0));
-		expect(recordDecision(db, admin, breach.id, { decision: 'notify_authority', notifiedOn: '2026-03-30', reason: 'Health data exposed' }, at(80))).toEqual({ ok: true });
-		expect(db.select().from(auditEntry).where(eq(auditEntry.action, 'incident.decision')).get()?.summary).toBe('notify_authority (notified 2026-03-30), 80 h after noticing, after the 72 h deadline');
-		expect(listEvents(db, breach.id).at(-1)).toMatchObject({ action: 'decision_notify_authority', note: '2026-03-30 · Health data exposed' });
-		const disturbance = await createReport(db, actorOf(staffA), session(staffA), input({ kind: 'kanta_disturbance' }), at(0));
-		expect(recordDecision(db, admin, disturbance.id, { decision: 'no_notification', reason: 'x' }, at(1))).toEqual({ ok: false, reason: 'not_a_breach' });
-	});
-});
-
-describe('scanBreachEscalations', () => {
-	const dpoMails = () => outbox().filter((m) => m.to === 'tietosuoja@mc.example.fi' && m.subject.includes('päätös puuttuu'));
-
-	it('reminds at 24, 48 and 66 hours, each exactly once, and stops when the decision is recorded', async () => {
-		const { id } = await createReport(db, actorOf(staffA), session(staffA), input(), at(0));
-		expect(await scanBreachEscalations(db, at(23.9))).toBe(0);
-		expect(claimsOf(id)).toEqual([]);
-
-		expect(await scanBreachEscalations(db, at(24))).toBe(1);
-		expect(claimsOf(id)).toEqual(['breach:24']);
-		expect(dpoMails()).toHaveLength(1);
-		expect(dpoMails()[0].subject).toContain('24 h');
-		const escalations = () => notificationsOf(admin.id!).filter((n) => n.kind === 'breach_escalation');
-		expect(escalations().map((n) => n.params)).toEqual([{ ref: reportRef(id), hours: 24, hoursLeft: 48 }]);
-		expect(notificationsOf(otherMcAdmin.id).filter((n) => n.kind === 'breach_escalation')).toHaveLength(1);
-		// Nobody on the tenant's side hears about it through this channel.
-		expect(notificationsOf(adminA.id)).toEqual([]);
-
-		// Every later run within the same step sends nothing again.
-		for (const hours of [24, 25, 30, 47.9]) expect(await scanBreachEscalations(db, at(hours))).toBe(0);
-		expect(dpoMails()).toHaveLength(1);
-
-		expect(await scanBreachEscalations(db, at(48.5))).toBe(1);
-		expect(await scanBreachEscalations(db, at(49))).toBe(0);
-		expect(escalations().map((n) => n.params.hours).sort()).toEqual([24, 48]);
-
-		recordDecision(db, admin, id, { decision: 'no_notification', reason: 'Recovered unread' }, at(50));
-		expect(await scanBreachEscalations(db, at(66))).toBe(0);
-		expect(await scanBreachEscalations(db, at(100))).toBe(0);
-		expect(claimsOf(id)).toEqual(['breach:24', 'breach:48']);
-		expect(dpoMails()).toHaveLength(2);
-		expect(listEvents(db, id).filter((e) => e.action === 'escalated').map((e) => e.note)).toEqual(['24 h · tietosuoja@mc.example.fi', '48 h · tietosuoja@mc.example.fi']);
-		expect(auditOf(id).filter((a) => a === 'incident.escalate')).toHaveLength(2);
-	});
-
-	it('claims every step passed but announces only the latest when a run comes late', async () => {
-		const { id } = await createReport(db, actorOf(staffA), session(staffA), input({ noticedAt: at(-70) }), at(0));
-		expect(await scanBreachEscalations(db, at(0))).toBe(1);
-		expect(claimsOf(id)).toEqual(['breach:24', 'breach:48', 'breach:66']);
-		expect(dpoMails()).toHaveLength(1);
-		expect(dpoMails()[0].subject).toContain('66 h');
-		expect(notificationsOf(admin.id!).find((n) => n.kind === 'breach_escalation')?.params).toEqual({ ref: reportRef(id), hours: 66, hoursLeft: 2 });
-		expect(await scanBreachEscalations(db, at(10))).toBe(0);
-	});
-
-	it('leaves other kinds alone, and runs as part of the scheduled work', async () => {
-		await createReport(db, actorOf(staffA), session(staffA), input({ kind: 'system_disturbance' }), at(0));
-		const breach = await createReport(db, actorOf(staffB), session(staffB), input(), at(0));
-		const report = await runScheduledWork(db, at(30));
-		expect(report.breachEscalations).toBe(1);
-		expect(claimsOf(breach.id)).toEqual(['breach:24']);
-		expect((await runScheduledWork(db, at(31))).breachEscalations).toBe(0);
+		expect(recordDecision(db, admin, mcAdmin, id, 'main_connector', NO_NOTIFICATION, at(10))).toEqual({ ok: true });
+		expect(setStatus(db, admin, id, 'closed', at(11))).toEqual({ ok: false, reason: 'decision_missing' });
+		expect(recordDecision(db, actorOf(adminA), session(adminA), id, tenantA, NO_NOTIFICATION, at(20))).toEqual({ ok: true });
+		expect(setStatus(db, admin, id, 'closed', at(21))).toEqual({ ok: true });
 	});
 });
 
 describe('texts and export', () => {
 	it('describes its notifications in the reader’s language', () => {
-		expect(describeIncidentNotification({ kind: 'breach_escalation', params: { ref: 'abcd1234', hours: 48, hoursLeft: 24 } }, 'en')).toBe('Suspected breach abcd1234: no decision yet, over 48 h since it was noticed; 24 h left');
+		expect(describeIncidentNotification({ kind: 'breach_escalation', params: { ref: 'abcd1234', hours: 48, hoursLeft: 24, party: 'Vuokralainen A Oy' } }, 'en')).toBe('Suspected breach abcd1234: no decision yet from Vuokralainen A Oy, over 48 h since it was noticed; 24 h left');
+		expect(describeIncidentNotification({ kind: 'breach_decided', params: { ref: 'abcd1234', party: 'Vuokralainen A Oy', decisionCode: 'no_notification' } }, 'sv')).toBe('Misstänkt personuppgiftsincident abcd1234: Vuokralainen A Oy registrerade sitt beslut: Ingen anmälan till dataombudsmannen');
 		expect(describeIncidentNotification({ kind: 'incident_reported', params: { ref: 'abcd1234', kindCode: 'kanta_disturbance', tenant: '' } }, 'fi')).toBe('Uusi ilmoitus abcd1234: Kanta-palvelujen häiriö (Pääliittyjä (oma henkilöstö))');
 		expect(describeIncidentNotification({ kind: 'certificate_expiring', params: {} }, 'fi')).toBeNull();
 	});
 
-	it('exports the rows with Helsinki times and the decision deadline for breaches', async () => {
-		const breach = await createReport(db, actorOf(staffA), session(staffA), input(), at(0));
-		recordDecision(db, admin, breach.id, { decision: 'notify_authority', notifiedOn: '2026-03-28', reason: 'Risk to clients' }, at(20));
-		const rows = reportCsvRows(listReports(db, { kind: 'all' }, { page: 1, pageSize: 50 }).rows, 'en');
-		expect(rows[0].slice(0, 7)).toEqual(['Reference', 'Reported', 'Tenant', 'Type', 'Status', 'Noticed at', 'Decision due']);
-		expect(rows[1].slice(0, 11)).toEqual([
+	it('exports the rows with Helsinki times, the parties, and each controller’s decision', async () => {
+		const breach = await file(staffA, {}, at(0));
+		recordDecision(db, actorOf(adminA), session(adminA), breach.id, tenantA, { decision: 'notify_authority', notifiedOn: '2026-03-28', reason: 'Risk to clients', subjectsDecision: 'inform_subjects', subjectsInformedOn: '2026-03-28', subjectsReason: '' }, at(20));
+		const rows = reportCsvRows(db, listReports(db, { kind: 'all' }, { page: 1, pageSize: 50 }).rows, 'en', null);
+		expect(rows[0].slice(0, 7)).toEqual(['Reference', 'Reported', 'Concerns', 'Type', 'Status', 'Noticed at', 'Decision due']);
+		expect(rows[1].slice(0, 13)).toEqual([
 			reportRef(breach.id),
 			'2026-03-27 10:00',
 			'Vuokralainen A Oy',
@@ -272,10 +260,12 @@ describe('texts and export', () => {
 			'Received',
 			'2026-03-27 10:00',
 			'2026-03-30 11:00',
-			'The Data Protection Ombudsman is notified',
-			'2026-03-28 06:00',
-			admin.label,
-			'2026-03-28'
+			'Vuokralainen A Oy: The Data Protection Ombudsman is notified',
+			'Vuokralainen A Oy: 2026-03-28 06:00',
+			'Vuokralainen A Oy: admin@a.example.fi',
+			'Vuokralainen A Oy: 2026-03-28',
+			'Vuokralainen A Oy: Risk to clients',
+			'Vuokralainen A Oy: The data subjects are informed (2026-03-28)'
 		]);
 		expect(decisionDeadline(breach.noticedAt).toISOString()).toBe('2026-03-30T08:00:00.000Z');
 	});

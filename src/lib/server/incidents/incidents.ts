@@ -1,33 +1,32 @@
 /**
- * Disturbance and personal-data-breach reports (agreement §4). Anyone signed in reports; the main
- * connector's administrators handle. A suspected breach carries the 72-hour decision clock: it is
- * escalated at 24, 48 and 66 hours until the decision is recorded, and cannot be closed without one.
+ * Disturbance and personal-data-breach reports (agreement §4). Anyone signed in reports; each report
+ * names whom it concerns: one or more tenants and/or the main connector's own activity. The main
+ * connector's administrators handle the report's course; for a suspected breach each controller
+ * records its own decisions (decisions.ts), and the main connector its onward notices (onward.ts).
  * The action log (incident_event) and the audit log together show who knew what, and when.
  */
-import { and, asc, count, desc, eq, isNull, ne, or, sql, type Column, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, exists, isNull, ne, or, sql, type Column, type SQL } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db';
-import { incidentEvent, incidentReport, tenant, type IncidentEvent, type IncidentReport } from '../db/schema';
+import { incidentDecision, incidentEvent, incidentReport, incidentTenant, tenant, type IncidentEvent, type IncidentReport } from '../db/schema';
 import { contains, containsSearch, escapeLike } from '../db/text-search';
-import type { IncidentKind, IncidentStatus } from '../../domain';
-import { audit, SYSTEM_ACTOR, type Actor } from '../actor';
+import type { IncidentKind, IncidentStatus, JointControlService } from '../../domain';
+import { audit, type Actor } from '../actor';
 import { can } from '../auth/authorize';
 import type { SessionUser } from '../auth/session';
 import { sendMail, type MailMessage } from '../mail/mailer';
 import { listDesignatedPersons } from '../organisation/organisation';
-import { activePeopleWithRoles, claimReminder, notify } from '../reminders/notifications';
-import * as m from '../../paraglide/messages.js';
-import { breachDecisionLabel, incidentKindLabel, incidentStatusLabel } from '../../i18n/incident-labels';
-import { decisionDeadline, escalationStepsReached, helsinkiWallClock, hoursLeft } from './deadline';
-import { escalationMail, reportReceivedMail } from './texts';
-
-type Locale = 'fi' | 'sv' | 'en';
+import { activePeopleWithRoles, notify } from '../reminders/notifications';
+import { findCurrentTenants } from '../tenants/tenants';
+import { helsinkiWallClock } from './deadline';
+import { concernedTenantsOf, concernsTenant, saveConcernedTenants, tenantContacts } from './parties';
+import { reportReceivedMail } from './texts';
 
 /** The short form of a report's id that people quote on the phone and in e-mail subjects. */
 export const reportRef = (id: string): string => id.slice(0, 8);
 
-const reportLink = (id: string) => `/incidents/${id}`;
+export const reportLink = (id: string) => `/incidents/${id}`;
 
-/** Whose reports a person sees: the main connector's handlers all, a tenant administrator the tenant's, everyone their own. */
+/** Whose reports a person sees: the main connector's handlers all, a tenant administrator those concerning the tenant, everyone their own. */
 export type ReportScope = { kind: 'all' } | { kind: 'tenant'; tenantId: string; userId: string } | { kind: 'own'; userId: string };
 
 export function reportScope(viewer: SessionUser): ReportScope {
@@ -36,22 +35,30 @@ export function reportScope(viewer: SessionUser): ReportScope {
 	return { kind: 'own', userId: viewer.id };
 }
 
-export function canSeeReport(viewer: SessionUser, report: Pick<IncidentReport, 'tenantId' | 'reporterId'>): boolean {
+export function canSeeReport(db: DbOrTx, viewer: SessionUser, report: Pick<IncidentReport, 'id' | 'reporterId'>): boolean {
 	const scope = reportScope(viewer);
 	if (scope.kind === 'all') return true;
 	if (report.reporterId === viewer.id) return true;
-	return scope.kind === 'tenant' && report.tenantId === scope.tenantId;
+	return scope.kind === 'tenant' && concernsTenant(db, report.id, scope.tenantId);
 }
 
-function scopeCondition(scope: ReportScope): SQL | undefined {
+const concerns = (db: DbOrTx, tenantId: string) =>
+	exists(db.select({ one: sql`1` }).from(incidentTenant).where(and(eq(incidentTenant.reportId, incidentReport.id), eq(incidentTenant.tenantId, tenantId))));
+
+function scopeCondition(db: DbOrTx, scope: ReportScope): SQL | undefined {
 	if (scope.kind === 'all') return undefined;
-	if (scope.kind === 'tenant') return or(eq(incidentReport.tenantId, scope.tenantId), eq(incidentReport.reporterId, scope.userId));
+	if (scope.kind === 'tenant') return or(concerns(db, scope.tenantId), eq(incidentReport.reporterId, scope.userId));
 	return eq(incidentReport.reporterId, scope.userId);
 }
 
-/** An open breach whose decision is still missing: the clock is running. */
-export const awaitsDecision = (report: Pick<IncidentReport, 'kind' | 'decision' | 'status'>): boolean =>
-	report.kind === 'data_breach' && report.decision === null && report.status !== 'closed';
+/** How many of a breach's controllers have not yet recorded their decision (SQL, per report row). */
+export const undecidedControllers = sql<number>`((select count(*) from ${incidentTenant} where ${incidentTenant.reportId} = ${incidentReport.id}) + ${incidentReport.concernsMainConnector} - (select count(*) from ${incidentDecision} where ${incidentDecision.reportId} = ${incidentReport.id}))`;
+
+/** Whom a report concerns: chosen tenants and/or the main connector's own activity. */
+export interface Concerned {
+	tenantIds: string[];
+	mainConnector: boolean;
+}
 
 export interface ReportInput {
 	kind: IncidentKind;
@@ -60,43 +67,72 @@ export interface ReportInput {
 	affected: string;
 	reporterName: string;
 	reporterContact: string;
+	/** Read only from the main connector's people: a tenant's report concerns that tenant. */
+	concerns: Concerned;
+	/** Jointly controlled services the suspected breach touches; ignored for other kinds. */
+	jointServices: JointControlService[];
 }
 
-function logEvent(tx: DbOrTx, reportId: string, actorLabel: string, action: string, note: string, at: Date): void {
-	tx.insert(incidentEvent).values({ id: crypto.randomUUID(), reportId, at, actorLabel, action, note }).run();
+/** An action-log entry; `tenantId` keeps it to that tenant's side (see incident_event.tenant_id). */
+export function logEvent(tx: DbOrTx, reportId: string, actorLabel: string, action: string, note: string, at: Date, tenantId: string | null = null): void {
+	tx.insert(incidentEvent).values({ id: crypto.randomUUID(), reportId, at, actorLabel, action, note, tenantId }).run();
 }
 
-function tenantName(db: DbOrTx, tenantId: string | null): string | null {
-	return tenantId ? (db.select({ name: tenant.name }).from(tenant).where(eq(tenant.id, tenantId)).get()?.name ?? null) : null;
+/** Whom the report concerns, as the domain accepts it: a tenant's people always report for their own tenant. */
+function concernedBy(tx: DbOrTx, reporter: Pick<SessionUser, 'tenantId'>, requested: Concerned): Concerned {
+	if (reporter.tenantId !== null) return { tenantIds: [reporter.tenantId], mainConnector: false };
+	return { tenantIds: findCurrentTenants(tx, requested.tenantIds).map((t) => t.id), mainConnector: requested.mainConnector };
 }
+
+export type CreateResult = { ok: true; report: IncidentReport } | { ok: false; reason: 'no_party' };
 
 /**
- * Files a report for the signed-in `reporter` (their tenant's, or the main connector's own when
- * they have none). The designated disturbance contacts, and for a suspected breach the data
- * protection officers, are e-mailed at once; the main connector's administrators get a notification.
+ * Files a report for the signed-in `reporter`. The main connector's designated disturbance contacts,
+ * and for a suspected breach its data protection officers and each concerned tenant's contact
+ * persons, are e-mailed at once; the main connector's administrators and the concerned tenants'
+ * administrators get a notification.
  */
-export async function createReport(db: Db, actor: Actor, reporter: Pick<SessionUser, 'id' | 'tenantId'>, input: ReportInput, now = new Date()): Promise<IncidentReport> {
+export async function createReport(db: Db, actor: Actor, reporter: Pick<SessionUser, 'id' | 'tenantId'>, input: ReportInput, now = new Date()): Promise<CreateResult> {
 	const mails: MailMessage[] = [];
-	const report = db.transaction((tx) => {
+	const result = db.transaction((tx): CreateResult => {
+		const { concerns: requested, jointServices: services, ...fields } = input;
+		const party = concernedBy(tx, reporter, requested);
+		if (party.tenantIds.length === 0 && !party.mainConnector) return { ok: false, reason: 'no_party' };
 		const id = crypto.randomUUID();
+		const jointServices = input.kind === 'data_breach' ? [...new Set(services)] : [];
 		tx.insert(incidentReport)
-			.values({ ...input, id, tenantId: reporter.tenantId, reporterId: reporter.id, status: 'received', createdAt: now, updatedAt: now })
+			.values({ ...fields, jointServices, id, tenantId: reporter.tenantId, reporterId: reporter.id, concernsMainConnector: party.mainConnector, status: 'received', createdAt: now, updatedAt: now })
 			.run();
+		saveConcernedTenants(tx, id, party.tenantIds);
 		const created = tx.select().from(incidentReport).where(eq(incidentReport.id, id)).get()!;
-		const party = tenantName(tx, reporter.tenantId);
+		const names = concernedTenantsOf(tx, [id]).get(id) ?? [];
+		const partyLabel = names.map((t) => t.name).join(', ') || null;
 		logEvent(tx, id, actor.label, 'reported', '', now);
 		const roles = input.kind === 'data_breach' ? ['disturbance_contact', 'data_protection_officer'] : ['disturbance_contact'];
-		const contacts = listDesignatedPersons(tx).filter((p) => roles.includes(p.role));
-		// Several roles may be one person: one mail per address.
-		const addresses = new Map(contacts.map((p) => [p.email.toLowerCase(), p]));
-		for (const person of addresses.values()) mails.push(reportReceivedMail(person, created, party));
-		if (addresses.size) logEvent(tx, id, 'system', 'notified', [...addresses.keys()].join(', '), now);
-		notify(tx, activePeopleWithRoles(tx, null, ['mc_admin']), 'incident_reported', { ref: reportRef(id), kindCode: input.kind, tenant: party ?? '' }, reportLink(id), now);
-		audit(tx, actor, { tenantId: reporter.tenantId, action: 'incident.report', targetType: 'incident_report', targetId: id, summary: `${input.kind}, noticed ${helsinkiWallClock(input.noticedAt)} (Helsinki)` });
-		return created;
+		// The main connector's designated persons, then each concerned tenant's contacts, logged on that tenant's side.
+		const groups: { tenantId: string | null; people: { name: string; email: string }[] }[] = [
+			{ tenantId: null, people: listDesignatedPersons(tx).filter((p) => roles.includes(p.role)) },
+			...(input.kind === 'data_breach' ? party.tenantIds.map((tenantId) => ({ tenantId, people: tenantContacts(tx, tenantId) })) : [])
+		];
+		const mailed = new Set<string>();
+		for (const group of groups) {
+			// Several roles may be one person: one mail per address.
+			const addresses = new Map(group.people.map((p) => [p.email.toLowerCase(), p]));
+			// A tenant's contacts read only their own tenant's name, never the other tenants concerned.
+			const named = group.tenantId === null ? partyLabel : (names.find((t) => t.id === group.tenantId)?.name ?? null);
+			for (const [address, person] of addresses) if (!mailed.has(address)) mails.push(reportReceivedMail(person, created, named));
+			for (const address of addresses.keys()) mailed.add(address);
+			if (addresses.size) logEvent(tx, id, 'system', 'notified', [...addresses.keys()].join(', '), now, group.tenantId);
+		}
+		const params = { ref: reportRef(id), kindCode: input.kind };
+		notify(tx, activePeopleWithRoles(tx, null, ['mc_admin']), 'incident_reported', { ...params, tenant: partyLabel ?? '' }, reportLink(id), now);
+		for (const t of names) notify(tx, activePeopleWithRoles(tx, t.id, ['tenant_admin']).filter((p) => p !== reporter.id), 'incident_reported', { ...params, tenant: t.name }, reportLink(id), now);
+		const concerned = [...names.map((t) => t.name), ...(party.mainConnector ? ['main connector'] : [])].join(', ');
+		audit(tx, actor, { tenantId: party.tenantIds.length === 1 ? party.tenantIds[0] : null, action: 'incident.report', targetType: 'incident_report', targetId: id, summary: `${input.kind}, noticed ${helsinkiWallClock(input.noticedAt)} (Helsinki), concerns ${concerned}` });
+		return { ok: true, report: created };
 	});
 	for (const mail of mails) await sendMail(db, mail);
-	return report;
+	return result;
 }
 
 export function getReport(db: DbOrTx, id: string): IncidentReport | undefined {
@@ -106,11 +142,13 @@ export function getReport(db: DbOrTx, id: string): IncidentReport | undefined {
 /** The report if `viewer` may see it; undefined otherwise, so the page can answer 404 either way. */
 export function getVisibleReport(db: DbOrTx, viewer: SessionUser, id: string): IncidentReport | undefined {
 	const report = getReport(db, id);
-	return report && canSeeReport(viewer, report) ? report : undefined;
+	return report && canSeeReport(db, viewer, report) ? report : undefined;
 }
 
-export function listEvents(db: DbOrTx, reportId: string): IncidentEvent[] {
-	return db.select().from(incidentEvent).where(eq(incidentEvent.reportId, reportId)).orderBy(asc(incidentEvent.at), asc(sql`rowid`)).all();
+/** The action log as `viewer` may read it: a tenant's people see the shared entries and their own tenant's. */
+export function listEvents(db: DbOrTx, reportId: string, viewer: Pick<SessionUser, 'tenantId'>): IncidentEvent[] {
+	const side = viewer.tenantId === null ? undefined : or(isNull(incidentEvent.tenantId), eq(incidentEvent.tenantId, viewer.tenantId));
+	return db.select().from(incidentEvent).where(and(eq(incidentEvent.reportId, reportId), side)).orderBy(asc(incidentEvent.at), asc(sql`rowid`)).all();
 }
 
 export interface ReportListFilter {
@@ -123,11 +161,11 @@ export interface ReportListFilter {
 	pageSize: number;
 }
 
-export type ReportRow = IncidentReport & { tenantName: string | null };
+export type ReportRow = IncidentReport & { tenants: { id: string; name: string }[]; undecided: number };
 
 /** Reports `scope` may see, breaches awaiting a decision first, then newest first. */
 export function listReports(db: DbOrTx, scope: ReportScope, filter: ReportListFilter): { rows: ReportRow[]; total: number } {
-	const conditions: (SQL | undefined)[] = [scopeCondition(scope)];
+	const conditions: (SQL | undefined)[] = [scopeCondition(db, scope)];
 	if (filter.kind) conditions.push(eq(incidentReport.kind, filter.kind));
 	if (filter.status) conditions.push(eq(incidentReport.status, filter.status));
 	if (filter.open) conditions.push(ne(incidentReport.status, 'closed'));
@@ -135,162 +173,69 @@ export function listReports(db: DbOrTx, scope: ReportScope, filter: ReportListFi
 	if (query) {
 		const { pattern, unicode } = containsSearch(query);
 		const matches = (column: Column) => contains(column, pattern, unicode);
+		// A tenant's people search only by their own tenant's name: other concerned tenants stay unseen.
+		const tenantMatch = and(eq(incidentTenant.reportId, incidentReport.id), matches(tenant.name), scope.kind === 'all' ? undefined : eq(tenant.id, scope.kind === 'tenant' ? scope.tenantId : ''));
+		const byTenantName = exists(db.select({ one: sql`1` }).from(incidentTenant).innerJoin(tenant, eq(tenant.id, incidentTenant.tenantId)).where(tenantMatch));
 		// Ids are lowercase hex: a reference read out over the phone matches from its start.
 		const idStart = `${escapeLike(query.toLowerCase())}%`;
-		conditions.push(or(matches(incidentReport.description), matches(incidentReport.affected), matches(incidentReport.reporterName), matches(tenant.name), sql`${incidentReport.id} like ${idStart} escape '\\'`));
+		conditions.push(or(matches(incidentReport.description), matches(incidentReport.affected), matches(incidentReport.reporterName), byTenantName, sql`${incidentReport.id} like ${idStart} escape '\\'`));
 	}
 	const where = and(...conditions);
-	const total = db.select({ n: count() }).from(incidentReport).leftJoin(tenant, eq(incidentReport.tenantId, tenant.id)).where(where).get()?.n ?? 0;
-	const waiting = sql`case when ${incidentReport.kind} = 'data_breach' and ${incidentReport.decision} is null and ${incidentReport.status} <> 'closed' then 0 else 1 end`;
-	const rows = db
-		.select({ report: incidentReport, tenantName: tenant.name })
+	const total = db.select({ n: count() }).from(incidentReport).where(where).get()?.n ?? 0;
+	const waiting = sql`case when ${incidentReport.kind} = 'data_breach' and ${incidentReport.status} <> 'closed' and ${undecidedControllers} > 0 then 0 else 1 end`;
+	const found = db
+		.select({ report: incidentReport, undecided: undecidedControllers })
 		.from(incidentReport)
-		.leftJoin(tenant, eq(incidentReport.tenantId, tenant.id))
 		.where(where)
 		.orderBy(waiting, desc(incidentReport.createdAt), asc(incidentReport.id))
 		.limit(filter.pageSize)
 		.offset((filter.page - 1) * filter.pageSize)
-		.all()
-		.map((r) => ({ ...r.report, tenantName: r.tenantName }));
+		.all();
+	const tenants = concernedTenantsOf(
+		db,
+		found.map((r) => r.report.id)
+	);
+	const shown = (list: { id: string; name: string }[]) => (scope.kind === 'all' ? list : list.filter((t) => scope.kind === 'tenant' && t.id === scope.tenantId));
+	const rows = found.map((r) => ({ ...r.report, undecided: Number(r.undecided), tenants: shown(tenants.get(r.report.id) ?? []) }));
 	return { rows, total };
 }
 
-type StepResult = { ok: true } | { ok: false; reason: 'not_found' | 'wrong_state' | 'decision_missing' | 'not_a_breach' | 'already_decided' };
+export type StepResult = { ok: true } | { ok: false; reason: 'not_found' | 'wrong_state' | 'decision_missing' | 'not_a_breach' | 'already_decided' | 'not_controller' };
 
-/** A handler's note in the action log (what was done, by whom, when). A closed report takes no more. */
-export function addAction(db: Db, actor: Actor, reportId: string, note: string, now = new Date()): StepResult {
+/** Whether `person` may add to a report's action log: the main connector's handlers, or the administrators of a tenant it concerns. */
+export function mayAssist(db: DbOrTx, person: SessionUser, reportId: string): boolean {
+	if (person.tenantId === null) return can(person, 'incident.assist');
+	return can(person, 'incident.assist', { tenantId: person.tenantId }) && concernsTenant(db, reportId, person.tenantId);
+}
+
+/** An entry in the action log (what was done, by whom, when), by either party. A closed report takes no more. */
+export function addAction(db: Db, actor: Actor, author: SessionUser, reportId: string, note: string, now = new Date()): StepResult {
 	return db.transaction((tx) => {
 		const report = getReport(tx, reportId);
-		if (!report) return { ok: false, reason: 'not_found' } as const;
+		if (!report || !mayAssist(tx, author, reportId)) return { ok: false, reason: 'not_found' } as const;
 		if (report.status === 'closed') return { ok: false, reason: 'wrong_state' } as const;
-		logEvent(tx, reportId, actor.label, 'note', note, now);
+		logEvent(tx, reportId, actor.label, 'note', note, now, author.tenantId);
 		tx.update(incidentReport).set({ updatedAt: now }).where(eq(incidentReport.id, reportId)).run();
-		audit(tx, actor, { tenantId: report.tenantId, action: 'incident.note', targetType: 'incident_report', targetId: reportId });
+		audit(tx, actor, { tenantId: author.tenantId, action: 'incident.note', targetType: 'incident_report', targetId: reportId });
 		return { ok: true } as const;
 	});
 }
 
 /**
  * Moves a report on (received → investigating → resolved → closed). A handler may step back to
- * reopen an investigation, but closed is final, and a suspected breach closes only once its
- * notification decision is on record.
+ * reopen an investigation, but closed is final, and a suspected breach closes only once every
+ * controller's decision is on record.
  */
 export function setStatus(db: Db, actor: Actor, reportId: string, status: IncidentStatus, now = new Date()): StepResult {
 	return db.transaction((tx) => {
-		const report = getReport(tx, reportId);
-		if (!report) return { ok: false, reason: 'not_found' } as const;
+		const found = tx.select({ report: incidentReport, undecided: undecidedControllers }).from(incidentReport).where(eq(incidentReport.id, reportId)).get();
+		if (!found) return { ok: false, reason: 'not_found' } as const;
+		const { report } = found;
 		if (report.status === 'closed' || report.status === status) return { ok: false, reason: 'wrong_state' } as const;
-		if (status === 'closed' && report.kind === 'data_breach' && report.decision === null) return { ok: false, reason: 'decision_missing' } as const;
+		if (status === 'closed' && report.kind === 'data_breach' && Number(found.undecided) > 0) return { ok: false, reason: 'decision_missing' } as const;
 		tx.update(incidentReport).set({ status, updatedAt: now }).where(eq(incidentReport.id, reportId)).run();
 		logEvent(tx, reportId, actor.label, `status_${status}`, '', now);
 		audit(tx, actor, { tenantId: report.tenantId, action: 'incident.status', targetType: 'incident_report', targetId: reportId, summary: `${report.status} → ${status}` });
 		return { ok: true } as const;
 	});
-}
-
-export type DecisionInput = { decision: 'notify_authority'; notifiedOn: string; reason: string } | { decision: 'no_notification'; reason: string };
-
-/**
- * The controller's decision on notifying the Data Protection Ombudsman: made once, and recorded
- * with how many hours after noticing it came, so a late decision stays visible.
- */
-export function recordDecision(db: Db, actor: Actor, reportId: string, input: DecisionInput, now = new Date()): StepResult {
-	return db.transaction((tx) => {
-		const report = getReport(tx, reportId);
-		if (!report) return { ok: false, reason: 'not_found' } as const;
-		if (report.kind !== 'data_breach') return { ok: false, reason: 'not_a_breach' } as const;
-		if (report.decision !== null) return { ok: false, reason: 'already_decided' } as const;
-		if (report.status === 'closed') return { ok: false, reason: 'wrong_state' } as const;
-		const notifiedOn = input.decision === 'notify_authority' ? input.notifiedOn : null;
-		tx.update(incidentReport)
-			.set({ decision: input.decision, decisionReason: input.reason, authorityNotifiedOn: notifiedOn, decidedAt: now, decidedBy: actor.label, updatedAt: now })
-			.where(eq(incidentReport.id, reportId))
-			.run();
-		logEvent(tx, reportId, actor.label, `decision_${input.decision}`, [notifiedOn, input.reason].filter(Boolean).join(' · '), now);
-		const elapsed = Math.floor((now.getTime() - report.noticedAt.getTime()) / 3_600_000);
-		const summary = `${input.decision}${notifiedOn ? ` (notified ${notifiedOn})` : ''}, ${elapsed} h after noticing${hoursLeft(report.noticedAt, now) < 0 ? ', after the 72 h deadline' : ''}`;
-		audit(tx, actor, { tenantId: report.tenantId, action: 'incident.decision', targetType: 'incident_report', targetId: reportId, summary });
-		return { ok: true } as const;
-	});
-}
-
-/**
- * Reminders while a suspected breach has no decision: at 24, 48 and 66 hours after noticing, each
- * exactly once per report (claimed in reminder_log as `breach:<step>`). The data protection
- * officers, who are contacts rather than users, get an e-mail; the main connector's
- * administrators an in-app notification. When a run finds several steps passed at once (a report
- * filed late, or the server down), all are claimed and only the latest is announced.
- */
-export async function scanBreachEscalations(db: Db, now = new Date()): Promise<number> {
-	const mails: MailMessage[] = [];
-	const escalated = db.transaction((tx) => {
-		const waiting = tx
-			.select({ report: incidentReport, tenantName: tenant.name })
-			.from(incidentReport)
-			.leftJoin(tenant, eq(incidentReport.tenantId, tenant.id))
-			.where(and(eq(incidentReport.kind, 'data_breach'), isNull(incidentReport.decision), ne(incidentReport.status, 'closed')))
-			.all();
-		if (waiting.length === 0) return 0;
-		const officers = listDesignatedPersons(tx).filter((p) => p.role === 'data_protection_officer');
-		const admins = activePeopleWithRoles(tx, null, ['mc_admin']);
-		let count = 0;
-		for (const { report, tenantName: party } of waiting) {
-			const reached = escalationStepsReached(report.noticedAt, now);
-			const claimed = reached.filter((step) => claimReminder(tx, report.id, `breach:${step}`, now));
-			const step = reached.at(-1);
-			if (step === undefined || !claimed.includes(step)) continue;
-			const left = Math.max(hoursLeft(report.noticedAt, now), 0);
-			notify(tx, admins, 'breach_escalation', { ref: reportRef(report.id), hours: step, hoursLeft: left }, reportLink(report.id), now);
-			for (const officer of officers) mails.push(escalationMail(officer, report, party, step, now));
-			logEvent(tx, report.id, 'system', 'escalated', [`${step} h`, ...officers.map((o) => o.email)].join(' · '), now);
-			audit(tx, SYSTEM_ACTOR, { tenantId: report.tenantId, action: 'incident.escalate', targetType: 'incident_report', targetId: report.id, summary: `${step} h after noticing, no decision yet` });
-			count++;
-		}
-		return count;
-	});
-	for (const mail of mails) await sendMail(db, mail);
-	return escalated;
-}
-
-/** The rows of the yearly-review CSV, header first, in `locale`; times as Helsinki wall clock. */
-export function reportCsvRows(rows: ReportRow[], locale: Locale): string[][] {
-	const o = { locale };
-	const when = (value: Date | null) => (value ? helsinkiWallClock(value).replace('T', ' ') : '');
-	const header = [
-		m.incident_ref({}, o),
-		m.incident_reported_at({}, o),
-		m.party_tenant({}, o),
-		m.incident_kind({}, o),
-		m.field_status({}, o),
-		m.incident_noticed_at({}, o),
-		m.incident_deadline({}, o),
-		m.incident_decision({}, o),
-		m.incident_decided_at({}, o),
-		m.incident_decided_by({}, o),
-		m.incident_notified_on({}, o),
-		m.incident_decision_reason({}, o),
-		m.incident_reporter_name({}, o),
-		m.incident_reporter_contact({}, o),
-		m.incident_description({}, o),
-		m.incident_affected({}, o)
-	];
-	const body = rows.map((r) => [
-		reportRef(r.id),
-		when(r.createdAt),
-		r.tenantName ?? m.incident_main_connector_own({}, o),
-		incidentKindLabel(r.kind, locale),
-		incidentStatusLabel(r.status, locale),
-		when(r.noticedAt),
-		r.kind === 'data_breach' ? when(decisionDeadline(r.noticedAt)) : '',
-		r.decision ? breachDecisionLabel(r.decision, locale) : '',
-		when(r.decidedAt),
-		r.decidedBy ?? '',
-		r.authorityNotifiedOn ?? '',
-		r.decisionReason ?? '',
-		r.reporterName,
-		r.reporterContact,
-		r.description,
-		r.affected
-	]);
-	return [header, ...body];
 }

@@ -8,8 +8,8 @@ import type { IncidentReport, Notification } from '../db/schema';
 import type { DesignatedPerson } from '../organisation/organisation';
 import type { MailMessage } from '../mail/mailer';
 import { config } from '../config';
-import { incidentKindLabel } from '../../i18n/incident-labels';
-import type { IncidentKind } from '../../domain';
+import { breachDecisionLabel, incidentKindLabel } from '../../i18n/incident-labels';
+import type { BreachDecision, IncidentKind } from '../../domain';
 import { decisionDeadline } from './deadline';
 
 type Locale = 'fi' | 'sv' | 'en';
@@ -59,7 +59,7 @@ export function reportReceivedMail(person: Pick<DesignatedPerson, 'name' | 'emai
 	);
 }
 
-/** To a data protection officer, at each escalation step while the decision is missing. */
+/** To the controller's contacts and the data protection officers, at each escalation step while the controller's decision is missing. */
 export function escalationMail(person: Pick<DesignatedPerson, 'name' | 'email'>, report: IncidentReport, party: string | null, hours: number, now: Date): MailMessage {
 	const link = `${config.origin}/incidents/${report.id}`;
 	const left = Math.max(Math.floor((decisionDeadline(report.noticedAt).getTime() - now.getTime()) / 3_600_000), 0);
@@ -94,7 +94,9 @@ export function describeIncidentNotification(n: Pick<Notification, 'kind' | 'par
 		case 'incident_reported':
 			return m.notification_incident_reported({ ref: p.ref, kind: incidentKindLabel(p.kindCode as IncidentKind, locale), party: partyName(p.tenant || null, o) }, o);
 		case 'breach_escalation':
-			return m.notification_breach_escalation({ ref: p.ref, hours: p.hours, left: p.hoursLeft ?? '' }, o);
+			return m.notification_breach_escalation({ ref: p.ref, hours: p.hours, left: p.hoursLeft ?? '', party: partyName(p.party || null, o) }, o);
+		case 'breach_decided':
+			return m.notification_breach_decided({ ref: p.ref, party: partyName(p.party || null, o), decision: breachDecisionLabel(p.decisionCode as BreachDecision, locale) }, o);
 		default:
 			return null;
 	}

@@ -11,6 +11,8 @@ import { runScheduledWork } from '../scheduler';
 import { getChecklist, planItem } from '../prerequisites/checklist';
 import { todayInHelsinki } from '../time';
 import { addManualCertificate, addTenant, freshDb, insertUser, MAIN_CONNECTOR_HOLDER, personHolder, setUpMainConnector } from '../test-support';
+import { createReport } from '../incidents/incidents';
+import { scanBreachEscalations } from '../incidents/decisions';
 import { countUnread, listNotifications, markAllRead, notify } from './notifications';
 import { describeNotification, scanCertificateReminders, scanChecklistReminders, sendDailyDigests } from './reminders';
 
@@ -289,6 +291,28 @@ describe('sendDailyDigests', () => {
 		markAllRead(db, staffA.id, T0);
 		expect(countUnread(db, staffA.id)).toBe(0);
 		expect(listNotifications(db, staffA.id)).toHaveLength(1);
+	});
+});
+
+describe('breach reminders in the digest', () => {
+	it('the 72-hour reminder of a breach the main connector reported about a tenant reaches that tenant’s administrator, in their language', async () => {
+		setUserLocale(db, admin, adminB.id, 'sv');
+		const mcPerson = insertUser(db, { name: 'Maija Main', email: 'maija@mc.example.fi', roles: ['mc_cert_admin'] });
+		const filed = await createReport(
+			db,
+			{ id: mcPerson.id, label: mcPerson.email, ipAddress: '' },
+			{ id: mcPerson.id, tenantId: null },
+			{ kind: 'data_breach', noticedAt: T0, description: 'Wrong recipient', affected: '', reporterName: 'Maija', reporterContact: 'maija@mc.example.fi', concerns: { tenantIds: [tenantB], mainConnector: false }, jointServices: [] },
+			T0
+		);
+		if (!filed.ok) throw new Error(filed.reason);
+		const ref = filed.report.id.slice(0, 8);
+		await scanBreachEscalations(db, new Date(T0.getTime() + 25 * 3_600_000));
+		expect(await sendDailyDigests(db, at(1))).toBeGreaterThan(0);
+		const digest = outbox().find((m) => m.to === 'admin@b.example.fi' && m.subject.startsWith('Liitos: '))!;
+		expect(digest.body).toContain(`Misstänkt personuppgiftsincident ${ref}: Vuokralainen B Oy har ännu inte registrerat sitt beslut, över 24 h sedan upptäckten; 47 h kvar`);
+		expect(outbox().some((m) => m.to === 'admin@a.example.fi')).toBe(false);
+		expect(notificationsOf(mcAdminId).filter((n) => n.kind === 'breach_escalation')).toEqual([]);
 	});
 });
 

@@ -28,12 +28,13 @@ export const load: PageServerLoad = (event) => {
 			ref: reportRef(r.id),
 			kind: r.kind,
 			status: r.status,
-			tenantName: r.tenantName,
+			concerns: [...r.tenants.map((t) => t.name), ...(r.concernsMainConnector ? [null] : [])],
+			jointControl: r.jointServices.length > 0,
 			reporterName: r.reporterName,
 			noticedAt: r.noticedAt,
 			createdAt: r.createdAt,
 			deadline: r.kind === 'data_breach' ? decisionDeadline(r.noticedAt) : null,
-			decided: r.decision !== null
+			decided: r.undecided <= 0
 		})),
 		may: { export: scope.kind !== 'own' }
 	};

@@ -6,10 +6,12 @@ import { db } from '$lib/server/db';
 import { can } from '$lib/server/auth/authorize';
 import { actorOf, authorize } from '$lib/server/http/guard';
 import { invalid, parseForm } from '$lib/server/http/forms';
-import { addAction, awaitsDecision, getReport, getVisibleReport, listEvents, recordDecision, reportRef, setStatus } from '$lib/server/incidents/incidents';
-import { decisionDeadline } from '$lib/server/incidents/deadline';
-import { getTenant } from '$lib/server/tenants/tenants';
-import { decisionSchema, noteSchema, statusSchema } from '$lib/schemas/incident';
+import { addAction, getReport, getVisibleReport, listEvents, mayAssist, reportRef, setStatus } from '$lib/server/incidents/incidents';
+import { listDecisions, mayDecideFor, recordDecision } from '$lib/server/incidents/decisions';
+import { listOnwardNotices, recordOnwardNotice } from '$lib/server/incidents/onward';
+import { controllersShownTo, MAIN_CONNECTOR_CONTROLLER, reportControllers } from '$lib/server/incidents/parties';
+import { decisionDeadline, helsinkiWallClock } from '$lib/server/incidents/deadline';
+import { decisionSchema, noteSchema, onwardNoticeSchema, statusSchema } from '$lib/schemas/incident';
 
 /** Why a step was refused, in the reader's words. */
 const REFUSALS = {
@@ -17,7 +19,8 @@ const REFUSALS = {
 	wrong_state: m.incident_wrong_state,
 	decision_missing: m.incident_close_needs_decision,
 	not_a_breach: m.incident_not_a_breach,
-	already_decided: m.incident_already_decided
+	already_decided: m.incident_already_decided,
+	not_controller: m.incident_not_controller
 } as const;
 
 export const load: PageServerLoad = (event) => {
@@ -25,20 +28,30 @@ export const load: PageServerLoad = (event) => {
 	// Someone else's report answers exactly like one that does not exist.
 	const report = getVisibleReport(db(), user, event.params.id);
 	if (!report) error(404, m.error_not_found());
-	const handle = can(user, 'incident.handle', { tenantId: report.tenantId });
+	const open = report.status !== 'closed';
+	const decisions = listDecisions(db(), report.id);
+	const controllers = controllersShownTo(user, reportControllers(db(), report)).map((c) => {
+		const decision = decisions.find((d) => d.controllerKey === c.key) ?? null;
+		return { key: c.key, name: c.name, decision, mayDecide: report.kind === 'data_breach' && open && decision === null && mayDecideFor(user, c) };
+	});
+	const mayOnward = can(user, 'incident.notify_onward', { tenantId: report.tenantId });
 	return {
 		now: new Date(),
 		report: {
 			...report,
 			ref: reportRef(report.id),
-			tenantName: report.tenantId ? (getTenant(db(), report.tenantId)?.name ?? '') : null,
 			deadline: report.kind === 'data_breach' ? decisionDeadline(report.noticedAt) : null
 		},
-		events: listEvents(db(), report.id).map((e) => ({ id: e.id, at: e.at, actor: e.actorLabel, action: e.action, note: e.note })),
+		controllers,
+		decided: controllers.every((c) => c.decision !== null),
+		onward: listOnwardNotices(db(), report.id),
+		events: listEvents(db(), report.id, user).map((e) => ({ id: e.id, at: e.at, actor: e.actorLabel, action: e.action, note: e.note })),
 		statuses: INCIDENT_STATUSES.filter((s) => s !== report.status),
+		onwardDefaults: { notifiedAt: helsinkiWallClock(new Date()), notifiedBy: user.name },
 		may: {
-			handle: handle && report.status !== 'closed',
-			decide: handle && awaitsDecision(report)
+			handle: open && can(user, 'incident.handle', { tenantId: report.tenantId }),
+			assist: open && mayAssist(db(), user, report.id),
+			onward: mayOnward
 		}
 	};
 };
@@ -53,10 +66,11 @@ function handled(event: RequestEvent<{ id: string }>) {
 
 export const actions: Actions = {
 	note: async (event) => {
-		const report = handled(event);
+		const user = authorize(event, 'incident.report');
 		const parsed = parseForm(noteSchema, await event.request.formData());
 		if (!parsed.ok) return invalid(parsed.errors, parsed.values, 'note');
-		const result = addAction(db(), actorOf(event), report.id, parsed.data.note);
+		const result = addAction(db(), actorOf(event), user, event.params.id, parsed.data.note);
+		if (!result.ok && result.reason === 'not_found') error(404, m.error_not_found());
 		if (!result.ok) return invalid({ form: REFUSALS[result.reason]() }, parsed.values, 'note');
 		return { section: 'note', added: true };
 	},
@@ -69,11 +83,24 @@ export const actions: Actions = {
 		return { section: 'status', changed: true };
 	},
 	decision: async (event) => {
-		const report = handled(event);
-		const parsed = parseForm(decisionSchema, await event.request.formData());
-		if (!parsed.ok) return invalid(parsed.errors, parsed.values, 'decision');
-		const result = recordDecision(db(), actorOf(event), report.id, parsed.data);
-		if (!result.ok) return invalid({ form: REFUSALS[result.reason]() }, parsed.values, 'decision');
-		return { section: 'decision', decided: true };
+		const formData = await event.request.formData();
+		const controller = String(formData.get('controller') ?? '');
+		// Only the controller's own administrators: the main connector for its own activity, a tenant for its own.
+		const user = authorize(event, 'incident.decide', { tenantId: controller === MAIN_CONNECTOR_CONTROLLER ? null : controller });
+		const parsed = parseForm(decisionSchema, formData);
+		if (!parsed.ok) return invalid(parsed.errors, parsed.values, `decision:${controller}`);
+		const result = recordDecision(db(), actorOf(event), user, event.params.id, parsed.data.controller, parsed.data.input);
+		if (!result.ok && result.reason === 'not_found') error(404, m.error_not_found());
+		if (!result.ok) return invalid({ form: REFUSALS[result.reason]() }, parsed.values, `decision:${controller}`);
+		return { section: `decision:${controller}`, decided: true };
+	},
+	onward: async (event) => {
+		const user = authorize(event, 'incident.notify_onward');
+		const parsed = parseForm(onwardNoticeSchema, await event.request.formData());
+		if (!parsed.ok) return invalid(parsed.errors, parsed.values, 'onward');
+		const result = recordOnwardNotice(db(), actorOf(event), user, event.params.id, parsed.data);
+		if (!result.ok && result.reason === 'not_found') error(404, m.error_not_found());
+		if (!result.ok) return invalid({ form: REFUSALS[result.reason]() }, parsed.values, 'onward');
+		return { section: 'onward', recorded: true };
 	}
 };

@@ -2,7 +2,8 @@ import type { RequestHandler } from './$types';
 import { getLocale } from '$lib/paraglide/runtime';
 import { db } from '$lib/server/db';
 import { authorize } from '$lib/server/http/guard';
-import { listReports, reportCsvRows, reportScope } from '$lib/server/incidents/incidents';
+import { listReports, reportScope } from '$lib/server/incidents/incidents';
+import { reportCsvRows } from '$lib/server/incidents/report-csv';
 import { todayInHelsinki } from '$lib/server/time';
 import { toCsv } from '$lib/server/csv';
 import { incidentListQuerySchema } from '$lib/schemas/incident';
@@ -16,7 +17,7 @@ export const GET: RequestHandler = (event) => {
 	const user = authorize(event, 'incident.view', ownTenant ? { tenantId: ownTenant } : undefined);
 	const filter = incidentListQuerySchema.parse(Object.fromEntries(event.url.searchParams));
 	const { rows } = listReports(db(), reportScope(user), { kind: filter.kind, status: filter.status, open: filter.open, query: filter.q, page: 1, pageSize: MAX_ROWS });
-	return new Response(toCsv(reportCsvRows(rows, getLocale())), {
+	return new Response(toCsv(reportCsvRows(db(), rows, getLocale(), user.tenantId)), {
 		headers: {
 			'content-type': 'text/csv; charset=utf-8',
 			'content-disposition': `attachment; filename="incident-reports-${todayInHelsinki()}.csv"`,
