@@ -3,6 +3,7 @@ import type { Db, DbOrTx } from '../db';
 import { calendarToken, emailToken, session, twoFactor, user, userRole, type Role, type TokenPurpose, type User } from '../db/schema';
 import { audit, type Actor } from '../actor';
 import { generateSessionToken, hashToken, invalidateUserSessions } from '../auth/session';
+import { openLeaverTask } from './leavers';
 
 const HOUR_MS = 60 * 60 * 1000;
 export const TOKEN_LIFETIME_MS: Record<TokenPurpose, number> = {
@@ -162,6 +163,7 @@ export function requestPasswordReset(db: Db, email: string, client: { ipAddress:
 	});
 }
 
+/** Deactivating is also how the main connector hears that someone left (agreement §6): see leavers.ts. */
 export function deactivatePerson(db: Db, actor: Actor, person: User, now = new Date()): void {
 	db.transaction((tx) => {
 		tx.update(user).set({ status: 'deactivated', deactivatedAt: now }).where(eq(user.id, person.id)).run();
@@ -170,6 +172,7 @@ export function deactivatePerson(db: Db, actor: Actor, person: User, now = new D
 		// Like sessions, a calendar feed address must not come back to life if the person is reactivated.
 		tx.update(calendarToken).set({ revokedAt: now }).where(and(eq(calendarToken.userId, person.id), isNull(calendarToken.revokedAt))).run();
 		audit(tx, actor, { tenantId: person.tenantId, action: 'person.deactivate', targetType: 'user', targetId: person.id, summary: person.email });
+		if (person.status !== 'deactivated') openLeaverTask(tx, actor, person, now);
 	});
 }
 
