@@ -17,6 +17,7 @@ test('registry (fi): a social welfare client system with a valid certificate tur
 	await admin.goto(`${DEMO_URL}/tenants`);
 	await admin.getByRole('link', { name: SOCIAL_WELFARE_TENANT }).click();
 	await admin.getByRole('link', { name: 'Avaa tarkistuslista' }).click();
+	await admin.waitForURL(/\/checklist$/);
 	const checklistUrl = admin.url();
 	const item = admin.getByRole('article', { name: 'Tietojärjestelmä sertifioitu' });
 	// The demo main connector has only a patient data system: the checklist says plainly why that does not do.
