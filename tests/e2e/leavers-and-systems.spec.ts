@@ -11,8 +11,15 @@ async function as(browser: Browser, email: string, locale: 'fi-FI' | 'sv-FI'): P
 
 const SOCIAL_WELFARE_TENANT = 'Kotihoito Aalto Oy';
 
-test('registry (fi): a social welfare client system with a valid certificate turns the social welfare tenant’s "system certified" item done', async ({ browser }) => {
+test('registry (fi, sv): a social welfare client system with a valid certificate turns the social welfare tenant’s "system certified" item done', async ({ browser }) => {
 	test.setTimeout(90_000);
+	// The demo main connector has only a patient data system, and the social welfare tenant is told why that does not do.
+	const tenantAdmin = await as(browser, 'admin@tenant2.demo.test', 'sv-FI');
+	await tenantAdmin.getByRole('link', { name: 'Öppna checklistan' }).click();
+	const tenantItem = tenantAdmin.getByRole('article', { name: 'Informationssystemet certifierat' });
+	await expect(tenantItem.getByRole('note')).toHaveText(/kan inte ansluta sig till Klientdataarkivet för socialvården via ett patientdatasystem/);
+	await expect(tenantItem.getByText(/Ansvarig: Huvudanslutare/)).toBeVisible();
+
 	const admin = await as(browser, 'admin@demo.test', 'fi-FI');
 	await admin.goto(`${DEMO_URL}/tenants`);
 	await admin.getByRole('link', { name: SOCIAL_WELFARE_TENANT }).click();
@@ -20,7 +27,6 @@ test('registry (fi): a social welfare client system with a valid certificate tur
 	await admin.waitForURL(/\/checklist$/);
 	const checklistUrl = admin.url();
 	const item = admin.getByRole('article', { name: 'Tietojärjestelmä sertifioitu' });
-	// The demo main connector has only a patient data system: the checklist says plainly why that does not do.
 	await expect(item.getByRole('note')).toHaveText(/Sosiaalihuollon palveluntuottaja ei voi liittyä sosiaalihuollon asiakastiedon arkistoon potilastietojärjestelmän kautta/);
 	await expect(item.locator('.badge', { hasText: 'Ei aloitettu' })).toBeVisible();
 
@@ -46,6 +52,8 @@ test('registry (fi): a social welfare client system with a valid certificate tur
 
 	await admin.goto(checklistUrl);
 	await expect(item.locator('.badge', { hasText: 'Hyväksytty' })).toBeVisible();
+	await tenantAdmin.reload();
+	await expect(tenantItem.locator('.badge', { hasText: 'Godkänd' })).toBeVisible();
 	await expect(item.getByText('Tietoturvallisuuden arviointitodistus voimassa 31.12.2031 asti.')).toBeVisible();
 	await expect(item.getByRole('note')).toHaveCount(0);
 
