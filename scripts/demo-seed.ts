@@ -25,6 +25,7 @@ import forge from 'node-forge';
 import { parseCertificateFile } from '../src/lib/server/certificates/x509';
 import { addCertificate } from '../src/lib/server/certificates/registry';
 import { getChecklist, planItem, recordEvidenceFile, returnItem, submitItem, verifyItem } from '../src/lib/server/prerequisites/checklist';
+import { saveInformationSystem } from '../src/lib/server/information-systems/registry';
 import { storeFile } from '../src/lib/server/evidence/file-store';
 import { todayInHelsinki } from '../src/lib/server/time';
 import { seedInstructions } from './demo-instructions';
@@ -258,8 +259,10 @@ async function seedPrerequisitesAndCertificates(db: Db, admin: Actor, [first, se
 	// Tenant 1: in production, everything handed in and verified.
 	const t1 = tenantAdmin(1);
 	for (const [code, text] of [['self_monitoring_plan', 'Omavalvontasuunnitelma v3'], ['security_plan', 'Tietoturvasuunnitelma 2026']] as const) {
-		evidence(t1, code, first, `${code}.txt`, text);
-		submit(t1, code, first);
+		// The security plan is the main connector's own (agreement §2).
+		const by = code === 'security_plan' ? admin : t1;
+		evidence(by, code, first, `${code}.txt`, text);
+		submit(by, code, first);
 		verify(code, first);
 	}
 	for (const [code, reference] of [['sote_organisation_register', '1.2.246.10.12345671.10.1'], ['soteri_registration', 'SOTERI-2025-0141']] as const) {
@@ -283,10 +286,9 @@ async function seedPrerequisitesAndCertificates(db: Db, admin: Actor, [first, se
 	planItem(db, admin, items(third).get('soteri_registration')!.item.id, { ownerId: null, dueDate: daysFromToday(21) });
 
 	// The shared items are the main connector's own.
-	for (const tenantId of [first, second, third]) {
-		submit(admin, 'system_certification', tenantId, 'Sertifiointi A1, voimassa 2028-05-31');
-		verify('system_certification', tenantId);
-	}
+	// The certified system is a patient data system: the social welfare tenant's checklist shows why
+	// that does not do for the Client Data Archive.
+	saveInformationSystem(db, admin, { name: 'Demo Potilas', systemClass: 'A2', purpose: 'patient_data', certificateValidUntil: daysFromToday(900), certificateReference: 'Tietoturva-arvio 2025/17' }, null, now);
 	for (const tenantId of [first, second]) {
 		submit(admin, 'kela_customer_relationship', tenantId, '', '2025-11-03');
 		verify('kela_customer_relationship', tenantId);

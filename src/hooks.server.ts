@@ -20,7 +20,7 @@ export const init: ServerInit = () => {
 	const { conflicts, invalid } = syncBundledTemplates(db(), config.templatesDir);
 	for (const problem of invalid) console.warn(`templates/${problem}`);
 	for (const file of conflicts) console.warn(`templates/${file}: this version is already stored with different text; give the file a new version number.`);
-	if (isSetupComplete(db()) && ensureCatalogue(db())) syncAllChecklists(db());
+	if (isSetupComplete(db()) && ensureCatalogue(db()) > 0) syncAllChecklists(db());
 	const sealed = sealStoredKeys(db());
 	if (sealed) console.info(`Sealed ${sealed} stored authenticator key(s) with LIITOS_SECRET_KEY.`);
 	const unopenable = keysSealedElsewhere(db());

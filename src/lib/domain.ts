@@ -62,8 +62,26 @@ export const EVIDENCE_KINDS = ['file', 'reference', 'date', 'link', 'derived'] a
 export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
 
 /** Items that keep themselves current from other records instead of evidence. */
-export const DERIVED_RULES = ['agreement_in_force', 'server_certificates_valid', 'staff_cards_valid', 'staff_trained'] as const;
+export const DERIVED_RULES = [
+	'agreement_in_force',
+	'server_certificates_valid',
+	'staff_cards_valid',
+	'staff_trained',
+	'system_certified',
+	'unit_in_code_service',
+	'access_register_current'
+] as const;
 export type DerivedRule = (typeof DERIVED_RULES)[number];
+/** Why a derived item is not met, where the reason is something a person must act on. */
+export const DERIVED_PROBLEMS = ['no_system', 'wrong_purpose', 'certificate_expired', 'no_units', 'leavers_pending'] as const;
+export type DerivedProblem = (typeof DERIVED_PROBLEMS)[number];
+
+/** The main connector's client/patient information systems (seed 001: classes A1–A3, THL regulation 4/2021). */
+export const SYSTEM_CLASSES = ['A1', 'A2', 'A3'] as const;
+export type SystemClass = (typeof SYSTEM_CLASSES)[number];
+/** A patient data system serves health care; social welfare needs a client data system of its own kind. */
+export const SYSTEM_PURPOSES = ['patient_data', 'social_welfare_client'] as const;
+export type SystemPurpose = (typeof SYSTEM_PURPOSES)[number];
 
 export const CHECKLIST_STATUSES = ['not_started', 'in_progress', 'submitted', 'verified', 'returned', 'expired'] as const;
 export type ChecklistStatus = (typeof CHECKLIST_STATUSES)[number];

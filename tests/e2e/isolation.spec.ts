@@ -73,6 +73,7 @@ const ROUTE_TARGETS: Record<string, ((ids: Ids) => string | null) | { global: st
 	'/evidence/[id=uuid]': (ids) => `/evidence/${ids.evidence}`,
 	'/notifications': { global: 'own notifications' },
 	'/organisation': { global: 'main connector only' },
+	'/organisation/information-systems': { global: 'main connector administrators only' },
 	'/outbox': { global: 'administrators only' },
 	'/prerequisites': { global: 'catalogue, administrators only' },
 	'/prerequisites/[id=uuid]': { global: 'catalogue entry, administrators only' },

@@ -1,5 +1,5 @@
 import * as m from '$lib/paraglide/messages.js';
-import type { AgreementStatus, ChecklistStatus, DerivedRule, DesignatedRole, EvidenceKind, PrerequisiteCategory, Role, TenantStage } from '$lib/domain';
+import type { AgreementStatus, ChecklistStatus, DerivedRule, DesignatedRole, EvidenceKind, PrerequisiteCategory, Role, SystemPurpose, TenantStage } from '$lib/domain';
 
 /** Names for values stored as codes, in the reader's language. */
 export const stageLabel = (stage: TenantStage): string =>
@@ -85,5 +85,11 @@ export const derivedRuleLabel = (rule: DerivedRule): string =>
 		agreement_in_force: m.derived_agreement_in_force,
 		server_certificates_valid: m.derived_server_certificates_valid,
 		staff_cards_valid: m.derived_staff_cards_valid,
-		staff_trained: m.derived_staff_trained
+		staff_trained: m.derived_staff_trained,
+		system_certified: m.derived_system_certified,
+		unit_in_code_service: m.derived_unit_in_code_service,
+		access_register_current: m.derived_access_register_current
 	})[rule]();
+
+export const systemPurposeLabel = (purpose: SystemPurpose): string =>
+	({ patient_data: m.system_purpose_patient_data, social_welfare_client: m.system_purpose_social_welfare_client })[purpose]();

@@ -1,6 +1,11 @@
-import type { PageServerLoad } from './$types';
+import { error } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import * as m from '$lib/paraglide/messages.js';
 import { db } from '$lib/server/db';
-import { authorize } from '$lib/server/http/guard';
+import { actorOf, authorize } from '$lib/server/http/guard';
+import { parseForm } from '$lib/server/http/forms';
+import { completeLeaverTask, listOpenLeaverTasks } from '$lib/server/people/leavers';
+import { leaverTaskSchema } from '$lib/schemas/leaver';
 import { can } from '$lib/server/auth/authorize';
 import { countTenantsByStage, getTenant } from '$lib/server/tenants/tenants';
 import { listPeople } from '$lib/server/people/people';
@@ -20,10 +25,15 @@ export const load: PageServerLoad = (event) => {
 	// The main connector's active disturbance notices that concern this person (all of them on its own side).
 	const announcements = listActiveAnnouncementsFor(db(), user.tenantId).map((a) => ({ id: a.id, title: a.title, body: a.body, createdAt: a.createdAt, updatedAt: a.updatedAt }));
 	if (user.tenantId === null) {
+		const organisationName = getMainConnector(db())?.name ?? '';
 		return {
 			kind: 'main_connector' as const,
 			announcements,
-			organisationName: getMainConnector(db())?.name ?? '',
+			organisationName,
+			// People whose rights in the information system are still to be removed (agreement §6).
+			leavers: can(user, 'leaver_task.handle')
+				? listOpenLeaverTasks(db()).map((t) => ({ id: t.id, name: t.personName, email: t.personEmail, organisation: t.tenantName ?? organisationName, since: t.createdAt }))
+				: null,
 			stageCounts: can(user, 'tenant.list') ? countTenantsByStage(db()) : null,
 			attention: can(user, 'checklist.view') ? listTenantsNeedingAttention(db()) : [],
 			toOrder: can(user, 'certificate.view') ? listToOrder(db()).map((c) => ({ id: c.id, holderName: c.holderName, tenantName: c.tenantName, kind: c.kind, orderBy: c.orderBy, validTo: c.validTo })) : null,
@@ -43,4 +53,15 @@ export const load: PageServerLoad = (event) => {
 			? listPeople(db(), tenantId).map((p) => ({ id: p.id, name: p.name, email: p.email, status: p.status, roles: p.roles }))
 			: []
 	};
+};
+
+export const actions: Actions = {
+	leaverDone: async (event) => {
+		authorize(event, 'leaver_task.handle');
+		const parsed = parseForm(leaverTaskSchema, await event.request.formData());
+		if (!parsed.ok) error(404, m.error_not_found());
+		const result = completeLeaverTask(db(), actorOf(event), parsed.data.taskId);
+		if (!result.ok) error(404, m.error_not_found());
+		return { leaverDone: result.personEmail };
+	}
 };

@@ -17,6 +17,11 @@ export const ACTIONS = [
 	'organisation.view',
 	'organisation.edit',
 	'organisation.people.manage',
+	// The registry of the main connector's information systems (agreement §3).
+	'information_system.manage',
+	// Removing a leaver's rights in the information system (agreement §6): the main connector's
+	// administrators grant and remove those rights, so only mc_admin holds this.
+	'leaver_task.handle',
 	'services.view',
 	'services.edit',
 	'audit.view',

@@ -159,7 +159,7 @@ describe('calendarEventsFor', () => {
 		markRenewalOrdered(db, admin, certs.server, 'tilattu', T0);
 
 		const itemOf = (tenantId: string, code: string) => getChecklist(db, tenantId, T0).entries.find((e) => e.type.code === code)!.item.id;
-		items = { dueA: itemOf(tenantA, 'security_plan'), dueB: itemOf(tenantB, 'security_plan'), reviewA: itemOf(tenantA, 'staff_training'), verifiedDueA: itemOf(tenantA, 'self_monitoring_plan') };
+		items = { dueA: itemOf(tenantA, 'security_plan_followed'), dueB: itemOf(tenantB, 'security_plan_followed'), reviewA: itemOf(tenantA, 'staff_training'), verifiedDueA: itemOf(tenantA, 'self_monitoring_plan') };
 		planItem(db, admin, items.dueA, { ownerId: null, dueDate: '2025-04-01' }, T0);
 		planItem(db, admin, items.dueB, { ownerId: null, dueDate: '2025-04-02' }, T0);
 		planItem(db, admin, items.verifiedDueA, { ownerId: null, dueDate: '2025-04-03' }, T0);
@@ -193,11 +193,11 @@ describe('calendarEventsFor', () => {
 		expect(order.date).toBe(todayInHelsinki(orderByDate(at(50), 'professional_card', getSettings(db))));
 		expect(order.date).toBe(todayInHelsinki(at(5)));
 		expect(events.find((e) => e.uid === `kanta-deadline-private_obligation-private@liitos`)!.date).toBe('2026-01-01');
-		expect(events.find((e) => e.uid === `checklist-due-${items.dueA}@liitos`)).toMatchObject({ date: '2025-04-01', summary: 'Erääntyy: Tietoturvasuunnitelma käytössä (Terveys A Oy)' });
+		expect(events.find((e) => e.uid === `checklist-due-${items.dueA}@liitos`)).toMatchObject({ date: '2025-04-01', summary: 'Erääntyy: Henkilöstö noudattaa tietoturvasuunnitelmaa (Terveys A Oy)' });
 		expect(events.find((e) => e.uid === `checklist-review-${items.reviewA}@liitos`)!.date).toBe('2026-03-10');
 		// Swedish names and summaries for a Swedish reader.
 		const sv = eventsOf(people.certAdmin, 'sv');
-		expect(sv.find((e) => e.uid === `checklist-due-${items.dueA}@liitos`)!.summary).toBe('Förfaller: Informationssäkerhetsplanen i bruk (Terveys A Oy)');
+		expect(sv.find((e) => e.uid === `checklist-due-${items.dueA}@liitos`)!.summary).toBe('Förfaller: Personalen följer informationssäkerhetsplanen (Terveys A Oy)');
 	});
 
 	it('shows a tenant administrator only their own tenant’s certificates and checklist, and no Kanta deadlines for health care', () => {
@@ -226,7 +226,7 @@ describe('calendarEventsFor', () => {
 		db.update(tenant).set({ archivedAt: T0 }).where(eq(tenant.id, tenantB)).run();
 		expect(uidsOf(people.certAdmin)).not.toContain(`checklist-due-${items.dueB}@liitos`);
 		expect(uidsOf(people.certAdmin)).not.toContain(KANTA_B[0]);
-		db.update(prerequisiteType).set({ active: false }).where(eq(prerequisiteType.code, 'security_plan')).run();
+		db.update(prerequisiteType).set({ active: false }).where(eq(prerequisiteType.code, 'security_plan_followed')).run();
 		expect(uidsOf(people.adminA)).not.toContain(`checklist-due-${items.dueA}@liitos`);
 		expect(uidsOf(people.adminA)).toContain(`checklist-review-${items.reviewA}@liitos`);
 	});

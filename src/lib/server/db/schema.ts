@@ -21,6 +21,8 @@ import {
 	PROVIDER_TYPES,
 	ROLES,
 	SERVICE_SECTORS,
+	SYSTEM_CLASSES,
+	SYSTEM_PURPOSES,
 	TENANT_STAGES,
 	TOKEN_PURPOSES,
 	USER_STATUSES
@@ -173,6 +175,29 @@ export const user = sqliteTable(
 		deactivatedAt: timestamp('deactivated_at')
 	},
 	(t) => [uniqueIndex('user_email_unique').on(t.email), index('user_tenant_idx').on(t.tenantId)]
+);
+
+/**
+ * Someone left (agreement §6): the main connector's administrators remove their rights in the
+ * information system and mark the task done. Name and e-mail are copied so the task reads the same
+ * whatever later happens to the person.
+ */
+export const leaverTask = sqliteTable(
+	'leaver_task',
+	{
+		id: text('id').primaryKey(),
+		userId: text('user_id')
+			.notNull()
+			.references(() => user.id),
+		/** Null for the main connector's own people. */
+		tenantId: text('tenant_id').references(() => tenant.id),
+		personName: text('person_name').notNull(),
+		personEmail: text('person_email').notNull(),
+		createdAt: createdAt(),
+		completedAt: timestamp('completed_at'),
+		completedBy: text('completed_by')
+	},
+	(t) => [index('leaver_task_open_idx').on(t.completedAt, t.createdAt), index('leaver_task_tenant_idx').on(t.tenantId, t.completedAt)]
 );
 
 export const userRole = sqliteTable(
@@ -391,6 +416,23 @@ export const agreementSignature = sqliteTable(
 	},
 	(t) => [index('agreement_signature_agreement_idx').on(t.agreementId)]
 );
+
+/**
+ * The main connector's certified client/patient information systems (agreement §3). The
+ * security-assessment certificate's last valid day decides whether a system may be used in production
+ * (Client Data Act 31 § 2 mom.), so the "system certified" prerequisite follows it.
+ */
+export const informationSystem = sqliteTable('information_system', {
+	id: text('id').primaryKey(),
+	name: text('name').notNull(),
+	systemClass: text('system_class', { enum: SYSTEM_CLASSES }).notNull(),
+	purpose: text('purpose', { enum: SYSTEM_PURPOSES }).notNull(),
+	/** Last day (YYYY-MM-DD, Helsinki) the security-assessment certificate is valid. */
+	certificateValidUntil: text('certificate_valid_until').notNull(),
+	certificateReference: text('certificate_reference').notNull().default(''),
+	createdAt: createdAt(),
+	updatedAt: timestamp('updated_at')
+});
 
 /** The catalogue of prerequisite types, kept as data that administrators edit. */
 export const prerequisiteType = sqliteTable(
@@ -872,6 +914,8 @@ export type IncidentDecision = typeof incidentDecision.$inferSelect;
 export type IncidentOnwardNotice = typeof incidentOnwardNotice.$inferSelect;
 export type Announcement = typeof announcement.$inferSelect;
 export type PrerequisiteType = typeof prerequisiteType.$inferSelect;
+export type InformationSystem = typeof informationSystem.$inferSelect;
+export type LeaverTask = typeof leaverTask.$inferSelect;
 export type ChecklistItem = typeof checklistItem.$inferSelect;
 export type EvidenceFile = typeof evidenceFile.$inferSelect;
 export type Certificate = typeof certificate.$inferSelect;

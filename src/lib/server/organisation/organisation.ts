@@ -3,7 +3,7 @@ import type { Db, DbOrTx } from '../db';
 import { designatedPerson, mainConnector, user, userRole, type DesignatedRole, type MainConnector } from '../db/schema';
 import { audit, type Actor } from '../actor';
 import { seedDefaultServices } from '../services/kanta-services';
-import { seedDefaultPrerequisites } from '../prerequisites/catalogue';
+import { addMissingDefaults } from '../prerequisites/catalogue';
 import { seedDefaultTrainingModules } from '../training/training';
 import { normaliseEmail } from '../people/people';
 import { changedFields } from '../change-summary';
@@ -39,7 +39,7 @@ export function completeSetup(db: Db, input: SetupInput, client: { ipAddress: st
 			tx.insert(user).values({ id: userId, email, name: input.admin.name, passwordHash: input.admin.passwordHash, status: 'active', locale: input.admin.locale ?? 'fi', createdAt: now }).run();
 			tx.insert(userRole).values({ userId, role: 'mc_admin' }).run();
 			seedDefaultServices(tx);
-			seedDefaultPrerequisites(tx);
+			addMissingDefaults(tx);
 			seedDefaultTrainingModules(tx);
 			const actor = { id: userId, label: email, ipAddress: client.ipAddress };
 			audit(tx, actor, { action: 'setup.complete', targetType: 'main_connector', targetId: organisationId, summary: input.organisation.name });

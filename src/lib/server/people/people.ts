@@ -4,6 +4,7 @@ import { emailToken, session, twoFactor, user, userRole, type Role, type TokenPu
 import { audit, type Actor } from '../actor';
 import { generateSessionToken, hashToken, invalidateUserSessions } from '../auth/session';
 import { revokeFeedTokens } from '../calendar/feed-tokens';
+import { openLeaverTask } from './leavers';
 
 const HOUR_MS = 60 * 60 * 1000;
 export const TOKEN_LIFETIME_MS: Record<TokenPurpose, number> = {
@@ -164,6 +165,7 @@ export function requestPasswordReset(db: Db, email: string, client: { ipAddress:
 	});
 }
 
+/** Deactivating is also how the main connector hears that someone left (agreement §6): see leavers.ts. */
 export function deactivatePerson(db: Db, actor: Actor, person: User, now = new Date()): void {
 	db.transaction((tx) => {
 		tx.update(user).set({ status: 'deactivated', deactivatedAt: now }).where(eq(user.id, person.id)).run();
@@ -172,6 +174,7 @@ export function deactivatePerson(db: Db, actor: Actor, person: User, now = new D
 		// Like sessions, a calendar feed address must not come back to life if the person is reactivated.
 		revokeFeedTokens(tx, person.id, now);
 		audit(tx, actor, { tenantId: person.tenantId, action: 'person.deactivate', targetType: 'user', targetId: person.id, summary: person.email });
+		if (person.status !== 'deactivated') openLeaverTask(tx, actor, person, now);
 	});
 }
 

@@ -1,7 +1,7 @@
 import { asc, eq } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db';
 import { prerequisiteType, type PrerequisiteType, type Tenant } from '../db/schema';
-import { audit, type Actor } from '../actor';
+import { audit, SYSTEM_ACTOR, type Actor } from '../actor';
 
 export type PrerequisiteInput = Omit<PrerequisiteType, 'id' | 'createdAt'>;
 
@@ -19,6 +19,14 @@ export const DEFAULT_PREREQUISITES: Seed[] = [
 		...t('Liittymissopimus voimassa', 'Anslutningsavtalet i kraft', 'Connection agreement in force', 'Sopimus on allekirjoitettu Liitoksessa ja on voimassa.', 'Avtalet har undertecknats i Liitos och är i kraft.', 'The agreement has been signed in Liitos and is in force.'),
 		category: 'system_and_agreement', responsibleParty: 'main_connector', sectors: [], providerTypes: [], serviceCodes: [],
 		evidenceKind: 'derived', derivedRule: 'agreement_in_force', renewalMonths: null, required: true
+	},
+	{
+		// The tenant is the controller of its clients' data and the main connector processes it, so the
+		// processing needs an agreement of its own beside the connection agreement.
+		code: 'client_data_processing_agreement',
+		...t('Sopimus asiakastietojen käsittelystä', 'Avtal om behandling av klientuppgifter', 'Agreement on processing client data', 'Liittymissopimuksen lisäksi osapuolet ovat sopineet erikseen, miten pääliittyjä käsittelee vuokralaisen asiakastietoja (asiakastietolaki 14 §, liittymissopimuksen 14 §, THL:n määräyksen luku 3). Liitä allekirjoitettu sopimus.', 'Utöver anslutningsavtalet har parterna i ett separat avtal kommit överens om hur huvudanslutaren behandlar hyresgästens klientuppgifter (kunduppgiftslagen 14 §, anslutningsavtalets 14 §, kapitel 3 i THL:s föreskrift). Bifoga det undertecknade avtalet.', "Besides the connection agreement, the parties have agreed separately how the main connector processes the tenant's client data (Client Data Act 14 §, agreement §14, chapter 3 of THL's regulation). Attach the signed agreement."),
+		category: 'system_and_agreement', responsibleParty: 'tenant', sectors: [], providerTypes: [], serviceCodes: [],
+		evidenceKind: 'file', derivedRule: null, renewalMonths: null, required: true
 	},
 	{
 		code: 'server_certificates',
@@ -40,15 +48,16 @@ export const DEFAULT_PREREQUISITES: Seed[] = [
 	},
 	{
 		code: 'soteri_registration',
-		...t('Rekisteröinti Soteriin', 'Registrering i Soteri', 'Registered in Soteri', 'Vuokralainen on Valviran palveluntuottajarekisterissä (Soteri). Kirjaa rekisteröintinumero.', 'Hyresgästen finns i Valviras register över tjänsteproducenter (Soteri). Ange registreringsnumret.', "The tenant is in Valvira's register of service providers (Soteri). Record the registration number."),
+		...t('Rekisteröinti Soteriin', 'Registrering i Soteri', 'Registered in Soteri', 'Vuokralainen on palveluntuottajien rekisterissä (Soteri), jota pitää Lupa- ja valvontavirasto (aiemmin Valvira). Kirjaa rekisteröintinumero.', 'Hyresgästen finns i registret över tjänsteproducenter (Soteri), som förs av Tillstånds- och tillsynsverket (tidigare Valvira). Ange registreringsnumret.', 'The tenant is in the register of service providers (Soteri), kept by the Finnish Supervisory Agency (formerly Valvira). Record the registration number.'),
 		category: 'organisation_register', responsibleParty: 'tenant', sectors: [], providerTypes: [], serviceCodes: [],
 		evidenceKind: 'reference', derivedRule: null, renewalMonths: null, required: true
 	},
 	{
+		// What gates Kanta here is not a second Soteri entry but the unit reaching THL's code service.
 		code: 'social_welfare_data_valvira',
-		...t('Yksityisen sosiaalihuollon tiedot Valviran rekisterissä', 'Uppgifter om privat socialvård i Valviras register', 'Private social welfare data in Valvira’s register', 'Yksityisen sosiaalihuollon palveluyksikön tiedot on ilmoitettu Valviran rekisteriin (Soteri korvasi Valverin).', 'Uppgifterna om den privata socialvårdens serviceenhet har anmälts till Valviras register (Soteri ersatte Valveri).', "The private social welfare service unit's data has been notified to Valvira's register (Soteri replaced Valveri)."),
+		...t('Sosiaalihuollon palveluyksikkö THL:n koodistopalvelussa', 'Socialvårdens serviceenhet i THL:s kodtjänst', "Social welfare unit in THL's code service", 'Yksityisen sosiaalihuollon palveluyksikön tiedot kulkevat Soterista (Lupa- ja valvontavirasto, aiemmin Valvira; Soteri korvasi Valverin) THL:n koodistopalveluun, ja Kanta tunnistaa yksikön sieltä saadusta OID-tunnuksesta. Kohta täyttyy, kun vuokralaisella on vähintään yksi palveluyksikkö ja jokaisen OID on vuokralaisen juuritunnuksen alla.', 'Uppgifterna om den privata socialvårdens serviceenhet går från Soteri (Tillstånds- och tillsynsverket, tidigare Valvira; Soteri ersatte Valveri) till THL:s kodtjänst, och Kanta känner igen enheten på den OID som kommer därifrån. Punkten uppfylls när hyresgästen har minst en serviceenhet och varje enhets OID ligger under hyresgästens rot-OID.', "The private social welfare unit's data passes from Soteri (Finnish Supervisory Agency, formerly Valvira; Soteri replaced Valveri) to THL's code service, and Kanta knows the unit by the OID it gets there. Met when the tenant has at least one service unit and each unit's OID lies below the tenant's root OID."),
 		category: 'organisation_register', responsibleParty: 'tenant', sectors: ['social_welfare'], providerTypes: ['private'], serviceCodes: [],
-		evidenceKind: 'reference', derivedRule: null, renewalMonths: null, required: true
+		evidenceKind: 'derived', derivedRule: 'unit_in_code_service', renewalMonths: null, required: true
 	},
 	{
 		code: 'staff_training',
@@ -57,22 +66,62 @@ export const DEFAULT_PREREQUISITES: Seed[] = [
 		evidenceKind: 'derived', derivedRule: 'staff_trained', renewalMonths: null, required: true
 	},
 	{
+		code: 'user_access_register',
+		...t('Käyttäjä- ja käyttöoikeusrekisteri ajan tasalla', 'Registret över användare och behörigheter aktuellt', 'Register of users and access rights up to date', 'Vuokralaisen henkilöt ja roolit Liitoksessa ovat sen rekisteri asiakastietojärjestelmän käyttäjistä ja heidän oikeuksistaan (asiakastietolaki 15 § 3 mom.). Lopettanut henkilö poistetaan käytöstä täällä, ja kohta täyttyy, kun pääliittyjä on poistanut jokaisen lopettaneen oikeudet tietojärjestelmästä.', 'Hyresgästens personer och roller i Liitos är dess register över användarna av klientdatasystemet och deras behörigheter (kunduppgiftslagen 15 § 3 mom.). Den som slutar inaktiveras här, och punkten uppfylls när huvudanslutaren har tagit bort varje avgången persons behörigheter i informationssystemet.', "The tenant's people and roles in Liitos are its register of the client information system's users and their rights (Client Data Act 15 § 3 mom.). Someone who leaves is deactivated here; the item is met once the main connector has removed every leaver's rights from the information system."),
+		category: 'other', responsibleParty: 'tenant', sectors: [], providerTypes: [], serviceCodes: [],
+		evidenceKind: 'derived', derivedRule: 'access_register_current', renewalMonths: null, required: true
+	},
+	{
+		// Agreement §17 and §1: the main connector keeps the log register and monitors it.
+		code: 'log_monitoring',
+		...t('Lokivalvonta järjestetty', 'Loggövervakningen ordnad', 'Log monitoring in place', 'Asiakastietojen käytöstä ja luovutuksista kertyy rekisterikohtainen loki, ja sen säännöllinen valvonta on kuvattu ja käytössä (asiakastietolaki 25 §, liittymissopimuksen 17 §). Liitä kuvaus valvontatavasta. Tarkistetaan vuosittain.', 'Användning och utlämnande av klientuppgifter loggas per register, och loggarna övervakas regelbundet enligt en beskriven rutin (kunduppgiftslagen 25 §, anslutningsavtalets 17 §). Bifoga beskrivningen av rutinen. Granskas årligen.', 'Every use and disclosure of client data is logged per register, and the logs are monitored regularly by a described routine (Client Data Act 25 §, agreement §17). Attach the description of the routine. Reviewed yearly.'),
+		category: 'other', responsibleParty: 'main_connector', sectors: [], providerTypes: [], serviceCodes: [],
+		evidenceKind: 'file', derivedRule: null, renewalMonths: 12, required: true
+	},
+	{
 		code: 'self_monitoring_plan',
 		...t('Omavalvontasuunnitelma päivitetty', 'Egenkontrollplanen uppdaterad', 'Self-monitoring plan updated', 'Omavalvontasuunnitelma on päivitetty kattamaan Kanta-palvelujen käytön. Tarkistetaan vuosittain.', 'Egenkontrollplanen har uppdaterats så att den omfattar användningen av Kanta-tjänsterna. Granskas årligen.', 'The self-monitoring plan has been updated to cover the use of the Kanta services. Reviewed yearly.'),
 		category: 'plan_update', responsibleParty: 'tenant', sectors: [], providerTypes: [], serviceCodes: [],
 		evidenceKind: 'file', derivedRule: null, renewalMonths: 12, required: true
 	},
 	{
+		// Agreement §2: the main connector makes the plan; the tenant's part is the next item.
 		code: 'security_plan',
-		...t('Tietoturvasuunnitelma käytössä', 'Informationssäkerhetsplanen i bruk', 'Information security plan in place', 'Tietoturvasuunnitelma (THL 3/2024, luvut 6.1–6.12) on laadittu, sitä noudatetaan ja se tarkistetaan säännöllisesti.', 'Informationssäkerhetsplanen (THL 3/2024, kapitel 6.1–6.12) har upprättats, följs och granskas regelbundet.', 'The information security plan (THL 3/2024, chapters 6.1–6.12) is in place, followed and reviewed regularly.'),
-		category: 'plan_update', responsibleParty: 'tenant', sectors: [], providerTypes: [], serviceCodes: [],
+		...t('Pääliittyjän tietoturvasuunnitelma laadittu', 'Huvudanslutarens informationssäkerhetsplan upprättad', "Main connector's information security plan in place", 'Pääliittyjä on laatinut tietoturvasuunnitelman (THL 3/2024, luvut 6.1–6.12), pitää sen ajan tasalla ja tarkistaa sen säännöllisesti (liittymissopimuksen 2 §).', 'Huvudanslutaren har upprättat informationssäkerhetsplanen (THL 3/2024, kapitel 6.1–6.12), håller den aktuell och granskar den regelbundet (anslutningsavtalets 2 §).', 'The main connector has made the information security plan (THL 3/2024, chapters 6.1–6.12), keeps it current and reviews it regularly (agreement §2).'),
+		category: 'plan_update', responsibleParty: 'main_connector', sectors: [], providerTypes: [], serviceCodes: [],
 		evidenceKind: 'file', derivedRule: null, renewalMonths: 12, required: true
 	},
 	{
+		// Evidence by date for now; once the portal has a workspace for the plan, this becomes a derived
+		// item that follows each person's acknowledgement of the current plan.
+		code: 'security_plan_followed',
+		...t('Henkilöstö noudattaa tietoturvasuunnitelmaa', 'Personalen följer informationssäkerhetsplanen', 'Staff follow the information security plan', 'Vuokralaisen ammattihenkilöt tuntevat pääliittyjän tietoturvasuunnitelman ja sitoutuvat noudattamaan sitä (liittymissopimuksen 2 ja 11 §). Kirjaa päivä, jona suunnitelma on käyty läpi henkilöstön kanssa. Tarkistetaan vuosittain.', 'Hyresgästens yrkesutbildade personer känner till huvudanslutarens informationssäkerhetsplan och förbinder sig att följa den (anslutningsavtalets 2 och 11 §). Ange det datum då planen gicks igenom med personalen. Granskas årligen.', "The tenant's professionals know the main connector's information security plan and commit to following it (agreement §2 and §11). Record the date the plan was gone through with the staff. Reviewed yearly."),
+		category: 'plan_update', responsibleParty: 'tenant', sectors: [], providerTypes: [], serviceCodes: [],
+		evidenceKind: 'date', derivedRule: null, renewalMonths: 12, required: true
+	},
+	{
 		code: 'system_certification',
-		...t('Tietojärjestelmä sertifioitu', 'Informationssystemet certifierat', 'Information system certified', 'Pääliittyjän A-luokan järjestelmä on sertifioitu, tietoturvallisuuden arviointitodistus on voimassa (uusitaan vähintään 3 vuoden välein) ja järjestelmä on Valviran rekisterissä.', 'Huvudanslutarens system i klass A är certifierat, intyget om informationssäkerhetsbedömning är giltigt (förnyas minst vart tredje år) och systemet finns i Valviras register.', "The main connector's class A system is certified, its security assessment certificate is valid (renewed at least every 3 years) and it is in Valvira's register."),
+		...t('Tietojärjestelmä sertifioitu', 'Informationssystemet certifierat', 'Information system certified', 'Pääliittyjällä on vuokralaisen toimialaan sopiva A2- tai A3-luokan järjestelmä (terveydenhuollossa potilastietojärjestelmä, sosiaalihuollossa sosiaalihuollon asiakastietojärjestelmä), ja sen tietoturvallisuuden arviointitodistus on voimassa (uusitaan vähintään 3 vuoden välein). Seurataan pääliittyjän tietojärjestelmärekisteristä: vanhentunut todistus estää tuotantokäytön.', 'Huvudanslutaren har ett system i klass A2 eller A3 som passar hyresgästens verksamhet (patientdatasystem inom hälso- och sjukvården, klientdatasystem för socialvården inom socialvården), och dess intyg över bedömning av informationssäkerheten är giltigt (förnyas minst vart tredje år). Följs upp i huvudanslutarens register över informationssystem: ett utgånget intyg hindrar produktionsbruk.', "The main connector has a class A2 or A3 system suited to the tenant's field (a patient data system in health care, a social welfare client data system in social welfare) whose security assessment certificate is valid (renewed at least every 3 years). Followed in the main connector's information system registry: an expired certificate rules out production use."),
 		category: 'system_and_agreement', responsibleParty: 'main_connector', sectors: [], providerTypes: [], serviceCodes: [],
-		evidenceKind: 'reference', derivedRule: null, renewalMonths: 36, required: true
+		evidenceKind: 'derived', derivedRule: 'system_certified', renewalMonths: null, required: true
+	},
+	{
+		code: 'deployment_test',
+		...t('Käyttöönottokoe tehty', 'Ibruktagningsprovet genomfört', 'Deployment test done', 'Käyttöönottokoe on tehty yhdessä pääliittyjän arkistonhoitajan kanssa ennen tuotantokäyttöä (liittymissopimuksen 12 §). Kirjaa kokeen päivä.', 'Ibruktagningsprovet har genomförts tillsammans med huvudanslutarens arkivarie före produktionsbruk (anslutningsavtalets 12 §). Ange datumet för provet.', "The deployment test has been carried out with the main connector's archivist before production use (agreement §12). Record the date of the test."),
+		category: 'system_and_agreement', responsibleParty: 'main_connector', sectors: [], providerTypes: [], serviceCodes: ['patient_data_repository', 'social_welfare_archive'],
+		evidenceKind: 'date', derivedRule: null, renewalMonths: null, required: true
+	},
+	{
+		code: 'national_specifications_health',
+		...t('Kansalliset määritykset kirjaamisessa', 'Nationella specifikationer i dokumentationen', 'National specifications used in recording', 'Potilastiedot kirjataan kansallisten rakenteiden sekä THL:n koodistopalvelun luokitusten ja koodistojen mukaisesti. Kirjaa päivä, josta alkaen näin on toimittu.', 'Patientuppgifterna dokumenteras enligt de nationella strukturerna och klassifikationerna och kodlistorna i THL:s kodtjänst. Ange från vilket datum man har arbetat så.', "Patient data is recorded in the national structures, with the classifications and code lists of THL's code service. Record the date from which this has been done."),
+		category: 'other', responsibleParty: 'tenant', sectors: ['health_care'], providerTypes: [], serviceCodes: [],
+		evidenceKind: 'date', derivedRule: null, renewalMonths: null, required: true
+	},
+	{
+		code: 'national_specifications_social',
+		...t('Kansalliset määritykset kirjaamisessa (Sosmeta)', 'Nationella specifikationer i dokumentationen (Sosmeta)', 'National specifications used in recording (Sosmeta)', 'Sosiaalihuollon asiakastyö kirjataan kansallisten määritysten mukaisesti: asiakirjat Sosmetan (sosiaalihuollon asiakirjarakenteiden ja metatietojen palvelu) rakenteilla ja koodistot THL:n koodistopalvelusta. Kirjaa päivä, josta alkaen näin on toimittu.', 'Klientarbetet inom socialvården dokumenteras enligt de nationella specifikationerna: handlingarna med strukturerna i Sosmeta (tjänsten för handlingsstrukturer och metadata inom socialvården) och kodlistorna ur THL:s kodtjänst. Ange från vilket datum man har arbetat så.', "Social welfare client work is recorded to the national specifications: documents in the Sosmeta structures (the service for social welfare document structures and metadata), code lists from THL's code service. Record the date from which this has been done."),
+		category: 'other', responsibleParty: 'tenant', sectors: ['social_welfare'], providerTypes: [], serviceCodes: [],
+		evidenceKind: 'date', derivedRule: null, renewalMonths: null, required: true
 	},
 	{
 		code: 'kela_customer_relationship',
@@ -88,11 +137,18 @@ export const DEFAULT_PREREQUISITES: Seed[] = [
 	}
 ];
 
-export function seedDefaultPrerequisites(tx: DbOrTx): void {
-	tx.insert(prerequisiteType)
-		.values(DEFAULT_PREREQUISITES.map((seed, i) => ({ ...seed, id: crypto.randomUUID(), sortOrder: (i + 1) * 10, active: true })))
-		.onConflictDoNothing()
-		.run();
+/**
+ * Adds every default entry whose code the catalogue lacks, after the existing ones: at setup, all of
+ * them; on an upgrade, the ones added since. Entries are never deleted (only deactivated), so a
+ * missing code is a new one. Returns the codes added.
+ */
+export function addMissingDefaults(tx: DbOrTx): string[] {
+	const existing = listPrerequisiteTypes(tx, true);
+	const have = new Set(existing.map((type) => type.code));
+	const missing = DEFAULT_PREREQUISITES.filter((seed) => !have.has(seed.code));
+	const last = existing.at(-1)?.sortOrder ?? 0;
+	if (missing.length) tx.insert(prerequisiteType).values(missing.map((seed, i) => ({ ...seed, id: crypto.randomUUID(), sortOrder: last + (i + 1) * 10, active: true }))).run();
+	return missing.map((seed) => seed.code);
 }
 
 export function listPrerequisiteTypes(db: DbOrTx, includeInactive = false): PrerequisiteType[] {
@@ -141,9 +197,15 @@ export function savePrerequisiteType(db: Db, actor: Actor, input: Omit<Prerequis
 	});
 }
 
-/** Installations set up before the catalogue existed get the defaults once. */
-export function ensureCatalogue(db: Db): boolean {
-	if (db.select({ id: prerequisiteType.id }).from(prerequisiteType).get()) return false;
-	db.transaction((tx) => seedDefaultPrerequisites(tx));
-	return true;
+/**
+ * At start-up: installations set up before the catalogue existed, or before some default entries
+ * were added, get the missing ones (the caller then syncs every checklist, which adds items and
+ * keeps the existing ones as they are).
+ */
+export function ensureCatalogue(db: Db): number {
+	return db.transaction((tx) => {
+		const added = addMissingDefaults(tx);
+		if (added.length) audit(tx, SYSTEM_ACTOR, { action: 'prerequisite_type.create', targetType: 'prerequisite_type', summary: added.join(', ') });
+		return added.length;
+	});
 }

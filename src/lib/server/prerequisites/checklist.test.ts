@@ -32,6 +32,7 @@ import {
 	verifyItem
 } from './checklist';
 import { addTrainingRecord, listModules } from '../training/training';
+import { saveInformationSystem } from '../information-systems/registry';
 
 const T0 = new Date('2025-03-15T10:00:00Z'); // 12:00 in Helsinki
 const DAY_MS = 86_400_000;
@@ -95,12 +96,19 @@ function trainEveryone(userId: string) {
 	for (const module of listModules(db)) addTrainingRecord(db, admin, { moduleId: module.id, userId, completedOn: '2025-03-01' }, true, T0);
 }
 
-const STORED_CODES = DEFAULT_PREREQUISITES.filter((p) => !p.derivedRule && p.sectors.length === 0).map((p) => p.code);
+/** The default entries a private health-care tenant without Kanta services gets (what `addTenant` creates). */
+const HEALTH_DEFAULTS = DEFAULT_PREREQUISITES.filter((p) => (p.sectors.length === 0 || p.sectors.includes('health_care')) && (p.providerTypes.length === 0 || p.providerTypes.includes('private')) && p.serviceCodes.length === 0);
+const STORED_CODES = HEALTH_DEFAULTS.filter((p) => !p.derivedRule).map((p) => p.code);
+
+/** A patient data system whose security assessment certificate is valid for years. */
+function addPatientSystem() {
+	saveInformationSystem(db, admin, { name: 'Potilas', systemClass: 'A2', purpose: 'patient_data', certificateValidUntil: '2027-12-31', certificateReference: '' }, null, T0);
+}
 
 describe('syncChecklist', () => {
 	it('gives a health-care private tenant one item per applicable catalogue entry, without the social welfare item', () => {
 		const id = addTenant(db, admin, { serviceSector: 'health_care', providerType: 'private' });
-		const expected = DEFAULT_PREREQUISITES.filter((p) => p.code !== 'social_welfare_data_valvira').map((p) => p.code);
+		const expected = HEALTH_DEFAULTS.map((p) => p.code);
 		expect(storedItemCount(id)).toBe(expected.length);
 		expect(codesOf(id).sort()).toEqual([...expected].sort());
 		expect(codesOf(id)).not.toContain('social_welfare_data_valvira');
@@ -113,7 +121,9 @@ describe('syncChecklist', () => {
 	it('gives a social welfare private tenant the Valvira item as well, but not a social welfare public one', () => {
 		const priv = addTenant(db, admin, { serviceSector: 'social_welfare', providerType: 'private' });
 		expect(codesOf(priv)).toContain('social_welfare_data_valvira');
-		expect(storedItemCount(priv)).toBe(DEFAULT_PREREQUISITES.length);
+		expect(codesOf(priv)).toContain('national_specifications_social');
+		expect(codesOf(priv)).not.toContain('national_specifications_health');
+		expect(storedItemCount(priv)).toBe(DEFAULT_PREREQUISITES.filter((p) => !p.sectors.includes('health_care') && p.serviceCodes.length === 0).length);
 		const pub = addTenant(db, admin, { serviceSector: 'social_welfare', providerType: 'public_on_behalf' });
 		expect(codesOf(pub)).not.toContain('social_welfare_data_valvira');
 	});
@@ -162,9 +172,9 @@ describe('syncChecklist', () => {
 		const { id: typeId, createdAt: _c, sortOrder: _s, ...input } = type;
 		expect(savePrerequisiteType(db, admin, { ...input, active: false }, typeId)).toEqual({ ok: true, id: typeId });
 		expect(codesOf(id)).not.toContain('operating_models');
-		expect(storedItemCount(id)).toBe(DEFAULT_PREREQUISITES.length - 1);
+		expect(storedItemCount(id)).toBe(HEALTH_DEFAULTS.length);
 		// Left out of progress too.
-		expect(getChecklist(db, id, T0).progress.total).toBe(DEFAULT_PREREQUISITES.length - 2);
+		expect(getChecklist(db, id, T0).progress.total).toBe(HEALTH_DEFAULTS.length - 1);
 		// A new tenant does not get it at all.
 		const later = addTenant(db, admin);
 		expect(db.select().from(checklistItem).where(and(eq(checklistItem.tenantId, later), eq(checklistItem.typeId, typeId))).get()).toBeUndefined();
@@ -225,8 +235,8 @@ describe('the evidence workflow', () => {
 		expect(stored.verifiedAt).toEqual(T0);
 		expect(stored.validUntil).toBe('2026-03-15');
 
-		submitAndVerify(tenantId, 'system_certification'); // 36 months
-		expect(getChecklistItem(db, itemOf(tenantId, 'system_certification').item.id)!.validUntil).toBe('2028-03-15');
+		submitAndVerify(tenantId, 'log_monitoring'); // 12 months, the main connector's
+		expect(getChecklistItem(db, itemOf(tenantId, 'log_monitoring').item.id)!.validUntil).toBe('2026-03-15');
 		submitAndVerify(tenantId, 'soteri_registration'); // no renewal
 		expect(getChecklistItem(db, itemOf(tenantId, 'soteri_registration').item.id)!.validUntil).toBeNull();
 		expect(itemOf(tenantId, 'soteri_registration').status).toBe('verified');
@@ -302,14 +312,14 @@ describe('progress and readiness', () => {
 	it('counts required items per category and as a rounded percentage', () => {
 		const id = addTenant(db, admin);
 		let progress = getChecklist(db, id, T0).progress;
-		expect(progress).toMatchObject({ done: 0, total: 11, percent: 0 });
+		expect(progress).toMatchObject({ done: 0, total: 16, percent: 0 });
 		expect(progress.byCategory).toEqual([
 			{ category: 'certificates', done: 0, total: 2 },
 			{ category: 'organisation_register', done: 0, total: 2 },
 			{ category: 'training', done: 0, total: 1 },
-			{ category: 'plan_update', done: 0, total: 2 },
-			{ category: 'system_and_agreement', done: 0, total: 3 },
-			{ category: 'other', done: 0, total: 1 }
+			{ category: 'plan_update', done: 0, total: 3 },
+			{ category: 'system_and_agreement', done: 0, total: 4 },
+			{ category: 'other', done: 0, total: 4 }
 		]);
 		submitAndVerify(id, 'soteri_registration');
 		submitAndVerify(id, 'self_monitoring_plan');
@@ -317,15 +327,15 @@ describe('progress and readiness', () => {
 		const sote = itemOf(id, 'sote_organisation_register');
 		submitItem(db, TENANT_ACTOR, sote.item.id, sote.type, { reference: 'x', date: null, link: '' }, T0);
 		progress = getChecklist(db, id, T0).progress;
-		expect(progress).toMatchObject({ done: 2, total: 11, percent: 18 });
+		expect(progress).toMatchObject({ done: 2, total: 16, percent: 13 });
 		expect(progress.byCategory.find((c) => c.category === 'organisation_register')).toEqual({ category: 'organisation_register', done: 1, total: 2 });
-		expect(progress.byCategory.find((c) => c.category === 'plan_update')).toEqual({ category: 'plan_update', done: 1, total: 2 });
+		expect(progress.byCategory.find((c) => c.category === 'plan_update')).toEqual({ category: 'plan_update', done: 1, total: 3 });
 		expect(progress.byCategory.find((c) => c.category === 'training')).toEqual({ category: 'training', done: 0, total: 1 });
 		// An optional entry shows up but does not count.
 		savePrerequisiteType(db, admin, newType({ code: 'optional', required: false }));
 		syncAllChecklists(db);
 		expect(codesOf(id)).toContain('optional');
-		expect(getChecklist(db, id, T0).progress).toMatchObject({ done: 2, total: 11, percent: 18 });
+		expect(getChecklist(db, id, T0).progress).toMatchObject({ done: 2, total: 16, percent: 13 });
 	});
 
 	it('is ready only when every required item is verified or derived true; then the stage advances', () => {
@@ -337,13 +347,14 @@ describe('progress and readiness', () => {
 
 		for (const code of STORED_CODES) submitAndVerify(id, code);
 		let checklist = getChecklist(db, id, T0);
-		expect(checklist.progress).toMatchObject({ done: STORED_CODES.length, total: 11 });
+		expect(checklist.progress).toMatchObject({ done: STORED_CODES.length, total: 16 });
 		expect(checklist.ready).toBe(false);
 		expect(getTenant(db, id)!.stage).toBe('invited');
 		expect(db.transaction((tx) => refreshReadiness(tx, admin, id, T0))).toBe(false);
 
-		// Derived: agreement in force, main connector certificates, every staff member's card.
+		// Derived: agreement in force, certified system, main connector certificates, every staff member's card.
 		insertAgreementRow(db, id, 'in_force', T0);
+		addPatientSystem();
 		addManualCertificate(db, admin, 'server', MAIN_CONNECTOR_HOLDER, new Date(T0.getTime() + 200 * DAY_MS), T0);
 		addManualCertificate(db, admin, 'system_signature', MAIN_CONNECTOR_HOLDER, new Date(T0.getTime() + 600 * DAY_MS), T0);
 		expect(getChecklist(db, id, T0).ready).toBe(false);
@@ -356,8 +367,8 @@ describe('progress and readiness', () => {
 		expect(checklist.ready).toBe(false);
 		trainEveryone(staff.id);
 		checklist = getChecklist(db, id, T0);
-		expect(checklist.entries.filter((e) => e.type.derivedRule).map((e) => e.status)).toEqual(['verified', 'verified', 'verified', 'verified']);
-		expect(checklist.progress).toMatchObject({ done: 11, total: 11, percent: 100 });
+		expect(checklist.entries.filter((e) => e.type.derivedRule).map((e) => e.status)).toEqual(['verified', 'verified', 'verified', 'verified', 'verified', 'verified']);
+		expect(checklist.progress).toMatchObject({ done: 16, total: 16, percent: 100 });
 		expect(checklist.ready).toBe(true);
 		expect(getTenant(db, id)!.stage).toBe('invited');
 		expect(db.transaction((tx) => refreshReadiness(tx, admin, id, T0))).toBe(true);
@@ -372,6 +383,7 @@ describe('progress and readiness', () => {
 	it('advances the stage when the last required item is verified', () => {
 		const id = addTenant(db, admin);
 		insertAgreementRow(db, id, 'in_force', T0);
+		addPatientSystem();
 		addManualCertificate(db, admin, 'server', MAIN_CONNECTOR_HOLDER, new Date(T0.getTime() + 200 * DAY_MS), T0);
 		addManualCertificate(db, admin, 'system_signature', MAIN_CONNECTOR_HOLDER, new Date(T0.getTime() + 600 * DAY_MS), T0);
 		const staff = insertUser(db, { tenantId: id, roles: ['tenant_staff'] });

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/index';
-import { agreement, certificate, user } from '../db/schema';
+import { agreement, certificate, informationSystem, serviceUnit, user } from '../db/schema';
 import type { Actor } from '../actor';
 import { addCertificate } from '../certificates/registry';
 import {
@@ -16,6 +16,9 @@ import {
 } from '../test-support';
 import { evaluateDerived } from './derived';
 import { getChecklist } from './checklist';
+import { removeInformationSystem, saveInformationSystem, type InformationSystemInput } from '../information-systems/registry';
+import { deactivatePerson } from '../people/people';
+import { completeLeaverTask, listOpenLeaverTasks } from '../people/leavers';
 
 const T0 = new Date('2025-03-15T10:00:00Z');
 const DAY_MS = 86_400_000;
@@ -157,5 +160,108 @@ describe('staff_cards_valid', () => {
 		db.update(user).set({ status: 'deactivated' }).where(eq(user.id, uusi.id)).run();
 		expect(state().met).toBe(true);
 		expect(db.select().from(certificate).all()).toHaveLength(1);
+	});
+});
+
+describe('system_certified', () => {
+	const system = (overrides: Partial<InformationSystemInput> = {}) => {
+		const saved = saveInformationSystem(db, admin, { name: 'Potilas Pro', systemClass: 'A2', purpose: 'patient_data', certificateValidUntil: '2025-06-30', certificateReference: 'TT-2022-17', ...overrides }, null, T0);
+		if (!saved.ok) throw new Error('not saved');
+		return saved.id;
+	};
+	const state = (id = tenantId, now = T0) => evaluateDerived(db, 'system_certified', id, now);
+
+	it('follows the security assessment certificate’s last valid day, not the day anyone checked it', () => {
+		expect(state()).toEqual({ met: false, problem: 'no_system' });
+		system();
+		expect(state()).toEqual({ met: true, validUntil: '2025-06-30' });
+		expect(entry('system_certification')).toMatchObject({ status: 'verified', done: true });
+		// Valid through its last day in Helsinki, expired the day after (21:30 UTC is already 1 July there).
+		expect(state(tenantId, new Date('2025-06-30T20:00:00Z')).met).toBe(true);
+		expect(state(tenantId, new Date('2025-06-30T21:30:00Z'))).toEqual({ met: false, problem: 'certificate_expired' });
+		expect(entry('system_certification', new Date('2025-07-01T09:00:00Z'))).toMatchObject({ status: 'not_started', done: false });
+	});
+
+	it('counts the latest certificate among several systems of the right kind', () => {
+		system({ name: 'Vanha', certificateValidUntil: '2025-01-31' });
+		expect(state().problem).toBe('certificate_expired');
+		const renewed = system({ name: 'Uusi', certificateValidUntil: '2027-02-28' });
+		expect(state()).toEqual({ met: true, validUntil: '2027-02-28' });
+		removeInformationSystem(db, admin, renewed);
+		expect(state().met).toBe(false);
+	});
+
+	it('does not let a social welfare tenant rely on a patient data system (seed 001)', () => {
+		const social = addTenant(db, admin, { serviceSector: 'social_welfare', providerType: 'private' });
+		system({ purpose: 'patient_data', certificateValidUntil: '2028-01-01' });
+		expect(state(tenantId).met).toBe(true);
+		expect(state(social)).toEqual({ met: false, problem: 'wrong_purpose' });
+		const item = getChecklist(db, social, T0).entries.find((e) => e.type.code === 'system_certification')!;
+		expect(item).toMatchObject({ done: false, derived: { met: false, problem: 'wrong_purpose' } });
+		system({ name: 'Sosiaali', purpose: 'social_welfare_client', certificateValidUntil: '2027-01-01' });
+		expect(state(social)).toEqual({ met: true, validUntil: '2027-01-01' });
+		// And the other way round: a health care tenant needs a patient data system.
+		const health = addTenant(db, admin, { serviceSector: 'health_care' });
+		db.delete(informationSystem).where(eq(informationSystem.purpose, 'patient_data')).run();
+		expect(state(health)).toEqual({ met: false, problem: 'wrong_purpose' });
+	});
+
+	it('needs a class that Kela has tested against Kanta (A2 or A3)', () => {
+		system({ systemClass: 'A1', certificateValidUntil: '2028-01-01' });
+		expect(state()).toEqual({ met: false, problem: 'no_system' });
+		system({ name: 'Kanta-liitetty', systemClass: 'A3', certificateValidUntil: '2028-01-01' });
+		expect(state().met).toBe(true);
+	});
+});
+
+describe('unit_in_code_service', () => {
+	const ROOT = '1.2.246.10.7375462';
+	let social: string;
+	beforeEach(() => {
+		social = addTenant(db, admin, { serviceSector: 'social_welfare', providerType: 'private', businessId: '0737546-2', oid: ROOT });
+	});
+	const state = () => evaluateDerived(db, 'unit_in_code_service', social, T0);
+	const setUnits = (units: { name: string; oid: string }[]) => {
+		db.delete(serviceUnit).where(eq(serviceUnit.tenantId, social)).run();
+		if (units.length) db.insert(serviceUnit).values(units.map((u) => ({ ...u, id: crypto.randomUUID(), tenantId: social }))).run();
+	};
+
+	it('replaces the Valveri reference item for private social welfare only', () => {
+		const item = getChecklist(db, social, T0).entries.find((e) => e.type.code === 'social_welfare_data_valvira')!;
+		expect(item.type).toMatchObject({ evidenceKind: 'derived', derivedRule: 'unit_in_code_service' });
+		expect(item.type.guidanceFi).toContain('Lupa- ja valvontavirasto');
+		expect(item.type.guidanceSv).toContain('Tillstånds- och tillsynsverket');
+		expect(item.type.guidanceEn).toContain('Finnish Supervisory Agency');
+		expect(entry('social_welfare_data_valvira')).toBeUndefined();
+	});
+
+	it('is met once every service unit has an OID below the tenant’s own root', () => {
+		expect(state()).toEqual({ met: false, missing: [], problem: 'no_units' });
+		setUnits([{ name: 'Kotihoito', oid: `${ROOT}.10.1` }, { name: 'Asumispalvelu', oid: '1.2.246.10.8286189.10.2' }]);
+		expect(state()).toEqual({ met: false, missing: ['Asumispalvelu'] });
+		setUnits([{ name: 'Kotihoito', oid: `${ROOT}.10.1` }, { name: 'Asumispalvelu', oid: `${ROOT}.10.2` }]);
+		expect(state()).toEqual({ met: true, missing: [] });
+		expect(getChecklist(db, social, T0).entries.find((e) => e.type.code === 'social_welfare_data_valvira')!.done).toBe(true);
+	});
+});
+
+describe('access_register_current', () => {
+	const state = () => evaluateDerived(db, 'access_register_current', tenantId, T0);
+
+	it('is met while the tenant has active people and no leaver waits for the main connector to remove their rights', () => {
+		expect(state()).toEqual({ met: false });
+		const anna = insertUser(db, { tenantId, name: 'Anna', roles: ['tenant_staff'] });
+		const bo = insertUser(db, { tenantId, name: 'Bo', roles: ['tenant_staff'] });
+		expect(state()).toEqual({ met: true });
+		deactivatePerson(db, admin, bo, T0);
+		expect(state()).toEqual({ met: false, problem: 'leavers_pending' });
+		expect(entry('user_access_register')).toMatchObject({ done: false, derived: { problem: 'leavers_pending' } });
+		// Another tenant's leaver does not hold this tenant back.
+		const other = addTenant(db, admin);
+		deactivatePerson(db, admin, insertUser(db, { tenantId: other, roles: ['tenant_staff'] }), T0);
+		const task = listOpenLeaverTasks(db).find((t) => t.tenantId === tenantId)!;
+		expect(completeLeaverTask(db, admin, task.id, T0).ok).toBe(true);
+		expect(state()).toEqual({ met: true });
+		expect(anna.status).toBe('active');
 	});
 });

@@ -1,13 +1,19 @@
 import { and, eq, gt, inArray, isNull } from 'drizzle-orm';
 import type { DbOrTx } from '../db';
-import { agreement, certificate, user, userRole } from '../db/schema';
-import type { DerivedRule } from '../../domain';
+import { agreement, certificate, serviceUnit, tenant, user, userRole } from '../db/schema';
+import type { DerivedProblem, DerivedRule } from '../../domain';
 import { peopleMissingTraining } from '../training/training';
+import { certifiedSystemFor } from '../information-systems/registry';
+import { oidMatchesBusinessId } from '../identifiers';
+import { countOpenLeaverTasks } from '../people/leavers';
 
 export interface DerivedState {
 	met: boolean;
 	/** For "every professional has a card": who is still missing one. */
 	missing?: string[];
+	problem?: DerivedProblem;
+	/** For the certified system: the last day its security-assessment certificate is valid. */
+	validUntil?: string;
 }
 
 const CARD_KINDS = ['professional_card', 'replacement_card', 'staff_card'] as const;
@@ -57,6 +63,28 @@ export function evaluateDerived(db: DbOrTx, rule: DerivedRule, tenantId: string,
 			if (!anyone) return { met: false, missing: [] };
 			const missing = peopleMissingTraining(db, tenantId, now).map((p) => p.name);
 			return { met: missing.length === 0, missing };
+		}
+		case 'system_certified': {
+			const party = db.select({ sector: tenant.serviceSector }).from(tenant).where(eq(tenant.id, tenantId)).get();
+			if (!party) return { met: false };
+			const state = certifiedSystemFor(db, party.sector, now);
+			return state.met ? { met: true, validUntil: state.validUntil } : { met: false, problem: state.problem };
+		}
+		case 'unit_in_code_service': {
+			// Kanta knows a private social welfare unit by the OID that reaches THL's code service from
+			// the register of service providers; a unit without one under the tenant's own root cannot join.
+			const party = db.select({ businessId: tenant.businessId }).from(tenant).where(eq(tenant.id, tenantId)).get();
+			const units = db.select({ name: serviceUnit.name, oid: serviceUnit.oid }).from(serviceUnit).where(eq(serviceUnit.tenantId, tenantId)).all();
+			if (!party || units.length === 0) return { met: false, missing: [], problem: 'no_units' };
+			const missing = units.filter((u) => !oidMatchesBusinessId(u.oid, party.businessId)).map((u) => u.name);
+			return { met: missing.length === 0, missing };
+		}
+		case 'access_register_current': {
+			// The tenant's people and roles here are its register of users; it is current only once the
+			// main connector has removed every leaver's rights from the information system (agreement §6).
+			const anyone = db.select({ id: user.id }).from(user).where(and(eq(user.tenantId, tenantId), eq(user.status, 'active'))).get();
+			if (!anyone) return { met: false };
+			return countOpenLeaverTasks(db, tenantId) === 0 ? { met: true } : { met: false, problem: 'leavers_pending' };
 		}
 	}
 }

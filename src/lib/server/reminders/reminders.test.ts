@@ -166,7 +166,7 @@ describe('scanCertificateReminders', () => {
 
 describe('scanChecklistReminders', () => {
 	it('reminds once when due within 7 days and once more when overdue', () => {
-		const plan = itemId(tenantA, 'security_plan');
+		const plan = itemId(tenantA, 'security_plan_followed');
 		const later = itemId(tenantA, 'self_monitoring_plan');
 		planItem(db, admin, plan, { ownerId: signerA.id, dueDate: '2025-03-17' }, T0); // exactly a week ahead
 		planItem(db, admin, later, { ownerId: null, dueDate: '2025-03-18' }, T0);
@@ -175,7 +175,7 @@ describe('scanChecklistReminders', () => {
 
 		expect(scanChecklistReminders(db, T0)).toBe(2);
 		expect(recipientsOf(planLink)).toEqual([adminA.id, signerA.id].sort());
-		expect(notificationsFor(planLink)[0]).toMatchObject({ kind: 'checklist_due', params: { tenant: 'Vuokralainen A Oy', code: 'security_plan', date: '2025-03-17' } });
+		expect(notificationsFor(planLink)[0]).toMatchObject({ kind: 'checklist_due', params: { tenant: 'Vuokralainen A Oy', code: 'security_plan_followed', date: '2025-03-17' } });
 		expect(notificationsFor(laterLink)).toEqual([]);
 		expect(scanChecklistReminders(db, T0)).toBe(0);
 
@@ -206,7 +206,7 @@ describe('scanChecklistReminders', () => {
 	});
 
 	it('skips items that are not the tenant’s to act on, and those too far ahead', () => {
-		const done = itemId(tenantA, 'security_plan');
+		const done = itemId(tenantA, 'security_plan_followed');
 		const submitted = itemId(tenantA, 'staff_training');
 		const far = itemId(tenantA, 'operating_models');
 		for (const id of [done, submitted, far]) planItem(db, admin, id, { ownerId: null, dueDate: id === far ? '2025-03-18' : '2025-03-11' }, T0);
@@ -217,7 +217,7 @@ describe('scanChecklistReminders', () => {
 	});
 
 	it('does not remind about archived tenants or catalogue entries taken out of use', () => {
-		const archivedItem = itemId(tenantB, 'security_plan');
+		const archivedItem = itemId(tenantB, 'security_plan_followed');
 		planItem(db, admin, archivedItem, { ownerId: null, dueDate: '2025-03-11' }, T0);
 		db.update(tenant).set({ archivedAt: T0 }).where(eq(tenant.id, tenantB)).run();
 		const retired = itemId(tenantA, 'operating_models');
@@ -233,7 +233,7 @@ describe('sendDailyDigests', () => {
 		setUserLocale(db, admin, adminA.id, 'sv');
 		const card = cardFor(staffA, at(20));
 		scanCertificateReminders(db, T0);
-		planItem(db, admin, itemId(tenantA, 'security_plan'), { ownerId: null, dueDate: '2025-03-12' }, T0);
+		planItem(db, admin, itemId(tenantA, 'security_plan_followed'), { ownerId: null, dueDate: '2025-03-12' }, T0);
 		scanChecklistReminders(db, T0);
 		// Someone no longer active gets no mail.
 		notify(db, [formerCertAdmin.id], 'certificate_expiring', { holder: 'X', kindCode: 'server', days: 3, date: '2025-03-13' }, '/certificates/x', T0);
@@ -331,7 +331,7 @@ describe('describeNotification', () => {
 describe('runScheduledWork', () => {
 	it('repeats nothing when run twice with the same time', async () => {
 		cardFor(staffA, at(20));
-		planItem(db, admin, itemId(tenantA, 'security_plan'), { ownerId: null, dueDate: '2025-03-12' }, T0);
+		planItem(db, admin, itemId(tenantA, 'security_plan_followed'), { ownerId: null, dueDate: '2025-03-12' }, T0);
 		// A verified yearly item whose period ran out yesterday.
 		db.update(checklistItem).set({ status: 'verified', validUntil: '2025-03-09' }).where(eq(checklistItem.id, itemId(tenantB, 'staff_training'))).run();
 

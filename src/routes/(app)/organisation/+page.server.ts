@@ -20,7 +20,7 @@ export const load: PageServerLoad = (event) => {
 		designated: listDesignatedPersons(db()),
 		people: listPeople(db(), null).map((p) => ({ id: p.id, name: p.name, email: p.email, status: p.status, roles: p.roles, twoFactorEnabled: p.twoFactorEnabled })),
 		currentUserId: user.id,
-		may: { edit: can(user, 'organisation.edit'), managePeople: can(user, 'organisation.people.manage') }
+		may: { edit: can(user, 'organisation.edit'), managePeople: can(user, 'organisation.people.manage'), informationSystems: can(user, 'information_system.manage') }
 	};
 };
 

@@ -28,7 +28,7 @@ export const load: PageServerLoad = (event) => {
 	const today = todayInHelsinki();
 	const scope = { tenantId };
 	return {
-		tenant: { id: tenant.id, name: tenant.name, stage: tenant.stage },
+		tenant: { id: tenant.id, name: tenant.name, stage: tenant.stage, serviceSector: tenant.serviceSector },
 		progress: checklist.progress,
 		ready: checklist.ready,
 		deadlines: deadlinesFor(tenant.serviceSector, tenant.providerType).map((d) => ({ label: deadlineLabel(d.code, locale), date: d.date, daysLeft: daysUntil(d.date, today) })),
@@ -44,7 +44,10 @@ export const load: PageServerLoad = (event) => {
 			renewalMonths: e.type.renewalMonths,
 			status: e.status,
 			overdue: e.overdue,
+			derivedRule: e.type.derivedRule,
 			derivedMissing: e.derived?.missing ?? null,
+			derivedProblem: e.derived?.problem ?? null,
+			derivedValidUntil: e.derived?.validUntil ?? null,
 			dueDate: e.item.dueDate,
 			ownerId: e.item.ownerId,
 			reference: e.item.evidenceReference,

@@ -1,0 +1,3 @@
+import { z } from 'zod';
+
+export const leaverTaskSchema = z.object({ taskId: z.uuid() });
