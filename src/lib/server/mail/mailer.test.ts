@@ -111,7 +111,7 @@ describe('createMailer with SMTP', () => {
 		const sneaky = { ...message, to: 'olli@tenant.example, eve@elsewhere.example' };
 		vi.spyOn(console, 'error').mockImplementation(() => {});
 		await createMailer({ smtpUrl: smtp.url, from }).send(db, sneaky);
-		const recipients = smtp.received.flatMap((m) => m.to);
+		const recipients = smtp.received.flatMap((mail) => mail.to);
 		// nodemailer keeps it as one (odd, quoted) address, which this server refuses; what
 		// matters is that it never becomes a second recipient.
 		expect(recipients.length).toBeLessThanOrEqual(1);
@@ -202,8 +202,8 @@ describe('listOutbox', () => {
 
 		const first = listOutbox(db, { page: 1, pageSize: 2 });
 		expect(first.total).toBe(5);
-		expect(first.messages.map((m) => m.subject)).toEqual(['Message 5', 'Message 4']);
+		expect(first.messages.map((mail) => mail.subject)).toEqual(['Message 5', 'Message 4']);
 		const last = listOutbox(db, { page: 3, pageSize: 2 });
-		expect(last.messages.map((m) => m.subject)).toEqual(['Message 1']);
+		expect(last.messages.map((mail) => mail.subject)).toEqual(['Message 1']);
 	});
 });
