@@ -1,0 +1,27 @@
+import { request as playwrightRequest } from '@playwright/test';
+import { DEMO_URL, expect, test } from './fixtures';
+
+/** The headers every answer carries (ASVS V14.4), read from the production build as a browser gets them. */
+test('pages, files and errors carry the security headers; forms from another origin are refused', async () => {
+	const api = await playwrightRequest.newContext({ baseURL: DEMO_URL });
+	try {
+		for (const path of ['/login', '/healthz', '/favicon.svg', '/no-such-page']) {
+			const response = await api.get(path, { maxRedirects: 0 });
+			const headers = response.headers();
+			expect(headers['x-content-type-options'], path).toBe('nosniff');
+			expect(headers['referrer-policy'], path).toBe('strict-origin-when-cross-origin');
+			expect(headers['x-frame-options'], path).toBe('DENY');
+			expect(headers['content-security-policy'], path).toContain("frame-ancestors 'none'");
+		}
+		const page = (await api.get('/login')).headers()['content-security-policy'];
+		expect(page).toContain("default-src 'self'");
+		expect(page).toContain("script-src 'self'");
+		expect(page).toContain("object-src 'none'");
+
+		// A form posted from another site is refused before any action runs (SvelteKit's origin check).
+		const crossSite = await api.post('/login', { headers: { origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded' }, data: 'email=a%40b.fi&password=x' });
+		expect(crossSite.status()).toBe(403);
+	} finally {
+		await api.dispose();
+	}
+});
