@@ -23,15 +23,17 @@ const REPERTOIRE_PUNCTUATION =
 /** What is drawn for a character outside the repertoire: U+FFFD, which also extracts as itself. */
 export const SUBSTITUTE = '\uFFFD';
 
-export const REPERTOIRE: ReadonlySet<number> = new Set([
-	...REPERTOIRE_RANGES.flatMap(([first, last]) => Array.from({ length: last - first + 1 }, (_, i) => first + i)),
-	...Array.from(REPERTOIRE_PUNCTUATION, (char) => char.codePointAt(0)!),
-	SUBSTITUTE.codePointAt(0)!
-]);
-
 // Controls and format characters (soft hyphen, zero-width space, byte-order mark, variation
-// selectors) have no visible form: they are dropped, never substituted.
+// selectors) have no visible form: they are dropped, never drawn or substituted.
 const INVISIBLE = /[\p{Cc}\p{Default_Ignorable_Code_Point}]/u;
+
+export const REPERTOIRE: ReadonlySet<number> = new Set(
+	[
+		...REPERTOIRE_RANGES.flatMap(([first, last]) => Array.from({ length: last - first + 1 }, (_, i) => first + i)),
+		...Array.from(REPERTOIRE_PUNCTUATION, (char) => char.codePointAt(0)!),
+		SUBSTITUTE.codePointAt(0)!
+	].filter((codePoint) => !INVISIBLE.test(String.fromCodePoint(codePoint)))
+);
 
 interface Glyph {
 	code: string; // the glyph's id in the embedded program, two bytes as Identity-H reads them
