@@ -85,6 +85,7 @@ export class FontProgram {
 
 	/** Width of one line of text at `size`; a line's glyphs are its words' glyphs and the spaces'. */
 	widthOfTextAtSize(text: string, size: number): number {
+		if (!text.includes(' ')) return this.shape(text).width * size; // wrapping measures word by word
 		let width = 0;
 		let words = 0;
 		for (const word of text.split(' ')) {
