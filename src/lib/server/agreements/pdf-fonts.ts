@@ -64,7 +64,7 @@ export class FontProgram {
 
 	/**
 	 * A word's glyphs, one per character through the font's character map. No ligatures: DejaVu's
-	 * fi and fl would save nothing visible in a sans face, and without them the text extracts and
+	 * fi and fl change little in a sans face, and without them the text extracts and
 	 * searches letter for letter. Text is composed (NFC) first, so a decomposed "å" draws as å.
 	 */
 	private shape(word: string): Shaped {
