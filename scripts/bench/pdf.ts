@@ -1,25 +1,48 @@
 /**
  * The agreement PDF as the portal makes it (buildPdfInput + renderAgreementPdf), against Chromium
- * printing the same agreement laid out as plain HTML. Medians; the browser starts before timing.
+ * printing the same agreement laid out as plain HTML; then sealing that PDF, and a whole
+ * countersignature as the agreement page's sign action performs it, from the parsed form post to
+ * the sealed file stored. Medians; the browser starts before timing.
  *
- * Runs in a process of its own (`tsx scripts/bench/pdf.ts <database> <agreement id>`, JSON out),
- * as the portal renders in its own: not in the bench's, whose heap holds the whole data set.
+ * Runs in a process of its own (`DATA_DIR=<dir> tsx scripts/bench/pdf.ts <database> <agreement id>`,
+ * JSON out), as the portal renders in its own: not in the bench's, whose heap holds the whole data
+ * set. Sealed files and the self-signed seal go to DATA_DIR; countersigning changes the database.
  */
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from '@playwright/test';
 import { PDFDocument } from 'pdf-lib';
-import { openDatabase } from '../../src/lib/server/db';
-import { getAgreement } from '../../src/lib/server/agreements/agreements';
+import { openDatabase, type Db } from '../../src/lib/server/db';
+import { getAgreement, signAgreement } from '../../src/lib/server/agreements/agreements';
 import { buildPdfInput } from '../../src/lib/server/agreements/document';
 import { renderAgreementPdf, type AgreementPdfInput } from '../../src/lib/server/agreements/pdf';
+import { sealPdf } from '../../src/lib/server/agreements/seal';
+import { loadSealCredentials, sealAgreement } from '../../src/lib/server/agreements/sealing';
+import { can } from '../../src/lib/server/auth/authorize';
+import type { SessionUser } from '../../src/lib/server/auth/session';
+import type { Role } from '../../src/lib/server/db/schema';
+import { parseForm } from '../../src/lib/server/http/forms';
+import { signSchema } from '../../src/lib/schemas/agreement';
 import { percentile } from './latency';
+import { BENCH_PASSWORD } from './generate';
+
+export interface Spread {
+	median: number;
+	p10: number;
+	p90: number;
+	runs: number;
+}
 
 export interface PdfTimes {
-	portalMs: number;
-	chromiumMs: number;
+	portal: Spread;
+	chromium: Spread;
 	ratio: number;
 	pages: number;
+	kilobytes: number;
+	seal: Spread;
+	countersign: Spread;
 }
 
 const escape = (text: string) => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -46,14 +69,58 @@ export function agreementHtml(input: AgreementPdfInput): string {
 // font and PDF code (about the first twenty documents are slower).
 const WARM_UP = 20;
 
-async function median(runs: number, task: () => Promise<unknown>): Promise<number> {
+function spread(times: number[]): Spread {
+	const sorted = [...times].sort((a, b) => a - b);
+	return { median: percentile(sorted, 50), p10: percentile(sorted, 10), p90: percentile(sorted, 90), runs: sorted.length };
+}
+
+async function time(runs: number, task: () => Promise<unknown>, warmUp = WARM_UP): Promise<Spread> {
 	const times: number[] = [];
-	for (let i = 0; i < runs + WARM_UP; i++) {
+	for (let i = 0; i < runs + warmUp; i++) {
 		const started = performance.now();
 		await task();
-		if (i >= WARM_UP) times.push(performance.now() - started);
+		if (i >= warmUp) times.push(performance.now() - started);
 	}
-	return percentile(times.sort((a, b) => a - b), 50);
+	return spread(times);
+}
+
+/** The main connector's signatory of the generated data set, as a signed-in session presents them. */
+function benchSignatory(db: Db): SessionUser {
+	const client = db.$client;
+	const person = client.prepare("select id, email, name, tenant_id as tenantId from user where email = 'signer@bench.test'").get() as Omit<SessionUser, 'roles'>;
+	const roles = (client.prepare('select role from user_role where user_id = ?').all(person.id) as { role: Role }[]).map((r) => r.role);
+	return { ...person, roles };
+}
+
+/**
+ * The sign action of `/agreements/<id>` for the main connector's signatory, without HTTP: permission,
+ * form parsing, signAgreement (password check included) and sealAgreement, which renders, seals and
+ * stores the file. The e-mails sent afterwards are not counted. Each run countersigns another agreement.
+ */
+async function timeCountersignatures(db: Db, runs: number): Promise<Spread> {
+	const signer = benchSignatory(db);
+	const waiting = (db.$client.prepare("select id from agreement where status = 'awaiting_countersignature' order by id limit ?").all(runs + 1) as { id: string }[]).map((r) => r.id);
+	if (waiting.length < 2) throw new Error('The data set has too few agreements awaiting countersignature');
+	loadSealCredentials(db); // the self-signed seal is generated once per installation, not per signature
+	const times: number[] = [];
+	for (const id of waiting) {
+		const started = performance.now();
+		const current = getAgreement(db, id);
+		if (!current || !can(signer, 'agreement.countersign', { tenantId: current.tenantId })) throw new Error(`${signer.email} may not countersign ${id}`);
+		const form = new FormData();
+		form.set('typedName', signer.name);
+		form.set('title', 'Toimitusjohtaja');
+		form.set('password', BENCH_PASSWORD);
+		const parsed = parseForm(signSchema, form);
+		if (!parsed.ok) throw new Error(`Form refused: ${JSON.stringify(parsed.errors)}`);
+		const result = await signAgreement(db, signer, id, parsed.data, { ipAddress: '127.0.0.1', userAgent: 'bench' });
+		if (!result.ok || result.status !== 'in_force') throw new Error(`Countersigning ${id} failed: ${JSON.stringify(result)}`);
+		await sealAgreement(db, id);
+		const sealedPath = getAgreement(db, id)?.sealedPath;
+		if (!sealedPath || !existsSync(sealedPath)) throw new Error(`${id} was not sealed`);
+		times.push(performance.now() - started);
+	}
+	return spread(times.slice(1)); // the first warms up argon2, forge and the renderer
 }
 
 async function timePdf(databasePath: string, agreementId: string): Promise<PdfTimes> {
@@ -62,31 +129,43 @@ async function timePdf(databasePath: string, agreementId: string): Promise<PdfTi
 		const agreement = getAgreement(db, agreementId);
 		if (!agreement) throw new Error(`No agreement ${agreementId}`);
 		const render = () => renderAgreementPdf(buildPdfInput(db, agreement, { final: true }));
-		const pages = (await PDFDocument.load(await render())).getPageCount();
-		const portalMs = await median(100, render);
+		const pdf = await render();
+		const pages = (await PDFDocument.load(pdf)).getPageCount();
+		const portal = await time(200, render);
 
 		const html = agreementHtml(buildPdfInput(db, agreement, { final: true }));
 		const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+		let browserTimes: Spread;
 		try {
 			const page = await browser.newPage();
-			const chromiumMs = await median(20, async () => {
+			browserTimes = await time(20, async () => {
 				await page.setContent(html);
 				await page.pdf({ format: 'A4', margin: { top: '20mm', bottom: '20mm', left: '20mm', right: '20mm' } });
 			});
-			return { portalMs, chromiumMs, ratio: chromiumMs / portalMs, pages };
 		} finally {
 			await browser.close();
 		}
+
+		const credentials = loadSealCredentials(db);
+		const info = { reason: `Kanta agreement ${agreementId}`, location: 'Helsinki', name: 'Bench', contactInfo: '' };
+		const seal = await time(20, () => sealPdf(pdf, credentials, info), 3);
+		const countersign = await timeCountersignatures(db, 10);
+		return { portal, chromium: browserTimes, ratio: browserTimes.median / portal.median, pages, kilobytes: pdf.length / 1024, seal, countersign };
 	} finally {
 		db.$client.close();
 	}
 }
 
-export function measurePdf(databasePath: string, agreementId: string): PdfTimes {
-	const output = execFileSync(process.execPath, ['--import', 'tsx', 'scripts/bench/pdf.ts', databasePath, agreementId], { encoding: 'utf8' });
+/** `dataDir` receives the sealed files (the bench's temporary directory). */
+export function measurePdf(databasePath: string, agreementId: string, dataDir: string): PdfTimes {
+	const output = execFileSync(process.execPath, ['--import', 'tsx', 'scripts/bench/pdf.ts', databasePath, agreementId], {
+		encoding: 'utf8',
+		env: { ...process.env, DATA_DIR: join(dataDir, 'pdf-data') }
+	});
 	return JSON.parse(output) as PdfTimes;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+	if (!process.env.DATA_DIR) throw new Error('Set DATA_DIR: sealed files are written there');
 	console.log(JSON.stringify(await timePdf(process.argv[2], process.argv[3])));
 }

@@ -1,4 +1,6 @@
-import { PDFDocument, PDFFont, PDFHexString, PDFName, PDFPage, beginText, endText, moveText, rgb, setFillingColor, setFontAndSize, showText, type Color } from 'pdf-lib';
+import { PDFName, type PDFDocument, type PDFPage, type PDFRef } from 'pdf-lib';
+import { PageCanvas, type Color } from './pdf-canvas';
+import type { FontProgram, FontPrograms } from './pdf-fonts';
 
 /** Page geometry and palette shared by the agreement renderer (points; 1 mm ≈ 2.835 pt). */
 export const MM = 72 / 25.4;
@@ -6,16 +8,14 @@ export const PAGE = { width: 595.28, height: 841.89 };
 export const MARGIN = { top: 22 * MM, bottom: 24 * MM, left: 22 * MM, right: 22 * MM };
 export const CONTENT_WIDTH = PAGE.width - MARGIN.left - MARGIN.right;
 export const COLOR = {
-	text: rgb(0.1, 0.1, 0.12),
-	muted: rgb(0.42, 0.44, 0.47),
-	rule: rgb(0.62, 0.64, 0.67),
-	fill: rgb(0.92, 0.93, 0.95)
-};
+	text: '0.1 0.1 0.12',
+	muted: '0.42 0.44 0.47',
+	rule: '0.62 0.64 0.67',
+	fill: '0.92 0.93 0.95',
+	watermark: '0.9 0.91 0.92'
+} satisfies Record<string, Color>;
 
-export interface Fonts {
-	regular: PDFFont;
-	bold: PDFFont;
-}
+export type Fonts = FontPrograms;
 
 // DejaVu's vertical metrics (hhea ascender/descender in em); used to centre a line in its box.
 const ASCENT = 0.928;
@@ -31,37 +31,17 @@ function clean(text: string): string {
 	return text.replace(/\t/g, ' ').replace(/[\u0000-\u0009\u000b-\u001f\u007f]/g, '');
 }
 
-// Font name → word → width at size 1. The names are the embedded fonts' own (pdf.ts gives each TTF
-// a fixed one), so widths carry over from one document to the next.
-const wordWidths = new Map<string, Map<string, number>>();
-
-/**
- * A word's width as pdf-lib measures text: the advances of its glyphs after substitution, which
- * for Latin text never reach across a space. Shaping is most of what rendering costs, so each
- * word is shaped once, not once for every longer line it is tried in.
- */
-function wordWidth(font: PDFFont, word: string, size: number): number {
-	let widths = wordWidths.get(font.name);
-	if (!widths) wordWidths.set(font.name, (widths = new Map()));
-	let width = widths.get(word);
-	if (width === undefined) {
-		if (widths.size >= 50_000) widths.clear();
-		widths.set(word, (width = font.widthOfTextAtSize(word, 1)));
-	}
-	return width * size;
-}
-
 /** Greedy word wrap measured with the real font; explicit newlines are kept, too-long words are cut. */
-export function wrapText(text: string, font: PDFFont, size: number, width: number): string[] {
+export function wrapText(text: string, font: FontProgram, size: number, width: number): string[] {
 	const fits = (s: string) => font.widthOfTextAtSize(s, size) <= width;
-	const space = wordWidth(font, ' ', size);
+	const space = font.widthOfTextAtSize(' ', size);
 	const lines: string[] = [];
 	for (const source of clean(text).split('\n')) {
 		let line = '';
 		let lineWidth = 0;
 		// No-break spaces (as in "1 250 €") are not break opportunities.
 		for (const word of source.split(/[^\S\u00a0\u202f]+/).filter(Boolean)) {
-			const ownWidth = wordWidth(font, word, size);
+			const ownWidth = font.widthOfTextAtSize(word, size);
 			const candidateWidth = (line ? lineWidth + space : 0) + ownWidth;
 			if (candidateWidth <= width) {
 				line = line ? `${line} ${word}` : word;
@@ -90,48 +70,13 @@ export function wrapText(text: string, font: PDFFont, size: number, width: numbe
 	return lines;
 }
 
-// Per document (a PDFFont belongs to one): word → its glyphs as the hex string `Tj` shows.
-const encodedWords = new WeakMap<PDFFont, Map<string, string>>();
-// Per page: the name under which the page's resources refer to a font.
-const fontKeys = new WeakMap<PDFPage, Map<PDFFont, PDFName>>();
-
-/**
- * A line's glyphs for `Tj`. Encoding also adds the glyphs to the document's font subset; as in
- * wordWidth, a line's glyphs are its words' glyphs joined by the space's, so each word is encoded
- * once per document.
- */
-function encodeLine(font: PDFFont, text: string): PDFHexString {
-	let words = encodedWords.get(font);
-	if (!words) encodedWords.set(font, (words = new Map()));
-	const encode = (word: string) => {
-		let hex = words.get(word);
-		if (hex === undefined) words.set(word, (hex = word ? font.encodeText(word).asString() : ''));
-		return hex;
-	};
-	return PDFHexString.of(text.split(' ').map(encode).join(encode(' ')));
-}
-
-function fontKey(page: PDFPage, font: PDFFont): PDFName {
-	let keys = fontKeys.get(page);
-	if (!keys) fontKeys.set(page, (keys = new Map()));
-	let key = keys.get(font);
-	if (!key) keys.set(font, (key = page.node.newFontDictionary(font.name, font.ref)));
-	return key;
-}
-
-/**
- * One line of text at its baseline. page.drawText would also do, but it checks every option,
- * wraps each line in a saved graphics state with a full text matrix, and adds the font to the
- * page's resources under a new name on every call: hundreds of entries for a page of text, and
- * most of the rendering time after shaping.
- */
-export function drawTextLine(page: PDFPage, text: string, at: { x: number; y: number; size: number; font: PDFFont; color: Color }): void {
-	if (!text) return;
-	page.pushOperators(beginText(), setFillingColor(at.color), setFontAndSize(fontKey(page, at.font), at.size), moveText(at.x, at.y), showText(encodeLine(at.font, text)), endText());
+/** One line of text at its baseline. */
+export function drawTextLine(canvas: PageCanvas, text: string, at: { x: number; y: number; size: number; font: FontProgram; color: Color }): void {
+	if (text) canvas.text(text, at);
 }
 
 /** Shortens a single line with an ellipsis so it fits `width`. */
-export function truncate(text: string, font: PDFFont, size: number, width: number): string {
+export function truncate(text: string, font: FontProgram, size: number, width: number): string {
 	if (font.widthOfTextAtSize(text, size) <= width) return text;
 	const chars = Array.from(text);
 	while (chars.length && font.widthOfTextAtSize(chars.join('') + '…', size) > width) chars.pop();
@@ -140,14 +85,15 @@ export function truncate(text: string, font: PDFFont, size: number, width: numbe
 
 /** A top-to-bottom cursor over pages; `onNewPage` lets the caller paint backgrounds such as a watermark. */
 export class Flow {
-	readonly pages: PDFPage[] = [];
-	page!: PDFPage;
+	private readonly pages: PDFPage[] = [];
+	readonly canvases: PageCanvas[] = [];
+	canvas!: PageCanvas;
 	y = 0;
 
 	constructor(
 		private readonly doc: PDFDocument,
 		readonly fonts: Fonts,
-		private readonly onNewPage: (page: PDFPage) => void = () => {}
+		private readonly onNewPage: (canvas: PageCanvas) => void = () => {}
 	) {
 		this.newPage();
 	}
@@ -161,10 +107,20 @@ export class Flow {
 	}
 
 	newPage(): void {
-		this.page = this.doc.addPage([PAGE.width, PAGE.height]);
-		this.pages.push(this.page);
+		this.pages.push(this.doc.addPage([PAGE.width, PAGE.height]));
+		this.canvases.push((this.canvas = new PageCanvas()));
 		this.y = PAGE.height - MARGIN.top;
-		this.onNewPage(this.page);
+		this.onNewPage(this.canvas);
+	}
+
+	/** Writes every page's content; all pages share one resource dictionary naming the two fonts. */
+	finish(fontRefs: Record<string, PDFRef>): void {
+		const { context } = this.doc;
+		const resources = context.register(context.obj({ Font: fontRefs }));
+		this.pages.forEach((page, i) => {
+			page.node.set(PDFName.of('Resources'), resources);
+			page.node.set(PDFName.of('Contents'), this.canvases[i].finish(context));
+		});
 	}
 
 	/** Starts a new page unless `height` still fits (a fresh page is never abandoned). */
@@ -177,9 +133,9 @@ export class Flow {
 		if (!this.atTop) this.y -= Math.min(height, this.room);
 	}
 
-	line(text: string, x: number, opts: { font?: PDFFont; size: number; lineHeight: number; color?: typeof COLOR.text }): void {
+	line(text: string, x: number, opts: { font?: FontProgram; size: number; lineHeight: number; color?: Color }): void {
 		this.ensure(opts.lineHeight);
-		drawTextLine(this.page, text, {
+		drawTextLine(this.canvas, text, {
 			x,
 			y: baseline(this.y, opts.size, opts.lineHeight),
 			size: opts.size,
@@ -232,17 +188,9 @@ function drawRow(flow: Flow, spec: TableSpec, lines: string[][], header: boolean
 	lines.forEach((cellLines, i) => {
 		const width = spec.widths[i] * CONTENT_WIDTH;
 		const label = spec.labelColumn && i === 0;
-		flow.page.drawRectangle({
-			x,
-			y: flow.y - height,
-			width,
-			height,
-			borderColor: COLOR.rule,
-			borderWidth: 0.5,
-			color: header || label ? COLOR.fill : undefined
-		});
+		flow.canvas.rect(x, flow.y - height, width, height, { color: COLOR.rule, width: 0.5 }, header || label ? COLOR.fill : undefined);
 		cellLines.forEach((text, n) => {
-			drawTextLine(flow.page, text, {
+			drawTextLine(flow.canvas, text, {
 				x: x + PAD_X,
 				y: baseline(flow.y - PAD_Y - n * lh, spec.size, lh),
 				size: spec.size,

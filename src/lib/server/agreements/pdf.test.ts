@@ -126,8 +126,20 @@ describe('renderAgreementPdf', () => {
 		expect(texts[auditPage]).not.toContain('Överläkare');
 	});
 
-	it('gives identical bytes for identical input', async () => {
+	it('draws a character outside the fonts’ repertoire as U+FFFD, and composes or drops the rest', async () => {
+		const tenant = 'Ж漢 Clinic 😀 Oy';
+		const input = sampleAgreement({ title: `Sopimus – ${tenant} – A\u030aland\u200b` });
+		input.signaturePage!.signatures[0].organisation = tenant;
+		const text = flat(pdftotext(write(await renderAgreementPdf(input))));
+		expect(text).toContain('Sopimus – \uFFFD\uFFFD Clinic \uFFFD Oy – Åland');
+		expect(text).toContain('\uFFFD\uFFFD Clinic \uFFFD Oy');
+		expect(text).not.toMatch(/[Ж漢\u{1F600}\u200b\u030a]/u);
+	});
+
+	it('gives identical bytes for identical input, whatever was rendered in between', async () => {
 		const a = await renderAgreementPdf(sampleAgreement());
+		// Another document in between fills the process-wide caches of words and glyphs differently.
+		await renderAgreementPdf(sampleAgreement({ title: 'Avtal om anslutning – Ålands ämbetsverk', language: 'sv', draftWatermark: 'UTKAST' }));
 		const b = await renderAgreementPdf(sampleAgreement());
 		expect(Buffer.from(a).equals(Buffer.from(b))).toBe(true);
 	});

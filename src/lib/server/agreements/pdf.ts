@@ -1,8 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { deflateSync } from 'node:zlib';
-import fontkit from '@pdf-lib/fontkit';
-import { PDFContentStream, PDFDocument, PDFName, PDFRawStream, PDFString, degrees, rgb, type PDFPage } from 'pdf-lib';
+import { PDFDocument, PDFName, PDFString } from 'pdf-lib';
+import { loadFontPrograms } from './pdf-fonts';
+import type { PageCanvas } from './pdf-canvas';
 import {
 	COLOR,
 	CONTENT_WIDTH,
@@ -65,76 +63,6 @@ const TABLE_SIZE = 9.5;
 const PARAGRAPH_GAP = 6;
 const LIST_INDENT = 16;
 
-// The TTFs never change while the process runs; read them once and share the promise.
-let fontBytes: Promise<[Uint8Array, Uint8Array]> | undefined;
-function loadFontBytes(): Promise<[Uint8Array, Uint8Array]> {
-	const resolve = createRequire(import.meta.url).resolve;
-	fontBytes ??= Promise.all([
-		readFile(resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf')),
-		readFile(resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf'))
-	]).catch((error) => {
-		fontBytes = undefined; // let a later call retry instead of caching the failure
-		throw error;
-	});
-	return fontBytes;
-}
-
-// pdf-lib takes only the glyphs from fontkit's shaping and places them by their advance widths, so
-// the positioning features (GPOS) are work thrown away; without them, shaping takes half the time.
-// The substitutions that choose the glyphs (GSUB) stay as they are.
-const FEATURES = { kern: false, mark: false, mkmk: false, curs: false };
-
-type FontkitFont = ReturnType<typeof fontkit.create>;
-
-/**
- * Shaping (fontkit's layout) is most of the rendering time, and pdf-lib shapes every line it draws.
- * For Latin text no substitution reaches across a space, so a line's glyphs are its words' glyphs
- * with the space's between them: each word is shaped once and kept.
- */
-function shapeByWords(font: FontkitFont): FontkitFont {
-	const layout = font.layout.bind(font);
-	const words = new Map<string, FontkitFont['layout'] extends (...args: never[]) => { glyphs: infer G } ? G : never>();
-	const shape = (word: string) => {
-		let glyphs = words.get(word);
-		if (!glyphs) {
-			if (words.size >= 50_000) words.clear();
-			words.set(word, (glyphs = layout(word, FEATURES).glyphs));
-		}
-		return glyphs;
-	};
-	font.layout = ((text: string, features?: unknown, ...rest: unknown[]) => {
-		if (features !== FEATURES || rest.length) return layout(text, features as typeof FEATURES, ...(rest as []));
-		const space = shape(' ');
-		const glyphs = text.split(' ').flatMap((word, i) => (i ? [...space, ...shape(word)] : shape(word)));
-		return { glyphs } as ReturnType<typeof layout>;
-	}) as typeof font.layout;
-	return font;
-}
-
-// pdf-lib parses the TTF anew for every document. A parsed fontkit font is only read afterwards
-// (each document makes its own subset of it), so one parse per process serves every document and
-// keeps the shaped words. Keyed by the bytes, which loadFontBytes reads only once.
-const parsedFonts = new WeakMap<Uint8Array, FontkitFont>();
-const cachingFontkit: typeof fontkit = {
-	...fontkit,
-	create(data: Uint8Array, postscriptName?: string) {
-		if (postscriptName !== undefined) return fontkit.create(data, postscriptName);
-		let font = parsedFonts.get(data);
-		if (!font) parsedFonts.set(data, (font = shapeByWords(fontkit.create(data))));
-		return font;
-	}
-};
-
-async function embedFonts(doc: PDFDocument): Promise<Fonts> {
-	const [regular, bold] = await loadFontBytes();
-	doc.registerFontkit(cachingFontkit);
-	// PDF names a subset font with a six-letter tag (ISO 32000 9.6.4); pdf-lib's default 'DejaVuSans-1234' is not one.
-	return {
-		regular: await doc.embedFont(regular, { subset: true, customName: 'LIITOA+DejaVuSans', features: FEATURES }),
-		bold: await doc.embedFont(bold, { subset: true, customName: 'LIITOB+DejaVuSans-Bold', features: FEATURES })
-	};
-}
-
 function annexSpec(input: AgreementPdfInput): TableSpec {
 	return { widths: [0.72, 0.28], header: [...input.annex1.columns], rows: input.annex1.rows, size: TABLE_SIZE };
 }
@@ -170,7 +98,7 @@ function drawBlocks(flow: Flow, input: AgreementPdfInput): void {
 			case 'list':
 				for (const item of block.items) {
 					flow.ensure(BODY.lineHeight);
-					drawTextLine(flow.page, '•', { x: MARGIN.left + 4, y: baseline(flow.y, BODY.size, BODY.lineHeight), size: BODY.size, font: flow.fonts.regular, color: COLOR.text });
+					drawTextLine(flow.canvas, '•', { x: MARGIN.left + 4, y: baseline(flow.y, BODY.size, BODY.lineHeight), size: BODY.size, font: flow.fonts.regular, color: COLOR.text });
 					drawParagraph(flow, item, MARGIN.left + LIST_INDENT, CONTENT_WIDTH - LIST_INDENT);
 					flow.gap(2);
 				}
@@ -211,33 +139,33 @@ function drawAudit(flow: Flow, page: NonNullable<AgreementPdfInput['auditPage']>
 }
 
 /** Light diagonal text from corner to corner, painted before the content so text stays on top. */
-function drawWatermark(page: PDFPage, fonts: Fonts, text: string): void {
+function drawWatermark(canvas: PageCanvas, fonts: Fonts, text: string): void {
 	const angle = Math.atan2(PAGE.height, PAGE.width);
 	const diagonal = Math.hypot(PAGE.width, PAGE.height);
 	const size = Math.min(110, (diagonal * 0.6) / (fonts.bold.widthOfTextAtSize(text, 1) || 1));
 	const width = fonts.bold.widthOfTextAtSize(text, size);
 	const half = size * 0.36; // about half the cap height, to centre the glyphs on the diagonal
-	page.drawText(text, {
+	canvas.text(text, {
 		x: PAGE.width / 2 - Math.cos(angle) * (width / 2) + Math.sin(angle) * half,
 		y: PAGE.height / 2 - Math.sin(angle) * (width / 2) - Math.cos(angle) * half,
 		size,
 		font: fonts.bold,
-		color: rgb(0.9, 0.91, 0.92),
-		rotate: degrees((angle * 180) / Math.PI)
+		color: COLOR.watermark,
+		angle
 	});
 }
 
-function drawFooters(pages: PDFPage[], fonts: Fonts, input: AgreementPdfInput): void {
+function drawFooters(canvases: PageCanvas[], fonts: Fonts, input: AgreementPdfInput): void {
 	const size = 7.5;
 	const y = 13 * MM;
-	pages.forEach((page, i) => {
-		const label = input.pageLabel(i + 1, pages.length);
+	canvases.forEach((canvas, i) => {
+		const label = input.pageLabel(i + 1, canvases.length);
 		const labelWidth = fonts.regular.widthOfTextAtSize(label, size);
 		const right = PAGE.width - MARGIN.right;
-		page.drawLine({ start: { x: MARGIN.left, y: y + 11 }, end: { x: right, y: y + 11 }, thickness: 0.4, color: COLOR.rule });
+		canvas.line({ x: MARGIN.left, y: y + 11 }, { x: right, y: y + 11 }, 0.4, COLOR.rule);
 		const footer = truncate(input.footer.replace(/\s+/g, ' '), fonts.regular, size, CONTENT_WIDTH - labelWidth - 16);
-		drawTextLine(page, footer, { x: MARGIN.left, y, size, font: fonts.regular, color: COLOR.muted });
-		drawTextLine(page, label, { x: right - labelWidth, y, size, font: fonts.regular, color: COLOR.muted });
+		drawTextLine(canvas, footer, { x: MARGIN.left, y, size, font: fonts.regular, color: COLOR.muted });
+		drawTextLine(canvas, label, { x: right - labelWidth, y, size, font: fonts.regular, color: COLOR.muted });
 	});
 }
 
@@ -256,40 +184,30 @@ function setMetadata(doc: PDFDocument, input: AgreementPdfInput): void {
 }
 
 /**
- * pdf-lib compresses streams with pako, in JavaScript; node's zlib writes the same format in a
- * fraction of the time. Page contents are compressed here, once drawing is done; the font files
- * and their character maps, which pdf-lib writes while saving, through the document's flateStream.
+ * Renders the agreement as a finished A4 document; the same input always yields the same bytes.
+ * Characters outside the fonts' repertoire (pdf-fonts.ts) are drawn as U+FFFD.
  */
-function compressWithZlib(doc: PDFDocument): void {
-	const { context } = doc;
-	context.flateStream = (contents, dict = {}) =>
-		context.stream(deflateSync(typeof contents === 'string' ? Buffer.from(contents, 'latin1') : contents), { ...dict, Filter: 'FlateDecode' });
-	for (const [ref, object] of context.enumerateIndirectObjects()) {
-		if (object instanceof PDFContentStream) context.assign(ref, PDFRawStream.of(object.dict, deflateSync(object.getUnencodedContents())));
-	}
-}
-
-/** Renders the agreement as a finished A4 document; the same input always yields the same bytes. */
 export async function renderAgreementPdf(input: AgreementPdfInput): Promise<Uint8Array> {
 	// updateMetadata: false keeps pdf-lib from stamping the current time into the document.
 	const doc = await PDFDocument.create({ updateMetadata: false });
-	const fonts = await embedFonts(doc);
+	const fonts = await loadFontPrograms();
 	const watermark = input.draftWatermark?.trim();
-	const flow = new Flow(doc, fonts, watermark ? (page) => drawWatermark(page, fonts, watermark) : undefined);
+	const flow = new Flow(doc, fonts, watermark ? (canvas) => drawWatermark(canvas, fonts, watermark) : undefined);
 
 	for (const line of wrapText(input.title, fonts.bold, TITLE.size, CONTENT_WIDTH)) {
 		flow.line(line, MARGIN.left, { font: fonts.bold, ...TITLE });
 	}
 	flow.y -= 6;
-	flow.page.drawLine({ start: { x: MARGIN.left, y: flow.y }, end: { x: PAGE.width - MARGIN.right, y: flow.y }, thickness: 0.8, color: COLOR.text });
+	flow.canvas.line({ x: MARGIN.left, y: flow.y }, { x: PAGE.width - MARGIN.right, y: flow.y }, 0.8, COLOR.text);
 	flow.y -= 14;
 
 	drawBlocks(flow, input);
 	if (input.signaturePage) drawSignatures(flow, input.signaturePage);
 	if (input.auditPage) drawAudit(flow, input.auditPage);
-	drawFooters(flow.pages, fonts, input);
+	drawFooters(flow.canvases, fonts, input);
+	flow.finish({ [fonts.regular.resourceName]: fonts.regular.embed(doc.context), [fonts.bold.resourceName]: fonts.bold.embed(doc.context) });
 	setMetadata(doc, input);
-	compressWithZlib(doc);
-	// Object streams would be deflated with pako again; a classic cross-reference table costs about 5 kB.
-	return doc.save({ useObjectStreams: false });
+	// Every stream is compressed already; object streams would add pdf-lib's own (slower) deflate
+	// for the small dictionaries, and a classic cross-reference table costs only a few kB.
+	return doc.save({ useObjectStreams: false, objectsPerTick: Infinity }); // no pauses for the event loop: each costs a timer tick
 }

@@ -98,6 +98,17 @@ describe.skipIf(!hasPdfsig)('sealPdf (validated with pdfsig)', () => {
 		expect(pdfsig(again, 'again.pdf')).toContain('Signature is Valid.');
 	});
 
+	it('signs with whichever seal it is given, though it keeps the last one opened', async () => {
+		const other = generateSelfSignedSeal({ commonName: 'Toinen sinetti', organisation: 'Toinen Oy', country: 'FI' });
+		const pdf = await render();
+		const [first, second, third] = [await sealPdf(pdf, seal, INFO), await sealPdf(pdf, other, INFO), await sealPdf(pdf, seal, INFO)];
+		for (const [bytes, name] of [[first, 'Liitos test seal'], [second, 'Toinen sinetti'], [third, 'Liitos test seal']] as const) {
+			const out = pdfsig(bytes, `alternating-${name}.pdf`);
+			expect(out).toContain('Signature is Valid.');
+			expect(out).toContain(`Signer Certificate Common Name: ${name}`);
+		}
+	});
+
 	it('reports a tampered document as invalid', () => {
 		const tampered = Buffer.from(sealed);
 		const at = offsetInFirstStream(tampered);
