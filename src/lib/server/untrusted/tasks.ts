@@ -1,4 +1,5 @@
 import { findClaimedAgreementId } from '../agreements/claim';
+import { checkTemplate } from '../agreements/template';
 import { parseCertificateFile } from '../certificates/x509';
 import { sniffEvidenceFile } from '../evidence/file-check';
 import { untrustedLimits } from './limits';
@@ -10,6 +11,7 @@ import { untrustedLimits } from './limits';
 export const untrustedTasks = {
 	pdfClaim: (bytes: Uint8Array) => findClaimedAgreementId(bytes, untrustedLimits.inflatedBytes()),
 	certificateFile: (bytes: Uint8Array) => parseCertificateFile(bytes),
+	templateCheck: (source: string) => checkTemplate(source),
 	evidenceType: (input: { bytes: Uint8Array; fileName: string }) => sniffEvidenceFile(input.bytes, input.fileName)
 };
 
