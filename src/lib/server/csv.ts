@@ -5,13 +5,23 @@
  */
 const BOM = '\uFEFF';
 
-// A cell that starts like a formula would be run by the spreadsheet (CSV injection); a leading
+// A cell that starts like a formula would be run by the spreadsheet (CSV injection); an
 // apostrophe makes it plain text. Certificate subjects and references are typed by other people.
-const FORMULA_START = /^[=+\-@\t\r]/;
+// Finnish and Swedish Excel split on ';' (and ignore our quotes when a field does not start with
+// one), so any separator or line break inside a value may start a cell: a formula character after
+// one of them, past any spaces or quotes, gets the apostrophe too. The pattern tries only at the
+// start and after a separator, so it runs in linear time.
+const FORMULA_AFTER_SEPARATOR = /(^|[,;\t\r\n])([ "]*)(?=[=+\-@])/g;
+const CONTROL_START = /^[\t\r]/;
 const NEEDS_QUOTES = /[",;\r\n]/;
 
+function neutralise(value: string): string {
+	const safe = value.replace(FORMULA_AFTER_SEPARATOR, "$1$2'");
+	return CONTROL_START.test(safe) ? `'${safe}` : safe;
+}
+
 function cell(value: string): string {
-	const safe = FORMULA_START.test(value) ? `'${value}` : value;
+	const safe = neutralise(value);
 	return NEEDS_QUOTES.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 

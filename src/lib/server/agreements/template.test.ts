@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fillTemplate, MissingValuesError, parseTemplate, TemplateError } from './template';
+import { checkTemplate, fillTemplate, MissingValuesError, parseTemplate, TemplateError } from './template';
 
 const header = `---
 template: kanta-model
@@ -59,6 +59,20 @@ describe('parseTemplate', () => {
 		expect(() => parseTemplate('## 1 §\n{{annex1}}')).toThrow(/header/);
 		expect(() => parseTemplate(header.replace('language: fi', 'language: de') + body)).toThrow(/language must be fi, sv or en/);
 		expect(() => parseTemplate(header + 'no annex')).toThrow(/annex1/);
+	});
+});
+
+describe('parseTemplate on hostile input', () => {
+	const header = '---\ntemplate: t\nversion: 1\nlanguage: fi\ntitle: T\nvalid-from: 2026-01-01\nreplaces: -\n---\n';
+
+	it('reports an unclosed "{{" followed by 200 000 spaces as an unmatched tag', () => {
+		expect(checkTemplate(`${header}{{annex1}}\n{{${' '.repeat(200_000)}`)).toEqual({ ok: false, problems: [{ code: 'bad_tag', detail: 'unmatched "{{" or "}}"' }] });
+	});
+
+	it('names the right line for each of 40 000 tags on many lines', () => {
+		const body = '{{annex1}}\n' + '{{tenant.name}} x\n'.repeat(40_000) + '{{nope}}\n';
+		const result = checkTemplate(header + body);
+		expect(result).toEqual({ ok: false, problems: [{ code: 'unknown_placeholder', detail: 'unknown placeholder "{{nope}}"', line: 9 + 1 + 40_000 }] });
 	});
 });
 

@@ -114,7 +114,9 @@ function parseHeader(lines: string[], problems: TemplateProblem[]): TemplateHead
 	};
 }
 
-const TAG = /\{\{\s*([^{}]*?)\s*\}\}/g;
+// No lazy part and no white space matched on both sides of one: `\{\{\s*([^{}]*?)\s*\}\}` took
+// quadratic time on an unclosed "{{" followed by many spaces. The tag is trimmed afterwards.
+const TAG = /\{\{([^{}]*)\}\}/g;
 
 function parseBody(body: string, firstLine: number, problems: TemplateProblem[]): Node[] {
 	const root: Node[] = [];
@@ -122,11 +124,15 @@ function parseBody(body: string, firstLine: number, problems: TemplateProblem[])
 	const stack: { node: Extract<Node, { kind: 'if' }>; target: Node[]; line: number }[] = [];
 	const target = () => stack.at(-1)?.target ?? root;
 	let last = 0;
+	// Lines are counted from the previous tag on, not from the start each time (linear, not quadratic).
+	let line = firstLine;
+	let countedTo = 0;
 	for (const match of body.matchAll(TAG)) {
-		const line = firstLine + body.slice(0, match.index).split('\n').length - 1;
+		line += newlines(body, countedTo, match.index);
+		countedTo = match.index;
 		if (match.index > last) target().push({ kind: 'text', text: body.slice(last, match.index) });
 		last = match.index + match[0].length;
-		const tag = match[1];
+		const tag = match[1].trim();
 		const opening = /^#if\s+([\w.]+)$/.exec(tag);
 		if (opening) {
 			const name = opening[1];
@@ -153,6 +159,25 @@ function parseBody(body: string, firstLine: number, problems: TemplateProblem[])
 	const leftover = root.some((n) => n.kind === 'text' && /\{\{|\}\}/.test(n.text));
 	if (leftover) problems.push({ code: 'bad_tag', detail: 'unmatched "{{" or "}}"' });
 	return root;
+}
+
+function newlines(text: string, from: number, to: number): number {
+	let count = 0;
+	// A plain loop: indexOf could run past `to` to a far newline on every call.
+	for (let i = from; i < to; i++) if (text.charCodeAt(i) === 10) count++;
+	return count;
+}
+
+export type TemplateCheck = { ok: true; parsed: ParsedTemplate } | { ok: false; problems: TemplateProblem[] };
+
+/** A template's problems as a value rather than an exception (results cross to and from the worker). */
+export function checkTemplate(source: string): TemplateCheck {
+	try {
+		return { ok: true, parsed: parseTemplate(source) };
+	} catch (error) {
+		if (error instanceof TemplateError) return { ok: false, problems: error.problems };
+		throw error;
+	}
 }
 
 /** Parses and checks a template; every problem is reported at once, with its line. */

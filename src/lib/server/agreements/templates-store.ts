@@ -5,7 +5,9 @@ import { createHash } from 'node:crypto';
 import type { Db, DbOrTx } from '../db';
 import { agreementTemplate, type AgreementTemplate } from '../db/schema';
 import { audit, SYSTEM_ACTOR, type Actor } from '../actor';
-import { parseTemplate, TemplateError, type ParsedTemplate, type TemplateLanguage, type TemplateProblem } from './template';
+import { checkTemplate, type TemplateLanguage, type TemplateProblem } from './template';
+
+export { checkTemplate };
 
 export const sha256Hex = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
 
@@ -116,17 +118,6 @@ export function defaultTemplate(db: DbOrTx, language: TemplateLanguage): Agreeme
 		.from(agreementTemplate)
 		.where(and(eq(agreementTemplate.language, language), eq(agreementTemplate.isDefault, true)))
 		.get();
-}
-
-export type TemplateCheck = { ok: true; parsed: ParsedTemplate } | { ok: false; problems: TemplateProblem[] };
-
-export function checkTemplate(source: string): TemplateCheck {
-	try {
-		return { ok: true, parsed: parseTemplate(source) };
-	} catch (error) {
-		if (error instanceof TemplateError) return { ok: false, problems: error.problems };
-		throw error;
-	}
 }
 
 export type AddTemplateResult = { ok: true; id: string } | { ok: false; problems: TemplateProblem[] } | { ok: false; reason: 'version_exists' };

@@ -4,6 +4,7 @@ import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { PDFDocument } from 'pdf-lib';
+import { doubleFlateBomb } from '../../../../tests/fixtures/pdf-bombs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 // config.ts reads the environment once, when first imported: point DATA_DIR at a fresh folder
@@ -168,6 +169,19 @@ describe('verifyPdf', () => {
 		const input = buildPdfInput(db, getAgreement(db, id)!, { final: true });
 		const stranger = await renderAgreementPdf({ ...input, agreementId: crypto.randomUUID(), metadata: { ...input.metadata, keywords: [`liitos-agreement:${crypto.randomUUID()}`] } });
 		expect(await verifyPdf(db, stranger)).toMatchObject({ result: 'unknown' });
+	});
+
+	it('names a copy re-saved by another program that compressed its keywords into an object stream', async () => {
+		const resaved = await PDFDocument.load(readFileSync(path), { updateMetadata: false });
+		const bytes = await resaved.save({ useObjectStreams: true });
+		expect(Buffer.from(bytes).toString('latin1')).not.toContain('liitos-agreement:');
+		const result = await verifyPdf(db, bytes);
+		expect(result.result === 'modified' && result.agreement.id).toBe(id);
+	});
+
+	it('refuses a PDF whose object stream is a decompression bomb, without naming an agreement', async () => {
+		const result = await verifyPdf(db, new Uint8Array(doubleFlateBomb()));
+		expect(result).toMatchObject({ result: 'refused', reason: 'too_much_data' });
 	});
 
 	it('an unsealed rendering of the same agreement is not the original', async () => {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { containsPrivateKey } from '../../certificates/private-key';
-import { parseCertificateFile, type ParsedCertificate } from './x509';
+import { MAX_CERTIFICATES_PER_FILE, parseCertificateFile, type ParsedCertificate } from './x509';
 
 // Fixtures are made with openssl at test time so no key or certificate is ever committed.
 let dir: string;
@@ -214,6 +214,37 @@ describe('parseCertificateFile refuses other files', () => {
 		const padded = new TextEncoder().encode(pem + ' '.repeat(1024 * 1024 - pem.length));
 		expect(padded.byteLength).toBe(1024 * 1024);
 		expect(parseCertificateFile(padded).ok).toBe(true);
+	});
+});
+
+describe('parseCertificateFile bounds the work a file can cause', () => {
+	const encode = (value: string) => new TextEncoder().encode(value);
+
+	it('refuses a 1 MB file of unclosed BEGIN lines, even with a certificate at its end', () => {
+		const pem = text('rsa.pem');
+		const line = '-----BEGIN CERTIFICATE-----\n';
+		const hostile = line.repeat(Math.floor((1024 * 1024 - pem.length) / line.length)) + pem;
+		expect(hostile.length).toBeGreaterThan(1000 * 1000);
+		expect(parseCertificateFile(encode(hostile))).toEqual({ ok: false, reason: 'not_a_certificate' });
+	});
+
+	it('refuses an END without a BEGIN', () => {
+		expect(parseCertificateFile(encode('-----END CERTIFICATE-----\n' + text('rsa.pem')))).toEqual({ ok: false, reason: 'not_a_certificate' });
+	});
+
+	it(`accepts ${MAX_CERTIFICATES_PER_FILE} certificates in one file and refuses one more, PEM and DER`, () => {
+		const pem = text('rsa.pem');
+		expect(parsedOk(encode(pem.repeat(MAX_CERTIFICATES_PER_FILE)))).toHaveLength(MAX_CERTIFICATES_PER_FILE);
+		expect(parseCertificateFile(encode(pem.repeat(MAX_CERTIFICATES_PER_FILE + 1)))).toEqual({ ok: false, reason: 'too_many' });
+		const der = pemToDer(Buffer.from(pem));
+		const manyDer = Buffer.concat(new Array(MAX_CERTIFICATES_PER_FILE + 1).fill(der));
+		expect(parseCertificateFile(new Uint8Array(manyDer))).toEqual({ ok: false, reason: 'too_many' });
+	});
+
+	it('stops at the certificate cap before reading the unclosed BEGIN lines after it', () => {
+		const pem = text('rsa.pem');
+		const hostile = pem.repeat(MAX_CERTIFICATES_PER_FILE + 1) + '-----BEGIN CERTIFICATE-----\n'.repeat(20000);
+		expect(parseCertificateFile(encode(hostile))).toEqual({ ok: false, reason: 'too_many' });
 	});
 });
 

@@ -24,11 +24,15 @@ export interface ParsedCertificate {
 
 export type ParseResult =
 	| { ok: true; certificates: ParsedCertificate[] }
-	| { ok: false; reason: 'private_key' | 'empty' | 'not_a_certificate' | 'too_large' };
+	| { ok: false; reason: 'private_key' | 'empty' | 'not_a_certificate' | 'too_large' | 'too_many' };
 
 export const MAX_CERTIFICATE_FILE_BYTES = 1024 * 1024;
+/** A certificate with its chain is a handful; more is not a certificate file (README, limits). */
+export const MAX_CERTIFICATES_PER_FILE = 20;
 
-const PEM_CERTIFICATE = /-----BEGIN (?:X509 )?CERTIFICATE-----([\s\S]*?)-----END (?:X509 )?CERTIFICATE-----/g;
+// Only the markers are matched, never what lies between them: a lazy match from each BEGIN to
+// the next END took quadratic time on a file of unclosed BEGIN lines.
+const PEM_MARKER = /-----(BEGIN|END) (?:X509 )?CERTIFICATE-----/g;
 const BASE64_BODY = /^[A-Za-z0-9+/]+={0,2}$/;
 
 /**
@@ -48,6 +52,7 @@ export function parseCertificateFile(bytes: Uint8Array): ParseResult {
 	if (text.trim() === '') return { ok: false, reason: 'empty' };
 
 	const certificates = readPemCertificates(text) ?? readDerCertificates(buffer);
+	if (certificates === 'too_many') return { ok: false, reason: 'too_many' };
 	if (!certificates || certificates.length === 0) return { ok: false, reason: 'not_a_certificate' };
 
 	return { ok: true, certificates: leafFirst(certificates).map(describeCertificate) };
@@ -69,12 +74,30 @@ function isDerPrivateKey(buffer: Buffer): boolean {
 	return false;
 }
 
-/** null when there are no certificate blocks; [] when one is broken, so the whole file is refused. */
-function readPemCertificates(text: string): X509Certificate[] | null {
-	const blocks = [...text.matchAll(PEM_CERTIFICATE)];
-	if (blocks.length === 0) return null;
+/**
+ * null when there are no certificate blocks; [] when one is broken (a BEGIN without its END, an
+ * END without a BEGIN), so the whole file is refused. One pass over the markers: linear time.
+ */
+function readPemCertificates(text: string): X509Certificate[] | 'too_many' | null {
+	const bodies: string[] = [];
+	let open = -1;
+	for (const marker of text.matchAll(PEM_MARKER)) {
+		const begins = marker[1] === 'BEGIN';
+		const inside = open >= 0;
+		// A BEGIN inside a block, or an END outside one, breaks the file.
+		if (begins === inside) return [];
+		if (begins) {
+			if (bodies.length === MAX_CERTIFICATES_PER_FILE) return 'too_many';
+			open = marker.index + marker[0].length;
+		} else {
+			bodies.push(text.slice(open, marker.index));
+			open = -1;
+		}
+	}
+	if (open >= 0) return [];
+	if (bodies.length === 0) return null;
 	const certificates: X509Certificate[] = [];
-	for (const [, body] of blocks) {
+	for (const body of bodies) {
 		const base64 = body.replace(/\s+/g, '');
 		// Buffer.from(base64) silently drops invalid characters; a damaged block should not
 		// turn into a different certificate by accident.
@@ -87,10 +110,11 @@ function readPemCertificates(text: string): X509Certificate[] | null {
 }
 
 /** Accepts one DER certificate, or several written back to back. */
-function readDerCertificates(buffer: Buffer): X509Certificate[] | null {
+function readDerCertificates(buffer: Buffer): X509Certificate[] | 'too_many' | null {
 	const certificates: X509Certificate[] = [];
 	let offset = 0;
 	while (offset < buffer.length) {
+		if (certificates.length === MAX_CERTIFICATES_PER_FILE) return 'too_many';
 		const rest = buffer.subarray(offset);
 		// X509Certificate would also accept PEM; only DER (a SEQUENCE) belongs on this path.
 		if (rest[0] !== 0x30) return null;
@@ -113,13 +137,12 @@ function tryCertificate(der: Buffer): X509Certificate | null {
 /**
  * Puts the leaf first and keeps the others in file order. Most files already start with the
  * leaf, but some tools write the chain root first; the leaf is the one that issued none of the
- * others.
+ * others. Issuer names are collected once, so this is linear rather than a signature check for
+ * every pair of certificates.
  */
 function leafFirst(certificates: X509Certificate[]): X509Certificate[] {
-	const leafIndex = certificates.findIndex(
-		(candidate, i) =>
-			!certificates.some((other, j) => j !== i && isIssuedBy(other, candidate))
-	);
+	const issuerNames = new Set(certificates.filter((c) => c.issuer !== c.subject).map((c) => c.issuer));
+	const leafIndex = certificates.findIndex((candidate) => !issuerNames.has(candidate.subject));
 	if (leafIndex <= 0) return certificates;
 	return [certificates[leafIndex], ...certificates.filter((_, i) => i !== leafIndex)];
 }

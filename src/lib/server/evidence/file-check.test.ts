@@ -1,5 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { checkEvidenceFile, EVIDENCE_TYPES, safeFileName } from './file-check';
+
+// The worker itself is tested in untrusted/sandbox.test.ts; here the content checks run in-process.
+vi.mock('../untrusted/sandbox', () => ({
+	runUntrusted: async (_task: 'evidenceType', input: { bytes: Uint8Array; fileName: string }) => {
+		const { sniffEvidenceFile } = await import('./file-check');
+		return { ok: true, value: await sniffEvidenceFile(input.bytes, input.fileName) };
+	}
+}));
 
 const MB = 1024 * 1024;
 const utf8 = (text: string) => new TextEncoder().encode(text);
@@ -119,15 +127,13 @@ describe('checkEvidenceFile: types decided by content', () => {
 		expect(await checkEvidenceFile(PDF, 'Todistus 12.5.2024', MB)).toMatchObject({ ok: true, extension: 'pdf' });
 	});
 
-	it('accepts an OLE compound file only under a legacy Office name, typed by that name', async () => {
-		expect(await check(CFB, 'vanha.doc')).toEqual({ ok: true, mimeType: 'application/msword', extension: 'doc' });
-		expect(await checkEvidenceFile(CFB, 'vanha.XLS', MB)).toEqual({
-			ok: true,
-			mimeType: 'application/vnd.ms-excel',
-			extension: 'xls'
-		});
+	it('refuses legacy binary Office files (which may carry macros) with a reason of their own', async () => {
+		for (const name of ['vanha.doc', 'vanha.XLS', 'esitys.ppt', 'pohja.dot']) {
+			expect(await check(CFB, name)).toEqual({ ok: false, reason: 'legacy_office' });
+		}
 		expect(await checkEvidenceFile(CFB, 'setup.msi', MB)).toEqual({ ok: false, reason: 'type_not_allowed' });
 		expect(await checkEvidenceFile(CFB, 'vanha', MB)).toEqual({ ok: false, reason: 'type_not_allowed' });
+		expect(Object.keys(EVIDENCE_TYPES)).not.toContain('doc');
 	});
 
 	it('refuses a plain zip archive', async () => {

@@ -1,4 +1,5 @@
 import { fileTypeFromBuffer } from 'file-type';
+import { runUntrusted, type Refusal } from '../untrusted/sandbox';
 
 /**
  * Evidence uploads we accept, keyed by the canonical extension. The key is what we report back
@@ -15,18 +16,15 @@ export const EVIDENCE_TYPES = {
 	pptx: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
 	odt: 'application/vnd.oasis.opendocument.text',
 	ods: 'application/vnd.oasis.opendocument.spreadsheet',
-	doc: 'application/msword',
-	xls: 'application/vnd.ms-excel',
-	ppt: 'application/vnd.ms-powerpoint',
 	txt: 'text/plain',
 	csv: 'text/csv'
 } as const;
 
 export type EvidenceExtension = keyof typeof EVIDENCE_TYPES;
 
-export type FileCheck =
-	| { ok: true; mimeType: string; extension: string }
-	| { ok: false; reason: 'empty' | 'too_large' | 'type_not_allowed' | 'type_mismatch' };
+export type FileProblem = 'empty' | 'too_large' | 'type_not_allowed' | 'type_mismatch' | 'legacy_office';
+
+export type FileCheck = { ok: true; mimeType: string; extension: string } | { ok: false; reason: FileProblem | Refusal };
 
 /**
  * Name extensions that may honestly carry each detected type. Anything else that looks like an
@@ -44,9 +42,6 @@ const NAME_EXTENSIONS: Record<EvidenceExtension, readonly string[]> = {
 	pptx: ['pptx'],
 	odt: ['odt'],
 	ods: ['ods'],
-	doc: ['doc'],
-	xls: ['xls'],
-	ppt: ['ppt'],
 	txt: ['txt', 'text', 'log', 'csv'],
 	csv: ['csv', 'txt', 'text', 'log']
 };
@@ -57,38 +52,40 @@ const DETECTED = new Map<string, EvidenceExtension>(
 );
 
 /**
- * Legacy Office files are OLE compound files, a container also used by .msi installers and
- * Outlook .msg files, so the content alone cannot tell them apart; the name decides which of the
- * three legacy formats it is, and any other name is refused.
+ * Legacy binary Office files (.doc, .xls, .ppt) may carry macros that run when the reader opens
+ * them; they are OLE compound files (file-type's 'cfb'), a container also used by .msi installers.
+ * They get a refusal of their own that points to PDF or the modern formats.
  */
-const LEGACY_OFFICE = new Map<string, EvidenceExtension>([
-	['doc', 'doc'],
-	['xls', 'xls'],
-	['ppt', 'ppt']
-]);
+const LEGACY_OFFICE_EXTENSIONS = new Set(['doc', 'dot', 'xls', 'xlt', 'ppt', 'pot', 'pps']);
 
 /** Markers of markup a browser would render or run; such "text" is refused even as an attachment. */
 const ACTIVE_MARKUP = ['<html', '<svg', '<script', '<!doctype html', '<body', '<iframe', '<?xml'];
 
 /**
  * Decides the file's type from its bytes. The name and the browser-supplied MIME type are only
- * trusted as far as they must agree with what the content is.
+ * trusted as far as they must agree with what the content is. The content is read in the
+ * untrusted-file worker, so a hostile file cannot hold up other requests.
  */
-export async function checkEvidenceFile(
-	bytes: Uint8Array,
-	fileName: string,
-	maxBytes: number
-): Promise<FileCheck> {
+export async function checkEvidenceFile(bytes: Uint8Array, fileName: string, maxBytes: number): Promise<FileCheck> {
 	if (bytes.byteLength === 0) return { ok: false, reason: 'empty' };
 	if (bytes.byteLength > maxBytes) return { ok: false, reason: 'too_large' };
+	const sniffed = await runUntrusted('evidenceType', { bytes, fileName });
+	return sniffed.ok ? sniffed.value : sniffed;
+}
 
+/** The content check itself; runs in the worker (see `untrusted/tasks.ts`). */
+export async function sniffEvidenceFile(bytes: Uint8Array, fileName: string): Promise<FileCheck> {
+	if (bytes.byteLength === 0) return { ok: false, reason: 'empty' };
 	const nameExtension = extensionOf(fileName);
 	const detected = await fileTypeFromBuffer(bytes);
 
 	let kind: EvidenceExtension | undefined;
 	if (detected) {
+		if (detected.ext === 'cfb' || LEGACY_OFFICE_EXTENSIONS.has(detected.ext)) {
+			return { ok: false, reason: LEGACY_OFFICE_EXTENSIONS.has(nameExtension ?? '') ? 'legacy_office' : 'type_not_allowed' };
+		}
 		// Executables, archives, XML/SVG and every other recognised format end here.
-		kind = detected.ext === 'cfb' ? LEGACY_OFFICE.get(nameExtension ?? '') : DETECTED.get(detected.ext);
+		kind = DETECTED.get(detected.ext);
 		if (!kind) return { ok: false, reason: 'type_not_allowed' };
 	} else {
 		// No magic number: only honest plain text is left to accept.

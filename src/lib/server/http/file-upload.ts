@@ -1,12 +1,31 @@
 import * as m from '$lib/paraglide/messages.js';
 import { config } from '$lib/server/config';
-import { checkEvidenceFile, safeFileName } from '$lib/server/evidence/file-check';
+import { checkEvidenceFile, safeFileName, type FileCheck } from '$lib/server/evidence/file-check';
 import { storeFile } from '$lib/server/evidence/file-store';
+import { refusalMessage } from './untrusted-refusal';
 
 export type Upload = { name: string; path: string; sha256: string };
 
 /** No file chosen, a stored file, or why it was refused (already in the reader's language). */
 export type UploadResult = { ok: true; file: Upload | null } | { ok: false; error: string };
+
+/** Why an evidence file was refused, in the reader's language. `pdfOnly` as below. */
+export function evidenceProblem(reason: Extract<FileCheck, { ok: false }>['reason'], pdfOnly = false): string {
+	switch (reason) {
+		case 'empty':
+			return m.evidence_empty();
+		case 'too_large':
+			return m.evidence_too_large({ mb: Math.round(config.evidenceMaxBytes / 1048576) });
+		case 'type_not_allowed':
+			return pdfOnly ? m.instruction_pdf_only() : m.evidence_type_not_allowed();
+		case 'type_mismatch':
+			return m.evidence_type_mismatch();
+		case 'legacy_office':
+			return pdfOnly ? m.instruction_pdf_only() : m.evidence_legacy_office();
+		default:
+			return refusalMessage(reason);
+	}
+}
 
 /**
  * An optional file field of a multipart form, checked by its content and stored under `folder`.
@@ -15,14 +34,10 @@ export type UploadResult = { ok: true; file: Upload | null } | { ok: false; erro
 export async function storeOptionalUpload(form: FormData, field: string, folder: string, pdfOnly = false): Promise<UploadResult> {
 	const file = form.get(field);
 	if (!(file instanceof File) || (file.size === 0 && file.name === '')) return { ok: true, file: null };
-	const tooLarge = () => m.evidence_too_large({ mb: Math.round(config.evidenceMaxBytes / 1048576) });
-	if (file.size > config.evidenceMaxBytes) return { ok: false, error: tooLarge() };
+	if (file.size > config.evidenceMaxBytes) return { ok: false, error: evidenceProblem('too_large') };
 	const bytes = new Uint8Array(await file.arrayBuffer());
 	const check = await checkEvidenceFile(bytes, file.name, config.evidenceMaxBytes);
-	if (!check.ok) {
-		const problems = { empty: m.evidence_empty, too_large: tooLarge, type_not_allowed: pdfOnly ? m.instruction_pdf_only : m.evidence_type_not_allowed, type_mismatch: m.evidence_type_mismatch };
-		return { ok: false, error: problems[check.reason]() };
-	}
+	if (!check.ok) return { ok: false, error: evidenceProblem(check.reason, pdfOnly) };
 	if (pdfOnly && check.mimeType !== 'application/pdf') return { ok: false, error: m.instruction_pdf_only() };
 	const stored = storeFile(config.dataDir, folder, bytes);
 	return { ok: true, file: { name: safeFileName(file.name), path: stored.storagePath, sha256: stored.sha256 } };

@@ -6,6 +6,7 @@ import { can } from '$lib/server/auth/authorize';
 import { authorize } from '$lib/server/http/guard';
 import { verifyPdf } from '$lib/server/agreements/verify';
 import { getTenant } from '$lib/server/tenants/tenants';
+import { refusalMessage } from '$lib/server/http/untrusted-refusal';
 
 const MAX_PDF_BYTES = 20 * 1024 * 1024;
 
@@ -20,6 +21,7 @@ export const actions: Actions = {
 		if (!(file instanceof File) || file.size === 0) return fail(400, { error: m.verify_no_file() });
 		if (file.size > MAX_PDF_BYTES) return fail(400, { error: m.verify_too_large() });
 		const result = await verifyPdf(db(), new Uint8Array(await file.arrayBuffer()));
+		if (result.result === 'refused') return fail(400, { error: refusalMessage(result.reason) });
 		if (result.result === 'unknown') return { result: 'unknown' as const, sha256: result.sha256, fileName: file.name };
 		// Name the agreement only to people who may see it; others learn just whether it matches.
 		const visible = can(user, 'agreement.view', { tenantId: result.agreement.tenantId });

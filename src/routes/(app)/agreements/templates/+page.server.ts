@@ -3,7 +3,9 @@ import type { Actions, PageServerLoad } from './$types';
 import * as m from '$lib/paraglide/messages.js';
 import { db } from '$lib/server/db';
 import { actorOf, authorize } from '$lib/server/http/guard';
-import { addUploadedTemplate, checkTemplate, listTemplates, setDefaultTemplate } from '$lib/server/agreements/templates-store';
+import { addUploadedTemplate, listTemplates, setDefaultTemplate } from '$lib/server/agreements/templates-store';
+import { runUntrusted } from '$lib/server/untrusted/sandbox';
+import { refusalMessage } from '$lib/server/http/untrusted-refusal';
 import { previewTemplate, type TemplateProblem } from '$lib/server/agreements/template';
 
 const MAX_TEMPLATE_BYTES = 200_000;
@@ -34,7 +36,10 @@ export const actions: Actions = {
 		authorize(event, 'template.manage');
 		const source = await readSource(event.request);
 		if (!source?.trim()) return fail(400, { source: source ?? '', problems: [m.template_empty()] });
-		const check = checkTemplate(source);
+		// Uploaded text is read in the untrusted-file worker like any other uploaded file.
+		const read = await runUntrusted('templateCheck', source);
+		if (!read.ok) return fail(400, { source, problems: [refusalMessage(read.reason)] });
+		const check = read.value;
 		if (!check.ok) return fail(400, { source, problems: describe(check.problems) });
 		return { source, preview: previewTemplate(check.parsed), header: check.parsed.header };
 	},
@@ -42,6 +47,8 @@ export const actions: Actions = {
 		authorize(event, 'template.manage');
 		const source = await readSource(event.request);
 		if (!source?.trim()) return fail(400, { source: source ?? '', problems: [m.template_empty()] });
+		const read = await runUntrusted('templateCheck', source);
+		if (!read.ok) return fail(400, { source, problems: [refusalMessage(read.reason)] });
 		const result = addUploadedTemplate(db(), actorOf(event), source);
 		if (!result.ok) return fail(400, { source, problems: 'problems' in result ? describe(result.problems) : [m.template_version_exists()] });
 		return { saved: true };

@@ -5,7 +5,9 @@ import { db } from '$lib/server/db';
 import { actorOf, authorize } from '$lib/server/http/guard';
 import { invalid, parseForm, type FormValues } from '$lib/server/http/forms';
 import { addCertificate, getCertificate, type AddCertificateResult, type Holder } from '$lib/server/certificates/registry';
-import { parseCertificateFile, type ParsedCertificate } from '$lib/server/certificates/x509';
+import { MAX_CERTIFICATES_PER_FILE, type ParsedCertificate } from '$lib/server/certificates/x509';
+import { runUntrusted } from '$lib/server/untrusted/sandbox';
+import { refusalMessage } from '$lib/server/http/untrusted-refusal';
 import { startOfHelsinkiDay } from '$lib/server/time';
 import { getMainConnector } from '$lib/server/organisation/organisation';
 import { getTenant, listTenants } from '$lib/server/tenants/tenants';
@@ -16,8 +18,16 @@ const REFUSALS = {
 	private_key: m.cert_private_key_refused,
 	empty: m.cert_file_empty,
 	not_a_certificate: m.cert_file_not_certificate,
-	too_large: m.cert_file_too_large
+	too_large: m.cert_file_too_large,
+	too_many: () => m.cert_file_too_many({ max: MAX_CERTIFICATES_PER_FILE })
 } as const;
+
+/** The certificate file read in the untrusted-file worker; a refusal comes as a message. */
+async function readCertificates(bytes: Uint8Array): Promise<{ ok: true; certificates: ParsedCertificate[] } | { ok: false; message: string }> {
+	const read = await runUntrusted('certificateFile', bytes);
+	if (!read.ok) return { ok: false, message: refusalMessage(read.reason) };
+	return read.value.ok ? read.value : { ok: false, message: REFUSALS[read.value.reason]() };
+}
 
 /** Who may hold a certificate: the main connector, each current tenant, and each tenant's active people. */
 function holderOptions(): { value: string; label: string }[] {
@@ -82,8 +92,8 @@ async function inspectUpload(form: FormData) {
 	const file = form.get('file');
 	if (!(file instanceof File) || file.size === 0) return invalid({ file: m.cert_file_required() }, parsed.values, 'inspect');
 	// The file is read into memory only; a refused file (a private key above all) is neither kept nor logged.
-	const result = parseCertificateFile(new Uint8Array(await file.arrayBuffer()));
-	if (!result.ok) return invalid({ file: REFUSALS[result.reason]() }, parsed.values, 'inspect');
+	const result = await readCertificates(new Uint8Array(await file.arrayBuffer()));
+	if (!result.ok) return invalid({ file: result.message }, parsed.values, 'inspect');
 	const [leaf, ...others] = result.certificates;
 	return { section: 'inspect', values: parsed.values, preview: preview(leaf, others.length), certificate: Buffer.from(leaf.pem).toString('base64') };
 }
@@ -93,13 +103,13 @@ function failSave(values: FormValues, result: Extract<AddCertificateResult, { ok
 }
 
 /** Stores the certificate confirmed after the check step, parsing it again: the hidden field is user input. */
-function saveUpload(event: RequestEvent, form: FormData) {
+async function saveUpload(event: RequestEvent, form: FormData) {
 	const parsed = parseForm(uploadedCertificateSchema, form);
 	const base64 = String(form.get('certificate') ?? '').replace(/\s+/g, '');
-	const result = /^[A-Za-z0-9+/]+={0,2}$/.test(base64) ? parseCertificateFile(new Uint8Array(Buffer.from(base64, 'base64'))) : ({ ok: false, reason: 'not_a_certificate' } as const);
+	const result = /^[A-Za-z0-9+/]+={0,2}$/.test(base64) ? await readCertificates(new Uint8Array(Buffer.from(base64, 'base64'))) : ({ ok: false, message: m.cert_file_not_certificate() } as const);
 	// Never echo a refused hidden field back: it might hold whatever someone put there.
 	const kept = Object.fromEntries(Object.entries(parsed.values).filter(([key]) => key !== 'certificate'));
-	if (!result.ok) return invalid({ form: REFUSALS[result.reason]() }, kept, 'save');
+	if (!result.ok) return invalid({ form: result.message }, kept, 'save');
 	const [leaf, ...others] = result.certificates;
 	// Other mistakes keep the checked certificate on screen, so only the field in error needs fixing.
 	const again = (errors: Record<string, string>) => fail(400, { errors, values: parsed.values, section: 'save', preview: preview(leaf, others.length), certificate: base64 });

@@ -14,6 +14,7 @@ import { getPrerequisiteType, prerequisiteGuidance, prerequisiteName } from '$li
 import { daysUntil, deadlinesFor } from '$lib/server/prerequisites/deadlines';
 import { deadlineLabel } from '$lib/server/calendar/feed';
 import { checkEvidenceFile, safeFileName } from '$lib/server/evidence/file-check';
+import { evidenceProblem } from '$lib/server/http/file-upload';
 import { storeFile } from '$lib/server/evidence/file-store';
 import { todayInHelsinki } from '$lib/server/time';
 import { commentSchema, evidenceSchema, planSchema, returnSchema } from '$lib/schemas/checklist';
@@ -81,21 +82,17 @@ async function guarded(event: RequestEvent<{ id: string }>, action: Action) {
 	return event.request.formData();
 }
 
-function fileProblem(reason: 'empty' | 'too_large' | 'type_not_allowed' | 'type_mismatch'): string {
-	if (reason === 'too_large') return m.evidence_too_large({ mb: Math.round(config.evidenceMaxBytes / 1048576) });
-	return { empty: m.evidence_empty, type_not_allowed: m.evidence_type_not_allowed, type_mismatch: m.evidence_type_mismatch }[reason]();
-}
 
 export const actions: Actions = {
 	upload: async (event) => {
 		const form = await guarded(event, 'checklist.submit');
 		const { item } = itemInTenant(event, String(form.get('itemId') ?? ''));
 		const file = form.get('file');
-		if (!(file instanceof File) || file.size === 0) return invalid({ file: fileProblem('empty') }, {}, `item-${item.id}`);
-		if (file.size > config.evidenceMaxBytes) return invalid({ file: fileProblem('too_large') }, {}, `item-${item.id}`);
+		if (!(file instanceof File) || file.size === 0) return invalid({ file: evidenceProblem('empty') }, {}, `item-${item.id}`);
+		if (file.size > config.evidenceMaxBytes) return invalid({ file: evidenceProblem('too_large') }, {}, `item-${item.id}`);
 		const bytes = new Uint8Array(await file.arrayBuffer());
 		const check = await checkEvidenceFile(bytes, file.name, config.evidenceMaxBytes);
-		if (!check.ok) return invalid({ file: fileProblem(check.reason) }, {}, `item-${item.id}`);
+		if (!check.ok) return invalid({ file: evidenceProblem(check.reason) }, {}, `item-${item.id}`);
 		const stored = storeFile(config.dataDir, 'evidence', bytes);
 		recordEvidenceFile(db(), actorOf(event), item, { fileName: safeFileName(file.name), mimeType: check.mimeType, size: stored.size, sha256: stored.sha256, storagePath: stored.storagePath });
 		return { section: `item-${item.id}`, uploaded: true };

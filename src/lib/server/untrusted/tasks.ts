@@ -1,0 +1,20 @@
+import { findClaimedAgreementId } from '../agreements/claim';
+import { checkTemplate } from '../agreements/template';
+import { parseCertificateFile } from '../certificates/x509';
+import { sniffEvidenceFile } from '../evidence/file-check';
+import { untrustedLimits } from './limits';
+
+/**
+ * Everything that reads an uploaded file's content runs through one of these, in a worker (see
+ * `sandbox.ts`). Inputs and results cross the thread boundary by structured clone.
+ */
+export const untrustedTasks = {
+	pdfClaim: (bytes: Uint8Array) => findClaimedAgreementId(bytes, untrustedLimits.inflatedBytes()),
+	certificateFile: (bytes: Uint8Array) => parseCertificateFile(bytes),
+	templateCheck: (source: string) => checkTemplate(source),
+	evidenceType: (input: { bytes: Uint8Array; fileName: string }) => sniffEvidenceFile(input.bytes, input.fileName)
+};
+
+export type UntrustedTask = keyof typeof untrustedTasks;
+export type TaskInput<T extends UntrustedTask> = Parameters<(typeof untrustedTasks)[T]>[0];
+export type TaskOutput<T extends UntrustedTask> = Awaited<ReturnType<(typeof untrustedTasks)[T]>>;
