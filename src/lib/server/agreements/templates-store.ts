@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import type { Db, DbOrTx } from '../db';
 import { agreementTemplate, type AgreementTemplate } from '../db/schema';
 import { audit, SYSTEM_ACTOR, type Actor } from '../actor';
-import { checkTemplate, type TemplateLanguage, type TemplateProblem } from './template';
+import { checkTemplate, type ParsedTemplate, type TemplateLanguage, type TemplateProblem } from './template';
 
 export { checkTemplate };
 
