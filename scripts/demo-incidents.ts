@@ -8,7 +8,7 @@ import type { Actor } from '../src/lib/server/actor';
 import { addAction, createReport, setStatus, type CreateResult } from '../src/lib/server/incidents/incidents';
 import { toSessionUser } from '../src/lib/server/auth/session';
 import { createAnnouncement } from '../src/lib/server/incidents/announcements';
-import { findUserByEmail } from '../src/lib/server/people/people';
+import { findUserByEmail } from '../src/lib/server/auth/accounts';
 
 const HOUR_MS = 3_600_000;
 

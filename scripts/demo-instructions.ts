@@ -8,11 +8,9 @@ import type { Actor } from '../src/lib/server/actor';
 import type { InstructionCategory, InstructionAudience } from '../src/lib/domain';
 import { acknowledge, createInstruction, currentVersion, publishVersion, type InstructionContent } from '../src/lib/server/instructions/instructions';
 import { addTrainingRecord, listModules } from '../src/lib/server/training/training';
-import { findUserByEmail } from '../src/lib/server/people/people';
+import { findUserByEmail } from '../src/lib/server/auth/accounts';
 import { toSessionUser } from '../src/lib/server/auth/session';
-import { todayInHelsinki } from '../src/lib/server/time';
-
-const DAY_MS = 86_400_000;
+import { DAY_MS, todayInHelsinki } from '../src/lib/time';
 
 interface DemoInstruction {
 	category: InstructionCategory;

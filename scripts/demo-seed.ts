@@ -10,7 +10,8 @@ import { mainConnector, user } from '../src/lib/server/db/schema';
 import { hashPassword } from '../src/lib/server/auth/password';
 import { completeSetup } from '../src/lib/server/organisation/organisation';
 import { addDesignatedPerson } from '../src/lib/server/organisation/organisation';
-import { invitePerson, redeemToken } from '../src/lib/server/people/people';
+import { redeemToken } from '../src/lib/server/auth/email-links';
+import { invitePerson } from '../src/lib/server/people/people';
 import { createTenant, setTenantStage, type TenantInput } from '../src/lib/server/tenants/tenants';
 import { listServices } from '../src/lib/server/services/kanta-services';
 import type { Role, TenantStage } from '../src/lib/domain';
@@ -19,7 +20,7 @@ import { config as appConfig } from '../src/lib/server/config';
 import { syncBundledTemplates, defaultTemplate } from '../src/lib/server/agreements/templates-store';
 import { createDraft, sendForSignature, signAgreement, updateDraft } from '../src/lib/server/agreements/agreements';
 import { sealAgreement } from '../src/lib/server/agreements/sealing';
-import { findUserByEmail } from '../src/lib/server/people/people';
+import { findUserByEmail } from '../src/lib/server/auth/accounts';
 import { toSessionUser } from '../src/lib/server/auth/session';
 import forge from 'node-forge';
 import { parseCertificateFile } from '../src/lib/server/certificates/x509';
@@ -27,7 +28,7 @@ import { addCertificate } from '../src/lib/server/certificates/registry';
 import { getChecklist, planItem, recordEvidenceFile, returnItem, submitItem, verifyItem } from '../src/lib/server/prerequisites/checklist';
 import { saveInformationSystem } from '../src/lib/server/information-systems/registry';
 import { storeFile } from '../src/lib/server/evidence/file-store';
-import { todayInHelsinki } from '../src/lib/server/time';
+import { DAY_MS, todayInHelsinki } from '../src/lib/time';
 import { seedInstructions } from './demo-instructions';
 import { seedIncidents } from './demo-incidents';
 import { DEMO_PASSWORD, DEMO_TOTP_SECRETS } from './demo-accounts';
@@ -198,8 +199,6 @@ function enableDemoAuthenticators(db: Db, actor: Actor) {
 		}
 	});
 }
-
-const DAY_MS = 86_400_000;
 
 /** A real self-signed X.509 certificate (public part only), so the registry shows parsed details. */
 function demoCertificatePem(commonName: string, validDays: number, now: Date): Uint8Array {

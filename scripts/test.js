@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Full test run: type check, unit tests, browser tests. Every step runs even after a
+// Full test run: lint, type check, unit tests, browser tests. Every step runs even after a
 // failure so one run shows everything; the last line is "N passed, M failed".
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -17,11 +17,13 @@ if (missing.length) {
 }
 
 const steps = [
+	{ name: 'lint', cmd: 'npm', args: ['run', 'lint'], parse: null },
 	{ name: 'type check', cmd: 'npm', args: ['run', 'check'], parse: null },
 	{ name: 'unit tests', cmd: 'npx', args: ['vitest', 'run'], parse: parseVitest },
 	{ name: 'browser tests', cmd: process.execPath, args: ['scripts/e2e.js'], parse: parsePlaywright }
 ];
 
+// eslint-disable-next-line no-control-regex -- ESC starts the terminal colour codes being stripped
 const stripAnsi = (s) => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
 const count = (text, re) => Number(text.match(re)?.[1] ?? 0);
 

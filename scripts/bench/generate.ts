@@ -17,7 +17,7 @@ import { verifyAuditChain, type AuditVerification } from '../../src/lib/server/a
 import { openDatabase, type Db } from '../../src/lib/server/db';
 import { hashPassword } from '../../src/lib/server/auth/password';
 import { rebuildCoverageTallies } from '../../src/lib/server/instructions/coverage-tallies';
-import { seeded, DAY_MS, between } from './dataset/random';
+import { seeded, between } from './dataset/random';
 import { writeAuditChain } from './dataset/audit-chain';
 import { eventBy, type Context } from './dataset/context';
 import { ADMIN_EMAIL, ADMIN_TOTP_SECRET, setUpOrganisation } from './dataset/organisation';
@@ -26,6 +26,7 @@ import { generateChecklists } from './dataset/checklists';
 import { generateCertificates } from './dataset/certificates';
 import { generateInstructions } from './dataset/instructions';
 import { generateAgreements } from './dataset/agreements';
+import { DAY_MS } from '../../src/lib/time';
 
 export const BENCH_PASSWORD = 'bench-password-2026';
 

@@ -13,7 +13,7 @@ import { countTenantsByStage, findCurrentTenants, getTenant, listTenantNames, li
 import { getChecklist, listTenantsNeedingAttention } from '../../src/lib/server/prerequisites/checklist';
 import { countByBucket, listCertificates, listToOrder } from '../../src/lib/server/certificates/registry';
 import { listActiveAnnouncementsFor } from '../../src/lib/server/incidents/announcements';
-import { countUnread } from '../../src/lib/server/reminders/notifications';
+import { countUnread } from '../../src/lib/server/notifications/notifications';
 import { listPeople } from '../../src/lib/server/people/people';
 import { listServices } from '../../src/lib/server/services/kanta-services';
 import { listTenantAgreements } from '../../src/lib/server/agreements/agreements';

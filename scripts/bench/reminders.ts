@@ -5,6 +5,7 @@
  */
 import { openDatabase } from '../../src/lib/server/db';
 import { scanCertificateReminders } from '../../src/lib/server/reminders/reminders';
+import { DAY_MS } from '../../src/lib/time';
 
 export interface ScanRun {
 	ms: number;
@@ -16,8 +17,6 @@ export interface ReminderScans {
 	nextDay: ScanRun;
 	again: ScanRun;
 }
-
-const DAY_MS = 86_400_000;
 
 export function measureReminderScans(databasePath: string, now = new Date()): ReminderScans {
 	const db = openDatabase(databasePath);

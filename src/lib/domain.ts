@@ -103,6 +103,9 @@ export const FILE_CERTIFICATE_KINDS = ['server', 'system_signature', 'server_tes
 
 export const HOLDER_TYPES = ['main_connector', 'tenant', 'person'] as const;
 export type HolderType = (typeof HOLDER_TYPES)[number];
+/** How soon a certificate expires, as the dashboard groups them. */
+export const EXPIRY_BUCKETS = ['expired', 'within_30', 'within_60', 'within_90', 'later'] as const;
+export type ExpiryBucket = (typeof EXPIRY_BUCKETS)[number];
 
 /** What an instruction is about: the agreement sections that require written instructions. */
 export const INSTRUCTION_CATEGORIES = ['kanta_terms', 'technical_environment', 'card_handling', 'client_data', 'training_needs', 'security_policy', 'other'] as const;
@@ -120,6 +123,18 @@ export type BreachDecision = (typeof BREACH_DECISIONS)[number];
 /** GDPR art. 34: whether the controller informs the data subjects of the breach. */
 export const DATA_SUBJECT_DECISIONS = ['inform_subjects', 'not_inform_subjects'] as const;
 export type DataSubjectDecision = (typeof DATA_SUBJECT_DECISIONS)[number];
+
+/** One controller's decisions on a suspected breach, as the form gives them to the domain. */
+export interface DecisionInput {
+	decision: BreachDecision;
+	/** The day the Ombudsman was notified; set exactly when `decision` is notify_authority. */
+	notifiedOn: string | null;
+	reason: string;
+	subjectsDecision: DataSubjectDecision;
+	/** The day the data subjects were informed; set exactly when they are. */
+	subjectsInformedOn: string | null;
+	subjectsReason: string;
+}
 /**
  * Services whose data every provider controls jointly with Kela (Client Data Act 70 §,
  * Prescription Act 18 §); Kela is the data subjects' contact point for them.

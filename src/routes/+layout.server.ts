@@ -2,7 +2,7 @@ import type { LayoutServerLoad } from './$types';
 import { can } from '$lib/server/auth/authorize';
 import { getLocale } from '$lib/paraglide/runtime';
 import { db } from '$lib/server/db';
-import { countUnread } from '$lib/server/reminders/notifications';
+import { countUnread } from '$lib/server/notifications/notifications';
 import { instructionsFor } from '$lib/server/instructions/instructions';
 import { config } from '$lib/server/config';
 import { sessionAbsoluteEnd } from '$lib/server/auth/session';

@@ -10,9 +10,10 @@ import { defaultTemplate } from '../../../src/lib/server/agreements/templates-st
 import { currentContent, type AgreementContent } from '../../../src/lib/server/agreements/values';
 import { formatLongDate } from '../../../src/lib/i18n/format';
 import { listServices, serviceName } from '../../../src/lib/server/services/kanta-services';
-import { between, DAY_MS, weighted } from './random';
+import { between, weighted } from './random';
 import { eventBy, isoDay, type Context } from './context';
 import type { TenantRow } from './tenants';
+import { DAY_MS } from '../../../src/lib/time';
 
 type Status = 'draft' | 'awaiting_tenant_signature' | 'awaiting_countersignature' | 'in_force' | 'notice_given' | 'ended';
 

@@ -25,6 +25,7 @@ const sha256Hex: (text: string) => string =
 	typeof crypto.hash === 'function' ? (text) => crypto.hash('sha256', text, 'hex') : (text) => crypto.createHash('sha256').update(text).digest('hex');
 
 // Strings that JSON.stringify would escape; the generated text has none, so it can skip the call.
+// eslint-disable-next-line no-control-regex -- control characters are exactly what JSON.stringify escapes
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 const json = (value: string | null) => (value === null ? 'null' : NEEDS_ESCAPE.test(value) ? JSON.stringify(value) : `"${value}"`);
 

@@ -2,9 +2,10 @@
  * Certificates: the main connector's own, and a professional card for every active person,
  * spread evenly over a card's five years, with earlier cards kept as superseded history.
  */
-import { between, DAY_MS, weighted } from './random';
+import { between, weighted } from './random';
 import { eventBy, insertAll, type Context, type GenPerson } from './context';
 import type { TenantRow } from './tenants';
+import { DAY_MS } from '../../../src/lib/time';
 
 const CARD_YEARS_MS = 5 * 365 * DAY_MS;
 

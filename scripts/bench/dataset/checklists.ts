@@ -5,9 +5,10 @@
  */
 import { TENANT_STAGES } from '../../../src/lib/domain';
 import { appliesTo, listPrerequisiteTypes } from '../../../src/lib/server/prerequisites/catalogue';
-import { between, DAY_MS, weighted } from './random';
+import { between, weighted } from './random';
 import { eventBy, insertAll, isoDay, type Context } from './context';
 import type { TenantRow } from './tenants';
+import { DAY_MS } from '../../../src/lib/time';
 
 type Status = 'not_started' | 'in_progress' | 'submitted' | 'verified' | 'returned' | 'expired';
 

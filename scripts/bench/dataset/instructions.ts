@@ -5,9 +5,10 @@
 import type { InstructionAudience, InstructionCategory } from '../../../src/lib/domain';
 import { instruction, instructionTenant, instructionVersion, type InstructionVersion } from '../../../src/lib/server/db/schema';
 import { contentHash, textFor } from '../../../src/lib/server/instructions/instructions';
-import { between, DAY_MS, pick } from './random';
+import { between, pick } from './random';
 import { ascendingUuid, batchInsert, eventBy, type Context, type GenPerson } from './context';
 import type { TenantRow } from './tenants';
+import { DAY_MS } from '../../../src/lib/time';
 
 const USER_AGENT = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64)';
 

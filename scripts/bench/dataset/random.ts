@@ -27,8 +27,6 @@ export function weighted<K extends string>(random: Random, weights: Record<K, nu
 	return entries[entries.length - 1][0];
 }
 
-export const DAY_MS = 86_400_000;
-
 /** A moment between `from` and `to` (ms since the epoch). */
 export const between = (random: Random, from: number, to: number) => from + Math.floor(random() * Math.max(to - from, 0));
 

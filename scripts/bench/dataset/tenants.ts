@@ -2,8 +2,9 @@
 import type { Role, TenantStage } from '../../../src/lib/domain';
 import { TENANT_STAGES } from '../../../src/lib/domain';
 import { listServices } from '../../../src/lib/server/services/kanta-services';
-import { ascii, between, businessId, CITIES, DAY_MS, FIRST_NAMES, LAST_NAMES, organisationName, pick, weighted } from './random';
+import { ascii, between, businessId, CITIES, FIRST_NAMES, LAST_NAMES, organisationName, pick, weighted } from './random';
 import { eventBy, insertAll, type Context, type GenPerson, type GenTenant } from './context';
+import { DAY_MS } from '../../../src/lib/time';
 
 /** Roughly where a national portal's tenants stand after three years. */
 const STAGE_WEIGHTS: Record<TenantStage, number> = {

@@ -1,7 +1,5 @@
 import * as m from '$lib/paraglide/messages.js';
-import type { CertificateKind, HolderType } from '$lib/domain';
-// Type only: erased at build, so no server code reaches the browser.
-import type { ExpiryBucket } from '$lib/server/certificates/registry';
+import type { CertificateKind, ExpiryBucket, HolderType } from '$lib/domain';
 
 /** Names for certificate codes, in the reader's language. */
 export const certificateKindLabel = (kind: CertificateKind): string =>

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { CERTIFICATE_KINDS, FILE_CERTIFICATE_KINDS, HOLDER_TYPES, type CertificateKind, type HolderType } from '$lib/domain';
-import { EXPIRY_BUCKETS } from '$lib/server/certificates/registry';
+import { CERTIFICATE_KINDS, EXPIRY_BUCKETS, FILE_CERTIFICATE_KINDS, HOLDER_TYPES, type CertificateKind, type HolderType } from '$lib/domain';
 import { optionalText } from './fields';
 
 /** The dashboard's and the CSV export's filters; anything unexpected simply means "all". */

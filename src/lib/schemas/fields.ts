@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isValidBusinessId, isValidOid } from '$lib/server/identifiers';
+import { isValidBusinessId, isValidOid } from '$lib/identifiers';
 
 /**
  * Shared field rules. Every `error` is a message-catalogue key, translated where the form

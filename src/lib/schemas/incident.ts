@@ -1,8 +1,6 @@
 import { z } from 'zod';
-import { BREACH_DECISIONS, DATA_SUBJECT_DECISIONS, INCIDENT_KINDS, INCIDENT_STATUSES, JOINT_CONTROL_SERVICES, ONWARD_RECIPIENTS } from '$lib/domain';
-import { fromHelsinkiWallClock } from '$lib/server/incidents/deadline';
-import type { DecisionInput } from '$lib/server/incidents/decisions';
-import { todayInHelsinki } from '$lib/server/time';
+import { BREACH_DECISIONS, DATA_SUBJECT_DECISIONS, INCIDENT_KINDS, INCIDENT_STATUSES, JOINT_CONTROL_SERVICES, ONWARD_RECIPIENTS, type DecisionInput } from '$lib/domain';
+import { fromHelsinkiWallClock, todayInHelsinki } from '$lib/time';
 import { optionalText, requiredText } from './fields';
 
 /** The list's and the CSV export's filters; anything unexpected simply means "all". */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AGREEMENT_LANGUAGES, PROVIDER_TYPES, SERVICE_SECTORS, TENANT_STAGES } from '$lib/domain';
 import { businessId, oid, optionalText, phone, postalCode, requiredText } from './fields';
-import { isValidOid } from '$lib/server/identifiers';
+import { isValidOid } from '$lib/identifiers';
 
 const rows = <T extends z.ZodType>(row: T) => z.array(row).max(50, { error: 'error_too_many_rows' });
 

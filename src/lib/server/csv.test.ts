@@ -14,8 +14,10 @@ function readCsv(text: string, separator: ',' | ';'): string[] {
 		if (text[i] === '"') {
 			i++;
 			while (i < text.length) {
-				if (text[i] === '"' && text[i + 1] === '"') (value += '"'), (i += 2);
-				else if (text[i] === '"') {
+				if (text[i] === '"' && text[i + 1] === '"') {
+					value += '"';
+					i += 2;
+				} else if (text[i] === '"') {
 					i++;
 					break;
 				} else value += text[i++];

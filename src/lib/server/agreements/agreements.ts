@@ -6,11 +6,12 @@ import { audit, SYSTEM_ACTOR, type Actor } from '../actor';
 import type { SessionUser } from '../auth/session';
 import { stepUp, type Confirmation, type StepUpRefused } from '../auth/step-up';
 import type { TwoFactorPerson } from '../auth/two-factor';
-import { getUser } from '../people/people';
+import { getUser } from '../auth/accounts';
 import { getMainConnector } from '../organisation/organisation';
-import { advanceTenantStage, getTenant } from '../tenants/tenants';
-import { todayInHelsinki } from '../time';
-import { isEditable, isEffective, nextStatus, noticeEndDate, type AgreementEvent } from './lifecycle';
+import { getTenant } from '../tenants/tenants';
+import { advanceTenantStage } from '../tenant-stage';
+import { addMonths, todayInHelsinki } from '../../time';
+import { isEditable, isEffective, nextStatus, type AgreementEvent } from './lifecycle';
 import { fillTemplate, MissingValuesError, parseTemplate } from './template';
 import { getTemplate, sha256Hex } from './templates-store';
 import { currentContent, type AgreementContent } from './values';
@@ -264,7 +265,7 @@ export async function giveNotice(
 	return db.transaction((tx) => {
 		const current = getAgreement(tx, id);
 		if (!current || current.status !== 'in_force') return { ok: false, reason: 'wrong_state' } as const;
-		const endDate = noticeEndDate(todayInHelsinki(now), current.noticeMonths);
+		const endDate = addMonths(todayInHelsinki(now), current.noticeMonths);
 		transition(tx, current, 'give_notice', { noticeGivenAt: now, noticeGivenBy: party, endDate }, now);
 		audit(tx, actor, { tenantId: current.tenantId, action: 'agreement.notice', targetType: 'agreement', targetId: id, summary: `by ${party}; ends ${endDate}` });
 		advanceTenantStage(tx, actor, current.tenantId, 'notice_given', now);

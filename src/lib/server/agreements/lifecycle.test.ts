@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AGREEMENT_STATUSES, type AgreementStatus } from '../../domain';
-import { canTransition, IllegalTransitionError, nextStatus, noticeEndDate, type AgreementEvent } from './lifecycle';
+import { canTransition, IllegalTransitionError, nextStatus, type AgreementEvent } from './lifecycle';
 
 const EVENTS: AgreementEvent[] = ['send_for_signature', 'tenant_sign', 'countersign', 'decline', 'edit', 'supersede', 'give_notice', 'end', 'rescind', 'end_automatically'];
 
@@ -46,24 +46,5 @@ describe('agreement state machine', () => {
 		expect(() => nextStatus('awaiting_tenant_signature', 'countersign')).toThrow(/cannot take "countersign"/);
 		expect(() => nextStatus('awaiting_countersignature', 'tenant_sign')).toThrow(IllegalTransitionError);
 		expect(() => nextStatus('draft', 'tenant_sign')).toThrow(IllegalTransitionError);
-	});
-});
-
-describe('notice end date (§20)', () => {
-	it('is the same day a month later', () => {
-		expect(noticeEndDate('2026-11-22', 1)).toBe('2026-12-22');
-	});
-	it('crosses the year', () => {
-		expect(noticeEndDate('2026-12-15', 1)).toBe('2027-01-15');
-		expect(noticeEndDate('2026-11-30', 3)).toBe('2027-02-28');
-	});
-	it('falls on the last day of a shorter month, leap years included', () => {
-		expect(noticeEndDate('2027-01-31', 1)).toBe('2027-02-28');
-		expect(noticeEndDate('2028-01-31', 1)).toBe('2028-02-29');
-		expect(noticeEndDate('2026-03-31', 1)).toBe('2026-04-30');
-	});
-	it('follows a longer notice period recorded on the agreement', () => {
-		expect(noticeEndDate('2026-05-10', 6)).toBe('2026-11-10');
-		expect(noticeEndDate('2026-05-10', 12)).toBe('2027-05-10');
 	});
 });

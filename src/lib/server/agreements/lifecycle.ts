@@ -56,17 +56,3 @@ export function isEffective(status: AgreementStatus): boolean {
 export function isEditable(status: AgreementStatus): boolean {
 	return canTransition(status, 'edit');
 }
-
-/**
- * The last day of a notice period (agreement §20): the same calendar day `months` later, or the
- * month's last day when that month is shorter (31 January + 1 month = 28/29 February).
- */
-export function noticeEndDate(givenOn: string, months: number): string {
-	const [year, month, day] = givenOn.split('-').map(Number);
-	const targetMonthIndex = month - 1 + months;
-	const targetYear = year + Math.floor(targetMonthIndex / 12);
-	const targetMonth = (targetMonthIndex % 12) + 1;
-	const lastDay = new Date(Date.UTC(targetYear, targetMonth, 0)).getUTCDate();
-	const pad = (n: number) => String(n).padStart(2, '0');
-	return `${targetYear}-${pad(targetMonth)}-${pad(Math.min(day, lastDay))}`;
-}

@@ -28,6 +28,7 @@ export function baseline(top: number, size: number, lineHeight: number): number 
 
 /** Only printable text: control characters would draw as .notdef boxes. */
 function clean(text: string): string {
+	// eslint-disable-next-line no-control-regex -- removing control characters is the point
 	return text.replace(/\t/g, ' ').replace(/[\u0000-\u0009\u000b-\u001f\u007f]/g, '');
 }
 

@@ -133,7 +133,7 @@ describe('renderAgreementPdf', () => {
 		const text = flat(pdftotext(write(await renderAgreementPdf(input))));
 		expect(text).toContain('Sopimus – \uFFFD\uFFFD Clinic \uFFFD Oy – Åland');
 		expect(text).toContain('\uFFFD\uFFFD Clinic \uFFFD Oy');
-		expect(text).not.toMatch(/[Ж漢\u{1F600}\u200b\u030a]/u);
+		for (const dropped of ['Ж', '漢', '\u{1F600}', '\u200b', '\u030a']) expect(text).not.toContain(dropped);
 	});
 
 	it('gives identical bytes for identical input, whatever was rendered in between', async () => {

@@ -186,7 +186,7 @@ export function describeSeal(credentials: SealCredentials): {
 } {
 	const cert = openSeal(credentials).certificate;
 	const der = Buffer.from(asn1.toDer(pki.certificateToAsn1(cert)).getBytes(), 'binary');
-	let selfSigned = false;
+	let selfSigned: boolean;
 	try {
 		selfSigned = cert.isIssuer(cert) && cert.verify(cert);
 	} catch {

@@ -201,6 +201,7 @@ function truthy(value: string | boolean | undefined): boolean {
 
 /** Values are single-line text: no control characters, no way to start a heading or a tag. */
 function clean(value: string): string {
+	// eslint-disable-next-line no-control-regex -- removing control characters is the point
 	return value.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\{\{|\}\}/g, '').replace(/\s+/g, ' ').trim();
 }
 

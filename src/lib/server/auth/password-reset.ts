@@ -2,7 +2,8 @@ import * as m from '../../paraglide/messages.js';
 import type { Db } from '../db';
 import { config } from '../config';
 import { sendMail } from '../mail/mailer';
-import { normaliseEmail, requestPasswordReset } from '../people/people';
+import { normaliseEmail } from './accounts';
+import { requestPasswordReset } from './email-links';
 import { reserveAttempt, type ThrottleSubject } from './throttle';
 
 export type ResetRequestAnswer = { ok: true; delivered: Promise<void> } | { ok: false; reason: 'throttled'; retryAt: Date };

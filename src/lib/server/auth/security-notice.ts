@@ -2,7 +2,7 @@ import * as m from '../../paraglide/messages.js';
 import type { Db } from '../db';
 import { config } from '../config';
 import { sendMail } from '../mail/mailer';
-import { getUser } from '../people/people';
+import { getUser } from './accounts';
 
 export type SecurityChange = 'password_changed' | 'two_factor_enabled' | 'two_factor_replaced' | 'two_factor_disabled' | 'two_factor_reset' | 'recovery_codes_renewed';
 

@@ -1,10 +1,10 @@
 import type { Db } from '../db';
 import type { User } from '../db/schema';
 import { audit } from '../actor';
-import { findUserByEmail, normaliseEmail } from '../people/people';
+import { findUserByEmail, normaliseEmail } from './accounts';
 import { reserveAttempt, settleSuccess, type ThrottleSubject } from './throttle';
 import { decoyPasswordHash, verifyPassword } from './password';
-import { revokeFeedTokens } from '../calendar/feed-tokens';
+import { revokeFeedTokens } from './feed-tokens';
 import { createSession, generateSessionToken, invalidateSession, invalidateUserSessions, type SessionUser } from './session';
 
 export interface Client {

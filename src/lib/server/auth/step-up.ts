@@ -1,6 +1,6 @@
 import type { Db } from '../db';
 import { audit, type Actor } from '../actor';
-import { getUser } from '../people/people';
+import { getUser } from './accounts';
 import { decoyPasswordHash, verifyPassword } from './password';
 import { reserveAttempt, settleSuccess, type ThrottleSubject } from './throttle';
 import { isTwoFactorEnabled, verifySecondFactor, type StepUpPurpose, type TwoFactorPerson } from './two-factor';

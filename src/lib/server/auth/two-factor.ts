@@ -8,7 +8,7 @@ import { recoveryCode, session, twoFactor, type Role } from '../db/schema';
 import { audit, SYSTEM_ACTOR, type Actor } from '../actor';
 import { config } from '../config';
 import { isSealedUnder, keyId, openSecret, sealSecret } from './secret-box';
-import { revokeFeedTokens } from '../calendar/feed-tokens';
+import { revokeFeedTokens } from './feed-tokens';
 import { reserveAttempt, settleSuccess, type ThrottleSubject } from './throttle';
 
 /** The parameters every authenticator app assumes when the key URI does not say otherwise. */

@@ -6,13 +6,14 @@ import { calendarToken, checklistItem, prerequisiteType, tenant, user, type User
 import type { Actor } from '../actor';
 import { listAuditEntries } from '../audit/audit-log';
 import { toSessionUser } from '../auth/session';
-import { changePassword, deactivatePerson, reactivatePerson, redeemToken, requestPasswordReset } from '../people/people';
+import { redeemToken, requestPasswordReset } from '../auth/email-links';
+import { changePassword, deactivatePerson, reactivatePerson } from '../people/people';
 import { signOut } from '../auth/sign-in';
 import { removeTwoFactor } from '../auth/two-factor';
 import { addCertificate, markRenewalOrdered, orderByDate } from '../certificates/registry';
 import { getSettings } from '../settings';
 import { getChecklist, planItem } from '../prerequisites/checklist';
-import { todayInHelsinki } from '../time';
+import { todayInHelsinki } from '../../time';
 import { addManualCertificate, addTenant, freshDb, insertUser, MAIN_CONNECTOR_HOLDER, personHolder, setUpMainConnector } from '../test-support';
 import { calendarEventsFor, calendarFor, calendarOwner, createCalendarToken, hasCalendarToken, revokeCalendarToken } from './feed';
 

@@ -11,9 +11,9 @@ import { getSettings } from '../settings';
 import { orderByDate } from '../certificates/registry';
 import { deadlinesFor } from '../prerequisites/deadlines';
 import { prerequisiteName } from '../prerequisites/catalogue';
-import { todayInHelsinki } from '../time';
+import { DAY_MS, todayInHelsinki } from '../../time';
 import { buildCalendar, type CalendarEvent } from './ics';
-import { revokeFeedTokens } from './feed-tokens';
+import { revokeFeedTokens } from '../auth/feed-tokens';
 
 type Locale = 'fi' | 'sv' | 'en';
 
@@ -50,8 +50,6 @@ export function calendarOwner(db: DbOrTx, token: string): (SessionUser & { local
 	if (!row || row.user.status !== 'active') return null;
 	return { ...toSessionUser(db, row.user), locale: row.user.locale };
 }
-
-const DAY_MS = 86_400_000;
 
 /**
  * What concerns this person, as dated events: certificate expiries and order-by dates, checklist

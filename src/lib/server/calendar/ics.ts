@@ -39,6 +39,7 @@ const MAX_ALARM_DAYS = 366;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 // Control characters in a UID would break the content line (or inject properties), since
 // ical-generator writes the UID verbatim.
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
 
 /**

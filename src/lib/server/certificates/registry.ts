@@ -1,13 +1,12 @@
-import { and, asc, count, desc, eq, gt, isNotNull, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, isNotNull, isNull, lte, or, type SQL } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db';
 import { certificate, tenant, type Certificate } from '../db/schema';
 import { contains, containsSearch } from '../db/text-search';
-import type { CertificateKind, HolderType } from '../../domain';
+import type { CertificateKind, ExpiryBucket, HolderType } from '../../domain';
 import { audit, type Actor } from '../actor';
 import { getSettings, type Settings } from '../settings';
 import type { ParsedCertificate } from './x509';
-
-const DAY_MS = 86_400_000;
+import { DAY_MS } from '../../time';
 
 export interface Holder {
 	type: HolderType;
@@ -119,8 +118,6 @@ export function orderByDate(validTo: Date, kind: CertificateKind, settings: Sett
 	return new Date(validTo.getTime() - settings.orderLeadDays[kind] * DAY_MS);
 }
 
-export const EXPIRY_BUCKETS = ['expired', 'within_30', 'within_60', 'within_90', 'later'] as const;
-export type ExpiryBucket = (typeof EXPIRY_BUCKETS)[number];
 
 export function expiryBucket(validTo: Date, now: Date): ExpiryBucket {
 	const days = (validTo.getTime() - now.getTime()) / DAY_MS;

@@ -18,6 +18,7 @@ export interface ContainsSearch {
 export const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 export function containsSearch(text: string): ContainsSearch {
+	// eslint-disable-next-line no-control-regex -- the range is all of ASCII; anything outside it needs the Unicode path
 	const unicode = /[^\u0000-\u007f]/.test(text);
 	return { pattern: `%${escapeLike(unicode ? text.toLowerCase() : text)}%`, unicode };
 }

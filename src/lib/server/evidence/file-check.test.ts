@@ -4,7 +4,7 @@ import { checkEvidenceFile, EVIDENCE_TYPES, safeFileName } from './file-check';
 // The worker itself is tested in untrusted/sandbox.test.ts; here the content checks run in-process.
 vi.mock('../untrusted/sandbox', () => ({
 	runUntrusted: async (_task: 'evidenceType', input: { bytes: Uint8Array; fileName: string }) => {
-		const { sniffEvidenceFile } = await import('./file-check');
+		const { sniffEvidenceFile } = await import('./file-sniff');
 		return { ok: true, value: await sniffEvidenceFile(input.bytes, input.fileName) };
 	}
 }));

@@ -3,7 +3,7 @@ import * as m from '$lib/paraglide/messages.js';
 import { getLocale } from '$lib/paraglide/runtime';
 import type { TokenPurpose } from '$lib/domain';
 import { db } from '$lib/server/db';
-import { findTokenHolder, redeemToken } from '$lib/server/people/people';
+import { findTokenHolder, redeemToken } from '$lib/server/auth/email-links';
 import { hashPassword } from '$lib/server/auth/password';
 import { checkPassword } from '$lib/server/auth/password-policy';
 import { createSession, generateSessionToken } from '$lib/server/auth/session';

@@ -1,5 +1,5 @@
 import * as m from '$lib/paraglide/messages.js';
-import { todayInHelsinki } from '$lib/server/time';
+import { todayInHelsinki } from '$lib/time';
 import type { FieldErrors } from './forms';
 import { storeOptionalUpload, type Upload } from './file-upload';
 

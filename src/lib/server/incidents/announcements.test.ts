@@ -17,9 +17,7 @@ let admin: Actor;
 let tenantA: string;
 let tenantB: string;
 let tenantC: string;
-let adminA: User;
 let adminB: User;
-let adminC: User;
 
 const outbox = () => listOutbox(db, { page: 1, pageSize: 500 }).messages;
 const titlesFor = (tenantId: string | null) => listActiveAnnouncementsFor(db, tenantId).map((a) => a.title);
@@ -31,9 +29,9 @@ beforeEach(() => {
 	tenantA = addTenant(db, admin, { name: 'A Oy' });
 	tenantB = addTenant(db, admin, { name: 'B Oy' });
 	tenantC = addTenant(db, admin, { name: 'C Oy' });
-	adminA = insertUser(db, { email: 'admin@a.example.fi', tenantId: tenantA, roles: ['tenant_admin'] });
+	insertUser(db, { email: 'admin@a.example.fi', tenantId: tenantA, roles: ['tenant_admin'] });
 	adminB = insertUser(db, { email: 'admin@b.example.fi', tenantId: tenantB, roles: ['tenant_admin'] });
-	adminC = insertUser(db, { email: 'admin@c.example.fi', tenantId: tenantC, roles: ['tenant_admin'] });
+	insertUser(db, { email: 'admin@c.example.fi', tenantId: tenantC, roles: ['tenant_admin'] });
 	insertUser(db, { email: 'staff@a.example.fi', tenantId: tenantA, roles: ['tenant_staff'] });
 	insertUser(db, { email: 'gone@b.example.fi', tenantId: tenantB, roles: ['tenant_admin'], status: 'deactivated' });
 });

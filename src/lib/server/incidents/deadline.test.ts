@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decisionDeadline, escalationStepDue, escalationStepsReached, fromHelsinkiWallClock, helsinkiWallClock, hoursLeft, timeLeft } from './deadline';
+import { fromHelsinkiWallClock, helsinkiWallClock } from '../../time';
+import { decisionDeadline, escalationStepDue, escalationStepsReached, hoursLeft, timeLeft } from './deadline';
 
 const HOUR_MS = 3_600_000;
 const seventyTwoHours = 72 * 3600 * 1000;
@@ -55,39 +56,6 @@ describe('decisionDeadline', () => {
 		expect(decisionDeadline(inStockholm).getTime()).toBe(decisionDeadline(inHelsinki).getTime());
 		expect(decisionDeadline(inUtc).getTime()).toBe(decisionDeadline(inHelsinki).getTime());
 		expect(helsinkiWallClock(decisionDeadline(inStockholm))).toBe('2026-06-13T12:00');
-	});
-});
-
-describe('fromHelsinkiWallClock', () => {
-	it('reads a datetime-local value as Helsinki time, winter and summer', () => {
-		expect(fromHelsinkiWallClock('2026-01-12T10:15')?.toISOString()).toBe('2026-01-12T08:15:00.000Z');
-		expect(fromHelsinkiWallClock('2026-07-01T10:15')?.toISOString()).toBe('2026-07-01T07:15:00.000Z');
-	});
-
-	it('takes the earlier of the doubled autumn hour and moves a skipped spring time forward', () => {
-		expect(fromHelsinkiWallClock('2026-10-25T03:30')?.toISOString()).toBe('2026-10-25T00:30:00.000Z');
-		expect(fromHelsinkiWallClock('2026-03-29T03:30')?.toISOString()).toBe('2026-03-29T01:30:00.000Z');
-		expect(helsinkiWallClock(fromHelsinkiWallClock('2026-03-29T03:30')!)).toBe('2026-03-29T04:30');
-	});
-
-	it('round-trips every hour across both change days', () => {
-		for (const day of ['2026-03-28', '2026-10-24']) {
-			const start = fromHelsinkiWallClock(`${day}T00:00`)!.getTime();
-			for (let h = 0; h < 72; h++) {
-				const instant = new Date(start + h * HOUR_MS);
-				const back = fromHelsinkiWallClock(helsinkiWallClock(instant))!;
-				// The second of the doubled autumn hours reads back as the first; every other hour exactly.
-				expect([0, HOUR_MS]).toContain(instant.getTime() - back.getTime());
-			}
-		}
-	});
-
-	it('refuses what is not a wall-clock time', () => {
-		expect(fromHelsinkiWallClock('')).toBeNull();
-		expect(fromHelsinkiWallClock('2026-02-30T10:00')).toBeNull();
-		expect(fromHelsinkiWallClock('2026-01-12T24:00')).toBeNull();
-		expect(fromHelsinkiWallClock('2026-01-12 10:00')).toBeNull();
-		expect(fromHelsinkiWallClock('2026-01-12T10:00:00Z')).toBeNull();
 	});
 });
 

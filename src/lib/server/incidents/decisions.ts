@@ -8,28 +8,17 @@
 import { and, eq, gt, ne } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db';
 import { incidentDecision, incidentReport, type IncidentDecision, type IncidentReport } from '../db/schema';
-import type { BreachDecision, DataSubjectDecision } from '../../domain';
+import type { DecisionInput } from '../../domain';
 import { audit, SYSTEM_ACTOR, type Actor } from '../actor';
 import { can } from '../auth/authorize';
 import type { SessionUser } from '../auth/session';
 import { sendMail, type MailMessage } from '../mail/mailer';
 import { listDesignatedPersons } from '../organisation/organisation';
-import { activePeopleWithRoles, claimReminder, notify } from '../reminders/notifications';
+import { activePeopleWithRoles, claimReminder, notify } from '../notifications/notifications';
 import { escalationStepsReached, hoursLeft } from './deadline';
 import { getVisibleReport, logEvent, reportLink, reportRef, undecidedControllers, type StepResult } from './incidents';
 import { reportControllers, tenantContacts, type Controller } from './parties';
 import { escalationMail } from './texts';
-
-export interface DecisionInput {
-	decision: BreachDecision;
-	/** The day the Ombudsman was notified; set exactly when `decision` is notify_authority. */
-	notifiedOn: string | null;
-	reason: string;
-	subjectsDecision: DataSubjectDecision;
-	/** The day the data subjects were informed; set exactly when they are. */
-	subjectsInformedOn: string | null;
-	subjectsReason: string;
-}
 
 export function listDecisions(db: DbOrTx, reportId: string): IncidentDecision[] {
 	return db.select().from(incidentDecision).where(eq(incidentDecision.reportId, reportId)).all();

@@ -15,9 +15,9 @@ import { can } from '../auth/authorize';
 import type { SessionUser } from '../auth/session';
 import { sendMail, type MailMessage } from '../mail/mailer';
 import { listDesignatedPersons } from '../organisation/organisation';
-import { activePeopleWithRoles, notify } from '../reminders/notifications';
+import { activePeopleWithRoles, notify } from '../notifications/notifications';
 import { findCurrentTenants } from '../tenants/tenants';
-import { helsinkiWallClock } from './deadline';
+import { helsinkiWallClock } from '../../time';
 import { concernedTenantsOf, concernsTenant, saveConcernedTenants, tenantContacts } from './parties';
 import { reportReceivedMail } from './texts';
 

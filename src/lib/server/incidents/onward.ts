@@ -12,7 +12,7 @@ import type { OnwardRecipient } from '../../domain';
 import { audit, type Actor } from '../actor';
 import { can } from '../auth/authorize';
 import type { SessionUser } from '../auth/session';
-import { helsinkiWallClock } from './deadline';
+import { helsinkiWallClock } from '../../time';
 import { getVisibleReport, logEvent, type StepResult } from './incidents';
 
 export interface OnwardNoticeInput {

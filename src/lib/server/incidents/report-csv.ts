@@ -4,7 +4,8 @@ import type { DbOrTx } from '../db';
 import { incidentDecision, type IncidentDecision } from '../db/schema';
 import * as m from '../../paraglide/messages.js';
 import { breachDecisionLabel, dataSubjectDecisionLabel, incidentKindLabel, incidentStatusLabel } from '../../i18n/incident-labels';
-import { decisionDeadline, helsinkiWallClock } from './deadline';
+import { helsinkiWallClock } from '../../time';
+import { decisionDeadline } from './deadline';
 import { reportRef, type ReportRow } from './incidents';
 
 type Locale = 'fi' | 'sv' | 'en';

@@ -2,7 +2,7 @@ import { asc, eq } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db';
 import { informationSystem, type DerivedProblem, type InformationSystem, type ServiceSector, type SystemClass, type SystemPurpose } from '../db/schema';
 import { audit, type Actor } from '../actor';
-import { todayInHelsinki } from '../time';
+import { todayInHelsinki } from '../../time';
 
 export interface InformationSystemInput {
 	name: string;

@@ -2,9 +2,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Db } from '../db';
 import { acknowledgementTally, tenantAudience, type Role, type User } from '../db/schema';
-import type { Actor } from '../actor';
 import { toSessionUser } from '../auth/session';
-import { deactivatePerson, getUser, invitePerson, reactivatePerson, redeemToken, setRoles } from '../people/people';
+import { getUser } from '../auth/accounts';
+import { redeemToken } from '../auth/email-links';
+import { deactivatePerson, invitePerson, reactivatePerson, setRoles } from '../people/people';
 import { setTenantArchived } from '../tenants/tenants';
 import { addTenant, freshDb, setUpMainConnector } from '../test-support';
 import {

@@ -6,7 +6,8 @@ import type { InstructionAudience, InstructionCategory } from '../../domain';
 import { audit, type Actor } from '../actor';
 import type { SessionUser } from '../auth/session';
 import { listDesignatedPersons } from '../organisation/organisation';
-import { claimReminder, notify } from '../reminders/notifications';
+import { claimReminder, notify } from '../notifications/notifications';
+import { DAY_MS } from '../../time';
 
 export interface InstructionContent {
 	titleFi: string;
@@ -391,7 +392,7 @@ export function scanAcknowledgementReminders(db: Db, now = new Date(), afterDays
 		for (const item of listInstructions(tx).filter((i) => i.requiresAck)) {
 			const baseline = baselineVersion(tx, item.id);
 			if (!baseline) continue;
-			const days = Math.floor((now.getTime() - baseline.publishedAt.getTime()) / 86_400_000);
+			const days = Math.floor((now.getTime() - baseline.publishedAt.getTime()) / DAY_MS);
 			if (days < afterDays) continue;
 			const week = Math.floor((days - afterDays) / 7);
 			const current = currentVersion(tx, item.id)!;

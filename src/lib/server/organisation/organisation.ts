@@ -5,7 +5,7 @@ import { audit, type Actor } from '../actor';
 import { seedDefaultServices } from '../services/kanta-services';
 import { addMissingDefaults } from '../prerequisites/catalogue';
 import { seedDefaultTrainingModules } from '../training/training';
-import { normaliseEmail } from '../people/people';
+import { normaliseEmail } from '../auth/accounts';
 import { changedFields } from '../change-summary';
 
 export function getMainConnector(db: DbOrTx): MainConnector | undefined {

@@ -5,21 +5,9 @@ import { emailToken, session, user, userRole } from '../db/schema';
 import { listAuditEntries } from '../audit/audit-log';
 import { createSession, generateSessionToken, hashToken, validateSessionToken } from '../auth/session';
 import { ADMIN_ACTOR, freshDb, insertTenantRow, insertUser } from '../test-support';
-import {
-	changePassword,
-	deactivatePerson,
-	findTokenHolder,
-	findUserByEmail,
-	getUser,
-	invitePerson,
-	listPeople,
-	reactivatePerson,
-	redeemToken,
-	requestPasswordReset,
-	resendInvitation,
-	setRoles,
-	TOKEN_LIFETIME_MS
-} from './people';
+import { findUserByEmail, getUser } from '../auth/accounts';
+import { findTokenHolder, redeemToken, requestPasswordReset, TOKEN_LIFETIME_MS } from '../auth/email-links';
+import { changePassword, deactivatePerson, invitePerson, listPeople, reactivatePerson, resendInvitation, setRoles } from './people';
 
 const HOUR_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * HOUR_MS;

@@ -4,9 +4,8 @@ import { checklistComment, checklistItem, evidenceFile, kantaService, tenant, te
 import type { ChecklistStatus, PrerequisiteCategory } from '../../domain';
 import { PREREQUISITE_CATEGORIES } from '../../domain';
 import { audit, SYSTEM_ACTOR, type Actor } from '../actor';
-import { advanceTenantStage } from '../tenants/tenants';
-import { todayInHelsinki } from '../time';
-import { noticeEndDate } from '../agreements/lifecycle';
+import { advanceTenantStage } from '../tenant-stage';
+import { addMonths, todayInHelsinki } from '../../time';
 import { appliesTo, listPrerequisiteTypes } from './catalogue';
 import { evaluateDerived, type DerivedState } from './derived';
 
@@ -165,7 +164,7 @@ export function verifyItem(db: Db, actor: Actor, itemId: string, type: Prerequis
 	return db.transaction((tx) => {
 		const item = getChecklistItem(tx, itemId);
 		if (!item || item.status !== 'submitted') return { ok: false, reason: 'wrong_state' } as const;
-		const validUntil = type.renewalMonths ? noticeEndDate(todayInHelsinki(now), type.renewalMonths) : null;
+		const validUntil = type.renewalMonths ? addMonths(todayInHelsinki(now), type.renewalMonths) : null;
 		tx.update(checklistItem).set({ status: 'verified', verifiedAt: now, verifiedBy: actor.label, validUntil, updatedAt: now }).where(eq(checklistItem.id, itemId)).run();
 		audit(tx, actor, { tenantId: item.tenantId, action: 'checklist.verify', targetType: 'checklist_item', targetId: itemId, summary: type.code });
 		refreshReadiness(tx, actor, item.tenantId, now);

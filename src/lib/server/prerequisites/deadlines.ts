@@ -27,8 +27,3 @@ export const KANTA_DEADLINES: KantaDeadline[] = [
 export function deadlinesFor(sector: ServiceSector, providerType: ProviderType): KantaDeadline[] {
 	return KANTA_DEADLINES.filter((d) => d.sector === sector && d.providerType === providerType);
 }
-
-/** Whole days from `today` to `date` (both YYYY-MM-DD); negative once the date has passed. */
-export function daysUntil(date: string, today: string): number {
-	return Math.round((Date.parse(`${date}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / 86_400_000);
-}

@@ -4,7 +4,7 @@ import { agreement, certificate, serviceUnit, tenant, user, userRole } from '../
 import type { DerivedProblem, DerivedRule } from '../../domain';
 import { peopleMissingTraining } from '../training/training';
 import { certifiedSystemFor } from '../information-systems/registry';
-import { oidMatchesBusinessId } from '../identifiers';
+import { oidMatchesBusinessId } from '../../identifiers';
 import { countOpenLeaverTasks } from '../people/leavers';
 
 export interface DerivedState {

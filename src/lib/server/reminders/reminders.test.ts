@@ -9,11 +9,11 @@ import { setUserLocale } from '../people/people';
 import { saveSetting } from '../settings';
 import { runScheduledWork } from '../scheduler';
 import { getChecklist, planItem } from '../prerequisites/checklist';
-import { todayInHelsinki } from '../time';
+import { todayInHelsinki } from '../../time';
 import { addManualCertificate, addTenant, freshDb, insertUser, MAIN_CONNECTOR_HOLDER, personHolder, setUpMainConnector } from '../test-support';
 import { createReport } from '../incidents/incidents';
 import { scanBreachEscalations } from '../incidents/decisions';
-import { countUnread, listNotifications, markAllRead, notify } from './notifications';
+import { countUnread, listNotifications, markAllRead, notify } from '../notifications/notifications';
 import { describeNotification, scanCertificateReminders, scanChecklistReminders, sendDailyDigests } from './reminders';
 
 const T0 = new Date('2025-03-10T08:00:00Z'); // 10:00 on Monday 10 March in Helsinki

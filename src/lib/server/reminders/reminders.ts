@@ -5,12 +5,10 @@ import { certificate, checklistItem, notification, prerequisiteType, reminderLog
 import { config } from '../config';
 import { getSettings } from '../settings';
 import { sendMail } from '../mail/mailer';
-import { todayInHelsinki } from '../time';
+import { DAY_MS, todayInHelsinki } from '../../time';
 import { listCurrentExpiringBy } from '../certificates/registry';
-import { activePeopleWithRoles, claimReminder, notify } from './notifications';
+import { activePeopleWithRoles, claimReminder, notify } from '../notifications/notifications';
 import { describeIncidentNotification } from '../incidents/texts';
-
-const DAY_MS = 86_400_000;
 
 /**
  * Who hears about a certificate: certificate administrators, the holder's tenant administrators,

@@ -178,13 +178,3 @@ export function setTenantArchived(db: Db, actor: Actor, id: string, archived: bo
 		audit(tx, actor, { tenantId: id, action: archived ? 'tenant.archive' : 'tenant.restore', targetType: 'tenant', targetId: id });
 	});
 }
-
-const STAGE_ORDER: TenantStage[] = ['invited', 'onboarding', 'agreement_signed', 'ready_for_production', 'in_production', 'notice_given', 'ended'];
-
-/** Keeps the tenant's stage in step with its agreement; a stage never moves backwards here. */
-export function advanceTenantStage(tx: DbOrTx, actor: Actor, tenantId: string, stage: TenantStage, now: Date) {
-	const current = tx.select({ stage: tenant.stage }).from(tenant).where(eq(tenant.id, tenantId)).get();
-	if (!current || STAGE_ORDER.indexOf(current.stage) >= STAGE_ORDER.indexOf(stage)) return;
-	tx.update(tenant).set({ stage, updatedAt: now }).where(eq(tenant.id, tenantId)).run();
-	audit(tx, actor, { tenantId, action: 'tenant.stage_change', targetType: 'tenant', targetId: tenantId, summary: `${current.stage} → ${stage} (agreement)` });
-}

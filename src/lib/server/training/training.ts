@@ -2,9 +2,8 @@ import { and, asc, desc, eq, inArray, isNotNull, lte } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db';
 import { trainingModule, trainingRecord, user, userRole, type Role, type TrainingModule, type TrainingRecord } from '../db/schema';
 import { audit, type Actor } from '../actor';
-import { noticeEndDate } from '../agreements/lifecycle';
-import { todayInHelsinki } from '../time';
-import { activePeopleWithRoles, claimReminder, notify } from '../reminders/notifications';
+import { addDays, addMonths, todayInHelsinki } from '../../time';
+import { activePeopleWithRoles, claimReminder, notify } from '../notifications/notifications';
 
 export type ModuleInput = Omit<TrainingModule, 'id' | 'createdAt'>;
 
@@ -70,7 +69,7 @@ export function saveModule(db: Db, actor: Actor, input: ModuleInput, id?: string
 
 /** The last day a completion counts, or null when the module never expires. */
 export function trainingValidUntil(completedOn: string, validityMonths: number | null): string | null {
-	return validityMonths ? noticeEndDate(completedOn, validityMonths) : null;
+	return validityMonths ? addMonths(completedOn, validityMonths) : null;
 }
 
 export interface RecordInput {
@@ -170,7 +169,7 @@ export function peopleMissingTraining(db: DbOrTx, tenantId: string, now = new Da
 /** Training that runs out within 30 days, and on the day it does: one reminder each, to the person and their administrators. */
 export function scanTrainingReminders(db: Db, now = new Date()): number {
 	const today = todayInHelsinki(now);
-	const soon = todayInHelsinki(new Date(now.getTime() + 30 * 86_400_000));
+	const soon = addDays(today, 30);
 	let sent = 0;
 	db.transaction((tx) => {
 		const expiring = tx

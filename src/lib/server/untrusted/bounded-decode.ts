@@ -89,8 +89,12 @@ function asciiHex(data: Uint8Array): Uint8Array {
 		if (byte === 0x3e) break; // '>' ends the data
 		const value = hexValue(byte);
 		if (value < 0) continue; // white space
-		if (high < 0) high = value;
-		else (out[length++] = (high << 4) | value), (high = -1);
+		if (high < 0) {
+			high = value;
+		} else {
+			out[length++] = (high << 4) | value;
+			high = -1;
+		}
 	}
 	if (high >= 0) out[length++] = high << 4;
 	return out.subarray(0, length);

@@ -1,7 +1,7 @@
 import { findClaimedAgreementId } from '../agreements/claim';
 import { checkTemplate } from '../agreements/template';
 import { parseCertificateFile } from '../certificates/x509';
-import { sniffEvidenceFile } from '../evidence/file-check';
+import { sniffEvidenceFile } from '../evidence/file-sniff';
 import { untrustedLimits } from './limits';
 
 /**

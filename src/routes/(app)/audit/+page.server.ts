@@ -4,10 +4,7 @@ import { db } from '$lib/server/db';
 import { authorize } from '$lib/server/http/guard';
 import { listAuditEntries } from '$lib/server/audit/audit-log';
 import { pageNumber } from '$lib/schemas/fields';
-import { startOfHelsinkiDay } from '$lib/server/time';
-
-/** The calendar day after `isoDate`, so a "to" date includes that whole day. */
-const nextDay = (isoDate: string) => new Date(Date.parse(`${isoDate}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+import { addDays, startOfHelsinkiDay } from '$lib/time';
 
 const PAGE_SIZE = 50;
 const date = z.iso.date().optional().catch(undefined);
@@ -31,7 +28,7 @@ export const load: PageServerLoad = (event) => {
 		action: filter.action || undefined,
 		actor: filter.actor || undefined,
 		from: filter.from ? startOfHelsinkiDay(filter.from) : undefined,
-		to: filter.to ? startOfHelsinkiDay(nextDay(filter.to)) : undefined,
+		to: filter.to ? startOfHelsinkiDay(addDays(filter.to, 1)) : undefined,
 		page,
 		pageSize: PAGE_SIZE
 	});

@@ -2,8 +2,9 @@ import type { PageServerLoad } from './$types';
 import { db } from '$lib/server/db';
 import { can } from '$lib/server/auth/authorize';
 import { authorize } from '$lib/server/http/guard';
-import { countByBucket, EXPIRY_BUCKETS, listCertificates, type CertificateRow } from '$lib/server/certificates/registry';
-import { todayInHelsinki } from '$lib/server/time';
+import { EXPIRY_BUCKETS } from '$lib/domain';
+import { countByBucket, listCertificates, type CertificateRow } from '$lib/server/certificates/registry';
+import { todayInHelsinki } from '$lib/time';
 import { certificateListQuerySchema } from '$lib/schemas/certificate';
 import { pageNumber } from '$lib/schemas/fields';
 

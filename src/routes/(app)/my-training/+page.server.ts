@@ -7,7 +7,7 @@ import { invalid, parseForm } from '$lib/server/http/forms';
 import { completionEvidence } from '$lib/server/http/training-record-form';
 import { addTrainingRecord, getModule, listModules, listPersonRecords, moduleName } from '$lib/server/training/training';
 import { isRequiredFor, trainingStatus } from '$lib/server/training/status';
-import { todayInHelsinki } from '$lib/server/time';
+import { todayInHelsinki } from '$lib/time';
 import { trainingDeclarationSchema } from '$lib/schemas/training';
 
 export const load: PageServerLoad = (event) => {

@@ -2,7 +2,7 @@ import type { Actions, PageServerLoad } from './$types';
 import { getLocale } from '$lib/paraglide/runtime';
 import { db } from '$lib/server/db';
 import { authorize } from '$lib/server/http/guard';
-import { listNotifications, markAllRead } from '$lib/server/reminders/notifications';
+import { listNotifications, markAllRead } from '$lib/server/notifications/notifications';
 import { describeNotification } from '$lib/server/reminders/reminders';
 
 export const load: PageServerLoad = (event) => {

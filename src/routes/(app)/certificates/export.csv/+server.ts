@@ -3,7 +3,7 @@ import * as m from '$lib/paraglide/messages.js';
 import { db } from '$lib/server/db';
 import { authorize } from '$lib/server/http/guard';
 import { listCertificates } from '$lib/server/certificates/registry';
-import { todayInHelsinki } from '$lib/server/time';
+import { todayInHelsinki } from '$lib/time';
 import { toCsv } from '$lib/server/csv';
 import { certificateKindLabel } from '$lib/i18n/certificate-labels';
 import { certificateListQuerySchema } from '$lib/schemas/certificate';

@@ -8,10 +8,11 @@ import { addCertificate, getCertificate, type AddCertificateResult, type Holder 
 import { MAX_CERTIFICATES_PER_FILE, type ParsedCertificate } from '$lib/server/certificates/x509';
 import { runUntrusted } from '$lib/server/untrusted/sandbox';
 import { refusalMessage } from '$lib/server/http/untrusted-refusal';
-import { startOfHelsinkiDay } from '$lib/server/time';
+import { addDays, startOfHelsinkiDay } from '$lib/time';
 import { getMainConnector } from '$lib/server/organisation/organisation';
 import { getTenant, listTenants } from '$lib/server/tenants/tenants';
-import { getUser, listPeople } from '$lib/server/people/people';
+import { getUser } from '$lib/server/auth/accounts';
+import { listPeople } from '$lib/server/people/people';
 import { certificateHolderSchema, holderValue, isFileKind, manualCertificateSchema, uploadedCertificateSchema, type HolderChoice } from '$lib/schemas/certificate';
 
 const REFUSALS = {
@@ -121,9 +122,6 @@ async function saveUpload(event: RequestEvent, form: FormData) {
 	redirect(303, `/certificates/${added.id}?added=1`);
 }
 
-/** Next calendar day of an ISO date, for "valid until" meaning the whole of that day in Finland. */
-const dayAfter = (isoDate: string) => new Date(Date.parse(`${isoDate}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
-
 function saveManual(event: RequestEvent, form: FormData) {
 	const parsed = parseForm(manualCertificateSchema, form);
 	if (!parsed.ok) return invalid(parsed.errors, parsed.values, 'save');
@@ -132,7 +130,7 @@ function saveManual(event: RequestEvent, form: FormData) {
 	const { kind, validFrom, validTo, reference } = parsed.data;
 	const added = addCertificate(db(), actorOf(event), kind, holder, {
 		source: 'manual',
-		validTo: new Date(startOfHelsinkiDay(dayAfter(validTo)).getTime() - 1000),
+		validTo: new Date(startOfHelsinkiDay(addDays(validTo, 1)).getTime() - 1000),
 		validFrom: validFrom ? startOfHelsinkiDay(validFrom) : null,
 		reference
 	});

@@ -10,7 +10,8 @@ import { addAction, getReport, getVisibleReport, listEvents, mayAssist, reportRe
 import { listDecisions, mayDecideFor, recordDecision } from '$lib/server/incidents/decisions';
 import { listOnwardNotices, recordOnwardNotice } from '$lib/server/incidents/onward';
 import { controllersShownTo, MAIN_CONNECTOR_CONTROLLER, reportControllers } from '$lib/server/incidents/parties';
-import { decisionDeadline, helsinkiWallClock } from '$lib/server/incidents/deadline';
+import { decisionDeadline } from '$lib/server/incidents/deadline';
+import { helsinkiWallClock } from '$lib/time';
 import { decisionSchema, noteSchema, onwardNoticeSchema, statusSchema } from '$lib/schemas/incident';
 
 /** Why a step was refused, in the reader's words. */

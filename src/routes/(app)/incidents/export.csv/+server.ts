@@ -4,7 +4,7 @@ import { db } from '$lib/server/db';
 import { authorize } from '$lib/server/http/guard';
 import { listReports, reportScope } from '$lib/server/incidents/incidents';
 import { reportCsvRows } from '$lib/server/incidents/report-csv';
-import { todayInHelsinki } from '$lib/server/time';
+import { todayInHelsinki } from '$lib/time';
 import { toCsv } from '$lib/server/csv';
 import { incidentListQuerySchema } from '$lib/schemas/incident';
 

@@ -6,7 +6,7 @@ import { actorOf, authorize } from '$lib/server/http/guard';
 import { invalid, parseForm } from '$lib/server/http/forms';
 import { resolveTargets, tenantChoices } from '$lib/server/http/tenant-picker';
 import { createReport } from '$lib/server/incidents/incidents';
-import { helsinkiWallClock } from '$lib/server/incidents/deadline';
+import { helsinkiWallClock } from '$lib/time';
 import { getTenant } from '$lib/server/tenants/tenants';
 import { reportSchema } from '$lib/schemas/incident';
 

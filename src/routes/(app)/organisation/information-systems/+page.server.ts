@@ -5,7 +5,7 @@ import { db } from '$lib/server/db';
 import { actorOf, authorize } from '$lib/server/http/guard';
 import { invalid, parseForm } from '$lib/server/http/forms';
 import { listInformationSystems, removeInformationSystem, saveInformationSystem } from '$lib/server/information-systems/registry';
-import { todayInHelsinki } from '$lib/server/time';
+import { todayInHelsinki } from '$lib/time';
 import { informationSystemIdSchema, informationSystemSchema } from '$lib/schemas/information-system';
 
 export const load: PageServerLoad = (event) => {

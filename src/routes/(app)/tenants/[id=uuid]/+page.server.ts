@@ -11,7 +11,7 @@ import { listTenantAgreements } from '$lib/server/agreements/agreements';
 import { getChecklist } from '$lib/server/prerequisites/checklist';
 import { listPeople } from '$lib/server/people/people';
 import { listServices, serviceName } from '$lib/server/services/kanta-services';
-import { oidMatchesBusinessId } from '$lib/server/identifiers';
+import { oidMatchesBusinessId } from '$lib/identifiers';
 import { changeRoles, deactivate, invite, reactivate, resend, resetTwoFactor } from '$lib/server/http/people-actions';
 import { tenantStageSchema } from '$lib/schemas/tenant';
 import { invalid, parseForm } from '$lib/server/http/forms';

@@ -6,7 +6,7 @@ import { authorize } from '$lib/server/http/guard';
 import { getInstruction } from '$lib/server/instructions/instructions';
 import { coverageRows, sortableTime } from '$lib/server/instructions/report';
 import { toCsv } from '$lib/server/csv';
-import { todayInHelsinki } from '$lib/server/time';
+import { todayInHelsinki } from '$lib/time';
 import { ackStatusLabel } from '$lib/i18n/instruction-labels';
 
 /** Every person of every tenant the instruction reaches, with what they acknowledged and when. */

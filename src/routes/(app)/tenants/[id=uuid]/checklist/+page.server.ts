@@ -11,12 +11,12 @@ import { getTenant } from '$lib/server/tenants/tenants';
 import { listPeople } from '$lib/server/people/people';
 import { addComment, getChecklist, getChecklistItem, listComments, planItem, recordEvidenceFile, returnItem, submitItem, verifyItem } from '$lib/server/prerequisites/checklist';
 import { getPrerequisiteType, prerequisiteGuidance, prerequisiteName } from '$lib/server/prerequisites/catalogue';
-import { daysUntil, deadlinesFor } from '$lib/server/prerequisites/deadlines';
+import { deadlinesFor } from '$lib/server/prerequisites/deadlines';
 import { deadlineLabel } from '$lib/server/calendar/feed';
 import { checkEvidenceFile, safeFileName } from '$lib/server/evidence/file-check';
 import { evidenceProblem } from '$lib/server/http/file-upload';
 import { storeFile } from '$lib/server/evidence/file-store';
-import { todayInHelsinki } from '$lib/server/time';
+import { daysBetween, todayInHelsinki } from '$lib/time';
 import { commentSchema, evidenceSchema, planSchema, returnSchema } from '$lib/schemas/checklist';
 
 export const load: PageServerLoad = (event) => {
@@ -32,7 +32,7 @@ export const load: PageServerLoad = (event) => {
 		tenant: { id: tenant.id, name: tenant.name, stage: tenant.stage, serviceSector: tenant.serviceSector },
 		progress: checklist.progress,
 		ready: checklist.ready,
-		deadlines: deadlinesFor(tenant.serviceSector, tenant.providerType).map((d) => ({ label: deadlineLabel(d.code, locale), date: d.date, daysLeft: daysUntil(d.date, today) })),
+		deadlines: deadlinesFor(tenant.serviceSector, tenant.providerType).map((d) => ({ label: deadlineLabel(d.code, locale), date: d.date, daysLeft: daysBetween(today, d.date) })),
 		entries: checklist.entries.map((e) => ({
 			id: e.item.id,
 			code: e.type.code,

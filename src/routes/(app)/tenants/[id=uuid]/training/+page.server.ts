@@ -10,7 +10,7 @@ import { getTenant } from '$lib/server/tenants/tenants';
 import { listPeople } from '$lib/server/people/people';
 import { addTrainingRecord, confirmTrainingRecord, getModule, getTrainingRecord, listModules, listTenantRecords, moduleName } from '$lib/server/training/training';
 import { trainingMatrix } from '$lib/server/training/status';
-import { todayInHelsinki } from '$lib/server/time';
+import { todayInHelsinki } from '$lib/time';
 import { trainingConfirmSchema, trainingRecordSchema } from '$lib/schemas/training';
 
 function tenantOr404(event: RequestEvent<{ id: string }>) {

@@ -7,7 +7,7 @@ import { authorize } from '$lib/server/http/guard';
 import { getTenant } from '$lib/server/tenants/tenants';
 import { sortableTime, tenantCoverage } from '$lib/server/instructions/report';
 import { toCsv } from '$lib/server/csv';
-import { todayInHelsinki } from '$lib/server/time';
+import { todayInHelsinki } from '$lib/time';
 import { ackStatusLabel } from '$lib/i18n/instruction-labels';
 
 /** One row per instruction and person of this tenant, with what they acknowledged and when. */

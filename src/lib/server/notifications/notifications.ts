@@ -1,3 +1,7 @@
+/**
+ * The in-app inbox and the exactly-once reminder log. Every concept that tells people something
+ * (reminders, incidents, training, instructions) writes here, so this depends on none of them.
+ */
 import { and, count, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db';
 import { prepared } from '../db/prepared';
