@@ -11,12 +11,20 @@ import svelteConfig from './svelte.config.js';
 
 /** Imports that only the HTTP layer (routes, hooks, `$lib/server/http`) may use. */
 const HTTP_ONLY = [
-	{ group: ['@sveltejs/kit', '@sveltejs/kit/*', '$app/*'], message: 'Domain modules take plain arguments; SvelteKit belongs to routes and $lib/server/http.' },
-	{ group: ['$lib/server/http', '$lib/server/http/*', '../http/*', '../../http/*'], message: 'Domain modules do not depend on the HTTP layer.' }
+	{
+		group: ['@sveltejs/kit', '@sveltejs/kit/*', '$app/*'],
+		message: 'Domain modules take plain arguments; SvelteKit belongs to routes and $lib/server/http.'
+	},
+	{
+		group: ['$lib/server/http', '$lib/server/http/*', '../http/*', '../../http/*'],
+		message: 'Domain modules do not depend on the HTTP layer.'
+	}
 ];
 
 /** Code that is bundled for the browser may not pull in server modules (secrets, the database). */
-const SERVER_ONLY = [{ group: ['$lib/server', '$lib/server/*', '**/server/*'], message: 'Shared and browser code imports nothing from $lib/server.' }];
+const SERVER_ONLY = [
+	{ group: ['$lib/server', '$lib/server/*', '**/server/*'], message: 'Shared and browser code imports nothing from $lib/server.' }
+];
 
 export default ts.config(
 	{ ignores: ['build/', '.svelte-kit/', 'node_modules/', 'src/lib/paraglide/', 'drizzle/', 'test-results/', 'playwright-report/'] },

@@ -82,8 +82,5 @@ export default defineConfig({
 				: []
 		}
 	},
-	webServer: [
-		server('fresh', basePort, 'node build'),
-		server('demo', basePort + 1, 'npx tsx scripts/demo-seed.ts && node build')
-	]
+	webServer: [server('fresh', basePort, 'node build'), server('demo', basePort + 1, 'npx tsx scripts/demo-seed.ts && node build')]
 });

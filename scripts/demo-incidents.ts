@@ -51,7 +51,14 @@ export async function seedIncidents(db: Db, admin: Actor, now = new Date()): Pro
 	setStatus(db, admin, disturbance.id, 'investigating', ago(10 * 24 - 1));
 	const adminPerson = findUserByEmail(db, admin.label);
 	if (!adminPerson) throw new Error(`No demo person ${admin.label}`);
-	addAction(db, admin, toSessionUser(db, adminPerson), disturbance.id, 'Järjestelmätoimittaja käynnisti sovelluspalvelimen uudelleen; syy oli täyttynyt levy.', ago(10 * 24 - 2));
+	addAction(
+		db,
+		admin,
+		toSessionUser(db, adminPerson),
+		disturbance.id,
+		'Järjestelmätoimittaja käynnisti sovelluspalvelimen uudelleen; syy oli täyttynyt levy.',
+		ago(10 * 24 - 2)
+	);
 	setStatus(db, admin, disturbance.id, 'resolved', ago(9 * 24));
 
 	const second = reporter(db, 'staff1@tenant2.demo.test');
@@ -63,7 +70,8 @@ export async function seedIncidents(db: Db, admin: Actor, now = new Date()): Pro
 			{
 				kind: 'data_breach',
 				noticedAt: ago(30),
-				description: 'Asiakkaan käyntiyhteenveto lähti sähköpostilla väärälle vastaanottajalle. Vastaanottaja ilmoitti asiasta ja kertoi poistaneensa viestin.',
+				description:
+					'Asiakkaan käyntiyhteenveto lähti sähköpostilla väärälle vastaanottajalle. Vastaanottaja ilmoitti asiasta ja kertoi poistaneensa viestin.',
 				affected: 'Yksi kotihoidon asiakas',
 				reporterName: second.person.name,
 				reporterContact: `${second.person.email}, 050 300 4000`,

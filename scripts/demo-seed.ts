@@ -42,12 +42,18 @@ function holdsOnlyDemoData(db: Db): boolean {
 	const organisation = db.select().from(mainConnector).get();
 	if (!organisation) return db.select().from(user).all().length === 0;
 	if (organisation.name !== DEMO_ORGANISATION) return false;
-	return db.select({ email: user.email }).from(user).all().every((u) => DEMO_EMAIL.test(u.email.split('@')[1] ?? ''));
+	return db
+		.select({ email: user.email })
+		.from(user)
+		.all()
+		.every((u) => DEMO_EMAIL.test(u.email.split('@')[1] ?? ''));
 }
 
 /** Empties every table (children first) so the seed starts from nothing. */
 function clear(db: Db): void {
-	const tables = db.all<{ name: string }>(sql`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '__drizzle%'`);
+	const tables = db.all<{ name: string }>(
+		sql`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '__drizzle%'`
+	);
 	db.$client.pragma('foreign_keys = OFF');
 	db.transaction((tx) => {
 		for (const { name } of tables) tx.run(sql.raw(`delete from "${name}"`));
@@ -160,10 +166,34 @@ export async function seedDemo(db: Db): Promise<void> {
 
 	addPerson(db, admin, passwordHash, 'signer@demo.test', 'Sakari Signer', null, ['mc_signatory']);
 	addPerson(db, admin, passwordHash, 'certs@demo.test', 'Ceija Certs', null, ['mc_cert_admin']);
-	addDesignatedPerson(db, admin, { role: 'disturbance_contact', name: 'Hannu Häiriö', title: 'Palvelupäällikkö', email: 'hairiot@demo.test', phone: '09 123 4500' });
-	addDesignatedPerson(db, admin, { role: 'archivist', name: 'Arja Arkisto', title: 'Arkistonhoitaja', email: 'arkisto@demo.test', phone: '' });
-	addDesignatedPerson(db, admin, { role: 'data_protection_officer', name: 'Tiina Tietosuoja', title: 'Tietosuojavastaava', email: 'tietosuoja@demo.test', phone: '09 123 4501' });
-	addDesignatedPerson(db, admin, { role: 'responsible_physician', name: 'Lauri Lääkäri', title: 'Vastaava lääkäri', email: 'laakari@demo.test', phone: '' });
+	addDesignatedPerson(db, admin, {
+		role: 'disturbance_contact',
+		name: 'Hannu Häiriö',
+		title: 'Palvelupäällikkö',
+		email: 'hairiot@demo.test',
+		phone: '09 123 4500'
+	});
+	addDesignatedPerson(db, admin, {
+		role: 'archivist',
+		name: 'Arja Arkisto',
+		title: 'Arkistonhoitaja',
+		email: 'arkisto@demo.test',
+		phone: ''
+	});
+	addDesignatedPerson(db, admin, {
+		role: 'data_protection_officer',
+		name: 'Tiina Tietosuoja',
+		title: 'Tietosuojavastaava',
+		email: 'tietosuoja@demo.test',
+		phone: '09 123 4501'
+	});
+	addDesignatedPerson(db, admin, {
+		role: 'responsible_physician',
+		name: 'Lauri Lääkäri',
+		title: 'Vastaava lääkäri',
+		email: 'laakari@demo.test',
+		phone: ''
+	});
 
 	const serviceIdByCode = new Map(listServices(db).map((s) => [s.code, s.id]));
 	const tenantIds: string[] = [];
@@ -208,9 +238,16 @@ function demoCertificatePem(commonName: string, validDays: number, now: Date): U
 	cert.serialNumber = forge.util.bytesToHex(forge.random.getBytesSync(8));
 	cert.validity.notBefore = new Date(now.getTime() - (365 - validDays) * DAY_MS);
 	cert.validity.notAfter = new Date(now.getTime() + validDays * DAY_MS);
-	const subject = [{ name: 'commonName', value: commonName }, { name: 'organizationName', value: 'Demo Terveys Oy' }, { name: 'countryName', value: 'FI' }];
+	const subject = [
+		{ name: 'commonName', value: commonName },
+		{ name: 'organizationName', value: 'Demo Terveys Oy' },
+		{ name: 'countryName', value: 'FI' }
+	];
 	cert.setSubject(subject);
-	cert.setIssuer([{ name: 'commonName', value: 'Demo CA (not DVV)' }, { name: 'countryName', value: 'FI' }]);
+	cert.setIssuer([
+		{ name: 'commonName', value: 'Demo CA (not DVV)' },
+		{ name: 'countryName', value: 'FI' }
+	]);
 	cert.sign(keys.privateKey, forge.md.sha256.create());
 	return new TextEncoder().encode(forge.pki.certificateToPem(cert));
 }
@@ -224,14 +261,26 @@ async function seedPrerequisitesAndCertificates(db: Db, admin: Actor, [first, se
 	const upload = (kind: 'server' | 'system_signature', commonName: string, days: number) => {
 		const parsed = parseCertificateFile(demoCertificatePem(commonName, days, now));
 		if (!parsed.ok) throw new Error('Demo certificate did not parse');
-		addCertificate(db, admin, kind, { type: 'main_connector', tenantId: null, userId: null, name: 'Demo Terveys Oy' }, { source: 'upload', parsed: parsed.certificates[0], reference: 'DVV demo order' });
+		addCertificate(
+			db,
+			admin,
+			kind,
+			{ type: 'main_connector', tenantId: null, userId: null, name: 'Demo Terveys Oy' },
+			{ source: 'upload', parsed: parsed.certificates[0], reference: 'DVV demo order' }
+		);
 	};
 	upload('server', 'kanta.demo-terveys.test', 21);
 	upload('system_signature', 'Demo Terveys Oy system signature', 400);
 
 	const card = (email: string, tenantId: string, days: number, reference: string) => {
 		const person = findUserByEmail(db, email)!;
-		addCertificate(db, admin, 'professional_card', { type: 'person', tenantId, userId: person.id, name: person.name }, { source: 'manual', validTo: new Date(now.getTime() + days * DAY_MS), validFrom: null, reference });
+		addCertificate(
+			db,
+			admin,
+			'professional_card',
+			{ type: 'person', tenantId, userId: person.id, name: person.name },
+			{ source: 'manual', validTo: new Date(now.getTime() + days * DAY_MS), validFrom: null, reference }
+		);
 	};
 	card('staff1@tenant1.demo.test', first, 900, 'Card 0001');
 	card('staff2@tenant1.demo.test', first, -10, 'Card 0002');
@@ -239,32 +288,49 @@ async function seedPrerequisitesAndCertificates(db: Db, admin: Actor, [first, se
 	card('staff2@tenant2.demo.test', second, 700, 'Card 0004');
 
 	const items = (tenantId: string) => new Map(getChecklist(db, tenantId, now).entries.map((e) => [e.type.code, e]));
-	const tenantAdmin = (n: number): Actor => ({ id: findUserByEmail(db, `admin@tenant${n}.demo.test`)!.id, label: `admin@tenant${n}.demo.test`, ipAddress: '' });
+	const tenantAdmin = (n: number): Actor => ({
+		id: findUserByEmail(db, `admin@tenant${n}.demo.test`)!.id,
+		label: `admin@tenant${n}.demo.test`,
+		ipAddress: ''
+	});
 	const evidence = (actorOf: Actor, code: string, tenantId: string, name: string, text: string) => {
 		const entry = items(tenantId).get(code)!;
 		const bytes = new TextEncoder().encode(text);
 		const stored = storeFile(appConfig.dataDir, 'evidence', bytes);
-		recordEvidenceFile(db, actorOf, entry.item, { fileName: name, mimeType: 'text/plain', size: stored.size, sha256: stored.sha256, storagePath: stored.storagePath });
+		recordEvidenceFile(db, actorOf, entry.item, {
+			fileName: name,
+			mimeType: 'text/plain',
+			size: stored.size,
+			sha256: stored.sha256,
+			storagePath: stored.storagePath
+		});
 	};
 	const submit = (actorOf: Actor, code: string, tenantId: string, reference = '', date: string | null = null) => {
 		const entry = items(tenantId).get(code)!;
 		const result = submitItem(db, actorOf, entry.item.id, entry.type, { reference, date, link: '' });
 		if (!result.ok) throw new Error(`Demo submit ${code}: ${result.reason}`);
 	};
-	const verify = (code: string, tenantId: string) => verifyItem(db, admin, items(tenantId).get(code)!.item.id, items(tenantId).get(code)!.type);
+	const verify = (code: string, tenantId: string) =>
+		verifyItem(db, admin, items(tenantId).get(code)!.item.id, items(tenantId).get(code)!.type);
 	const today = todayInHelsinki(now);
 	const daysFromToday = (days: number) => todayInHelsinki(new Date(now.getTime() + days * DAY_MS));
 
 	// Tenant 1: in production, everything handed in and verified.
 	const t1 = tenantAdmin(1);
-	for (const [code, text] of [['self_monitoring_plan', 'Omavalvontasuunnitelma v3'], ['security_plan', 'Tietoturvasuunnitelma 2026']] as const) {
+	for (const [code, text] of [
+		['self_monitoring_plan', 'Omavalvontasuunnitelma v3'],
+		['security_plan', 'Tietoturvasuunnitelma 2026']
+	] as const) {
 		// The security plan is the main connector's own (agreement §2).
 		const by = code === 'security_plan' ? admin : t1;
 		evidence(by, code, first, `${code}.txt`, text);
 		submit(by, code, first);
 		verify(code, first);
 	}
-	for (const [code, reference] of [['sote_organisation_register', '1.2.246.10.12345671.10.1'], ['soteri_registration', 'SOTERI-2025-0141']] as const) {
+	for (const [code, reference] of [
+		['sote_organisation_register', '1.2.246.10.12345671.10.1'],
+		['soteri_registration', 'SOTERI-2025-0141']
+	] as const) {
 		submit(t1, code, first, reference);
 		verify(code, first);
 	}
@@ -287,7 +353,19 @@ async function seedPrerequisitesAndCertificates(db: Db, admin: Actor, [first, se
 	// The shared items are the main connector's own.
 	// The certified system is a patient data system: the social welfare tenant's checklist shows why
 	// that does not do for the Client Data Archive.
-	saveInformationSystem(db, admin, { name: 'Demo Potilas', systemClass: 'A2', purpose: 'patient_data', certificateValidUntil: daysFromToday(900), certificateReference: 'Tietoturva-arvio 2025/17' }, null, now);
+	saveInformationSystem(
+		db,
+		admin,
+		{
+			name: 'Demo Potilas',
+			systemClass: 'A2',
+			purpose: 'patient_data',
+			certificateValidUntil: daysFromToday(900),
+			certificateReference: 'Tietoturva-arvio 2025/17'
+		},
+		null,
+		now
+	);
 	for (const tenantId of [first, second]) {
 		submit(admin, 'kela_customer_relationship', tenantId, '', '2025-11-03');
 		verify('kela_customer_relationship', tenantId);
@@ -329,7 +407,8 @@ async function main() {
 	try {
 		await seedDemo(db);
 		console.log(`Demo data written to ${config.databasePath}. Every demo password is ${DEMO_PASSWORD}.`);
-		for (const [email, secret] of Object.entries(DEMO_TOTP_SECRETS)) console.log(`${email} signs in with an authenticator code; its key is ${secret}.`);
+		for (const [email, secret] of Object.entries(DEMO_TOTP_SECRETS))
+			console.log(`${email} signs in with an authenticator code; its key is ${secret}.`);
 	} catch (error) {
 		console.error((error as Error).message);
 		process.exitCode = 1;

@@ -9,7 +9,11 @@ import { runScheduledWork } from '../src/lib/server/scheduler';
 const db = openDatabase(config.databasePath);
 try {
 	const report = await runScheduledWork(db);
-	console.log(Object.entries(report).map(([k, v]) => `${k}: ${v}`).join(', '));
+	console.log(
+		Object.entries(report)
+			.map(([k, v]) => `${k}: ${v}`)
+			.join(', ')
+	);
 } catch (error) {
 	console.error('jobs failed:', error);
 	process.exitCode = 1;

@@ -41,9 +41,7 @@ export function run(cmd, args, env = process.env) {
 
 export function canUseApt() {
 	return (
-		process.getuid?.() === 0 &&
-		existsSync('/etc/debian_version') &&
-		spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status === 0
+		process.getuid?.() === 0 && existsSync('/etc/debian_version') && spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status === 0
 	);
 }
 

@@ -65,8 +65,7 @@ function runStep(step) {
 			process.stderr.write(d);
 			out += d;
 		});
-		const done = (code) =>
-			resolve({ code, ms: Date.now() - started, counts: step.parse?.(stripAnsi(out)) ?? null });
+		const done = (code) => resolve({ code, ms: Date.now() - started, counts: step.parse?.(stripAnsi(out)) ?? null });
 		child.on('error', (err) => {
 			console.error(`test: could not start ${step.cmd}: ${err.message}`);
 			done(127);
@@ -112,9 +111,7 @@ const rows = results.map((r) => {
 const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i].length)));
 console.log('\n━━ summary');
 for (const row of rows) {
-	console.log(
-		`  ${row[0].padEnd(widths[0])}  ${row[1].padEnd(widths[1])}  ${row[2].padStart(widths[2])}  ${row[3]}`.trimEnd()
-	);
+	console.log(`  ${row[0].padEnd(widths[0])}  ${row[1].padEnd(widths[1])}  ${row[2].padStart(widths[2])}  ${row[3]}`.trimEnd());
 }
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(results.some((r) => r.skipped || r.code !== 0) ? 1 : 0);

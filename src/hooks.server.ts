@@ -19,15 +19,24 @@ export const init: ServerInit = () => {
 	if (building) return;
 	const { conflicts, invalid } = syncBundledTemplates(db(), config.templatesDir);
 	for (const problem of invalid) console.warn(`templates/${problem}`);
-	for (const file of conflicts) console.warn(`templates/${file}: this version is already stored with different text; give the file a new version number.`);
+	for (const file of conflicts)
+		console.warn(`templates/${file}: this version is already stored with different text; give the file a new version number.`);
 	if (isSetupComplete(db()) && ensureCatalogue(db()) > 0) syncAllChecklists(db());
 	const sealed = sealStoredKeys(db());
 	if (sealed) console.info(`Sealed ${sealed} stored authenticator key(s) with LIITOS_SECRET_KEY.`);
 	const unopenable = keysSealedElsewhere(db());
-	if (unopenable) console.warn(`${unopenable} authenticator key(s) are sealed under another LIITOS_SECRET_KEY (or it is not set): those people cannot sign in until the right key is set or their two-step sign-in is reset.`);
+	if (unopenable)
+		console.warn(
+			`${unopenable} authenticator key(s) are sealed under another LIITOS_SECRET_KEY (or it is not set): those people cannot sign in until the right key is set or their two-step sign-in is reset.`
+		);
 	for (const problem of config.sessionLimits.problems) console.warn(problem);
-	console.info(`Sessions end ${config.sessionLimits.absoluteMs / 60_000} min after sign-in, or after ${config.sessionLimits.idleMs / 60_000} min without use.`);
-	if (!config.smtpUrl) console.warn('SMTP_URL is not set: e-mail, including invitation and password-reset links, is only stored in the outbox. Production needs SMTP_URL (see README, "Running in production").');
+	console.info(
+		`Sessions end ${config.sessionLimits.absoluteMs / 60_000} min after sign-in, or after ${config.sessionLimits.idleMs / 60_000} min without use.`
+	);
+	if (!config.smtpUrl)
+		console.warn(
+			'SMTP_URL is not set: e-mail, including invitation and password-reset links, is only stored in the outbox. Production needs SMTP_URL (see README, "Running in production").'
+		);
 	if (config.schedulerEnabled) startScheduler(db());
 };
 
@@ -40,7 +49,8 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 	headers.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
 	// CSP comes from kit.csp for pages; other responses (files, JSON) get a locked-down one.
 	if (!headers.has('Content-Security-Policy')) headers.set('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
-	if (config.production && config.origin.startsWith('https:')) headers.set('Strict-Transport-Security', 'max-age=63072000; includeSubDomains');
+	if (config.production && config.origin.startsWith('https:'))
+		headers.set('Strict-Transport-Security', 'max-age=63072000; includeSubDomains');
 	return response;
 };
 

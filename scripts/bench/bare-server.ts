@@ -24,9 +24,20 @@ createServer((request, response) => {
 	const url = new URL(request.url ?? '/', 'http://localhost');
 	if (url.pathname === '/healthz') return response.end('ok');
 	const page = Math.max(Number(url.searchParams.get('page')) || 1, 1);
-	const params = { stage: url.searchParams.get('stage') ?? 'onboarding', pattern: `%${escapeLike(url.searchParams.get('q') ?? '')}%`, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE };
+	const params = {
+		stage: url.searchParams.get('stage') ?? 'onboarding',
+		pattern: `%${escapeLike(url.searchParams.get('q') ?? '')}%`,
+		limit: PAGE_SIZE,
+		offset: (page - 1) * PAGE_SIZE
+	};
 	const total = (countTenants.get(params) as { n: number }).n;
-	const tenants = (pageOfTenants.all(params) as Record<string, unknown>[]).map((t) => ({ id: t.id, name: t.name, businessId: t.business_id, city: t.city, stage: t.stage }));
+	const tenants = (pageOfTenants.all(params) as Record<string, unknown>[]).map((t) => ({
+		id: t.id,
+		name: t.name,
+		businessId: t.business_id,
+		city: t.city,
+		stage: t.stage
+	}));
 	response.writeHead(200, { 'content-type': 'application/json' });
 	response.end(JSON.stringify({ page, pageSize: PAGE_SIZE, total, tenants }));
 }).listen(Number(process.env.PORT), '127.0.0.1');

@@ -15,7 +15,9 @@ export async function measureFirstLoad(url: string, path: string, cookie = ''): 
 	if (response.status !== 200) throw new Error(`${path}: HTTP ${response.status}`);
 	const text = `${response.headers.get('link') ?? ''}\n${await response.text()}`;
 	// Paths are relative to the page ("./_app/…", "../_app/…"), so resolve them against it.
-	const scripts = new Set([...text.matchAll(/[<"'(]((?:\.{1,2}\/)*\/?_app\/[^"'()<>\s]+\.js)[>"')]/g)].map((m) => new URL(m[1], url + path).href));
+	const scripts = new Set(
+		[...text.matchAll(/[<"'(]((?:\.{1,2}\/)*\/?_app\/[^"'()<>\s]+\.js)[>"')]/g)].map((m) => new URL(m[1], url + path).href)
+	);
 	let bytes = 0;
 	for (const script of scripts) {
 		const file = await fetch(script);

@@ -33,7 +33,15 @@ export const BENCH_PASSWORD = 'bench-password-2026';
 export interface Dataset {
 	path: string;
 	seconds: number;
-	counts: { tenants: number; staff: number; certificates: number; acknowledgements: number; auditEntries: number; checklistItems: number; agreements: number };
+	counts: {
+		tenants: number;
+		staff: number;
+		certificates: number;
+		acknowledgements: number;
+		auditEntries: number;
+		checklistItems: number;
+		agreements: number;
+	};
 	adminId: string;
 	adminEmail: string;
 	adminTotpSecret: string;
@@ -48,7 +56,17 @@ export interface Dataset {
 	agreementInForceId: string;
 }
 
-const BULK_TABLES = ['user', 'user_role', 'checklist_item', 'certificate', 'acknowledgement', 'instruction_version', 'audit_entry', 'agreement', 'agreement_signature'];
+const BULK_TABLES = [
+	'user',
+	'user_role',
+	'checklist_item',
+	'certificate',
+	'acknowledgement',
+	'instruction_version',
+	'audit_entry',
+	'agreement',
+	'agreement_signature'
+];
 
 /**
  * Drops the named indexes and the triggers of the bulk tables and returns their CREATE statements,
@@ -57,7 +75,9 @@ const BULK_TABLES = ['user', 'user_role', 'checklist_item', 'certificate', 'ackn
 function dropIndexesAndTriggers(client: Database.Database): string[] {
 	const placeholders = BULK_TABLES.map(() => '?').join(', ');
 	const rows = client
-		.prepare(`select type, name, sql from sqlite_master where type in ('index', 'trigger') and sql is not null and tbl_name in (${placeholders})`)
+		.prepare(
+			`select type, name, sql from sqlite_master where type in ('index', 'trigger') and sql is not null and tbl_name in (${placeholders})`
+		)
 		.all(...BULK_TABLES) as { type: 'index' | 'trigger'; name: string; sql: string }[];
 	for (const row of rows) client.exec(`drop ${row.type} "${row.name}"`);
 	return rows.map((r) => r.sql);
@@ -79,7 +99,17 @@ export async function generateDataset(path: string, scale = 1, now = Date.now())
 	const setupAt = now - 3 * 365 * DAY_MS - 30 * DAY_MS;
 	const organisation = setUpOrganisation(db, client, passwordHash, setupAt);
 	const schemaObjects = dropIndexesAndTriggers(client);
-	const ctx: Context = { db, client, random: seeded(20260401), now, passwordHash, admin: organisation.admin, signatory: organisation.signatory, certAdmin: organisation.certAdmin, events: organisation.events };
+	const ctx: Context = {
+		db,
+		client,
+		random: seeded(20260401),
+		now,
+		passwordHash,
+		admin: organisation.admin,
+		signatory: organisation.signatory,
+		certAdmin: organisation.certAdmin,
+		events: organisation.events
+	};
 
 	const step = <T>(name: string, run: () => T): T => {
 		const t0 = performance.now();
@@ -102,7 +132,8 @@ export async function generateDataset(path: string, scale = 1, now = Date.now())
 		const p = active[Math.floor(ctx.random() * active.length)];
 		ctx.events.push(eventBy(p, between(ctx.random, p.createdAt, now), tenantOf.get(p.id)!, 'auth.sign_in', 'user', p.id));
 	}
-	if (ctx.events.length > auditTarget) throw new Error(`The generated history has ${ctx.events.length} audit entries, more than ${auditTarget}`);
+	if (ctx.events.length > auditTarget)
+		throw new Error(`The generated history has ${ctx.events.length} audit entries, more than ${auditTarget}`);
 	step('audit chain', () => writeAuditChain(client, ctx.events));
 	// Measured: the audit log's indexes build about a third faster with a 64 MB cache than with the
 	// 1 GB one the inserts wanted (SQLite's sorter sizes itself by the cache).
@@ -119,7 +150,15 @@ export async function generateDataset(path: string, scale = 1, now = Date.now())
 	return {
 		path,
 		seconds: (performance.now() - started) / 1000,
-		counts: { tenants: tenants.length, staff: people.length, certificates, acknowledgements: instructions.acknowledgements, auditEntries: ctx.events.length, checklistItems, agreements: agreements.count },
+		counts: {
+			tenants: tenants.length,
+			staff: people.length,
+			certificates,
+			acknowledgements: instructions.acknowledgements,
+			auditEntries: ctx.events.length,
+			checklistItems,
+			agreements: agreements.count
+		},
 		adminId: organisation.admin.id,
 		adminEmail: ADMIN_EMAIL,
 		adminTotpSecret: ADMIN_TOTP_SECRET,

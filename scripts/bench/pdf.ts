@@ -58,10 +58,23 @@ export function agreementHtml(input: AgreementPdfInput): string {
 		return table(input.annex1.columns, input.annex1.rows);
 	});
 	const signatures = input.signaturePage
-		? `<section class="page"><h2>${escape(input.signaturePage.heading)}</h2>${input.signaturePage.signatures.map((s) => table(null, Object.entries(input.signaturePage!.labels).map(([key, label]) => [label, s[key as keyof typeof s]]))).join('')}</section>`
+		? `<section class="page"><h2>${escape(input.signaturePage.heading)}</h2>${input.signaturePage.signatures
+				.map((s) =>
+					table(
+						null,
+						Object.entries(input.signaturePage!.labels).map(([key, label]) => [label, s[key as keyof typeof s]])
+					)
+				)
+				.join('')}</section>`
 		: '';
-	const audit = input.auditPage ? `<section class="page"><h2>${escape(input.auditPage.heading)}</h2>${table(Object.values(input.auditPage.labels), input.auditPage.events.map((e) => [e.at, e.actor, e.event]))}</section>` : '';
-	const style = 'body{font:10.5pt/1.45 "DejaVu Sans",sans-serif;margin:0}h1{font-size:20pt}h2{font-size:12.5pt}table{border-collapse:collapse;width:100%}td,th{border:1px solid #999;padding:3px;text-align:left}.page{break-before:page}';
+	const audit = input.auditPage
+		? `<section class="page"><h2>${escape(input.auditPage.heading)}</h2>${table(
+				Object.values(input.auditPage.labels),
+				input.auditPage.events.map((e) => [e.at, e.actor, e.event])
+			)}</section>`
+		: '';
+	const style =
+		'body{font:10.5pt/1.45 "DejaVu Sans",sans-serif;margin:0}h1{font-size:20pt}h2{font-size:12.5pt}table{border-collapse:collapse;width:100%}td,th{border:1px solid #999;padding:3px;text-align:left}.page{break-before:page}';
 	return `<!doctype html><html lang="${input.language}"><head><meta charset="utf-8"><title>${escape(input.title)}</title><style>${style}</style></head><body><h1>${escape(input.title)}</h1>${blocks.join('')}${signatures}${audit}<footer>${escape(input.footer)}</footer></body></html>`;
 }
 
@@ -87,7 +100,10 @@ async function time(runs: number, task: () => Promise<unknown>, warmUp = WARM_UP
 /** The main connector's signatory of the generated data set, as a signed-in session presents them. */
 function benchSignatory(db: Db): SessionUser {
 	const client = db.$client;
-	const person = client.prepare("select id, email, name, tenant_id as tenantId from user where email = 'signer@bench.test'").get() as Omit<SessionUser, 'roles'>;
+	const person = client.prepare("select id, email, name, tenant_id as tenantId from user where email = 'signer@bench.test'").get() as Omit<
+		SessionUser,
+		'roles'
+	>;
 	const roles = (client.prepare('select role from user_role where user_id = ?').all(person.id) as { role: Role }[]).map((r) => r.role);
 	return { ...person, roles };
 }
@@ -99,14 +115,19 @@ function benchSignatory(db: Db): SessionUser {
  */
 async function timeCountersignatures(db: Db, runs: number): Promise<Spread> {
 	const signer = benchSignatory(db);
-	const waiting = (db.$client.prepare("select id from agreement where status = 'awaiting_countersignature' order by id limit ?").all(runs + 1) as { id: string }[]).map((r) => r.id);
+	const waiting = (
+		db.$client.prepare("select id from agreement where status = 'awaiting_countersignature' order by id limit ?").all(runs + 1) as {
+			id: string;
+		}[]
+	).map((r) => r.id);
 	if (waiting.length < 2) throw new Error('The data set has too few agreements awaiting countersignature');
 	loadSealCredentials(db); // the self-signed seal is generated once per installation, not per signature
 	const times: number[] = [];
 	for (const id of waiting) {
 		const started = performance.now();
 		const current = getAgreement(db, id);
-		if (!current || !can(signer, 'agreement.countersign', { tenantId: current.tenantId })) throw new Error(`${signer.email} may not countersign ${id}`);
+		if (!current || !can(signer, 'agreement.countersign', { tenantId: current.tenantId }))
+			throw new Error(`${signer.email} may not countersign ${id}`);
 		const form = new FormData();
 		form.set('typedName', signer.name);
 		form.set('title', 'Toimitusjohtaja');
@@ -150,7 +171,15 @@ async function timePdf(databasePath: string, agreementId: string): Promise<PdfTi
 		const info = { reason: `Kanta agreement ${agreementId}`, location: 'Helsinki', name: 'Bench', contactInfo: '' };
 		const seal = await time(20, () => sealPdf(pdf, credentials, info), 3);
 		const countersign = await timeCountersignatures(db, 10);
-		return { portal, chromium: browserTimes, ratio: browserTimes.median / portal.median, pages, kilobytes: pdf.length / 1024, seal, countersign };
+		return {
+			portal,
+			chromium: browserTimes,
+			ratio: browserTimes.median / portal.median,
+			pages,
+			kilobytes: pdf.length / 1024,
+			seal,
+			countersign
+		};
 	} finally {
 		db.$client.close();
 	}

@@ -101,7 +101,10 @@ export function explainPages(databasePath: string, targets: PlanTargets, now = n
 				countUnread(db, targets.adminId);
 			}
 		],
-		['Tenant list `/tenants?q=…&stage=onboarding`', () => listTenants(db, { query: targets.tenantQuery.q, stage: targets.tenantQuery.stage, archived: false, page: 1, pageSize: 25 })],
+		[
+			'Tenant list `/tenants?q=…&stage=onboarding`',
+			() => listTenants(db, { query: targets.tenantQuery.q, stage: targets.tenantQuery.stage, archived: false, page: 1, pageSize: 25 })
+		],
 		[
 			'Tenant page `/tenants/<id>`',
 			() => {

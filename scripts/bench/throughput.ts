@@ -22,9 +22,20 @@ async function requestsPerSecond(url: string, headers: Record<string, string>, s
 const ROUNDS = 4;
 const WARM_UP_SECONDS = 5;
 
-export async function measureThroughput(portalUrl: string, cookie: string, databasePath: string, query: string, port: number, seconds = 12): Promise<Throughput> {
+export async function measureThroughput(
+	portalUrl: string,
+	cookie: string,
+	databasePath: string,
+	query: string,
+	port: number,
+	seconds = 12
+): Promise<Throughput> {
 	const bareUrl = `http://127.0.0.1:${port}`;
-	const bareServer = await startProcess(['--import', 'tsx', 'scripts/bench/bare-server.ts'], { DATABASE_PATH: databasePath, PORT: String(port) }, `${bareUrl}/healthz`);
+	const bareServer = await startProcess(
+		['--import', 'tsx', 'scripts/bench/bare-server.ts'],
+		{ DATABASE_PATH: databasePath, PORT: String(port) },
+		`${bareUrl}/healthz`
+	);
 	const runBare = (duration: number) => requestsPerSecond(`${bareUrl}/tenants${query}`, {}, duration);
 	const runPortal = (duration: number) => requestsPerSecond(`${portalUrl}/tenants${query}`, { cookie, accept: 'text/html' }, duration);
 	try {

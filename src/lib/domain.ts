@@ -55,7 +55,14 @@ export const PARTIES = ['tenant', 'main_connector'] as const;
 export type Party = (typeof PARTIES)[number];
 
 /** Onboarding prerequisites (seeds 001, 002, 004): what a tenant needs before Kanta production. */
-export const PREREQUISITE_CATEGORIES = ['certificates', 'organisation_register', 'training', 'plan_update', 'system_and_agreement', 'other'] as const;
+export const PREREQUISITE_CATEGORIES = [
+	'certificates',
+	'organisation_register',
+	'training',
+	'plan_update',
+	'system_and_agreement',
+	'other'
+] as const;
 export type PrerequisiteCategory = (typeof PREREQUISITE_CATEGORIES)[number];
 
 export const EVIDENCE_KINDS = ['file', 'reference', 'date', 'link', 'derived'] as const;
@@ -108,7 +115,15 @@ export const EXPIRY_BUCKETS = ['expired', 'within_30', 'within_60', 'within_90',
 export type ExpiryBucket = (typeof EXPIRY_BUCKETS)[number];
 
 /** What an instruction is about: the agreement sections that require written instructions. */
-export const INSTRUCTION_CATEGORIES = ['kanta_terms', 'technical_environment', 'card_handling', 'client_data', 'training_needs', 'security_policy', 'other'] as const;
+export const INSTRUCTION_CATEGORIES = [
+	'kanta_terms',
+	'technical_environment',
+	'card_handling',
+	'client_data',
+	'training_needs',
+	'security_policy',
+	'other'
+] as const;
 export type InstructionCategory = (typeof INSTRUCTION_CATEGORIES)[number];
 export const INSTRUCTION_AUDIENCES = ['all_staff', 'tenant_admins'] as const;
 export type InstructionAudience = (typeof INSTRUCTION_AUDIENCES)[number];

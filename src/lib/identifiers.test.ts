@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-	isValidBusinessId,
-	isValidOid,
-	oidMatchesBusinessId,
-	oidRootForBusinessId
-} from './identifiers';
+import { isValidBusinessId, isValidOid, oidMatchesBusinessId, oidRootForBusinessId } from './identifiers';
 
 describe('isValidBusinessId', () => {
 	it.each(['2617416-4', '1572860-0', '0737546-2', '0204819-8', '3221308-6'])('accepts %s', (id) => {

@@ -21,7 +21,8 @@ const NONE: NavFlags = {
 };
 
 /** Entries as short strings: a link's href, or a group's key with its hrefs. */
-const shape = (entries: NavEntry[]) => entries.map((e) => (e.kind === 'link' ? e.link.href : `${e.key}: ${e.links.map((l) => l.href).join(' ')}`));
+const shape = (entries: NavEntry[]) =>
+	entries.map((e) => (e.kind === 'link' ? e.link.href : `${e.key}: ${e.links.map((l) => l.href).join(' ')}`));
 
 describe('buildNavigation', () => {
 	it("groups a main connector administrator's sixteen links under six entries", () => {
@@ -39,7 +40,12 @@ describe('buildNavigation', () => {
 
 	it('shows a group with one allowed link as that link, and leaves out empty groups', () => {
 		const staff = { ...NONE, ownTenant: true, agreements: true, myInstructions: true, myTraining: true, incidents: true };
-		expect(shape(buildNavigation(staff, 't-1'))).toEqual(['/', '/tenants/t-1', '/agreements', 'compliance: /my-instructions /my-training /incidents']);
+		expect(shape(buildNavigation(staff, 't-1'))).toEqual([
+			'/',
+			'/tenants/t-1',
+			'/agreements',
+			'compliance: /my-instructions /my-training /incidents'
+		]);
 	});
 });
 

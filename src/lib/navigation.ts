@@ -38,7 +38,10 @@ const LAYOUT: ({ link: NavLinkKey } | { group: NavGroupKey; links: NavLinkKey[] 
 	{ link: 'tenants' },
 	{ link: 'ownTenant' },
 	{ group: 'agreements', links: ['agreements', 'verify'] },
-	{ group: 'compliance', links: ['certificates', 'instructions', 'myInstructions', 'training', 'myTraining', 'incidents', 'announcements'] },
+	{
+		group: 'compliance',
+		links: ['certificates', 'instructions', 'myInstructions', 'training', 'myTraining', 'incidents', 'announcements']
+	},
 	{ group: 'organisation', links: ['organisation', 'services', 'prerequisites'] },
 	{ group: 'administration', links: ['audit', 'outbox'] }
 ];

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, addMonths, daysBetween, fromHelsinkiWallClock, helsinkiOffsetMinutes, helsinkiWallClock, HOUR_MS, startOfHelsinkiDay, todayInHelsinki } from './time';
+import {
+	addDays,
+	addMonths,
+	daysBetween,
+	fromHelsinkiWallClock,
+	helsinkiOffsetMinutes,
+	helsinkiWallClock,
+	HOUR_MS,
+	startOfHelsinkiDay,
+	todayInHelsinki
+} from './time';
 
 describe('Helsinki calendar days', () => {
 	it('starts a winter day at 22:00 UTC the evening before', () => {

@@ -86,9 +86,12 @@ export function fromHelsinkiWallClock(value: string): Date | null {
 	const [year, month, day, hour, minute] = match.slice(1).map(Number);
 	const asUtc = Date.UTC(year, month - 1, day, hour, minute);
 	const check = new Date(asUtc);
-	if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day || hour > 23 || minute > 59) return null;
+	if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day || hour > 23 || minute > 59)
+		return null;
 	// The offsets in force around that day: the same on both sides except on a change day.
-	const offsets = [...new Set([helsinkiOffsetMinutes(new Date(asUtc - 12 * HOUR_MS)), helsinkiOffsetMinutes(new Date(asUtc + 12 * HOUR_MS))])].sort((a, b) => b - a);
+	const offsets = [
+		...new Set([helsinkiOffsetMinutes(new Date(asUtc - 12 * HOUR_MS)), helsinkiOffsetMinutes(new Date(asUtc + 12 * HOUR_MS))])
+	].sort((a, b) => b - a);
 	for (const offset of offsets) {
 		const instant = new Date(asUtc - offset * MINUTE_MS);
 		if (helsinkiOffsetMinutes(instant) === offset) return instant;

@@ -51,7 +51,7 @@ test('draft → tenant signs → main connector countersigns → sealed PDF veri
 
 	await admin.getByRole('button', { name: 'Send to the tenant' }).click();
 	await expect(admin.getByText('Sent to the tenant for signature.')).toBeVisible();
-	await expect(admin.getByText('Awaiting tenant\'s signature').first()).toBeVisible();
+	await expect(admin.getByText("Awaiting tenant's signature").first()).toBeVisible();
 
 	// The main connector's signatory cannot sign before the tenant.
 	const mainSigner = await as(browser, 'signer@demo.test');
@@ -63,7 +63,9 @@ test('draft → tenant signs → main connector countersigns → sealed PDF veri
 	// Staff cannot sign, nor even see the agreement.
 	const staff = await as(browser, 'staff1@tenant3.demo.test');
 	expect((await staff.goto(agreementUrl))?.status()).toBe(404);
-	expect((await postAction(staff, `${agreementUrl}?/sign`, { typedName: 'Tenant 3 Staff One', title: 'x', password: DEMO_PASSWORD })).status()).toBe(404);
+	expect(
+		(await postAction(staff, `${agreementUrl}?/sign`, { typedName: 'Tenant 3 Staff One', title: 'x', password: DEMO_PASSWORD })).status()
+	).toBe(404);
 
 	// The tenant's signatory signs: a wrong name is refused, then the right one is accepted.
 	const tenantSigner = await as(browser, 'signer@tenant3.demo.test');
@@ -80,7 +82,11 @@ test('draft → tenant signs → main connector countersigns → sealed PDF veri
 	await expect(tenantSigner.getByText('Signed.')).toBeVisible({ timeout: 15_000 });
 	await expectNoAxeViolations(tenantSigner);
 	// …and now it is the main connector's turn, not theirs.
-	expect((await postAction(tenantSigner, `${agreementUrl}?/sign`, { typedName: 'Tenant 3 Signer', title: 'x', password: DEMO_PASSWORD })).status()).toBe(400);
+	expect(
+		(
+			await postAction(tenantSigner, `${agreementUrl}?/sign`, { typedName: 'Tenant 3 Signer', title: 'x', password: DEMO_PASSWORD })
+		).status()
+	).toBe(400);
 
 	// The main connector's signatory countersigns; the agreement comes into force and is sealed.
 	await mainSigner.goto(agreementUrl);
@@ -124,7 +130,17 @@ test('draft → tenant signs → main connector countersigns → sealed PDF veri
 	// What the tenant's browser receives for the page holds no server path, address or browser string.
 	const pageData = await (await tenantSigner.request.get(`${agreementUrl}/__data.json`)).text();
 	expect(pageData).toContain('Tenant 3 Signer');
-	for (const hidden of ['sealedPath', 'ipAddress', 'userAgent', 'userId', process.env.LIITOS_E2E_TMP!, '127.0.0.1', '::1', 'HeadlessChrome', 'Mozilla/5.0']) {
+	for (const hidden of [
+		'sealedPath',
+		'ipAddress',
+		'userAgent',
+		'userId',
+		process.env.LIITOS_E2E_TMP!,
+		'127.0.0.1',
+		'::1',
+		'HeadlessChrome',
+		'Mozilla/5.0'
+	]) {
 		expect(pageData, hidden).not.toContain(hidden);
 	}
 

@@ -8,7 +8,9 @@ async function as(browser: Browser, email: string): Promise<Page> {
 	return page;
 }
 
-test('a disturbance notice to one tenant: shown on its home page and e-mailed, not shown to others, gone once closed', async ({ browser }) => {
+test('a disturbance notice to one tenant: shown on its home page and e-mailed, not shown to others, gone once closed', async ({
+	browser
+}) => {
 	test.setTimeout(90_000);
 	const title = `Kelain outage ${Date.now()}`;
 	const admin = await as(browser, 'admin@demo.test');

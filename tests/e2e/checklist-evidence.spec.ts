@@ -10,7 +10,10 @@ async function as(browser: Browser, email: string): Promise<Page> {
 
 /** The "done of total" line, as a number, so the test can see progress rise. */
 async function doneCount(page: Page): Promise<number> {
-	const text = await page.getByText(/\d+ of \d+ required items done/).first().innerText();
+	const text = await page
+		.getByText(/\d+ of \d+ required items done/)
+		.first()
+		.innerText();
 	return Number(/(\d+) of/.exec(text)![1]);
 }
 
@@ -26,13 +29,21 @@ test('evidence: tenant uploads → main connector returns it → tenant resubmit
 	const item = tenantAdmin.getByRole('article', { name: 'Self-monitoring plan updated' });
 	// Submitting without the evidence it needs is refused.
 	await item.getByRole('button', { name: 'Submit for verification' }).click();
-	await expect(tenantAdmin.getByRole('article', { name: 'Self-monitoring plan updated' }).getByRole('alert')).toHaveText('Add the evidence this item needs before submitting.');
+	await expect(tenantAdmin.getByRole('article', { name: 'Self-monitoring plan updated' }).getByRole('alert')).toHaveText(
+		'Add the evidence this item needs before submitting.'
+	);
 	// A file whose content is not what its name says is refused.
-	await item.getByLabel('Evidence file').setInputFiles({ name: 'plan.pdf', mimeType: 'application/pdf', buffer: Buffer.from('<html><script>alert(1)</script></html>') });
+	await item
+		.getByLabel('Evidence file')
+		.setInputFiles({ name: 'plan.pdf', mimeType: 'application/pdf', buffer: Buffer.from('<html><script>alert(1)</script></html>') });
 	await item.getByRole('button', { name: 'Upload' }).click();
 	await expect(item.locator('span.error')).toBeVisible();
 
-	await item.getByLabel('Evidence file').setInputFiles({ name: 'omavalvonta.txt', mimeType: 'text/plain', buffer: Buffer.from('Omavalvontasuunnitelma 2026 – päivitetty Kanta-käyttöä varten.') });
+	await item.getByLabel('Evidence file').setInputFiles({
+		name: 'omavalvonta.txt',
+		mimeType: 'text/plain',
+		buffer: Buffer.from('Omavalvontasuunnitelma 2026 – päivitetty Kanta-käyttöä varten.')
+	});
 	await item.getByRole('button', { name: 'Upload' }).click();
 	await expect(item.getByText('The file was uploaded.')).toBeVisible();
 	await expect(item.getByRole('link', { name: 'omavalvonta.txt' })).toBeVisible();
@@ -60,7 +71,11 @@ test('evidence: tenant uploads → main connector returns it → tenant resubmit
 	// The tenant sees why, and resubmits.
 	await tenantAdmin.goto(checklistUrl);
 	await expect(item.getByText('Returned: The plan does not yet mention the Kanta archive.')).toBeVisible();
-	await item.getByLabel('Evidence file').setInputFiles({ name: 'omavalvonta-v2.txt', mimeType: 'text/plain', buffer: Buffer.from('Omavalvontasuunnitelma v2: Kanta-arkisto mukana.') });
+	await item.getByLabel('Evidence file').setInputFiles({
+		name: 'omavalvonta-v2.txt',
+		mimeType: 'text/plain',
+		buffer: Buffer.from('Omavalvontasuunnitelma v2: Kanta-arkisto mukana.')
+	});
 	await item.getByRole('button', { name: 'Upload' }).click();
 	await item.getByRole('button', { name: 'Submit for verification' }).click();
 	await expect(item.getByText('Submitted for verification.')).toBeVisible();

@@ -15,7 +15,15 @@ const PORT = Number(process.env.LIITOS_E2E_PORT ?? 4173) + 2;
 const URL = `http://localhost:${PORT}`;
 
 function serverEnv(dataDir: string) {
-	return { ...process.env, PORT: String(PORT), ORIGIN: URL, DATA_DIR: dataDir, DATABASE_PATH: join(dataDir, 'liitos.db'), LIITOS_MIGRATIONS: resolve('drizzle'), LIITOS_SCHEDULER: 'off' };
+	return {
+		...process.env,
+		PORT: String(PORT),
+		ORIGIN: URL,
+		DATA_DIR: dataDir,
+		DATABASE_PATH: join(dataDir, 'liitos.db'),
+		LIITOS_MIGRATIONS: resolve('drizzle'),
+		LIITOS_SCHEDULER: 'off'
+	};
 }
 
 async function startServer(dataDir: string): Promise<ChildProcess> {
@@ -39,12 +47,22 @@ test('writes answered with success survive a SIGKILL; the database stays sound',
 	expect(seeded.status, seeded.stderr).toBe(0);
 	const db = new Database(join(dataDir, 'liitos.db'), { readonly: true });
 	const tenantId = (db.prepare("select id from tenant where name = 'Fysioterapia Lahtinen'").get() as { id: string }).id;
-	const itemId = (db.prepare("select i.id from checklist_item i join prerequisite_type t on t.id = i.type_id where i.tenant_id = ? and t.code = 'operating_models'").get(tenantId) as { id: string }).id;
+	const itemId = (
+		db
+			.prepare(
+				"select i.id from checklist_item i join prerequisite_type t on t.id = i.type_id where i.tenant_id = ? and t.code = 'operating_models'"
+			)
+			.get(tenantId) as { id: string }
+	).id;
 	db.close();
 
 	let server = await startServer(dataDir);
 	const api = await playwrightRequest.newContext({ baseURL: URL });
-	const login = await api.post('/login', { form: { email: 'admin@tenant1.demo.test', password: DEMO_PASSWORD }, headers: { origin: URL, accept: 'text/html' }, maxRedirects: 0 });
+	const login = await api.post('/login', {
+		form: { email: 'admin@tenant1.demo.test', password: DEMO_PASSWORD },
+		headers: { origin: URL, accept: 'text/html' },
+		maxRedirects: 0
+	});
 	expect(login.status()).toBe(303);
 
 	const succeeded: { kind: 'comment' | 'evidence'; marker: string }[] = [];
@@ -55,7 +73,11 @@ test('writes answered with success survive a SIGKILL; the database stays sound',
 		try {
 			const response =
 				kind === 'comment'
-					? await api.post(`/tenants/${tenantId}/checklist?/comment`, { form: { itemId, body: marker }, headers: { origin: URL, accept: 'text/html' }, maxRedirects: 0 })
+					? await api.post(`/tenants/${tenantId}/checklist?/comment`, {
+							form: { itemId, body: marker },
+							headers: { origin: URL, accept: 'text/html' },
+							maxRedirects: 0
+						})
 					: await api.post(`/tenants/${tenantId}/checklist?/upload`, {
 							multipart: { itemId, file: { name: `${marker}.txt`, mimeType: 'text/plain', buffer: Buffer.from(`evidence ${marker}`) } },
 							headers: { origin: URL, accept: 'text/html' },
@@ -83,8 +105,14 @@ test('writes answered with success survive a SIGKILL; the database stays sound',
 	const after = new Database(join(dataDir, 'liitos.db'), { readonly: true });
 	try {
 		expect(after.prepare('pragma integrity_check').get()).toEqual({ integrity_check: 'ok' });
-		const comments = new Set((after.prepare('select body from checklist_comment where item_id = ?').all(itemId) as { body: string }[]).map((r) => r.body));
-		const files = new Set((after.prepare('select file_name from evidence_file where item_id = ?').all(itemId) as { file_name: string }[]).map((r) => r.file_name));
+		const comments = new Set(
+			(after.prepare('select body from checklist_comment where item_id = ?').all(itemId) as { body: string }[]).map((r) => r.body)
+		);
+		const files = new Set(
+			(after.prepare('select file_name from evidence_file where item_id = ?').all(itemId) as { file_name: string }[]).map(
+				(r) => r.file_name
+			)
+		);
 		const lost = succeeded.filter((w) => (w.kind === 'comment' ? !comments.has(w.marker) : !files.has(`${w.marker}.txt`)));
 		expect(lost).toEqual([]);
 	} finally {

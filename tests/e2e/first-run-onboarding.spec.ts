@@ -38,7 +38,9 @@ test('fresh install → setup → tenant → invitation → tenant admin sees on
 	await expect(page.getByText('Your role requires a code from an authenticator app')).toBeVisible();
 	await expect(page.getByRole('img', { name: 'QR code for the authenticator app' })).toBeVisible();
 	await expectNoAxeViolations(page);
-	expect((await page.request.get(`${FRESH_URL}/tenants`, { maxRedirects: 0 })).headers().location).toBe('/two-factor/setup?next=%2Ftenants');
+	expect((await page.request.get(`${FRESH_URL}/tenants`, { maxRedirects: 0 })).headers().location).toBe(
+		'/two-factor/setup?next=%2Ftenants'
+	);
 	const secret = (await page.getByTestId('totp-secret').innerText()).replace(/ /g, '');
 	expect(secret).toMatch(/^[A-Z2-7]{32}$/);
 	await page.getByLabel('The code the app shows').fill('000000');
@@ -107,7 +109,9 @@ test('fresh install → setup → tenant → invitation → tenant admin sees on
 	await navTo(page, 'Outbox');
 	await expect(page.getByText('To hilkka@hymy.example')).toBeVisible();
 	// Turning on two-step sign-in was reported to the administrator, in case it was not them.
-	await expect(page.locator('article').filter({ hasText: 'To eeva@testi.example' }).filter({ hasText: 'Your sign-in settings changed' }).first()).toBeVisible();
+	await expect(
+		page.locator('article').filter({ hasText: 'To eeva@testi.example' }).filter({ hasText: 'Your sign-in settings changed' }).first()
+	).toBeVisible();
 	await expectNoAxeViolations(page);
 	const body = await page.locator('.msg-body').first().innerText();
 	const link = body.match(/https?:\/\/\S+\/invitation\/\S+/)?.[0];

@@ -24,7 +24,12 @@ export async function navTo(page: Page, name: string | RegExp): Promise<void> {
 	const options = typeof name === 'string' ? { name, exact: true } : { name };
 	const link = nav.getByRole('link', options);
 	// Links in a closed menu are hidden; `has` is matched inside each <details>, so not rooted at the nav.
-	if (!(await link.isVisible())) await nav.locator('details').filter({ has: page.getByRole('link', { ...options, includeHidden: true }) }).locator('summary').click();
+	if (!(await link.isVisible()))
+		await nav
+			.locator('details')
+			.filter({ has: page.getByRole('link', { ...options, includeHidden: true }) })
+			.locator('summary')
+			.click();
 	await link.click();
 }
 
@@ -72,7 +77,13 @@ export async function freshTotp(secret: string): Promise<string> {
  * People with an authenticator (the demo's main connector administrator and signatory, or
  * `secret` given) answer the second step with a fresh code.
  */
-export async function signIn(page: Page, baseURL: string, email: string, password: string, secret = DEMO_TOTP_SECRETS[email]): Promise<void> {
+export async function signIn(
+	page: Page,
+	baseURL: string,
+	email: string,
+	password: string,
+	secret = DEMO_TOTP_SECRETS[email]
+): Promise<void> {
 	await page.goto(`${baseURL}/login`);
 	await page.locator('input[name=email]').fill(email);
 	await page.locator('input[name=password]').fill(password);

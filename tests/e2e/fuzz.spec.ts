@@ -16,26 +16,129 @@ const ADMIN = { email: 'fuzz-admin@testi.example', password: 'sateinen syyspäiv
 
 /** Field names the portal's forms use, so random bodies reach the validators and not just "missing". */
 const FIELDS = [
-	'name', 'businessId', 'oid', 'streetAddress', 'postalCode', 'city', 'soteriRegistration', 'contactEmail', 'email', 'password', 'passwordConfirm',
-	'currentPassword', 'roles[]', 'userId', 'stage', 'code', 'nameFi', 'nameSv', 'nameEn', 'needsReview', 'serviceSector', 'providerType', 'agreementLanguage',
-	'serviceIds[]', 'unitName[]', 'unitOid[]', 'contactName[]', 'contactEmail[]', 'place', 'noticeMonths', 'renewalsForwarded', 'typedName', 'title', 'reason',
-	'itemId', 'reference', 'date', 'link', 'ownerId', 'dueDate', 'body', 'kind', 'holder', 'validTo', 'validFrom', 'tenantId', 'templateId', 'source', 'id',
-	'serviceAgreementEndDate', 'thresholds', 'role', 'phone', 'category', 'responsibleParty', 'evidenceKind', 'renewalMonths', 'sectors[]', 'note',
-	'adminName', 'adminEmail', 'adminPassword', 'adminPasswordConfirm', 'certificate', 'noticedAt', 'description', 'affected', 'decision', 'status',
-	'audience', 'allTenants', 'tenantIds[]', 'requiresAck', 'tenantBusinessIds', 'material', 'changeSummary', 'titleFi', 'bodyFi', 'titleSv', 'bodySv', 'moduleId', 'completedOn', 'versionId'
+	'name',
+	'businessId',
+	'oid',
+	'streetAddress',
+	'postalCode',
+	'city',
+	'soteriRegistration',
+	'contactEmail',
+	'email',
+	'password',
+	'passwordConfirm',
+	'currentPassword',
+	'roles[]',
+	'userId',
+	'stage',
+	'code',
+	'nameFi',
+	'nameSv',
+	'nameEn',
+	'needsReview',
+	'serviceSector',
+	'providerType',
+	'agreementLanguage',
+	'serviceIds[]',
+	'unitName[]',
+	'unitOid[]',
+	'contactName[]',
+	'contactEmail[]',
+	'place',
+	'noticeMonths',
+	'renewalsForwarded',
+	'typedName',
+	'title',
+	'reason',
+	'itemId',
+	'reference',
+	'date',
+	'link',
+	'ownerId',
+	'dueDate',
+	'body',
+	'kind',
+	'holder',
+	'validTo',
+	'validFrom',
+	'tenantId',
+	'templateId',
+	'source',
+	'id',
+	'serviceAgreementEndDate',
+	'thresholds',
+	'role',
+	'phone',
+	'category',
+	'responsibleParty',
+	'evidenceKind',
+	'renewalMonths',
+	'sectors[]',
+	'note',
+	'adminName',
+	'adminEmail',
+	'adminPassword',
+	'adminPasswordConfirm',
+	'certificate',
+	'noticedAt',
+	'description',
+	'affected',
+	'decision',
+	'status',
+	'audience',
+	'allTenants',
+	'tenantIds[]',
+	'requiresAck',
+	'tenantBusinessIds',
+	'material',
+	'changeSummary',
+	'titleFi',
+	'bodyFi',
+	'titleSv',
+	'bodySv',
+	'moduleId',
+	'completedOn',
+	'versionId'
 ];
 
 const nasty = fc.oneof(
 	fc.string(),
 	fc.string({ unit: 'grapheme', maxLength: 40 }),
-	fc.constantFrom('', ' ', '0', '-1', '1e309', 'NaN', 'true', 'null', '[]', '{}', '../../etc/passwd', "' OR 1=1 --", '<script>alert(1)</script>', 'javascript:alert(1)', '\u0000', '\uFEFF', 'ÅÄÖ åäö €', '2617416-4', '1.2.246.10.26174164', '2026-02-30', '9999-12-31', '00000000-0000-0000-0000-000000000000'),
+	fc.constantFrom(
+		'',
+		' ',
+		'0',
+		'-1',
+		'1e309',
+		'NaN',
+		'true',
+		'null',
+		'[]',
+		'{}',
+		'../../etc/passwd',
+		"' OR 1=1 --",
+		'<script>alert(1)</script>',
+		'javascript:alert(1)',
+		'\u0000',
+		'\uFEFF',
+		'ÅÄÖ åäö €',
+		'2617416-4',
+		'1.2.246.10.26174164',
+		'2026-02-30',
+		'9999-12-31',
+		'00000000-0000-0000-0000-000000000000'
+	),
 	fc.uuid(),
 	fc.integer().map(String),
 	fc.string({ minLength: 2000, maxLength: 6000 })
 );
 
 const formBody = fc.dictionary(fc.constantFrom(...FIELDS), nasty, { maxKeys: 8 });
-const idSegment = fc.oneof(fc.uuid(), fc.string({ minLength: 1, maxLength: 60 }).map((s) => encodeURIComponent(s)), fc.constantFrom('..', '%00', 'null', '1', 'ÄÖ'));
+const idSegment = fc.oneof(
+	fc.uuid(),
+	fc.string({ minLength: 1, maxLength: 60 }).map((s) => encodeURIComponent(s)),
+	fc.constantFrom('..', '%00', 'null', '1', 'ÄÖ')
+);
 
 async function ensureAdmin(request: APIRequestContext) {
 	// The first-run journey normally sets the fresh server up; if it has not, do it here.
@@ -43,7 +146,19 @@ async function ensureAdmin(request: APIRequestContext) {
 	if (setup.status() === 200) {
 		await request.post(`${FRESH_URL}/setup`, {
 			headers: { origin: FRESH_URL, accept: 'text/html' },
-			form: { name: 'Fuzz Oy', businessId: '2617416-4', oid: '1.2.246.10.26174164', streetAddress: 'Katu 1', postalCode: '00100', city: 'Helsinki', contactEmail: 'f@testi.example', adminName: 'Fuzz Admin', adminEmail: ADMIN.email, adminPassword: ADMIN.password, adminPasswordConfirm: ADMIN.password },
+			form: {
+				name: 'Fuzz Oy',
+				businessId: '2617416-4',
+				oid: '1.2.246.10.26174164',
+				streetAddress: 'Katu 1',
+				postalCode: '00100',
+				city: 'Helsinki',
+				contactEmail: 'f@testi.example',
+				adminName: 'Fuzz Admin',
+				adminEmail: ADMIN.email,
+				adminPassword: ADMIN.password,
+				adminPasswordConfirm: ADMIN.password
+			},
 			maxRedirects: 0
 		});
 		return;
@@ -54,7 +169,12 @@ async function ensureAdmin(request: APIRequestContext) {
 		if (!db.prepare('select id from user where email = ?').get(ADMIN.email)) {
 			const { hash } = await import('@node-rs/argon2');
 			const id = crypto.randomUUID();
-			db.prepare("insert into user (id, email, name, password_hash, status, created_at) values (?, ?, 'Fuzz Admin', ?, 'active', ?)").run(id, ADMIN.email, await hash(ADMIN.password), Date.now());
+			db.prepare("insert into user (id, email, name, password_hash, status, created_at) values (?, ?, 'Fuzz Admin', ?, 'active', ?)").run(
+				id,
+				ADMIN.email,
+				await hash(ADMIN.password),
+				Date.now()
+			);
 			db.prepare("insert into user_role (user_id, role) values (?, 'mc_admin')").run(id);
 		}
 		// A retried run enrols afresh, as its key from the first try is gone with that run.
@@ -68,7 +188,11 @@ test('random form posts and id parameters never cause a 5xx or store malformed d
 	test.setTimeout(600_000);
 	const request = await playwright.request.newContext({ baseURL: FRESH_URL });
 	await ensureAdmin(request);
-	const login = await request.post(`${FRESH_URL}/login`, { form: { email: ADMIN.email, password: ADMIN.password }, headers: { origin: FRESH_URL, accept: 'text/html' }, maxRedirects: 0 });
+	const login = await request.post(`${FRESH_URL}/login`, {
+		form: { email: ADMIN.email, password: ADMIN.password },
+		headers: { origin: FRESH_URL, accept: 'text/html' },
+		maxRedirects: 0
+	});
 	expect(login.status()).toBe(303);
 	// An administrator's session opens the portal only after enrolling an authenticator.
 	await enrolThroughForm(request, FRESH_URL);
@@ -81,7 +205,11 @@ test('random form posts and id parameters never cause a 5xx or store malformed d
 		const response =
 			method === 'GET'
 				? await request.get(url, { maxRedirects: 0 })
-				: await request.post(url, { form, headers: { origin: FRESH_URL, accept: Math.random() < 0.5 ? 'text/html' : 'application/json' }, maxRedirects: 0 });
+				: await request.post(url, {
+						form,
+						headers: { origin: FRESH_URL, accept: Math.random() < 0.5 ? 'text/html' : 'application/json' },
+						maxRedirects: 0
+					});
 		if (response.status() >= 500) failures.push(`${method} ${url} ${JSON.stringify(form ?? {}).slice(0, 200)} → ${response.status()}`);
 	};
 
@@ -90,7 +218,11 @@ test('random form posts and id parameters never cause a 5xx or store malformed d
 			await fc.assert(
 				fc.asyncProperty(idSegment, formBody, async (id, body) => {
 					const path = target.pattern.replace(/\[[^\]]+\]/g, id);
-					await send('POST', action === 'default' ? `${FRESH_URL}${path}` : `${FRESH_URL}${path}?/${action}`, body as Record<string, string>);
+					await send(
+						'POST',
+						action === 'default' ? `${FRESH_URL}${path}` : `${FRESH_URL}${path}?/${action}`,
+						body as Record<string, string>
+					);
 				}),
 				{ numRuns: 140 }
 			);
@@ -98,7 +230,10 @@ test('random form posts and id parameters never cause a 5xx or store malformed d
 		if (target.pattern.includes('[')) {
 			await fc.assert(
 				fc.asyncProperty(idSegment, fc.string({ maxLength: 30 }), async (id, query) => {
-					await send('GET', `${FRESH_URL}${target.pattern.replace(/\[[^\]]+\]/g, id)}?q=${encodeURIComponent(query)}&page=${encodeURIComponent(query)}`);
+					await send(
+						'GET',
+						`${FRESH_URL}${target.pattern.replace(/\[[^\]]+\]/g, id)}?q=${encodeURIComponent(query)}&page=${encodeURIComponent(query)}`
+					);
 				}),
 				{ numRuns: 60 }
 			);
@@ -107,9 +242,16 @@ test('random form posts and id parameters never cause a 5xx or store malformed d
 	// List pages with random filters and pages.
 	for (const path of ['/tenants', '/audit', '/agreements', '/certificates', '/outbox']) {
 		await fc.assert(
-			fc.asyncProperty(fc.dictionary(fc.constantFrom('q', 'stage', 'page', 'status', 'bucket', 'kind', 'from', 'to', 'actor', 'action', 'archived'), nasty, { maxKeys: 4 }), async (params) => {
-				await send('GET', `${FRESH_URL}${path}?${new URLSearchParams(params)}`);
-			}),
+			fc.asyncProperty(
+				fc.dictionary(
+					fc.constantFrom('q', 'stage', 'page', 'status', 'bucket', 'kind', 'from', 'to', 'actor', 'action', 'archived'),
+					nasty,
+					{ maxKeys: 4 }
+				),
+				async (params) => {
+					await send('GET', `${FRESH_URL}${path}?${new URLSearchParams(params)}`);
+				}
+			),
 			{ numRuns: 250 }
 		);
 	}
@@ -136,6 +278,9 @@ test('random form posts and id parameters never cause a 5xx or store malformed d
 	} finally {
 		db.close();
 	}
-	const verify = spawnSync('npx', ['tsx', 'scripts/audit-verify.ts'], { env: { ...process.env, DATABASE_PATH: join(process.env.LIITOS_E2E_TMP!, 'fresh', 'liitos.db') }, encoding: 'utf8' });
+	const verify = spawnSync('npx', ['tsx', 'scripts/audit-verify.ts'], {
+		env: { ...process.env, DATABASE_PATH: join(process.env.LIITOS_E2E_TMP!, 'fresh', 'liitos.db') },
+		encoding: 'utf8'
+	});
 	expect(verify.stdout + verify.stderr).toContain('Audit chain OK');
 });

@@ -24,7 +24,9 @@ function tenantId(name: string): string {
 const COUNTDOWN = /\d+ h \d+ min left/;
 const today = () => new Date().toISOString().slice(0, 10);
 
-test('a suspected breach: reported by staff → DPO e-mailed → the tenant, as controller, decides → closed; another tenant cannot see it', async ({ browser }) => {
+test('a suspected breach: reported by staff → DPO e-mailed → the tenant, as controller, decides → closed; another tenant cannot see it', async ({
+	browser
+}) => {
 	test.setTimeout(150_000);
 
 	// A tenant 1 professional reports it; the form warns against client data and starts from now.
@@ -51,8 +53,12 @@ test('a suspected breach: reported by staff → DPO e-mailed → the tenant, as 
 	await expect(staff.getByRole('heading', { name: `Report ${ref}` })).toBeVisible();
 	await expect(staff.getByText(COUNTDOWN)).toBeVisible();
 	// The main connector's designated persons and the tenant's own contact person were e-mailed.
-	await expect(staff.getByRole('listitem').filter({ hasText: 'Designated persons e-mailed' }).filter({ hasText: 'tietosuoja@demo.test' })).toBeVisible();
-	await expect(staff.getByRole('listitem').filter({ hasText: 'Designated persons e-mailed' }).filter({ hasText: 'laura@tenant1.demo.test' })).toBeVisible();
+	await expect(
+		staff.getByRole('listitem').filter({ hasText: 'Designated persons e-mailed' }).filter({ hasText: 'tietosuoja@demo.test' })
+	).toBeVisible();
+	await expect(
+		staff.getByRole('listitem').filter({ hasText: 'Designated persons e-mailed' }).filter({ hasText: 'laura@tenant1.demo.test' })
+	).toBeVisible();
 	// The reporter follows the report but cannot decide on it.
 	await expect(staff.getByRole('button', { name: 'Record the decision' })).toHaveCount(0);
 	await expectNoAxeViolations(staff);
@@ -121,14 +127,18 @@ test('a suspected breach: reported by staff → DPO e-mailed → the tenant, as 
 	await other.context().close();
 });
 
-test('a breach the main connector finds about tenant 2: tenant 2’s administrator alone decides; tenant 1 sees nothing of it', async ({ browser }) => {
+test('a breach the main connector finds about tenant 2: tenant 2’s administrator alone decides; tenant 1 sees nothing of it', async ({
+	browser
+}) => {
 	test.setTimeout(150_000);
 
 	// The main connector's administrator files it in Finnish, naming tenant 2 and the prescription service.
 	const admin = await as(browser, 'admin@demo.test', 'fi-FI');
 	await admin.goto(`${DEMO_URL}/incidents/new`);
 	await admin.getByLabel('Epäilty henkilötietojen tietoturvaloukkaus').check();
-	await admin.getByLabel('Mitä tapahtui').fill('Ylläpidon lokitarkastuksessa havaittiin, että reseptitietoja oli avattu ilman hoitosuhdetta.');
+	await admin
+		.getByLabel('Mitä tapahtui')
+		.fill('Ylläpidon lokitarkastuksessa havaittiin, että reseptitietoja oli avattu ilman hoitosuhdetta.');
 	await admin.getByLabel('Keitä tai mitä asia koskee').fill('Muutama kotihoidon asiakas');
 	// Whom it concerns must be said; what was typed stays.
 	await admin.getByRole('button', { name: 'Lähetä ilmoitus' }).click();
@@ -146,7 +156,13 @@ test('a breach the main connector finds about tenant 2: tenant 2’s administrat
 	await expect(admin.getByRole('button', { name: 'Kirjaa päätös' })).toHaveCount(0);
 	// Not even a hand-made request records the decision for the tenant.
 	const forged = await admin.request.post(`${reportUrl}?/decision`, {
-		form: { controller: tenantId('Kotihoito Aalto Oy'), decision: 'no_notification', reason: 'x', subjectsDecision: 'not_inform_subjects', subjectsReason: 'x' },
+		form: {
+			controller: tenantId('Kotihoito Aalto Oy'),
+			decision: 'no_notification',
+			reason: 'x',
+			subjectsDecision: 'not_inform_subjects',
+			subjectsReason: 'x'
+		},
 		headers: { origin: DEMO_URL, accept: 'text/html' },
 		maxRedirects: 0
 	});

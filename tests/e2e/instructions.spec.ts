@@ -103,7 +103,9 @@ test('instructions: published for one tenant → acknowledged → material chang
 	await expectNoAxeViolations(admin);
 	await tenantAdmin.goto(coverageUrl);
 	expect(await coverageOf(tenantAdmin, TITLE)).toEqual({ acknowledged: 0, total: before.total });
-	await expect(tenantAdmin.getByRole('region', { name: 'Who is missing what' }).getByRole('row', { name: /Tenant 2 Staff One/ })).toContainText(TITLE);
+	await expect(
+		tenantAdmin.getByRole('region', { name: 'Who is missing what' }).getByRole('row', { name: /Tenant 2 Staff One/ })
+	).toContainText(TITLE);
 
 	// The staff member sees what changed since version 1 and acknowledges again.
 	await staff.goto(readerUrl);

@@ -29,14 +29,17 @@ function otherTenantIds(): Ids {
 	try {
 		const one = <T>(sql: string, ...args: unknown[]) => db.prepare(sql).get(...args) as T | undefined;
 		const tenant = one<{ id: string }>('select id from tenant where name = ?', OTHER_TENANT_NAME)!.id;
-		const hasTable = (name: string) => one<{ n: number }>("select count(*) as n from sqlite_master where type = 'table' and name = ?", name)!.n > 0;
+		const hasTable = (name: string) =>
+			one<{ n: number }>("select count(*) as n from sqlite_master where type = 'table' and name = ?", name)!.n > 0;
 		return {
 			tenant,
 			agreement: one<{ id: string }>('select id from agreement where tenant_id = ?', tenant)!.id,
 			certificate: one<{ id: string }>('select id from certificate where tenant_id = ?', tenant)!.id,
 			evidence: one<{ id: string }>('select id from evidence_file where tenant_id = ?', tenant)!.id,
 			// The reports concerning tenant 2, whoever filed them.
-			incident: hasTable('incident_tenant') ? (one<{ id: string }>('select report_id as id from incident_tenant where tenant_id = ?', tenant)?.id ?? null) : null,
+			incident: hasTable('incident_tenant')
+				? (one<{ id: string }>('select report_id as id from incident_tenant where tenant_id = ?', tenant)?.id ?? null)
+				: null,
 			instruction: hasTable('instruction_tenant')
 				? (one<{ id: string }>(
 						'select instruction_id as id from instruction_tenant where tenant_id = ? and instruction_id not in (select instruction_id from instruction_tenant where tenant_id <> ?)',
@@ -44,7 +47,8 @@ function otherTenantIds(): Ids {
 						tenant
 					)?.id ?? null)
 				: null,
-			trainingRecord: one<{ id: string }>('select id from training_record where tenant_id = ? order by evidence_path is null', tenant)?.id ?? null
+			trainingRecord:
+				one<{ id: string }>('select id from training_record where tenant_id = ? order by evidence_path is null', tenant)?.id ?? null
 		};
 	} finally {
 		db.close();
@@ -145,7 +149,11 @@ async function check(request: APIRequestContext, who: string, ids: Ids) {
 		if (response.status() === 200 && leaks(body).length) problems.push(`${who} GET ${url} shows ${leaks(body).join(', ')}`);
 		for (const action of route.actions) {
 			if (typeof target !== 'function') continue;
-			const post = await request.post(action === 'default' ? `${DEMO_URL}${url}` : `${DEMO_URL}${url}?/${action}`, { form: { itemId: crypto.randomUUID() }, headers: { origin: DEMO_URL, accept: 'text/html' }, maxRedirects: 0 });
+			const post = await request.post(action === 'default' ? `${DEMO_URL}${url}` : `${DEMO_URL}${url}?/${action}`, {
+				form: { itemId: crypto.randomUUID() },
+				headers: { origin: DEMO_URL, accept: 'text/html' },
+				maxRedirects: 0
+			});
 			if (![403, 404].includes(post.status())) problems.push(`${who} POST ${url}?/${action} → ${post.status()}`);
 		}
 	}
@@ -178,7 +186,8 @@ test('signed-out visitors reach no data', async ({ request }) => {
 		if (!url || ['/logout', '/language'].includes(url)) continue;
 		const response = await request.get(`${DEMO_URL}${url}`, { maxRedirects: 0 });
 		if (response.status() === 200 && leaks(await response.text()).length) problems.push(`GET ${url} shows tenant data`);
-		if (typeof target === 'function' && ![303, 401, 403, 404].includes(response.status())) problems.push(`GET ${url} → ${response.status()}`);
+		if (typeof target === 'function' && ![303, 401, 403, 404].includes(response.status()))
+			problems.push(`GET ${url} → ${response.status()}`);
 	}
 	expect(problems).toEqual([]);
 });

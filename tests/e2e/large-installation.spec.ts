@@ -17,7 +17,19 @@ test.beforeAll(async ({ request }) => {
 	if ((await request.get(`${FRESH_URL}/setup`, { maxRedirects: 0 })).status() === 200) {
 		await request.post(`${FRESH_URL}/setup`, {
 			headers: { origin: FRESH_URL, accept: 'text/html' },
-			form: { name: 'Suuri Oy', businessId: '2617416-4', oid: '1.2.246.10.26174164', streetAddress: 'Katu 1', postalCode: '00100', city: 'Helsinki', contactEmail: 's@testi.example', adminName: 'Setup Admin', adminEmail: 'setup@testi.example', adminPassword: ADMIN.password, adminPasswordConfirm: ADMIN.password },
+			form: {
+				name: 'Suuri Oy',
+				businessId: '2617416-4',
+				oid: '1.2.246.10.26174164',
+				streetAddress: 'Katu 1',
+				postalCode: '00100',
+				city: 'Helsinki',
+				contactEmail: 's@testi.example',
+				adminName: 'Setup Admin',
+				adminEmail: 'setup@testi.example',
+				adminPassword: ADMIN.password,
+				adminPasswordConfirm: ADMIN.password
+			},
 			maxRedirects: 0
 		});
 	}
@@ -28,10 +40,22 @@ test.beforeAll(async ({ request }) => {
 			"insert into tenant (id, name, business_id, oid, street_address, postal_code, city, service_sector, provider_type, agreement_language, stage, created_at) values (?, ?, ?, ?, 'Katu 1', '00100', 'Helsinki', 'health_care', 'private', 'fi', 'onboarding', ?)"
 		);
 		db.transaction(() => {
-			for (let n = 1; n <= TENANTS; n++) insertTenant.run(crypto.randomUUID(), `Suuri Klinikka ${String(n).padStart(3, '0')}`, businessId(n), `1.2.246.10.9${n}`, Date.now());
+			for (let n = 1; n <= TENANTS; n++)
+				insertTenant.run(
+					crypto.randomUUID(),
+					`Suuri Klinikka ${String(n).padStart(3, '0')}`,
+					businessId(n),
+					`1.2.246.10.9${n}`,
+					Date.now()
+				);
 		})();
 		const id = crypto.randomUUID();
-		db.prepare("insert into user (id, email, name, password_hash, status, created_at) values (?, ?, 'Large Admin', ?, 'active', ?)").run(id, ADMIN.email, await hash(ADMIN.password), Date.now());
+		db.prepare("insert into user (id, email, name, password_hash, status, created_at) values (?, ?, 'Large Admin', ?, 'active', ?)").run(
+			id,
+			ADMIN.email,
+			await hash(ADMIN.password),
+			Date.now()
+		);
 		db.prepare("insert into user_role (user_id, role) values (?, 'mc_admin')").run(id);
 		db.prepare('insert into two_factor (user_id, secret, enabled_at) values (?, ?, ?)').run(id, ADMIN.secret, Date.now());
 	} finally {

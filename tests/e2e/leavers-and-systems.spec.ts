@@ -11,13 +11,17 @@ async function as(browser: Browser, email: string, locale: 'fi-FI' | 'sv-FI'): P
 
 const SOCIAL_WELFARE_TENANT = 'Kotihoito Aalto Oy';
 
-test('registry (fi, sv): a social welfare client system with a valid certificate turns the social welfare tenant’s "system certified" item done', async ({ browser }) => {
+test('registry (fi, sv): a social welfare client system with a valid certificate turns the social welfare tenant’s "system certified" item done', async ({
+	browser
+}) => {
 	test.setTimeout(90_000);
 	// The demo main connector has only a patient data system, and the social welfare tenant is told why that does not do.
 	const tenantAdmin = await as(browser, 'admin@tenant2.demo.test', 'sv-FI');
 	await tenantAdmin.getByRole('link', { name: 'Öppna checklistan' }).click();
 	const tenantItem = tenantAdmin.getByRole('article', { name: 'Informationssystemet certifierat' });
-	await expect(tenantItem.getByRole('note')).toHaveText(/kan inte ansluta sig till Klientdataarkivet för socialvården via ett patientdatasystem/);
+	await expect(tenantItem.getByRole('note')).toHaveText(
+		/kan inte ansluta sig till Klientdataarkivet för socialvården via ett patientdatasystem/
+	);
 	await expect(tenantItem.getByText(/Ansvarig: Huvudanslutare/)).toBeVisible();
 
 	const admin = await as(browser, 'admin@demo.test', 'fi-FI');
@@ -27,7 +31,9 @@ test('registry (fi, sv): a social welfare client system with a valid certificate
 	await admin.waitForURL(/\/checklist$/);
 	const checklistUrl = admin.url();
 	const item = admin.getByRole('article', { name: 'Tietojärjestelmä sertifioitu' });
-	await expect(item.getByRole('note')).toHaveText(/Sosiaalihuollon palveluntuottaja ei voi liittyä sosiaalihuollon asiakastiedon arkistoon potilastietojärjestelmän kautta/);
+	await expect(item.getByRole('note')).toHaveText(
+		/Sosiaalihuollon palveluntuottaja ei voi liittyä sosiaalihuollon asiakastiedon arkistoon potilastietojärjestelmän kautta/
+	);
 	await expect(item.locator('.badge', { hasText: 'Ei aloitettu' })).toBeVisible();
 
 	await admin.goto(`${DEMO_URL}/organisation`);
@@ -67,7 +73,9 @@ test('registry (fi, sv): a social welfare client system with a valid certificate
 	await expect(item.locator('.badge', { hasText: 'Ei aloitettu' })).toBeVisible();
 });
 
-test('leavers (sv tenant, fi main connector): deactivating tells the main connector, whose administrator closes the task', async ({ browser }) => {
+test('leavers (sv tenant, fi main connector): deactivating tells the main connector, whose administrator closes the task', async ({
+	browser
+}) => {
 	test.setTimeout(90_000);
 	const leaverName = `Lämnar Lindqvist ${Date.now()}`;
 	const leaverEmail = `leaver${Date.now()}@tenant2.demo.test`;
@@ -102,7 +110,11 @@ test('leavers (sv tenant, fi main connector): deactivating tells the main connec
 	await expect(task).toContainText(`${leaverName} (${leaverEmail}), ${SOCIAL_WELFARE_TENANT}, lopettanut`);
 	await expectNoAxeViolations(admin);
 	const taskId = await task.locator('input[name=taskId]').inputValue();
-	expect((await tenantAdmin.request.post(`${DEMO_URL}/?/leaverDone`, { form: { taskId }, headers: { origin: DEMO_URL }, maxRedirects: 0 })).status()).toBe(403);
+	expect(
+		(
+			await tenantAdmin.request.post(`${DEMO_URL}/?/leaverDone`, { form: { taskId }, headers: { origin: DEMO_URL }, maxRedirects: 0 })
+		).status()
+	).toBe(403);
 	// It stays until someone marks it done.
 	await admin.reload();
 	await expect(task).toBeVisible();

@@ -36,7 +36,13 @@ test('a reminder run sends each person one digest through SMTP, and a second run
 		const run = () =>
 			new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
 				const child = spawn('npx', ['tsx', 'scripts/jobs.ts'], {
-					env: { ...process.env, DATA_DIR: dataDir, DATABASE_PATH: join(dataDir, 'liitos.db'), SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, ORIGIN: DEMO_URL }
+					env: {
+						...process.env,
+						DATA_DIR: dataDir,
+						DATABASE_PATH: join(dataDir, 'liitos.db'),
+						SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
+						ORIGIN: DEMO_URL
+					}
 				});
 				let stdout = '';
 				let stderr = '';

@@ -12,7 +12,9 @@ function idAndRoles(email: string): { id: string; roles: string[] } {
 	const db = demoDb();
 	try {
 		const { id } = db.prepare('select id from user where email = ?').get(email) as { id: string };
-		const roles = (db.prepare('select role from user_role where user_id = ? order by role').all(id) as { role: string }[]).map((row) => row.role);
+		const roles = (db.prepare('select role from user_role where user_id = ? order by role').all(id) as { role: string }[]).map(
+			(row) => row.role
+		);
 		return { id, roles };
 	} finally {
 		db.close();
@@ -23,8 +25,14 @@ function roleGrantMails(since: number): { to: string; subject: string; body: str
 	const db = demoDb();
 	try {
 		// Each recipient reads it in their own language.
-		const subjects = ['A role that acts for your organisation was granted', 'Organisaatiosi puolesta toimiva rooli myönnettiin', 'En roll som agerar för er organisation beviljades'];
-		return db.prepare(`select "to", subject, body from outbox_message where created_at >= ? and subject in (?, ?, ?) order by "to"`).all(since, ...subjects) as { to: string; subject: string; body: string }[];
+		const subjects = [
+			'A role that acts for your organisation was granted',
+			'Organisaatiosi puolesta toimiva rooli myönnettiin',
+			'En roll som agerar för er organisation beviljades'
+		];
+		return db
+			.prepare(`select "to", subject, body from outbox_message where created_at >= ? and subject in (?, ?, ?) order by "to"`)
+			.all(since, ...subjects) as { to: string; subject: string; body: string }[];
 	} finally {
 		db.close();
 	}

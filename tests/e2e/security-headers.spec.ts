@@ -23,7 +23,10 @@ test('pages, endpoints and errors carry the security headers; forms from another
 		expect(page).toContain("object-src 'none'");
 
 		// A form posted from another site is refused before any action runs (SvelteKit's origin check).
-		const crossSite = await api.post('/login', { headers: { origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded' }, data: 'email=a%40b.fi&password=x' });
+		const crossSite = await api.post('/login', {
+			headers: { origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded' },
+			data: 'email=a%40b.fi&password=x'
+		});
 		expect(crossSite.status()).toBe(403);
 	} finally {
 		await api.dispose();

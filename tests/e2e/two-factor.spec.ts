@@ -30,10 +30,15 @@ test('after the password alone, every route leads to the second step, and a code
 		const url = route.pattern.replace(/\[[^\]]+\]/g, crypto.randomUUID());
 		const read = await page.request.get(`${DEMO_URL}${url}`, { maxRedirects: 0 });
 		requests++;
-		if (read.status() !== 303 || !read.headers().location?.startsWith('/two-factor?next=')) problems.push(`GET ${url} → ${read.status()} ${read.headers().location ?? ''}`);
+		if (read.status() !== 303 || !read.headers().location?.startsWith('/two-factor?next='))
+			problems.push(`GET ${url} → ${read.status()} ${read.headers().location ?? ''}`);
 		for (const action of route.actions) {
 			const target = action === 'default' ? url : `${url}?/${action}`;
-			const post = await page.request.post(`${DEMO_URL}${target}`, { form: { userId: crypto.randomUUID() }, headers: { origin: DEMO_URL, accept: 'text/html' }, maxRedirects: 0 });
+			const post = await page.request.post(`${DEMO_URL}${target}`, {
+				form: { userId: crypto.randomUUID() },
+				headers: { origin: DEMO_URL, accept: 'text/html' },
+				maxRedirects: 0
+			});
 			requests++;
 			if (post.status() !== 303 || post.headers().location !== '/two-factor?next=%2F') problems.push(`POST ${target} → ${post.status()}`);
 		}
@@ -180,7 +185,9 @@ test('a tenant signatory turns it on, signs in with a recovery code, and their a
 	// The person is told by e-mail.
 	const outbox = new Database(join(process.env.LIITOS_E2E_TMP!, 'demo', 'liitos.db'), { readonly: true });
 	try {
-		const mails = outbox.prepare("select body from outbox_message where \"to\" = ? order by created_at desc").all(email) as { body: string }[];
+		const mails = outbox.prepare('select body from outbox_message where "to" = ? order by created_at desc').all(email) as {
+			body: string;
+		}[];
 		expect(mails.length).toBeGreaterThan(0);
 		expect(mails[0].body).toMatch(/reset|nollasi|nollattu|återställ/i);
 	} finally {

@@ -38,7 +38,9 @@ test('PDF bombs at /verify are refused while other requests are answered', async
 	await page.getByLabel('PDF file').setInputFiles({ name: 'bomb.pdf', mimeType: 'application/pdf', buffer: doubleFlateBomb() });
 	await page.getByRole('button', { name: 'Verify' }).click();
 	await expect(page.getByRole('alert')).toContainText('The file was refused');
-	const plain = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+	const plain = Buffer.from(
+		'%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n'
+	);
 	await page.getByLabel('PDF file').setInputFiles({ name: 'plain.pdf', mimeType: 'application/pdf', buffer: plain });
 	await page.getByRole('button', { name: 'Verify' }).click();
 	await expect(page.getByTestId('verify-result')).toContainText('This file is not an agreement sealed in Liitos.');

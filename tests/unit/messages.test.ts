@@ -66,7 +66,10 @@ describe('message catalogue', () => {
 
 	it('uses the same placeholders in every language', () => {
 		const mismatched = allKeys
-			.map((key) => ({ key, byLocale: LOCALES.map((locale) => `${locale}: ${placeholders(String(catalogues[locale][key] ?? '')).join(',')}`) }))
+			.map((key) => ({
+				key,
+				byLocale: LOCALES.map((locale) => `${locale}: ${placeholders(String(catalogues[locale][key] ?? '')).join(',')}`)
+			}))
 			.filter(({ byLocale }) => new Set(byLocale.map((entry) => entry.slice(4))).size > 1);
 		expect(mismatched).toEqual([]);
 	});
@@ -79,7 +82,9 @@ describe('message catalogue', () => {
 		expect(files.length).toBeGreaterThan(10);
 		const used = referencesIn(files, /\bm\.([a-z0-9_]+)\b/g);
 		expect(used.size).toBeGreaterThan(50); // the scan itself works
-		const missing = [...used].filter(([key]) => !(key in catalogues.fi)).map(([key, where]) => `${key} (${[...new Set(where)].join(', ')})`);
+		const missing = [...used]
+			.filter(([key]) => !(key in catalogues.fi))
+			.map(([key, where]) => `${key} (${[...new Set(where)].join(', ')})`);
 		expect(missing).toEqual([]);
 	});
 
@@ -87,7 +92,9 @@ describe('message catalogue', () => {
 		const files = sourceFiles(join(root, 'src', 'lib', 'schemas'));
 		const used = referencesIn(files, /['"`](error_[a-z0-9_]+)['"`]/g);
 		expect(used.size).toBeGreaterThan(5);
-		const missing = [...used].filter(([key]) => !(key in catalogues.fi)).map(([key, where]) => `${key} (${[...new Set(where)].join(', ')})`);
+		const missing = [...used]
+			.filter(([key]) => !(key in catalogues.fi))
+			.map(([key, where]) => `${key} (${[...new Set(where)].join(', ')})`);
 		expect(missing).toEqual([]);
 	});
 });

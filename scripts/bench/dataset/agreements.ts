@@ -25,7 +25,16 @@ const STATUS_BY_STAGE: Partial<Record<TenantRow['stage'], Status>> = {
 	ended: 'ended'
 };
 
-const draftFor = (t: TenantRow) => ({ id: '', tenantId: t.id, language: t.language, noticeMonths: 1, renewalsForwarded: false, serviceAgreementReference: '', place: 'Helsinki' }) as Agreement;
+const draftFor = (t: TenantRow) =>
+	({
+		id: '',
+		tenantId: t.id,
+		language: t.language,
+		noticeMonths: 1,
+		renewalsForwarded: false,
+		serviceAgreementReference: '',
+		place: 'Helsinki'
+	}) as Agreement;
 
 /**
  * currentContent runs a dozen queries (about 2 ms); for thousands of agreements it runs once per
@@ -43,11 +52,19 @@ function contentMaker(ctx: Context) {
 		const values = Object.fromEntries(Object.entries(start.values).filter(([key]) => !key.startsWith('uses.')));
 		const day = `${t.language}${isoDay(at)}`;
 		if (!dates.has(day)) dates.set(day, formatLongDate(new Date(at), t.language));
-		Object.assign(values, { 'tenant.name': t.name, 'tenant.businessId': t.businessId, 'tenant.address': `${t.street}, ${t.postalCode} ${t.city}`, 'tenant.soteri': t.soteri, 'tenant.oid': t.oid, date: dates.get(day)! });
+		Object.assign(values, {
+			'tenant.name': t.name,
+			'tenant.businessId': t.businessId,
+			'tenant.address': `${t.street}, ${t.postalCode} ${t.city}`,
+			'tenant.soteri': t.soteri,
+			'tenant.oid': t.oid,
+			date: dates.get(day)!
+		});
 		const own = services.filter((s) => t.serviceIds.includes(s.id));
 		for (const s of own) values[`uses.${s.code}`] = true;
 		const content = { values, annex1: own.map((s) => serviceName(s, t.language)) };
-		if (!checked && !isDeepStrictEqual(content, currentContent(ctx.db, draftFor(t), new Date(at)))) throw new Error('Generated agreement values differ from currentContent');
+		if (!checked && !isDeepStrictEqual(content, currentContent(ctx.db, draftFor(t), new Date(at))))
+			throw new Error('Generated agreement values differ from currentContent');
 		checked = true;
 		return content;
 	};
@@ -69,7 +86,11 @@ export function generateAgreements(ctx: Context, tenants: TenantRow[]): { count:
 	let inForceId = '';
 	client.transaction(() => {
 		for (const t of tenants) {
-			const status = STATUS_BY_STAGE[t.stage] ?? (t.stage === 'onboarding' && random() < 0.4 ? weighted(random, { draft: 4, awaiting_tenant_signature: 3, awaiting_countersignature: 3 }) : null);
+			const status =
+				STATUS_BY_STAGE[t.stage] ??
+				(t.stage === 'onboarding' && random() < 0.4
+					? weighted(random, { draft: 4, awaiting_tenant_signature: 3, awaiting_countersignature: 3 })
+					: null);
 			if (!status) continue;
 			const id = crypto.randomUUID();
 			const template = templates[t.language];
@@ -83,11 +104,29 @@ export function generateAgreements(ctx: Context, tenants: TenantRow[]): { count:
 			const inForce = tenantSigned && status !== 'awaiting_countersignature';
 			const notice = status === 'notice_given' || status === 'ended' ? now - between(random, 30 * DAY_MS, 200 * DAY_MS) : null;
 			const endDate = notice ? isoDay(notice + 31 * DAY_MS) : null;
-			insert.run(id, t.id, template.id, t.language, status, template.source, snapshot, hash, notice, notice ? 'tenant' : null, endDate, status === 'ended' ? notice! + 31 * DAY_MS : null, inForce ? signedAt : null, createdAt, inForce ? signedAt : sentAt);
+			insert.run(
+				id,
+				t.id,
+				template.id,
+				t.language,
+				status,
+				template.source,
+				snapshot,
+				hash,
+				notice,
+				notice ? 'tenant' : null,
+				endDate,
+				status === 'ended' ? notice! + 31 * DAY_MS : null,
+				inForce ? signedAt : null,
+				createdAt,
+				inForce ? signedAt : sentAt
+			);
 			count++;
 			const signer = t.people[0];
 			const admin = ctx.admin;
-			ctx.events.push(eventBy(admin, createdAt, t.id, 'agreement.create', 'agreement', id, `${template.templateKey} v${template.version} (${t.language})`));
+			ctx.events.push(
+				eventBy(admin, createdAt, t.id, 'agreement.create', 'agreement', id, `${template.templateKey} v${template.version} (${t.language})`)
+			);
 			ctx.events.push(eventBy(admin, createdAt + 3_600_000, t.id, 'agreement.edit', 'agreement', id, 'draft completed'));
 			if (sent) ctx.events.push(eventBy(admin, sentAt, t.id, 'agreement.send', 'agreement', id, `content ${hash!.slice(0, 12)}`));
 			if (tenantSigned) {
@@ -95,8 +134,28 @@ export function generateAgreements(ctx: Context, tenants: TenantRow[]): { count:
 				ctx.events.push(eventBy(signer, signedAt - 2 * DAY_MS, t.id, 'agreement.sign', 'agreement', id, `${signer.name} (${t.name})`));
 			}
 			if (inForce) {
-				sign.run(crypto.randomUUID(), id, 'main_connector', ctx.signatory.id, ctx.signatory.name, 'Toimitusjohtaja', 'Kansallinen Terveyspalvelu Oy', hash, signedAt);
-				ctx.events.push(eventBy(ctx.signatory, signedAt, t.id, 'agreement.countersign', 'agreement', id, `${ctx.signatory.name} (Kansallinen Terveyspalvelu Oy)`));
+				sign.run(
+					crypto.randomUUID(),
+					id,
+					'main_connector',
+					ctx.signatory.id,
+					ctx.signatory.name,
+					'Toimitusjohtaja',
+					'Kansallinen Terveyspalvelu Oy',
+					hash,
+					signedAt
+				);
+				ctx.events.push(
+					eventBy(
+						ctx.signatory,
+						signedAt,
+						t.id,
+						'agreement.countersign',
+						'agreement',
+						id,
+						`${ctx.signatory.name} (Kansallinen Terveyspalvelu Oy)`
+					)
+				);
 				if (!inForceId && status === 'in_force') inForceId = id;
 			}
 			if (notice) ctx.events.push(eventBy(signer, notice, t.id, 'agreement.notice', 'agreement', id, `tenant, ends ${endDate}`));

@@ -22,7 +22,9 @@ export interface AuditEvent {
 
 // crypto.hash (Node ≥ 20.12) is the one-shot form: the same digest with less overhead per call.
 const sha256Hex: (text: string) => string =
-	typeof crypto.hash === 'function' ? (text) => crypto.hash('sha256', text, 'hex') : (text) => crypto.createHash('sha256').update(text).digest('hex');
+	typeof crypto.hash === 'function'
+		? (text) => crypto.hash('sha256', text, 'hex')
+		: (text) => crypto.createHash('sha256').update(text).digest('hex');
 
 // Strings that JSON.stringify would escape; the generated text has none, so it can skip the call.
 // eslint-disable-next-line no-control-regex -- control characters are exactly what JSON.stringify escapes
@@ -51,7 +53,20 @@ function timeOrder(events: AuditEvent[]): Uint32Array {
 	return order;
 }
 
-const COLUMNS = ['seq', 'at', 'actor_id', 'actor_label', 'tenant_id', 'action', 'target_type', 'target_id', 'summary', 'ip_address', 'prev_hash', 'hash'];
+const COLUMNS = [
+	'seq',
+	'at',
+	'actor_id',
+	'actor_label',
+	'tenant_id',
+	'action',
+	'target_type',
+	'target_id',
+	'summary',
+	'ip_address',
+	'prev_hash',
+	'hash'
+];
 
 /** Replaces the log with `events` in time order, seq from 1, each entry linked to the one before. */
 export function writeAuditChain(client: Database.Database, events: AuditEvent[]): void {
@@ -67,7 +82,20 @@ export function writeAuditChain(client: Database.Database, events: AuditEvent[])
 			const at = Math.round(e.at);
 			const seq = i + 1;
 			const hash = entryHash(prevHash, seq, at, e);
-			insert.add([seq, at, e.actorId, e.actorLabel, e.tenantId, e.action, e.targetType, e.targetId, e.summary, e.ipAddress, prevHash, hash]);
+			insert.add([
+				seq,
+				at,
+				e.actorId,
+				e.actorLabel,
+				e.tenantId,
+				e.action,
+				e.targetType,
+				e.targetId,
+				e.summary,
+				e.ipAddress,
+				prevHash,
+				hash
+			]);
 			prevHash = hash;
 		}
 		insert.flush();

@@ -30,7 +30,22 @@ export function generateCertificates(ctx: Context, tenants: TenantRow[], target:
 	const { random, now } = ctx;
 	const rows: CertRow[] = [];
 	const mc = (kind: string, days: number) =>
-		rows.push({ id: crypto.randomUUID(), kind, holderType: 'main_connector', tenantId: null, holderUserId: null, holderName: 'Kansallinen Terveyspalvelu Oy', reference: `DVV ${kind}`, validFrom: now + days * DAY_MS - 365 * DAY_MS, validTo: now + days * DAY_MS, supersedesId: null, supersededAt: null, renewalOrderedAt: null, createdAt: now - 300 * DAY_MS, createdBy: ctx.certAdmin });
+		rows.push({
+			id: crypto.randomUUID(),
+			kind,
+			holderType: 'main_connector',
+			tenantId: null,
+			holderUserId: null,
+			holderName: 'Kansallinen Terveyspalvelu Oy',
+			reference: `DVV ${kind}`,
+			validFrom: now + days * DAY_MS - 365 * DAY_MS,
+			validTo: now + days * DAY_MS,
+			supersedesId: null,
+			supersededAt: null,
+			renewalOrderedAt: null,
+			createdAt: now - 300 * DAY_MS,
+			createdBy: ctx.certAdmin
+		});
 	mc('server', 200);
 	mc('system_signature', 500);
 	mc('server_test', 25);
@@ -60,9 +75,16 @@ export function generateCertificates(ctx: Context, tenants: TenantRow[], target:
 	for (const t of tenants) {
 		for (const p of t.people) {
 			if (p.status === 'invited') continue;
-			const row = card(t, p, p.status === 'active' ? between(random, now - 60 * DAY_MS, now + CARD_YEARS_MS) : between(random, now - 700 * DAY_MS, now + 700 * DAY_MS));
+			const row = card(
+				t,
+				p,
+				p.status === 'active'
+					? between(random, now - 60 * DAY_MS, now + CARD_YEARS_MS)
+					: between(random, now - 700 * DAY_MS, now + 700 * DAY_MS)
+			);
 			// Renewals people have already ordered for cards running out within two months.
-			if (row.validTo > now && row.validTo < now + 60 * DAY_MS && random() < 0.4) row.renewalOrderedAt = now - between(random, 0, 20 * DAY_MS);
+			if (row.validTo > now && row.validTo < now + 60 * DAY_MS && random() < 0.4)
+				row.renewalOrderedAt = now - between(random, 0, 20 * DAY_MS);
 			rows.push(row);
 			if (p.status === 'active') current.push({ t, p, row });
 		}
@@ -80,13 +102,58 @@ export function generateCertificates(ctx: Context, tenants: TenantRow[], target:
 		rows.push(previous);
 	}
 
-	const columns = ['id', 'kind', 'holder_type', 'tenant_id', 'holder_user_id', 'holder_name', 'reference', 'valid_from', 'valid_to', 'source', 'supersedes_id', 'superseded_at', 'renewal_ordered_at', 'renewal_note', 'created_at', 'created_by'];
-	const n = insertAll(ctx.client, 'certificate', columns, rows, (c) => [c.id, c.kind, c.holderType, c.tenantId, c.holderUserId, c.holderName, c.reference, c.validFrom, c.validTo, 'manual', c.supersedesId, c.supersededAt, c.renewalOrderedAt, c.renewalOrderedAt ? 'Tilattu DVV:ltä' : '', c.createdAt, c.createdBy.email]);
+	const columns = [
+		'id',
+		'kind',
+		'holder_type',
+		'tenant_id',
+		'holder_user_id',
+		'holder_name',
+		'reference',
+		'valid_from',
+		'valid_to',
+		'source',
+		'supersedes_id',
+		'superseded_at',
+		'renewal_ordered_at',
+		'renewal_note',
+		'created_at',
+		'created_by'
+	];
+	const n = insertAll(ctx.client, 'certificate', columns, rows, (c) => [
+		c.id,
+		c.kind,
+		c.holderType,
+		c.tenantId,
+		c.holderUserId,
+		c.holderName,
+		c.reference,
+		c.validFrom,
+		c.validTo,
+		'manual',
+		c.supersedesId,
+		c.supersededAt,
+		c.renewalOrderedAt,
+		c.renewalOrderedAt ? 'Tilattu DVV:ltä' : '',
+		c.createdAt,
+		c.createdBy.email
+	]);
 	for (const c of rows) {
 		const by = c.createdBy;
-		ctx.events.push(eventBy(by, c.createdAt, c.tenantId, 'certificate.add', 'certificate', c.id, `${c.kind} for ${c.holderName}, valid until ${new Date(c.validTo).toISOString().slice(0, 10)}`));
+		ctx.events.push(
+			eventBy(
+				by,
+				c.createdAt,
+				c.tenantId,
+				'certificate.add',
+				'certificate',
+				c.id,
+				`${c.kind} for ${c.holderName}, valid until ${new Date(c.validTo).toISOString().slice(0, 10)}`
+			)
+		);
 		if (c.supersededAt) ctx.events.push(eventBy(by, c.supersededAt, c.tenantId, 'certificate.supersede', 'certificate', c.id, 'renewed'));
-		if (c.renewalOrderedAt) ctx.events.push(eventBy(by, c.renewalOrderedAt, c.tenantId, 'certificate.renewal_ordered', 'certificate', c.id, 'Tilattu DVV:ltä'));
+		if (c.renewalOrderedAt)
+			ctx.events.push(eventBy(by, c.renewalOrderedAt, c.tenantId, 'certificate.renewal_ordered', 'certificate', c.id, 'Tilattu DVV:ltä'));
 	}
 	return n;
 }

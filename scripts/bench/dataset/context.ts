@@ -40,8 +40,26 @@ export interface Context {
 }
 
 /** An audit event by a person (from an office address) or by the system (id null). */
-export function eventBy(person: { id: string | null; email: string }, at: number, tenantId: string | null, action: string, targetType: string, targetId: string, summary = ''): AuditEvent {
-	return { at, actorId: person.id, actorLabel: person.email, tenantId, action, targetType, targetId, summary, ipAddress: person.id ? '10.20.0.1' : '' };
+export function eventBy(
+	person: { id: string | null; email: string },
+	at: number,
+	tenantId: string | null,
+	action: string,
+	targetType: string,
+	targetId: string,
+	summary = ''
+): AuditEvent {
+	return {
+		at,
+		actorId: person.id,
+		actorLabel: person.email,
+		tenantId,
+		action,
+		targetType,
+		targetId,
+		summary,
+		ipAddress: person.id ? '10.20.0.1' : ''
+	};
 }
 
 const ROWS_PER_STATEMENT = 10;
@@ -71,7 +89,13 @@ export function batchInsert(client: Database.Database, table: string, columns: s
 }
 
 /** Inserts one row per item, in one transaction; returns how many. */
-export function insertAll<T>(client: Database.Database, table: string, columns: string[], items: Iterable<T>, values: (item: T) => unknown[]): number {
+export function insertAll<T>(
+	client: Database.Database,
+	table: string,
+	columns: string[],
+	items: Iterable<T>,
+	values: (item: T) => unknown[]
+): number {
 	const insert = batchInsert(client, table, columns);
 	let n = 0;
 	client.transaction(() => {

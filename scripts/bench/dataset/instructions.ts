@@ -22,13 +22,44 @@ interface Plan {
 }
 
 const PLANS: Plan[] = [
-	{ category: 'kanta_terms', title: 'Kanta-palvelujen käyttöehdot', audience: 'all_staff', versions: [[900, true], [400, true], [100, false]] },
-	{ category: 'technical_environment', title: 'Tekninen ympäristö ja yhteydet', audience: 'all_staff', versions: [[700, true], [60, true]] },
+	{
+		category: 'kanta_terms',
+		title: 'Kanta-palvelujen käyttöehdot',
+		audience: 'all_staff',
+		versions: [
+			[900, true],
+			[400, true],
+			[100, false]
+		]
+	},
+	{
+		category: 'technical_environment',
+		title: 'Tekninen ympäristö ja yhteydet',
+		audience: 'all_staff',
+		versions: [
+			[700, true],
+			[60, true]
+		]
+	},
 	{ category: 'card_handling', title: 'Ammattikorttien käsittely', audience: 'all_staff', versions: [[800, true]] },
-	{ category: 'client_data', title: 'Asiakastietojen käsittely', audience: 'all_staff', versions: [[500, true], [200, false]] },
+	{
+		category: 'client_data',
+		title: 'Asiakastietojen käsittely',
+		audience: 'all_staff',
+		versions: [
+			[500, true],
+			[200, false]
+		]
+	},
 	{ category: 'security_policy', title: 'Tietoturvapolitiikka', audience: 'all_staff', versions: [[300, true]] },
 	{ category: 'training_needs', title: 'Pääkäyttäjien koulutustarpeet', audience: 'tenant_admins', versions: [[600, true]] },
-	{ category: 'other', title: 'Kuva-aineistojen arkistoinnin käyttöönotto', audience: 'all_staff', versions: [[150, true]], chosenTenants: 25 }
+	{
+		category: 'other',
+		title: 'Kuva-aineistojen arkistoinnin käyttöönotto',
+		audience: 'all_staff',
+		versions: [[150, true]],
+		chosenTenants: 25
+	}
 ];
 
 export interface GeneratedInstructions {
@@ -44,10 +75,23 @@ export function generateInstructions(ctx: Context, tenants: TenantRow[], target:
 	const made = PLANS.map((plan) => {
 		const id = crypto.randomUUID();
 		const createdAt = now - plan.versions[0][0] * DAY_MS;
-		db.insert(instruction).values({ id, category: plan.category, allTenants: !plan.chosenTenants, audience: plan.audience, requiresAck: true, createdAt: new Date(createdAt), createdBy: ctx.admin.email }).run();
+		db.insert(instruction)
+			.values({
+				id,
+				category: plan.category,
+				allTenants: !plan.chosenTenants,
+				audience: plan.audience,
+				requiresAck: true,
+				createdAt: new Date(createdAt),
+				createdBy: ctx.admin.email
+			})
+			.run();
 		const chosen = plan.chosenTenants ? Array.from({ length: plan.chosenTenants }, () => pick(random, live)) : [];
 		const targets = new Set(chosen.map((t) => t.id));
-		if (targets.size) db.insert(instructionTenant).values([...targets].map((tenantId) => ({ instructionId: id, tenantId }))).run();
+		if (targets.size)
+			db.insert(instructionTenant)
+				.values([...targets].map((tenantId) => ({ instructionId: id, tenantId })))
+				.run();
 		const versions: InstructionVersion[] = plan.versions.map(([daysAgo, material], i) => ({
 			id: crypto.randomUUID(),
 			instructionId: id,
@@ -68,17 +112,55 @@ export function generateInstructions(ctx: Context, tenants: TenantRow[], target:
 		}));
 		db.insert(instructionVersion).values(versions).run();
 		ctx.events.push(eventBy(ctx.admin, createdAt, null, 'instruction.create', 'instruction', id, plan.title));
-		for (const v of versions.slice(1)) ctx.events.push(eventBy(ctx.admin, v.publishedAt.getTime(), null, 'instruction.publish', 'instruction', id, `v${v.version} ${v.material ? 'material' : 'minor'}: ${v.changeSummary}`));
-		return { id, plan, targets, versions, hashes: new Map(versions.map((v) => [v.id, { fi: contentHash(v, 'fi'), sv: contentHash(v, 'sv') }])) };
+		for (const v of versions.slice(1))
+			ctx.events.push(
+				eventBy(
+					ctx.admin,
+					v.publishedAt.getTime(),
+					null,
+					'instruction.publish',
+					'instruction',
+					id,
+					`v${v.version} ${v.material ? 'material' : 'minor'}: ${v.changeSummary}`
+				)
+			);
+		return {
+			id,
+			plan,
+			targets,
+			versions,
+			hashes: new Map(versions.map((v) => [v.id, { fi: contentHash(v, 'fi'), sv: contentHash(v, 'sv') }]))
+		};
 	});
 
-	const insert = batchInsert(ctx.client, 'acknowledgement', ['id', 'user_id', 'instruction_id', 'version_id', 'version', 'language', 'content_sha256', 'at', 'ip_address', 'user_agent']);
+	const insert = batchInsert(ctx.client, 'acknowledgement', [
+		'id',
+		'user_id',
+		'instruction_id',
+		'version_id',
+		'version',
+		'language',
+		'content_sha256',
+		'at',
+		'ip_address',
+		'user_agent'
+	]);
 	let count = 0;
 	const ack = (t: TenantRow, p: GenPerson, item: (typeof made)[number], v: InstructionVersion, at: number) => {
 		const language = textFor(v, p.locale).language === 'sv' ? 'sv' : 'fi';
 		const id = ascendingUuid();
 		insert.add([id, p.id, item.id, v.id, v.version, language, item.hashes.get(v.id)![language], at, '10.20.0.1', USER_AGENT]);
-		ctx.events.push({ at, actorId: p.id, actorLabel: p.email, tenantId: t.id, action: 'instruction.acknowledge', targetType: 'instruction', targetId: item.id, summary: `v${v.version} (${language})`, ipAddress: '10.20.0.1' });
+		ctx.events.push({
+			at,
+			actorId: p.id,
+			actorLabel: p.email,
+			tenantId: t.id,
+			action: 'instruction.acknowledge',
+			targetType: 'instruction',
+			targetId: item.id,
+			summary: `v${v.version} (${language})`,
+			ipAddress: '10.20.0.1'
+		});
 		count++;
 	};
 	ctx.client.transaction(() => {

@@ -47,15 +47,29 @@ export function setUpOrganisation(db: Db, client: Database.Database, passwordHas
 	client.prepare('insert into two_factor (user_id, secret, enabled_at) values (?, ?, ?)').run(admin.id, ADMIN_TOTP_SECRET, setupAt);
 
 	const person = (email: string, name: string, role: 'mc_signatory' | 'mc_cert_admin'): GenPerson => {
-		const p: GenPerson = { id: crypto.randomUUID(), email, name, roles: [role], status: 'active', locale: 'fi', createdAt: setupAt + 3_600_000 };
-		client.prepare("insert into user (id, email, name, password_hash, tenant_id, status, locale, created_at) values (?, ?, ?, ?, null, 'active', 'fi', ?)").run(p.id, email, name, passwordHash, p.createdAt);
+		const p: GenPerson = {
+			id: crypto.randomUUID(),
+			email,
+			name,
+			roles: [role],
+			status: 'active',
+			locale: 'fi',
+			createdAt: setupAt + 3_600_000
+		};
+		client
+			.prepare(
+				"insert into user (id, email, name, password_hash, tenant_id, status, locale, created_at) values (?, ?, ?, ?, null, 'active', 'fi', ?)"
+			)
+			.run(p.id, email, name, passwordHash, p.createdAt);
 		client.prepare('insert into user_role (user_id, role) values (?, ?)').run(p.id, role);
 		return p;
 	};
 	const signatory = person('signer@bench.test', 'Sakari Allekirjoittaja', 'mc_signatory');
 	const certAdmin = person('certs@bench.test', 'Ceija Varmenne', 'mc_cert_admin');
 
-	const designated = client.prepare('insert into designated_person (id, role, name, title, email, phone, created_at) values (?, ?, ?, ?, ?, ?, ?)');
+	const designated = client.prepare(
+		'insert into designated_person (id, role, name, title, email, phone, created_at) values (?, ?, ?, ?, ?, ?, ?)'
+	);
 	const events: AuditEvent[] = [];
 	for (const [role, name, title, email] of [
 		['disturbance_contact', 'Hannu Häiriö', 'Palvelupäällikkö', 'hairiot@bench.test'],
@@ -67,7 +81,8 @@ export function setUpOrganisation(db: Db, client: Database.Database, passwordHas
 		designated.run(id, role, name, title, email, '09 123 4500', setupAt);
 		events.push(eventBy(admin, setupAt + 7_200_000, null, 'designated_person.add', 'designated_person', id, `${role}: ${name}`));
 	}
-	for (const p of [signatory, certAdmin]) events.push(eventBy(admin, p.createdAt, null, 'person.invite', 'user', p.id, `${p.email} (${p.roles.join(', ')})`));
+	for (const p of [signatory, certAdmin])
+		events.push(eventBy(admin, p.createdAt, null, 'person.invite', 'user', p.id, `${p.email} (${p.roles.join(', ')})`));
 
 	// Setup and the bundled templates were stamped with today's time; the history starts on setup day.
 	const written = client.prepare('select * from audit_entry order by seq').all() as Record<string, string | number | null>[];

@@ -30,14 +30,114 @@ export function weighted<K extends string>(random: Random, weights: Record<K, nu
 /** A moment between `from` and `to` (ms since the epoch). */
 export const between = (random: Random, from: number, to: number) => from + Math.floor(random() * Math.max(to - from, 0));
 
-export const FIRST_NAMES = ['Aino', 'Eino', 'Helmi', 'Väinö', 'Sofia', 'Leo', 'Emma', 'Onni', 'Aada', 'Elias', 'Linnea', 'Oliver', 'Kerttu', 'Juho', 'Saara', 'Matti', 'Liisa', 'Pekka', 'Anna', 'Mikko', 'Johanna', 'Antti', 'Tiina', 'Jukka', 'Kaisa', 'Timo', 'Satu', 'Ville', 'Minna', 'Erik', 'Astrid', 'Björn'];
-export const LAST_NAMES = ['Virtanen', 'Korhonen', 'Mäkinen', 'Nieminen', 'Mäkelä', 'Hämäläinen', 'Laine', 'Heikkinen', 'Koskinen', 'Järvinen', 'Lehtonen', 'Lehtinen', 'Saarinen', 'Salminen', 'Heinonen', 'Niemi', 'Heikkilä', 'Kinnunen', 'Salonen', 'Turunen', 'Salo', 'Laitinen', 'Tuominen', 'Rantanen', 'Karjalainen', 'Jokinen', 'Mattila', 'Savolainen', 'Lahtinen', 'Ahonen', 'Lindholm', 'Berg'];
-const KINDS = ['Terveys', 'Hoiva', 'Fysioterapia', 'Lääkärikeskus', 'Kotihoito', 'Hammaslääkäri', 'Psykoterapia', 'Palvelukoti', 'Työterveys', 'Kuntoutus', 'Vastaanotto', 'Perhepalvelut'];
+export const FIRST_NAMES = [
+	'Aino',
+	'Eino',
+	'Helmi',
+	'Väinö',
+	'Sofia',
+	'Leo',
+	'Emma',
+	'Onni',
+	'Aada',
+	'Elias',
+	'Linnea',
+	'Oliver',
+	'Kerttu',
+	'Juho',
+	'Saara',
+	'Matti',
+	'Liisa',
+	'Pekka',
+	'Anna',
+	'Mikko',
+	'Johanna',
+	'Antti',
+	'Tiina',
+	'Jukka',
+	'Kaisa',
+	'Timo',
+	'Satu',
+	'Ville',
+	'Minna',
+	'Erik',
+	'Astrid',
+	'Björn'
+];
+export const LAST_NAMES = [
+	'Virtanen',
+	'Korhonen',
+	'Mäkinen',
+	'Nieminen',
+	'Mäkelä',
+	'Hämäläinen',
+	'Laine',
+	'Heikkinen',
+	'Koskinen',
+	'Järvinen',
+	'Lehtonen',
+	'Lehtinen',
+	'Saarinen',
+	'Salminen',
+	'Heinonen',
+	'Niemi',
+	'Heikkilä',
+	'Kinnunen',
+	'Salonen',
+	'Turunen',
+	'Salo',
+	'Laitinen',
+	'Tuominen',
+	'Rantanen',
+	'Karjalainen',
+	'Jokinen',
+	'Mattila',
+	'Savolainen',
+	'Lahtinen',
+	'Ahonen',
+	'Lindholm',
+	'Berg'
+];
+const KINDS = [
+	'Terveys',
+	'Hoiva',
+	'Fysioterapia',
+	'Lääkärikeskus',
+	'Kotihoito',
+	'Hammaslääkäri',
+	'Psykoterapia',
+	'Palvelukoti',
+	'Työterveys',
+	'Kuntoutus',
+	'Vastaanotto',
+	'Perhepalvelut'
+];
 const FORMS = ['Oy', 'Oy', 'Oy', 'Ky', 'Tmi', 'Ab'];
 export const CITIES: [string, string][] = [
-	['Helsinki', '00100'], ['Espoo', '02100'], ['Tampere', '33100'], ['Vantaa', '01300'], ['Oulu', '90100'], ['Turku', '20100'], ['Jyväskylä', '40100'], ['Kuopio', '70100'],
-	['Lahti', '15100'], ['Pori', '28100'], ['Joensuu', '80100'], ['Lappeenranta', '53100'], ['Hämeenlinna', '13100'], ['Vaasa', '65100'], ['Seinäjoki', '60100'], ['Rovaniemi', '96100'],
-	['Mikkeli', '50100'], ['Kotka', '48100'], ['Salo', '24100'], ['Porvoo', '06100'], ['Kokkola', '67100'], ['Hyvinkää', '05800'], ['Rauma', '26100'], ['Kajaani', '87100']
+	['Helsinki', '00100'],
+	['Espoo', '02100'],
+	['Tampere', '33100'],
+	['Vantaa', '01300'],
+	['Oulu', '90100'],
+	['Turku', '20100'],
+	['Jyväskylä', '40100'],
+	['Kuopio', '70100'],
+	['Lahti', '15100'],
+	['Pori', '28100'],
+	['Joensuu', '80100'],
+	['Lappeenranta', '53100'],
+	['Hämeenlinna', '13100'],
+	['Vaasa', '65100'],
+	['Seinäjoki', '60100'],
+	['Rovaniemi', '96100'],
+	['Mikkeli', '50100'],
+	['Kotka', '48100'],
+	['Salo', '24100'],
+	['Porvoo', '06100'],
+	['Kokkola', '67100'],
+	['Hyvinkää', '05800'],
+	['Rauma', '26100'],
+	['Kajaani', '87100']
 ];
 
 export function organisationName(random: Random, city: string): string {
@@ -45,7 +145,11 @@ export function organisationName(random: Random, city: string): string {
 }
 
 /** ASCII for e-mail addresses: ä → a, ö → o, å → a. */
-export const ascii = (text: string) => text.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+export const ascii = (text: string) =>
+	text
+		.toLowerCase()
+		.normalize('NFD')
+		.replace(/[\u0300-\u036f]/g, '');
 
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2];
 

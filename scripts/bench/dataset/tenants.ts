@@ -64,17 +64,70 @@ export function generateTenants(ctx: Context, count: number): TenantRow[] {
 			people: []
 		});
 	}
-	const tenantColumns = ['id', 'name', 'business_id', 'oid', 'street_address', 'postal_code', 'city', 'soteri_registration', 'service_sector', 'provider_type', 'agreement_language', 'stage', 'archived_at', 'created_at', 'updated_at'];
-	insertAll(ctx.client, 'tenant', tenantColumns, rows, (t) => [t.id, t.name, t.businessId, t.oid, t.street, t.postalCode, t.city, t.soteri, t.sector, t.provider, t.language, t.stage, t.archived ? now - 30 * DAY_MS : null, t.createdAt, now - DAY_MS]);
-	insertAll(ctx.client, 'tenant_service', ['tenant_id', 'service_id'], rows.flatMap((t) => t.serviceIds.map((s) => [t.id, s])), (r) => r);
-	insertAll(ctx.client, 'service_unit', ['id', 'tenant_id', 'name', 'oid'], rows, (t) => [crypto.randomUUID(), t.id, t.name.split(',')[0], `${t.oid}.10.1`]);
+	const tenantColumns = [
+		'id',
+		'name',
+		'business_id',
+		'oid',
+		'street_address',
+		'postal_code',
+		'city',
+		'soteri_registration',
+		'service_sector',
+		'provider_type',
+		'agreement_language',
+		'stage',
+		'archived_at',
+		'created_at',
+		'updated_at'
+	];
+	insertAll(ctx.client, 'tenant', tenantColumns, rows, (t) => [
+		t.id,
+		t.name,
+		t.businessId,
+		t.oid,
+		t.street,
+		t.postalCode,
+		t.city,
+		t.soteri,
+		t.sector,
+		t.provider,
+		t.language,
+		t.stage,
+		t.archived ? now - 30 * DAY_MS : null,
+		t.createdAt,
+		now - DAY_MS
+	]);
+	insertAll(
+		ctx.client,
+		'tenant_service',
+		['tenant_id', 'service_id'],
+		rows.flatMap((t) => t.serviceIds.map((s) => [t.id, s])),
+		(r) => r
+	);
+	insertAll(ctx.client, 'service_unit', ['id', 'tenant_id', 'name', 'oid'], rows, (t) => [
+		crypto.randomUUID(),
+		t.id,
+		t.name.split(',')[0],
+		`${t.oid}.10.1`
+	]);
 
 	for (const t of rows) {
 		ctx.events.push(eventBy(ctx.admin, t.createdAt, t.id, 'tenant.create', 'tenant', t.id, `${t.name} (${t.businessId})`));
 		const steps = TENANT_STAGES.indexOf(t.stage);
 		for (let s = 1; s <= steps; s++) {
 			const at = s === 2 && t.signedAt ? t.signedAt : t.createdAt + ((now - t.createdAt) * s) / (steps + 1);
-			ctx.events.push(eventBy(ctx.admin, Math.min(at, now - DAY_MS), t.id, 'tenant.stage_change', 'tenant', t.id, `${TENANT_STAGES[s - 1]} → ${TENANT_STAGES[s]}`));
+			ctx.events.push(
+				eventBy(
+					ctx.admin,
+					Math.min(at, now - DAY_MS),
+					t.id,
+					'tenant.stage_change',
+					'tenant',
+					t.id,
+					`${TENANT_STAGES[s - 1]} → ${TENANT_STAGES[s]}`
+				)
+			);
 		}
 	}
 	return rows;
@@ -112,9 +165,33 @@ export function generatePeople(ctx: Context, tenants: TenantRow[], count: number
 	}
 	const rows = tenants.flatMap((t) => t.people.map((p) => ({ t, p })));
 	const userColumns = ['id', 'email', 'name', 'password_hash', 'tenant_id', 'status', 'locale', 'created_at', 'deactivated_at'];
-	insertAll(ctx.client, 'user', userColumns, rows, ({ t, p }) => [p.id, p.email, p.name, p.status === 'invited' ? null : ctx.passwordHash, t.id, p.status, p.locale, p.createdAt, p.status === 'deactivated' ? now - 10 * DAY_MS : null]);
-	insertAll(ctx.client, 'user_role', ['user_id', 'role'], all.flatMap((p) => p.roles.map((r) => [p.id, r])), (r) => r);
-	insertAll(ctx.client, 'tenant_contact', ['id', 'tenant_id', 'name', 'title', 'email', 'phone'], tenants, (t) => [crypto.randomUUID(), t.id, t.people[0].name, 'Yhteyshenkilö', t.people[0].email, '040 123 4567']);
-	for (const { t, p } of rows) ctx.events.push(eventBy(ctx.admin, p.createdAt, t.id, 'person.invite', 'user', p.id, `${p.email} (${p.roles.join(', ')})`));
+	insertAll(ctx.client, 'user', userColumns, rows, ({ t, p }) => [
+		p.id,
+		p.email,
+		p.name,
+		p.status === 'invited' ? null : ctx.passwordHash,
+		t.id,
+		p.status,
+		p.locale,
+		p.createdAt,
+		p.status === 'deactivated' ? now - 10 * DAY_MS : null
+	]);
+	insertAll(
+		ctx.client,
+		'user_role',
+		['user_id', 'role'],
+		all.flatMap((p) => p.roles.map((r) => [p.id, r])),
+		(r) => r
+	);
+	insertAll(ctx.client, 'tenant_contact', ['id', 'tenant_id', 'name', 'title', 'email', 'phone'], tenants, (t) => [
+		crypto.randomUUID(),
+		t.id,
+		t.people[0].name,
+		'Yhteyshenkilö',
+		t.people[0].email,
+		'040 123 4567'
+	]);
+	for (const { t, p } of rows)
+		ctx.events.push(eventBy(ctx.admin, p.createdAt, t.id, 'person.invite', 'user', p.id, `${p.email} (${p.roles.join(', ')})`));
 	return all;
 }

@@ -59,13 +59,22 @@ export function incidentEventLabel(action: string, locale?: Locale): string {
 		return m.incident_event_status({ status: incidentStatusLabel(status, locale) }, opts(locale));
 	}
 	if (action.startsWith('decision_')) {
-		return m.incident_event_decision({ decision: breachDecisionLabel(action.slice('decision_'.length) as BreachDecision, locale) }, opts(locale));
+		return m.incident_event_decision(
+			{ decision: breachDecisionLabel(action.slice('decision_'.length) as BreachDecision, locale) },
+			opts(locale)
+		);
 	}
 	if (action.startsWith('subjects_')) {
-		return m.incident_event_subjects({ decision: dataSubjectDecisionLabel(action.slice('subjects_'.length) as DataSubjectDecision, locale) }, opts(locale));
+		return m.incident_event_subjects(
+			{ decision: dataSubjectDecisionLabel(action.slice('subjects_'.length) as DataSubjectDecision, locale) },
+			opts(locale)
+		);
 	}
 	if (action.startsWith('onward_')) {
-		return m.incident_event_onward({ recipient: onwardRecipientLabel(action.slice('onward_'.length) as OnwardRecipient, locale) }, opts(locale));
+		return m.incident_event_onward(
+			{ recipient: onwardRecipientLabel(action.slice('onward_'.length) as OnwardRecipient, locale) },
+			opts(locale)
+		);
 	}
 	const fixed: Record<string, (i: object, o: { locale?: Locale }) => string> = {
 		reported: m.incident_event_reported,

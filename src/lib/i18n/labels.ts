@@ -1,5 +1,15 @@
 import * as m from '$lib/paraglide/messages.js';
-import type { AgreementStatus, ChecklistStatus, DerivedRule, DesignatedRole, EvidenceKind, PrerequisiteCategory, Role, SystemPurpose, TenantStage } from '$lib/domain';
+import type {
+	AgreementStatus,
+	ChecklistStatus,
+	DerivedRule,
+	DesignatedRole,
+	EvidenceKind,
+	PrerequisiteCategory,
+	Role,
+	SystemPurpose,
+	TenantStage
+} from '$lib/domain';
 
 /** Names for values stored as codes, in the reader's language. */
 export const stageLabel = (stage: TenantStage): string =>
@@ -55,7 +65,8 @@ export const agreementStatusLabel = (status: AgreementStatus): string =>
 		ended_automatically: m.agreement_status_ended_automatically
 	})[status]();
 
-export const partyLabel = (party: 'tenant' | 'main_connector'): string => (party === 'tenant' ? m.party_tenant() : m.party_main_connector());
+export const partyLabel = (party: 'tenant' | 'main_connector'): string =>
+	party === 'tenant' ? m.party_tenant() : m.party_main_connector();
 
 export const checklistStatusLabel = (status: ChecklistStatus): string =>
 	({
@@ -78,7 +89,13 @@ export const categoryLabel = (category: PrerequisiteCategory): string =>
 	})[category]();
 
 export const evidenceKindLabel = (kind: EvidenceKind): string =>
-	({ file: m.evidence_kind_file, reference: m.evidence_kind_reference, date: m.evidence_kind_date, link: m.evidence_kind_link, derived: m.evidence_kind_derived })[kind]();
+	({
+		file: m.evidence_kind_file,
+		reference: m.evidence_kind_reference,
+		date: m.evidence_kind_date,
+		link: m.evidence_kind_link,
+		derived: m.evidence_kind_derived
+	})[kind]();
 
 export const derivedRuleLabel = (rule: DerivedRule): string =>
 	({

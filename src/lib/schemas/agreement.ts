@@ -9,7 +9,11 @@ export const newAgreementSchema = z.object({
 
 export const draftChoicesSchema = z.object({
 	place: requiredText(100),
-	noticeMonths: z.coerce.number({ error: 'error_notice_months' }).int({ error: 'error_notice_months' }).min(1, { error: 'error_notice_months' }).max(24, { error: 'error_notice_months' }),
+	noticeMonths: z.coerce
+		.number({ error: 'error_notice_months' })
+		.int({ error: 'error_notice_months' })
+		.min(1, { error: 'error_notice_months' })
+		.max(24, { error: 'error_notice_months' }),
 	renewalsForwarded: checkbox,
 	serviceAgreementReference: optionalText(200)
 });
@@ -36,4 +40,6 @@ export const serviceEndSchema = z.object({
 
 export const agreementListQuerySchema = z.object({ status: z.enum(AGREEMENT_STATUSES).optional().catch(undefined) });
 
-export const templateUploadSchema = z.object({ source: z.string().min(1, { error: 'error_required' }).max(200_000, { error: 'error_too_long' }) });
+export const templateUploadSchema = z.object({
+	source: z.string().min(1, { error: 'error_required' }).max(200_000, { error: 'error_too_long' })
+});

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { CERTIFICATE_KINDS, EXPIRY_BUCKETS, FILE_CERTIFICATE_KINDS, HOLDER_TYPES, type CertificateKind, type HolderType } from '$lib/domain';
+import {
+	CERTIFICATE_KINDS,
+	EXPIRY_BUCKETS,
+	FILE_CERTIFICATE_KINDS,
+	HOLDER_TYPES,
+	type CertificateKind,
+	type HolderType
+} from '$lib/domain';
 import { optionalText } from './fields';
 
 /** The dashboard's and the CSV export's filters; anything unexpected simply means "all". */
@@ -48,7 +55,11 @@ export const uploadedCertificateSchema = z.object({
 	kind,
 	holder,
 	reference,
-	certificate: z.string({ error: 'cert_check_first' }).trim().min(1, { error: 'cert_check_first' }).max(200_000, { error: 'error_too_long' })
+	certificate: z
+		.string({ error: 'cert_check_first' })
+		.trim()
+		.min(1, { error: 'cert_check_first' })
+		.max(200_000, { error: 'error_too_long' })
 });
 
 /** Cards and the security assessment certificate are entered by hand. */

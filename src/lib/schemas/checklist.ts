@@ -11,7 +11,9 @@ export const evidenceSchema = z.object({
 	itemId: z.uuid(),
 	reference: optionalText(500),
 	date: optionalDate,
-	link: z.union([z.literal(''), z.url({ protocol: /^https?$/, error: 'error_link_invalid' }).max(2000, { error: 'error_too_long' })]).default('')
+	link: z
+		.union([z.literal(''), z.url({ protocol: /^https?$/, error: 'error_link_invalid' }).max(2000, { error: 'error_too_long' })])
+		.default('')
 });
 
 export const itemSchema = z.object({ itemId: z.uuid() });

@@ -5,8 +5,7 @@ import { isValidBusinessId, isValidOid } from '$lib/identifiers';
  * Shared field rules. Every `error` is a message-catalogue key, translated where the form
  * answers (see $lib/server/http/forms.ts), so the same schema serves all three languages.
  */
-export const requiredText = (max = 200) =>
-	z.string().trim().min(1, { error: 'error_required' }).max(max, { error: 'error_too_long' });
+export const requiredText = (max = 200) => z.string().trim().min(1, { error: 'error_required' }).max(max, { error: 'error_too_long' });
 
 export const optionalText = (max = 200) => z.string().trim().max(max, { error: 'error_too_long' }).default('');
 
@@ -22,7 +21,10 @@ export const businessId = requiredText(9).refine(isValidBusinessId, { error: 'er
 
 export const oid = requiredText(200).refine(isValidOid, { error: 'error_oid_invalid' });
 
-export const postalCode = z.string().trim().regex(/^\d{5}$/, { error: 'error_postal_code_invalid' });
+export const postalCode = z
+	.string()
+	.trim()
+	.regex(/^\d{5}$/, { error: 'error_postal_code_invalid' });
 
 export const phone = z
 	.string()

@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { BREACH_DECISIONS, DATA_SUBJECT_DECISIONS, INCIDENT_KINDS, INCIDENT_STATUSES, JOINT_CONTROL_SERVICES, ONWARD_RECIPIENTS, type DecisionInput } from '$lib/domain';
+import {
+	BREACH_DECISIONS,
+	DATA_SUBJECT_DECISIONS,
+	INCIDENT_KINDS,
+	INCIDENT_STATUSES,
+	JOINT_CONTROL_SERVICES,
+	ONWARD_RECIPIENTS,
+	type DecisionInput
+} from '$lib/domain';
 import { fromHelsinkiWallClock, todayInHelsinki } from '$lib/time';
 import { optionalText, requiredText } from './fields';
 
@@ -19,19 +27,20 @@ export const incidentListQuerySchema = z.object({
 const FUTURE_LEEWAY_MS = 5 * 60_000;
 
 /** A datetime-local value, read as Finnish time (seconds, if a browser sends them, are dropped). */
-const pastHelsinkiTime = (inFuture: string) => z
-	.string({ error: 'error_required' })
-	.trim()
-	.min(1, { error: 'error_required' })
-	.transform((value, ctx) => {
-		const instant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(value) ? fromHelsinkiWallClock(value.slice(0, 16)) : null;
-		if (!instant) {
-			ctx.addIssue({ code: 'custom', message: 'incident_noticed_invalid' });
-			return z.NEVER;
-		}
-		return instant;
-	})
-	.refine((instant) => instant.getTime() <= Date.now() + FUTURE_LEEWAY_MS, { error: inFuture });
+const pastHelsinkiTime = (inFuture: string) =>
+	z
+		.string({ error: 'error_required' })
+		.trim()
+		.min(1, { error: 'error_required' })
+		.transform((value, ctx) => {
+			const instant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(value) ? fromHelsinkiWallClock(value.slice(0, 16)) : null;
+			if (!instant) {
+				ctx.addIssue({ code: 'custom', message: 'incident_noticed_invalid' });
+				return z.NEVER;
+			}
+			return instant;
+		})
+		.refine((instant) => instant.getTime() <= Date.now() + FUTURE_LEEWAY_MS, { error: inFuture });
 
 /**
  * A report. Whom it concerns (tenants ticked or named by business ID, and/or the main connector's
@@ -45,13 +54,19 @@ export const reportSchema = z.object({
 	affected: optionalText(2000),
 	reporterName: requiredText(200),
 	reporterContact: requiredText(300),
-	tenantIds: z.array(z.uuid({ error: 'error_choose_one' })).max(5000, { error: 'error_too_many_rows' }).default([]),
+	tenantIds: z
+		.array(z.uuid({ error: 'error_choose_one' }))
+		.max(5000, { error: 'error_too_many_rows' })
+		.default([]),
 	tenantBusinessIds: z.string().max(100_000, { error: 'error_too_long' }).default(''),
 	mainConnector: z
 		.string()
 		.optional()
 		.transform((v) => v === 'on'),
-	jointServices: z.array(z.enum(JOINT_CONTROL_SERVICES, { error: 'error_choose_one' })).max(JOINT_CONTROL_SERVICES.length).default([])
+	jointServices: z
+		.array(z.enum(JOINT_CONTROL_SERVICES, { error: 'error_choose_one' }))
+		.max(JOINT_CONTROL_SERVICES.length)
+		.default([])
 });
 
 export const noteSchema = z.object({ note: requiredText(2000) });
@@ -76,12 +91,18 @@ export const decisionSchema = z
 	})
 	.superRefine((v, ctx) => {
 		const today = todayInHelsinki();
-		if (v.decision === 'no_notification' && !v.reason) ctx.addIssue({ code: 'custom', path: ['reason'], message: 'incident_reason_required' });
-		if (v.decision === 'notify_authority' && !v.notifiedOn) ctx.addIssue({ code: 'custom', path: ['notifiedOn'], message: 'incident_notified_on_required' });
-		if (v.decision === 'notify_authority' && v.notifiedOn > today) ctx.addIssue({ code: 'custom', path: ['notifiedOn'], message: 'incident_notified_on_future' });
-		if (v.subjectsDecision === 'not_inform_subjects' && !v.subjectsReason) ctx.addIssue({ code: 'custom', path: ['subjectsReason'], message: 'incident_subjects_reason_required' });
-		if (v.subjectsDecision === 'inform_subjects' && !v.subjectsInformedOn) ctx.addIssue({ code: 'custom', path: ['subjectsInformedOn'], message: 'incident_subjects_informed_on_required' });
-		if (v.subjectsDecision === 'inform_subjects' && v.subjectsInformedOn > today) ctx.addIssue({ code: 'custom', path: ['subjectsInformedOn'], message: 'incident_notified_on_future' });
+		if (v.decision === 'no_notification' && !v.reason)
+			ctx.addIssue({ code: 'custom', path: ['reason'], message: 'incident_reason_required' });
+		if (v.decision === 'notify_authority' && !v.notifiedOn)
+			ctx.addIssue({ code: 'custom', path: ['notifiedOn'], message: 'incident_notified_on_required' });
+		if (v.decision === 'notify_authority' && v.notifiedOn > today)
+			ctx.addIssue({ code: 'custom', path: ['notifiedOn'], message: 'incident_notified_on_future' });
+		if (v.subjectsDecision === 'not_inform_subjects' && !v.subjectsReason)
+			ctx.addIssue({ code: 'custom', path: ['subjectsReason'], message: 'incident_subjects_reason_required' });
+		if (v.subjectsDecision === 'inform_subjects' && !v.subjectsInformedOn)
+			ctx.addIssue({ code: 'custom', path: ['subjectsInformedOn'], message: 'incident_subjects_informed_on_required' });
+		if (v.subjectsDecision === 'inform_subjects' && v.subjectsInformedOn > today)
+			ctx.addIssue({ code: 'custom', path: ['subjectsInformedOn'], message: 'incident_notified_on_future' });
 	})
 	.transform((v): { controller: string; input: DecisionInput } => ({
 		controller: v.controller,
@@ -109,9 +130,21 @@ export const announcementSchema = z
 		title: requiredText(200),
 		body: requiredText(4000),
 		audience: z.enum(['all', 'chosen'], { error: 'error_choose_one' }),
-		tenantIds: z.array(z.uuid({ error: 'error_choose_one' })).max(5000, { error: 'error_too_many_rows' }).default([]),
+		tenantIds: z
+			.array(z.uuid({ error: 'error_choose_one' }))
+			.max(5000, { error: 'error_too_many_rows' })
+			.default([]),
 		/** Where there are too many tenants to list: business IDs pasted in. */
 		tenantBusinessIds: z.string().max(100_000, { error: 'error_too_long' }).default('')
 	})
-	.refine((v) => v.audience === 'all' || v.tenantIds.length > 0 || v.tenantBusinessIds.trim() !== '', { error: 'announcement_choose_tenants', path: ['tenantIds'] })
-	.transform((v) => ({ title: v.title, body: v.body, allTenants: v.audience === 'all', tenantIds: v.audience === 'all' ? [] : v.tenantIds, tenantBusinessIds: v.tenantBusinessIds }));
+	.refine((v) => v.audience === 'all' || v.tenantIds.length > 0 || v.tenantBusinessIds.trim() !== '', {
+		error: 'announcement_choose_tenants',
+		path: ['tenantIds']
+	})
+	.transform((v) => ({
+		title: v.title,
+		body: v.body,
+		allTenants: v.audience === 'all',
+		tenantIds: v.audience === 'all' ? [] : v.tenantIds,
+		tenantBusinessIds: v.tenantBusinessIds
+	}));

@@ -32,12 +32,16 @@ const settings = {
 	requiresAck: checkbox
 };
 
-const chosenTenants = (v: { targets: 'all' | 'chosen'; tenantIds: string[]; tenantBusinessIds: string }) => v.targets === 'all' || v.tenantIds.length > 0 || v.tenantBusinessIds.trim() !== '';
+const chosenTenants = (v: { targets: 'all' | 'chosen'; tenantIds: string[]; tenantBusinessIds: string }) =>
+	v.targets === 'all' || v.tenantIds.length > 0 || v.tenantBusinessIds.trim() !== '';
 const chosenTenantsError = { error: 'instruction_error_choose_tenants', path: ['tenantIds'] };
 
 export const instructionSettingsSchema = z.object(settings).refine(chosenTenants, chosenTenantsError);
 
-export const newInstructionSchema = z.object({ ...settings, ...texts }).refine(chosenTenants, chosenTenantsError).refine(englishPair, englishPairError);
+export const newInstructionSchema = z
+	.object({ ...settings, ...texts })
+	.refine(chosenTenants, chosenTenantsError)
+	.refine(englishPair, englishPairError);
 
 export const publishVersionSchema = z
 	.object({

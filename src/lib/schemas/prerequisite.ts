@@ -4,7 +4,12 @@ import { checkbox, optionalText, requiredText } from './fields';
 
 export const prerequisiteSchema = z
 	.object({
-		code: z.string().trim().min(1, { error: 'error_required' }).max(60, { error: 'error_too_long' }).regex(/^[a-z0-9_]+$/, { error: 'error_code_format' }),
+		code: z
+			.string()
+			.trim()
+			.min(1, { error: 'error_required' })
+			.max(60, { error: 'error_too_long' })
+			.regex(/^[a-z0-9_]+$/, { error: 'error_code_format' }),
 		nameFi: requiredText(),
 		nameSv: requiredText(),
 		nameEn: requiredText(),
@@ -15,10 +20,15 @@ export const prerequisiteSchema = z
 		responsibleParty: z.enum(PARTIES, { error: 'error_choose_one' }),
 		sectors: z.array(z.enum(SERVICE_SECTORS)).default([]),
 		providerTypes: z.array(z.enum(PROVIDER_TYPES)).default([]),
-		serviceCodes: z.array(z.string().regex(/^[a-z0-9_]+$/)).max(50).default([]),
+		serviceCodes: z
+			.array(z.string().regex(/^[a-z0-9_]+$/))
+			.max(50)
+			.default([]),
 		evidenceKind: z.enum(EVIDENCE_KINDS, { error: 'error_choose_one' }),
 		derivedRule: z.union([z.literal(''), z.enum(DERIVED_RULES)]).transform((v) => v || null),
-		renewalMonths: z.union([z.literal(''), z.coerce.number().int().min(1).max(120)], { error: 'error_renewal_months' }).transform((v) => (v === '' ? null : v)),
+		renewalMonths: z
+			.union([z.literal(''), z.coerce.number().int().min(1).max(120)], { error: 'error_renewal_months' })
+			.transform((v) => (v === '' ? null : v)),
 		required: checkbox,
 		active: checkbox
 	})

@@ -22,7 +22,11 @@ export const serviceUnitSchema = z.object({
 export const contactSchema = z.object({
 	name: requiredText(),
 	title: optionalText(),
-	email: z.string().trim().max(254, { error: 'error_too_long' }).pipe(z.email({ error: 'error_email_invalid' })),
+	email: z
+		.string()
+		.trim()
+		.max(254, { error: 'error_too_long' })
+		.pipe(z.email({ error: 'error_email_invalid' })),
 	phone
 });
 

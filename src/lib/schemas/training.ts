@@ -3,7 +3,12 @@ import { TENANT_ROLES } from '$lib/domain';
 import { checkbox, optionalText, requiredText } from './fields';
 
 export const trainingModuleSchema = z.object({
-	code: z.string().trim().min(1, { error: 'error_required' }).max(60, { error: 'error_too_long' }).regex(/^[a-z0-9_]+$/, { error: 'error_code_format' }),
+	code: z
+		.string()
+		.trim()
+		.min(1, { error: 'error_required' })
+		.max(60, { error: 'error_too_long' })
+		.regex(/^[a-z0-9_]+$/, { error: 'error_code_format' }),
 	nameFi: requiredText(),
 	nameSv: requiredText(),
 	nameEn: requiredText(),
@@ -11,7 +16,9 @@ export const trainingModuleSchema = z.object({
 	descriptionSv: optionalText(2000),
 	descriptionEn: optionalText(2000),
 	// Empty: the training never expires.
-	validityMonths: z.union([z.literal(''), z.coerce.number().int().min(1).max(240)], { error: 'training_error_validity' }).transform((v) => (v === '' ? null : v)),
+	validityMonths: z
+		.union([z.literal(''), z.coerce.number().int().min(1).max(240)], { error: 'training_error_validity' })
+		.transform((v) => (v === '' ? null : v)),
 	requiredForRoles: z.array(z.enum(TENANT_ROLES)).default([]),
 	active: checkbox
 });

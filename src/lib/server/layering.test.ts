@@ -48,11 +48,13 @@ const IMPORT = /(?:^|\n)\s*(?:import|export)\b[^'";]*?from\s*['"]([^'"]+)['"]|im
 
 function importedPaths(file: string): string[] {
 	const text = readFileSync(file, 'utf8');
-	return [...text.matchAll(IMPORT)].map((m) => m[1] ?? m[2]).flatMap((spec) => {
-		if (spec.startsWith('$lib/')) return [join(LIB, spec.slice('$lib/'.length))];
-		if (spec.startsWith('.')) return [resolve(dirname(file), spec)];
-		return [];
-	});
+	return [...text.matchAll(IMPORT)]
+		.map((m) => m[1] ?? m[2])
+		.flatMap((spec) => {
+			if (spec.startsWith('$lib/')) return [join(LIB, spec.slice('$lib/'.length))];
+			if (spec.startsWith('.')) return [resolve(dirname(file), spec)];
+			return [];
+		});
 }
 
 /** Concept → concepts it imports, from the import statements of its source files. */

@@ -37,12 +37,20 @@ export async function runScheduledWork(db: Db, now = new Date()): Promise<JobRep
 		if (current) await notifyAgreementStep(db, current, 'ended');
 	}
 	// An agreement that came into force but whose sealing was interrupted is sealed now.
-	const unsealed = db.select({ id: agreement.id }).from(agreement).where(and(eq(agreement.status, 'in_force'), isNull(agreement.sealedPath))).all();
+	const unsealed = db
+		.select({ id: agreement.id })
+		.from(agreement)
+		.where(and(eq(agreement.status, 'in_force'), isNull(agreement.sealedPath)))
+		.all();
 	for (const { id } of unsealed) await sealAgreement(db, id, now);
 
 	const itemsExpired = expireDueItems(db, now).length;
 	// Derived items (agreement, certificates) can complete a checklist without anyone touching it.
-	const waiting = db.select({ id: tenant.id }).from(tenant).where(and(isNull(tenant.archivedAt), inArray(tenant.stage, ['invited', 'onboarding', 'agreement_signed']))).all();
+	const waiting = db
+		.select({ id: tenant.id })
+		.from(tenant)
+		.where(and(isNull(tenant.archivedAt), inArray(tenant.stage, ['invited', 'onboarding', 'agreement_signed'])))
+		.all();
 	const tenantsReady = waiting.filter(({ id }) => db.transaction((tx) => refreshReadiness(tx, SYSTEM_ACTOR, id, now))).length;
 
 	const certificateReminders = scanCertificateReminders(db, now);
@@ -51,7 +59,18 @@ export async function runScheduledWork(db: Db, now = new Date()): Promise<JobRep
 	const trainingReminders = scanTrainingReminders(db, now);
 	const breachEscalations = await scanBreachEscalations(db, now);
 	const digests = await sendDailyDigests(db, now);
-	return { agreementsEnded: ended.length + endedAutomatically.length, agreementsSealed: unsealed.length, itemsExpired, tenantsReady, certificateReminders, checklistReminders, acknowledgementReminders, trainingReminders, breachEscalations, digests };
+	return {
+		agreementsEnded: ended.length + endedAutomatically.length,
+		agreementsSealed: unsealed.length,
+		itemsExpired,
+		tenantsReady,
+		certificateReminders,
+		checklistReminders,
+		acknowledgementReminders,
+		trainingReminders,
+		breachEscalations,
+		digests
+	};
 }
 
 let timer: ReturnType<typeof setInterval> | undefined;

@@ -28,16 +28,28 @@ export const DEFAULT_SETTINGS: Settings = {
 };
 
 export function getSettings(db: DbOrTx): Settings {
-	const stored = Object.fromEntries(db.select().from(setting).all().map((row) => [row.key, row.value]));
+	const stored = Object.fromEntries(
+		db
+			.select()
+			.from(setting)
+			.all()
+			.map((row) => [row.key, row.value])
+	);
 	return {
 		reminderThresholds: (stored.reminderThresholds as number[] | undefined) ?? DEFAULT_SETTINGS.reminderThresholds,
-		orderLeadDays: { ...DEFAULT_SETTINGS.orderLeadDays, ...((stored.orderLeadDays as Partial<Settings['orderLeadDays']> | undefined) ?? {}) }
+		orderLeadDays: {
+			...DEFAULT_SETTINGS.orderLeadDays,
+			...((stored.orderLeadDays as Partial<Settings['orderLeadDays']> | undefined) ?? {})
+		}
 	};
 }
 
 export function saveSetting<K extends keyof Settings>(db: Db, actor: Actor, key: K, value: Settings[K], now = new Date()): void {
 	db.transaction((tx) => {
-		tx.insert(setting).values({ key, value, updatedAt: now }).onConflictDoUpdate({ target: setting.key, set: { value, updatedAt: now } }).run();
+		tx.insert(setting)
+			.values({ key, value, updatedAt: now })
+			.onConflictDoUpdate({ target: setting.key, set: { value, updatedAt: now } })
+			.run();
 		audit(tx, actor, { action: 'settings.update', targetType: 'setting', targetId: key, summary: JSON.stringify(value) });
 	});
 }

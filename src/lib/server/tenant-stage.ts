@@ -13,5 +13,11 @@ export function advanceTenantStage(tx: DbOrTx, actor: Actor, tenantId: string, s
 	const current = tx.select({ stage: tenant.stage }).from(tenant).where(eq(tenant.id, tenantId)).get();
 	if (!current || TENANT_STAGES.indexOf(current.stage) >= TENANT_STAGES.indexOf(stage)) return;
 	tx.update(tenant).set({ stage, updatedAt: now }).where(eq(tenant.id, tenantId)).run();
-	audit(tx, actor, { tenantId, action: 'tenant.stage_change', targetType: 'tenant', targetId: tenantId, summary: `${current.stage} → ${stage} (agreement)` });
+	audit(tx, actor, {
+		tenantId,
+		action: 'tenant.stage_change',
+		targetType: 'tenant',
+		targetId: tenantId,
+		summary: `${current.stage} → ${stage} (agreement)`
+	});
 }

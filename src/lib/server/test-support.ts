@@ -47,7 +47,10 @@ export function insertUser(db: Db, fixture: UserFixture = {}): User {
 		})
 		.run();
 	const roles = fixture.roles ?? ['mc_admin'];
-	if (roles.length) db.insert(userRole).values(roles.map((role) => ({ userId: id, role }))).run();
+	if (roles.length)
+		db.insert(userRole)
+			.values(roles.map((role) => ({ userId: id, role })))
+			.run();
 	return db.select().from(user).where(eq(user.id, id)).get()!;
 }
 
@@ -110,7 +113,13 @@ export const MAIN_CONNECTOR_INPUT = {
 export const DESIGNATED_PERSONS: DesignatedPersonInput[] = [
 	{ role: 'disturbance_contact', name: 'Hannu Häiriö', title: 'Palvelupäällikkö', email: 'hairiot@mc.example.fi', phone: '09 123 4500' },
 	{ role: 'archivist', name: 'Arja Arkisto', title: 'Arkistonhoitaja', email: 'arkisto@mc.example.fi', phone: '' },
-	{ role: 'data_protection_officer', name: 'Tiina Tietosuoja', title: 'Tietosuojavastaava', email: 'tietosuoja@mc.example.fi', phone: '09 123 4501' },
+	{
+		role: 'data_protection_officer',
+		name: 'Tiina Tietosuoja',
+		title: 'Tietosuojavastaava',
+		email: 'tietosuoja@mc.example.fi',
+		phone: '09 123 4501'
+	},
 	{ role: 'responsible_physician', name: 'Lauri Lääkäri', title: 'Vastaava lääkäri', email: 'laakari@mc.example.fi', phone: '' }
 ];
 
@@ -118,7 +127,12 @@ export const DESIGNATED_PERSONS: DesignatedPersonInput[] = [
 export const DRAFT_CHOICES: DraftChoices = { place: 'Helsinki', noticeMonths: 1, renewalsForwarded: false, serviceAgreementReference: '' };
 
 /** Invites a person and redeems the invitation with `passwordHash`; returns them as a session user. */
-export function addSignedUpPerson(db: Db, actor: Actor, passwordHash: string, input: { email: string; name: string; tenantId: string | null; roles: Role[] }): SessionUser {
+export function addSignedUpPerson(
+	db: Db,
+	actor: Actor,
+	passwordHash: string,
+	input: { email: string; name: string; tenantId: string | null; roles: Role[] }
+): SessionUser {
 	const invited = invitePerson(db, actor, input);
 	if (!invited.ok) throw new Error(`Could not invite ${input.email}`);
 	const person = redeemToken(db, invited.token, 'invitation', passwordHash, { ipAddress: '' });
@@ -180,14 +194,32 @@ export interface AgreementWorld {
 export function setUpAgreementWorld(
 	db: Db,
 	passwordHash: string,
-	options: { tenant?: Partial<TenantInput>; services?: string[]; tenantSignerName?: string; omitRoles?: DesignatedPersonInput['role'][] } = {}
+	options: {
+		tenant?: Partial<TenantInput>;
+		services?: string[];
+		tenantSignerName?: string;
+		omitRoles?: DesignatedPersonInput['role'][];
+	} = {}
 ): AgreementWorld {
-	const setup = completeSetup(db, { organisation: MAIN_CONNECTOR_INPUT, admin: { name: 'Aino Admin', email: 'admin@mc.example.fi', passwordHash } }, { ipAddress: '' });
+	const setup = completeSetup(
+		db,
+		{ organisation: MAIN_CONNECTOR_INPUT, admin: { name: 'Aino Admin', email: 'admin@mc.example.fi', passwordHash } },
+		{ ipAddress: '' }
+	);
 	if (!setup) throw new Error('Setup had already been done');
 	const admin: Actor = { id: setup.userId, label: 'admin@mc.example.fi', ipAddress: '192.0.2.1' };
 	for (const person of DESIGNATED_PERSONS) if (!options.omitRoles?.includes(person.role)) addDesignatedPerson(db, admin, person);
-	const mainSigner = addSignedUpPerson(db, admin, passwordHash, { email: 'signer@mc.example.fi', name: 'Sakari Signer', tenantId: null, roles: ['mc_signatory'] });
-	const { tenantId, signer } = addAgreementTenant(db, admin, passwordHash, { input: options.tenant, services: options.services, signerName: options.tenantSignerName });
+	const mainSigner = addSignedUpPerson(db, admin, passwordHash, {
+		email: 'signer@mc.example.fi',
+		name: 'Sakari Signer',
+		tenantId: null,
+		roles: ['mc_signatory']
+	});
+	const { tenantId, signer } = addAgreementTenant(db, admin, passwordHash, {
+		input: options.tenant,
+		services: options.services,
+		signerName: options.tenantSignerName
+	});
 	syncBundledTemplates(db, TEMPLATES_DIR);
 	const template = defaultTemplate(db, 'fi');
 	if (!template) throw new Error('No Finnish template in templates/');
@@ -199,7 +231,11 @@ export function setUpAgreementWorld(
 
 /** Setup done (which seeds the Kanta services and the prerequisite catalogue); returns the first administrator as an actor. */
 export function setUpMainConnector(db: Db, passwordHash = 'not-a-real-hash'): Actor {
-	const setup = completeSetup(db, { organisation: MAIN_CONNECTOR_INPUT, admin: { name: 'Aino Admin', email: 'admin@mc.example.fi', passwordHash } }, { ipAddress: '' });
+	const setup = completeSetup(
+		db,
+		{ organisation: MAIN_CONNECTOR_INPUT, admin: { name: 'Aino Admin', email: 'admin@mc.example.fi', passwordHash } },
+		{ ipAddress: '' }
+	);
 	if (!setup) throw new Error('Setup had already been done');
 	return { id: setup.userId, label: 'admin@mc.example.fi', ipAddress: '192.0.2.1' };
 }
@@ -212,7 +248,11 @@ export function addTenant(db: Db, actor: Actor, overrides: Partial<TenantInput> 
 	const created = createTenant(
 		db,
 		actor,
-		tenantInput({ name: `Testivuokralainen ${plainTenantCounter} Oy`, businessId: `${String(2000000 + plainTenantCounter)}-${plainTenantCounter % 10}`, ...overrides }),
+		tenantInput({
+			name: `Testivuokralainen ${plainTenantCounter} Oy`,
+			businessId: `${String(2000000 + plainTenantCounter)}-${plainTenantCounter % 10}`,
+			...overrides
+		}),
 		now
 	);
 	if (!created.ok) throw new Error(`Could not create the tenant: ${created.reason}`);
@@ -228,7 +268,18 @@ export function insertAgreementRow(db: Db, tenantId: string, status: AgreementSt
 	}
 	if (!template) throw new Error('No Finnish template in templates/');
 	const id = crypto.randomUUID();
-	db.insert(agreement).values({ id, tenantId, templateId: template.id, language: 'fi', status, templateSource: template.source, createdAt: now, inForceAt: status === 'in_force' ? now : null }).run();
+	db.insert(agreement)
+		.values({
+			id,
+			tenantId,
+			templateId: template.id,
+			language: 'fi',
+			status,
+			templateSource: template.source,
+			createdAt: now,
+			inForceAt: status === 'in_force' ? now : null
+		})
+		.run();
 	return id;
 }
 

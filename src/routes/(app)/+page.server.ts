@@ -23,7 +23,13 @@ function expiredSummary() {
 export const load: PageServerLoad = (event) => {
 	const user = authorize(event, 'dashboard.view');
 	// The main connector's active disturbance notices that concern this person (all of them on its own side).
-	const announcements = listActiveAnnouncementsFor(db(), user.tenantId).map((a) => ({ id: a.id, title: a.title, body: a.body, createdAt: a.createdAt, updatedAt: a.updatedAt }));
+	const announcements = listActiveAnnouncementsFor(db(), user.tenantId).map((a) => ({
+		id: a.id,
+		title: a.title,
+		body: a.body,
+		createdAt: a.createdAt,
+		updatedAt: a.updatedAt
+	}));
 	if (user.tenantId === null) {
 		const organisationName = getMainConnector(db())?.name ?? '';
 		return {
@@ -32,11 +38,26 @@ export const load: PageServerLoad = (event) => {
 			organisationName,
 			// People whose rights in the information system are still to be removed (agreement §6).
 			leavers: can(user, 'leaver_task.handle')
-				? listOpenLeaverTasks(db()).map((t) => ({ id: t.id, name: t.personName, email: t.personEmail, organisation: t.tenantName ?? organisationName, since: t.createdAt }))
+				? listOpenLeaverTasks(db()).map((t) => ({
+						id: t.id,
+						name: t.personName,
+						email: t.personEmail,
+						organisation: t.tenantName ?? organisationName,
+						since: t.createdAt
+					}))
 				: null,
 			stageCounts: can(user, 'tenant.list') ? countTenantsByStage(db()) : null,
 			attention: can(user, 'checklist.view') ? listTenantsNeedingAttention(db()) : [],
-			toOrder: can(user, 'certificate.view') ? listToOrder(db()).map((c) => ({ id: c.id, holderName: c.holderName, tenantName: c.tenantName, kind: c.kind, orderBy: c.orderBy, validTo: c.validTo })) : null,
+			toOrder: can(user, 'certificate.view')
+				? listToOrder(db()).map((c) => ({
+						id: c.id,
+						holderName: c.holderName,
+						tenantName: c.tenantName,
+						kind: c.kind,
+						orderBy: c.orderBy,
+						validTo: c.validTo
+					}))
+				: null,
 			expired: can(user, 'certificate.view') ? expiredSummary() : null,
 			canCreateTenant: can(user, 'tenant.create')
 		};

@@ -33,7 +33,11 @@ export const actions: Actions = {
 		}
 		const client = clientOf(event);
 		const passwordHash = await hashPassword(adminPassword);
-		const done = completeSetup(db(), { organisation, admin: { name: adminName, email: adminEmail, passwordHash, locale: getLocale() } }, client);
+		const done = completeSetup(
+			db(),
+			{ organisation, admin: { name: adminName, email: adminEmail, passwordHash, locale: getLocale() } },
+			client
+		);
 		if (!done) error(404, m.error_not_found());
 		// Agreements are sealed from day one: make the (self-signed, until configured) seal now.
 		loadSealCredentials(db());

@@ -8,7 +8,15 @@ import { createSession, generateSessionToken, hashToken } from '../auth/session'
 import { listEntriesForTarget, verifyAuditChain } from '../audit/audit-log';
 import { getTenant, setTenantArchived, updateTenant } from '../tenants/tenants';
 import { listDesignatedPersons, removeDesignatedPerson } from '../organisation/organisation';
-import { ADMIN_ACTOR, DRAFT_CHOICES, addAgreementTenant, freshDb, setUpAgreementWorld, tenantInput, type AgreementWorld } from '../test-support';
+import {
+	ADMIN_ACTOR,
+	DRAFT_CHOICES,
+	addAgreementTenant,
+	freshDb,
+	setUpAgreementWorld,
+	tenantInput,
+	type AgreementWorld
+} from '../test-support';
 import {
 	createDraft,
 	declineAgreement,
@@ -64,9 +72,14 @@ const mainSigns = (id: string, typedName = 'Sakari Signer', password = PASSWORD)
 
 /** The main connector's administrator, as a person who confirms who they are. */
 const adminPerson = () => ({ id: world.admin.id!, email: world.admin.label, tenantId: null });
-const notice = (id: string, now?: Date, person: { id: string; email: string; tenantId: string | null } = adminPerson(), password = PASSWORD) =>
-	giveNotice(db, person, id, { password }, CLIENT, now);
-const rescind = (id: string, reason: string, now?: Date, password = PASSWORD) => rescindAgreement(db, adminPerson(), id, { reason, password }, CLIENT, now);
+const notice = (
+	id: string,
+	now?: Date,
+	person: { id: string; email: string; tenantId: string | null } = adminPerson(),
+	password = PASSWORD
+) => giveNotice(db, person, id, { password }, CLIENT, now);
+const rescind = (id: string, reason: string, now?: Date, password = PASSWORD) =>
+	rescindAgreement(db, adminPerson(), id, { reason, password }, CLIENT, now);
 
 async function inForce(tenantId = world.tenantId, signer = world.tenantSigner): Promise<string> {
 	const id = sent(tenantId);
@@ -82,14 +95,28 @@ describe('createDraft', () => {
 		expect(created.ok).toBe(true);
 		if (!created.ok) return;
 		const stored = getAgreement(db, created.id)!;
-		expect(stored).toMatchObject({ status: 'draft', language: 'fi', templateId: template.id, place: 'Helsinki', valuesSnapshot: null, contentHash: null });
+		expect(stored).toMatchObject({
+			status: 'draft',
+			language: 'fi',
+			templateId: template.id,
+			place: 'Helsinki',
+			valuesSnapshot: null,
+			contentHash: null
+		});
 		expect(stored.templateSource).toBe(template.source);
 
 		// A new version becomes the default, and (however unlikely) the stored row itself changes.
-		const v3 = addUploadedTemplate(db, ADMIN_ACTOR, template.source.replace('version: 2', 'version: 3').replace('## 1 § Sopijapuolet', '## 1 § Uudet sopijapuolet'));
+		const v3 = addUploadedTemplate(
+			db,
+			ADMIN_ACTOR,
+			template.source.replace('version: 2', 'version: 3').replace('## 1 § Sopijapuolet', '## 1 § Uudet sopijapuolet')
+		);
 		expect(v3.ok).toBe(true);
 		if (v3.ok) setDefaultTemplate(db, ADMIN_ACTOR, v3.id);
-		db.update(agreementTemplate).set({ source: `${template.source}\nLisäys.` }).where(eq(agreementTemplate.id, template.id)).run();
+		db.update(agreementTemplate)
+			.set({ source: `${template.source}\nLisäys.` })
+			.where(eq(agreementTemplate.id, template.id))
+			.run();
 
 		const after = getAgreement(db, created.id)!;
 		expect(after.templateSource).toBe(template.source);
@@ -100,10 +127,19 @@ describe('createDraft', () => {
 
 	it('refuses an archived tenant and an unknown template', () => {
 		setTenantArchived(db, world.admin, world.tenantId, true);
-		expect(createDraft(db, world.admin, { tenantId: world.tenantId, templateId: world.templateId })).toEqual({ ok: false, reason: 'no_tenant' });
+		expect(createDraft(db, world.admin, { tenantId: world.tenantId, templateId: world.templateId })).toEqual({
+			ok: false,
+			reason: 'no_tenant'
+		});
 		setTenantArchived(db, world.admin, world.tenantId, false);
-		expect(createDraft(db, world.admin, { tenantId: world.tenantId, templateId: crypto.randomUUID() })).toEqual({ ok: false, reason: 'no_template' });
-		expect(createDraft(db, world.admin, { tenantId: crypto.randomUUID(), templateId: world.templateId })).toEqual({ ok: false, reason: 'no_tenant' });
+		expect(createDraft(db, world.admin, { tenantId: world.tenantId, templateId: crypto.randomUUID() })).toEqual({
+			ok: false,
+			reason: 'no_template'
+		});
+		expect(createDraft(db, world.admin, { tenantId: crypto.randomUUID(), templateId: world.templateId })).toEqual({
+			ok: false,
+			reason: 'no_tenant'
+		});
 		expect(db.select().from(auditEntry).where(eq(auditEntry.action, 'agreement.create')).all()).toHaveLength(0);
 	});
 });
@@ -111,7 +147,9 @@ describe('createDraft', () => {
 describe('Annex 1 of a new agreement', () => {
 	it('leaves out a service kept only for older records (Kelain, the Pharmaceutical Database)', () => {
 		// Tenants recorded before these stopped being a tenant's choice may still carry them.
-		const { tenantId } = addAgreementTenant(db, world.admin, passwordHash, { services: ['prescription', 'kelain', 'pharmaceutical_database'] });
+		const { tenantId } = addAgreementTenant(db, world.admin, passwordHash, {
+			services: ['prescription', 'kelain', 'pharmaceutical_database']
+		});
 		expect(getTenant(db, tenantId)!.serviceIds).toHaveLength(3);
 		const id = draft(tenantId);
 		expect(sendForSignature(db, world.admin, id, T0)).toEqual({ ok: true });
@@ -197,7 +235,14 @@ describe('signAgreement', () => {
 		const enrolled = confirmEnrolment(db, ADMIN_ACTOR, world.mainSigner, currentCode(secret, t, -1), hashToken(signerSession), t);
 		expect(enrolled.ok).toBe(true);
 		const countersign = (code?: string) =>
-			signAgreement(db, world.mainSigner, id, { typedName: 'Sakari Signer', title: 'Hallituksen puheenjohtaja', password: PASSWORD, code }, CLIENT, t);
+			signAgreement(
+				db,
+				world.mainSigner,
+				id,
+				{ typedName: 'Sakari Signer', title: 'Hallituksen puheenjohtaja', password: PASSWORD, code },
+				CLIENT,
+				t
+			);
 
 		expect(await countersign()).toEqual({ ok: false, reason: 'wrong_code' });
 		expect(await countersign('000000')).toEqual({ ok: false, reason: 'wrong_code' });
@@ -270,7 +315,10 @@ describe('updateDraft', () => {
 		await tenantSigns(id);
 		const signedHash = getAgreement(db, id)!.contentHash;
 		const later = new Date('2026-01-11T12:00:00Z');
-		expect(updateDraft(db, world.admin, id, { ...DRAFT_CHOICES, noticeMonths: 3 }, later)).toEqual({ ok: true, status: 'awaiting_tenant_signature' });
+		expect(updateDraft(db, world.admin, id, { ...DRAFT_CHOICES, noticeMonths: 3 }, later)).toEqual({
+			ok: true,
+			status: 'awaiting_tenant_signature'
+		});
 
 		const stored = getAgreement(db, id)!;
 		expect(stored.status).toBe('awaiting_tenant_signature');
@@ -312,9 +360,19 @@ describe('declineAgreement', () => {
 		const id = sent();
 		expect(declineAgreement(db, world.mainSigner, id, 'väärä vuokralainen', '192.0.2.5')).toBe(false);
 		expect(declineAgreement(db, world.tenantSigner, id, 'Y-tunnus on väärin', '192.0.2.5')).toBe(true);
-		expect(getAgreement(db, id)).toMatchObject({ status: 'draft', declinedReason: 'Y-tunnus on väärin', valuesSnapshot: null, contentHash: null });
+		expect(getAgreement(db, id)).toMatchObject({
+			status: 'draft',
+			declinedReason: 'Y-tunnus on väärin',
+			valuesSnapshot: null,
+			contentHash: null
+		});
 		const entry = listEntriesForTarget(db, id).at(-1)!;
-		expect(entry).toMatchObject({ action: 'agreement.decline', actorId: world.tenantSigner.id, summary: 'Y-tunnus on väärin', ipAddress: '192.0.2.5' });
+		expect(entry).toMatchObject({
+			action: 'agreement.decline',
+			actorId: world.tenantSigner.id,
+			summary: 'Y-tunnus on väärin',
+			ipAddress: '192.0.2.5'
+		});
 
 		// Sent again, the reason is cleared.
 		expect(sendForSignature(db, world.admin, id)).toEqual({ ok: true });
@@ -339,9 +397,17 @@ describe('notice, ending and rescinding', () => {
 		// 22:30 UTC on 31 January is already 1 February in Helsinki: the period ends 1 March, not 28 February.
 		const now = new Date('2026-01-31T22:30:00Z');
 		expect(await notice(id, now)).toEqual({ ok: true, endDate: '2026-03-01' });
-		expect(getAgreement(db, id)).toMatchObject({ status: 'notice_given', noticeGivenBy: 'main_connector', noticeGivenAt: now, endDate: '2026-03-01' });
+		expect(getAgreement(db, id)).toMatchObject({
+			status: 'notice_given',
+			noticeGivenBy: 'main_connector',
+			noticeGivenAt: now,
+			endDate: '2026-03-01'
+		});
 		expect(getTenant(db, world.tenantId)!.stage).toBe('notice_given');
-		expect(listEntriesForTarget(db, id).at(-1)).toMatchObject({ action: 'agreement.notice', summary: 'by main_connector; ends 2026-03-01' });
+		expect(listEntriesForTarget(db, id).at(-1)).toMatchObject({
+			action: 'agreement.notice',
+			summary: 'by main_connector; ends 2026-03-01'
+		});
 		expect(await notice(id, now, world.tenantSigner)).toEqual({ ok: false, reason: 'wrong_state' });
 	});
 
@@ -406,7 +472,12 @@ describe('notice, ending and rescinding', () => {
 		const id = await inForce();
 		const now = new Date('2026-04-15T21:30:00Z'); // 16 April in Helsinki
 		expect(await rescind(id, 'tietoturvaloukkaus', now)).toEqual({ ok: true });
-		expect(getAgreement(db, id)).toMatchObject({ status: 'rescinded', rescindReason: 'tietoturvaloukkaus', endedAt: now, endDate: '2026-04-16' });
+		expect(getAgreement(db, id)).toMatchObject({
+			status: 'rescinded',
+			rescindReason: 'tietoturvaloukkaus',
+			endedAt: now,
+			endDate: '2026-04-16'
+		});
 		expect(getTenant(db, world.tenantId)!.stage).toBe('ended');
 		expect(await rescind(id, 'uudelleen')).toEqual({ ok: false, reason: 'wrong_state' });
 		expect(endCount(id, 'agreement.rescind')).toBe(1);
@@ -441,7 +512,8 @@ describe('step-up before notice and rescission', () => {
 		const adminSession = generateSessionToken();
 		createSession(db, adminSession, world.admin.id!, {}, t);
 		expect(confirmEnrolment(db, ADMIN_ACTOR, adminPerson(), currentCode(secret, t, -1), hashToken(adminSession), t).ok).toBe(true);
-		const confirm = (code?: string) => rescindAgreement(db, adminPerson(), id, { reason: 'vakava rikkomus', password: PASSWORD, code }, CLIENT, t);
+		const confirm = (code?: string) =>
+			rescindAgreement(db, adminPerson(), id, { reason: 'vakava rikkomus', password: PASSWORD, code }, CLIENT, t);
 		expect(await confirm()).toEqual({ ok: false, reason: 'wrong_code' });
 		expect(await confirm('000000')).toEqual({ ok: false, reason: 'wrong_code' });
 		expect(getAgreement(db, id)!.status).toBe('in_force');
@@ -451,8 +523,14 @@ describe('step-up before notice and rescission', () => {
 
 	it('throttles password guesses at notice like sign-in: five checked, then refused even with the right password', async () => {
 		const id = await inForce();
-		for (let i = 0; i < 5; i++) expect(await notice(id, T0, world.tenantSigner, `arvaus ${i}`)).toEqual({ ok: false, reason: 'wrong_password' });
-		expect(await notice(id, T0, world.tenantSigner)).toEqual({ ok: false, reason: 'throttled', retryAt: new Date(T0.getTime() + 60_000), field: 'password' });
+		for (let i = 0; i < 5; i++)
+			expect(await notice(id, T0, world.tenantSigner, `arvaus ${i}`)).toEqual({ ok: false, reason: 'wrong_password' });
+		expect(await notice(id, T0, world.tenantSigner)).toEqual({
+			ok: false,
+			reason: 'throttled',
+			retryAt: new Date(T0.getTime() + 60_000),
+			field: 'password'
+		});
 		expect(failedStepUps()).toHaveLength(5);
 		expect(getAgreement(db, id)!.status).toBe('in_force');
 		expect(await notice(id, new Date(T0.getTime() + 60_000), world.tenantSigner)).toMatchObject({ ok: true });
@@ -486,7 +564,10 @@ describe('audit trail', () => {
 		const entries = listEntriesForTarget(db, id);
 		expect(entries.every((e) => e.targetType === 'agreement' && e.tenantId === world.tenantId)).toBe(true);
 		expect(entries.find((e) => e.action === 'agreement.end')!.actorLabel).toBe('system');
-		expect(entries.find((e) => e.action === 'agreement.countersign')).toMatchObject({ actorId: world.mainSigner.id, ipAddress: CLIENT.ipAddress });
+		expect(entries.find((e) => e.action === 'agreement.countersign')).toMatchObject({
+			actorId: world.mainSigner.id,
+			ipAddress: CLIENT.ipAddress
+		});
 		expect(verifyAuditChain(db)).toMatchObject({ ok: true });
 	});
 });

@@ -28,7 +28,10 @@ export interface AgreementListRow extends Agreement {
 	tenantName: string;
 }
 
-export function listAgreements(db: Db, filter: { status?: AgreementStatus; page: number; pageSize: number }): { rows: AgreementListRow[]; total: number } {
+export function listAgreements(
+	db: Db,
+	filter: { status?: AgreementStatus; page: number; pageSize: number }
+): { rows: AgreementListRow[]; total: number } {
 	const where = filter.status ? eq(agreement.status, filter.status) : undefined;
 	const total = db.select({ n: count() }).from(agreement).where(where).get()?.n ?? 0;
 	const rows = db
@@ -48,7 +51,12 @@ export function listAgreements(db: Db, filter: { status?: AgreementStatus; page:
 export function listSignatures(db: DbOrTx, agreementId: string, includeInvalidated = false): AgreementSignature[] {
 	const conditions: SQL[] = [eq(agreementSignature.agreementId, agreementId)];
 	if (!includeInvalidated) conditions.push(isNull(agreementSignature.invalidatedAt));
-	return db.select().from(agreementSignature).where(and(...conditions)).orderBy(agreementSignature.signedAt).all();
+	return db
+		.select()
+		.from(agreementSignature)
+		.where(and(...conditions))
+		.orderBy(agreementSignature.signedAt)
+		.all();
 }
 
 /** Moves the agreement on, refusing anything the state machine does not allow. */
@@ -75,9 +83,23 @@ export function createDraft(db: Db, actor: Actor, input: { tenantId: string; tem
 		const id = crypto.randomUUID();
 		const main = getMainConnector(tx);
 		tx.insert(agreement)
-			.values({ id, tenantId: party.id, templateId: template.id, language: template.language, templateSource: template.source, place: main?.city ?? '', createdAt: now })
+			.values({
+				id,
+				tenantId: party.id,
+				templateId: template.id,
+				language: template.language,
+				templateSource: template.source,
+				place: main?.city ?? '',
+				createdAt: now
+			})
 			.run();
-		audit(tx, actor, { tenantId: party.id, action: 'agreement.create', targetType: 'agreement', targetId: id, summary: `${template.templateKey} v${template.version} (${template.language})` });
+		audit(tx, actor, {
+			tenantId: party.id,
+			action: 'agreement.create',
+			targetType: 'agreement',
+			targetId: id,
+			summary: `${template.templateKey} v${template.version} (${template.language})`
+		});
 		return { ok: true, id } as const;
 	});
 }
@@ -102,7 +124,8 @@ export interface DraftChoices {
 	serviceAgreementReference: string;
 }
 
-export type UpdateDraftResult = { ok: true; status: AgreementStatus } | { ok: false; reason: 'not_editable' } | { ok: false; missing: string[] };
+export type UpdateDraftResult =
+	{ ok: true; status: AgreementStatus } | { ok: false; reason: 'not_editable' } | { ok: false; missing: string[] };
 
 /**
  * Completes or corrects the agreement. After it went out for signature, a change sends it back to
@@ -118,7 +141,10 @@ export function updateDraft(db: Db, actor: Actor, id: string, choices: DraftChoi
 			const result = freezeContent(tx, edited, now);
 			if ('missing' in result) return { ok: false, missing: result.missing } as const;
 			frozen = result;
-			tx.update(agreementSignature).set({ invalidatedAt: now }).where(and(eq(agreementSignature.agreementId, id), isNull(agreementSignature.invalidatedAt))).run();
+			tx.update(agreementSignature)
+				.set({ invalidatedAt: now })
+				.where(and(eq(agreementSignature.agreementId, id), isNull(agreementSignature.invalidatedAt)))
+				.run();
 		}
 		const status = transition(tx, current, 'edit', { ...choices, ...frozen }, now);
 		audit(tx, actor, {
@@ -141,7 +167,13 @@ export function sendForSignature(db: Db, actor: Actor, id: string, now = new Dat
 		const frozen = freezeContent(tx, current, now);
 		if ('missing' in frozen) return { ok: false, missing: frozen.missing } as const;
 		transition(tx, current, 'send_for_signature', { ...frozen, declinedReason: null }, now);
-		audit(tx, actor, { tenantId: current.tenantId, action: 'agreement.send', targetType: 'agreement', targetId: id, summary: `content ${frozen.contentHash.slice(0, 12)}` });
+		audit(tx, actor, {
+			tenantId: current.tenantId,
+			action: 'agreement.send',
+			targetType: 'agreement',
+			targetId: id,
+			summary: `content ${frozen.contentHash.slice(0, 12)}`
+		});
 		return { ok: true } as const;
 	});
 }
@@ -187,12 +219,19 @@ export async function signAgreement(
 	return db.transaction((tx) => {
 		// Read again inside the transaction: the agreement may have changed during password checking.
 		const current = getAgreement(tx, id);
-		if (!current || current.status !== expected || current.contentHash !== before.contentHash) return { ok: false, reason: 'wrong_state' } as const;
+		if (!current || current.status !== expected || current.contentHash !== before.contentHash)
+			return { ok: false, reason: 'wrong_state' } as const;
 		// The party as named in the text being signed: a record renamed after sending must not
 		// make the signature page disagree with the agreement it belongs to.
-		const named = current.valuesSnapshot ? (JSON.parse(current.valuesSnapshot) as AgreementContent).values[party === 'tenant' ? 'tenant.name' : 'main.name'] : undefined;
+		const named = current.valuesSnapshot
+			? (JSON.parse(current.valuesSnapshot) as AgreementContent).values[party === 'tenant' ? 'tenant.name' : 'main.name']
+			: undefined;
 		const organisationName =
-			typeof named === 'string' && named ? named : party === 'tenant' ? (getTenant(tx, current.tenantId)?.name ?? '') : (getMainConnector(tx)?.name ?? '');
+			typeof named === 'string' && named
+				? named
+				: party === 'tenant'
+					? (getTenant(tx, current.tenantId)?.name ?? '')
+					: (getMainConnector(tx)?.name ?? '');
 		tx.insert(agreementSignature)
 			.values({
 				id: crypto.randomUUID(),
@@ -211,11 +250,23 @@ export async function signAgreement(
 			.run();
 		if (party === 'tenant') {
 			const status = transition(tx, current, 'tenant_sign', {}, now);
-			audit(tx, actor, { tenantId: current.tenantId, action: 'agreement.sign', targetType: 'agreement', targetId: id, summary: `${input.typedName} (${organisationName})` });
+			audit(tx, actor, {
+				tenantId: current.tenantId,
+				action: 'agreement.sign',
+				targetType: 'agreement',
+				targetId: id,
+				summary: `${input.typedName} (${organisationName})`
+			});
 			return { ok: true, status } as const;
 		}
 		const status = transition(tx, current, 'countersign', { inForceAt: now }, now);
-		audit(tx, actor, { tenantId: current.tenantId, action: 'agreement.countersign', targetType: 'agreement', targetId: id, summary: `${input.typedName} (${organisationName})` });
+		audit(tx, actor, {
+			tenantId: current.tenantId,
+			action: 'agreement.countersign',
+			targetType: 'agreement',
+			targetId: id,
+			summary: `${input.typedName} (${organisationName})`
+		});
 		const older = tx
 			.select()
 			.from(agreement)
@@ -223,7 +274,13 @@ export async function signAgreement(
 			.all();
 		for (const previous of older) {
 			transition(tx, previous, 'supersede', { supersededById: id }, now);
-			audit(tx, actor, { tenantId: current.tenantId, action: 'agreement.supersede', targetType: 'agreement', targetId: previous.id, summary: `replaced by ${id}` });
+			audit(tx, actor, {
+				tenantId: current.tenantId,
+				action: 'agreement.supersede',
+				targetType: 'agreement',
+				targetId: previous.id,
+				summary: `replaced by ${id}`
+			});
 		}
 		advanceTenantStage(tx, actor, current.tenantId, 'agreement_signed', now);
 		return { ok: true, status } as const;
@@ -236,9 +293,16 @@ export function declineAgreement(db: Db, signer: SessionUser, id: string, reason
 	return db.transaction((tx) => {
 		const current = getAgreement(tx, id);
 		if (!current || current.status !== expected) return false;
-		tx.update(agreementSignature).set({ invalidatedAt: now }).where(and(eq(agreementSignature.agreementId, id), isNull(agreementSignature.invalidatedAt))).run();
+		tx.update(agreementSignature)
+			.set({ invalidatedAt: now })
+			.where(and(eq(agreementSignature.agreementId, id), isNull(agreementSignature.invalidatedAt)))
+			.run();
 		transition(tx, current, 'decline', { declinedReason: reason, valuesSnapshot: null, contentHash: null }, now);
-		audit(tx, { id: signer.id, label: signer.email, ipAddress }, { tenantId: current.tenantId, action: 'agreement.decline', targetType: 'agreement', targetId: id, summary: reason });
+		audit(
+			tx,
+			{ id: signer.id, label: signer.email, ipAddress },
+			{ tenantId: current.tenantId, action: 'agreement.decline', targetType: 'agreement', targetId: id, summary: reason }
+		);
 		return true;
 	});
 }
@@ -267,7 +331,13 @@ export async function giveNotice(
 		if (!current || current.status !== 'in_force') return { ok: false, reason: 'wrong_state' } as const;
 		const endDate = addMonths(todayInHelsinki(now), current.noticeMonths);
 		transition(tx, current, 'give_notice', { noticeGivenAt: now, noticeGivenBy: party, endDate }, now);
-		audit(tx, actor, { tenantId: current.tenantId, action: 'agreement.notice', targetType: 'agreement', targetId: id, summary: `by ${party}; ends ${endDate}` });
+		audit(tx, actor, {
+			tenantId: current.tenantId,
+			action: 'agreement.notice',
+			targetType: 'agreement',
+			targetId: id,
+			summary: `by ${party}; ends ${endDate}`
+		});
 		advanceTenantStage(tx, actor, current.tenantId, 'notice_given', now);
 		return { ok: true, endDate } as const;
 	});
@@ -291,7 +361,13 @@ export async function rescindAgreement(
 		const current = getAgreement(tx, id);
 		if (!current || !isEffective(current.status)) return { ok: false, reason: 'wrong_state' } as const;
 		transition(tx, current, 'rescind', { rescindReason: input.reason, endedAt: now, endDate: todayInHelsinki(now) }, now);
-		audit(tx, actor, { tenantId: current.tenantId, action: 'agreement.rescind', targetType: 'agreement', targetId: id, summary: input.reason });
+		audit(tx, actor, {
+			tenantId: current.tenantId,
+			action: 'agreement.rescind',
+			targetType: 'agreement',
+			targetId: id,
+			summary: input.reason
+		});
 		advanceTenantStage(tx, actor, current.tenantId, 'ended', now);
 		return { ok: true } as const;
 	});
@@ -303,7 +379,13 @@ export function setServiceAgreementEnd(db: Db, actor: Actor, id: string, endDate
 		const current = getAgreement(tx, id);
 		if (!current || !(isEffective(current.status) || isEditable(current.status))) return false;
 		tx.update(agreement).set({ serviceAgreementEndDate: endDate, updatedAt: now }).where(eq(agreement.id, id)).run();
-		audit(tx, actor, { tenantId: current.tenantId, action: 'agreement.service_agreement_end', targetType: 'agreement', targetId: id, summary: endDate ?? 'cleared' });
+		audit(tx, actor, {
+			tenantId: current.tenantId,
+			action: 'agreement.service_agreement_end',
+			targetType: 'agreement',
+			targetId: id,
+			summary: endDate ?? 'cleared'
+		});
 		return true;
 	});
 }
@@ -336,7 +418,9 @@ export function runAgreementSweep(db: Db, now = new Date()): { ended: string[]; 
 				action: automatic ? 'agreement.end_automatically' : 'agreement.end',
 				targetType: 'agreement',
 				targetId: current.id,
-				summary: automatic ? `service-production agreement ended ${current.serviceAgreementEndDate}` : `notice period ended ${current.endDate}`
+				summary: automatic
+					? `service-production agreement ended ${current.serviceAgreementEndDate}`
+					: `notice period ended ${current.endDate}`
 			});
 			advanceTenantStage(tx, SYSTEM_ACTOR, current.tenantId, 'ended', now);
 			(automatic ? endedAutomatically : ended).push(current.id);

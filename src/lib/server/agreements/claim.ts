@@ -35,6 +35,10 @@ function markIn(bytes: Uint8Array): string | null {
 /** A PDF text string: UTF-16BE after a byte order mark, else one byte per character. */
 function hexText(hex: string): string {
 	const bytes = Buffer.from(hex.length % 2 ? `${hex}0` : hex, 'hex');
-	if (bytes[0] === 0xfe && bytes[1] === 0xff) return bytes.subarray(2, bytes.length - (bytes.length % 2)).swap16().toString('utf16le');
+	if (bytes[0] === 0xfe && bytes[1] === 0xff)
+		return bytes
+			.subarray(2, bytes.length - (bytes.length % 2))
+			.swap16()
+			.toString('utf16le');
 	return bytes.toString('latin1');
 }

@@ -43,7 +43,13 @@ beforeAll(async () => {
 	passwordHash = await hashPassword(PASSWORD);
 });
 
-const SECOND_DPO = { role: 'data_protection_officer' as const, name: 'Toivo Toinen', title: 'Tietosuojavastaava', email: 'toivo@mc.example.fi', phone: '' };
+const SECOND_DPO = {
+	role: 'data_protection_officer' as const,
+	name: 'Toivo Toinen',
+	title: 'Tietosuojavastaava',
+	email: 'toivo@mc.example.fi',
+	phone: ''
+};
 
 function world(db: Db, tenant: Parameters<typeof tenantInput>[0] = {}): AgreementWorld {
 	const w = setUpAgreementWorld(db, passwordHash, {
@@ -97,8 +103,18 @@ describe('buildPdfInput + renderAgreementPdf', () => {
 		const tenant = getTenant(db, w.tenantId)!;
 		updateTenant(db, w.admin, w.tenantId, tenantInput({ name: 'Myöhemmin Muutettu Oy', businessId: tenant.businessId, serviceIds: [] }));
 		const client = { ipAddress: '192.0.2.44', userAgent: 'vitest' };
-		expect(await signAgreement(db, w.tenantSigner, id, { typedName: 'åsa  öhman-ärling', title: 'Toimitusjohtaja', password: PASSWORD }, client)).toMatchObject({ ok: true });
-		expect(await signAgreement(db, w.mainSigner, id, { typedName: 'Sakari Signer', title: 'Hallituksen puheenjohtaja', password: PASSWORD }, client)).toMatchObject({ ok: true, status: 'in_force' });
+		expect(
+			await signAgreement(db, w.tenantSigner, id, { typedName: 'åsa  öhman-ärling', title: 'Toimitusjohtaja', password: PASSWORD }, client)
+		).toMatchObject({ ok: true });
+		expect(
+			await signAgreement(
+				db,
+				w.mainSigner,
+				id,
+				{ typedName: 'Sakari Signer', title: 'Hallituksen puheenjohtaja', password: PASSWORD },
+				client
+			)
+		).toMatchObject({ ok: true, status: 'in_force' });
 
 		const current = getAgreement(db, id)!;
 		const input = buildPdfInput(db, current, { final: true });

@@ -87,7 +87,11 @@ export function buildPdfInput(db: DbOrTx, current: Agreement, options: { final: 
 			? {
 					heading: m.pdf_audit_heading({}, o),
 					labels: { at: m.pdf_label_time({}, o), actor: m.pdf_label_actor({}, o), event: m.pdf_label_event({}, o) },
-					events: listEntriesForTarget(db, current.id).map((e) => ({ at: formatSigningTime(e.at, locale), actor: e.actorLabel, event: eventLabel(e.action, locale) }))
+					events: listEntriesForTarget(db, current.id).map((e) => ({
+						at: formatSigningTime(e.at, locale),
+						actor: e.actorLabel,
+						event: eventLabel(e.action, locale)
+					}))
 				}
 			: undefined,
 		metadata: {

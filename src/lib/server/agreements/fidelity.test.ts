@@ -189,7 +189,10 @@ function fidelityProblems(source: string, language: TemplateLanguage): string[] 
 	const [forwarded, notForwarded, noPrescription] = variants.map((choices) => sectionsOf(source, language, choices));
 	/** A section with its subsections (§4 with 4.1 and 4.2), so a text without them is judged on substance too. */
 	const textOf = (section: string, sections = forwarded) =>
-		[...sections].filter(([key]) => key === section || key.startsWith(`${section}.`)).map(([, text]) => text).join(' ');
+		[...sections]
+			.filter(([key]) => key === section || key.startsWith(`${section}.`))
+			.map(([, text]) => text)
+			.join(' ');
 	const need = (section: string, pattern: RegExp, what: string, sections = forwarded) => {
 		if (!pattern.test(textOf(section, sections))) problems.push(`§${section}: ${what}`);
 	};
@@ -211,10 +214,10 @@ function fidelityProblems(source: string, language: TemplateLanguage): string[] 
 	need('17', p.severalOfficers, 'does not allow several data protection officers');
 	need('17.1', p.emergencySearches, 'emergency searches not named by their official term');
 	need('17', p.dpoAuthorised, 'tenant does not authorise the data protection officer', noPrescription);
-	need('18', p.feesForTenant, 'main connector does not pay the tenant\'s share of the fees');
+	need('18', p.feesForTenant, "main connector does not pay the tenant's share of the fees");
 	if (p.liabilityException.test(forwarded.get('19') ?? '')) problems.push('§19: an exception the model does not have');
 	need('20', p.oneMonth, 'notice period of one month missing');
-	need('20', p.otherNoticePrevails, 'another agreement\'s notice period does not prevail');
+	need('20', p.otherNoticePrevails, "another agreement's notice period does not prevail");
 	need('20', p.inWriting, 'notice is not in writing');
 	need('20', p.endsAutomatically, 'does not end automatically with the service-production agreement');
 	need('20', p.rescindAtOnce, 'main connector cannot rescind at once');
@@ -235,7 +238,8 @@ function fidelityProblems(source: string, language: TemplateLanguage): string[] 
 	return problems;
 }
 
-const read = (version: number, language: TemplateLanguage) => readFileSync(join(TEMPLATES_DIR, `kanta-model-v${version}.${language}.txt`), 'utf8');
+const read = (version: number, language: TemplateLanguage) =>
+	readFileSync(join(TEMPLATES_DIR, `kanta-model-v${version}.${language}.txt`), 'utf8');
 const LANGUAGES: TemplateLanguage[] = ['fi', 'sv', 'en'];
 
 describe('agreement template v2 against the model agreement', () => {
@@ -259,8 +263,9 @@ describe('agreement template v2 against the model agreement', () => {
 	});
 
 	it.each(LANGUAGES)('v2 (%s) prints the same clauses in the same order as the other languages', (language) => {
-		const order = (lang: TemplateLanguage) =>
-			[...sectionsOf(read(2, lang), lang, { forwarded: true, customNotice: false, prescription: true }).keys()];
+		const order = (lang: TemplateLanguage) => [
+			...sectionsOf(read(2, lang), lang, { forwarded: true, customNotice: false, prescription: true }).keys()
+		];
 		expect(order(language)).toEqual(order('fi'));
 	});
 });

@@ -2,7 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { AGREEMENT_STATUSES, type AgreementStatus } from '../../domain';
 import { canTransition, IllegalTransitionError, nextStatus, type AgreementEvent } from './lifecycle';
 
-const EVENTS: AgreementEvent[] = ['send_for_signature', 'tenant_sign', 'countersign', 'decline', 'edit', 'supersede', 'give_notice', 'end', 'rescind', 'end_automatically'];
+const EVENTS: AgreementEvent[] = [
+	'send_for_signature',
+	'tenant_sign',
+	'countersign',
+	'decline',
+	'edit',
+	'supersede',
+	'give_notice',
+	'end',
+	'rescind',
+	'end_automatically'
+];
 
 /** Every legal move written out; anything not listed here must be refused. */
 const LEGAL: [AgreementStatus, AgreementEvent, AgreementStatus][] = [

@@ -9,13 +9,17 @@ const LOCALES = ['fi', 'sv', 'en'] as const;
 
 /** Characters the PDF draws (line breaks and tabs are layout, not glyphs). */
 const drawn = (text: string) => new Set(Array.from(text.normalize('NFC')).filter((char) => !/[\n\r\t]/.test(char)));
-const outside = (text: string) => [...drawn(text)].filter((char) => !REPERTOIRE.has(char.codePointAt(0)!)).map((char) => `U+${char.codePointAt(0)!.toString(16).toUpperCase()} ${char}`);
+const outside = (text: string) =>
+	[...drawn(text)]
+		.filter((char) => !REPERTOIRE.has(char.codePointAt(0)!))
+		.map((char) => `U+${char.codePointAt(0)!.toString(16).toUpperCase()} ${char}`);
 
 describe('the PDF fonts’ repertoire', () => {
 	it('holds every character of every agreement template, so a template needing a new one fails here', () => {
 		const files = readdirSync('templates').filter((name) => name.endsWith('.txt'));
 		expect(files.length).toBeGreaterThanOrEqual(3);
-		for (const file of files) expect({ file, outside: outside(readFileSync(join('templates', file), 'utf8')) }).toEqual({ file, outside: [] });
+		for (const file of files)
+			expect({ file, outside: outside(readFileSync(join('templates', file), 'utf8')) }).toEqual({ file, outside: [] });
 	});
 
 	it('holds every character of the messages the PDF prints, in all three languages', () => {

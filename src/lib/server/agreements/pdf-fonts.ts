@@ -115,7 +115,9 @@ export class FontProgram {
 	embed(context: PDFContext): PDFRef {
 		const { descriptor, widths, program, programLength, toUnicode } = this.objects;
 		const fontFile = context.register(context.stream(program, { Filter: 'FlateDecode', Length1: programLength }));
-		const descriptorRef = context.register(context.obj({ Type: 'FontDescriptor', FontName: this.baseFont, ...descriptor, FontFile2: fontFile }));
+		const descriptorRef = context.register(
+			context.obj({ Type: 'FontDescriptor', FontName: this.baseFont, ...descriptor, FontFile2: fontFile })
+		);
 		const cidFont = context.register(
 			context.obj({
 				Type: 'Font',

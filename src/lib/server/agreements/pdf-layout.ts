@@ -72,7 +72,11 @@ export function wrapText(text: string, font: FontProgram, size: number, width: n
 }
 
 /** One line of text at its baseline. */
-export function drawTextLine(canvas: PageCanvas, text: string, at: { x: number; y: number; size: number; font: FontProgram; color: Color }): void {
+export function drawTextLine(
+	canvas: PageCanvas,
+	text: string,
+	at: { x: number; y: number; size: number; font: FontProgram; color: Color }
+): void {
 	if (text) canvas.text(text, at);
 }
 
@@ -226,7 +230,12 @@ export function drawTable(flow: Flow, spec: TableSpec): void {
 				if (headerLines) drawRow(flow, spec, headerLines, true);
 				continue;
 			}
-			drawRow(flow, spec, rest.map((cell) => cell.slice(0, fit)), false);
+			drawRow(
+				flow,
+				spec,
+				rest.map((cell) => cell.slice(0, fit)),
+				false
+			);
 			rest = rest.map((cell) => cell.slice(fit));
 		}
 	}

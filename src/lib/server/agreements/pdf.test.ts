@@ -71,14 +71,40 @@ function sampleAgreement(overrides: Partial<AgreementPdfInput> = {}): AgreementP
 		pageLabel: (x, y) => `sivu ${x} / ${y}`,
 		signaturePage: {
 			heading: 'Allekirjoitukset',
-			labels: { party: 'Osapuoli', name: 'Nimi', title: 'Asema', organisation: 'Organisaatio', signedAt: 'Allekirjoitettu', method: 'Menetelmä' },
+			labels: {
+				party: 'Osapuoli',
+				name: 'Nimi',
+				title: 'Asema',
+				organisation: 'Organisaatio',
+				signedAt: 'Allekirjoitettu',
+				method: 'Menetelmä'
+			},
 			signatures: [
-				{ party: 'Palveluntuottaja', name: 'Äijälä Matti', title: 'Toimitusjohtaja', organisation: 'Äänekosken hyvinvointipalvelut Oy', signedAt: '2026-03-20 14:05', method: 'Liitos-portaali, vahva tunnistautuminen' },
-				{ party: 'Liittäjä', name: 'Åsa Öberg', title: 'Överläkare', organisation: 'Ålands hälso- och sjukvård', signedAt: '2026-03-21 08:30', method: 'Liitos-portaali' }
+				{
+					party: 'Palveluntuottaja',
+					name: 'Äijälä Matti',
+					title: 'Toimitusjohtaja',
+					organisation: 'Äänekosken hyvinvointipalvelut Oy',
+					signedAt: '2026-03-20 14:05',
+					method: 'Liitos-portaali, vahva tunnistautuminen'
+				},
+				{
+					party: 'Liittäjä',
+					name: 'Åsa Öberg',
+					title: 'Överläkare',
+					organisation: 'Ålands hälso- och sjukvård',
+					signedAt: '2026-03-21 08:30',
+					method: 'Liitos-portaali'
+				}
 			]
 		},
 		auditPage: { heading: 'Tapahtumaloki', labels: { at: 'Aika', actor: 'Tekijä', event: 'Tapahtuma' }, events: AUDIT_EVENTS },
-		metadata: { subject: 'Kanta-liittymissopimus', keywords: ['kanta', 'liitos'], author: 'Liitos', creationDate: new Date('2026-03-21T10:00:00Z') },
+		metadata: {
+			subject: 'Kanta-liittymissopimus',
+			keywords: ['kanta', 'liitos'],
+			author: 'Liitos',
+			creationDate: new Date('2026-03-21T10:00:00Z')
+		},
 		...overrides
 	};
 }
@@ -139,7 +165,9 @@ describe('renderAgreementPdf', () => {
 	it('gives identical bytes for identical input, whatever was rendered in between', async () => {
 		const a = await renderAgreementPdf(sampleAgreement());
 		// Another document in between fills the process-wide caches of words and glyphs differently.
-		await renderAgreementPdf(sampleAgreement({ title: 'Avtal om anslutning – Ålands ämbetsverk', language: 'sv', draftWatermark: 'UTKAST' }));
+		await renderAgreementPdf(
+			sampleAgreement({ title: 'Avtal om anslutning – Ålands ämbetsverk', language: 'sv', draftWatermark: 'UTKAST' })
+		);
 		const b = await renderAgreementPdf(sampleAgreement());
 		expect(Buffer.from(a).equals(Buffer.from(b))).toBe(true);
 	});
@@ -151,7 +179,10 @@ describe('renderAgreementPdf', () => {
 			const fonts = page.node.Resources()?.lookup(PDFName.of('Font'), PDFDict);
 			expect(fonts?.keys().length).toBeLessThanOrEqual(2); // regular and bold
 		}
-		const streams = doc.context.enumerateIndirectObjects().filter(([, object]) => object instanceof PDFRawStream) as [unknown, PDFRawStream][];
+		const streams = doc.context.enumerateIndirectObjects().filter(([, object]) => object instanceof PDFRawStream) as [
+			unknown,
+			PDFRawStream
+		][];
 		expect(streams.length).toBeGreaterThan(doc.getPageCount());
 		for (const [, stream] of streams) expect(stream.dict.get(PDFName.of('Filter'))).toBe(PDFName.of('FlateDecode'));
 	});

@@ -19,10 +19,7 @@ import {
 } from './pdf-layout';
 
 export type Block =
-	| { type: 'heading'; text: string }
-	| { type: 'paragraph'; text: string }
-	| { type: 'list'; items: string[] }
-	| { type: 'annex1' };
+	{ type: 'heading'; text: string } | { type: 'paragraph'; text: string } | { type: 'list'; items: string[] } | { type: 'annex1' };
 
 export interface PdfSignature {
 	party: string;
@@ -98,7 +95,13 @@ function drawBlocks(flow: Flow, input: AgreementPdfInput): void {
 			case 'list':
 				for (const item of block.items) {
 					flow.ensure(BODY.lineHeight);
-					drawTextLine(flow.canvas, '•', { x: MARGIN.left + 4, y: baseline(flow.y, BODY.size, BODY.lineHeight), size: BODY.size, font: flow.fonts.regular, color: COLOR.text });
+					drawTextLine(flow.canvas, '•', {
+						x: MARGIN.left + 4,
+						y: baseline(flow.y, BODY.size, BODY.lineHeight),
+						size: BODY.size,
+						font: flow.fonts.regular,
+						color: COLOR.text
+					});
 					drawParagraph(flow, item, MARGIN.left + LIST_INDENT, CONTENT_WIDTH - LIST_INDENT);
 					flow.gap(2);
 				}

@@ -31,7 +31,9 @@ function render(): Promise<Uint8Array> {
 		signaturePage: {
 			heading: 'Allekirjoitukset',
 			labels: { party: 'Osapuoli', name: 'Nimi', title: 'Asema', organisation: 'Organisaatio', signedAt: 'Aika', method: 'Tapa' },
-			signatures: [{ party: 'Tilaaja', name: 'Äijälä Matti', title: 'Johtaja', organisation: 'Testi Oy', signedAt: '2026-03-21', method: 'Portaali' }]
+			signatures: [
+				{ party: 'Tilaaja', name: 'Äijälä Matti', title: 'Johtaja', organisation: 'Testi Oy', signedAt: '2026-03-21', method: 'Portaali' }
+			]
 		},
 		metadata: { subject: 'test', keywords: [], author: 'Liitos', creationDate: new Date('2026-03-21T10:00:00Z') }
 	});
@@ -102,7 +104,11 @@ describe.skipIf(!hasPdfsig)('sealPdf (validated with pdfsig)', () => {
 		const other = generateSelfSignedSeal({ commonName: 'Toinen sinetti', organisation: 'Toinen Oy', country: 'FI' });
 		const pdf = await render();
 		const [first, second, third] = [await sealPdf(pdf, seal, INFO), await sealPdf(pdf, other, INFO), await sealPdf(pdf, seal, INFO)];
-		for (const [bytes, name] of [[first, 'Liitos test seal'], [second, 'Toinen sinetti'], [third, 'Liitos test seal']] as const) {
+		for (const [bytes, name] of [
+			[first, 'Liitos test seal'],
+			[second, 'Toinen sinetti'],
+			[third, 'Liitos test seal']
+		] as const) {
 			const out = pdfsig(bytes, `alternating-${name}.pdf`);
 			expect(out).toContain('Signature is Valid.');
 			expect(out).toContain(`Signer Certificate Common Name: ${name}`);
@@ -129,10 +135,50 @@ function caIssuedSeal(): SealCredentials {
 		const result = spawnSync('openssl', args, { cwd: dir, encoding: 'utf8' });
 		if (result.status !== 0) throw new Error(`openssl ${args[0]}: ${result.stderr}`);
 	};
-	run(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '30', '-utf8', '-subj', '/CN=Väestö CA Ääni/O=Digi- ja väestötietovirasto/C=FI']);
-	run(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'seal.key', '-out', 'seal.csr', '-utf8', '-subj', '/CN=Kotihoito Ähtäri sinetti/O=Kotihoito Ähtäri Oy/C=FI']);
+	run([
+		'req',
+		'-x509',
+		'-newkey',
+		'rsa:2048',
+		'-nodes',
+		'-keyout',
+		'ca.key',
+		'-out',
+		'ca.pem',
+		'-days',
+		'30',
+		'-utf8',
+		'-subj',
+		'/CN=Väestö CA Ääni/O=Digi- ja väestötietovirasto/C=FI'
+	]);
+	run([
+		'req',
+		'-newkey',
+		'rsa:2048',
+		'-nodes',
+		'-keyout',
+		'seal.key',
+		'-out',
+		'seal.csr',
+		'-utf8',
+		'-subj',
+		'/CN=Kotihoito Ähtäri sinetti/O=Kotihoito Ähtäri Oy/C=FI'
+	]);
 	run(['x509', '-req', '-in', 'seal.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'seal.pem', '-days', '30']);
-	run(['pkcs12', '-export', '-inkey', 'seal.key', '-in', 'seal.pem', '-certfile', 'ca.pem', '-out', 'seal.p12', '-passout', 'pass:salasana']);
+	run([
+		'pkcs12',
+		'-export',
+		'-inkey',
+		'seal.key',
+		'-in',
+		'seal.pem',
+		'-certfile',
+		'ca.pem',
+		'-out',
+		'seal.p12',
+		'-passout',
+		'pass:salasana'
+	]);
 	return { p12: readFileSync(join(dir, 'seal.p12')), passphrase: 'salasana' };
 }
 

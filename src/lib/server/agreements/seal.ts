@@ -78,7 +78,8 @@ function openSeal(credentials: SealCredentials): OpenedSeal {
 	const der = forge.util.createBuffer(credentials.p12.toString('binary'));
 	const p12 = pkcs12.pkcs12FromAsn1(asn1.fromDer(der), false, credentials.passphrase);
 	const chain = (p12.getBags({ bagType: pki.oids.certBag })[pki.oids.certBag] ?? []).flatMap((bag) => (bag.cert ? [bag.cert] : []));
-	const key = p12.getBags({ bagType: pki.oids.pkcs8ShroudedKeyBag })[pki.oids.pkcs8ShroudedKeyBag]?.[0]?.key as forge.pki.rsa.PrivateKey | undefined;
+	const key = p12.getBags({ bagType: pki.oids.pkcs8ShroudedKeyBag })[pki.oids.pkcs8ShroudedKeyBag]?.[0]?.key as
+		forge.pki.rsa.PrivateKey | undefined;
 	if (!key) throw new Error('The PKCS#12 file holds no private key');
 	const certificate = chain.find((cert) => {
 		const publicKey = cert.publicKey as forge.pki.rsa.PublicKey;

@@ -27,10 +27,15 @@ export function loadSealCredentials(db: Db): SealCredentials & { selfSigned: boo
 	const dir = selfSignedDir();
 	const p12Path = join(dir, 'self-signed.p12');
 	const passPath = join(dir, 'self-signed.passphrase');
-	const writePassphrase = (passphrase: string) => writeFileSync(passPath, sealSecret(passphrase, PASSPHRASE_CONTEXT, config.secretKey), { mode: 0o600 });
+	const writePassphrase = (passphrase: string) =>
+		writeFileSync(passPath, sealSecret(passphrase, PASSPHRASE_CONTEXT, config.secretKey), { mode: 0o600 });
 	if (!existsSync(p12Path) || !existsSync(passPath)) {
 		const main = getMainConnector(db);
-		const generated = generateSelfSignedSeal({ commonName: `${main?.name ?? 'Liitos'} agreement seal`, organisation: main?.name ?? 'Liitos', country: 'FI' });
+		const generated = generateSelfSignedSeal({
+			commonName: `${main?.name ?? 'Liitos'} agreement seal`,
+			organisation: main?.name ?? 'Liitos',
+			country: 'FI'
+		});
 		mkdirSync(dir, { recursive: true, mode: 0o700 });
 		writeFileSync(p12Path, generated.p12, { mode: 0o600 });
 		writePassphrase(generated.passphrase);
@@ -75,7 +80,16 @@ export async function sealAgreement(db: Db, id: string, now = new Date()): Promi
 	if (!existsSync(path)) writeFileSync(path, sealed, { flag: 'wx' });
 	const sha = sha256Hex(readFileSync(path));
 	db.transaction((tx) => {
-		tx.update(agreement).set({ sealedPath: path, sealedSha256: sha, sealedAt: now, sealSelfSigned: credentials.selfSigned }).where(eq(agreement.id, id)).run();
-		audit(tx, SYSTEM_ACTOR, { tenantId: current.tenantId, action: 'agreement.seal', targetType: 'agreement', targetId: id, summary: `sha256 ${sha}` });
+		tx.update(agreement)
+			.set({ sealedPath: path, sealedSha256: sha, sealedAt: now, sealSelfSigned: credentials.selfSigned })
+			.where(eq(agreement.id, id))
+			.run();
+		audit(tx, SYSTEM_ACTOR, {
+			tenantId: current.tenantId,
+			action: 'agreement.seal',
+			targetType: 'agreement',
+			targetId: id,
+			summary: `sha256 ${sha}`
+		});
 	});
 }

@@ -35,7 +35,14 @@ const values = {
 describe('parseTemplate', () => {
 	it('reads the header', () => {
 		const t = parseTemplate(header + body);
-		expect(t.header).toEqual({ template: 'kanta-model', version: 2, language: 'fi', title: 'Sopimus Kanta-palveluista', validFrom: '2026-01-01', replaces: 1 });
+		expect(t.header).toEqual({
+			template: 'kanta-model',
+			version: 2,
+			language: 'fi',
+			title: 'Sopimus Kanta-palveluista',
+			validFrom: '2026-01-01',
+			replaces: 1
+		});
 	});
 
 	it('refuses an unknown placeholder and names its line', () => {
@@ -47,7 +54,9 @@ describe('parseTemplate', () => {
 			}
 		})();
 		expect(error).toBeInstanceOf(TemplateError);
-		expect((error as TemplateError).problems).toEqual([{ code: 'unknown_placeholder', detail: 'unknown placeholder "{{tenant.nmae}}"', line: 22 }]);
+		expect((error as TemplateError).problems).toEqual([
+			{ code: 'unknown_placeholder', detail: 'unknown placeholder "{{tenant.nmae}}"', line: 22 }
+		]);
 	});
 
 	it('refuses unknown conditions, unclosed and stray tags, and a missing header', () => {
@@ -66,13 +75,19 @@ describe('parseTemplate on hostile input', () => {
 	const header = '---\ntemplate: t\nversion: 1\nlanguage: fi\ntitle: T\nvalid-from: 2026-01-01\nreplaces: -\n---\n';
 
 	it('reports an unclosed "{{" followed by 200 000 spaces as an unmatched tag', () => {
-		expect(checkTemplate(`${header}{{annex1}}\n{{${' '.repeat(200_000)}`)).toEqual({ ok: false, problems: [{ code: 'bad_tag', detail: 'unmatched "{{" or "}}"' }] });
+		expect(checkTemplate(`${header}{{annex1}}\n{{${' '.repeat(200_000)}`)).toEqual({
+			ok: false,
+			problems: [{ code: 'bad_tag', detail: 'unmatched "{{" or "}}"' }]
+		});
 	});
 
 	it('names the right line for each of 40 000 tags on many lines', () => {
 		const body = '{{annex1}}\n' + '{{tenant.name}} x\n'.repeat(40_000) + '{{nope}}\n';
 		const result = checkTemplate(header + body);
-		expect(result).toEqual({ ok: false, problems: [{ code: 'unknown_placeholder', detail: 'unknown placeholder "{{nope}}"', line: 9 + 1 + 40_000 }] });
+		expect(result).toEqual({
+			ok: false,
+			problems: [{ code: 'unknown_placeholder', detail: 'unknown placeholder "{{nope}}"', line: 9 + 1 + 40_000 }]
+		});
 	});
 });
 
@@ -103,7 +118,9 @@ describe('fillTemplate', () => {
 	it('needs a value only where one is printed', () => {
 		const { 'contact.physician': _unused, ...withoutPhysician } = values;
 		expect(() => fillTemplate(template, withoutPhysician)).not.toThrow();
-		expect(() => fillTemplate(template, { ...withoutPhysician, 'uses.prescription': true, 'renewals.forwarded': true })).toThrow(MissingValuesError);
+		expect(() => fillTemplate(template, { ...withoutPhysician, 'uses.prescription': true, 'renewals.forwarded': true })).toThrow(
+			MissingValuesError
+		);
 	});
 
 	it('lists every missing value and never prints a blank', () => {
@@ -117,7 +134,10 @@ describe('fillTemplate', () => {
 
 	it('keeps values on one line and out of the template syntax', () => {
 		const { blocks } = fillTemplate(template, { ...values, 'tenant.name': 'Evil\n## 99 § Injected {{main.name}}' });
-		expect(blocks[1]).toEqual({ type: 'paragraph', text: 'Pääliittyjä Demo Terveys Oy (2617416-4) ja vuokralainen Evil ## 99 § Injected main.name.' });
+		expect(blocks[1]).toEqual({
+			type: 'paragraph',
+			text: 'Pääliittyjä Demo Terveys Oy (2617416-4) ja vuokralainen Evil ## 99 § Injected main.name.'
+		});
 		expect(blocks.filter((b) => b.type === 'heading')).toHaveLength(3);
 	});
 });

@@ -48,7 +48,8 @@ const ANNEX = 'annex1';
 
 export type TemplateValues = Partial<Record<TextPlaceholder, string>> & Record<string, string | boolean | undefined>;
 
-type Node = { kind: 'text'; text: string } | { kind: 'var'; name: string; line: number } | { kind: 'if'; name: string; then: Node[]; else: Node[] };
+type Node =
+	{ kind: 'text'; text: string } | { kind: 'var'; name: string; line: number } | { kind: 'if'; name: string; then: Node[]; else: Node[] };
 
 export interface ParsedTemplate {
 	header: TemplateHeader;
@@ -99,10 +100,14 @@ function parseHeader(lines: string[], problems: TemplateProblem[]): TemplateHead
 	const validFrom = need('valid-from');
 	const replacesText = fields.get('replaces') ?? '-';
 	if (template && !/^[a-z0-9-]+$/.test(template)) problems.push({ code: 'header', detail: 'template id may use a–z, 0–9 and "-" only' });
-	if (versionText && !/^[1-9]\d{0,5}$/.test(versionText)) problems.push({ code: 'header', detail: 'version must be a positive whole number' });
-	if (language && !(TEMPLATE_LANGUAGES as readonly string[]).includes(language)) problems.push({ code: 'header', detail: 'language must be fi, sv or en' });
-	if (validFrom && !/^\d{4}-\d{2}-\d{2}$/.test(validFrom)) problems.push({ code: 'header', detail: 'valid-from must be a date (YYYY-MM-DD)' });
-	if (replacesText !== '-' && !/^[1-9]\d{0,5}$/.test(replacesText)) problems.push({ code: 'header', detail: 'replaces must be a version number or "-"' });
+	if (versionText && !/^[1-9]\d{0,5}$/.test(versionText))
+		problems.push({ code: 'header', detail: 'version must be a positive whole number' });
+	if (language && !(TEMPLATE_LANGUAGES as readonly string[]).includes(language))
+		problems.push({ code: 'header', detail: 'language must be fi, sv or en' });
+	if (validFrom && !/^\d{4}-\d{2}-\d{2}$/.test(validFrom))
+		problems.push({ code: 'header', detail: 'valid-from must be a date (YYYY-MM-DD)' });
+	if (replacesText !== '-' && !/^[1-9]\d{0,5}$/.test(replacesText))
+		problems.push({ code: 'header', detail: 'replaces must be a version number or "-"' });
 	if (problems.length) return null;
 	return {
 		template,
@@ -199,10 +204,16 @@ function truthy(value: string | boolean | undefined): boolean {
 	return typeof value === 'string' ? value.trim() !== '' : value === true;
 }
 
+// eslint-disable-next-line no-control-regex -- removing control characters is the point
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]+/g;
+
 /** Values are single-line text: no control characters, no way to start a heading or a tag. */
 function clean(value: string): string {
-	// eslint-disable-next-line no-control-regex -- removing control characters is the point
-	return value.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\{\{|\}\}/g, '').replace(/\s+/g, ' ').trim();
+	return value
+		.replace(CONTROL_CHARACTERS, ' ')
+		.replace(/\{\{|\}\}/g, '')
+		.replace(/\s+/g, ' ')
+		.trim();
 }
 
 const ANNEX_MARK = '\u0000annex1\u0000';

@@ -9,7 +9,15 @@ import { auditEntry } from '../db/schema';
 import { listEntriesForTarget, verifyAuditChain } from '../audit/audit-log';
 import { ADMIN_ACTOR, TEMPLATES_DIR, addTenant, freshDb, insertAgreementRow, setUpMainConnector } from '../test-support';
 import { getAgreement } from './agreements';
-import { addUploadedTemplate, checkTemplate, defaultTemplate, getTemplate, listTemplates, setDefaultTemplate, syncBundledTemplates } from './templates-store';
+import {
+	addUploadedTemplate,
+	checkTemplate,
+	defaultTemplate,
+	getTemplate,
+	listTemplates,
+	setDefaultTemplate,
+	syncBundledTemplates
+} from './templates-store';
 
 const FI_FILE = 'kanta-model-v1.fi.txt';
 const fiSource = readFileSync(join(TEMPLATES_DIR, FI_FILE), 'utf8');
@@ -17,7 +25,10 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 
 /** The shipped Finnish template as another version (and optionally another title). */
 const fiVersion = (version: number, title = 'Sopimus, versio ' + version) =>
-	fiSource.replace(/^version: 1$/m, `version: ${version}`).replace(/^title: .*$/m, `title: ${title}`).replace(/^replaces: .*$/m, `replaces: ${version - 1}`);
+	fiSource
+		.replace(/^version: 1$/m, `version: ${version}`)
+		.replace(/^title: .*$/m, `title: ${title}`)
+		.replace(/^replaces: .*$/m, `replaces: ${version - 1}`);
 
 const tempDirs: string[] = [];
 afterAll(() => tempDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
@@ -48,7 +59,14 @@ describe('syncBundledTemplates', () => {
 			expect(t.sha256).toBe(sha256(t.source));
 			expect(t.source).toBe(readFileSync(join(TEMPLATES_DIR, `kanta-model-v${t.version}.${t.language}.txt`), 'utf8'));
 			const actions = listEntriesForTarget(db, t.id).map((e) => [e.action, e.actorLabel]);
-			expect(actions).toEqual(t.version === 2 ? [['template.add', 'system'], ['template.set_default', 'system']] : [['template.add', 'system']]);
+			expect(actions).toEqual(
+				t.version === 2
+					? [
+							['template.add', 'system'],
+							['template.set_default', 'system']
+						]
+					: [['template.add', 'system']]
+			);
 		}
 		expect(defaultTemplate(db, 'fi')!.source).toBe(readFileSync(join(TEMPLATES_DIR, 'kanta-model-v2.fi.txt'), 'utf8'));
 
@@ -58,9 +76,10 @@ describe('syncBundledTemplates', () => {
 		expect(verifyAuditChain(db).ok).toBe(true);
 	});
 
-	it('leaves an agreement drafted on v1 with v1\'s exact text when v2 becomes the default', () => {
+	it("leaves an agreement drafted on v1 with v1's exact text when v2 becomes the default", () => {
 		const dir = tempDir();
-		for (const language of ['fi', 'sv', 'en']) copyFileSync(join(TEMPLATES_DIR, `kanta-model-v1.${language}.txt`), join(dir, `kanta-model-v1.${language}.txt`));
+		for (const language of ['fi', 'sv', 'en'])
+			copyFileSync(join(TEMPLATES_DIR, `kanta-model-v1.${language}.txt`), join(dir, `kanta-model-v1.${language}.txt`));
 		syncBundledTemplates(db, dir);
 		const admin = setUpMainConnector(db);
 		const agreementId = insertAgreementRow(db, addTenant(db, admin), 'in_force');
@@ -125,15 +144,28 @@ describe('addUploadedTemplate', () => {
 
 	it('refuses a version that already exists for that language, but not the same version in another language', () => {
 		syncBundledTemplates(db, TEMPLATES_DIR);
-		expect(addUploadedTemplate(db, ADMIN_ACTOR, fiSource.replace('Tämän sopimuksen', 'Tämän uuden sopimuksen'))).toEqual({ ok: false, reason: 'version_exists' });
+		expect(addUploadedTemplate(db, ADMIN_ACTOR, fiSource.replace('Tämän sopimuksen', 'Tämän uuden sopimuksen'))).toEqual({
+			ok: false,
+			reason: 'version_exists'
+		});
 		expect(listTemplates(db)).toHaveLength(6);
 
 		const v3 = addUploadedTemplate(db, ADMIN_ACTOR, fiVersion(3));
 		expect(v3.ok).toBe(true);
 		expect(addUploadedTemplate(db, ADMIN_ACTOR, fiVersion(3, 'Toinen otsikko'))).toEqual({ ok: false, reason: 'version_exists' });
 		if (!v3.ok) return;
-		expect(getTemplate(db, v3.id)).toMatchObject({ version: 3, language: 'fi', origin: 'uploaded', createdBy: ADMIN_ACTOR.id, isDefault: false, replaces: 2, title: 'Sopimus, versio 3' });
-		expect(listEntriesForTarget(db, v3.id)).toMatchObject([{ action: 'template.add', actorId: ADMIN_ACTOR.id, summary: 'kanta-model v3 (fi)' }]);
+		expect(getTemplate(db, v3.id)).toMatchObject({
+			version: 3,
+			language: 'fi',
+			origin: 'uploaded',
+			createdBy: ADMIN_ACTOR.id,
+			isDefault: false,
+			replaces: 2,
+			title: 'Sopimus, versio 3'
+		});
+		expect(listEntriesForTarget(db, v3.id)).toMatchObject([
+			{ action: 'template.add', actorId: ADMIN_ACTOR.id, summary: 'kanta-model v3 (fi)' }
+		]);
 		// Uploading does not change the default.
 		expect(defaultTemplate(db, 'fi')!.version).toBe(2);
 	});

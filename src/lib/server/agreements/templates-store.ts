@@ -11,7 +11,13 @@ export { checkTemplate };
 
 export const sha256Hex = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
 
-function insertTemplate(tx: DbOrTx, parsed: ParsedTemplate, source: string, origin: 'bundled' | 'uploaded', createdBy: string | null): string {
+function insertTemplate(
+	tx: DbOrTx,
+	parsed: ParsedTemplate,
+	source: string,
+	origin: 'bundled' | 'uploaded',
+	createdBy: string | null
+): string {
 	const id = crypto.randomUUID();
 	const { header } = parsed;
 	// The first template of a language becomes its default; later ones wait for an administrator.
@@ -43,7 +49,13 @@ function findVersion(tx: DbOrTx, key: string, version: number, language: string)
 	return tx
 		.select()
 		.from(agreementTemplate)
-		.where(and(eq(agreementTemplate.templateKey, key), eq(agreementTemplate.version, version), eq(agreementTemplate.language, language as TemplateLanguage)))
+		.where(
+			and(
+				eq(agreementTemplate.templateKey, key),
+				eq(agreementTemplate.version, version),
+				eq(agreementTemplate.language, language as TemplateLanguage)
+			)
+		)
 		.get();
 }
 
@@ -60,7 +72,12 @@ function takeOverBundledDefault(tx: DbOrTx, id: string, parsed: ParsedTemplate):
 	if (current.origin !== 'bundled' || current.templateKey !== header.template || current.version !== header.replaces) return;
 	tx.update(agreementTemplate).set({ isDefault: false }).where(eq(agreementTemplate.id, current.id)).run();
 	tx.update(agreementTemplate).set({ isDefault: true }).where(eq(agreementTemplate.id, id)).run();
-	audit(tx, SYSTEM_ACTOR, { action: 'template.set_default', targetType: 'agreement_template', targetId: id, summary: `${header.template} v${header.version} (${header.language}) replaces v${current.version}` });
+	audit(tx, SYSTEM_ACTOR, {
+		action: 'template.set_default',
+		targetType: 'agreement_template',
+		targetId: id,
+		summary: `${header.template} v${header.version} (${header.language}) replaces v${current.version}`
+	});
 }
 
 /**
@@ -120,7 +137,8 @@ export function defaultTemplate(db: DbOrTx, language: TemplateLanguage): Agreeme
 		.get();
 }
 
-export type AddTemplateResult = { ok: true; id: string } | { ok: false; problems: TemplateProblem[] } | { ok: false; reason: 'version_exists' };
+export type AddTemplateResult =
+	{ ok: true; id: string } | { ok: false; problems: TemplateProblem[] } | { ok: false; reason: 'version_exists' };
 
 /** An administrator's new template version; it becomes the default only when they say so. */
 export function addUploadedTemplate(db: Db, actor: Actor, source: string): AddTemplateResult {
@@ -130,7 +148,12 @@ export function addUploadedTemplate(db: Db, actor: Actor, source: string): AddTe
 	return db.transaction((tx) => {
 		if (findVersion(tx, header.template, header.version, header.language)) return { ok: false, reason: 'version_exists' } as const;
 		const id = insertTemplate(tx, check.parsed, source, 'uploaded', actor.id);
-		audit(tx, actor, { action: 'template.add', targetType: 'agreement_template', targetId: id, summary: `${header.template} v${header.version} (${header.language})` });
+		audit(tx, actor, {
+			action: 'template.add',
+			targetType: 'agreement_template',
+			targetId: id,
+			summary: `${header.template} v${header.version} (${header.language})`
+		});
 		return { ok: true, id } as const;
 	});
 }
@@ -141,7 +164,12 @@ export function setDefaultTemplate(db: Db, actor: Actor, id: string): boolean {
 		if (!chosen) return false;
 		tx.update(agreementTemplate).set({ isDefault: false }).where(eq(agreementTemplate.language, chosen.language)).run();
 		tx.update(agreementTemplate).set({ isDefault: true }).where(eq(agreementTemplate.id, id)).run();
-		audit(tx, actor, { action: 'template.set_default', targetType: 'agreement_template', targetId: id, summary: `${chosen.templateKey} v${chosen.version} (${chosen.language})` });
+		audit(tx, actor, {
+			action: 'template.set_default',
+			targetType: 'agreement_template',
+			targetId: id,
+			summary: `${chosen.templateKey} v${chosen.version} (${chosen.language})`
+		});
 		return true;
 	});
 }

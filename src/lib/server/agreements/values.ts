@@ -17,7 +17,12 @@ const join = (...parts: (string | null | undefined)[]) => parts.filter((p) => p 
 
 /** Everyone designated in the role (the model allows several, e.g. data protection officers). */
 function designated(db: DbOrTx, role: DesignatedRole): string {
-	const persons = db.select().from(designatedPerson).where(eq(designatedPerson.role, role)).orderBy(asc(designatedPerson.createdAt), asc(designatedPerson.name)).all();
+	const persons = db
+		.select()
+		.from(designatedPerson)
+		.where(eq(designatedPerson.role, role))
+		.orderBy(asc(designatedPerson.createdAt), asc(designatedPerson.name))
+		.all();
 	return persons.map((person) => join(person.name, person.title, person.email, person.phone)).join('; ');
 }
 

@@ -73,7 +73,12 @@ describe('sealAgreement', () => {
 		expect(existsSync(path)).toBe(true);
 		const bytes = readFileSync(path);
 		expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
-		expect(getAgreement(db, id)).toMatchObject({ sealedPath: path, sealedSha256: sha256(bytes), sealedAt: SEALED_AT, sealSelfSigned: true });
+		expect(getAgreement(db, id)).toMatchObject({
+			sealedPath: path,
+			sealedSha256: sha256(bytes),
+			sealedAt: SEALED_AT,
+			sealSelfSigned: true
+		});
 		const seals = listEntriesForTarget(db, id).filter((e) => e.action === 'agreement.seal');
 		expect(seals).toHaveLength(1);
 		expect(seals[0].summary).toBe(`sha256 ${sha256(bytes)}`);
@@ -123,7 +128,13 @@ describe('sealAgreement', () => {
 		writeFileSync(passFile, first.passphrase);
 		expect(loadSealCredentials(db).passphrase).toBe(first.passphrase);
 		expect(readFileSync(passFile, 'utf8')).toMatch(/^sealed:v1:/);
-		expect(db.select().from(auditEntry).all().filter((e) => e.action === 'agreement.seal_passphrase_sealed')).toHaveLength(1);
+		expect(
+			db
+				.select()
+				.from(auditEntry)
+				.all()
+				.filter((e) => e.action === 'agreement.seal_passphrase_sealed')
+		).toHaveLength(1);
 	});
 
 	it('pdfsig validates the seal over the whole document, and the text is the signed agreement', () => {
@@ -167,7 +178,11 @@ describe('verifyPdf', () => {
 		expect(await verifyPdf(db, await unrelated.save())).toMatchObject({ result: 'unknown' });
 
 		const input = buildPdfInput(db, getAgreement(db, id)!, { final: true });
-		const stranger = await renderAgreementPdf({ ...input, agreementId: crypto.randomUUID(), metadata: { ...input.metadata, keywords: [`liitos-agreement:${crypto.randomUUID()}`] } });
+		const stranger = await renderAgreementPdf({
+			...input,
+			agreementId: crypto.randomUUID(),
+			metadata: { ...input.metadata, keywords: [`liitos-agreement:${crypto.randomUUID()}`] }
+		});
 		expect(await verifyPdf(db, stranger)).toMatchObject({ result: 'unknown' });
 	});
 

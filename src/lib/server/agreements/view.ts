@@ -27,7 +27,12 @@ export function agreementView(a: Agreement) {
 
 /** The choices completed on a draft, for the main connector's edit form. */
 export function draftChoicesView(a: Agreement) {
-	return { place: a.place, noticeMonths: a.noticeMonths, renewalsForwarded: a.renewalsForwarded, serviceAgreementReference: a.serviceAgreementReference };
+	return {
+		place: a.place,
+		noticeMonths: a.noticeMonths,
+		renewalsForwarded: a.renewalsForwarded,
+		serviceAgreementReference: a.serviceAgreementReference
+	};
 }
 
 export function signatureView(s: AgreementSignature) {

@@ -139,7 +139,13 @@ describe('verifyAuditChain', () => {
 		recordFive();
 		raw('delete from audit_entry where seq = 5');
 		record();
-		expect(db.select().from(auditEntry).all().map((e) => e.seq)).toEqual([1, 2, 3, 4, 6]);
+		expect(
+			db
+				.select()
+				.from(auditEntry)
+				.all()
+				.map((e) => e.seq)
+		).toEqual([1, 2, 3, 4, 6]);
 		expect(verifyAuditChain(db)).toMatchObject({ ok: false, seq: 5 });
 	});
 
@@ -164,8 +170,7 @@ describe('listAuditEntries', () => {
 		record({ action: 'auth.login', tenantId: 't1', at: day(6), actor: tenantAdmin });
 	});
 
-	const seqs = (filter: Parameters<typeof listAuditEntries>[1]) =>
-		listAuditEntries(db, filter).entries.map((e) => e.seq);
+	const seqs = (filter: Parameters<typeof listAuditEntries>[1]) => listAuditEntries(db, filter).entries.map((e) => e.seq);
 
 	it('lists newest first with the total', () => {
 		const result = listAuditEntries(db, { page: 1, pageSize: 50 });

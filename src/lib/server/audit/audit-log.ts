@@ -55,14 +55,14 @@ function entryHash(prevHash: string, f: HashedFields): string {
 	};
 	// Listing the keys sorted pins the serialisation, so the hash never depends on property order.
 	const canonical = JSON.stringify(content, Object.keys(content).sort());
-	return createHash('sha256').update(prevHash + canonical).digest('hex');
+	return createHash('sha256')
+		.update(prevHash + canonical)
+		.digest('hex');
 }
 
 /** Highest seq AUTOINCREMENT has ever handed out; survives deletion of the newest rows. */
 function highestIssuedSeq(tx: DbOrTx): number {
-	const row = tx.get<{ seq: number } | undefined>(
-		sql`select seq from sqlite_sequence where name = 'audit_entry'`
-	);
+	const row = tx.get<{ seq: number } | undefined>(sql`select seq from sqlite_sequence where name = 'audit_entry'`);
 	return row?.seq ?? 0;
 }
 
@@ -73,12 +73,7 @@ function highestIssuedSeq(tx: DbOrTx): number {
 export function recordAudit(tx: DbOrTx, input: AuditInput): void {
 	// A savepoint (or a transaction, if given the bare db) keeps the read-then-insert atomic.
 	tx.transaction((inner) => {
-		const last = inner
-			.select({ seq: auditEntry.seq, hash: auditEntry.hash })
-			.from(auditEntry)
-			.orderBy(desc(auditEntry.seq))
-			.limit(1)
-			.get();
+		const last = inner.select({ seq: auditEntry.seq, hash: auditEntry.hash }).from(auditEntry).orderBy(desc(auditEntry.seq)).limit(1).get();
 		// The hash covers seq, so it must be known before the insert. Taking max(seq) alone would
 		// reuse the numbers of deleted newest rows and hide their deletion; AUTOINCREMENT's own
 		// counter never goes back, so the gap stays visible to verifyAuditChain.
@@ -113,9 +108,7 @@ function sqliteOf(db: Db): Database.Database {
 	return (db as Db & { $client: Database.Database }).$client;
 }
 
-export type AuditVerification =
-	| { ok: true; count: number }
-	| { ok: false; seq: number; reason: string };
+export type AuditVerification = { ok: true; count: number } | { ok: false; seq: number; reason: string };
 
 interface AuditRow {
 	seq: number;
@@ -143,9 +136,7 @@ export function verifyAuditChain(db: Db): AuditVerification {
 	// while the portal keeps writing.
 	const verify = client.transaction((): AuditVerification => {
 		const highest = highestIssuedSeq(db);
-		const rows = client
-			.prepare('select * from audit_entry order by seq')
-			.iterate() as IterableIterator<AuditRow>;
+		const rows = client.prepare('select * from audit_entry order by seq').iterate() as IterableIterator<AuditRow>;
 		let prevHash = GENESIS_HASH;
 		let expectedSeq = 1;
 		for (const row of rows) {
@@ -204,10 +195,7 @@ export interface AuditFilter {
 const MAX_PAGE_SIZE = 500;
 
 /** Entries newest first, one page at a time, with the total matching the filter. */
-export function listAuditEntries(
-	db: Db,
-	filter: AuditFilter
-): { entries: AuditEntry[]; total: number } {
+export function listAuditEntries(db: Db, filter: AuditFilter): { entries: AuditEntry[]; total: number } {
 	const conditions: (SQL | undefined)[] = [];
 	// Compared even when empty: an empty tenant ID must match nothing rather than lift the scope.
 	if (filter.tenantId !== undefined) conditions.push(eq(auditEntry.tenantId, filter.tenantId));
@@ -241,10 +229,7 @@ function actionCondition(action: string): SQL | undefined {
 	// A range instead of LIKE lets SQLite use the (action, seq) index; '/' is the character
 	// after '.', so the range holds exactly the actions starting with the prefix.
 	const prefixEnd = `${prefix.slice(0, -1)}/`;
-	return or(
-		eq(auditEntry.action, action),
-		and(gte(auditEntry.action, prefix), lt(auditEntry.action, prefixEnd))
-	);
+	return or(eq(auditEntry.action, action), and(gte(auditEntry.action, prefix), lt(auditEntry.action, prefixEnd)));
 }
 
 /** One object's history, oldest first (an agreement's audit page). */

@@ -8,7 +8,11 @@ export function normaliseEmail(email: string): string {
 }
 
 export function findUserByEmail(db: DbOrTx, email: string): User | undefined {
-	return db.select().from(user).where(eq(user.email, normaliseEmail(email))).get();
+	return db
+		.select()
+		.from(user)
+		.where(eq(user.email, normaliseEmail(email)))
+		.get();
 }
 
 export function getUser(db: DbOrTx, id: string): User | undefined {

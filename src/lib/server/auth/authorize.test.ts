@@ -53,15 +53,103 @@ const EXPECTED: Record<Role, Action[]> = {
 		'training.manage',
 		'training.records'
 	],
-	mc_signatory: ['dashboard.view', 'tenant.list', 'tenant.view', 'tenant.people.view', 'organisation.view', 'services.view', 'account.manage', 'notifications.view', 'agreement.view', 'agreement.countersign', 'agreement.verify', 'checklist.view', 'incident.report', 'instruction.read'],
-	mc_cert_admin: ['dashboard.view', 'tenant.list', 'tenant.view', 'tenant.people.view', 'organisation.view', 'services.view', 'account.manage', 'notifications.view', 'agreement.verify', 'checklist.view', 'certificate.view', 'certificate.manage', 'incident.report', 'instruction.read'],
-	tenant_admin: ['dashboard.view', 'tenant.view', 'tenant.people.view', 'tenant.people.manage', 'audit.view', 'services.view', 'account.manage', 'agreement.view', 'agreement.notice', 'agreement.verify', 'notifications.view', 'checklist.view', 'checklist.submit', 'checklist.plan', 'certificate.view', 'incident.report', 'incident.view', 'incident.assist', 'incident.decide', 'instruction.read', 'instruction.coverage', 'training.records', 'training.declare'],
-	tenant_signatory: ['dashboard.view', 'tenant.view', 'tenant.people.view', 'services.view', 'account.manage', 'agreement.view', 'agreement.sign', 'agreement.verify', 'notifications.view', 'checklist.view', 'incident.report', 'instruction.read', 'training.declare'],
-	tenant_staff: ['dashboard.view', 'tenant.view', 'tenant.people.view', 'services.view', 'account.manage', 'agreement.verify', 'notifications.view', 'incident.report', 'instruction.read', 'training.declare']
+	mc_signatory: [
+		'dashboard.view',
+		'tenant.list',
+		'tenant.view',
+		'tenant.people.view',
+		'organisation.view',
+		'services.view',
+		'account.manage',
+		'notifications.view',
+		'agreement.view',
+		'agreement.countersign',
+		'agreement.verify',
+		'checklist.view',
+		'incident.report',
+		'instruction.read'
+	],
+	mc_cert_admin: [
+		'dashboard.view',
+		'tenant.list',
+		'tenant.view',
+		'tenant.people.view',
+		'organisation.view',
+		'services.view',
+		'account.manage',
+		'notifications.view',
+		'agreement.verify',
+		'checklist.view',
+		'certificate.view',
+		'certificate.manage',
+		'incident.report',
+		'instruction.read'
+	],
+	tenant_admin: [
+		'dashboard.view',
+		'tenant.view',
+		'tenant.people.view',
+		'tenant.people.manage',
+		'audit.view',
+		'services.view',
+		'account.manage',
+		'agreement.view',
+		'agreement.notice',
+		'agreement.verify',
+		'notifications.view',
+		'checklist.view',
+		'checklist.submit',
+		'checklist.plan',
+		'certificate.view',
+		'incident.report',
+		'incident.view',
+		'incident.assist',
+		'incident.decide',
+		'instruction.read',
+		'instruction.coverage',
+		'training.records',
+		'training.declare'
+	],
+	tenant_signatory: [
+		'dashboard.view',
+		'tenant.view',
+		'tenant.people.view',
+		'services.view',
+		'account.manage',
+		'agreement.view',
+		'agreement.sign',
+		'agreement.verify',
+		'notifications.view',
+		'checklist.view',
+		'incident.report',
+		'instruction.read',
+		'training.declare'
+	],
+	tenant_staff: [
+		'dashboard.view',
+		'tenant.view',
+		'tenant.people.view',
+		'services.view',
+		'account.manage',
+		'agreement.verify',
+		'notifications.view',
+		'incident.report',
+		'instruction.read',
+		'training.declare'
+	]
 };
 
 /** Actions a tenant's people may take without naming a tenant. */
-const TENANT_UNSCOPED: Action[] = ['dashboard.view', 'services.view', 'account.manage', 'agreement.verify', 'notifications.view', 'incident.report', 'instruction.read', 'training.declare'];
+const TENANT_UNSCOPED: Action[] = [
+	'dashboard.view',
+	'services.view',
+	'account.manage',
+	'agreement.verify',
+	'notifications.view',
+	'incident.report',
+	'instruction.read',
+	'training.declare'
+];
 
 const isTenantRole = (role: Role) => (TENANT_ROLES as readonly Role[]).includes(role);
 
@@ -127,7 +215,8 @@ describe('can: a controller’s breach decision (incident.decide) belongs to the
 		expect(can(person(['tenant_admin'], OWN_TENANT), 'incident.decide', { tenantId: OWN_TENANT })).toBe(true);
 		expect(can(person(['tenant_admin'], OWN_TENANT), 'incident.decide', { tenantId: OTHER_TENANT })).toBe(false);
 		expect(can(person(['tenant_admin'], OWN_TENANT), 'incident.decide', { tenantId: null })).toBe(false);
-		for (const role of ['tenant_staff', 'tenant_signatory'] as const) expect(can(person([role], OWN_TENANT), 'incident.decide', { tenantId: OWN_TENANT })).toBe(false);
+		for (const role of ['tenant_staff', 'tenant_signatory'] as const)
+			expect(can(person([role], OWN_TENANT), 'incident.decide', { tenantId: OWN_TENANT })).toBe(false);
 	});
 
 	it('assisting is open to both parties, onward notices to the main connector only', () => {
@@ -138,7 +227,7 @@ describe('can: a controller’s breach decision (incident.decide) belongs to the
 	});
 });
 
-describe("can: tenant people stay inside their own tenant", () => {
+describe('can: tenant people stay inside their own tenant', () => {
 	const cases = TENANT_ROLES.flatMap((role) => SCOPED_ACTIONS.map((action) => [role, action] as const));
 
 	it.each(cases)('%s → %s is refused on another tenant', (role, action) => {

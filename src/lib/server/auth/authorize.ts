@@ -63,33 +63,108 @@ export interface Resource {
 	tenantId?: string | null;
 }
 
-const MAIN_CONNECTOR_READ: readonly Action[] = ['dashboard.view', 'tenant.list', 'tenant.view', 'tenant.people.view', 'organisation.view', 'services.view', 'account.manage', 'notifications.view'];
+const MAIN_CONNECTOR_READ: readonly Action[] = [
+	'dashboard.view',
+	'tenant.list',
+	'tenant.view',
+	'tenant.people.view',
+	'organisation.view',
+	'services.view',
+	'account.manage',
+	'notifications.view'
+];
 
 const MAIN_CONNECTOR_ROLE_ACTIONS: Record<'mc_admin' | 'mc_signatory' | 'mc_cert_admin', readonly Action[]> = {
 	// Administrators do everything except sign for the main connector: that takes a signatory.
 	// Declaring one's own training is for tenant people; the main connector's records are not kept here.
 	mc_admin: ACTIONS.filter((action) => action !== 'agreement.countersign' && action !== 'agreement.sign' && action !== 'training.declare'),
-	mc_signatory: [...MAIN_CONNECTOR_READ, 'agreement.view', 'agreement.countersign', 'agreement.verify', 'checklist.view', 'incident.report', 'instruction.read'],
-	mc_cert_admin: [...MAIN_CONNECTOR_READ, 'agreement.verify', 'checklist.view', 'certificate.view', 'certificate.manage', 'incident.report', 'instruction.read']
+	mc_signatory: [
+		...MAIN_CONNECTOR_READ,
+		'agreement.view',
+		'agreement.countersign',
+		'agreement.verify',
+		'checklist.view',
+		'incident.report',
+		'instruction.read'
+	],
+	mc_cert_admin: [
+		...MAIN_CONNECTOR_READ,
+		'agreement.verify',
+		'checklist.view',
+		'certificate.view',
+		'certificate.manage',
+		'incident.report',
+		'instruction.read'
+	]
 };
 
 /** Tenant roles act only inside their own tenant; see `can()`. */
 const TENANT_ROLE_ACTIONS: Record<'tenant_admin' | 'tenant_signatory' | 'tenant_staff', readonly Action[]> = {
 	tenant_admin: [
-		'dashboard.view', 'tenant.view', 'tenant.people.view', 'tenant.people.manage', 'audit.view', 'services.view', 'account.manage',
-		'agreement.view', 'agreement.notice', 'agreement.verify', 'notifications.view',
-		'checklist.view', 'checklist.submit', 'checklist.plan', 'certificate.view', 'incident.report', 'incident.view', 'incident.assist', 'incident.decide',
-		'instruction.read', 'instruction.coverage', 'training.records', 'training.declare'
+		'dashboard.view',
+		'tenant.view',
+		'tenant.people.view',
+		'tenant.people.manage',
+		'audit.view',
+		'services.view',
+		'account.manage',
+		'agreement.view',
+		'agreement.notice',
+		'agreement.verify',
+		'notifications.view',
+		'checklist.view',
+		'checklist.submit',
+		'checklist.plan',
+		'certificate.view',
+		'incident.report',
+		'incident.view',
+		'incident.assist',
+		'incident.decide',
+		'instruction.read',
+		'instruction.coverage',
+		'training.records',
+		'training.declare'
 	],
 	tenant_signatory: [
-		'dashboard.view', 'tenant.view', 'tenant.people.view', 'services.view', 'account.manage', 'agreement.view', 'agreement.sign', 'agreement.verify',
-		'notifications.view', 'checklist.view', 'incident.report', 'instruction.read', 'training.declare'
+		'dashboard.view',
+		'tenant.view',
+		'tenant.people.view',
+		'services.view',
+		'account.manage',
+		'agreement.view',
+		'agreement.sign',
+		'agreement.verify',
+		'notifications.view',
+		'checklist.view',
+		'incident.report',
+		'instruction.read',
+		'training.declare'
 	],
-	tenant_staff: ['dashboard.view', 'tenant.view', 'tenant.people.view', 'services.view', 'account.manage', 'agreement.verify', 'notifications.view', 'incident.report', 'instruction.read', 'training.declare']
+	tenant_staff: [
+		'dashboard.view',
+		'tenant.view',
+		'tenant.people.view',
+		'services.view',
+		'account.manage',
+		'agreement.verify',
+		'notifications.view',
+		'incident.report',
+		'instruction.read',
+		'training.declare'
+	]
 };
 
 /** Actions a tenant's people may take without naming their tenant (their own pages). */
-const TENANT_UNSCOPED: readonly Action[] = ['dashboard.view', 'services.view', 'account.manage', 'agreement.verify', 'notifications.view', 'incident.report', 'instruction.read', 'training.declare'];
+const TENANT_UNSCOPED: readonly Action[] = [
+	'dashboard.view',
+	'services.view',
+	'account.manage',
+	'agreement.verify',
+	'notifications.view',
+	'incident.report',
+	'instruction.read',
+	'training.declare'
+];
 
 /**
  * Actions only the organisation that owns the resource may take, even for the main connector's
@@ -99,7 +174,8 @@ const TENANT_UNSCOPED: readonly Action[] = ['dashboard.view', 'services.view', '
 const OWN_ORGANISATION_ONLY: readonly Action[] = ['incident.decide'];
 
 function roleAllows(role: Role, action: Action): boolean {
-	if (role in MAIN_CONNECTOR_ROLE_ACTIONS) return MAIN_CONNECTOR_ROLE_ACTIONS[role as keyof typeof MAIN_CONNECTOR_ROLE_ACTIONS].includes(action);
+	if (role in MAIN_CONNECTOR_ROLE_ACTIONS)
+		return MAIN_CONNECTOR_ROLE_ACTIONS[role as keyof typeof MAIN_CONNECTOR_ROLE_ACTIONS].includes(action);
 	return TENANT_ROLE_ACTIONS[role as keyof typeof TENANT_ROLE_ACTIONS].includes(action);
 }
 

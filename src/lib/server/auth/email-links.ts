@@ -57,10 +57,16 @@ export function redeemToken(
 	return db.transaction((tx) => {
 		const holder = findTokenHolder(tx, token, purpose, now);
 		if (!holder) return null;
-		tx.update(emailToken).set({ usedAt: now }).where(eq(emailToken.id, hashToken(token))).run();
+		tx.update(emailToken)
+			.set({ usedAt: now })
+			.where(eq(emailToken.id, hashToken(token)))
+			.run();
 		// The language an invitation is accepted in is the person's language for e-mail from then on.
 		const locale = purpose === 'invitation' && client.locale ? { locale: client.locale } : {};
-		tx.update(user).set({ passwordHash, status: 'active', ...locale }).where(eq(user.id, holder.id)).run();
+		tx.update(user)
+			.set({ passwordHash, status: 'active', ...locale })
+			.where(eq(user.id, holder.id))
+			.run();
 		// A reset means the old password may be known to someone else: end every session and feed address.
 		invalidateUserSessions(tx, holder.id);
 		revokeFeedTokens(tx, holder.id, now);
@@ -76,17 +82,26 @@ export function redeemToken(
 }
 
 /** Issues a reset link for an active person; null (and no hint why) otherwise. */
-export function requestPasswordReset(db: Db, email: string, client: { ipAddress: string }, now = new Date()): { person: User; token: string } | null {
+export function requestPasswordReset(
+	db: Db,
+	email: string,
+	client: { ipAddress: string },
+	now = new Date()
+): { person: User; token: string } | null {
 	const person = findUserByEmail(db, email);
 	if (!person || person.status !== 'active') return null;
 	return db.transaction((tx) => {
 		const token = issueToken(tx, person.id, 'password_reset', now);
-		audit(tx, { id: person.id, label: person.email, ipAddress: client.ipAddress }, {
-			tenantId: person.tenantId,
-			action: 'auth.password_reset_requested',
-			targetType: 'user',
-			targetId: person.id
-		});
+		audit(
+			tx,
+			{ id: person.id, label: person.email, ipAddress: client.ipAddress },
+			{
+				tenantId: person.tenantId,
+				action: 'auth.password_reset_requested',
+				targetType: 'user',
+				targetId: person.id
+			}
+		);
 		return { person, token };
 	});
 }

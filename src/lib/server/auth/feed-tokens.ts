@@ -8,5 +8,8 @@ import { calendarToken } from '../db/schema';
  * factor, deactivation) ends these too; call it inside that change's transaction.
  */
 export function revokeFeedTokens(tx: DbOrTx, userId: string, now: Date): void {
-	tx.update(calendarToken).set({ revokedAt: now }).where(and(eq(calendarToken.userId, userId), isNull(calendarToken.revokedAt))).run();
+	tx.update(calendarToken)
+		.set({ revokedAt: now })
+		.where(and(eq(calendarToken.userId, userId), isNull(calendarToken.revokedAt)))
+		.run();
 }

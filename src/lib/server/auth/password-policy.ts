@@ -83,10 +83,7 @@ const LEET: Record<string, string> = {
 };
 
 /** Checks a new password; returns the problem, or null when it is acceptable. */
-export function checkPassword(
-	password: string,
-	context: { email?: string; name?: string } = {}
-): PasswordProblem | null {
+export function checkPassword(password: string, context: { email?: string; name?: string } = {}): PasswordProblem | null {
 	// Code points, not UTF-16 units, so an emoji or a composed letter counts once.
 	const length = [...password].length;
 	if (length < MIN_LENGTH) return 'too_short';
@@ -146,9 +143,7 @@ function isStraightSequence(value: string): boolean {
 
 function isKeyboardWalk(value: string): boolean {
 	if (value.length < 4) return false;
-	return KEYBOARD_WALKS.some(
-		(walk) => walk.includes(value) || [...walk].reverse().join('').includes(value)
-	);
+	return KEYBOARD_WALKS.some((walk) => walk.includes(value) || [...walk].reverse().join('').includes(value));
 }
 
 function isWeakWord(value: string): boolean {

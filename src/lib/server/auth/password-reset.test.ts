@@ -18,7 +18,9 @@ beforeEach(() => {
 
 describe('acceptPasswordResetRequest', () => {
 	it('answers alike for an account, an unknown address and a deactivated one, before anything is looked up or sent', async () => {
-		const answers = ['aino@example.fi', 'nobody@example.fi', 'gone@example.fi'].map((email) => acceptPasswordResetRequest(db, email, client, T0));
+		const answers = ['aino@example.fi', 'nobody@example.fi', 'gone@example.fi'].map((email) =>
+			acceptPasswordResetRequest(db, email, client, T0)
+		);
 		for (const answer of answers) expect(answer).toEqual({ ok: true, delivered: expect.any(Promise) });
 		// Answered: no link issued, nothing in the outbox yet.
 		expect(db.select().from(emailToken).all()).toEqual([]);
@@ -34,7 +36,11 @@ describe('acceptPasswordResetRequest', () => {
 	it('allows three requests per e-mail address, whether or not it has an account, then says when to try again', async () => {
 		for (const email of ['aino@example.fi', 'nobody@example.fi']) {
 			for (let i = 0; i < 3; i++) expect(acceptPasswordResetRequest(db, email, { ipAddress: `198.51.100.${i}` }, T0).ok).toBe(true);
-			expect(acceptPasswordResetRequest(db, email, { ipAddress: '203.0.113.1' }, T0)).toEqual({ ok: false, reason: 'throttled', retryAt: new Date(T0.getTime() + 15 * MINUTE_MS) });
+			expect(acceptPasswordResetRequest(db, email, { ipAddress: '203.0.113.1' }, T0)).toEqual({
+				ok: false,
+				reason: 'throttled',
+				retryAt: new Date(T0.getTime() + 15 * MINUTE_MS)
+			});
 		}
 	});
 
@@ -44,7 +50,9 @@ describe('acceptPasswordResetRequest', () => {
 	});
 
 	it('sends at most three links to a mailbox however many requests arrive together', async () => {
-		const answers = Array.from({ length: 30 }, (_, i) => acceptPasswordResetRequest(db, 'aino@example.fi', { ipAddress: `198.51.100.${i}` }, T0));
+		const answers = Array.from({ length: 30 }, (_, i) =>
+			acceptPasswordResetRequest(db, 'aino@example.fi', { ipAddress: `198.51.100.${i}` }, T0)
+		);
 		await Promise.all(answers.map((answer) => (answer.ok ? answer.delivered : null)));
 		expect(answers.filter((answer) => answer.ok)).toHaveLength(3);
 		expect(db.select().from(outboxMessage).all()).toHaveLength(3);

@@ -15,7 +15,12 @@ export type ResetRequestAnswer = { ok: true; delivered: Promise<void> } | { ok: 
  * given, so neither the answer nor the time it takes tells who has an account, and nobody can use
  * the form to flood a mailbox. `delivered` settles when that work is done (for tests; it never rejects).
  */
-export function acceptPasswordResetRequest(db: Db, emailInput: string, client: { ipAddress: string }, now = new Date()): ResetRequestAnswer {
+export function acceptPasswordResetRequest(
+	db: Db,
+	emailInput: string,
+	client: { ipAddress: string },
+	now = new Date()
+): ResetRequestAnswer {
 	const email = normaliseEmail(emailInput);
 	const subjects: ThrottleSubject[] = [
 		{ kind: 'reset_account', email },
@@ -35,5 +40,10 @@ async function deliverResetLink(db: Db, email: string, client: { ipAddress: stri
 	const { person, token } = issued;
 	const o = { locale: person.locale };
 	const link = `${config.origin}/password-reset/${token}`;
-	await sendMail(db, { to: person.email, subject: m.mail_reset_subject({}, o), body: m.mail_reset_body({ name: person.name, link }, o), oneTimeLink: link });
+	await sendMail(db, {
+		to: person.email,
+		subject: m.mail_reset_subject({}, o),
+		body: m.mail_reset_body({ name: person.name, link }, o),
+		oneTimeLink: link
+	});
 }

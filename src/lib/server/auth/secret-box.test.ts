@@ -15,7 +15,12 @@ describe('parseSecretKey', () => {
 	});
 
 	it('refuses a key of the wrong size or form instead of using a weak one', () => {
-		for (const bad of [randomBytes(16).toString('base64'), randomBytes(31).toString('hex'), 'correct horse battery staple', `${KEY.toString('base64')}x`]) {
+		for (const bad of [
+			randomBytes(16).toString('base64'),
+			randomBytes(31).toString('hex'),
+			'correct horse battery staple',
+			`${KEY.toString('base64')}x`
+		]) {
 			expect(() => parseSecretKey(bad)).toThrow(/32 random bytes/);
 		}
 	});

@@ -28,7 +28,14 @@ describe('sendSecurityNotice', () => {
 	it('names each kind of change differently', async () => {
 		const person = insertUser(db, { email: 'eero@example.fi' });
 		db.update(user).set({ locale: 'en' }).where(eq(user.id, person.id)).run();
-		const changes = ['password_changed', 'two_factor_enabled', 'two_factor_replaced', 'two_factor_disabled', 'two_factor_reset', 'recovery_codes_renewed'] as const;
+		const changes = [
+			'password_changed',
+			'two_factor_enabled',
+			'two_factor_replaced',
+			'two_factor_disabled',
+			'two_factor_reset',
+			'recovery_codes_renewed'
+		] as const;
 		for (const change of changes) await sendSecurityNotice(db, person.id, change);
 		const bodies = listOutbox(db, { page: 1, pageSize: 10 }).messages.map((m) => m.body);
 		expect(new Set(bodies).size).toBe(changes.length);

@@ -4,7 +4,8 @@ import { config } from '../config';
 import { sendMail } from '../mail/mailer';
 import { getUser } from './accounts';
 
-export type SecurityChange = 'password_changed' | 'two_factor_enabled' | 'two_factor_replaced' | 'two_factor_disabled' | 'two_factor_reset' | 'recovery_codes_renewed';
+export type SecurityChange =
+	'password_changed' | 'two_factor_enabled' | 'two_factor_replaced' | 'two_factor_disabled' | 'two_factor_reset' | 'recovery_codes_renewed';
 
 const CHANGE_TEXT: Record<SecurityChange, (inputs: Record<string, never>, options: { locale: 'fi' | 'sv' | 'en' }) => string> = {
 	password_changed: m.security_change_password,

@@ -9,7 +9,11 @@ describe('readSessionLimits', () => {
 	});
 
 	it('takes shorter values', () => {
-		expect(readSessionLimits({ LIITOS_SESSION_MAX_MINUTES: '480', LIITOS_SESSION_IDLE_MINUTES: '15' })).toEqual({ absoluteMs: 480 * MINUTE_MS, idleMs: 15 * MINUTE_MS, problems: [] });
+		expect(readSessionLimits({ LIITOS_SESSION_MAX_MINUTES: '480', LIITOS_SESSION_IDLE_MINUTES: '15' })).toEqual({
+			absoluteMs: 480 * MINUTE_MS,
+			idleMs: 15 * MINUTE_MS,
+			problems: []
+		});
 	});
 
 	it('refuses longer values, keeps the maximum and says so', () => {

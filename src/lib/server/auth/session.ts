@@ -71,7 +71,12 @@ export function sessionAbsoluteEnd(current: Pick<Session, 'createdAt'>, limits: 
 	return new Date(current.createdAt.getTime() + limits.absoluteMs);
 }
 
-export function validateSessionToken(db: DbOrTx, token: string, now = new Date(), limits: SessionLimits = config.sessionLimits): SessionValidation {
+export function validateSessionToken(
+	db: DbOrTx,
+	token: string,
+	now = new Date(),
+	limits: SessionLimits = config.sessionLimits
+): SessionValidation {
 	const sessionId = hashToken(token);
 	const found = prepared(db, 'session.validate', () =>
 		db

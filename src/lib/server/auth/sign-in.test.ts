@@ -37,7 +37,9 @@ describe('signIn', () => {
 		const validated = validateSessionToken(db, result.token, T0);
 		expect(validated.user).toMatchObject({ id: person.id, tenantId: 'tenant-1', roles: ['tenant_admin'] });
 		expect(db.select().from(session).get()).toMatchObject({ id: hashToken(result.token), ipAddress: '192.0.2.1', userAgent: 'Vitest' });
-		expect(auditOf('auth.sign_in')).toMatchObject([{ actorId: person.id, tenantId: 'tenant-1', targetId: person.id, ipAddress: '192.0.2.1' }]);
+		expect(auditOf('auth.sign_in')).toMatchObject([
+			{ actorId: person.id, tenantId: 'tenant-1', targetId: person.id, ipAddress: '192.0.2.1' }
+		]);
 	});
 
 	it('accepts the e-mail in any case and with surrounding spaces', async () => {
@@ -50,7 +52,14 @@ describe('signIn', () => {
 		expect(result).toEqual({ ok: false, reason: 'invalid' });
 		expect(db.select().from(session).all()).toEqual([]);
 		expect(auditOf('auth.sign_in_failed')).toMatchObject([
-			{ actorId: person.id, actorLabel: 'aino@example.fi', tenantId: 'tenant-1', targetType: 'user', targetId: person.id, ipAddress: '192.0.2.1' }
+			{
+				actorId: person.id,
+				actorLabel: 'aino@example.fi',
+				tenantId: 'tenant-1',
+				targetType: 'user',
+				targetId: person.id,
+				ipAddress: '192.0.2.1'
+			}
 		]);
 		expect(auditOf('auth.sign_in')).toEqual([]);
 	});
@@ -58,7 +67,9 @@ describe('signIn', () => {
 	it('answers an unknown e-mail exactly like a wrong password', async () => {
 		const result = await signIn(db, 'nobody@example.fi', PASSWORD, client, T0);
 		expect(result).toEqual({ ok: false, reason: 'invalid' });
-		expect(auditOf('auth.sign_in_failed')).toMatchObject([{ actorId: null, actorLabel: 'nobody@example.fi', tenantId: null, targetId: '' }]);
+		expect(auditOf('auth.sign_in_failed')).toMatchObject([
+			{ actorId: null, actorLabel: 'nobody@example.fi', tenantId: null, targetId: '' }
+		]);
 	});
 
 	it('throttles after five failures, even with the right password', async () => {
@@ -91,11 +102,15 @@ describe('signIn', () => {
 	});
 
 	it('checks no more of sixty parallel guesses than of sixty serial ones: five, the rest refused with a time', async () => {
-		const results = await Promise.all(Array.from({ length: 60 }, (_, i) => signIn(db, 'aino@example.fi', `parallel guess ${i}`, client, T0)));
+		const results = await Promise.all(
+			Array.from({ length: 60 }, (_, i) => signIn(db, 'aino@example.fi', `parallel guess ${i}`, client, T0))
+		);
 		// Every checked password leaves an audit entry; the others never reached argon2.
 		expect(auditOf('auth.sign_in_failed')).toHaveLength(5);
 		expect(results.filter((r) => !r.ok && r.reason === 'invalid')).toHaveLength(5);
-		expect(results.filter((r) => !r.ok && r.reason === 'throttled')).toEqual(Array(55).fill({ ok: false, reason: 'throttled', retryAt: new Date(T0.getTime() + 60_000) }));
+		expect(results.filter((r) => !r.ok && r.reason === 'throttled')).toEqual(
+			Array(55).fill({ ok: false, reason: 'throttled', retryAt: new Date(T0.getTime() + 60_000) })
+		);
 	});
 
 	it('lets colleagues behind one address sign in any number of times', async () => {
@@ -126,7 +141,13 @@ describe('signIn', () => {
 });
 
 describe('signOut', () => {
-	const sessionUser = () => ({ id: person.id, email: person.email, name: person.name, tenantId: person.tenantId, roles: ['tenant_admin' as const] });
+	const sessionUser = () => ({
+		id: person.id,
+		email: person.email,
+		name: person.name,
+		tenantId: person.tenantId,
+		roles: ['tenant_admin' as const]
+	});
 
 	it('ends only the current session, or every session when asked', () => {
 		const [a, b, c] = [generateSessionToken(), generateSessionToken(), generateSessionToken()];

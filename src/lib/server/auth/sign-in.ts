@@ -13,9 +13,7 @@ export interface Client {
 }
 
 export type SignInResult =
-	| { ok: true; token: string; user: User }
-	| { ok: false; reason: 'invalid' }
-	| { ok: false; reason: 'throttled'; retryAt: Date };
+	{ ok: true; token: string; user: User } | { ok: false; reason: 'invalid' } | { ok: false; reason: 'throttled'; retryAt: Date };
 
 /**
  * Checks the password and opens a session. The attempt is counted per account and per address
@@ -36,12 +34,16 @@ export async function signIn(db: Db, emailInput: string, password: string, clien
 	const valid = (await verifyPassword(usable ?? (await decoyPasswordHash()), password)) && usable !== null;
 
 	if (!valid || !person) {
-		audit(db, { id: person?.id ?? null, label: email, ipAddress: client.ipAddress }, {
-			tenantId: person?.tenantId ?? null,
-			action: 'auth.sign_in_failed',
-			targetType: 'user',
-			targetId: person?.id ?? ''
-		});
+		audit(
+			db,
+			{ id: person?.id ?? null, label: email, ipAddress: client.ipAddress },
+			{
+				tenantId: person?.tenantId ?? null,
+				action: 'auth.sign_in_failed',
+				targetType: 'user',
+				targetId: person?.id ?? ''
+			}
+		);
 		return { ok: false, reason: 'invalid' };
 	}
 
@@ -49,12 +51,16 @@ export async function signIn(db: Db, emailInput: string, password: string, clien
 	db.transaction((tx) => {
 		settleSuccess(tx, subjects);
 		createSession(tx, token, person.id, client, now);
-		audit(tx, { id: person.id, label: person.email, ipAddress: client.ipAddress }, {
-			tenantId: person.tenantId,
-			action: 'auth.sign_in',
-			targetType: 'user',
-			targetId: person.id
-		});
+		audit(
+			tx,
+			{ id: person.id, label: person.email, ipAddress: client.ipAddress },
+			{
+				tenantId: person.tenantId,
+				action: 'auth.sign_in',
+				targetType: 'user',
+				targetId: person.id
+			}
+		);
 	});
 	return { ok: true, token, user: person };
 }
@@ -65,11 +71,15 @@ export function signOut(db: Db, sessionId: string, person: SessionUser, client: 
 			invalidateUserSessions(tx, person.id);
 			revokeFeedTokens(tx, person.id, now);
 		} else invalidateSession(tx, sessionId);
-		audit(tx, { id: person.id, label: person.email, ipAddress: client.ipAddress }, {
-			tenantId: person.tenantId,
-			action: everywhere ? 'auth.sign_out_everywhere' : 'auth.sign_out',
-			targetType: 'user',
-			targetId: person.id
-		});
+		audit(
+			tx,
+			{ id: person.id, label: person.email, ipAddress: client.ipAddress },
+			{
+				tenantId: person.tenantId,
+				action: everywhere ? 'auth.sign_out_everywhere' : 'auth.sign_out',
+				targetType: 'user',
+				targetId: person.id
+			}
+		);
 	});
 }

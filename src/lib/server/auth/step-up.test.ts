@@ -31,12 +31,17 @@ const failedChecks = () => db.select().from(auditEntry).where(eq(auditEntry.acti
 describe('confirmPassword', () => {
 	it('accepts the right password and refuses a wrong one, recording the purpose', async () => {
 		expect(await confirmPassword(db, actorOf(person), person, PASSWORD, 'password_change', T0)).toEqual({ ok: true });
-		expect(await confirmPassword(db, actorOf(person), person, 'wrong', 'password_change', T0)).toEqual({ ok: false, reason: 'wrong_password' });
+		expect(await confirmPassword(db, actorOf(person), person, 'wrong', 'password_change', T0)).toEqual({
+			ok: false,
+			reason: 'wrong_password'
+		});
 		expect(failedChecks()).toMatchObject([{ actorId: person.id, targetId: person.id, summary: 'password_change', ipAddress: '192.0.2.1' }]);
 	});
 
 	it('checks five of sixty parallel guesses with the real hash and refuses the rest with a time', async () => {
-		const results = await Promise.all(Array.from({ length: 60 }, (_, i) => confirmPassword(db, actorOf(person), person, `guess ${i}`, 'password_change', T0)));
+		const results = await Promise.all(
+			Array.from({ length: 60 }, (_, i) => confirmPassword(db, actorOf(person), person, `guess ${i}`, 'password_change', T0))
+		);
 		expect(failedChecks()).toHaveLength(5);
 		expect(results.filter((r) => !r.ok && r.reason === 'wrong_password')).toHaveLength(5);
 		expect(results.filter((r) => !r.ok && r.reason === 'throttled')).toEqual(
@@ -49,7 +54,10 @@ describe('confirmPassword', () => {
 	it('shares the count with signing in, so a stolen session gives no extra guesses', async () => {
 		for (let i = 0; i < 3; i++) await signIn(db, 'aino@example.fi', `guess ${i}`, { ipAddress: '198.51.100.1', userAgent: '' }, T0);
 		for (let i = 0; i < 2; i++) await confirmPassword(db, actorOf(person, '203.0.113.5'), person, `guess ${i}`, 'password_change', T0);
-		expect(await signIn(db, 'aino@example.fi', PASSWORD, { ipAddress: '198.51.100.9', userAgent: '' }, T0)).toMatchObject({ ok: false, reason: 'throttled' });
+		expect(await signIn(db, 'aino@example.fi', PASSWORD, { ipAddress: '198.51.100.9', userAgent: '' }, T0)).toMatchObject({
+			ok: false,
+			reason: 'throttled'
+		});
 	});
 });
 
@@ -67,7 +75,11 @@ describe('stepUp', () => {
 		expect(confirmEnrolment(db, actorOf(person), person, currentCode(secret, t, -1), hashToken(token), t).ok).toBe(true);
 
 		expect(await stepUp(db, actorOf(person), person, { password: PASSWORD }, 'rescind', t)).toEqual({ ok: false, reason: 'wrong_code' });
-		for (let i = 0; i < 4; i++) expect(await stepUp(db, actorOf(person), person, { password: PASSWORD, code: '000000' }, 'rescind', t)).toEqual({ ok: false, reason: 'wrong_code' });
+		for (let i = 0; i < 4; i++)
+			expect(await stepUp(db, actorOf(person), person, { password: PASSWORD, code: '000000' }, 'rescind', t)).toEqual({
+				ok: false,
+				reason: 'wrong_code'
+			});
 		expect(await stepUp(db, actorOf(person), person, { password: PASSWORD, code: currentCode(secret, t) }, 'rescind', t)).toEqual({
 			ok: false,
 			reason: 'throttled',
@@ -75,6 +87,9 @@ describe('stepUp', () => {
 			field: 'code'
 		});
 		const later = new Date(t.getTime() + 60_000);
-		expect(await stepUp(db, actorOf(person), person, { password: PASSWORD, code: currentCode(secret, later) }, 'rescind', later)).toEqual({ ok: true, withCode: true });
+		expect(await stepUp(db, actorOf(person), person, { password: PASSWORD, code: currentCode(secret, later) }, 'rescind', later)).toEqual({
+			ok: true,
+			withCode: true
+		});
 	});
 });

@@ -41,7 +41,13 @@ export async function confirmPassword(
 	const stored = getUser(db, person.id)?.passwordHash ?? null;
 	const valid = (await verifyPassword(stored ?? (await decoyPasswordHash()), password)) && stored !== null;
 	if (!valid) {
-		audit(db, actor, { tenantId: person.tenantId, action: 'auth.step_up_failed', targetType: 'user', targetId: person.id, summary: purpose });
+		audit(db, actor, {
+			tenantId: person.tenantId,
+			action: 'auth.step_up_failed',
+			targetType: 'user',
+			targetId: person.id,
+			summary: purpose
+		});
 		return { ok: false, reason: 'wrong_password' };
 	}
 	settleSuccess(db, subjects);

@@ -115,7 +115,13 @@ describe('per-address throttling', () => {
 	it('a refusal by one subject counts against none of them', () => {
 		attempt([account], 5, T0);
 		expect(attempt([account, address], 30, T0)).toBe(0);
-		expect(db.select().from(loginThrottle).all().map((r) => r.key)).toEqual(['account:aino@example.fi']);
+		expect(
+			db
+				.select()
+				.from(loginThrottle)
+				.all()
+				.map((r) => r.key)
+		).toEqual(['account:aino@example.fi']);
 	});
 
 	it('reports the later of two blocks', () => {

@@ -65,7 +65,15 @@ export type Reservation = { ok: true } | { ok: false; retryAt: Date };
 export function reserveAttempt(db: Db, subjects: ThrottleSubject[], now = new Date()): Reservation {
 	return db.transaction(
 		(tx): Reservation => {
-			const rows = subjects.map((subject) => ({ subject, key: keyOf(subject), row: tx.select().from(loginThrottle).where(eq(loginThrottle.key, keyOf(subject))).get() }));
+			const rows = subjects.map((subject) => ({
+				subject,
+				key: keyOf(subject),
+				row: tx
+					.select()
+					.from(loginThrottle)
+					.where(eq(loginThrottle.key, keyOf(subject)))
+					.get()
+			}));
 			const blocks = rows.map(({ row }) => row?.blockedUntil).filter((until): until is Date => !!until && until > now);
 			if (blocks.length) return { ok: false, retryAt: new Date(Math.max(...blocks.map((until) => until.getTime()))) };
 			for (const { subject, key, row } of rows) {

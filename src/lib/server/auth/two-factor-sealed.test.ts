@@ -48,32 +48,49 @@ describe('authenticator keys with LIITOS_SECRET_KEY set', () => {
 		const row = stored(person.id);
 		expect(row.secret).toMatch(/^sealed:v1:/);
 		expect(JSON.stringify(db.$client.prepare('select * from two_factor').all())).not.toContain(secret);
-		expect(verifySecondFactor(db, ADMIN_ACTOR, person, currentCode(secret, later(60)), 'sign_in', undefined, later(60))).toEqual({ ok: true, method: 'totp' });
+		expect(verifySecondFactor(db, ADMIN_ACTOR, person, currentCode(secret, later(60)), 'sign_in', undefined, later(60))).toEqual({
+			ok: true,
+			method: 'totp'
+		});
 	});
 
 	it('refuses a sealed key copied onto another person’s row', () => {
 		const secret = pendingSecret(db, ADMIN_ACTOR, person, T0);
 		confirmEnrolment(db, ADMIN_ACTOR, person, currentCode(secret, T0), hashToken(token), T0);
 		const other = insertUser(db, { roles: ['mc_admin'] });
-		db.insert(twoFactor).values({ userId: other.id, secret: stored(person.id).secret, enabledAt: T0 }).run();
-		expect(() => verifySecondFactor(db, ADMIN_ACTOR, other, currentCode(secret, later(60)), 'sign_in', undefined, later(60))).toThrow(/moved to another row/);
+		db.insert(twoFactor)
+			.values({ userId: other.id, secret: stored(person.id).secret, enabledAt: T0 })
+			.run();
+		expect(() => verifySecondFactor(db, ADMIN_ACTOR, other, currentCode(secret, later(60)), 'sign_in', undefined, later(60))).toThrow(
+			/moved to another row/
+		);
 	});
 
 	it('seals keys stored in plain before the key was set, once, with an audit entry', () => {
 		const secret = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
-		db.insert(twoFactor).values({ userId: person.id, secret, enabledAt: T0, pendingSecret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP', pendingCreatedAt: T0 }).run();
+		db.insert(twoFactor)
+			.values({ userId: person.id, secret, enabledAt: T0, pendingSecret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP', pendingCreatedAt: T0 })
+			.run();
 
 		expect(sealStoredKeys(db)).toBe(1);
 		expect(stored(person.id).secret).toMatch(/^sealed:v1:/);
 		expect(stored(person.id).pendingSecret).toMatch(/^sealed:v1:/);
-		expect(db.select().from(auditEntry).all().filter((e) => e.action === 'auth.two_factor_keys_sealed')).toHaveLength(1);
+		expect(
+			db
+				.select()
+				.from(auditEntry)
+				.all()
+				.filter((e) => e.action === 'auth.two_factor_keys_sealed')
+		).toHaveLength(1);
 		expect(sealStoredKeys(db)).toBe(0);
 		expect(verifySecondFactor(db, ADMIN_ACTOR, person, currentCode(secret, later(60)), 'sign_in', undefined, later(60)).ok).toBe(true);
 	});
 
 	it('reseals keys sealed under the previous key, which keep working meanwhile', () => {
 		const secret = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
-		db.insert(twoFactor).values({ userId: person.id, secret: sealSecret(secret, `two_factor:${person.id}`, PREVIOUS), enabledAt: T0 }).run();
+		db.insert(twoFactor)
+			.values({ userId: person.id, secret: sealSecret(secret, `two_factor:${person.id}`, PREVIOUS), enabledAt: T0 })
+			.run();
 		expect(verifySecondFactor(db, ADMIN_ACTOR, person, currentCode(secret, later(30)), 'sign_in', undefined, later(30)).ok).toBe(true);
 		expect(keysSealedElsewhere(db)).toBe(1);
 
@@ -85,7 +102,13 @@ describe('authenticator keys with LIITOS_SECRET_KEY set', () => {
 
 	it('counts the keys sealed under another key, whose owners cannot sign in', () => {
 		const other = insertUser(db, { roles: ['mc_admin'] });
-		db.insert(twoFactor).values({ userId: other.id, secret: sealSecret('GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ', `two_factor:${other.id}`, UNKNOWN), enabledAt: T0 }).run();
+		db.insert(twoFactor)
+			.values({
+				userId: other.id,
+				secret: sealSecret('GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ', `two_factor:${other.id}`, UNKNOWN),
+				enabledAt: T0
+			})
+			.run();
 		const secret = pendingSecret(db, ADMIN_ACTOR, person, T0);
 		confirmEnrolment(db, ADMIN_ACTOR, person, currentCode(secret, T0), hashToken(token), T0);
 		expect(sealStoredKeys(db)).toBe(0); // sealed under a key not set now: left as it is
@@ -93,7 +116,13 @@ describe('authenticator keys with LIITOS_SECRET_KEY set', () => {
 	});
 
 	it('replaces an enrolment key sealed under an earlier key instead of failing', () => {
-		db.insert(twoFactor).values({ userId: person.id, pendingSecret: sealSecret('JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP', `two_factor:${person.id}`, UNKNOWN), pendingCreatedAt: T0 }).run();
+		db.insert(twoFactor)
+			.values({
+				userId: person.id,
+				pendingSecret: sealSecret('JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP', `two_factor:${person.id}`, UNKNOWN),
+				pendingCreatedAt: T0
+			})
+			.run();
 		const secret = pendingSecret(db, ADMIN_ACTOR, person, later(60));
 		expect(secret).not.toBe('JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP');
 		expect(confirmEnrolment(db, ADMIN_ACTOR, person, currentCode(secret, later(60)), hashToken(token), later(60)).ok).toBe(true);

@@ -36,7 +36,12 @@ beforeEach(() => {
 	createSession(db, token, person.id, {}, T0);
 });
 
-const actions = () => db.select().from(auditEntry).all().map((e) => e.action);
+const actions = () =>
+	db
+		.select()
+		.from(auditEntry)
+		.all()
+		.map((e) => e.action);
 
 /** Enrols `person` at T0 and returns the secret and the recovery codes. */
 function enrol() {
@@ -137,7 +142,8 @@ describe('enrolment', () => {
 		// Each code is stored only as SHA-256 over its own random salt and the code.
 		expect(new Set(stored.map((r) => r.salt)).size).toBe(RECOVERY_CODE_COUNT);
 		for (const row of stored) expect(row.salt).toMatch(/^[0-9a-f]{32}$/);
-		for (const code of recoveryCodes) expect(stored.filter((r) => r.codeHash === sha(`${r.salt}:${code.replace('-', '')}`))).toHaveLength(1);
+		for (const code of recoveryCodes)
+			expect(stored.filter((r) => r.codeHash === sha(`${r.salt}:${code.replace('-', '')}`))).toHaveLength(1);
 		const dump = JSON.stringify(stored);
 		for (const code of recoveryCodes) expect(dump).not.toContain(code.replace('-', ''));
 		expect(actions()).toEqual(['auth.two_factor_enrolment_started', 'auth.two_factor_enabled']);
@@ -149,9 +155,13 @@ describe('enrolment', () => {
 		expect(secret).not.toBe(first.secret);
 		const again = confirmEnrolment(db, ADMIN_ACTOR, person, currentCode(secret, seconds(60)), hashToken(token), seconds(60));
 		expect(again.ok).toBe(true);
-		expect(verifySecondFactor(db, ADMIN_ACTOR, person, currentCode(first.secret, seconds(120)), 'sign_in', undefined, seconds(120)).ok).toBe(false);
+		expect(
+			verifySecondFactor(db, ADMIN_ACTOR, person, currentCode(first.secret, seconds(120)), 'sign_in', undefined, seconds(120)).ok
+		).toBe(false);
 		expect(verifySecondFactor(db, ADMIN_ACTOR, person, first.recoveryCodes[0], 'sign_in', undefined, seconds(120)).ok).toBe(false);
-		expect(verifySecondFactor(db, ADMIN_ACTOR, person, currentCode(secret, seconds(120)), 'sign_in', undefined, seconds(120)).ok).toBe(true);
+		expect(verifySecondFactor(db, ADMIN_ACTOR, person, currentCode(secret, seconds(120)), 'sign_in', undefined, seconds(120)).ok).toBe(
+			true
+		);
 	});
 });
 
@@ -160,7 +170,10 @@ describe('verifySecondFactor', () => {
 		const { secret } = enrol();
 		const code = currentCode(secret, seconds(30));
 		expect(verifySecondFactor(db, ADMIN_ACTOR, person, code, 'sign_in', undefined, seconds(30))).toEqual({ ok: true, method: 'totp' });
-		expect(verifySecondFactor(db, ADMIN_ACTOR, person, code, 'signature', undefined, seconds(31))).toEqual({ ok: false, reason: 'invalid' });
+		expect(verifySecondFactor(db, ADMIN_ACTOR, person, code, 'signature', undefined, seconds(31))).toEqual({
+			ok: false,
+			reason: 'invalid'
+		});
 		// The code used at enrolment is spent too.
 		expect(verifySecondFactor(db, ADMIN_ACTOR, person, currentCode(secret, T0), 'sign_in', undefined, seconds(31)).ok).toBe(false);
 		expect(verifySecondFactor(db, ADMIN_ACTOR, person, currentCode(secret, seconds(60)), 'sign_in', undefined, seconds(61)).ok).toBe(true);
@@ -178,7 +191,10 @@ describe('verifySecondFactor', () => {
 	it('takes each recovery code once, typed in any case and with or without the hyphen', () => {
 		const { recoveryCodes } = enrol();
 		const [first, second] = recoveryCodes;
-		expect(verifySecondFactor(db, ADMIN_ACTOR, person, first.toUpperCase(), 'sign_in', undefined, seconds(5))).toEqual({ ok: true, method: 'recovery' });
+		expect(verifySecondFactor(db, ADMIN_ACTOR, person, first.toUpperCase(), 'sign_in', undefined, seconds(5))).toEqual({
+			ok: true,
+			method: 'recovery'
+		});
 		expect(verifySecondFactor(db, ADMIN_ACTOR, person, first, 'sign_in', undefined, seconds(6))).toEqual({ ok: false, reason: 'invalid' });
 		expect(verifySecondFactor(db, ADMIN_ACTOR, person, second.replace('-', ' '), 'sign_in', undefined, seconds(7)).ok).toBe(true);
 		expect(twoFactorSummary(db, person.id)).toEqual({ enabled: true, recoveryCodesLeft: RECOVERY_CODE_COUNT - 2 });
@@ -198,16 +214,28 @@ describe('verifySecondFactor', () => {
 
 	it('blocks after five wrong codes, even the right one, and lets the person in once the block ends', () => {
 		const { secret } = enrol();
-		for (let i = 0; i < 5; i++) expect(verifySecondFactor(db, ADMIN_ACTOR, person, '000000', 'sign_in', undefined, seconds(10 + i))).toEqual({ ok: false, reason: 'invalid' });
+		for (let i = 0; i < 5; i++)
+			expect(verifySecondFactor(db, ADMIN_ACTOR, person, '000000', 'sign_in', undefined, seconds(10 + i))).toEqual({
+				ok: false,
+				reason: 'invalid'
+			});
 		const sixth = verifySecondFactor(db, ADMIN_ACTOR, person, '000000', 'sign_in', undefined, seconds(15));
 		expect(sixth).toMatchObject({ ok: false, reason: 'throttled' });
 		// The fifth wrong code (at 14 s) started the block; the sixth was not checked.
 		const blockedUntil = (sixth as { retryAt: Date }).retryAt;
 		expect(blockedUntil).toEqual(seconds(74));
-		expect(verifySecondFactor(db, ADMIN_ACTOR, person, currentCode(secret, seconds(40)), 'sign_in', undefined, seconds(40))).toMatchObject({ reason: 'throttled' });
-		expect(verifySecondFactor(db, ADMIN_ACTOR, person, currentCode(secret, seconds(80)), 'sign_in', undefined, seconds(80))).toEqual({ ok: true, method: 'totp' });
+		expect(verifySecondFactor(db, ADMIN_ACTOR, person, currentCode(secret, seconds(40)), 'sign_in', undefined, seconds(40))).toMatchObject({
+			reason: 'throttled'
+		});
+		expect(verifySecondFactor(db, ADMIN_ACTOR, person, currentCode(secret, seconds(80)), 'sign_in', undefined, seconds(80))).toEqual({
+			ok: true,
+			method: 'totp'
+		});
 		// Success starts the count afresh.
-		expect(verifySecondFactor(db, ADMIN_ACTOR, person, '000000', 'sign_in', undefined, seconds(81))).toEqual({ ok: false, reason: 'invalid' });
+		expect(verifySecondFactor(db, ADMIN_ACTOR, person, '000000', 'sign_in', undefined, seconds(81))).toEqual({
+			ok: false,
+			reason: 'invalid'
+		});
 	});
 
 	it('records every check in the audit chain', () => {
@@ -272,7 +300,14 @@ describe('removing the authenticator', () => {
 		removeTwoFactor(db, ADMIN_ACTOR, person, 'administrator');
 		expect(isTwoFactorEnabled(db, person.id)).toBe(false);
 		expect(db.select().from(session).all()).toEqual([]);
-		expect(actions()).toEqual(['auth.two_factor_enrolment_started', 'auth.two_factor_enabled', 'auth.two_factor_disabled', 'auth.two_factor_enrolment_started', 'auth.two_factor_enabled', 'auth.two_factor_reset']);
+		expect(actions()).toEqual([
+			'auth.two_factor_enrolment_started',
+			'auth.two_factor_enabled',
+			'auth.two_factor_disabled',
+			'auth.two_factor_enrolment_started',
+			'auth.two_factor_enabled',
+			'auth.two_factor_reset'
+		]);
 	});
 
 	describe('by an administrator for someone else (step-up with their own code)', () => {
@@ -293,7 +328,9 @@ describe('removing the authenticator', () => {
 
 		it('resets with the administrator’s current code', () => {
 			const secret = enrolOther(administrator);
-			expect(resetOthersTwoFactor(db, adminActor(), administrator, person, currentCode(secret, seconds(30)), seconds(30))).toEqual({ ok: true });
+			expect(resetOthersTwoFactor(db, adminActor(), administrator, person, currentCode(secret, seconds(30)), seconds(30))).toEqual({
+				ok: true
+			});
 			expect(isTwoFactorEnabled(db, person.id)).toBe(false);
 			expect(db.select().from(session).where(eq(session.userId, person.id)).all()).toEqual([]);
 			expect(actions().at(-1)).toBe('auth.two_factor_reset');
@@ -302,8 +339,14 @@ describe('removing the authenticator', () => {
 		it('refuses a wrong code, or the person’s own code, and leaves everything as it was', () => {
 			enrolOther(administrator);
 			const personsSecret = pendingSecret(db, ADMIN_ACTOR, person, T0);
-			expect(resetOthersTwoFactor(db, adminActor(), administrator, person, '000000', seconds(30))).toEqual({ ok: false, reason: 'invalid' });
-			expect(resetOthersTwoFactor(db, adminActor(), administrator, person, currentCode(personsSecret, seconds(60)), seconds(60))).toEqual({ ok: false, reason: 'invalid' });
+			expect(resetOthersTwoFactor(db, adminActor(), administrator, person, '000000', seconds(30))).toEqual({
+				ok: false,
+				reason: 'invalid'
+			});
+			expect(resetOthersTwoFactor(db, adminActor(), administrator, person, currentCode(personsSecret, seconds(60)), seconds(60))).toEqual({
+				ok: false,
+				reason: 'invalid'
+			});
 			expect(isTwoFactorEnabled(db, person.id)).toBe(true);
 			expect(db.select().from(session).where(eq(session.userId, person.id)).all()).toHaveLength(1);
 		});
@@ -312,22 +355,35 @@ describe('removing the authenticator', () => {
 			const secret = enrolOther(administrator);
 			// Guess until the throttle answers (how many guesses it allows is the throttle's business).
 			let result: ReturnType<typeof resetOthersTwoFactor> = { ok: false, reason: 'invalid' };
-			for (let guess = 0; guess < 20 && !('retryAt' in result); guess++) result = resetOthersTwoFactor(db, adminActor(), administrator, person, '000000', seconds(30));
+			for (let guess = 0; guess < 20 && !('retryAt' in result); guess++)
+				result = resetOthersTwoFactor(db, adminActor(), administrator, person, '000000', seconds(30));
 			expect(result).toMatchObject({ ok: false, reason: 'throttled' });
-			expect(resetOthersTwoFactor(db, adminActor(), administrator, person, currentCode(secret, seconds(31)), seconds(31))).toMatchObject({ ok: false, reason: 'throttled' });
+			expect(resetOthersTwoFactor(db, adminActor(), administrator, person, currentCode(secret, seconds(31)), seconds(31))).toMatchObject({
+				ok: false,
+				reason: 'throttled'
+			});
 			expect(isTwoFactorEnabled(db, person.id)).toBe(true);
 		});
 
 		it('needs the administrator to have an authenticator of their own', () => {
-			expect(resetOthersTwoFactor(db, adminActor(), administrator, person, '123456', seconds(30))).toEqual({ ok: false, reason: 'no_own_factor' });
+			expect(resetOthersTwoFactor(db, adminActor(), administrator, person, '123456', seconds(30))).toEqual({
+				ok: false,
+				reason: 'no_own_factor'
+			});
 			expect(isTwoFactorEnabled(db, person.id)).toBe(true);
 		});
 
 		it('is not the way to change one’s own, nor for someone without one', () => {
 			const secret = enrolOther(administrator);
-			expect(resetOthersTwoFactor(db, adminActor(), administrator, administrator, currentCode(secret, seconds(30)), seconds(30))).toEqual({ ok: false, reason: 'own' });
+			expect(resetOthersTwoFactor(db, adminActor(), administrator, administrator, currentCode(secret, seconds(30)), seconds(30))).toEqual({
+				ok: false,
+				reason: 'own'
+			});
 			const without = insertUser(db, { roles: ['mc_cert_admin'] });
-			expect(resetOthersTwoFactor(db, adminActor(), administrator, without, currentCode(secret, seconds(60)), seconds(60))).toEqual({ ok: false, reason: 'not_enabled' });
+			expect(resetOthersTwoFactor(db, adminActor(), administrator, without, currentCode(secret, seconds(60)), seconds(60))).toEqual({
+				ok: false,
+				reason: 'not_enabled'
+			});
 		});
 	});
 

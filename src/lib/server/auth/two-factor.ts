@@ -1,6 +1,11 @@
 import { sha256 } from '@oslojs/crypto/sha2';
 import { constantTimeEqual } from '@oslojs/crypto/subtle';
-import { decodeBase32IgnorePadding, encodeBase32LowerCaseNoPadding, encodeBase32UpperCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
+import {
+	decodeBase32IgnorePadding,
+	encodeBase32LowerCaseNoPadding,
+	encodeBase32UpperCaseNoPadding,
+	encodeHexLowerCase
+} from '@oslojs/encoding';
 import { createTOTPKeyURI, generateHOTP } from '@oslojs/otp';
 import { and, count, eq, isNotNull, isNull, like, not, or } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db';
@@ -53,7 +58,8 @@ export function twoFactorSummary(db: DbOrTx, userId: string): { enabled: boolean
 
 // A sealed key opens only on its owner's row (see secret-box).
 const sealKey = (userId: string, secret: string) => sealSecret(secret, `two_factor:${userId}`, config.secretKey);
-const openKey = (userId: string, stored: string) => openSecret(stored, `two_factor:${userId}`, [config.secretKey, config.previousSecretKey]);
+const openKey = (userId: string, stored: string) =>
+	openSecret(stored, `two_factor:${userId}`, [config.secretKey, config.previousSecretKey]);
 
 /**
  * Seals, under the current LIITOS_SECRET_KEY, the authenticator keys stored in plain (from before
@@ -64,7 +70,8 @@ export function sealStoredKeys(db: Db): number {
 	const key = config.secretKey;
 	if (!key) return 0;
 	const current = `sealed:v1:${keyId(key)}:%`;
-	const notCurrent = (column: typeof twoFactor.secret | typeof twoFactor.pendingSecret) => and(isNotNull(column), not(like(column, current)));
+	const notCurrent = (column: typeof twoFactor.secret | typeof twoFactor.pendingSecret) =>
+		and(isNotNull(column), not(like(column, current)));
 	const reseal = (userId: string, value: string | null) => {
 		if (value === null || isSealedUnder(value, key)) return value;
 		try {
@@ -73,7 +80,11 @@ export function sealStoredKeys(db: Db): number {
 			return value; // sealed under a key not set now: keysSealedElsewhere reports it
 		}
 	};
-	const rows = db.select().from(twoFactor).where(or(notCurrent(twoFactor.secret), notCurrent(twoFactor.pendingSecret))).all();
+	const rows = db
+		.select()
+		.from(twoFactor)
+		.where(or(notCurrent(twoFactor.secret), notCurrent(twoFactor.pendingSecret)))
+		.all();
 	let sealed = 0;
 	db.transaction((tx) => {
 		for (const row of rows) {
@@ -83,7 +94,14 @@ export function sealStoredKeys(db: Db): number {
 			tx.update(twoFactor).set({ secret, pendingSecret }).where(eq(twoFactor.userId, row.userId)).run();
 			sealed++;
 		}
-		if (sealed) audit(tx, SYSTEM_ACTOR, { tenantId: null, action: 'auth.two_factor_keys_sealed', targetType: 'two_factor', targetId: '', summary: `${sealed}` });
+		if (sealed)
+			audit(tx, SYSTEM_ACTOR, {
+				tenantId: null,
+				action: 'auth.two_factor_keys_sealed',
+				targetType: 'two_factor',
+				targetId: '',
+				summary: `${sealed}`
+			});
 	});
 	return sealed;
 }
@@ -95,7 +113,13 @@ export function sealStoredKeys(db: Db): number {
  */
 export function keysSealedElsewhere(db: Db): number {
 	const current = config.secretKey ? `sealed:v1:${keyId(config.secretKey)}:%` : '';
-	return db.select({ n: count() }).from(twoFactor).where(and(like(twoFactor.secret, 'sealed:%'), not(like(twoFactor.secret, current)))).get()?.n ?? 0;
+	return (
+		db
+			.select({ n: count() })
+			.from(twoFactor)
+			.where(and(like(twoFactor.secret, 'sealed:%'), not(like(twoFactor.secret, current))))
+			.get()?.n ?? 0
+	);
 }
 
 /**
@@ -172,7 +196,9 @@ function newRecoveryCodes(tx: DbOrTx, userId: string, now: Date): string[] {
 		const raw = encodeBase32LowerCaseNoPadding(bytes).slice(0, 10);
 		codes.push(`${raw.slice(0, 5)}-${raw.slice(5)}`);
 		const salt = encodeHexLowerCase(crypto.getRandomValues(new Uint8Array(16)));
-		tx.insert(recoveryCode).values({ id: crypto.randomUUID(), salt, codeHash: hashRecoveryCode(salt, raw), userId, createdAt: now }).run();
+		tx.insert(recoveryCode)
+			.values({ id: crypto.randomUUID(), salt, codeHash: hashRecoveryCode(salt, raw), userId, createdAt: now })
+			.run();
 	}
 	return codes;
 }
@@ -186,7 +212,13 @@ function reserve(db: Db, person: TwoFactorPerson, now: Date): CodeRefused | null
 }
 
 function failed(db: Db, actor: Actor, person: TwoFactorPerson, purpose: string): CodeRefused {
-	audit(db, actor, { tenantId: person.tenantId, action: 'auth.second_factor_failed', targetType: 'user', targetId: person.id, summary: purpose });
+	audit(db, actor, {
+		tenantId: person.tenantId,
+		action: 'auth.second_factor_failed',
+		targetType: 'user',
+		targetId: person.id,
+		summary: purpose
+	});
 	return { ok: false, reason: 'invalid' };
 }
 
@@ -267,7 +299,12 @@ export function verifySecondFactor(
 				.where(and(eq(recoveryCode.userId, person.id), isNull(recoveryCode.usedAt)))
 				.all();
 			const typed = new TextEncoder().encode(normaliseCode(code));
-			const match = typed.length === 10 ? unused.find((r) => constantTimeEqual(new TextEncoder().encode(hashRecoveryCode(r.salt, code)), new TextEncoder().encode(r.codeHash))) : undefined;
+			const match =
+				typed.length === 10
+					? unused.find((r) =>
+							constantTimeEqual(new TextEncoder().encode(hashRecoveryCode(r.salt, code)), new TextEncoder().encode(r.codeHash))
+						)
+					: undefined;
 			if (!match) return null;
 			const used = tx
 				.update(recoveryCode)
@@ -330,7 +367,14 @@ export type ResetRefused = { ok: false; reason: 'own' | 'not_enabled' | 'no_own_
  * own authenticator (step-up, ASVS V2.8.x / V4.3.x): a session left open is not enough. One's own
  * second factor is changed on the account page instead.
  */
-export function resetOthersTwoFactor(db: Db, actor: Actor, administrator: TwoFactorPerson, person: TwoFactorPerson, code: string, now = new Date()): { ok: true } | ResetRefused {
+export function resetOthersTwoFactor(
+	db: Db,
+	actor: Actor,
+	administrator: TwoFactorPerson,
+	person: TwoFactorPerson,
+	code: string,
+	now = new Date()
+): { ok: true } | ResetRefused {
 	if (administrator.id === person.id) return { ok: false, reason: 'own' };
 	if (!isTwoFactorEnabled(db, person.id)) return { ok: false, reason: 'not_enabled' };
 	if (!isTwoFactorEnabled(db, administrator.id)) return { ok: false, reason: 'no_own_factor' };

@@ -36,8 +36,15 @@ export async function createBackup(db: Db, databasePath: string, dataDir: string
 	await db.$client.backup(join(target, DATABASE_FILE));
 	const dbFiles = new Set([databasePath, `${databasePath}-wal`, `${databasePath}-shm`].map((p) => resolve(p)));
 	const targetAbs = resolve(target);
-	const files = listFiles(resolve(dataDir), (absolute) => dbFiles.has(absolute) || absolute === targetAbs || absolute.startsWith(targetAbs + sep));
-	const manifest: Manifest = { createdAt: now.toISOString(), database: { file: DATABASE_FILE, sha256: sha256(join(target, DATABASE_FILE)) }, files: [] };
+	const files = listFiles(
+		resolve(dataDir),
+		(absolute) => dbFiles.has(absolute) || absolute === targetAbs || absolute.startsWith(targetAbs + sep)
+	);
+	const manifest: Manifest = {
+		createdAt: now.toISOString(),
+		database: { file: DATABASE_FILE, sha256: sha256(join(target, DATABASE_FILE)) },
+		files: []
+	};
 	for (const path of files) {
 		const destination = join(target, 'files', path);
 		mkdirSync(dirname(destination), { recursive: true });

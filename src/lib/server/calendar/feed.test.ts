@@ -14,7 +14,15 @@ import { addCertificate, markRenewalOrdered, orderByDate } from '../certificates
 import { getSettings } from '../settings';
 import { getChecklist, planItem } from '../prerequisites/checklist';
 import { todayInHelsinki } from '../../time';
-import { addManualCertificate, addTenant, freshDb, insertUser, MAIN_CONNECTOR_HOLDER, personHolder, setUpMainConnector } from '../test-support';
+import {
+	addManualCertificate,
+	addTenant,
+	freshDb,
+	insertUser,
+	MAIN_CONNECTOR_HOLDER,
+	personHolder,
+	setUpMainConnector
+} from '../test-support';
 import { calendarEventsFor, calendarFor, calendarOwner, createCalendarToken, hasCalendarToken, revokeCalendarToken } from './feed';
 
 const T0 = new Date('2025-03-10T08:00:00Z');
@@ -39,14 +47,23 @@ describe('calendar tokens', () => {
 	it('finds the owner by the token, with roles and locale; stores only a hash', () => {
 		const token = createCalendarToken(db, admin, person.id, T0);
 		expect(token).toMatch(/^[A-Za-z0-9_-]{20,}$/);
-		expect(calendarOwner(db, token)).toEqual({ id: person.id, email: person.email, name: 'Anna', tenantId: person.tenantId, roles: ['tenant_admin'], locale: 'fi' });
+		expect(calendarOwner(db, token)).toEqual({
+			id: person.id,
+			email: person.email,
+			name: 'Anna',
+			tenantId: person.tenantId,
+			roles: ['tenant_admin'],
+			locale: 'fi'
+		});
 		expect(hasCalendarToken(db, person.id)).toBe(true);
 		const stored = db.select().from(calendarToken).all();
 		expect(stored).toHaveLength(1);
 		expect(stored[0].id).not.toBe(token);
 		expect(calendarOwner(db, 'not-a-token')).toBeNull();
 		expect(calendarOwner(db, stored[0].id)).toBeNull(); // the hash itself is no key
-		expect(listAuditEntries(db, { action: 'calendar', page: 1, pageSize: 10 }).entries.map((e) => [e.action, e.targetId])).toEqual([['calendar.token_create', person.id]]);
+		expect(listAuditEntries(db, { action: 'calendar', page: 1, pageSize: 10 }).entries.map((e) => [e.action, e.targetId])).toEqual([
+			['calendar.token_create', person.id]
+		]);
 	});
 
 	it('a new token revokes the old one', () => {
@@ -154,13 +171,25 @@ describe('calendarEventsFor', () => {
 			oldCardA,
 			cardA: addManualCertificate(db, admin, 'professional_card', personHolder(people.staffA), at(50), T0), // renews oldCardA
 			cardB: addManualCertificate(db, admin, 'staff_card', personHolder(people.staffB), at(200), T0),
-			assessmentB: addManualCertificate(db, admin, 'security_assessment', { type: 'tenant', tenantId: tenantB, userId: null, name: 'Sosiaali B Oy' }, at(-10), T0),
+			assessmentB: addManualCertificate(
+				db,
+				admin,
+				'security_assessment',
+				{ type: 'tenant', tenantId: tenantB, userId: null, name: 'Sosiaali B Oy' },
+				at(-10),
+				T0
+			),
 			ancient: addManualCertificate(db, admin, 'server_test', MAIN_CONNECTOR_HOLDER, at(-100), T0)
 		};
 		markRenewalOrdered(db, admin, certs.server, 'tilattu', T0);
 
 		const itemOf = (tenantId: string, code: string) => getChecklist(db, tenantId, T0).entries.find((e) => e.type.code === code)!.item.id;
-		items = { dueA: itemOf(tenantA, 'security_plan_followed'), dueB: itemOf(tenantB, 'security_plan_followed'), reviewA: itemOf(tenantA, 'staff_training'), verifiedDueA: itemOf(tenantA, 'self_monitoring_plan') };
+		items = {
+			dueA: itemOf(tenantA, 'security_plan_followed'),
+			dueB: itemOf(tenantB, 'security_plan_followed'),
+			reviewA: itemOf(tenantA, 'staff_training'),
+			verifiedDueA: itemOf(tenantA, 'self_monitoring_plan')
+		};
 		planItem(db, admin, items.dueA, { ownerId: null, dueDate: '2025-04-01' }, T0);
 		planItem(db, admin, items.dueB, { ownerId: null, dueDate: '2025-04-02' }, T0);
 		planItem(db, admin, items.verifiedDueA, { ownerId: null, dueDate: '2025-04-03' }, T0);
@@ -168,10 +197,19 @@ describe('calendarEventsFor', () => {
 		db.update(checklistItem).set({ status: 'verified' }).where(eq(checklistItem.id, items.verifiedDueA)).run();
 	});
 
-	const eventsOf = (person: User, locale: 'fi' | 'sv' | 'en' = 'fi', now = T0) => calendarEventsFor(db, toSessionUser(db, person), locale, now);
-	const uidsOf = (person: User, now = T0) => eventsOf(person, 'fi', now).map((e) => e.uid).sort();
-	const certUids = (...ids: string[]) => ids.flatMap((id) => [`cert-expiry-${id}@liitos`, ...(id === certs.server ? [] : [`cert-order-${id}@liitos`])]);
-	const KANTA_B = ['kanta-deadline-private_obligation-private@liitos', 'kanta-deadline-substance_abuse-private@liitos', 'kanta-deadline-video_audio-private@liitos'];
+	const eventsOf = (person: User, locale: 'fi' | 'sv' | 'en' = 'fi', now = T0) =>
+		calendarEventsFor(db, toSessionUser(db, person), locale, now);
+	const uidsOf = (person: User, now = T0) =>
+		eventsOf(person, 'fi', now)
+			.map((e) => e.uid)
+			.sort();
+	const certUids = (...ids: string[]) =>
+		ids.flatMap((id) => [`cert-expiry-${id}@liitos`, ...(id === certs.server ? [] : [`cert-order-${id}@liitos`])]);
+	const KANTA_B = [
+		'kanta-deadline-private_obligation-private@liitos',
+		'kanta-deadline-substance_abuse-private@liitos',
+		'kanta-deadline-video_audio-private@liitos'
+	];
 
 	it('shows a certificate administrator every current certificate, every checklist and the Kanta deadlines', () => {
 		expect(uidsOf(people.certAdmin)).toEqual(
@@ -189,21 +227,34 @@ describe('calendarEventsFor', () => {
 	it('dates certificate expiries and order-by days in Helsinki and links to the certificate', () => {
 		const events = eventsOf(people.certAdmin);
 		const expiry = events.find((e) => e.uid === `cert-expiry-${certs.cardA}@liitos`)!;
-		expect(expiry).toMatchObject({ date: todayInHelsinki(at(50)), summary: 'Varmenne vanhenee: Anna Ammattilainen', url: expect.stringMatching(new RegExp(`/certificates/${certs.cardA}$`)) });
+		expect(expiry).toMatchObject({
+			date: todayInHelsinki(at(50)),
+			summary: 'Varmenne vanhenee: Anna Ammattilainen',
+			url: expect.stringMatching(new RegExp(`/certificates/${certs.cardA}$`))
+		});
 		const order = events.find((e) => e.uid === `cert-order-${certs.cardA}@liitos`)!;
 		expect(order.date).toBe(todayInHelsinki(orderByDate(at(50), 'professional_card', getSettings(db))));
 		expect(order.date).toBe(todayInHelsinki(at(5)));
 		expect(events.find((e) => e.uid === `kanta-deadline-private_obligation-private@liitos`)!.date).toBe('2026-01-01');
-		expect(events.find((e) => e.uid === `checklist-due-${items.dueA}@liitos`)).toMatchObject({ date: '2025-04-01', summary: 'Erääntyy: Henkilöstö noudattaa tietoturvasuunnitelmaa (Terveys A Oy)' });
+		expect(events.find((e) => e.uid === `checklist-due-${items.dueA}@liitos`)).toMatchObject({
+			date: '2025-04-01',
+			summary: 'Erääntyy: Henkilöstö noudattaa tietoturvasuunnitelmaa (Terveys A Oy)'
+		});
 		expect(events.find((e) => e.uid === `checklist-review-${items.reviewA}@liitos`)!.date).toBe('2026-03-10');
 		// Swedish names and summaries for a Swedish reader.
 		const sv = eventsOf(people.certAdmin, 'sv');
-		expect(sv.find((e) => e.uid === `checklist-due-${items.dueA}@liitos`)!.summary).toBe('Förfaller: Personalen följer informationssäkerhetsplanen (Terveys A Oy)');
+		expect(sv.find((e) => e.uid === `checklist-due-${items.dueA}@liitos`)!.summary).toBe(
+			'Förfaller: Personalen följer informationssäkerhetsplanen (Terveys A Oy)'
+		);
 	});
 
 	it('shows a tenant administrator only their own tenant’s certificates and checklist, and no Kanta deadlines for health care', () => {
-		expect(uidsOf(people.adminA)).toEqual([...certUids(certs.cardA), `checklist-due-${items.dueA}@liitos`, `checklist-review-${items.reviewA}@liitos`].sort());
-		expect(uidsOf(people.adminB)).toEqual([...certUids(certs.cardB, certs.assessmentB), `checklist-due-${items.dueB}@liitos`, ...KANTA_B].sort());
+		expect(uidsOf(people.adminA)).toEqual(
+			[...certUids(certs.cardA), `checklist-due-${items.dueA}@liitos`, `checklist-review-${items.reviewA}@liitos`].sort()
+		);
+		expect(uidsOf(people.adminB)).toEqual(
+			[...certUids(certs.cardB, certs.assessmentB), `checklist-due-${items.dueB}@liitos`, ...KANTA_B].sort()
+		);
 	});
 
 	it('shows a staff member only their own card, and no checklist', () => {
@@ -218,7 +269,14 @@ describe('calendarEventsFor', () => {
 	it('drops the order-by event once the renewal is ordered, and superseded certificates entirely', () => {
 		markRenewalOrdered(db, admin, certs.cardA, 'tilattu', T0);
 		expect(uidsOf(people.staffA)).toEqual([`cert-expiry-${certs.cardA}@liitos`]);
-		const renewal = addCertificate(db, admin, 'professional_card', personHolder(people.staffA), { source: 'manual', validTo: at(900), validFrom: null, reference: '' }, T0);
+		const renewal = addCertificate(
+			db,
+			admin,
+			'professional_card',
+			personHolder(people.staffA),
+			{ source: 'manual', validTo: at(900), validFrom: null, reference: '' },
+			T0
+		);
 		if (!renewal.ok) throw new Error('renewal failed');
 		expect(uidsOf(people.staffA)).toEqual(certUids(renewal.id).sort());
 	});
@@ -238,8 +296,15 @@ describe('calendarEventsFor', () => {
 		expect(calendarFor(db, person, 'fi', T0)).toBe(first);
 		const later = calendarFor(db, person, 'fi', at(1));
 		const vevents = (ics: string) => new ICAL.Component(ICAL.parse(ics)).getAllSubcomponents('vevent');
-		const uids = (ics: string) => vevents(ics).map((e) => String(e.getFirstPropertyValue('uid'))).sort();
-		expect(uids(first)).toEqual(eventsOf(people.adminB).map((e) => e.uid).sort());
+		const uids = (ics: string) =>
+			vevents(ics)
+				.map((e) => String(e.getFirstPropertyValue('uid')))
+				.sort();
+		expect(uids(first)).toEqual(
+			eventsOf(people.adminB)
+				.map((e) => e.uid)
+				.sort()
+		);
 		expect(uids(later)).toEqual(uids(first));
 		const deadline = vevents(first).find((e) => e.getFirstPropertyValue('uid') === KANTA_B[0])!;
 		expect(String(deadline.getFirstPropertyValue('dtstart'))).toBe('2026-01-01');

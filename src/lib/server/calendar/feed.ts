@@ -22,7 +22,9 @@ export function createCalendarToken(db: Db, actor: Actor, userId: string, now = 
 	const token = generateSessionToken();
 	db.transaction((tx) => {
 		revokeFeedTokens(tx, userId, now);
-		tx.insert(calendarToken).values({ id: hashToken(token), userId, createdAt: now }).run();
+		tx.insert(calendarToken)
+			.values({ id: hashToken(token), userId, createdAt: now })
+			.run();
 		audit(tx, actor, { action: 'calendar.token_create', targetType: 'user', targetId: userId });
 	});
 	return token;
@@ -36,7 +38,13 @@ export function revokeCalendarToken(db: Db, actor: Actor, userId: string, now = 
 }
 
 export function hasCalendarToken(db: DbOrTx, userId: string): boolean {
-	return db.select({ id: calendarToken.id }).from(calendarToken).where(and(eq(calendarToken.userId, userId), isNull(calendarToken.revokedAt))).get() !== undefined;
+	return (
+		db
+			.select({ id: calendarToken.id })
+			.from(calendarToken)
+			.where(and(eq(calendarToken.userId, userId), isNull(calendarToken.revokedAt)))
+			.get() !== undefined
+	);
 }
 
 /** The person a feed token belongs to, while both the token and the person are active. */
@@ -67,11 +75,30 @@ export function calendarEventsFor(db: DbOrTx, person: SessionUser, locale: Local
 	const certConditions = [isNull(certificate.supersededAt), gte(certificate.validTo, since)];
 	if (!can(person, 'certificate.view', ownScope)) certConditions.push(eq(certificate.holderUserId, person.id));
 	else if (person.tenantId) certConditions.push(eq(certificate.tenantId, person.tenantId));
-	for (const cert of db.select().from(certificate).where(and(...certConditions)).all()) {
+	for (const cert of db
+		.select()
+		.from(certificate)
+		.where(and(...certConditions))
+		.all()) {
 		const day = todayInHelsinki(cert.validTo);
-		events.push({ uid: `cert-expiry-${cert.id}@liitos`, date: day, summary: m.calendar_cert_expiry({ holder: cert.holderName }, o), description: cert.subject || cert.reference, url: link(`/certificates/${cert.id}`), alarmDaysBefore: [7, 1], categories: ['Liitos'] });
+		events.push({
+			uid: `cert-expiry-${cert.id}@liitos`,
+			date: day,
+			summary: m.calendar_cert_expiry({ holder: cert.holderName }, o),
+			description: cert.subject || cert.reference,
+			url: link(`/certificates/${cert.id}`),
+			alarmDaysBefore: [7, 1],
+			categories: ['Liitos']
+		});
 		if (!cert.renewalOrderedAt) {
-			events.push({ uid: `cert-order-${cert.id}@liitos`, date: todayInHelsinki(orderByDate(cert.validTo, cert.kind, settings)), summary: m.calendar_cert_order({ holder: cert.holderName }, o), url: link(`/certificates/${cert.id}`), alarmDaysBefore: [1], categories: ['Liitos'] });
+			events.push({
+				uid: `cert-order-${cert.id}@liitos`,
+				date: todayInHelsinki(orderByDate(cert.validTo, cert.kind, settings)),
+				summary: m.calendar_cert_order({ holder: cert.holderName }, o),
+				url: link(`/certificates/${cert.id}`),
+				alarmDaysBefore: [1],
+				categories: ['Liitos']
+			});
 		}
 	}
 
@@ -82,13 +109,36 @@ export function calendarEventsFor(db: DbOrTx, person: SessionUser, locale: Local
 			.from(checklistItem)
 			.innerJoin(prerequisiteType, eq(checklistItem.typeId, prerequisiteType.id))
 			.innerJoin(tenant, eq(checklistItem.tenantId, tenant.id))
-			.where(and(isNull(tenant.archivedAt), eq(prerequisiteType.active, true), person.tenantId ? eq(checklistItem.tenantId, person.tenantId) : undefined, or(isNotNull(checklistItem.dueDate), isNotNull(checklistItem.validUntil))))
+			.where(
+				and(
+					isNull(tenant.archivedAt),
+					eq(prerequisiteType.active, true),
+					person.tenantId ? eq(checklistItem.tenantId, person.tenantId) : undefined,
+					or(isNotNull(checklistItem.dueDate), isNotNull(checklistItem.validUntil))
+				)
+			)
 			.all();
 		for (const { item, type, tenantName } of rows) {
 			const name = prerequisiteName(type, locale);
 			const url = link(`/tenants/${item.tenantId}/checklist#item-${item.id}`);
-			if (item.dueDate && item.status !== 'verified') events.push({ uid: `checklist-due-${item.id}@liitos`, date: item.dueDate, summary: m.calendar_checklist_due({ item: name, tenant: tenantName }, o), url, alarmDaysBefore: [3], categories: ['Liitos'] });
-			if (item.validUntil && item.status === 'verified') events.push({ uid: `checklist-review-${item.id}@liitos`, date: item.validUntil, summary: m.calendar_checklist_review({ item: name, tenant: tenantName }, o), url, alarmDaysBefore: [14], categories: ['Liitos'] });
+			if (item.dueDate && item.status !== 'verified')
+				events.push({
+					uid: `checklist-due-${item.id}@liitos`,
+					date: item.dueDate,
+					summary: m.calendar_checklist_due({ item: name, tenant: tenantName }, o),
+					url,
+					alarmDaysBefore: [3],
+					categories: ['Liitos']
+				});
+			if (item.validUntil && item.status === 'verified')
+				events.push({
+					uid: `checklist-review-${item.id}@liitos`,
+					date: item.validUntil,
+					summary: m.calendar_checklist_review({ item: name, tenant: tenantName }, o),
+					url,
+					alarmDaysBefore: [14],
+					categories: ['Liitos']
+				});
 		}
 	}
 
@@ -104,20 +154,41 @@ export function calendarEventsFor(db: DbOrTx, person: SessionUser, locale: Local
 		.where(and(...trainingConditions))
 		.all();
 	for (const { record, module, name } of trainings) {
-		events.push({ uid: `training-expiry-${record.id}@liitos`, date: record.validUntil!, summary: m.calendar_training_expiry({ module: moduleName(module, locale), person: name }, o), url: link(record.tenantId ? `/tenants/${record.tenantId}/training` : '/my-training'), alarmDaysBefore: [14], categories: ['Liitos'] });
+		events.push({
+			uid: `training-expiry-${record.id}@liitos`,
+			date: record.validUntil!,
+			summary: m.calendar_training_expiry({ module: moduleName(module, locale), person: name }, o),
+			url: link(record.tenantId ? `/tenants/${record.tenantId}/training` : '/my-training'),
+			alarmDaysBefore: [14],
+			categories: ['Liitos']
+		});
 	}
 
 	// Statutory Kanta deadlines for the kinds of tenants this person deals with.
 	const kinds = person.tenantId
-		? db.select({ sector: tenant.serviceSector, providerType: tenant.providerType }).from(tenant).where(eq(tenant.id, person.tenantId)).all()
-		: db.selectDistinct({ sector: tenant.serviceSector, providerType: tenant.providerType }).from(tenant).where(isNull(tenant.archivedAt)).all();
+		? db
+				.select({ sector: tenant.serviceSector, providerType: tenant.providerType })
+				.from(tenant)
+				.where(eq(tenant.id, person.tenantId))
+				.all()
+		: db
+				.selectDistinct({ sector: tenant.serviceSector, providerType: tenant.providerType })
+				.from(tenant)
+				.where(isNull(tenant.archivedAt))
+				.all();
 	const seen = new Set<string>();
 	for (const kind of kinds) {
 		for (const deadline of deadlinesFor(kind.sector, kind.providerType)) {
 			const uid = `kanta-deadline-${deadline.code}-${deadline.providerType}@liitos`;
 			if (seen.has(uid)) continue;
 			seen.add(uid);
-			events.push({ uid, date: deadline.date, summary: m.calendar_kanta_deadline({ what: deadlineLabel(deadline.code, locale) }, o), alarmDaysBefore: [30, 7], categories: ['Kanta'] });
+			events.push({
+				uid,
+				date: deadline.date,
+				summary: m.calendar_kanta_deadline({ what: deadlineLabel(deadline.code, locale) }, o),
+				alarmDaysBefore: [30, 7],
+				categories: ['Kanta']
+			});
 		}
 	}
 	return events;

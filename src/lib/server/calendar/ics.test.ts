@@ -71,11 +71,7 @@ describe('buildCalendar', () => {
 	it('round-trips UIDs, summaries and all-day start dates', () => {
 		const events = eventsOf(ics);
 		expect(events).toHaveLength(3);
-		expect(events.map((e) => text(e, 'uid'))).toEqual([
-			'cert-expiry-1@liitos',
-			'cert-expiry-2@liitos',
-			'agreement-end-9@liitos'
-		]);
+		expect(events.map((e) => text(e, 'uid'))).toEqual(['cert-expiry-1@liitos', 'cert-expiry-2@liitos', 'agreement-end-9@liitos']);
 		expect(events.map((e) => text(e, 'summary'))).toEqual([
 			'Tulityökortti vanhenee',
 			'Hygieniapassi vanhenee: Åsa Öberg',
@@ -260,8 +256,6 @@ describe('buildCalendar edge cases', () => {
 
 	it('rejects duplicate UIDs, which clients would silently merge', () => {
 		const event: CalendarEvent = { uid: 'dup@liitos', date: '2025-01-01', summary: 's' };
-		expect(() =>
-			buildCalendar({ name: 'x', events: [event, { ...event, date: '2025-02-01' }], now: NOW })
-		).toThrow(/Duplicate/);
+		expect(() => buildCalendar({ name: 'x', events: [event, { ...event, date: '2025-02-01' }], now: NOW })).toThrow(/Duplicate/);
 	});
 });

@@ -1,10 +1,4 @@
-import ical, {
-	escape as escapeText,
-	ICalAlarmRelatesTo,
-	ICalAlarmType,
-	ICalCalendarMethod,
-	ICalEventTransparency
-} from 'ical-generator';
+import ical, { escape as escapeText, ICalAlarmRelatesTo, ICalAlarmType, ICalCalendarMethod, ICalEventTransparency } from 'ical-generator';
 
 export interface CalendarEvent {
 	/** Stable across regenerations (e.g. `cert-expiry-<certId>@liitos`) so clients update instead of duplicating. */

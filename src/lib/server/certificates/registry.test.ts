@@ -7,7 +7,15 @@ import type { Db } from '../db/index';
 import { certificate } from '../db/schema';
 import { listAuditEntries } from '../audit/audit-log';
 import { DEFAULT_SETTINGS, getSettings, saveSetting } from '../settings';
-import { ADMIN_ACTOR, addManualCertificate, freshDb, insertTenantRow, insertUser, MAIN_CONNECTOR_HOLDER, personHolder } from '../test-support';
+import {
+	ADMIN_ACTOR,
+	addManualCertificate,
+	freshDb,
+	insertTenantRow,
+	insertUser,
+	MAIN_CONNECTOR_HOLDER,
+	personHolder
+} from '../test-support';
 import { parseCertificateFile, type ParsedCertificate } from './x509';
 import {
 	addCertificate,
@@ -40,11 +48,17 @@ let second: Generated;
 function generate(name: string, cn: string): Generated {
 	const key = join(dir, `${name}.key.pem`);
 	const cert = join(dir, `${name}.pem`);
-	execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '30', '-subj', `/CN=${cn}/O=Liitos Test/C=FI`], { stdio: 'ignore' });
+	execFileSync(
+		'openssl',
+		['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '30', '-subj', `/CN=${cn}/O=Liitos Test/C=FI`],
+		{ stdio: 'ignore' }
+	);
 	const bytes = readFileSync(cert);
 	const result = parseCertificateFile(bytes);
 	if (!result.ok) throw new Error(`could not parse ${name}: ${result.reason}`);
-	const fingerprint = execFileSync('openssl', ['x509', '-in', cert, '-noout', '-fingerprint', '-sha256'], { encoding: 'utf8' }).trim().split('=')[1];
+	const fingerprint = execFileSync('openssl', ['x509', '-in', cert, '-noout', '-fingerprint', '-sha256'], { encoding: 'utf8' })
+		.trim()
+		.split('=')[1];
 	const serial = execFileSync('openssl', ['x509', '-in', cert, '-noout', '-serial'], { encoding: 'utf8' }).trim().split('=')[1];
 	return { bytes, parsed: result.certificates[0], fingerprint, serial };
 }
@@ -111,7 +125,11 @@ describe('addCertificate from an uploaded file', () => {
 		if (!again.ok) throw new Error('parse failed');
 		expect(upload(again.certificates[0])).toEqual({ ok: false, reason: 'duplicate', existingId: result.id });
 		// Even filed under another holder.
-		expect(upload(again.certificates[0], { type: 'tenant', tenantId: insertTenantRow(db), userId: null, name: 'T' })).toEqual({ ok: false, reason: 'duplicate', existingId: result.id });
+		expect(upload(again.certificates[0], { type: 'tenant', tenantId: insertTenantRow(db), userId: null, name: 'T' })).toEqual({
+			ok: false,
+			reason: 'duplicate',
+			existingId: result.id
+		});
 		expect(db.select().from(certificate).all()).toHaveLength(1);
 		expect(getCertificate(db, result.id)!.supersededAt).toBeNull();
 	});
@@ -121,7 +139,12 @@ describe('addCertificate from an uploaded file', () => {
 		const t2 = new Date();
 		const old = upload(first.parsed, MAIN_CONNECTOR_HOLDER, t1);
 		// Another kind for the same holder is not a renewal.
-		const signature = addCertificate(db, ADMIN_ACTOR, 'system_signature', MAIN_CONNECTOR_HOLDER, { source: 'manual', validTo: new Date(Date.now() + 700 * DAY_MS), validFrom: null, reference: '' });
+		const signature = addCertificate(db, ADMIN_ACTOR, 'system_signature', MAIN_CONNECTOR_HOLDER, {
+			source: 'manual',
+			validTo: new Date(Date.now() + 700 * DAY_MS),
+			validFrom: null,
+			reference: ''
+		});
 		const renewed = upload(second.parsed, MAIN_CONNECTOR_HOLDER, t2);
 		if (!old.ok || !renewed.ok || !signature.ok) throw new Error('upload failed');
 		expect(signature.supersededId).toBeNull();
@@ -132,7 +155,9 @@ describe('addCertificate from an uploaded file', () => {
 		expect(renewalChain(db, renewed.id).map((c) => c.id)).toEqual([old.id, renewed.id]);
 		expect(renewalChain(db, old.id).map((c) => c.id)).toEqual([old.id, renewed.id]);
 		expect(renewalChain(db, signature.id).map((c) => c.id)).toEqual([signature.id]);
-		expect(listAuditEntries(db, { action: 'certificate.supersede', page: 1, pageSize: 10 }).entries.map((e) => e.targetId)).toEqual([old.id]);
+		expect(listAuditEntries(db, { action: 'certificate.supersede', page: 1, pageSize: 10 }).entries.map((e) => e.targetId)).toEqual([
+			old.id
+		]);
 		// A third in the chain.
 		const third = addManualCertificate(db, ADMIN_ACTOR, 'server', MAIN_CONNECTOR_HOLDER, new Date(Date.now() + 365 * DAY_MS));
 		expect(renewalChain(db, old.id).map((c) => c.id)).toEqual([old.id, renewed.id, third]);
@@ -146,8 +171,18 @@ describe('manual card entry', () => {
 		const bert = insertUser(db, { tenantId, name: 'Bert', roles: ['tenant_staff'] });
 		const validTo = new Date('2027-05-31T21:00:00Z');
 		const validFrom = new Date('2022-06-01T00:00:00Z');
-		const result = addCertificate(db, ADMIN_ACTOR, 'professional_card', personHolder(anna), { source: 'manual', validTo, validFrom, reference: 'Kortti 123' });
-		const other = addCertificate(db, ADMIN_ACTOR, 'professional_card', personHolder(bert), { source: 'manual', validTo, validFrom: null, reference: 'Kortti 456' });
+		const result = addCertificate(db, ADMIN_ACTOR, 'professional_card', personHolder(anna), {
+			source: 'manual',
+			validTo,
+			validFrom,
+			reference: 'Kortti 123'
+		});
+		const other = addCertificate(db, ADMIN_ACTOR, 'professional_card', personHolder(bert), {
+			source: 'manual',
+			validTo,
+			validFrom: null,
+			reference: 'Kortti 456'
+		});
 		if (!result.ok || !other.ok) throw new Error('manual entry failed');
 		expect(other.supersededId).toBeNull();
 		expect(getCertificate(db, result.id)).toMatchObject({
@@ -165,7 +200,12 @@ describe('manual card entry', () => {
 			subject: ''
 		});
 		// Anna's next card replaces hers only.
-		const next = addCertificate(db, ADMIN_ACTOR, 'professional_card', personHolder(anna), { source: 'manual', validTo: new Date('2032-05-31T21:00:00Z'), validFrom: null, reference: 'Kortti 789' });
+		const next = addCertificate(db, ADMIN_ACTOR, 'professional_card', personHolder(anna), {
+			source: 'manual',
+			validTo: new Date('2032-05-31T21:00:00Z'),
+			validFrom: null,
+			reference: 'Kortti 789'
+		});
 		expect(next).toMatchObject({ ok: true, supersededId: result.id });
 		expect(getCertificate(db, other.id)!.supersededAt).toBeNull();
 	});
@@ -222,7 +262,8 @@ describe('listing', () => {
 		tenantB = insertTenantRow(db, crypto.randomUUID(), '1572860-0');
 		const anna = insertUser(db, { tenantId: tenantA, name: 'Anna Ahonen', roles: ['tenant_staff'] });
 		const bo = insertUser(db, { tenantId: tenantB, name: 'Bo Öberg', roles: ['tenant_staff'] });
-		const add = (kind: Parameters<typeof addManualCertificate>[2], holder: Holder, days: number) => addManualCertificate(db, ADMIN_ACTOR, kind, holder, at(days), now);
+		const add = (kind: Parameters<typeof addManualCertificate>[2], holder: Holder, days: number) =>
+			addManualCertificate(db, ADMIN_ACTOR, kind, holder, at(days), now);
 		const oldServer = add('server', MAIN_CONNECTOR_HOLDER, -5); // expired, then renewed
 		ids = {
 			oldServer,
@@ -249,7 +290,8 @@ describe('listing', () => {
 	});
 
 	it('filters by bucket, kind, tenant, holder type and text', () => {
-		const idsOf = (filter: Partial<Parameters<typeof listCertificates>[1]>) => listCertificates(db, { ...page, ...filter }, now).rows.map((r) => r.id);
+		const idsOf = (filter: Partial<Parameters<typeof listCertificates>[1]>) =>
+			listCertificates(db, { ...page, ...filter }, now).rows.map((r) => r.id);
 		expect(idsOf({ bucket: 'expired' })).toEqual([ids.expiredTest]);
 		expect(idsOf({ bucket: 'within_30' })).toEqual([ids.anna]);
 		expect(idsOf({ bucket: 'within_60' })).toEqual([ids.server, ids.tenantB]);
@@ -279,7 +321,13 @@ describe('listing', () => {
 	it('counts current certificates by bucket', () => {
 		expect(countByBucket(db, {}, now)).toEqual({ expired: 1, within_30: 1, within_60: 2, within_90: 1, later: 1 });
 		expect(countByBucket(db, { includeSuperseded: true }, now)).toEqual({ expired: 2, within_30: 1, within_60: 2, within_90: 1, later: 1 });
-		expect(countByBucket(db, { kind: 'professional_card' }, now)).toEqual({ expired: 0, within_30: 1, within_60: 0, within_90: 1, later: 0 });
+		expect(countByBucket(db, { kind: 'professional_card' }, now)).toEqual({
+			expired: 0,
+			within_30: 1,
+			within_60: 0,
+			within_90: 1,
+			later: 0
+		});
 	});
 
 	it('lists what must be ordered within 7 days until the renewal is marked ordered', () => {
@@ -296,7 +344,9 @@ describe('listing', () => {
 		expect(markRenewalOrdered(db, ADMIN_ACTOR, ids.oldServer, 'x', now)).toBe(false);
 		expect(markRenewalOrdered(db, ADMIN_ACTOR, 'no-such-id', 'x', now)).toBe(false);
 		expect(listToOrder(db, now).map((r) => r.id)).not.toContain(ids.oldServer);
-		expect(listAuditEntries(db, { action: 'certificate.renewal_ordered', page: 1, pageSize: 10 }).entries.map((e) => e.targetId)).toEqual([ids.server]);
+		expect(listAuditEntries(db, { action: 'certificate.renewal_ordered', page: 1, pageSize: 10 }).entries.map((e) => e.targetId)).toEqual([
+			ids.server
+		]);
 		// A longer lead time brings a certificate into the list.
 		saveSetting(db, ADMIN_ACTOR, 'orderLeadDays', { ...DEFAULT_SETTINGS.orderLeadDays, system_signature: 495 });
 		expect(listToOrder(db, now).map((r) => r.id)).toContain(ids.signature);

@@ -20,24 +20,41 @@ export type CertificateData =
 	| { source: 'upload'; parsed: ParsedCertificate; reference: string }
 	| { source: 'manual'; validTo: Date; validFrom: Date | null; reference: string };
 
-export type AddCertificateResult = { ok: true; id: string; supersededId: string | null } | { ok: false; reason: 'duplicate'; existingId: string };
+export type AddCertificateResult =
+	{ ok: true; id: string; supersededId: string | null } | { ok: false; reason: 'duplicate'; existingId: string };
 
 /** The holder's current certificate of this kind, which a new one replaces (a renewal). */
 function currentFor(tx: DbOrTx, kind: CertificateKind, holder: Holder): Certificate | undefined {
 	const conditions: SQL[] = [eq(certificate.kind, kind), eq(certificate.holderType, holder.type), isNull(certificate.supersededAt)];
 	conditions.push(holder.tenantId ? eq(certificate.tenantId, holder.tenantId) : isNull(certificate.tenantId));
 	conditions.push(holder.userId ? eq(certificate.holderUserId, holder.userId) : isNull(certificate.holderUserId));
-	return tx.select().from(certificate).where(and(...conditions)).orderBy(asc(certificate.validTo)).get();
+	return tx
+		.select()
+		.from(certificate)
+		.where(and(...conditions))
+		.orderBy(asc(certificate.validTo))
+		.get();
 }
 
 /**
  * Records a certificate. A second certificate for the same holder and kind is a renewal: the old
  * one is superseded (kept, linked) and its reminders stop; the new one's start afresh.
  */
-export function addCertificate(db: Db, actor: Actor, kind: CertificateKind, holder: Holder, data: CertificateData, now = new Date()): AddCertificateResult {
+export function addCertificate(
+	db: Db,
+	actor: Actor,
+	kind: CertificateKind,
+	holder: Holder,
+	data: CertificateData,
+	now = new Date()
+): AddCertificateResult {
 	return db.transaction((tx) => {
 		if (data.source === 'upload') {
-			const existing = tx.select({ id: certificate.id }).from(certificate).where(eq(certificate.fingerprintSha256, data.parsed.fingerprintSha256)).get();
+			const existing = tx
+				.select({ id: certificate.id })
+				.from(certificate)
+				.where(eq(certificate.fingerprintSha256, data.parsed.fingerprintSha256))
+				.get();
 			if (existing) return { ok: false, reason: 'duplicate', existingId: existing.id } as const;
 		}
 		const previous = currentFor(tx, kind, holder);
@@ -74,7 +91,13 @@ export function addCertificate(db: Db, actor: Actor, kind: CertificateKind, hold
 			.run();
 		if (previous) {
 			tx.update(certificate).set({ supersededAt: now }).where(eq(certificate.id, previous.id)).run();
-			audit(tx, actor, { tenantId: holder.tenantId, action: 'certificate.supersede', targetType: 'certificate', targetId: previous.id, summary: `renewed by ${id}` });
+			audit(tx, actor, {
+				tenantId: holder.tenantId,
+				action: 'certificate.supersede',
+				targetType: 'certificate',
+				targetId: previous.id,
+				summary: `renewed by ${id}`
+			});
 		}
 		audit(tx, actor, {
 			tenantId: holder.tenantId,
@@ -108,7 +131,13 @@ export function markRenewalOrdered(db: Db, actor: Actor, id: string, note: strin
 		const current = getCertificate(tx, id);
 		if (!current || current.supersededAt) return false;
 		tx.update(certificate).set({ renewalOrderedAt: now, renewalNote: note }).where(eq(certificate.id, id)).run();
-		audit(tx, actor, { tenantId: current.tenantId, action: 'certificate.renewal_ordered', targetType: 'certificate', targetId: id, summary: note });
+		audit(tx, actor, {
+			tenantId: current.tenantId,
+			action: 'certificate.renewal_ordered',
+			targetType: 'certificate',
+			targetId: id,
+			summary: note
+		});
 		return true;
 	});
 }
@@ -117,7 +146,6 @@ export function markRenewalOrdered(db: Db, actor: Actor, id: string, note: strin
 export function orderByDate(validTo: Date, kind: CertificateKind, settings: Settings): Date {
 	return new Date(validTo.getTime() - settings.orderLeadDays[kind] * DAY_MS);
 }
-
 
 export function expiryBucket(validTo: Date, now: Date): ExpiryBucket {
 	const days = (validTo.getTime() - now.getTime()) / DAY_MS;
@@ -171,7 +199,13 @@ function filterConditions(filter: Omit<CertificateFilter, 'page' | 'pageSize' | 
 	const query = filter.query?.trim();
 	if (query) {
 		const { pattern, unicode } = containsSearch(query);
-		conditions.push(or(contains(certificate.holderName, pattern, unicode), contains(certificate.subject, pattern, unicode), contains(certificate.reference, pattern, unicode))!);
+		conditions.push(
+			or(
+				contains(certificate.holderName, pattern, unicode),
+				contains(certificate.subject, pattern, unicode),
+				contains(certificate.reference, pattern, unicode)
+			)!
+		);
 	}
 	return conditions;
 }
@@ -192,16 +226,30 @@ export function listCertificates(db: DbOrTx, filter: CertificateFilter, now = ne
 		.limit(filter.pageSize)
 		.offset((filter.page - 1) * filter.pageSize)
 		.all()
-		.map((r) => ({ ...r.certificate, tenantName: r.tenantName, bucket: expiryBucket(r.certificate.validTo, now), orderBy: orderByDate(r.certificate.validTo, r.certificate.kind, settings) }));
+		.map((r) => ({
+			...r.certificate,
+			tenantName: r.tenantName,
+			bucket: expiryBucket(r.certificate.validTo, now),
+			orderBy: orderByDate(r.certificate.validTo, r.certificate.kind, settings)
+		}));
 	return { rows, total };
 }
 
 /** How many current certificates fall in each expiry bucket (the dashboard's headline). */
-export function countByBucket(db: DbOrTx, filter: Omit<CertificateFilter, 'page' | 'pageSize' | 'bucket'>, now = new Date()): Record<ExpiryBucket, number> {
+export function countByBucket(
+	db: DbOrTx,
+	filter: Omit<CertificateFilter, 'page' | 'pageSize' | 'bucket'>,
+	now = new Date()
+): Record<ExpiryBucket, number> {
 	const base = filterConditions(filter);
 	const counts = {} as Record<ExpiryBucket, number>;
 	for (const bucket of ['expired', 'within_30', 'within_60', 'within_90', 'later'] as const) {
-		counts[bucket] = db.select({ n: count() }).from(certificate).where(and(...base, bucketCondition(bucket, now))).get()?.n ?? 0;
+		counts[bucket] =
+			db
+				.select({ n: count() })
+				.from(certificate)
+				.where(and(...base, bucketCondition(bucket, now)))
+				.get()?.n ?? 0;
 	}
 	return counts;
 }
@@ -223,18 +271,35 @@ export function listToOrder(db: DbOrTx, now = new Date(), days = 7, limit = 10):
 	// orderByDate(validTo) <= limitDate, written per kind as validTo <= limitDate + lead, so the test
 	// runs in SQL along the (superseded_at, valid_to) index and the scan stops after `limit` rows.
 	const orderDue = or(
-		...Object.entries(settings.orderLeadDays).map(([kind, lead]) => and(eq(certificate.kind, kind as CertificateKind), lte(certificate.validTo, new Date(limitDate.getTime() + lead * DAY_MS))))
+		...Object.entries(settings.orderLeadDays).map(([kind, lead]) =>
+			and(eq(certificate.kind, kind as CertificateKind), lte(certificate.validTo, new Date(limitDate.getTime() + lead * DAY_MS)))
+		)
 	);
-	return db
-		.select({ certificate, tenantName: tenant.name })
-		.from(certificate)
-		.leftJoin(tenant, eq(certificate.tenantId, tenant.id))
-		// An expired certificate can no longer be renewed in time: listExpiredUnreplaced says so instead.
-		.where(and(isNull(certificate.supersededAt), isNull(certificate.renewalOrderedAt), gt(certificate.validTo, now), lte(certificate.validTo, horizon), orderDue))
-		.orderBy(asc(certificate.validTo))
-		.limit(limit)
-		.all()
-		.map((r) => ({ ...r.certificate, tenantName: r.tenantName, bucket: expiryBucket(r.certificate.validTo, now), orderBy: orderByDate(r.certificate.validTo, r.certificate.kind, settings) }));
+	return (
+		db
+			.select({ certificate, tenantName: tenant.name })
+			.from(certificate)
+			.leftJoin(tenant, eq(certificate.tenantId, tenant.id))
+			// An expired certificate can no longer be renewed in time: listExpiredUnreplaced says so instead.
+			.where(
+				and(
+					isNull(certificate.supersededAt),
+					isNull(certificate.renewalOrderedAt),
+					gt(certificate.validTo, now),
+					lte(certificate.validTo, horizon),
+					orderDue
+				)
+			)
+			.orderBy(asc(certificate.validTo))
+			.limit(limit)
+			.all()
+			.map((r) => ({
+				...r.certificate,
+				tenantName: r.tenantName,
+				bucket: expiryBucket(r.certificate.validTo, now),
+				orderBy: orderByDate(r.certificate.validTo, r.certificate.kind, settings)
+			}))
+	);
 }
 
 /**
@@ -252,7 +317,12 @@ export function listExpiredUnreplaced(db: DbOrTx, now = new Date(), limit = 10):
 		.orderBy(desc(certificate.validTo))
 		.limit(limit)
 		.all()
-		.map((r) => ({ ...r.certificate, tenantName: r.tenantName, bucket: expiryBucket(r.certificate.validTo, now), orderBy: orderByDate(r.certificate.validTo, r.certificate.kind, settings) }));
+		.map((r) => ({
+			...r.certificate,
+			tenantName: r.tenantName,
+			bucket: expiryBucket(r.certificate.validTo, now),
+			orderBy: orderByDate(r.certificate.validTo, r.certificate.kind, settings)
+		}));
 	const total = db.select({ n: count() }).from(certificate).where(where).get()?.n ?? 0;
 	return { rows, total };
 }

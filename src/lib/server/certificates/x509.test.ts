@@ -33,29 +33,96 @@ function parsedOk(bytes: Uint8Array): ParsedCertificate[] {
 beforeAll(() => {
 	dir = mkdtempSync(join(tmpdir(), 'liitos-x509-'));
 	// Self-signed RSA certificate and its key, plus the key in the other forms people upload.
-	openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'rsa.key', '-out', 'rsa.pem',
-		'-days', '365', '-subj', '/CN=kanta.example.fi/O=Demo Terveys Oy/C=FI');
+	openssl(
+		'req',
+		'-x509',
+		'-newkey',
+		'rsa:2048',
+		'-nodes',
+		'-keyout',
+		'rsa.key',
+		'-out',
+		'rsa.pem',
+		'-days',
+		'365',
+		'-subj',
+		'/CN=kanta.example.fi/O=Demo Terveys Oy/C=FI'
+	);
 	openssl('x509', '-in', 'rsa.pem', '-outform', 'DER', '-out', 'rsa.der');
 	openssl('x509', '-in', 'rsa.pem', '-text', '-out', 'rsa-with-text.pem');
 	openssl('rsa', '-in', 'rsa.key', '-traditional', '-out', 'rsa-traditional.key');
 	openssl('rsa', '-in', 'rsa.key', '-traditional', '-outform', 'DER', '-out', 'rsa-pkcs1.der');
 	openssl('pkcs8', '-topk8', '-nocrypt', '-in', 'rsa.key', '-outform', 'DER', '-out', 'rsa-pkcs8.der');
 	openssl('pkcs8', '-topk8', '-in', 'rsa.key', '-passout', 'pass:secret', '-out', 'rsa-encrypted.key');
-	openssl('pkcs8', '-topk8', '-in', 'rsa.key', '-passout', 'pass:secret', '-outform', 'DER',
-		'-out', 'rsa-encrypted.der');
+	openssl('pkcs8', '-topk8', '-in', 'rsa.key', '-passout', 'pass:secret', '-outform', 'DER', '-out', 'rsa-encrypted.der');
 	writeFileSync(join(dir, 'rsa-bundle.pem'), text('rsa.pem') + text('rsa.key'));
 
-	openssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-		'-keyout', 'ec.key', '-out', 'ec.pem', '-days', '30', '-subj', '/CN=ec.example.fi');
+	openssl(
+		'req',
+		'-x509',
+		'-newkey',
+		'ec',
+		'-pkeyopt',
+		'ec_paramgen_curve:prime256v1',
+		'-nodes',
+		'-keyout',
+		'ec.key',
+		'-out',
+		'ec.pem',
+		'-days',
+		'30',
+		'-subj',
+		'/CN=ec.example.fi'
+	);
 	openssl('ec', '-in', 'ec.key', '-outform', 'DER', '-out', 'ec-sec1.der');
 
 	// A small CA and a leaf it signed.
-	openssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-		'-keyout', 'ca.key', '-out', 'ca.pem', '-days', '3650', '-subj', '/CN=Demo CA/O=Demo Terveys Oy/C=FI');
-	openssl('req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'leaf.key', '-out', 'leaf.csr',
-		'-subj', '/CN=palvelu.example.fi/O=Demo Terveys Oy/C=FI');
-	openssl('x509', '-req', '-in', 'leaf.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-set_serial', '0x1234',
-		'-days', '90', '-out', 'leaf.pem');
+	openssl(
+		'req',
+		'-x509',
+		'-newkey',
+		'ec',
+		'-pkeyopt',
+		'ec_paramgen_curve:prime256v1',
+		'-nodes',
+		'-keyout',
+		'ca.key',
+		'-out',
+		'ca.pem',
+		'-days',
+		'3650',
+		'-subj',
+		'/CN=Demo CA/O=Demo Terveys Oy/C=FI'
+	);
+	openssl(
+		'req',
+		'-new',
+		'-newkey',
+		'rsa:2048',
+		'-nodes',
+		'-keyout',
+		'leaf.key',
+		'-out',
+		'leaf.csr',
+		'-subj',
+		'/CN=palvelu.example.fi/O=Demo Terveys Oy/C=FI'
+	);
+	openssl(
+		'x509',
+		'-req',
+		'-in',
+		'leaf.csr',
+		'-CA',
+		'ca.pem',
+		'-CAkey',
+		'ca.key',
+		'-set_serial',
+		'0x1234',
+		'-days',
+		'90',
+		'-out',
+		'leaf.pem'
+	);
 	const crlf = (pem: string) => pem.replace(/\r?\n/g, '\r\n');
 	writeFileSync(join(dir, 'chain.pem'), crlf(text('leaf.pem') + text('ca.pem')));
 	writeFileSync(join(dir, 'chain-root-first.pem'), crlf(text('ca.pem') + text('leaf.pem')));
@@ -64,9 +131,24 @@ beforeAll(() => {
 		Buffer.concat([readFileSync(join(dir, 'leaf.pem')), readFileSync(join(dir, 'ca.pem'))].map(pemToDer))
 	);
 
-	openssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:secp384r1', '-nodes',
-		'-keyout', 'nordic.key', '-out', 'nordic.pem', '-days', '30', '-utf8',
-		'-subj', '/CN=Äänekoski/O=Hyvä Oy/C=FI');
+	openssl(
+		'req',
+		'-x509',
+		'-newkey',
+		'ec',
+		'-pkeyopt',
+		'ec_paramgen_curve:secp384r1',
+		'-nodes',
+		'-keyout',
+		'nordic.key',
+		'-out',
+		'nordic.pem',
+		'-days',
+		'30',
+		'-utf8',
+		'-subj',
+		'/CN=Äänekoski/O=Hyvä Oy/C=FI'
+	);
 }, 60_000);
 
 afterAll(() => {
@@ -74,7 +156,10 @@ afterAll(() => {
 });
 
 function pemToDer(pem: Buffer): Buffer {
-	const body = pem.toString('latin1').replace(/-----[^-]+-----/g, '').replace(/\s+/g, '');
+	const body = pem
+		.toString('latin1')
+		.replace(/-----[^-]+-----/g, '')
+		.replace(/\s+/g, '');
 	return Buffer.from(body, 'base64');
 }
 
@@ -94,7 +179,9 @@ describe('parseCertificateFile with single certificates', () => {
 
 	it('gives the same serial number and fingerprint as openssl', () => {
 		const [certificate] = parsedOk(file('rsa.pem'));
-		const serial = openssl('x509', '-in', 'rsa.pem', '-noout', '-serial').trim().replace(/^serial=/, '');
+		const serial = openssl('x509', '-in', 'rsa.pem', '-noout', '-serial')
+			.trim()
+			.replace(/^serial=/, '');
 		const fingerprint = openssl('x509', '-in', 'rsa.pem', '-noout', '-fingerprint', '-sha256')
 			.trim()
 			.replace(/^.*Fingerprint=/i, '');
@@ -229,7 +316,10 @@ describe('parseCertificateFile bounds the work a file can cause', () => {
 	});
 
 	it('refuses an END without a BEGIN', () => {
-		expect(parseCertificateFile(encode('-----END CERTIFICATE-----\n' + text('rsa.pem')))).toEqual({ ok: false, reason: 'not_a_certificate' });
+		expect(parseCertificateFile(encode('-----END CERTIFICATE-----\n' + text('rsa.pem')))).toEqual({
+			ok: false,
+			reason: 'not_a_certificate'
+		});
 	});
 
 	it(`accepts ${MAX_CERTIFICATES_PER_FILE} certificates in one file and refuses one more, PEM and DER`, () => {

@@ -198,9 +198,7 @@ function certificateDate(certificate: X509Certificate, field: 'validFrom' | 'val
 	const match = /^([A-Z][a-z]{2}) +(\d{1,2}) (\d{2}):(\d{2}):(\d{2}) (\d{4}) GMT$/.exec(certificate[field]);
 	if (!match) return new Date(certificate[field]);
 	const [, month, day, hours, minutes, seconds, year] = match;
-	return new Date(
-		Date.UTC(Number(year), MONTHS.indexOf(month), Number(day), Number(hours), Number(minutes), Number(seconds))
-	);
+	return new Date(Date.UTC(Number(year), MONTHS.indexOf(month), Number(day), Number(hours), Number(minutes), Number(seconds)));
 }
 
 const KEY_TYPE_NAMES: Record<string, string> = {
@@ -219,10 +217,7 @@ function describeKeyType(type: string | undefined): string {
 	return KEY_TYPE_NAMES[type] ?? type.toUpperCase();
 }
 
-function describeKeySize(
-	type: string | undefined,
-	details: { modulusLength?: number; namedCurve?: string } | undefined
-): number | null {
+function describeKeySize(type: string | undefined, details: { modulusLength?: number; namedCurve?: string } | undefined): number | null {
 	if (details?.modulusLength) return details.modulusLength;
 	if (type === 'ed25519' || type === 'x25519') return 256;
 	if (type === 'ed448' || type === 'x448') return 448;

@@ -170,7 +170,9 @@ export const user = sqliteTable(
 		tenantId: text('tenant_id').references(() => tenant.id),
 		status: text('status', { enum: USER_STATUSES }).notNull().default('invited'),
 		/** The language the person last chose; e-mail to them is written in it. */
-		locale: text('locale', { enum: ['fi', 'sv', 'en'] }).notNull().default('fi'),
+		locale: text('locale', { enum: ['fi', 'sv', 'en'] })
+			.notNull()
+			.default('fi'),
 		createdAt: createdAt(),
 		deactivatedAt: timestamp('deactivated_at')
 	},
@@ -700,7 +702,10 @@ export const acknowledgement = sqliteTable(
 		ipAddress: text('ip_address').notNull().default(''),
 		userAgent: text('user_agent').notNull().default('')
 	},
-	(t) => [index('acknowledgement_instruction_user_idx').on(t.instructionId, t.userId, t.version), index('acknowledgement_user_idx').on(t.userId)]
+	(t) => [
+		index('acknowledgement_instruction_user_idx').on(t.instructionId, t.userId, t.version),
+		index('acknowledgement_user_idx').on(t.userId)
+	]
 );
 
 /**

@@ -24,10 +24,7 @@ const PDF = utf8(
 );
 // A real 1×1 greyscale PNG: signature, IHDR, IDAT, IEND.
 const PNG = Uint8Array.from(
-	Buffer.from(
-		'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
-		'base64'
-	)
+	Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64')
 );
 const JPEG = bytes([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10], 'JFIF', [0, 1, 1, 0, 0, 1, 0, 1, 0, 0, 0xff, 0xd9]);
 const GIF = bytes('GIF89a', [1, 0, 1, 0, 0, 0, 0, 0x3b]);

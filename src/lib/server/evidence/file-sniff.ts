@@ -99,7 +99,10 @@ function extensionOf(fileName: string): string | undefined {
 	const base = fileName.split(/[\\/]/).pop() ?? '';
 	const dot = base.lastIndexOf('.');
 	if (dot <= 0) return undefined;
-	const suffix = base.slice(dot + 1).trim().toLowerCase();
+	const suffix = base
+		.slice(dot + 1)
+		.trim()
+		.toLowerCase();
 	return /^[a-z0-9]{1,5}$/.test(suffix) && /[a-z]/.test(suffix) ? suffix : undefined;
 }
 

@@ -86,8 +86,7 @@ describe('storeFile and readStoredFile', () => {
 describe('contentDisposition', () => {
 	it('gives an ASCII fallback and the exact UTF-8 name', () => {
 		expect(contentDisposition('attachment', 'Lääkärin todistus "x".pdf')).toBe(
-			`attachment; filename="Laakarin todistus x.pdf"; ` +
-				`filename*=UTF-8''L%C3%A4%C3%A4k%C3%A4rin%20todistus%20%22x%22.pdf`
+			`attachment; filename="Laakarin todistus x.pdf"; ` + `filename*=UTF-8''L%C3%A4%C3%A4k%C3%A4rin%20todistus%20%22x%22.pdf`
 		);
 	});
 

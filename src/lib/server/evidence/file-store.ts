@@ -80,8 +80,5 @@ export function contentDisposition(kind: 'inline' | 'attachment', fileName: stri
 
 /** encodeURIComponent leaves ' ( ) * unescaped, but RFC 5987 does not allow them unencoded. */
 function encodeRfc5987(value: string): string {
-	return encodeURIComponent(value).replace(
-		/['()*]/g,
-		(char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`
-	);
+	return encodeURIComponent(value).replace(/['()*]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
 }

@@ -38,7 +38,8 @@ function grantedBy(event: RequestEvent): string {
 export async function invite(event: RequestEvent, tenantId: string | null, allowedRoles: readonly Role[]) {
 	const parsed = parseForm(inviteSchema, await event.request.formData());
 	if (!parsed.ok) return invalid(parsed.errors, parsed.values, 'people');
-	if (parsed.data.roles.some((role) => !allowedRoles.includes(role))) return invalid({ roles: m.error_choose_role() }, parsed.values, 'people');
+	if (parsed.data.roles.some((role) => !allowedRoles.includes(role)))
+		return invalid({ roles: m.error_choose_role() }, parsed.values, 'people');
 	const result = invitePerson(db(), actorOf(event), { ...parsed.data, tenantId });
 	if (!result.ok) return invalid({ email: m.error_email_taken() }, parsed.values, 'people');
 	await mailInvitation(parsed.data, result.token);
@@ -79,7 +80,11 @@ export async function resetTwoFactor(event: RequestEvent, tenantId: string | nul
 	const result = resetOthersTwoFactor(db(), actorOf(event), administrator, person, parsed.data.code);
 	if (!result.ok) {
 		if (result.reason === 'invalid' || result.reason === 'throttled') return codeRefused(result, 'people', 'people');
-		return invalid({ people: result.reason === 'no_own_factor' ? m.people_two_factor_reset_needs_own() : m.error_invalid_value() }, {}, 'people');
+		return invalid(
+			{ people: result.reason === 'no_own_factor' ? m.people_two_factor_reset_needs_own() : m.error_invalid_value() },
+			{},
+			'people'
+		);
 	}
 	await sendSecurityNotice(db(), person.id, 'two_factor_reset');
 	return { section: 'people', twoFactorReset: person.email };

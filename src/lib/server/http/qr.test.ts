@@ -18,7 +18,8 @@ function rasterise({ size, path }: { size: number; path: string }, scale = 4) {
 
 describe('qrCode', () => {
 	it('draws a code that a scanner reads back as the same key URI', () => {
-		const uri = 'otpauth://totp/Liitos%20(Demo%20Terveys%20Oy):aino%40demo.test?issuer=Liitos%20(Demo%20Terveys%20Oy)&algorithm=SHA1&secret=PT2A3WKAWODEVTMU2BHRKTVKS5CJOFCU&period=30&digits=6';
+		const uri =
+			'otpauth://totp/Liitos%20(Demo%20Terveys%20Oy):aino%40demo.test?issuer=Liitos%20(Demo%20Terveys%20Oy)&algorithm=SHA1&secret=PT2A3WKAWODEVTMU2BHRKTVKS5CJOFCU&period=30&digits=6';
 		const { pixels, width } = rasterise(qrCode(uri));
 		expect(jsQR(pixels, width, width)?.data).toBe(uri);
 	});

@@ -19,7 +19,11 @@ const POLICY_MESSAGES = {
 } as const;
 
 /** Validates a new password against the policy; a translated message or null. */
-export function passwordProblem(password: string, confirm: string, context: { email?: string; name?: string }): { field: string; message: string } | null {
+export function passwordProblem(
+	password: string,
+	confirm: string,
+	context: { email?: string; name?: string }
+): { field: string; message: string } | null {
 	const problem = checkPassword(password, context);
 	if (problem) return { field: 'password', message: POLICY_MESSAGES[problem]() };
 	if (password !== confirm) return { field: 'passwordConfirm', message: m.error_password_mismatch() };

@@ -42,7 +42,8 @@ export async function saveTenantFromForm(event: RequestEvent, id?: string) {
 	const parsed = parseForm(tenantSchema, await event.request.formData());
 	if (!parsed.ok) return invalid(parsed.errors, parsed.values);
 	const known = new Set(listSelectableServices(db()).map((s) => s.id));
-	if (parsed.data.serviceIds.some((serviceId) => !known.has(serviceId))) return invalid({ serviceIds: m.error_invalid_value() }, parsed.values);
+	if (parsed.data.serviceIds.some((serviceId) => !known.has(serviceId)))
+		return invalid({ serviceIds: m.error_invalid_value() }, parsed.values);
 	const result = id
 		? updateTenant(db(), actorOf(event), id, { ...parsed.data, serviceIds: withWithdrawnServicesKept(db(), id, parsed.data.serviceIds) })
 		: createTenant(db(), actorOf(event), parsed.data);

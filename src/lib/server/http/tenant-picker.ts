@@ -26,13 +26,18 @@ export function tenantChoices(chosenIds: string[] = []): TenantChoices {
  * (pasted, separated by spaces, commas or lines). Ticked ids that are no current tenant are
  * dropped; a business ID that names none is an error shown beside its field.
  */
-export function resolveTargets(data: { allTenants: boolean; tenantIds: string[]; tenantBusinessIds: string }): { ok: true; tenantIds: string[] } | { ok: false; errors: FieldErrors } {
+export function resolveTargets(data: {
+	allTenants: boolean;
+	tenantIds: string[];
+	tenantBusinessIds: string;
+}): { ok: true; tenantIds: string[] } | { ok: false; errors: FieldErrors } {
 	if (data.allTenants) return { ok: true, tenantIds: [] };
 	const businessIds = data.tenantBusinessIds.split(/[\s,;]+/).filter(Boolean);
 	// As many as there are tenants at national scale, and well within SQLite's parameter limit.
 	if (businessIds.length > MAX_BUSINESS_IDS) return { ok: false, errors: { tenantBusinessIds: m.error_too_many_rows() } };
 	const named = findTenantsByBusinessIds(db(), businessIds);
-	if (named.unknown.length) return { ok: false, errors: { tenantBusinessIds: m.error_unknown_business_ids({ ids: named.unknown.join(', ') }) } };
+	if (named.unknown.length)
+		return { ok: false, errors: { tenantBusinessIds: m.error_unknown_business_ids({ ids: named.unknown.join(', ') }) } };
 	const ticked = findCurrentTenants(db(), data.tenantIds).map((t) => t.id);
 	return { ok: true, tenantIds: [...new Set([...ticked, ...named.ids])] };
 }

@@ -7,7 +7,10 @@ import { storeOptionalUpload, type Upload } from './file-upload';
  * The parts of a completion form the schema cannot judge: a completion day not in the future,
  * and the optional evidence file (any accepted evidence type), stored only when all else is right.
  */
-export async function completionEvidence(form: FormData, completedOn: string): Promise<{ ok: true; evidence: Upload | null } | { ok: false; errors: FieldErrors }> {
+export async function completionEvidence(
+	form: FormData,
+	completedOn: string
+): Promise<{ ok: true; evidence: Upload | null } | { ok: false; errors: FieldErrors }> {
 	if (completedOn > todayInHelsinki()) return { ok: false, errors: { completedOn: m.training_error_future() } };
 	const upload = await storeOptionalUpload(form, 'evidence', 'training');
 	if (!upload.ok) return { ok: false, errors: { evidence: upload.error } };

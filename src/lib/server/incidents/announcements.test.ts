@@ -7,7 +7,14 @@ import { listOutbox } from '../mail/mailer';
 import { setUserLocale } from '../people/people';
 import { setTenantArchived } from '../tenants/tenants';
 import { addTenant, freshDb, insertUser, setUpMainConnector } from '../test-support';
-import { closeAnnouncement, createAnnouncement, getAnnouncement, listActiveAnnouncementsFor, listAnnouncements, updateAnnouncement } from './announcements';
+import {
+	closeAnnouncement,
+	createAnnouncement,
+	getAnnouncement,
+	listActiveAnnouncementsFor,
+	listAnnouncements,
+	updateAnnouncement
+} from './announcements';
 
 const T0 = new Date('2026-05-04T06:00:00Z');
 const later = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
@@ -48,16 +55,32 @@ describe('announcements', () => {
 		expect(mails.find((m) => m.to === 'admin@a.example.fi')?.subject).toBe('Liitos-tiedote: Kanta outage');
 		expect(mails.find((m) => m.to === 'admin@b.example.fi')?.subject).toBe('Meddelande från Liitos: Kanta outage');
 		expect(mails[0].body).toContain('The Prescription Service is down until 14:00.');
-		expect(db.select().from(auditEntry).where(eq(auditEntry.targetId, id)).all().map((e) => e.action)).toEqual(['announcement.create']);
+		expect(
+			db
+				.select()
+				.from(auditEntry)
+				.where(eq(auditEntry.targetId, id))
+				.all()
+				.map((e) => e.action)
+		).toEqual(['announcement.create']);
 	});
 
 	it('to chosen tenants: only they see it and only their administrators are e-mailed', async () => {
-		const id = await createAnnouncement(db, admin, { title: 'Maintenance', body: 'Tonight 22–23.', allTenants: false, tenantIds: [tenantA, tenantC, crypto.randomUUID()] }, T0);
+		const id = await createAnnouncement(
+			db,
+			admin,
+			{ title: 'Maintenance', body: 'Tonight 22–23.', allTenants: false, tenantIds: [tenantA, tenantC, crypto.randomUUID()] },
+			T0
+		);
 		expect(getAnnouncement(db, id)?.tenantIds.sort()).toEqual([tenantA, tenantC].sort());
 		expect(titlesFor(tenantA)).toEqual(['Maintenance']);
 		expect(titlesFor(tenantB)).toEqual([]);
 		expect(titlesFor(tenantC)).toEqual(['Maintenance']);
-		expect(outbox().map((m) => m.to).sort()).toEqual(['admin@a.example.fi', 'admin@c.example.fi']);
+		expect(
+			outbox()
+				.map((m) => m.to)
+				.sort()
+		).toEqual(['admin@a.example.fi', 'admin@c.example.fi']);
 	});
 
 	it('skips archived tenants and mails nobody when no chosen tenant is left', async () => {
@@ -65,13 +88,25 @@ describe('announcements', () => {
 		await createAnnouncement(db, admin, { title: 'Only B', body: 'x', allTenants: false, tenantIds: [tenantB] }, T0);
 		expect(outbox()).toEqual([]);
 		await createAnnouncement(db, admin, kanta, T0);
-		expect(outbox().map((m) => m.to).sort()).toEqual(['admin@a.example.fi', 'admin@c.example.fi']);
+		expect(
+			outbox()
+				.map((m) => m.to)
+				.sort()
+		).toEqual(['admin@a.example.fi', 'admin@c.example.fi']);
 	});
 
 	it('an update changes text and targets without mailing again; a closed one leaves the home pages and stays closed', async () => {
 		const id = await createAnnouncement(db, admin, kanta, T0);
 		const mailed = outbox().length;
-		expect(updateAnnouncement(db, admin, id, { title: 'Kanta outage (update)', body: 'Fixed by 15:00.', allTenants: false, tenantIds: [tenantB] }, later(30))).toBe(true);
+		expect(
+			updateAnnouncement(
+				db,
+				admin,
+				id,
+				{ title: 'Kanta outage (update)', body: 'Fixed by 15:00.', allTenants: false, tenantIds: [tenantB] },
+				later(30)
+			)
+		).toBe(true);
 		expect(outbox()).toHaveLength(mailed);
 		expect(titlesFor(tenantA)).toEqual([]);
 		expect(titlesFor(tenantB)).toEqual(['Kanta outage (update)']);
@@ -83,7 +118,14 @@ describe('announcements', () => {
 		expect(closeAnnouncement(db, admin, id, later(61))).toBe(false);
 		expect(updateAnnouncement(db, admin, id, kanta, later(62))).toBe(false);
 		expect(listAnnouncements(db).map((a) => [a.title, a.closedAt?.getTime()])).toEqual([['Kanta outage (update)', later(60).getTime()]]);
-		expect(db.select().from(auditEntry).where(eq(auditEntry.targetId, id)).all().map((e) => e.action)).toEqual(['announcement.create', 'announcement.update', 'announcement.close']);
+		expect(
+			db
+				.select()
+				.from(auditEntry)
+				.where(eq(auditEntry.targetId, id))
+				.all()
+				.map((e) => e.action)
+		).toEqual(['announcement.create', 'announcement.update', 'announcement.close']);
 	});
 
 	it('lists active notices first, newest first', async () => {

@@ -26,13 +26,21 @@ export type AnnouncementDetails = Announcement & { tenantIds: string[] };
 /** Current tenants among `ids`, so a stale or forged id targets nobody. */
 function currentTenants(tx: DbOrTx, ids: string[]): string[] {
 	if (ids.length === 0) return [];
-	return tx.select({ id: tenant.id }).from(tenant).where(and(inArray(tenant.id, [...new Set(ids)]), isNull(tenant.archivedAt))).all().map((t) => t.id);
+	return tx
+		.select({ id: tenant.id })
+		.from(tenant)
+		.where(and(inArray(tenant.id, [...new Set(ids)]), isNull(tenant.archivedAt)))
+		.all()
+		.map((t) => t.id);
 }
 
 function setTargets(tx: DbOrTx, id: string, input: AnnouncementInput): string[] {
 	tx.delete(announcementTenant).where(eq(announcementTenant.announcementId, id)).run();
 	const targets = input.allTenants ? [] : currentTenants(tx, input.tenantIds);
-	if (targets.length) tx.insert(announcementTenant).values(targets.map((tenantId) => ({ announcementId: id, tenantId }))).run();
+	if (targets.length)
+		tx.insert(announcementTenant)
+			.values(targets.map((tenantId) => ({ announcementId: id, tenantId })))
+			.run();
 	return targets;
 }
 
@@ -44,7 +52,14 @@ function tenantAdmins(db: DbOrTx, allTenants: boolean, tenantIds: string[]): { e
 		.from(user)
 		.innerJoin(userRole, eq(userRole.userId, user.id))
 		.innerJoin(tenant, eq(user.tenantId, tenant.id))
-		.where(and(eq(user.status, 'active'), eq(userRole.role, 'tenant_admin'), isNull(tenant.archivedAt), allTenants ? undefined : inArray(tenant.id, tenantIds)))
+		.where(
+			and(
+				eq(user.status, 'active'),
+				eq(userRole.role, 'tenant_admin'),
+				isNull(tenant.archivedAt),
+				allTenants ? undefined : inArray(tenant.id, tenantIds)
+			)
+		)
 		.orderBy(asc(user.email))
 		.all();
 }
@@ -53,9 +68,16 @@ function tenantAdmins(db: DbOrTx, allTenants: boolean, tenantIds: string[]): { e
 export async function createAnnouncement(db: Db, actor: Actor, input: AnnouncementInput, now = new Date()): Promise<string> {
 	const { id, mails } = db.transaction((tx) => {
 		const id = crypto.randomUUID();
-		tx.insert(announcement).values({ id, title: input.title, body: input.body, allTenants: input.allTenants, createdAt: now, createdBy: actor.label }).run();
+		tx.insert(announcement)
+			.values({ id, title: input.title, body: input.body, allTenants: input.allTenants, createdAt: now, createdBy: actor.label })
+			.run();
 		const targets = setTargets(tx, id, input);
-		audit(tx, actor, { action: 'announcement.create', targetType: 'announcement', targetId: id, summary: `${input.title} (${input.allTenants ? 'all tenants' : `${targets.length} tenants`})` });
+		audit(tx, actor, {
+			action: 'announcement.create',
+			targetType: 'announcement',
+			targetId: id,
+			summary: `${input.title} (${input.allTenants ? 'all tenants' : `${targets.length} tenants`})`
+		});
 		const mails: MailMessage[] = tenantAdmins(tx, input.allTenants, targets).map((person) => {
 			const o = { locale: person.locale };
 			return {
@@ -75,9 +97,17 @@ export function updateAnnouncement(db: Db, actor: Actor, id: string, input: Anno
 	return db.transaction((tx) => {
 		const current = tx.select().from(announcement).where(eq(announcement.id, id)).get();
 		if (!current || current.closedAt) return false;
-		tx.update(announcement).set({ title: input.title, body: input.body, allTenants: input.allTenants, updatedAt: now }).where(eq(announcement.id, id)).run();
+		tx.update(announcement)
+			.set({ title: input.title, body: input.body, allTenants: input.allTenants, updatedAt: now })
+			.where(eq(announcement.id, id))
+			.run();
 		const targets = setTargets(tx, id, input);
-		audit(tx, actor, { action: 'announcement.update', targetType: 'announcement', targetId: id, summary: `${input.title} (${input.allTenants ? 'all tenants' : `${targets.length} tenants`})` });
+		audit(tx, actor, {
+			action: 'announcement.update',
+			targetType: 'announcement',
+			targetId: id,
+			summary: `${input.title} (${input.allTenants ? 'all tenants' : `${targets.length} tenants`})`
+		});
 		return true;
 	});
 }
@@ -115,7 +145,10 @@ export function listAnnouncements(db: DbOrTx, limit = 200): AnnouncementDetails[
 		.orderBy(sql`case when ${announcement.closedAt} is null then 0 else 1 end`, desc(announcement.createdAt))
 		.limit(limit)
 		.all();
-	const targets = targetsOf(db, rows.map((r) => r.id));
+	const targets = targetsOf(
+		db,
+		rows.map((r) => r.id)
+	);
 	return rows.map((r) => ({ ...r, tenantIds: targets.get(r.id) ?? [] }));
 }
 
@@ -125,7 +158,13 @@ export function listAnnouncements(db: DbOrTx, limit = 200): AnnouncementDetails[
  */
 export function listActiveAnnouncementsFor(db: DbOrTx, tenantId: string | null): Announcement[] {
 	const forTenant = tenantId
-		? or(eq(announcement.allTenants, true), inArray(announcement.id, db.select({ id: announcementTenant.announcementId }).from(announcementTenant).where(eq(announcementTenant.tenantId, tenantId))))
+		? or(
+				eq(announcement.allTenants, true),
+				inArray(
+					announcement.id,
+					db.select({ id: announcementTenant.announcementId }).from(announcementTenant).where(eq(announcementTenant.tenantId, tenantId))
+				)
+			)
 		: undefined;
 	return db
 		.select()

@@ -25,14 +25,18 @@ export function listDecisions(db: DbOrTx, reportId: string): IncidentDecision[] 
 }
 
 /** The controllers of an open breach whose decision is still missing: their clocks are running. */
-export function controllersAwaitingDecision(db: DbOrTx, report: Pick<IncidentReport, 'id' | 'kind' | 'status' | 'concernsMainConnector'>): Controller[] {
+export function controllersAwaitingDecision(
+	db: DbOrTx,
+	report: Pick<IncidentReport, 'id' | 'kind' | 'status' | 'concernsMainConnector'>
+): Controller[] {
 	if (report.kind !== 'data_breach' || report.status === 'closed') return [];
 	const decided = new Set(listDecisions(db, report.id).map((d) => d.controllerKey));
 	return reportControllers(db, report).filter((c) => !decided.has(c.key));
 }
 
 /** Whether `person` may record the decision of `controller`: only the controller's own administrators may. */
-export const mayDecideFor = (person: SessionUser, controller: Pick<Controller, 'tenantId'>): boolean => can(person, 'incident.decide', { tenantId: controller.tenantId });
+export const mayDecideFor = (person: SessionUser, controller: Pick<Controller, 'tenantId'>): boolean =>
+	can(person, 'incident.decide', { tenantId: controller.tenantId });
 
 /**
  * Who is told that `decider` has decided: the main connector's administrators of a tenant's
@@ -49,7 +53,15 @@ function otherParties(tx: DbOrTx, controllers: Controller[], decider: Controller
  * they came, so a late decision stays visible. Refused unless `decider` may decide for that
  * controller; the report is looked up within what `decider` may see.
  */
-export function recordDecision(db: Db, actor: Actor, decider: SessionUser, reportId: string, controllerKey: string, input: DecisionInput, now = new Date()): StepResult {
+export function recordDecision(
+	db: Db,
+	actor: Actor,
+	decider: SessionUser,
+	reportId: string,
+	controllerKey: string,
+	input: DecisionInput,
+	now = new Date()
+): StepResult {
 	return db.transaction((tx) => {
 		const report = getVisibleReport(tx, decider, reportId);
 		if (!report) return { ok: false, reason: 'not_found' } as const;
@@ -85,8 +97,21 @@ export function recordDecision(db: Db, actor: Actor, decider: SessionUser, repor
 		const notified = input.decision === 'notify_authority' ? ` (notified ${input.notifiedOn})` : '';
 		const late = hoursLeft(report.noticedAt, now) < 0 ? ', after the 72 h deadline' : '';
 		const summary = `${controller.name ?? 'main connector'} as controller: ${input.decision}${notified}, ${input.subjectsDecision}, ${elapsed} h after noticing${late}`;
-		audit(tx, actor, { tenantId: controller.tenantId, action: 'incident.decision', targetType: 'incident_report', targetId: reportId, summary });
-		notify(tx, otherParties(tx, controllers, controller), 'breach_decided', { ref: reportRef(reportId), party: controller.name ?? '', decisionCode: input.decision }, reportLink(reportId), now);
+		audit(tx, actor, {
+			tenantId: controller.tenantId,
+			action: 'incident.decision',
+			targetType: 'incident_report',
+			targetId: reportId,
+			summary
+		});
+		notify(
+			tx,
+			otherParties(tx, controllers, controller),
+			'breach_decided',
+			{ ref: reportRef(reportId), party: controller.name ?? '', decisionCode: input.decision },
+			reportLink(reportId),
+			now
+		);
 		return { ok: true } as const;
 	});
 }
@@ -96,7 +121,10 @@ function reminderRecipients(tx: DbOrTx, controller: Controller) {
 	// The main connector arranges the data protection officer's services for its tenants too (agreement §17).
 	const officers = listDesignatedPersons(tx).filter((p) => p.role === 'data_protection_officer');
 	if (controller.tenantId === null) return { people: activePeopleWithRoles(tx, null, ['mc_admin']), contacts: officers };
-	return { people: activePeopleWithRoles(tx, controller.tenantId, ['tenant_admin']), contacts: [...tenantContacts(tx, controller.tenantId), ...officers] };
+	return {
+		people: activePeopleWithRoles(tx, controller.tenantId, ['tenant_admin']),
+		contacts: [...tenantContacts(tx, controller.tenantId), ...officers]
+	};
 }
 
 /**
@@ -110,7 +138,11 @@ function reminderRecipients(tx: DbOrTx, controller: Controller) {
 export async function scanBreachEscalations(db: Db, now = new Date()): Promise<number> {
 	const mails: MailMessage[] = [];
 	const escalated = db.transaction((tx) => {
-		const open = tx.select().from(incidentReport).where(and(eq(incidentReport.kind, 'data_breach'), ne(incidentReport.status, 'closed'), gt(undecidedControllers, 0))).all();
+		const open = tx
+			.select()
+			.from(incidentReport)
+			.where(and(eq(incidentReport.kind, 'data_breach'), ne(incidentReport.status, 'closed'), gt(undecidedControllers, 0)))
+			.all();
 		let count = 0;
 		for (const report of open) {
 			const reached = escalationStepsReached(report.noticedAt, now);
@@ -122,10 +154,31 @@ export async function scanBreachEscalations(db: Db, now = new Date()): Promise<n
 				const { people, contacts } = reminderRecipients(tx, controller);
 				const addresses = new Map(contacts.map((c) => [c.email.toLowerCase(), c]));
 				const left = Math.max(hoursLeft(report.noticedAt, now), 0);
-				notify(tx, people, 'breach_escalation', { ref: reportRef(report.id), hours: step, hoursLeft: left, party: controller.name ?? '' }, reportLink(report.id), now);
+				notify(
+					tx,
+					people,
+					'breach_escalation',
+					{ ref: reportRef(report.id), hours: step, hoursLeft: left, party: controller.name ?? '' },
+					reportLink(report.id),
+					now
+				);
 				for (const contact of addresses.values()) mails.push(escalationMail(contact, report, controller.name, step, now));
-				logEvent(tx, report.id, 'system', 'escalated', [`${step} h`, controller.name ?? '', ...addresses.keys()].filter(Boolean).join(' · '), now, controller.tenantId);
-				audit(tx, SYSTEM_ACTOR, { tenantId: controller.tenantId, action: 'incident.escalate', targetType: 'incident_report', targetId: report.id, summary: `${step} h after noticing, no decision yet from ${controller.name ?? 'main connector'}` });
+				logEvent(
+					tx,
+					report.id,
+					'system',
+					'escalated',
+					[`${step} h`, controller.name ?? '', ...addresses.keys()].filter(Boolean).join(' · '),
+					now,
+					controller.tenantId
+				);
+				audit(tx, SYSTEM_ACTOR, {
+					tenantId: controller.tenantId,
+					action: 'incident.escalate',
+					targetType: 'incident_report',
+					targetId: report.id,
+					summary: `${step} h after noticing, no decision yet from ${controller.name ?? 'main connector'}`
+				});
 				count++;
 			}
 		}

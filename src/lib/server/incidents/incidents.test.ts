@@ -11,7 +11,18 @@ import { addTenant, DESIGNATED_PERSONS, freshDb, insertUser, setUpMainConnector 
 import { decisionDeadline } from './deadline';
 import { recordDecision } from './decisions';
 import type { DecisionInput } from '../../domain';
-import { addAction, canSeeReport, createReport, getVisibleReport, listEvents, listReports, reportRef, reportScope, setStatus, type ReportInput } from './incidents';
+import {
+	addAction,
+	canSeeReport,
+	createReport,
+	getVisibleReport,
+	listEvents,
+	listReports,
+	reportRef,
+	reportScope,
+	setStatus,
+	type ReportInput
+} from './incidents';
 import { reportCsvRows } from './report-csv';
 import { describeIncidentNotification } from './texts';
 
@@ -56,11 +67,24 @@ async function file(by: User, overrides: Partial<ReportInput> = {}, now = at(1))
 	return result.report;
 }
 
-const NO_NOTIFICATION: DecisionInput = { decision: 'no_notification', notifiedOn: null, reason: 'Recovered unread', subjectsDecision: 'not_inform_subjects', subjectsInformedOn: null, subjectsReason: 'No risk to them' };
+const NO_NOTIFICATION: DecisionInput = {
+	decision: 'no_notification',
+	notifiedOn: null,
+	reason: 'Recovered unread',
+	subjectsDecision: 'not_inform_subjects',
+	subjectsInformedOn: null,
+	subjectsReason: 'No risk to them'
+};
 
 const outbox = () => listOutbox(db, { page: 1, pageSize: 500 }).messages;
 const notificationsOf = (userId: string) => db.select().from(notification).where(eq(notification.userId, userId)).all();
-const auditOf = (id: string) => db.select().from(auditEntry).where(eq(auditEntry.targetId, id)).all().map((e) => e.action);
+const auditOf = (id: string) =>
+	db
+		.select()
+		.from(auditEntry)
+		.where(eq(auditEntry.targetId, id))
+		.all()
+		.map((e) => e.action);
 
 beforeEach(() => {
 	db = freshDb();
@@ -81,12 +105,29 @@ beforeEach(() => {
 describe('createReport', () => {
 	it('stores a tenant’s report as concerning that tenant, logs and audits it, and notifies both parties’ administrators', async () => {
 		const report = await file(staffA, { kind: 'system_disturbance' });
-		expect(report).toMatchObject({ tenantId: tenantA, reporterId: staffA.id, status: 'received', kind: 'system_disturbance', concernsMainConnector: false });
+		expect(report).toMatchObject({
+			tenantId: tenantA,
+			reporterId: staffA.id,
+			status: 'received',
+			kind: 'system_disturbance',
+			concernsMainConnector: false
+		});
 		expect(report.noticedAt.getTime()).toBe(T0.getTime());
-		expect(db.select().from(incidentTenant).where(eq(incidentTenant.reportId, report.id)).all().map((r) => r.tenantId)).toEqual([tenantA]);
+		expect(
+			db
+				.select()
+				.from(incidentTenant)
+				.where(eq(incidentTenant.reportId, report.id))
+				.all()
+				.map((r) => r.tenantId)
+		).toEqual([tenantA]);
 		expect(listEvents(db, report.id, mcAdmin).map((e) => e.action)).toEqual(['reported', 'notified']);
 		expect(auditOf(report.id)).toEqual(['incident.report']);
-		const expected = { kind: 'incident_reported', link: `/incidents/${report.id}`, params: { ref: reportRef(report.id), kindCode: 'system_disturbance', tenant: 'Vuokralainen A Oy' } };
+		const expected = {
+			kind: 'incident_reported',
+			link: `/incidents/${report.id}`,
+			params: { ref: reportRef(report.id), kindCode: 'system_disturbance', tenant: 'Vuokralainen A Oy' }
+		};
 		for (const id of [admin.id!, otherMcAdmin.id, adminA.id]) expect(notificationsOf(id)).toEqual([expect.objectContaining(expected)]);
 		expect(notificationsOf(mcSigner.id)).toEqual([]);
 		expect(notificationsOf(adminB.id)).toEqual([]);
@@ -95,7 +136,14 @@ describe('createReport', () => {
 	it('a tenant’s people report only for their own tenant, whatever the form asked', async () => {
 		const report = await file(staffA, { concerns: { tenantIds: [tenantB], mainConnector: true } });
 		expect(report.concernsMainConnector).toBe(false);
-		expect(db.select().from(incidentTenant).where(eq(incidentTenant.reportId, report.id)).all().map((r) => r.tenantId)).toEqual([tenantA]);
+		expect(
+			db
+				.select()
+				.from(incidentTenant)
+				.where(eq(incidentTenant.reportId, report.id))
+				.all()
+				.map((r) => r.tenantId)
+		).toEqual([tenantA]);
 	});
 
 	it('e-mails the disturbance contact only for a disturbance, and the data protection officer too for a suspected breach', async () => {
@@ -111,23 +159,43 @@ describe('createReport', () => {
 		// The deadline in the mail is the Helsinki wall clock 72 h later: summer time has begun by then.
 		expect(dpo.body).toContain('30.3.2026 klo 11.00');
 		expect(dpo.body).toContain('Vuokralainen A Oy');
-		expect(listEvents(db, breach.id, mcAdmin).find((e) => e.action === 'notified')?.note).toBe('tietosuoja@mc.example.fi, hairiot@mc.example.fi');
+		expect(listEvents(db, breach.id, mcAdmin).find((e) => e.action === 'notified')?.note).toBe(
+			'tietosuoja@mc.example.fi, hairiot@mc.example.fi'
+		);
 	});
 
 	it('a breach the main connector’s staff find about a tenant concerns that tenant: its administrators and contact persons are told', async () => {
-		const tenantC = addTenant(db, admin, { name: 'Vuokralainen C Oy', contacts: [{ name: 'Cecilia C', title: 'Toimitusjohtaja', email: 'cecilia@c.example.fi', phone: '' }] });
+		const tenantC = addTenant(db, admin, {
+			name: 'Vuokralainen C Oy',
+			contacts: [{ name: 'Cecilia C', title: 'Toimitusjohtaja', email: 'cecilia@c.example.fi', phone: '' }]
+		});
 		const adminC = insertUser(db, { name: 'Carl C', email: 'admin@c.example.fi', tenantId: tenantC, roles: ['tenant_admin'] });
 		const report = await file(mcSigner, { concerns: { tenantIds: [tenantC], mainConnector: false } });
 		expect(report).toMatchObject({ tenantId: null, concernsMainConnector: false });
-		expect(notificationsOf(adminC.id)).toEqual([expect.objectContaining({ kind: 'incident_reported', params: expect.objectContaining({ tenant: 'Vuokralainen C Oy' }) })]);
-		expect(outbox().filter((m) => m.subject.includes(reportRef(report.id))).map((m) => m.to).sort()).toEqual(['cecilia@c.example.fi', 'hairiot@mc.example.fi', 'tietosuoja@mc.example.fi']);
+		expect(notificationsOf(adminC.id)).toEqual([
+			expect.objectContaining({ kind: 'incident_reported', params: expect.objectContaining({ tenant: 'Vuokralainen C Oy' }) })
+		]);
+		expect(
+			outbox()
+				.filter((m) => m.subject.includes(reportRef(report.id)))
+				.map((m) => m.to)
+				.sort()
+		).toEqual(['cecilia@c.example.fi', 'hairiot@mc.example.fi', 'tietosuoja@mc.example.fi']);
 		expect(db.select().from(auditEntry).where(eq(auditEntry.targetId, report.id)).get()?.tenantId).toBe(tenantC);
 	});
 
 	it('refuses a main connector report that names nobody, and files one for the main connector’s own activity', async () => {
 		expect(await createReport(db, actorOf(mcSigner), session(mcSigner), input(), at(1))).toEqual({ ok: false, reason: 'no_party' });
 		// An archived or unknown tenant id counts as nobody.
-		expect(await createReport(db, actorOf(mcSigner), session(mcSigner), input({ concerns: { tenantIds: [crypto.randomUUID()], mainConnector: false } }), at(1))).toEqual({ ok: false, reason: 'no_party' });
+		expect(
+			await createReport(
+				db,
+				actorOf(mcSigner),
+				session(mcSigner),
+				input({ concerns: { tenantIds: [crypto.randomUUID()], mainConnector: false } }),
+				at(1)
+			)
+		).toEqual({ ok: false, reason: 'no_party' });
 		const own = await file(mcSigner, { kind: 'other', concerns: { tenantIds: [], mainConnector: true } });
 		expect(own).toMatchObject({ tenantId: null, concernsMainConnector: true });
 		expect(notificationsOf(admin.id!)[0].params.tenant).toBe('');
@@ -152,11 +220,16 @@ describe('visibility', () => {
 		ownA = (await file(staffA, {}, at(1))).id;
 		otherA = (await file(staffA2, { kind: 'system_disturbance' }, at(2))).id;
 		ownB = (await file(staffB, {}, at(3))).id;
-		mainOwn = (await file(mcSigner, { kind: 'other', affected: 'Äitiysneuvolan asiakkaat', concerns: { tenantIds: [], mainConnector: true } }, at(4))).id;
+		mainOwn = (
+			await file(mcSigner, { kind: 'other', affected: 'Äitiysneuvolan asiakkaat', concerns: { tenantIds: [], mainConnector: true } }, at(4))
+		).id;
 		mainAboutB = (await file(otherMcAdmin, { concerns: { tenantIds: [tenantB], mainConnector: false } }, at(5))).id;
 	});
 
-	const visibleTo = (u: SessionUser) => listReports(db, reportScope(u), { page: 1, pageSize: 50 }).rows.map((r) => r.id).sort();
+	const visibleTo = (u: SessionUser) =>
+		listReports(db, reportScope(u), { page: 1, pageSize: 50 })
+			.rows.map((r) => r.id)
+			.sort();
 
 	it('the main connector’s administrators see every report', () => {
 		expect(reportScope(mcAdmin)).toEqual({ kind: 'all' });
@@ -215,7 +288,14 @@ describe('handling', () => {
 		expect(setStatus(db, admin, id, 'investigating', at(5))).toEqual({ ok: false, reason: 'wrong_state' });
 		expect(addAction(db, admin, mcAdmin, id, 'late', at(5))).toEqual({ ok: false, reason: 'wrong_state' });
 		const events = listEvents(db, id, mcAdmin);
-		expect(events.map((e) => e.action)).toEqual(['reported', 'notified', 'status_investigating', 'note', 'status_resolved', 'status_closed']);
+		expect(events.map((e) => e.action)).toEqual([
+			'reported',
+			'notified',
+			'status_investigating',
+			'note',
+			'status_resolved',
+			'status_closed'
+		]);
 		expect(events[3]).toMatchObject({ actorLabel: admin.label, note: 'Restarted the integration service', at: at(2) });
 		expect(auditOf(id)).toEqual(['incident.report', 'incident.status', 'incident.note', 'incident.status', 'incident.status']);
 		expect(setStatus(db, admin, crypto.randomUUID(), 'closed')).toEqual({ ok: false, reason: 'not_found' });
@@ -227,7 +307,14 @@ describe('handling', () => {
 		expect(addAction(db, actorOf(adminA), session(adminA), id, 'x', at(2))).toEqual({ ok: false, reason: 'not_found' });
 		expect(addAction(db, actorOf(staffB), session(staffB), id, 'x', at(2))).toEqual({ ok: false, reason: 'not_found' });
 		expect(listEvents(db, id, mcAdmin).at(-1)).toMatchObject({ action: 'note', actorLabel: 'admin@b.example.fi' });
-		expect(db.select().from(auditEntry).where(eq(auditEntry.action, 'incident.note')).all().map((e) => e.tenantId)).toEqual([tenantB]);
+		expect(
+			db
+				.select()
+				.from(auditEntry)
+				.where(eq(auditEntry.action, 'incident.note'))
+				.all()
+				.map((e) => e.tenantId)
+		).toEqual([tenantB]);
 	});
 
 	it('closes a suspected breach only once every controller’s decision is recorded', async () => {
@@ -242,15 +329,45 @@ describe('handling', () => {
 
 describe('texts and export', () => {
 	it('describes its notifications in the reader’s language', () => {
-		expect(describeIncidentNotification({ kind: 'breach_escalation', params: { ref: 'abcd1234', hours: 48, hoursLeft: 24, party: 'Vuokralainen A Oy' } }, 'en')).toBe('Suspected breach abcd1234: no decision yet from Vuokralainen A Oy, over 48 h since it was noticed; 24 h left');
-		expect(describeIncidentNotification({ kind: 'breach_decided', params: { ref: 'abcd1234', party: 'Vuokralainen A Oy', decisionCode: 'no_notification' } }, 'sv')).toBe('Misstänkt personuppgiftsincident abcd1234: Vuokralainen A Oy registrerade sitt beslut: Ingen anmälan till dataombudsmannen');
-		expect(describeIncidentNotification({ kind: 'incident_reported', params: { ref: 'abcd1234', kindCode: 'kanta_disturbance', tenant: '' } }, 'fi')).toBe('Uusi ilmoitus abcd1234: Kanta-palvelujen häiriö (Pääliittyjä (oma henkilöstö))');
+		expect(
+			describeIncidentNotification(
+				{ kind: 'breach_escalation', params: { ref: 'abcd1234', hours: 48, hoursLeft: 24, party: 'Vuokralainen A Oy' } },
+				'en'
+			)
+		).toBe('Suspected breach abcd1234: no decision yet from Vuokralainen A Oy, over 48 h since it was noticed; 24 h left');
+		expect(
+			describeIncidentNotification(
+				{ kind: 'breach_decided', params: { ref: 'abcd1234', party: 'Vuokralainen A Oy', decisionCode: 'no_notification' } },
+				'sv'
+			)
+		).toBe('Misstänkt personuppgiftsincident abcd1234: Vuokralainen A Oy registrerade sitt beslut: Ingen anmälan till dataombudsmannen');
+		expect(
+			describeIncidentNotification(
+				{ kind: 'incident_reported', params: { ref: 'abcd1234', kindCode: 'kanta_disturbance', tenant: '' } },
+				'fi'
+			)
+		).toBe('Uusi ilmoitus abcd1234: Kanta-palvelujen häiriö (Pääliittyjä (oma henkilöstö))');
 		expect(describeIncidentNotification({ kind: 'certificate_expiring', params: {} }, 'fi')).toBeNull();
 	});
 
 	it('exports the rows with Helsinki times, the parties, and each controller’s decision', async () => {
 		const breach = await file(staffA, {}, at(0));
-		recordDecision(db, actorOf(adminA), session(adminA), breach.id, tenantA, { decision: 'notify_authority', notifiedOn: '2026-03-28', reason: 'Risk to clients', subjectsDecision: 'inform_subjects', subjectsInformedOn: '2026-03-28', subjectsReason: '' }, at(20));
+		recordDecision(
+			db,
+			actorOf(adminA),
+			session(adminA),
+			breach.id,
+			tenantA,
+			{
+				decision: 'notify_authority',
+				notifiedOn: '2026-03-28',
+				reason: 'Risk to clients',
+				subjectsDecision: 'inform_subjects',
+				subjectsInformedOn: '2026-03-28',
+				subjectsReason: ''
+			},
+			at(20)
+		);
 		const rows = reportCsvRows(db, listReports(db, { kind: 'all' }, { page: 1, pageSize: 50 }).rows, 'en', null);
 		expect(rows[0].slice(0, 7)).toEqual(['Reference', 'Reported', 'Concerns', 'Type', 'Status', 'Noticed at', 'Decision due']);
 		expect(rows[1].slice(0, 13)).toEqual([

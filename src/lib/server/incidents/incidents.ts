@@ -7,7 +7,15 @@
  */
 import { and, asc, count, desc, eq, exists, isNull, ne, or, sql, type Column, type SQL } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db';
-import { incidentDecision, incidentEvent, incidentReport, incidentTenant, tenant, type IncidentEvent, type IncidentReport } from '../db/schema';
+import {
+	incidentDecision,
+	incidentEvent,
+	incidentReport,
+	incidentTenant,
+	tenant,
+	type IncidentEvent,
+	type IncidentReport
+} from '../db/schema';
 import { contains, containsSearch, escapeLike } from '../db/text-search';
 import type { IncidentKind, IncidentStatus, JointControlService } from '../../domain';
 import { audit, type Actor } from '../actor';
@@ -31,7 +39,8 @@ export type ReportScope = { kind: 'all' } | { kind: 'tenant'; tenantId: string; 
 
 export function reportScope(viewer: SessionUser): ReportScope {
 	if (viewer.tenantId === null && can(viewer, 'incident.view')) return { kind: 'all' };
-	if (viewer.tenantId !== null && can(viewer, 'incident.view', { tenantId: viewer.tenantId })) return { kind: 'tenant', tenantId: viewer.tenantId, userId: viewer.id };
+	if (viewer.tenantId !== null && can(viewer, 'incident.view', { tenantId: viewer.tenantId }))
+		return { kind: 'tenant', tenantId: viewer.tenantId, userId: viewer.id };
 	return { kind: 'own', userId: viewer.id };
 }
 
@@ -43,7 +52,12 @@ export function canSeeReport(db: DbOrTx, viewer: SessionUser, report: Pick<Incid
 }
 
 const concerns = (db: DbOrTx, tenantId: string) =>
-	exists(db.select({ one: sql`1` }).from(incidentTenant).where(and(eq(incidentTenant.reportId, incidentReport.id), eq(incidentTenant.tenantId, tenantId))));
+	exists(
+		db
+			.select({ one: sql`1` })
+			.from(incidentTenant)
+			.where(and(eq(incidentTenant.reportId, incidentReport.id), eq(incidentTenant.tenantId, tenantId)))
+	);
 
 function scopeCondition(db: DbOrTx, scope: ReportScope): SQL | undefined {
 	if (scope.kind === 'all') return undefined;
@@ -74,7 +88,15 @@ export interface ReportInput {
 }
 
 /** An action-log entry; `tenantId` keeps it to that tenant's side (see incident_event.tenant_id). */
-export function logEvent(tx: DbOrTx, reportId: string, actorLabel: string, action: string, note: string, at: Date, tenantId: string | null = null): void {
+export function logEvent(
+	tx: DbOrTx,
+	reportId: string,
+	actorLabel: string,
+	action: string,
+	note: string,
+	at: Date,
+	tenantId: string | null = null
+): void {
 	tx.insert(incidentEvent).values({ id: crypto.randomUUID(), reportId, at, actorLabel, action, note, tenantId }).run();
 }
 
@@ -92,7 +114,13 @@ export type CreateResult = { ok: true; report: IncidentReport } | { ok: false; r
  * persons, are e-mailed at once; the main connector's administrators and the concerned tenants'
  * administrators get a notification.
  */
-export async function createReport(db: Db, actor: Actor, reporter: Pick<SessionUser, 'id' | 'tenantId'>, input: ReportInput, now = new Date()): Promise<CreateResult> {
+export async function createReport(
+	db: Db,
+	actor: Actor,
+	reporter: Pick<SessionUser, 'id' | 'tenantId'>,
+	input: ReportInput,
+	now = new Date()
+): Promise<CreateResult> {
 	const mails: MailMessage[] = [];
 	const result = db.transaction((tx): CreateResult => {
 		const { concerns: requested, jointServices: services, ...fields } = input;
@@ -101,7 +129,17 @@ export async function createReport(db: Db, actor: Actor, reporter: Pick<SessionU
 		const id = crypto.randomUUID();
 		const jointServices = input.kind === 'data_breach' ? [...new Set(services)] : [];
 		tx.insert(incidentReport)
-			.values({ ...fields, jointServices, id, tenantId: reporter.tenantId, reporterId: reporter.id, concernsMainConnector: party.mainConnector, status: 'received', createdAt: now, updatedAt: now })
+			.values({
+				...fields,
+				jointServices,
+				id,
+				tenantId: reporter.tenantId,
+				reporterId: reporter.id,
+				concernsMainConnector: party.mainConnector,
+				status: 'received',
+				createdAt: now,
+				updatedAt: now
+			})
 			.run();
 		saveConcernedTenants(tx, id, party.tenantIds);
 		const created = tx.select().from(incidentReport).where(eq(incidentReport.id, id)).get()!;
@@ -125,10 +163,31 @@ export async function createReport(db: Db, actor: Actor, reporter: Pick<SessionU
 			if (addresses.size) logEvent(tx, id, 'system', 'notified', [...addresses.keys()].join(', '), now, group.tenantId);
 		}
 		const params = { ref: reportRef(id), kindCode: input.kind };
-		notify(tx, activePeopleWithRoles(tx, null, ['mc_admin']), 'incident_reported', { ...params, tenant: partyLabel ?? '' }, reportLink(id), now);
-		for (const t of names) notify(tx, activePeopleWithRoles(tx, t.id, ['tenant_admin']).filter((p) => p !== reporter.id), 'incident_reported', { ...params, tenant: t.name }, reportLink(id), now);
+		notify(
+			tx,
+			activePeopleWithRoles(tx, null, ['mc_admin']),
+			'incident_reported',
+			{ ...params, tenant: partyLabel ?? '' },
+			reportLink(id),
+			now
+		);
+		for (const t of names)
+			notify(
+				tx,
+				activePeopleWithRoles(tx, t.id, ['tenant_admin']).filter((p) => p !== reporter.id),
+				'incident_reported',
+				{ ...params, tenant: t.name },
+				reportLink(id),
+				now
+			);
 		const concerned = [...names.map((t) => t.name), ...(party.mainConnector ? ['main connector'] : [])].join(', ');
-		audit(tx, actor, { tenantId: party.tenantIds.length === 1 ? party.tenantIds[0] : null, action: 'incident.report', targetType: 'incident_report', targetId: id, summary: `${input.kind}, noticed ${helsinkiWallClock(input.noticedAt)} (Helsinki), concerns ${concerned}` });
+		audit(tx, actor, {
+			tenantId: party.tenantIds.length === 1 ? party.tenantIds[0] : null,
+			action: 'incident.report',
+			targetType: 'incident_report',
+			targetId: id,
+			summary: `${input.kind}, noticed ${helsinkiWallClock(input.noticedAt)} (Helsinki), concerns ${concerned}`
+		});
 		return { ok: true, report: created };
 	});
 	for (const mail of mails) await sendMail(db, mail);
@@ -148,7 +207,12 @@ export function getVisibleReport(db: DbOrTx, viewer: SessionUser, id: string): I
 /** The action log as `viewer` may read it: a tenant's people see the shared entries and their own tenant's. */
 export function listEvents(db: DbOrTx, reportId: string, viewer: Pick<SessionUser, 'tenantId'>): IncidentEvent[] {
 	const side = viewer.tenantId === null ? undefined : or(isNull(incidentEvent.tenantId), eq(incidentEvent.tenantId, viewer.tenantId));
-	return db.select().from(incidentEvent).where(and(eq(incidentEvent.reportId, reportId), side)).orderBy(asc(incidentEvent.at), asc(sql`rowid`)).all();
+	return db
+		.select()
+		.from(incidentEvent)
+		.where(and(eq(incidentEvent.reportId, reportId), side))
+		.orderBy(asc(incidentEvent.at), asc(sql`rowid`))
+		.all();
 }
 
 export interface ReportListFilter {
@@ -174,11 +238,29 @@ export function listReports(db: DbOrTx, scope: ReportScope, filter: ReportListFi
 		const { pattern, unicode } = containsSearch(query);
 		const matches = (column: Column) => contains(column, pattern, unicode);
 		// A tenant's people search only by their own tenant's name: other concerned tenants stay unseen.
-		const tenantMatch = and(eq(incidentTenant.reportId, incidentReport.id), matches(tenant.name), scope.kind === 'all' ? undefined : eq(tenant.id, scope.kind === 'tenant' ? scope.tenantId : ''));
-		const byTenantName = exists(db.select({ one: sql`1` }).from(incidentTenant).innerJoin(tenant, eq(tenant.id, incidentTenant.tenantId)).where(tenantMatch));
+		const tenantMatch = and(
+			eq(incidentTenant.reportId, incidentReport.id),
+			matches(tenant.name),
+			scope.kind === 'all' ? undefined : eq(tenant.id, scope.kind === 'tenant' ? scope.tenantId : '')
+		);
+		const byTenantName = exists(
+			db
+				.select({ one: sql`1` })
+				.from(incidentTenant)
+				.innerJoin(tenant, eq(tenant.id, incidentTenant.tenantId))
+				.where(tenantMatch)
+		);
 		// Ids are lowercase hex: a reference read out over the phone matches from its start.
 		const idStart = `${escapeLike(query.toLowerCase())}%`;
-		conditions.push(or(matches(incidentReport.description), matches(incidentReport.affected), matches(incidentReport.reporterName), byTenantName, sql`${incidentReport.id} like ${idStart} escape '\\'`));
+		conditions.push(
+			or(
+				matches(incidentReport.description),
+				matches(incidentReport.affected),
+				matches(incidentReport.reporterName),
+				byTenantName,
+				sql`${incidentReport.id} like ${idStart} escape '\\'`
+			)
+		);
 	}
 	const where = and(...conditions);
 	const total = db.select({ n: count() }).from(incidentReport).where(where).get()?.n ?? 0;
@@ -195,12 +277,15 @@ export function listReports(db: DbOrTx, scope: ReportScope, filter: ReportListFi
 		db,
 		found.map((r) => r.report.id)
 	);
-	const shown = (list: { id: string; name: string }[]) => (scope.kind === 'all' ? list : list.filter((t) => scope.kind === 'tenant' && t.id === scope.tenantId));
+	const shown = (list: { id: string; name: string }[]) =>
+		scope.kind === 'all' ? list : list.filter((t) => scope.kind === 'tenant' && t.id === scope.tenantId);
 	const rows = found.map((r) => ({ ...r.report, undecided: Number(r.undecided), tenants: shown(tenants.get(r.report.id) ?? []) }));
 	return { rows, total };
 }
 
-export type StepResult = { ok: true } | { ok: false; reason: 'not_found' | 'wrong_state' | 'decision_missing' | 'not_a_breach' | 'already_decided' | 'not_controller' };
+export type StepResult =
+	| { ok: true }
+	| { ok: false; reason: 'not_found' | 'wrong_state' | 'decision_missing' | 'not_a_breach' | 'already_decided' | 'not_controller' };
 
 /** Whether `person` may add to a report's action log: the main connector's handlers, or the administrators of a tenant it concerns. */
 export function mayAssist(db: DbOrTx, person: SessionUser, reportId: string): boolean {
@@ -228,14 +313,25 @@ export function addAction(db: Db, actor: Actor, author: SessionUser, reportId: s
  */
 export function setStatus(db: Db, actor: Actor, reportId: string, status: IncidentStatus, now = new Date()): StepResult {
 	return db.transaction((tx) => {
-		const found = tx.select({ report: incidentReport, undecided: undecidedControllers }).from(incidentReport).where(eq(incidentReport.id, reportId)).get();
+		const found = tx
+			.select({ report: incidentReport, undecided: undecidedControllers })
+			.from(incidentReport)
+			.where(eq(incidentReport.id, reportId))
+			.get();
 		if (!found) return { ok: false, reason: 'not_found' } as const;
 		const { report } = found;
 		if (report.status === 'closed' || report.status === status) return { ok: false, reason: 'wrong_state' } as const;
-		if (status === 'closed' && report.kind === 'data_breach' && Number(found.undecided) > 0) return { ok: false, reason: 'decision_missing' } as const;
+		if (status === 'closed' && report.kind === 'data_breach' && Number(found.undecided) > 0)
+			return { ok: false, reason: 'decision_missing' } as const;
 		tx.update(incidentReport).set({ status, updatedAt: now }).where(eq(incidentReport.id, reportId)).run();
 		logEvent(tx, reportId, actor.label, `status_${status}`, '', now);
-		audit(tx, actor, { tenantId: report.tenantId, action: 'incident.status', targetType: 'incident_report', targetId: reportId, summary: `${report.status} → ${status}` });
+		audit(tx, actor, {
+			tenantId: report.tenantId,
+			action: 'incident.status',
+			targetType: 'incident_report',
+			targetId: reportId,
+			summary: `${report.status} → ${status}`
+		});
 		return { ok: true } as const;
 	});
 }

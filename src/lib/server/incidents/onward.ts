@@ -26,18 +26,46 @@ export interface OnwardNoticeInput {
 }
 
 export function listOnwardNotices(db: DbOrTx, reportId: string): IncidentOnwardNotice[] {
-	return db.select().from(incidentOnwardNotice).where(eq(incidentOnwardNotice.reportId, reportId)).orderBy(asc(incidentOnwardNotice.notifiedAt), asc(incidentOnwardNotice.recordedAt)).all();
+	return db
+		.select()
+		.from(incidentOnwardNotice)
+		.where(eq(incidentOnwardNotice.reportId, reportId))
+		.orderBy(asc(incidentOnwardNotice.notifiedAt), asc(incidentOnwardNotice.recordedAt))
+		.all();
 }
 
 /** Records an onward notice made by the main connector; a tenant's people cannot record one. */
-export function recordOnwardNotice(db: Db, actor: Actor, recorder: SessionUser, reportId: string, input: OnwardNoticeInput, now = new Date()): StepResult {
+export function recordOnwardNotice(
+	db: Db,
+	actor: Actor,
+	recorder: SessionUser,
+	reportId: string,
+	input: OnwardNoticeInput,
+	now = new Date()
+): StepResult {
 	return db.transaction((tx) => {
 		const report = getVisibleReport(tx, recorder, reportId);
-		if (!report || !can(recorder, 'incident.notify_onward', { tenantId: report.tenantId })) return { ok: false, reason: 'not_found' } as const;
-		tx.insert(incidentOnwardNotice).values({ id: crypto.randomUUID(), reportId, ...input, recordedAt: now, recordedBy: actor.label }).run();
+		if (!report || !can(recorder, 'incident.notify_onward', { tenantId: report.tenantId }))
+			return { ok: false, reason: 'not_found' } as const;
+		tx.insert(incidentOnwardNotice)
+			.values({ id: crypto.randomUUID(), reportId, ...input, recordedAt: now, recordedBy: actor.label })
+			.run();
 		tx.update(incidentReport).set({ updatedAt: now }).where(eq(incidentReport.id, reportId)).run();
-		logEvent(tx, reportId, actor.label, `onward_${input.recipient}`, [helsinkiWallClock(input.notifiedAt).replace('T', ' '), input.method, input.notifiedBy].join(' · '), now);
-		audit(tx, actor, { tenantId: report.tenantId, action: 'incident.onward_notice', targetType: 'incident_report', targetId: reportId, summary: `${input.recipient} notified ${helsinkiWallClock(input.notifiedAt)} (Helsinki) by ${input.notifiedBy}, ${input.method}` });
+		logEvent(
+			tx,
+			reportId,
+			actor.label,
+			`onward_${input.recipient}`,
+			[helsinkiWallClock(input.notifiedAt).replace('T', ' '), input.method, input.notifiedBy].join(' · '),
+			now
+		);
+		audit(tx, actor, {
+			tenantId: report.tenantId,
+			action: 'incident.onward_notice',
+			targetType: 'incident_report',
+			targetId: reportId,
+			summary: `${input.recipient} notified ${helsinkiWallClock(input.notifiedAt)} (Helsinki) by ${input.notifiedBy}, ${input.method}`
+		});
 		return { ok: true } as const;
 	});
 }

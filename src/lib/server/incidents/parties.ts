@@ -62,15 +62,28 @@ export function controllersShownTo(viewer: Pick<SessionUser, 'tenantId'>, contro
 
 /** Whether the report concerns `tenantId`. */
 export function concernsTenant(db: DbOrTx, reportId: string, tenantId: string): boolean {
-	return db.select({ id: incidentTenant.tenantId }).from(incidentTenant).where(and(eq(incidentTenant.reportId, reportId), eq(incidentTenant.tenantId, tenantId))).get() !== undefined;
+	return (
+		db
+			.select({ id: incidentTenant.tenantId })
+			.from(incidentTenant)
+			.where(and(eq(incidentTenant.reportId, reportId), eq(incidentTenant.tenantId, tenantId)))
+			.get() !== undefined
+	);
 }
 
 /** Records whom a new report concerns. */
 export function saveConcernedTenants(tx: DbOrTx, reportId: string, tenantIds: string[]): void {
-	if (tenantIds.length) tx.insert(incidentTenant).values(tenantIds.map((tenantId) => ({ reportId, tenantId }))).run();
+	if (tenantIds.length)
+		tx.insert(incidentTenant)
+			.values(tenantIds.map((tenantId) => ({ reportId, tenantId })))
+			.run();
 }
 
 /** A tenant's contact persons: told of a suspected breach concerning it, and reminded while its decision is missing. */
 export function tenantContacts(db: DbOrTx, tenantId: string): { name: string; email: string }[] {
-	return db.select({ name: tenantContact.name, email: tenantContact.email }).from(tenantContact).where(eq(tenantContact.tenantId, tenantId)).all();
+	return db
+		.select({ name: tenantContact.name, email: tenantContact.email })
+		.from(tenantContact)
+		.where(eq(tenantContact.tenantId, tenantId))
+		.all();
 }

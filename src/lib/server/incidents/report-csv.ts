@@ -20,11 +20,10 @@ export function reportCsvRows(db: DbOrTx, rows: ReportRow[], locale: Locale, vie
 		if (viewerTenantId !== null && d.tenantId !== viewerTenantId && d.tenantId !== null) continue;
 		decisions.set(d.reportId, [...(decisions.get(d.reportId) ?? []), d]);
 	}
-	const controllerName = (r: ReportRow, d: IncidentDecision) => r.tenants.find((t) => t.id === d.tenantId)?.name ?? m.incident_main_connector_own({}, o);
+	const controllerName = (r: ReportRow, d: IncidentDecision) =>
+		r.tenants.find((t) => t.id === d.tenantId)?.name ?? m.incident_main_connector_own({}, o);
 	const each = (r: ReportRow, text: (d: IncidentDecision) => string) =>
-		(decisions.get(r.id) ?? [])
-			.map((d) => `${controllerName(r, d)}: ${text(d)}`)
-			.join('\n');
+		(decisions.get(r.id) ?? []).map((d) => `${controllerName(r, d)}: ${text(d)}`).join('\n');
 	const header = [
 		m.incident_ref({}, o),
 		m.incident_reported_at({}, o),
@@ -57,7 +56,12 @@ export function reportCsvRows(db: DbOrTx, rows: ReportRow[], locale: Locale, vie
 		each(r, (d) => d.decidedBy),
 		each(r, (d) => d.authorityNotifiedOn ?? ''),
 		each(r, (d) => d.reason),
-		each(r, (d) => (d.subjectsDecision ? dataSubjectDecisionLabel(d.subjectsDecision, locale) : '') + (d.subjectsInformedOn ? ` (${d.subjectsInformedOn})` : '')),
+		each(
+			r,
+			(d) =>
+				(d.subjectsDecision ? dataSubjectDecisionLabel(d.subjectsDecision, locale) : '') +
+				(d.subjectsInformedOn ? ` (${d.subjectsInformedOn})` : '')
+		),
 		r.reporterName,
 		r.reporterContact,
 		r.description,

@@ -34,7 +34,11 @@ function bilingual(subject: (o: { locale: Locale }) => string, body: (o: { local
 }
 
 /** To a designated person, at once when a report comes in. */
-export function reportReceivedMail(person: Pick<DesignatedPerson, 'name' | 'email'>, report: IncidentReport, party: string | null): MailMessage {
+export function reportReceivedMail(
+	person: Pick<DesignatedPerson, 'name' | 'email'>,
+	report: IncidentReport,
+	party: string | null
+): MailMessage {
 	const link = `${config.origin}/incidents/${report.id}`;
 	return bilingual(
 		(o) => m.mail_incident_subject({ kind: incidentKindLabel(report.kind, o.locale), ref: ref(report.id) }, o),
@@ -50,7 +54,10 @@ export function reportReceivedMail(person: Pick<DesignatedPerson, 'name' | 'emai
 					noticed: helsinkiDateTime(report.noticedAt, o.locale),
 					description: report.description,
 					affected: report.affected || '-',
-					deadline: report.kind === 'data_breach' ? m.mail_incident_breach_deadline({ deadline: helsinkiDateTime(decisionDeadline(report.noticedAt), o.locale) }, o) : '',
+					deadline:
+						report.kind === 'data_breach'
+							? m.mail_incident_breach_deadline({ deadline: helsinkiDateTime(decisionDeadline(report.noticedAt), o.locale) }, o)
+							: '',
 					link
 				},
 				o
@@ -60,7 +67,13 @@ export function reportReceivedMail(person: Pick<DesignatedPerson, 'name' | 'emai
 }
 
 /** To the controller's contacts and the data protection officers, at each escalation step while the controller's decision is missing. */
-export function escalationMail(person: Pick<DesignatedPerson, 'name' | 'email'>, report: IncidentReport, party: string | null, hours: number, now: Date): MailMessage {
+export function escalationMail(
+	person: Pick<DesignatedPerson, 'name' | 'email'>,
+	report: IncidentReport,
+	party: string | null,
+	hours: number,
+	now: Date
+): MailMessage {
 	const link = `${config.origin}/incidents/${report.id}`;
 	const left = Math.max(Math.floor((decisionDeadline(report.noticedAt).getTime() - now.getTime()) / 3_600_000), 0);
 	return bilingual(
@@ -92,11 +105,20 @@ export function describeIncidentNotification(n: Pick<Notification, 'kind' | 'par
 	const p = n.params as Record<string, string>;
 	switch (n.kind) {
 		case 'incident_reported':
-			return m.notification_incident_reported({ ref: p.ref, kind: incidentKindLabel(p.kindCode as IncidentKind, locale), party: partyName(p.tenant || null, o) }, o);
+			return m.notification_incident_reported(
+				{ ref: p.ref, kind: incidentKindLabel(p.kindCode as IncidentKind, locale), party: partyName(p.tenant || null, o) },
+				o
+			);
 		case 'breach_escalation':
-			return m.notification_breach_escalation({ ref: p.ref, hours: p.hours, left: p.hoursLeft ?? '', party: partyName(p.party || null, o) }, o);
+			return m.notification_breach_escalation(
+				{ ref: p.ref, hours: p.hours, left: p.hoursLeft ?? '', party: partyName(p.party || null, o) },
+				o
+			);
 		case 'breach_decided':
-			return m.notification_breach_decided({ ref: p.ref, party: partyName(p.party || null, o), decision: breachDecisionLabel(p.decisionCode as BreachDecision, locale) }, o);
+			return m.notification_breach_decided(
+				{ ref: p.ref, party: partyName(p.party || null, o), decision: breachDecisionLabel(p.decisionCode as BreachDecision, locale) },
+				o
+			);
 		default:
 			return null;
 	}

@@ -3,10 +3,24 @@ import type { Db } from '../db/index';
 import type { Actor } from '../actor';
 import { listAuditEntries } from '../audit/audit-log';
 import { freshDb, setUpMainConnector } from '../test-support';
-import { certifiedSystemFor, getInformationSystem, listInformationSystems, purposeFor, removeInformationSystem, saveInformationSystem, type InformationSystemInput } from './registry';
+import {
+	certifiedSystemFor,
+	getInformationSystem,
+	listInformationSystems,
+	purposeFor,
+	removeInformationSystem,
+	saveInformationSystem,
+	type InformationSystemInput
+} from './registry';
 
 const T0 = new Date('2025-03-15T10:00:00Z');
-const INPUT: InformationSystemInput = { name: 'Sosiaali Plus', systemClass: 'A3', purpose: 'social_welfare_client', certificateValidUntil: '2026-05-31', certificateReference: 'TT-2023-04' };
+const INPUT: InformationSystemInput = {
+	name: 'Sosiaali Plus',
+	systemClass: 'A3',
+	purpose: 'social_welfare_client',
+	certificateValidUntil: '2026-05-31',
+	certificateReference: 'TT-2023-04'
+};
 
 let db: Db;
 let admin: Actor;
@@ -16,7 +30,8 @@ beforeEach(() => {
 	admin = setUpMainConnector(db);
 });
 
-const audits = () => listAuditEntries(db, { action: 'information_system', page: 1, pageSize: 50 }).entries.map((e) => [e.action, e.summary]);
+const audits = () =>
+	listAuditEntries(db, { action: 'information_system', page: 1, pageSize: 50 }).entries.map((e) => [e.action, e.summary]);
 
 describe('the information system registry', () => {
 	it('records, changes and removes systems, each step audited', () => {
@@ -43,6 +58,9 @@ describe('the information system registry', () => {
 		saveInformationSystem(db, admin, INPUT, null, T0);
 		expect(certifiedSystemFor(db, 'social_welfare', T0)).toEqual({ met: true, validUntil: '2026-05-31' });
 		expect(certifiedSystemFor(db, 'health_care', T0)).toEqual({ met: false, problem: 'wrong_purpose' });
-		expect(certifiedSystemFor(db, 'social_welfare', new Date('2026-06-01T06:00:00Z'))).toEqual({ met: false, problem: 'certificate_expired' });
+		expect(certifiedSystemFor(db, 'social_welfare', new Date('2026-06-01T06:00:00Z'))).toEqual({
+			met: false,
+			problem: 'certificate_expired'
+		});
 	});
 });

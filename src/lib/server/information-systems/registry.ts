@@ -1,6 +1,13 @@
 import { asc, eq } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db';
-import { informationSystem, type DerivedProblem, type InformationSystem, type ServiceSector, type SystemClass, type SystemPurpose } from '../db/schema';
+import {
+	informationSystem,
+	type DerivedProblem,
+	type InformationSystem,
+	type ServiceSector,
+	type SystemClass,
+	type SystemPurpose
+} from '../db/schema';
 import { audit, type Actor } from '../actor';
 import { todayInHelsinki } from '../../time';
 
@@ -21,17 +28,29 @@ export function getInformationSystem(db: DbOrTx, id: string): InformationSystem 
 }
 
 /** Adds a system, or changes it when `id` is given; false when there is no such system. */
-export function saveInformationSystem(db: Db, actor: Actor, input: InformationSystemInput, id: string | null, now = new Date()): { ok: true; id: string } | { ok: false } {
+export function saveInformationSystem(
+	db: Db,
+	actor: Actor,
+	input: InformationSystemInput,
+	id: string | null,
+	now = new Date()
+): { ok: true; id: string } | { ok: false } {
 	return db.transaction((tx) => {
 		const summary = `${input.name} (${input.systemClass}, ${input.purpose}, certificate valid until ${input.certificateValidUntil})`;
 		if (id) {
-			const changed = tx.update(informationSystem).set({ ...input, updatedAt: now }).where(eq(informationSystem.id, id)).run();
+			const changed = tx
+				.update(informationSystem)
+				.set({ ...input, updatedAt: now })
+				.where(eq(informationSystem.id, id))
+				.run();
 			if (!changed.changes) return { ok: false } as const;
 			audit(tx, actor, { action: 'information_system.update', targetType: 'information_system', targetId: id, summary });
 			return { ok: true, id } as const;
 		}
 		const newId = crypto.randomUUID();
-		tx.insert(informationSystem).values({ ...input, id: newId, createdAt: now }).run();
+		tx.insert(informationSystem)
+			.values({ ...input, id: newId, createdAt: now })
+			.run();
 		audit(tx, actor, { action: 'information_system.create', targetType: 'information_system', targetId: newId, summary });
 		return { ok: true, id: newId } as const;
 	});
@@ -73,6 +92,9 @@ export function certifiedSystemFor(db: DbOrTx, sector: ServiceSector, now: Date)
 	const ofKind = kantaSystems.filter((s) => s.purpose === purposeFor(sector));
 	if (ofKind.length === 0) return { met: false, problem: 'wrong_purpose' };
 	const today = todayInHelsinki(now);
-	const latest = ofKind.map((s) => s.certificateValidUntil).sort().at(-1)!;
+	const latest = ofKind
+		.map((s) => s.certificateValidUntil)
+		.sort()
+		.at(-1)!;
 	return latest >= today ? { met: true, validUntil: latest } : { met: false, problem: 'certificate_expired' };
 }

@@ -26,7 +26,14 @@ import { rebuildCoverageTallies } from './coverage-tallies';
  * tenants, versions and acknowledgements, they must equal counting the people one by one.
  */
 
-const CONTENT: InstructionContent = { titleFi: 'Ohje', bodyFi: 'Teksti.', titleSv: 'Anvisning', bodySv: 'Text.', titleEn: null, bodyEn: null };
+const CONTENT: InstructionContent = {
+	titleFi: 'Ohje',
+	bodyFi: 'Teksti.',
+	titleSv: 'Anvisning',
+	bodySv: 'Text.',
+	titleEn: null,
+	bodyEn: null
+};
 const CLIENT = { ipAddress: '192.0.2.9', userAgent: 'test' };
 const TENANTS = 3;
 const INSTRUCTIONS = 3;
@@ -50,7 +57,13 @@ const op: fc.Arbitrary<Op> = fc.oneof(
 	{ arbitrary: fc.record({ kind: fc.constant('acknowledge' as const), person: index(20), instruction: index(INSTRUCTIONS) }), weight: 6 },
 	fc.record({ kind: fc.constant('publish' as const), instruction: index(INSTRUCTIONS), material: fc.boolean() }),
 	fc.record({ kind: fc.constant('archive' as const), tenant: index(TENANTS), archived: fc.boolean() }),
-	fc.record({ kind: fc.constant('settings' as const), instruction: index(INSTRUCTIONS), allTenants: fc.boolean(), chosen: fc.uniqueArray(index(TENANTS), { minLength: 1 }), admins: fc.boolean() })
+	fc.record({
+		kind: fc.constant('settings' as const),
+		instruction: index(INSTRUCTIONS),
+		allTenants: fc.boolean(),
+		chosen: fc.uniqueArray(index(TENANTS), { minLength: 1 }),
+		admins: fc.boolean()
+	})
 );
 
 function world() {
@@ -58,9 +71,24 @@ function world() {
 	const admin = setUpMainConnector(db);
 	const tenants = Array.from({ length: TENANTS }, () => addTenant(db, admin));
 	const instructions = [
-		createInstruction(db, admin, { category: 'card_handling', allTenants: true, tenantIds: [], audience: 'all_staff', requiresAck: true }, CONTENT),
-		createInstruction(db, admin, { category: 'client_data', allTenants: false, tenantIds: [tenants[0]], audience: 'all_staff', requiresAck: true }, CONTENT),
-		createInstruction(db, admin, { category: 'security_policy', allTenants: true, tenantIds: [], audience: 'tenant_admins', requiresAck: true }, CONTENT)
+		createInstruction(
+			db,
+			admin,
+			{ category: 'card_handling', allTenants: true, tenantIds: [], audience: 'all_staff', requiresAck: true },
+			CONTENT
+		),
+		createInstruction(
+			db,
+			admin,
+			{ category: 'client_data', allTenants: false, tenantIds: [tenants[0]], audience: 'all_staff', requiresAck: true },
+			CONTENT
+		),
+		createInstruction(
+			db,
+			admin,
+			{ category: 'security_policy', allTenants: true, tenantIds: [], audience: 'tenant_admins', requiresAck: true },
+			CONTENT
+		)
 	];
 	return { db, admin, tenants, instructions, people: [] as string[] };
 }
@@ -72,7 +100,12 @@ function apply(w: ReturnType<typeof world>, step: Op) {
 		case 'join': {
 			// Through the invitation, as in the portal: invited first, active once the link is used.
 			const roles: Role[] = step.admin ? ['tenant_admin', 'tenant_staff'] : ['tenant_staff'];
-			const invited = invitePerson(db, admin, { email: `p${w.people.length}@example.fi`, name: `P ${w.people.length}`, tenantId: w.tenants[step.tenant], roles });
+			const invited = invitePerson(db, admin, {
+				email: `p${w.people.length}@example.fi`,
+				name: `P ${w.people.length}`,
+				tenantId: w.tenants[step.tenant],
+				roles
+			});
 			if (!invited.ok) throw new Error('invite failed');
 			redeemToken(db, invited.token, 'invitation', 'hash', CLIENT);
 			w.people.push(invited.userId);
@@ -100,7 +133,13 @@ function apply(w: ReturnType<typeof world>, step: Op) {
 			return;
 		}
 		case 'publish':
-			publishVersion(db, admin, w.instructions[step.instruction], { material: step.material, changeSummary: 'change' }, { ...CONTENT, bodyFi: `Teksti ${Math.random()}` });
+			publishVersion(
+				db,
+				admin,
+				w.instructions[step.instruction],
+				{ material: step.material, changeSummary: 'change' },
+				{ ...CONTENT, bodyFi: `Teksti ${Math.random()}` }
+			);
 			return;
 		case 'archive':
 			setTenantArchived(db, admin, w.tenants[step.tenant], step.archived);
@@ -118,8 +157,16 @@ function apply(w: ReturnType<typeof world>, step: Op) {
 
 /** Both tally tables, without rows that count nobody. */
 function tallies(db: Db) {
-	const audience = db.select().from(tenantAudience).all().filter((r) => r.people || r.admins);
-	const acknowledged = db.select().from(acknowledgementTally).all().filter((r) => r.people || r.admins);
+	const audience = db
+		.select()
+		.from(tenantAudience)
+		.all()
+		.filter((r) => r.people || r.admins);
+	const acknowledged = db
+		.select()
+		.from(acknowledgementTally)
+		.all()
+		.filter((r) => r.people || r.admins);
 	const order = (a: Record<string, unknown>, b: Record<string, unknown>) => JSON.stringify(a).localeCompare(JSON.stringify(b));
 	return { audience: audience.sort(order), acknowledged: acknowledged.sort(order) };
 }

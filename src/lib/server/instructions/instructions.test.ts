@@ -27,8 +27,21 @@ import {
 import { addDesignatedPerson } from '../organisation/organisation';
 import { setTenantArchived } from '../tenants/tenants';
 
-const CONTENT: InstructionContent = { titleFi: 'Kortin käsittely', bodyFi: 'Säilytä kortti lukitussa kaapissa.', titleSv: 'Hantering av kortet', bodySv: 'Förvara kortet i ett låst skåp.', titleEn: null, bodyEn: null };
-const SETTINGS: InstructionSettings = { category: 'card_handling', allTenants: true, tenantIds: [], audience: 'all_staff', requiresAck: true };
+const CONTENT: InstructionContent = {
+	titleFi: 'Kortin käsittely',
+	bodyFi: 'Säilytä kortti lukitussa kaapissa.',
+	titleSv: 'Hantering av kortet',
+	bodySv: 'Förvara kortet i ett låst skåp.',
+	titleEn: null,
+	bodyEn: null
+};
+const SETTINGS: InstructionSettings = {
+	category: 'card_handling',
+	allTenants: true,
+	tenantIds: [],
+	audience: 'all_staff',
+	requiresAck: true
+};
 const CLIENT = { ipAddress: '192.0.2.5', userAgent: 'test' };
 
 let db: Db;
@@ -67,9 +80,21 @@ describe('coverage', () => {
 	it('a minor version keeps acknowledgements; a material one asks everyone again', () => {
 		const id = createInstruction(db, admin, SETTINGS, CONTENT);
 		ackCurrent(staff[0], id);
-		publishVersion(db, admin, id, { material: false, changeSummary: 'typo' }, { ...CONTENT, bodyFi: 'Säilytä kortti aina lukitussa kaapissa.' });
+		publishVersion(
+			db,
+			admin,
+			id,
+			{ material: false, changeSummary: 'typo' },
+			{ ...CONTENT, bodyFi: 'Säilytä kortti aina lukitussa kaapissa.' }
+		);
 		expect(coverage(db, getInstruction(db, id)!, tenantA).acknowledged).toBe(1);
-		publishVersion(db, admin, id, { material: true, changeSummary: 'new rule' }, { ...CONTENT, bodyFi: 'Kortti palautetaan työpäivän päätteeksi.' });
+		publishVersion(
+			db,
+			admin,
+			id,
+			{ material: true, changeSummary: 'new rule' },
+			{ ...CONTENT, bodyFi: 'Kortti palautetaan työpäivän päätteeksi.' }
+		);
 		expect(coverage(db, getInstruction(db, id)!, tenantA).acknowledged).toBe(0);
 		ackCurrent(staff[0], id);
 		const after = coverage(db, getInstruction(db, id)!, tenantA);
@@ -132,7 +157,13 @@ describe('coverage', () => {
 		ackCurrent(staff[0], items[0]);
 		ackCurrent(staff[1], items[1]);
 		// An acknowledgement of a version before the latest material change no longer counts.
-		publishVersion(db, admin, items[1], { material: true, changeSummary: 'new rule' }, { ...CONTENT, bodyFi: 'Kortti palautetaan illalla.' });
+		publishVersion(
+			db,
+			admin,
+			items[1],
+			{ material: true, changeSummary: 'new rule' },
+			{ ...CONTENT, bodyFi: 'Kortti palautetaan illalla.' }
+		);
 		ackCurrent(staff[0], items[1]);
 		for (const id of items) {
 			const item = getInstruction(db, id)!;
@@ -147,8 +178,16 @@ describe('coverage', () => {
 				total: listed.reduce((n, t) => n + t.total, 0)
 			});
 		}
-		expect(coverageCounts(db, getInstruction(db, items[1])!, { page: 1, pageSize: 50 })).toMatchObject({ tenantCount: 2, acknowledged: 1, total: 3 });
-		expect(coverageCounts(db, getInstruction(db, items[2])!, { page: 1, pageSize: 50 })).toMatchObject({ tenantCount: 1, acknowledged: 0, total: 1 });
+		expect(coverageCounts(db, getInstruction(db, items[1])!, { page: 1, pageSize: 50 })).toMatchObject({
+			tenantCount: 2,
+			acknowledged: 1,
+			total: 3
+		});
+		expect(coverageCounts(db, getInstruction(db, items[2])!, { page: 1, pageSize: 50 })).toMatchObject({
+			tenantCount: 1,
+			acknowledged: 0,
+			total: 1
+		});
 	});
 
 	it('shows each person their newest acknowledgement, current or outdated', () => {
@@ -156,12 +195,26 @@ describe('coverage', () => {
 		const first = new Date('2026-01-10T08:00:00Z');
 		ackCurrent(staff[0], id, first);
 		ackCurrent(staff[1], id, first);
-		publishVersion(db, admin, id, { material: true, changeSummary: 'new rule' }, { ...CONTENT, bodyFi: 'Kortti palautetaan työpäivän päätteeksi.' });
+		publishVersion(
+			db,
+			admin,
+			id,
+			{ material: true, changeSummary: 'new rule' },
+			{ ...CONTENT, bodyFi: 'Kortti palautetaan työpäivän päätteeksi.' }
+		);
 		const second = new Date('2026-02-10T08:00:00Z');
 		ackCurrent(staff[0], id, second);
 		const [row] = coverageByTenant(db, getInstruction(db, id)!, tenantA);
-		expect(row.people.find((p) => p.userId === staff[0].id)).toMatchObject({ acknowledgedVersion: 2, acknowledgedAt: second, current: true });
-		expect(row.people.find((p) => p.userId === staff[1].id)).toMatchObject({ acknowledgedVersion: 1, acknowledgedAt: first, current: false });
+		expect(row.people.find((p) => p.userId === staff[0].id)).toMatchObject({
+			acknowledgedVersion: 2,
+			acknowledgedAt: second,
+			current: true
+		});
+		expect(row.people.find((p) => p.userId === staff[1].id)).toMatchObject({
+			acknowledgedVersion: 1,
+			acknowledgedAt: first,
+			current: false
+		});
 		expect(row).toMatchObject({ acknowledged: 1, total: 2 });
 	});
 
@@ -171,7 +224,12 @@ describe('coverage', () => {
 		ackCurrent(staff[0], first);
 		const missing = missingByPerson(db, tenantA);
 		expect(missing.find((m) => m.userId === staff[0].id)?.missing.map((i) => i.id)).toEqual([second]);
-		expect(missing.find((m) => m.userId === staff[1].id)?.missing.map((i) => i.id).sort()).toEqual([first, second].sort());
+		expect(
+			missing
+				.find((m) => m.userId === staff[1].id)
+				?.missing.map((i) => i.id)
+				.sort()
+		).toEqual([first, second].sort());
 	});
 });
 
@@ -193,7 +251,13 @@ describe('reading and acknowledging', () => {
 	});
 
 	it('fills in the designated persons as they are now', () => {
-		addDesignatedPerson(db, admin, { role: 'data_protection_officer', name: 'Tiina Tietosuoja', title: 'DPO', email: 'dpo@example.fi', phone: '' });
+		addDesignatedPerson(db, admin, {
+			role: 'data_protection_officer',
+			name: 'Tiina Tietosuoja',
+			title: 'DPO',
+			email: 'dpo@example.fi',
+			phone: ''
+		});
 		expect(fillContacts(db, 'Ota yhteyttä: {{contact.dpo}}.')).toBe('Ota yhteyttä: Tiina Tietosuoja, DPO, dpo@example.fi.');
 		expect(fillContacts(db, 'Arkisto: {{contact.archivist}}')).toBe('Arkisto: —');
 	});

@@ -1,7 +1,19 @@
 import { and, asc, count, desc, eq, exists, gt, gte, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
 import type { Db, DbOrTx } from '../db';
-import { acknowledgement, acknowledgementTally, instruction, instructionTenant, instructionVersion, tenant, tenantAudience, user, userRole, type Instruction, type InstructionVersion } from '../db/schema';
+import {
+	acknowledgement,
+	acknowledgementTally,
+	instruction,
+	instructionTenant,
+	instructionVersion,
+	tenant,
+	tenantAudience,
+	user,
+	userRole,
+	type Instruction,
+	type InstructionVersion
+} from '../db/schema';
 import type { InstructionAudience, InstructionCategory } from '../../domain';
 import { audit, type Actor } from '../actor';
 import type { SessionUser } from '../auth/session';
@@ -44,18 +56,47 @@ function versionValues(content: InstructionContent) {
 function setTargets(tx: DbOrTx, instructionId: string, settings: InstructionSettings) {
 	tx.delete(instructionTenant).where(eq(instructionTenant.instructionId, instructionId)).run();
 	if (!settings.allTenants && settings.tenantIds.length) {
-		tx.insert(instructionTenant).values(settings.tenantIds.map((tenantId) => ({ instructionId, tenantId }))).run();
+		tx.insert(instructionTenant)
+			.values(settings.tenantIds.map((tenantId) => ({ instructionId, tenantId })))
+			.run();
 	}
 }
 
 /** A new instruction and its first version (which everyone in the audience owes an acknowledgement). */
-export function createInstruction(db: Db, actor: Actor, settings: InstructionSettings, content: InstructionContent, now = new Date()): string {
+export function createInstruction(
+	db: Db,
+	actor: Actor,
+	settings: InstructionSettings,
+	content: InstructionContent,
+	now = new Date()
+): string {
 	return db.transaction((tx) => {
 		const id = crypto.randomUUID();
-		tx.insert(instruction).values({ id, category: settings.category, allTenants: settings.allTenants, audience: settings.audience, requiresAck: settings.requiresAck, createdAt: now, createdBy: actor.label }).run();
+		tx.insert(instruction)
+			.values({
+				id,
+				category: settings.category,
+				allTenants: settings.allTenants,
+				audience: settings.audience,
+				requiresAck: settings.requiresAck,
+				createdAt: now,
+				createdBy: actor.label
+			})
+			.run();
 		setTargets(tx, id, settings);
 		const versionId = crypto.randomUUID();
-		tx.insert(instructionVersion).values({ ...versionValues(content), id: versionId, instructionId: id, version: 1, material: true, changeSummary: '', publishedAt: now, publishedBy: actor.label }).run();
+		tx.insert(instructionVersion)
+			.values({
+				...versionValues(content),
+				id: versionId,
+				instructionId: id,
+				version: 1,
+				material: true,
+				changeSummary: '',
+				publishedAt: now,
+				publishedBy: actor.label
+			})
+			.run();
 		audit(tx, actor, { action: 'instruction.create', targetType: 'instruction', targetId: id, summary: content.titleFi });
 		return id;
 	});
@@ -63,9 +104,17 @@ export function createInstruction(db: Db, actor: Actor, settings: InstructionSet
 
 export function updateInstructionSettings(db: Db, actor: Actor, id: string, settings: InstructionSettings): void {
 	db.transaction((tx) => {
-		tx.update(instruction).set({ category: settings.category, allTenants: settings.allTenants, audience: settings.audience, requiresAck: settings.requiresAck }).where(eq(instruction.id, id)).run();
+		tx.update(instruction)
+			.set({ category: settings.category, allTenants: settings.allTenants, audience: settings.audience, requiresAck: settings.requiresAck })
+			.where(eq(instruction.id, id))
+			.run();
 		setTargets(tx, id, settings);
-		audit(tx, actor, { action: 'instruction.settings', targetType: 'instruction', targetId: id, summary: `${settings.audience}, ${settings.allTenants ? 'all tenants' : `${settings.tenantIds.length} tenants`}` });
+		audit(tx, actor, {
+			action: 'instruction.settings',
+			targetType: 'instruction',
+			targetId: id,
+			summary: `${settings.audience}, ${settings.allTenants ? 'all tenants' : `${settings.tenantIds.length} tenants`}`
+		});
 	});
 }
 
@@ -73,15 +122,39 @@ export function updateInstructionSettings(db: Db, actor: Actor, id: string, sett
  * A new version. Material: everyone acknowledges again. Minor: earlier acknowledgements still
  * count. Every version is kept, so what each person acknowledged stays readable.
  */
-export function publishVersion(db: Db, actor: Actor, instructionId: string, change: { material: boolean; changeSummary: string }, content: InstructionContent, now = new Date()): number {
+export function publishVersion(
+	db: Db,
+	actor: Actor,
+	instructionId: string,
+	change: { material: boolean; changeSummary: string },
+	content: InstructionContent,
+	now = new Date()
+): number {
 	return db.transaction((tx) => {
 		const latest = currentVersion(tx, instructionId);
 		const version = (latest?.version ?? 0) + 1;
-		const attachment = content.attachment === undefined && latest?.attachmentPath ? { name: latest.attachmentName!, path: latest.attachmentPath, sha256: latest.attachmentSha256! } : content.attachment;
+		const attachment =
+			content.attachment === undefined && latest?.attachmentPath
+				? { name: latest.attachmentName!, path: latest.attachmentPath, sha256: latest.attachmentSha256! }
+				: content.attachment;
 		tx.insert(instructionVersion)
-			.values({ ...versionValues({ ...content, attachment }), id: crypto.randomUUID(), instructionId, version, material: change.material, changeSummary: change.changeSummary, publishedAt: now, publishedBy: actor.label })
+			.values({
+				...versionValues({ ...content, attachment }),
+				id: crypto.randomUUID(),
+				instructionId,
+				version,
+				material: change.material,
+				changeSummary: change.changeSummary,
+				publishedAt: now,
+				publishedBy: actor.label
+			})
 			.run();
-		audit(tx, actor, { action: 'instruction.publish', targetType: 'instruction', targetId: instructionId, summary: `v${version} ${change.material ? 'material' : 'minor'}: ${change.changeSummary}` });
+		audit(tx, actor, {
+			action: 'instruction.publish',
+			targetType: 'instruction',
+			targetId: instructionId,
+			summary: `v${version} ${change.material ? 'material' : 'minor'}: ${change.changeSummary}`
+		});
 		return version;
 	});
 }
@@ -103,11 +176,21 @@ export function listInstructions(db: DbOrTx, includeArchived = false): Instructi
 }
 
 export function listVersions(db: DbOrTx, instructionId: string): InstructionVersion[] {
-	return db.select().from(instructionVersion).where(eq(instructionVersion.instructionId, instructionId)).orderBy(desc(instructionVersion.version)).all();
+	return db
+		.select()
+		.from(instructionVersion)
+		.where(eq(instructionVersion.instructionId, instructionId))
+		.orderBy(desc(instructionVersion.version))
+		.all();
 }
 
 export function currentVersion(db: DbOrTx, instructionId: string): InstructionVersion | undefined {
-	return db.select().from(instructionVersion).where(eq(instructionVersion.instructionId, instructionId)).orderBy(desc(instructionVersion.version)).get();
+	return db
+		.select()
+		.from(instructionVersion)
+		.where(eq(instructionVersion.instructionId, instructionId))
+		.orderBy(desc(instructionVersion.version))
+		.get();
 }
 
 export function getVersion(db: DbOrTx, versionId: string): InstructionVersion | undefined {
@@ -136,7 +219,9 @@ export function textFor(version: InstructionVersion, locale: string): { language
 /** The hash of exactly what a reader acknowledges: title, text and the attachment's hash. */
 export function contentHash(version: InstructionVersion, language: Language): string {
 	const text = textFor(version, language);
-	return createHash('sha256').update(JSON.stringify([text.language, text.title, text.body, version.attachmentSha256 ?? ''])).digest('hex');
+	return createHash('sha256')
+		.update(JSON.stringify([text.language, text.title, text.body, version.attachmentSha256 ?? '']))
+		.digest('hex');
 }
 
 const CONTACT_ROLES = {
@@ -165,7 +250,13 @@ function isFor(db: DbOrTx, item: Instruction, tenantId: string, roles: string[])
 	if (item.archivedAt) return false;
 	if (item.audience === 'tenant_admins' && !roles.includes('tenant_admin')) return false;
 	if (item.allTenants) return true;
-	return db.select().from(instructionTenant).where(and(eq(instructionTenant.instructionId, item.id), eq(instructionTenant.tenantId, tenantId))).get() !== undefined;
+	return (
+		db
+			.select()
+			.from(instructionTenant)
+			.where(and(eq(instructionTenant.instructionId, item.id), eq(instructionTenant.tenantId, tenantId)))
+			.get() !== undefined
+	);
 }
 
 export function instructionVisibleTo(db: DbOrTx, item: Instruction, person: Pick<SessionUser, 'tenantId' | 'roles'>): boolean {
@@ -198,24 +289,59 @@ export function instructionsFor(db: DbOrTx, person: Pick<SessionUser, 'id' | 'te
 			const version = currentVersion(db, item.id)!;
 			const baseline = baselineVersion(db, item.id)!;
 			const acked = lastAcknowledged(db, person.id, item.id);
-			return { instruction: item, version, pending: item.requiresAck && (!acked || acked.version < baseline.version), acknowledgedVersion: acked?.version ?? null };
+			return {
+				instruction: item,
+				version,
+				pending: item.requiresAck && (!acked || acked.version < baseline.version),
+				acknowledgedVersion: acked?.version ?? null
+			};
 		})
 		.sort((a, b) => Number(b.pending) - Number(a.pending));
 }
 
 /** Records that this person read exactly this version, in this language. Never deleted. */
-export function acknowledge(db: Db, person: SessionUser, instructionId: string, versionId: string, locale: string, client: { ipAddress: string; userAgent: string }, now = new Date()): boolean {
+export function acknowledge(
+	db: Db,
+	person: SessionUser,
+	instructionId: string,
+	versionId: string,
+	locale: string,
+	client: { ipAddress: string; userAgent: string },
+	now = new Date()
+): boolean {
 	return db.transaction((tx) => {
 		const version = getVersion(tx, versionId);
 		const item = getInstruction(tx, instructionId);
-		if (!version || !item || version.instructionId !== instructionId || version.version !== currentVersion(tx, instructionId)?.version) return false;
+		if (!version || !item || version.instructionId !== instructionId || version.version !== currentVersion(tx, instructionId)?.version)
+			return false;
 		if (!instructionVisibleTo(tx, item, person)) return false;
 		const language = textFor(version, locale).language;
 		const id = crypto.randomUUID();
 		tx.insert(acknowledgement)
-			.values({ id, userId: person.id, instructionId, versionId, version: version.version, language, contentSha256: contentHash(version, language), at: now, ipAddress: client.ipAddress, userAgent: client.userAgent.slice(0, 400) })
+			.values({
+				id,
+				userId: person.id,
+				instructionId,
+				versionId,
+				version: version.version,
+				language,
+				contentSha256: contentHash(version, language),
+				at: now,
+				ipAddress: client.ipAddress,
+				userAgent: client.userAgent.slice(0, 400)
+			})
 			.run();
-		audit(tx, { id: person.id, label: person.email, ipAddress: client.ipAddress }, { tenantId: person.tenantId, action: 'instruction.acknowledge', targetType: 'instruction', targetId: instructionId, summary: `v${version.version} (${language})` });
+		audit(
+			tx,
+			{ id: person.id, label: person.email, ipAddress: client.ipAddress },
+			{
+				tenantId: person.tenantId,
+				action: 'instruction.acknowledge',
+				targetType: 'instruction',
+				targetId: instructionId,
+				summary: `v${version.version} (${language})`
+			}
+		);
 		return true;
 	});
 }
@@ -242,8 +368,14 @@ export interface TenantCoverage {
  * `currentTenantsOnly` is false), and only administrators when its audience says so.
  */
 function audienceWhere(db: DbOrTx, item: Instruction, scope: { tenantId?: string; currentTenantsOnly: boolean }) {
-	const chosenTenants = db.select({ id: instructionTenant.tenantId }).from(instructionTenant).where(eq(instructionTenant.instructionId, item.id));
-	const isTenantAdmin = db.select({ one: sql`1` }).from(userRole).where(and(eq(userRole.userId, user.id), eq(userRole.role, 'tenant_admin')));
+	const chosenTenants = db
+		.select({ id: instructionTenant.tenantId })
+		.from(instructionTenant)
+		.where(eq(instructionTenant.instructionId, item.id));
+	const isTenantAdmin = db
+		.select({ one: sql`1` })
+		.from(userRole)
+		.where(and(eq(userRole.userId, user.id), eq(userRole.role, 'tenant_admin')));
 	return and(
 		eq(user.status, 'active'),
 		// On tenant.id, so that a few chosen tenants lead the join rather than every current one.
@@ -282,9 +414,17 @@ function audienceCoverage(db: DbOrTx, item: Instruction, scope: { tenantId?: str
 	const result: TenantCoverage[] = [];
 	for (const row of rows) {
 		let group = result.at(-1);
-		if (group?.tenantId !== row.tenantId) result.push((group = { tenantId: row.tenantId, tenantName: row.tenantName, people: [], acknowledged: 0, total: 0 }));
+		if (group?.tenantId !== row.tenantId)
+			result.push((group = { tenantId: row.tenantId, tenantName: row.tenantName, people: [], acknowledged: 0, total: 0 }));
 		const current = row.version !== null && baseline !== undefined && row.version >= baseline.version;
-		group.people.push({ userId: row.userId, name: row.name, email: row.email, acknowledgedAt: row.at, acknowledgedVersion: row.version, current });
+		group.people.push({
+			userId: row.userId,
+			name: row.name,
+			email: row.email,
+			acknowledgedAt: row.at,
+			acknowledgedVersion: row.version,
+			current
+		});
 		group.total++;
 		if (current) group.acknowledged++;
 	}
@@ -309,16 +449,32 @@ export interface CoverageCounts {
 function nationalTotals(db: DbOrTx, item: Instruction, admins: boolean): { tenantCount: number; total: number; acknowledged: number } {
 	const audience = admins ? tenantAudience.admins : tenantAudience.people;
 	const tally = admins ? acknowledgementTally.admins : acknowledgementTally.people;
-	const everyone = db.select({ tenantCount: count(), total: sql<number>`coalesce(sum(${audience}), 0)` }).from(tenantAudience).where(gt(audience, 0)).get()!;
-	const acknowledged = db.select({ n: sql<number>`coalesce(sum(${tally}), 0)` }).from(acknowledgementTally).where(eq(acknowledgementTally.instructionId, item.id)).get()!.n;
+	const everyone = db
+		.select({ tenantCount: count(), total: sql<number>`coalesce(sum(${audience}), 0)` })
+		.from(tenantAudience)
+		.where(gt(audience, 0))
+		.get()!;
+	const acknowledged = db
+		.select({ n: sql<number>`coalesce(sum(${tally}), 0)` })
+		.from(acknowledgementTally)
+		.where(eq(acknowledgementTally.instructionId, item.id))
+		.get()!.n;
 	const archived = db
-		.select({ tenantCount: count(), total: sql<number>`coalesce(sum(${audience}), 0)`, acknowledged: sql<number>`coalesce(sum(coalesce(${tally}, 0)), 0)` })
+		.select({
+			tenantCount: count(),
+			total: sql<number>`coalesce(sum(${audience}), 0)`,
+			acknowledged: sql<number>`coalesce(sum(coalesce(${tally}, 0)), 0)`
+		})
 		.from(tenant)
 		.innerJoin(tenantAudience, eq(tenantAudience.tenantId, tenant.id))
 		.leftJoin(acknowledgementTally, and(eq(acknowledgementTally.tenantId, tenant.id), eq(acknowledgementTally.instructionId, item.id)))
 		.where(and(isNotNull(tenant.archivedAt), gt(audience, 0)))
 		.get()!;
-	return { tenantCount: everyone.tenantCount - archived.tenantCount, total: everyone.total - archived.total, acknowledged: acknowledged - archived.acknowledged };
+	return {
+		tenantCount: everyone.tenantCount - archived.tenantCount,
+		total: everyone.total - archived.total,
+		acknowledged: acknowledged - archived.acknowledged
+	};
 }
 
 /**
@@ -327,7 +483,11 @@ function nationalTotals(db: DbOrTx, item: Instruction, admins: boolean): { tenan
  * `acknowledgement_tally`), so an instruction for every tenant costs one row per tenant, not one
  * lookup per person; `coverage()` lists one tenant's people when someone opens it.
  */
-export function coverageCounts(db: DbOrTx, item: Instruction, paging: { page: number; pageSize: number } = { page: 1, pageSize: 0 }): CoverageCounts {
+export function coverageCounts(
+	db: DbOrTx,
+	item: Instruction,
+	paging: { page: number; pageSize: number } = { page: 1, pageSize: 0 }
+): CoverageCounts {
 	if (item.archivedAt) return { tenants: [], tenantCount: 0, acknowledged: 0, total: 0 };
 	const admins = item.audience === 'tenant_admins';
 	const audience = admins ? tenantAudience.admins : tenantAudience.people;
@@ -343,10 +503,21 @@ export function coverageCounts(db: DbOrTx, item: Instruction, paging: { page: nu
 				and(
 					isNull(tenant.archivedAt),
 					gt(audience, 0),
-					item.allTenants ? undefined : inArray(tenant.id, db.select({ id: instructionTenant.tenantId }).from(instructionTenant).where(eq(instructionTenant.instructionId, item.id)))
+					item.allTenants
+						? undefined
+						: inArray(
+								tenant.id,
+								db.select({ id: instructionTenant.tenantId }).from(instructionTenant).where(eq(instructionTenant.instructionId, item.id))
+							)
 				)
 			);
-	const sums = item.allTenants ? nationalTotals(db, item, admins) : reached({ tenantCount: count(), total: sql<number>`coalesce(sum(${audience}), 0)`, acknowledged: sql<number>`coalesce(sum(${acknowledged}), 0)` }).get()!;
+	const sums = item.allTenants
+		? nationalTotals(db, item, admins)
+		: reached({
+				tenantCount: count(),
+				total: sql<number>`coalesce(sum(${audience}), 0)`,
+				acknowledged: sql<number>`coalesce(sum(${acknowledged}), 0)`
+			}).get()!;
 	const tenants =
 		paging.pageSize === 0
 			? []
@@ -359,7 +530,11 @@ export function coverageCounts(db: DbOrTx, item: Instruction, paging: { page: nu
 }
 
 /** Active people of a tenant an instruction is meant for, with whether each holds a current acknowledgement. */
-export function coverage(db: DbOrTx, item: Instruction, tenantId: string): { people: CoveragePerson[]; acknowledged: number; total: number } {
+export function coverage(
+	db: DbOrTx,
+	item: Instruction,
+	tenantId: string
+): { people: CoveragePerson[]; acknowledged: number; total: number } {
 	const [found] = audienceCoverage(db, item, { tenantId, currentTenantsOnly: false });
 	return found ? { people: found.people, acknowledged: found.acknowledged, total: found.total } : { people: [], acknowledged: 0, total: 0 };
 }
@@ -399,7 +574,14 @@ export function scanAcknowledgementReminders(db: Db, now = new Date(), afterDays
 			for (const t of coverageByTenant(tx, item)) {
 				for (const person of t.people.filter((p) => !p.current)) {
 					if (!claimReminder(tx, person.userId, `ack:${item.id}:v${baseline.version}:w${week}`, now)) continue;
-					sent += notify(tx, [person.userId], 'instruction_pending', { titleFi: current.titleFi, titleSv: current.titleSv, titleEn: current.titleEn ?? '' }, `/my-instructions/${item.id}`, now);
+					sent += notify(
+						tx,
+						[person.userId],
+						'instruction_pending',
+						{ titleFi: current.titleFi, titleSv: current.titleSv, titleEn: current.titleEn ?? '' },
+						`/my-instructions/${item.id}`,
+						now
+					);
 				}
 			}
 		}
@@ -417,4 +599,3 @@ export function listAcknowledgements(db: DbOrTx, instructionId: string, since = 
 		.orderBy(desc(acknowledgement.at))
 		.all();
 }
-

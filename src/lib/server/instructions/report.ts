@@ -58,7 +58,12 @@ export function tenantCoverage(db: DbOrTx, tenantId: string, locale: string) {
 
 /** The tenants an instruction is limited to (empty when it is for all tenants). */
 export function targetTenantIds(db: DbOrTx, instructionId: string): string[] {
-	return db.select({ id: instructionTenant.tenantId }).from(instructionTenant).where(eq(instructionTenant.instructionId, instructionId)).all().map((r) => r.id);
+	return db
+		.select({ id: instructionTenant.tenantId })
+		.from(instructionTenant)
+		.where(eq(instructionTenant.instructionId, instructionId))
+		.all()
+		.map((r) => r.id);
 }
 
 /** Acknowledged of total over every tenant the instruction reaches, counted without listing anyone. */

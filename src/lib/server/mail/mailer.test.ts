@@ -189,9 +189,7 @@ describe('sendMail', () => {
 	it('uses the configuration (no SMTP_URL in tests) and stores the message', async () => {
 		expect(process.env.SMTP_URL ?? '').toBe('');
 		await sendMail(db, message);
-		expect(listOutbox(db, { page: 1, pageSize: 10 }).messages).toMatchObject([
-			{ ...message, sentAt: null, error: null }
-		]);
+		expect(listOutbox(db, { page: 1, pageSize: 10 }).messages).toMatchObject([{ ...message, sentAt: null, error: null }]);
 	});
 });
 

@@ -82,10 +82,7 @@ export function sendMail(db: Db, message: MailMessage): Promise<void> {
 const MAX_PAGE_SIZE = 500;
 
 /** Outbox messages newest first, one page (1-based) at a time, with the total. */
-export function listOutbox(
-	db: Db,
-	paging: { page: number; pageSize: number }
-): { messages: OutboxMessage[]; total: number } {
+export function listOutbox(db: Db, paging: { page: number; pageSize: number }): { messages: OutboxMessage[]; total: number } {
 	const pageSize = Math.min(Math.max(Math.floor(paging.pageSize) || 1, 1), MAX_PAGE_SIZE);
 	const page = Math.max(Math.floor(paging.page) || 1, 1);
 	const messages = db

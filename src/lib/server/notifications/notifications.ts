@@ -12,7 +12,14 @@ export function claimReminder(tx: DbOrTx, subjectId: string, reminderKey: string
 	return tx.insert(reminderLog).values({ subjectId, reminderKey, sentAt: now }).onConflictDoNothing().run().changes === 1;
 }
 
-export function notify(tx: DbOrTx, userIds: Iterable<string>, kind: string, params: Record<string, string | number>, link: string, now: Date): number {
+export function notify(
+	tx: DbOrTx,
+	userIds: Iterable<string>,
+	kind: string,
+	params: Record<string, string | number>,
+	link: string,
+	now: Date
+): number {
 	const rows = [...new Set(userIds)].map((userId) => ({ id: crypto.randomUUID(), userId, kind, params, link, createdAt: now }));
 	if (rows.length) tx.insert(notification).values(rows).run();
 	return rows.length;
@@ -46,5 +53,8 @@ export function countUnread(db: DbOrTx, userId: string): number {
 
 /** Reading them is the person's own business: no audit entry, only the timestamp. */
 export function markAllRead(db: Db, userId: string, now = new Date()): void {
-	db.update(notification).set({ readAt: now }).where(and(eq(notification.userId, userId), isNull(notification.readAt))).run();
+	db.update(notification)
+		.set({ readAt: now })
+		.where(and(eq(notification.userId, userId), isNull(notification.readAt)))
+		.run();
 }

@@ -59,7 +59,13 @@ describe('completeSetup', () => {
 		const services = db.select().from(kantaService).all();
 		expect(services.map((s) => s.code).sort()).toEqual(DEFAULT_KANTA_SERVICES.map((s) => s.code).sort());
 		expect(audits('setup.complete')).toMatchObject([
-			{ actorId: userId, actorLabel: 'aino@example.fi', targetType: 'main_connector', targetId: getMainConnector(db)!.id, ipAddress: '192.0.2.1' }
+			{
+				actorId: userId,
+				actorLabel: 'aino@example.fi',
+				targetType: 'main_connector',
+				targetId: getMainConnector(db)!.id,
+				ipAddress: '192.0.2.1'
+			}
 		]);
 	});
 
@@ -67,14 +73,23 @@ describe('completeSetup', () => {
 		completeSetup(db, setup, client, T0);
 		const again = completeSetup(
 			db,
-			{ organisation: { ...organisation, name: 'Intruder Oy' }, admin: { name: 'Mallory', email: 'mallory@example.fi', passwordHash: 'x' } },
+			{
+				organisation: { ...organisation, name: 'Intruder Oy' },
+				admin: { name: 'Mallory', email: 'mallory@example.fi', passwordHash: 'x' }
+			},
 			client,
 			T0
 		);
 		expect(again).toBeNull();
 		expect(db.select().from(mainConnector).all()).toHaveLength(1);
 		expect(getMainConnector(db)?.name).toBe(organisation.name);
-		expect(db.select().from(user).all().map((u) => u.email)).toEqual(['aino@example.fi']);
+		expect(
+			db
+				.select()
+				.from(user)
+				.all()
+				.map((u) => u.email)
+		).toEqual(['aino@example.fi']);
 		expect(db.select().from(kantaService).all()).toHaveLength(DEFAULT_KANTA_SERVICES.length);
 		expect(audits('setup.complete')).toHaveLength(1);
 	});
@@ -122,7 +137,13 @@ describe('designated persons', () => {
 		const a = addDesignatedPerson(db, ADMIN_ACTOR, dpo);
 		const b = addDesignatedPerson(db, ADMIN_ACTOR, archivist);
 		expect(removeDesignatedPerson(db, ADMIN_ACTOR, a)).toBe(true);
-		expect(db.select().from(designatedPerson).all().map((p) => p.id)).toEqual([b]);
+		expect(
+			db
+				.select()
+				.from(designatedPerson)
+				.all()
+				.map((p) => p.id)
+		).toEqual([b]);
 		expect(audits('designated_person.remove')).toMatchObject([{ targetId: a, summary: 'data_protection_officer: Tiina Tietosuoja' }]);
 
 		expect(removeDesignatedPerson(db, ADMIN_ACTOR, a)).toBe(false);

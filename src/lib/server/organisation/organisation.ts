@@ -35,14 +35,31 @@ export function completeSetup(db: Db, input: SetupInput, client: { ipAddress: st
 			const organisationId = crypto.randomUUID();
 			const userId = crypto.randomUUID();
 			const email = normaliseEmail(input.admin.email);
-			tx.insert(mainConnector).values({ ...input.organisation, id: organisationId, createdAt: now }).run();
-			tx.insert(user).values({ id: userId, email, name: input.admin.name, passwordHash: input.admin.passwordHash, status: 'active', locale: input.admin.locale ?? 'fi', createdAt: now }).run();
+			tx.insert(mainConnector)
+				.values({ ...input.organisation, id: organisationId, createdAt: now })
+				.run();
+			tx.insert(user)
+				.values({
+					id: userId,
+					email,
+					name: input.admin.name,
+					passwordHash: input.admin.passwordHash,
+					status: 'active',
+					locale: input.admin.locale ?? 'fi',
+					createdAt: now
+				})
+				.run();
 			tx.insert(userRole).values({ userId, role: 'mc_admin' }).run();
 			seedDefaultServices(tx);
 			addMissingDefaults(tx);
 			seedDefaultTrainingModules(tx);
 			const actor = { id: userId, label: email, ipAddress: client.ipAddress };
-			audit(tx, actor, { action: 'setup.complete', targetType: 'main_connector', targetId: organisationId, summary: input.organisation.name });
+			audit(tx, actor, {
+				action: 'setup.complete',
+				targetType: 'main_connector',
+				targetId: organisationId,
+				summary: input.organisation.name
+			});
 			return { userId };
 		},
 		{ behavior: 'immediate' }
@@ -53,8 +70,16 @@ export function updateMainConnector(db: Db, actor: Actor, input: OrganisationInp
 	db.transaction((tx) => {
 		const current = getMainConnector(tx);
 		if (!current) throw new Error('Setup has not been completed');
-		tx.update(mainConnector).set({ ...input, updatedAt: now }).where(eq(mainConnector.id, current.id)).run();
-		audit(tx, actor, { action: 'organisation.update', targetType: 'main_connector', targetId: current.id, summary: changedFields(current, input) });
+		tx.update(mainConnector)
+			.set({ ...input, updatedAt: now })
+			.where(eq(mainConnector.id, current.id))
+			.run();
+		audit(tx, actor, {
+			action: 'organisation.update',
+			targetType: 'main_connector',
+			targetId: current.id,
+			summary: changedFields(current, input)
+		});
 	});
 }
 
@@ -68,8 +93,15 @@ export function listDesignatedPersons(db: DbOrTx): DesignatedPerson[] {
 export function addDesignatedPerson(db: Db, actor: Actor, input: DesignatedPersonInput): string {
 	return db.transaction((tx) => {
 		const id = crypto.randomUUID();
-		tx.insert(designatedPerson).values({ ...input, id }).run();
-		audit(tx, actor, { action: 'designated_person.add', targetType: 'designated_person', targetId: id, summary: `${input.role}: ${input.name}` });
+		tx.insert(designatedPerson)
+			.values({ ...input, id })
+			.run();
+		audit(tx, actor, {
+			action: 'designated_person.add',
+			targetType: 'designated_person',
+			targetId: id,
+			summary: `${input.role}: ${input.name}`
+		});
 		return id;
 	});
 }
@@ -79,7 +111,12 @@ export function removeDesignatedPerson(db: Db, actor: Actor, id: string): boolea
 		const existing = tx.select().from(designatedPerson).where(eq(designatedPerson.id, id)).get();
 		if (!existing) return false;
 		tx.delete(designatedPerson).where(eq(designatedPerson.id, id)).run();
-		audit(tx, actor, { action: 'designated_person.remove', targetType: 'designated_person', targetId: id, summary: `${existing.role}: ${existing.name}` });
+		audit(tx, actor, {
+			action: 'designated_person.remove',
+			targetType: 'designated_person',
+			targetId: id,
+			summary: `${existing.role}: ${existing.name}`
+		});
 		return true;
 	});
 }

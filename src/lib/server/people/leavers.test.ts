@@ -26,10 +26,24 @@ describe('leaver tasks (agreement §6)', () => {
 	it('opens a task for the main connector when a tenant administrator deactivates someone, and audits it', () => {
 		const leaver = insertUser(db, { tenantId, name: 'Leena Lähtijä', email: 'leena@tenant.example.fi', roles: ['tenant_staff'] });
 		deactivatePerson(db, TENANT_ADMIN, leaver, T0);
-		expect(listOpenLeaverTasks(db)).toEqual([{ id: expect.any(String), personName: 'Leena Lähtijä', personEmail: 'leena@tenant.example.fi', tenantId, tenantName: expect.stringMatching(/^Tenant /), createdAt: T0 }]);
+		expect(listOpenLeaverTasks(db)).toEqual([
+			{
+				id: expect.any(String),
+				personName: 'Leena Lähtijä',
+				personEmail: 'leena@tenant.example.fi',
+				tenantId,
+				tenantName: expect.stringMatching(/^Tenant /),
+				createdAt: T0
+			}
+		]);
 		expect(countOpenLeaverTasks(db, tenantId)).toBe(1);
 		const [opened] = audits('leaver_task.open');
-		expect(opened).toMatchObject({ tenantId, actorLabel: TENANT_ADMIN.label, targetType: 'leaver_task', summary: 'leena@tenant.example.fi' });
+		expect(opened).toMatchObject({
+			tenantId,
+			actorLabel: TENANT_ADMIN.label,
+			targetType: 'leaver_task',
+			summary: 'leena@tenant.example.fi'
+		});
 	});
 
 	it('opens one for the main connector’s own leavers too, and none for someone already deactivated', () => {
@@ -52,16 +66,25 @@ describe('leaver tasks (agreement §6)', () => {
 		expect(completeLeaverTask(db, ADMIN_ACTOR, task.id, LATER)).toEqual({ ok: true, personEmail: 'bo@tenant.example.fi' });
 		expect(listOpenLeaverTasks(db)).toEqual([]);
 		expect(countOpenLeaverTasks(db, tenantId)).toBe(0);
-		expect(audits('leaver_task.complete')).toEqual([expect.objectContaining({ tenantId, actorLabel: ADMIN_ACTOR.label, targetId: task.id, summary: 'bo@tenant.example.fi' })]);
+		expect(audits('leaver_task.complete')).toEqual([
+			expect.objectContaining({ tenantId, actorLabel: ADMIN_ACTOR.label, targetId: task.id, summary: 'bo@tenant.example.fi' })
+		]);
 		expect(completeLeaverTask(db, ADMIN_ACTOR, task.id, LATER)).toEqual({ ok: false, reason: 'already_done' });
 		expect(completeLeaverTask(db, ADMIN_ACTOR, 'no-such-task', LATER)).toEqual({ ok: false, reason: 'not_found' });
 		expect(audits('leaver_task.complete')).toHaveLength(1);
 	});
 
 	it('is handled by the main connector’s administrators only', () => {
-		const allowed = ROLES.filter((role: Role) => can({ id: 'u', email: 'u@example.fi', name: 'U', tenantId: role.startsWith('tenant_') ? tenantId : null, roles: [role] }, 'leaver_task.handle'));
+		const allowed = ROLES.filter((role: Role) =>
+			can(
+				{ id: 'u', email: 'u@example.fi', name: 'U', tenantId: role.startsWith('tenant_') ? tenantId : null, roles: [role] },
+				'leaver_task.handle'
+			)
+		);
 		expect(allowed).toEqual(['mc_admin']);
 		// Not even for their own tenant's leavers.
-		expect(can({ id: 'u', email: 'u@example.fi', name: 'U', tenantId, roles: ['tenant_admin'] }, 'leaver_task.handle', { tenantId })).toBe(false);
+		expect(can({ id: 'u', email: 'u@example.fi', name: 'U', tenantId, roles: ['tenant_admin'] }, 'leaver_task.handle', { tenantId })).toBe(
+			false
+		);
 	});
 });

@@ -10,8 +10,16 @@ import { audit, type Actor } from '../actor';
  */
 export function openLeaverTask(tx: DbOrTx, actor: Actor, person: User, now: Date): string {
 	const id = crypto.randomUUID();
-	tx.insert(leaverTask).values({ id, userId: person.id, tenantId: person.tenantId, personName: person.name, personEmail: person.email, createdAt: now }).run();
-	audit(tx, actor, { tenantId: person.tenantId, action: 'leaver_task.open', targetType: 'leaver_task', targetId: id, summary: person.email });
+	tx.insert(leaverTask)
+		.values({ id, userId: person.id, tenantId: person.tenantId, personName: person.name, personEmail: person.email, createdAt: now })
+		.run();
+	audit(tx, actor, {
+		tenantId: person.tenantId,
+		action: 'leaver_task.open',
+		targetType: 'leaver_task',
+		targetId: id,
+		summary: person.email
+	});
 	return id;
 }
 
@@ -27,7 +35,14 @@ export interface OpenLeaverTask {
 /** Every leaver whose rights are still to be removed, oldest first. */
 export function listOpenLeaverTasks(db: DbOrTx): OpenLeaverTask[] {
 	return db
-		.select({ id: leaverTask.id, personName: leaverTask.personName, personEmail: leaverTask.personEmail, tenantId: leaverTask.tenantId, tenantName: tenant.name, createdAt: leaverTask.createdAt })
+		.select({
+			id: leaverTask.id,
+			personName: leaverTask.personName,
+			personEmail: leaverTask.personEmail,
+			tenantId: leaverTask.tenantId,
+			tenantName: tenant.name,
+			createdAt: leaverTask.createdAt
+		})
 		.from(leaverTask)
 		.leftJoin(tenant, eq(leaverTask.tenantId, tenant.id))
 		.where(isNull(leaverTask.completedAt))
@@ -36,7 +51,13 @@ export function listOpenLeaverTasks(db: DbOrTx): OpenLeaverTask[] {
 }
 
 export function countOpenLeaverTasks(db: DbOrTx, tenantId: string): number {
-	return db.select({ n: count() }).from(leaverTask).where(and(eq(leaverTask.tenantId, tenantId), isNull(leaverTask.completedAt))).get()?.n ?? 0;
+	return (
+		db
+			.select({ n: count() })
+			.from(leaverTask)
+			.where(and(eq(leaverTask.tenantId, tenantId), isNull(leaverTask.completedAt)))
+			.get()?.n ?? 0
+	);
 }
 
 export type CompleteLeaverResult = { ok: true; personEmail: string } | { ok: false; reason: 'not_found' | 'already_done' };
@@ -48,7 +69,13 @@ export function completeLeaverTask(db: Db, actor: Actor, id: string, now = new D
 		if (!task) return { ok: false, reason: 'not_found' } as const;
 		if (task.completedAt) return { ok: false, reason: 'already_done' } as const;
 		tx.update(leaverTask).set({ completedAt: now, completedBy: actor.label }).where(eq(leaverTask.id, id)).run();
-		audit(tx, actor, { tenantId: task.tenantId, action: 'leaver_task.complete', targetType: 'leaver_task', targetId: id, summary: task.personEmail });
+		audit(tx, actor, {
+			tenantId: task.tenantId,
+			action: 'leaver_task.complete',
+			targetType: 'leaver_task',
+			targetId: id,
+			summary: task.personEmail
+		});
 		return { ok: true, personEmail: task.personEmail } as const;
 	});
 }

@@ -32,7 +32,13 @@ function invite(email = 'Olli.Staff@Example.FI', roles: ('tenant_staff' | 'tenan
 }
 
 function rolesOf(userId: string) {
-	return db.select().from(userRole).where(eq(userRole.userId, userId)).all().map((r) => r.role).sort();
+	return db
+		.select()
+		.from(userRole)
+		.where(eq(userRole.userId, userId))
+		.all()
+		.map((r) => r.role)
+		.sort();
 }
 
 describe('invitePerson', () => {
@@ -207,7 +213,10 @@ describe('deactivatePerson and reactivatePerson', () => {
 describe('setRoles', () => {
 	it('replaces the roles and audits the change', () => {
 		const person = insertUser(db, { tenantId, roles: ['tenant_staff'] });
-		expect(setRoles(db, ADMIN_ACTOR, person, ['tenant_admin', 'tenant_signatory'])).toEqual({ ok: true, added: ['tenant_admin', 'tenant_signatory'] });
+		expect(setRoles(db, ADMIN_ACTOR, person, ['tenant_admin', 'tenant_signatory'])).toEqual({
+			ok: true,
+			added: ['tenant_admin', 'tenant_signatory']
+		});
 		expect(rolesOf(person.id)).toEqual(['tenant_admin', 'tenant_signatory']);
 		expect(audits('person.roles_change')).toMatchObject([{ tenantId, targetId: person.id, summary: 'tenant_admin, tenant_signatory' }]);
 	});
@@ -223,7 +232,10 @@ describe('setRoles', () => {
 		expect(setRoles(db, actor, self, ['mc_cert_admin', 'mc_admin'])).toEqual({ ok: false, reason: 'own_roles' });
 		expect(rolesOf(self.id)).toEqual(['mc_cert_admin']);
 		const admin = insertUser(db, { roles: ['mc_admin'] });
-		expect(setRoles(db, { id: admin.id, label: admin.email, ipAddress: '' }, admin, ['mc_cert_admin'])).toEqual({ ok: false, reason: 'own_roles' });
+		expect(setRoles(db, { id: admin.id, label: admin.email, ipAddress: '' }, admin, ['mc_cert_admin'])).toEqual({
+			ok: false,
+			reason: 'own_roles'
+		});
 		expect(rolesOf(admin.id)).toEqual(['mc_admin']);
 		expect(audits('person.roles_change')).toEqual([]);
 	});
@@ -233,7 +245,12 @@ describe('changePassword', () => {
 	it('keeps the given session, ends the others and audits', () => {
 		const person = insertUser(db, { passwordHash: 'old' });
 		const other = insertUser(db);
-		const [current, stale1, stale2, others] = [generateSessionToken(), generateSessionToken(), generateSessionToken(), generateSessionToken()];
+		const [current, stale1, stale2, others] = [
+			generateSessionToken(),
+			generateSessionToken(),
+			generateSessionToken(),
+			generateSessionToken()
+		];
 		for (const t of [current, stale1, stale2]) createSession(db, t, person.id, {}, T0);
 		createSession(db, others, other.id, {}, T0);
 

@@ -32,7 +32,11 @@ export function listPeople(db: Db, tenantId: string | null): Person[] {
 			.all()
 			.map((row) => row.userId)
 	);
-	return people.map((p) => ({ ...p, roles: roles.filter((r) => r.userId === p.id).map((r) => r.role), twoFactorEnabled: withTwoFactor.has(p.id) }));
+	return people.map((p) => ({
+		...p,
+		roles: roles.filter((r) => r.userId === p.id).map((r) => r.role),
+		twoFactorEnabled: withTwoFactor.has(p.id)
+	}));
 }
 
 export interface InviteInput {
@@ -50,8 +54,12 @@ export function invitePerson(db: Db, actor: Actor, input: InviteInput, now = new
 	return db.transaction((tx) => {
 		if (findUserByEmail(tx, email)) return { ok: false, reason: 'email_taken' } as const;
 		const userId = crypto.randomUUID();
-		tx.insert(user).values({ id: userId, email, name: input.name.trim(), tenantId: input.tenantId, status: 'invited', createdAt: now }).run();
-		tx.insert(userRole).values(input.roles.map((role) => ({ userId, role }))).run();
+		tx.insert(user)
+			.values({ id: userId, email, name: input.name.trim(), tenantId: input.tenantId, status: 'invited', createdAt: now })
+			.run();
+		tx.insert(userRole)
+			.values(input.roles.map((role) => ({ userId, role })))
+			.run();
 		const token = issueToken(tx, userId, 'invitation', now);
 		audit(tx, actor, {
 			tenantId: input.tenantId,
@@ -69,7 +77,13 @@ export function resendInvitation(db: Db, actor: Actor, person: User, now = new D
 	if (person.status !== 'invited') return null;
 	return db.transaction((tx) => {
 		const token = issueToken(tx, person.id, 'invitation', now);
-		audit(tx, actor, { tenantId: person.tenantId, action: 'person.invite_resend', targetType: 'user', targetId: person.id, summary: person.email });
+		audit(tx, actor, {
+			tenantId: person.tenantId,
+			action: 'person.invite_resend',
+			targetType: 'user',
+			targetId: person.id,
+			summary: person.email
+		});
 		return token;
 	});
 }
@@ -82,7 +96,13 @@ export function deactivatePerson(db: Db, actor: Actor, person: User, now = new D
 		invalidateUserSessions(tx, person.id);
 		// Like sessions, a calendar feed address must not come back to life if the person is reactivated.
 		revokeFeedTokens(tx, person.id, now);
-		audit(tx, actor, { tenantId: person.tenantId, action: 'person.deactivate', targetType: 'user', targetId: person.id, summary: person.email });
+		audit(tx, actor, {
+			tenantId: person.tenantId,
+			action: 'person.deactivate',
+			targetType: 'user',
+			targetId: person.id,
+			summary: person.email
+		});
 		if (person.status !== 'deactivated') openLeaverTask(tx, actor, person, now);
 	});
 }
@@ -92,7 +112,13 @@ export function reactivatePerson(db: Db, actor: Actor, person: User, now = new D
 	return db.transaction((tx) => {
 		tx.update(user).set({ status: 'invited', deactivatedAt: null, passwordHash: null }).where(eq(user.id, person.id)).run();
 		const token = issueToken(tx, person.id, 'invitation', now);
-		audit(tx, actor, { tenantId: person.tenantId, action: 'person.reactivate', targetType: 'user', targetId: person.id, summary: person.email });
+		audit(tx, actor, {
+			tenantId: person.tenantId,
+			action: 'person.reactivate',
+			targetType: 'user',
+			targetId: person.id,
+			summary: person.email
+		});
 		return token;
 	});
 }
@@ -107,10 +133,23 @@ export type SetRolesResult = { ok: true; added: Role[] } | { ok: false; reason: 
 export function setRoles(db: Db, actor: Actor, person: User, roles: Role[]): SetRolesResult {
 	if (actor.id === person.id) return { ok: false, reason: 'own_roles' };
 	return db.transaction((tx) => {
-		const before = tx.select({ role: userRole.role }).from(userRole).where(eq(userRole.userId, person.id)).all().map((row) => row.role);
+		const before = tx
+			.select({ role: userRole.role })
+			.from(userRole)
+			.where(eq(userRole.userId, person.id))
+			.all()
+			.map((row) => row.role);
 		tx.delete(userRole).where(eq(userRole.userId, person.id)).run();
-		tx.insert(userRole).values(roles.map((role) => ({ userId: person.id, role }))).run();
-		audit(tx, actor, { tenantId: person.tenantId, action: 'person.roles_change', targetType: 'user', targetId: person.id, summary: roles.join(', ') });
+		tx.insert(userRole)
+			.values(roles.map((role) => ({ userId: person.id, role })))
+			.run();
+		audit(tx, actor, {
+			tenantId: person.tenantId,
+			action: 'person.roles_change',
+			targetType: 'user',
+			targetId: person.id,
+			summary: roles.join(', ')
+		});
 		return { ok: true, added: roles.filter((role) => !before.includes(role)) } as const;
 	});
 }
@@ -119,7 +158,9 @@ export function setRoles(db: Db, actor: Actor, person: User, roles: Role[]): Set
 export function changePassword(db: Db, actor: Actor, person: User, passwordHash: string, keepSessionId: string, now = new Date()): void {
 	db.transaction((tx) => {
 		tx.update(user).set({ passwordHash }).where(eq(user.id, person.id)).run();
-		tx.delete(session).where(and(eq(session.userId, person.id), ne(session.id, keepSessionId))).run();
+		tx.delete(session)
+			.where(and(eq(session.userId, person.id), ne(session.id, keepSessionId)))
+			.run();
 		revokeFeedTokens(tx, person.id, now);
 		audit(tx, actor, { tenantId: person.tenantId, action: 'auth.password_change', targetType: 'user', targetId: person.id });
 	});
@@ -128,7 +169,11 @@ export function changePassword(db: Db, actor: Actor, person: User, passwordHash:
 /** The language e-mail to this person is written in; follows their choice in the portal. */
 export function setUserLocale(db: Db, actor: Actor, userId: string, locale: 'fi' | 'sv' | 'en'): void {
 	db.transaction((tx) => {
-		const result = tx.update(user).set({ locale }).where(and(eq(user.id, userId), ne(user.locale, locale))).run();
+		const result = tx
+			.update(user)
+			.set({ locale })
+			.where(and(eq(user.id, userId), ne(user.locale, locale)))
+			.run();
 		if (result.changes) audit(tx, actor, { action: 'account.locale', targetType: 'user', targetId: userId, summary: locale });
 	});
 }

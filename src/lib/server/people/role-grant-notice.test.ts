@@ -11,7 +11,10 @@ let db: Db;
 let tenantId: string;
 
 const outbox = () => listOutbox(db, { page: 1, pageSize: 100 }).messages;
-const recipients = () => outbox().map((message) => message.to).sort();
+const recipients = () =>
+	outbox()
+		.map((message) => message.to)
+		.sort();
 
 beforeEach(() => {
 	db = freshDb();
@@ -27,7 +30,12 @@ beforeEach(() => {
 
 describe('sendRoleGrantNotices', () => {
 	it('mails every active administrator and signatory of the main connector when one of its people is made administrator', async () => {
-		await sendRoleGrantNotices(db, { name: 'Cert Keeper', email: 'certs@mc.fi', tenantId: null }, ['mc_cert_admin', 'mc_admin'], 'Admin <admin@mc.fi>');
+		await sendRoleGrantNotices(
+			db,
+			{ name: 'Cert Keeper', email: 'certs@mc.fi', tenantId: null },
+			['mc_cert_admin', 'mc_admin'],
+			'Admin <admin@mc.fi>'
+		);
 		expect(recipients()).toEqual(['admin@mc.fi', 'signer@mc.fi']);
 		const [message] = outbox();
 		expect(message.body).toContain('Cert Keeper <certs@mc.fi>');
@@ -59,6 +67,10 @@ describe('sendRoleGrantNotices', () => {
 describe('overseersOf', () => {
 	it('lists each overseer once, however many such roles they hold', () => {
 		insertUser(db, { email: 'both@mc.fi', roles: ['mc_admin', 'mc_signatory'] });
-		expect(overseersOf(db, null).map((person) => person.email).sort()).toEqual(['admin@mc.fi', 'both@mc.fi', 'signer@mc.fi']);
+		expect(
+			overseersOf(db, null)
+				.map((person) => person.email)
+				.sort()
+		).toEqual(['admin@mc.fi', 'both@mc.fi', 'signer@mc.fi']);
 	});
 });

@@ -28,7 +28,13 @@ export function overseersOf(db: Db, tenantId: string | null): User[] {
 		.selectDistinct({ user })
 		.from(user)
 		.innerJoin(userRole, eq(userRole.userId, user.id))
-		.where(and(tenantId === null ? isNull(user.tenantId) : eq(user.tenantId, tenantId), eq(user.status, 'active'), inArray(userRole.role, [...OVERSEEING_ROLES])))
+		.where(
+			and(
+				tenantId === null ? isNull(user.tenantId) : eq(user.tenantId, tenantId),
+				eq(user.status, 'active'),
+				inArray(userRole.role, [...OVERSEEING_ROLES])
+			)
+		)
 		.all()
 		.map((row) => row.user);
 }
@@ -38,7 +44,12 @@ export function overseersOf(db: Db, tenantId: string | null): User[] {
  * language, that someone was given a role that acts for it, so a grant none of them expected is
  * noticed. Sent after the grant is committed; does nothing when no such role was granted.
  */
-export async function sendRoleGrantNotices(db: Db, grantee: Pick<User, 'name' | 'email' | 'tenantId'>, granted: readonly Role[], grantedBy: string): Promise<void> {
+export async function sendRoleGrantNotices(
+	db: Db,
+	grantee: Pick<User, 'name' | 'email' | 'tenantId'>,
+	granted: readonly Role[],
+	grantedBy: string
+): Promise<void> {
 	const roles = overseeingRoles(granted);
 	if (roles.length === 0) return;
 	for (const recipient of overseersOf(db, grantee.tenantId)) {
@@ -46,7 +57,16 @@ export async function sendRoleGrantNotices(db: Db, grantee: Pick<User, 'name' | 
 		await sendMail(db, {
 			to: recipient.email,
 			subject: m.mail_role_grant_subject({}, o),
-			body: m.mail_role_grant_body({ name: recipient.name, person: `${grantee.name} <${grantee.email}>`, roles: roles.map((role) => ROLE_NAME[role]({}, o)).join(', '), by: grantedBy, link: `${config.origin}/audit` }, o)
+			body: m.mail_role_grant_body(
+				{
+					name: recipient.name,
+					person: `${grantee.name} <${grantee.email}>`,
+					roles: roles.map((role) => ROLE_NAME[role]({}, o)).join(', '),
+					by: grantedBy,
+					link: `${config.origin}/audit`
+				},
+				o
+			)
 		});
 	}
 }

@@ -29,12 +29,20 @@ describe('the prerequisites the seeds require', () => {
 		expect(seed('national_specifications_social')).toMatchObject({ sectors: ['social_welfare'], evidenceKind: 'date' });
 		expect(seed('national_specifications_social').guidanceSv).toContain('Sosmeta');
 		// The deployment test is done with the archivist, so it concerns the archive services.
-		expect(seed('deployment_test')).toMatchObject({ responsibleParty: 'main_connector', evidenceKind: 'date', serviceCodes: ['patient_data_repository', 'social_welfare_archive'] });
+		expect(seed('deployment_test')).toMatchObject({
+			responsibleParty: 'main_connector',
+			evidenceKind: 'date',
+			serviceCodes: ['patient_data_repository', 'social_welfare_archive']
+		});
 		expect(seed('deployment_test').nameFi).toBe('Käyttöönottokoe tehty');
 		expect(seed('deployment_test').nameSv).toBe('Ibruktagningsprovet genomfört');
 		expect(seed('log_monitoring')).toMatchObject({ responsibleParty: 'main_connector', evidenceKind: 'file', renewalMonths: 12 });
 		expect(seed('log_monitoring').guidanceEn).toContain('25 §');
-		expect(seed('user_access_register')).toMatchObject({ responsibleParty: 'tenant', evidenceKind: 'derived', derivedRule: 'access_register_current' });
+		expect(seed('user_access_register')).toMatchObject({
+			responsibleParty: 'tenant',
+			evidenceKind: 'derived',
+			derivedRule: 'access_register_current'
+		});
 		expect(seed('user_access_register').guidanceEn).toContain('15 § 3 mom.');
 	});
 
@@ -66,22 +74,35 @@ describe('ensureCatalogue on an existing installation', () => {
 		const tenantId = addTenant(db, admin, {}, T0);
 		// An installation from before this change: no new entries, and an item the tenant has worked on.
 		const newCodes = ['client_data_processing_agreement', 'log_monitoring', 'security_plan_followed', 'user_access_register'];
-		const newIds = listPrerequisiteTypes(db, true).filter((t) => newCodes.includes(t.code)).map((t) => t.id);
+		const newIds = listPrerequisiteTypes(db, true)
+			.filter((t) => newCodes.includes(t.code))
+			.map((t) => t.id);
 		for (const id of newIds) {
 			db.delete(checklistItem).where(eq(checklistItem.typeId, id)).run();
 			db.delete(prerequisiteType).where(eq(prerequisiteType.id, id)).run();
 		}
 		const plan = getChecklist(db, tenantId, T0).entries.find((e) => e.type.code === 'self_monitoring_plan')!;
-		db.update(checklistItem).set({ status: 'verified', evidenceReference: 'v3', validUntil: '2026-03-15' }).where(eq(checklistItem.id, plan.item.id)).run();
+		db.update(checklistItem)
+			.set({ status: 'verified', evidenceReference: 'v3', validUntil: '2026-03-15' })
+			.where(eq(checklistItem.id, plan.item.id))
+			.run();
 
 		expect(ensureCatalogue(db)).toBe(4);
-		expect(listAuditEntries(db, { action: 'prerequisite_type.create', page: 1, pageSize: 5 }).entries[0].summary).toBe(newCodes.sort((a, b) => DEFAULT_PREREQUISITES.findIndex((p) => p.code === a) - DEFAULT_PREREQUISITES.findIndex((p) => p.code === b)).join(', '));
+		expect(listAuditEntries(db, { action: 'prerequisite_type.create', page: 1, pageSize: 5 }).entries[0].summary).toBe(
+			newCodes
+				.sort((a, b) => DEFAULT_PREREQUISITES.findIndex((p) => p.code === a) - DEFAULT_PREREQUISITES.findIndex((p) => p.code === b))
+				.join(', ')
+		);
 		expect(syncAllChecklists(db)).toBe(4);
 		const codes = getChecklist(db, tenantId, T0).entries.map((e) => e.type.code);
 		expect(codes).toEqual(expect.arrayContaining(newCodes));
 		// New entries sort after the existing ones.
 		expect(codes.slice(-4).sort()).toEqual([...newCodes].sort());
-		expect(getChecklist(db, tenantId, T0).entries.find((e) => e.type.code === 'self_monitoring_plan')!.item).toMatchObject({ id: plan.item.id, status: 'verified', evidenceReference: 'v3' });
+		expect(getChecklist(db, tenantId, T0).entries.find((e) => e.type.code === 'self_monitoring_plan')!.item).toMatchObject({
+			id: plan.item.id,
+			status: 'verified',
+			evidenceReference: 'v3'
+		});
 		// A second start changes nothing.
 		expect(ensureCatalogue(db)).toBe(0);
 	});
@@ -90,17 +111,46 @@ describe('ensureCatalogue on an existing installation', () => {
 		const migration = readFileSync(new URL('../../../../drizzle/0011_prerequisites_systems_leavers.sql', import.meta.url), 'utf8');
 		const backfill = migration.slice(migration.indexOf('-- Custom SQL')).split('--> statement-breakpoint');
 		// Put two entries back as the old defaults had them; one with an administrator's own name.
-		db.update(prerequisiteType).set({ evidenceKind: 'reference', derivedRule: null, renewalMonths: 36, nameEn: 'Information system certified', guidanceEn: "The main connector's class A system is certified, its security assessment certificate is valid (renewed at least every 3 years) and it is in Valvira's register." }).where(eq(prerequisiteType.code, 'system_certification')).run();
-		db.update(prerequisiteType).set({ responsibleParty: 'tenant', nameFi: 'Oma nimi tietoturvasuunnitelmalle', nameEn: 'Information security plan in place' }).where(eq(prerequisiteType.code, 'security_plan')).run();
+		db.update(prerequisiteType)
+			.set({
+				evidenceKind: 'reference',
+				derivedRule: null,
+				renewalMonths: 36,
+				nameEn: 'Information system certified',
+				guidanceEn:
+					"The main connector's class A system is certified, its security assessment certificate is valid (renewed at least every 3 years) and it is in Valvira's register."
+			})
+			.where(eq(prerequisiteType.code, 'system_certification'))
+			.run();
+		db.update(prerequisiteType)
+			.set({ responsibleParty: 'tenant', nameFi: 'Oma nimi tietoturvasuunnitelmalle', nameEn: 'Information security plan in place' })
+			.where(eq(prerequisiteType.code, 'security_plan'))
+			.run();
 		const tenantId = addTenant(db, admin, {}, T0);
 		const certified = getChecklist(db, tenantId, T0).entries.find((e) => e.type.code === 'system_certification')!;
-		db.update(checklistItem).set({ status: 'expired', validUntil: '2025-03-01', evidenceReference: 'A2, 2028' }).where(eq(checklistItem.id, certified.item.id)).run();
+		db.update(checklistItem)
+			.set({ status: 'expired', validUntil: '2025-03-01', evidenceReference: 'A2, 2028' })
+			.where(eq(checklistItem.id, certified.item.id))
+			.run();
 
 		for (const statement of backfill) db.$client.exec(statement);
 
 		const types = new Map(listPrerequisiteTypes(db, true).map((t) => [t.code, t]));
-		expect(types.get('system_certification')).toMatchObject({ evidenceKind: 'derived', derivedRule: 'system_certified', renewalMonths: null, guidanceEn: seed('system_certification').guidanceEn });
-		expect(types.get('security_plan')).toMatchObject({ responsibleParty: 'main_connector', nameFi: 'Oma nimi tietoturvasuunnitelmalle', nameEn: seed('security_plan').nameEn });
-		expect(db.select().from(checklistItem).where(eq(checklistItem.id, certified.item.id)).get()).toMatchObject({ status: 'not_started', validUntil: null, evidenceReference: 'A2, 2028' });
+		expect(types.get('system_certification')).toMatchObject({
+			evidenceKind: 'derived',
+			derivedRule: 'system_certified',
+			renewalMonths: null,
+			guidanceEn: seed('system_certification').guidanceEn
+		});
+		expect(types.get('security_plan')).toMatchObject({
+			responsibleParty: 'main_connector',
+			nameFi: 'Oma nimi tietoturvasuunnitelmalle',
+			nameEn: seed('security_plan').nameEn
+		});
+		expect(db.select().from(checklistItem).where(eq(checklistItem.id, certified.item.id)).get()).toMatchObject({
+			status: 'not_started',
+			validUntil: null,
+			evidenceReference: 'A2, 2028'
+		});
 	});
 });

@@ -55,7 +55,13 @@ const auditActions = (tenantId: string) => listAuditEntries(db, { tenantId, page
 
 function attachFile(tenantId: string, code: string, name = 'evidence.pdf') {
 	const item = getChecklistItem(db, itemOf(tenantId, code).item.id)!;
-	return recordEvidenceFile(db, TENANT_ACTOR, item, { fileName: name, mimeType: 'application/pdf', size: 1234, sha256: 'ab'.repeat(32), storagePath: `evidence/${name}` }, T0);
+	return recordEvidenceFile(
+		db,
+		TENANT_ACTOR,
+		item,
+		{ fileName: name, mimeType: 'application/pdf', size: 1234, sha256: 'ab'.repeat(32), storagePath: `evidence/${name}` },
+		T0
+	);
 }
 
 function newType(overrides: Partial<PrerequisiteInput> = {}): Omit<PrerequisiteInput, 'sortOrder'> {
@@ -86,7 +92,11 @@ function submitAndVerify(tenantId: string, code: string, now = T0) {
 	const type = typeByCode(code);
 	const entry = itemOf(tenantId, code);
 	if (type.evidenceKind === 'file') attachFile(tenantId, code, `${code}.pdf`);
-	const evidence = { reference: type.evidenceKind === 'reference' ? `REF-${code}` : '', date: type.evidenceKind === 'date' ? '2025-03-01' : null, link: type.evidenceKind === 'link' ? 'https://example.fi/x' : '' };
+	const evidence = {
+		reference: type.evidenceKind === 'reference' ? `REF-${code}` : '',
+		date: type.evidenceKind === 'date' ? '2025-03-01' : null,
+		link: type.evidenceKind === 'link' ? 'https://example.fi/x' : ''
+	};
 	expect(submitItem(db, TENANT_ACTOR, entry.item.id, type, evidence, now)).toEqual({ ok: true });
 	expect(verifyItem(db, admin, entry.item.id, type, now)).toEqual({ ok: true });
 }
@@ -97,12 +107,23 @@ function trainEveryone(userId: string) {
 }
 
 /** The default entries a private health-care tenant without Kanta services gets (what `addTenant` creates). */
-const HEALTH_DEFAULTS = DEFAULT_PREREQUISITES.filter((p) => (p.sectors.length === 0 || p.sectors.includes('health_care')) && (p.providerTypes.length === 0 || p.providerTypes.includes('private')) && p.serviceCodes.length === 0);
+const HEALTH_DEFAULTS = DEFAULT_PREREQUISITES.filter(
+	(p) =>
+		(p.sectors.length === 0 || p.sectors.includes('health_care')) &&
+		(p.providerTypes.length === 0 || p.providerTypes.includes('private')) &&
+		p.serviceCodes.length === 0
+);
 const STORED_CODES = HEALTH_DEFAULTS.filter((p) => !p.derivedRule).map((p) => p.code);
 
 /** A patient data system whose security assessment certificate is valid for years. */
 function addPatientSystem() {
-	saveInformationSystem(db, admin, { name: 'Potilas', systemClass: 'A2', purpose: 'patient_data', certificateValidUntil: '2027-12-31', certificateReference: '' }, null, T0);
+	saveInformationSystem(
+		db,
+		admin,
+		{ name: 'Potilas', systemClass: 'A2', purpose: 'patient_data', certificateValidUntil: '2027-12-31', certificateReference: '' },
+		null,
+		T0
+	);
 }
 
 describe('syncChecklist', () => {
@@ -113,7 +134,14 @@ describe('syncChecklist', () => {
 		expect(codesOf(id).sort()).toEqual([...expected].sort());
 		expect(codesOf(id)).not.toContain('social_welfare_data_valvira');
 		// Every item starts untouched; sync is idempotent.
-		expect(db.select().from(checklistItem).where(eq(checklistItem.tenantId, id)).all().every((i) => i.status === 'not_started')).toBe(true);
+		expect(
+			db
+				.select()
+				.from(checklistItem)
+				.where(eq(checklistItem.tenantId, id))
+				.all()
+				.every((i) => i.status === 'not_started')
+		).toBe(true);
 		expect(syncChecklist(db, id)).toBe(0);
 		expect(storedItemCount(id)).toBe(expected.length);
 	});
@@ -123,7 +151,9 @@ describe('syncChecklist', () => {
 		expect(codesOf(priv)).toContain('social_welfare_data_valvira');
 		expect(codesOf(priv)).toContain('national_specifications_social');
 		expect(codesOf(priv)).not.toContain('national_specifications_health');
-		expect(storedItemCount(priv)).toBe(DEFAULT_PREREQUISITES.filter((p) => !p.sectors.includes('health_care') && p.serviceCodes.length === 0).length);
+		expect(storedItemCount(priv)).toBe(
+			DEFAULT_PREREQUISITES.filter((p) => !p.sectors.includes('health_care') && p.serviceCodes.length === 0).length
+		);
 		const pub = addTenant(db, admin, { serviceSector: 'social_welfare', providerType: 'public_on_behalf' });
 		expect(codesOf(pub)).not.toContain('social_welfare_data_valvira');
 	});
@@ -177,11 +207,20 @@ describe('syncChecklist', () => {
 		expect(getChecklist(db, id, T0).progress.total).toBe(HEALTH_DEFAULTS.length - 1);
 		// A new tenant does not get it at all.
 		const later = addTenant(db, admin);
-		expect(db.select().from(checklistItem).where(and(eq(checklistItem.tenantId, later), eq(checklistItem.typeId, typeId))).get()).toBeUndefined();
+		expect(
+			db
+				.select()
+				.from(checklistItem)
+				.where(and(eq(checklistItem.tenantId, later), eq(checklistItem.typeId, typeId)))
+				.get()
+		).toBeUndefined();
 		savePrerequisiteType(db, admin, { ...input, active: true }, typeId);
 		expect(codesOf(id)).toContain('operating_models');
 		expect(auditActions(id)).toContain('tenant.create');
-		expect(listAuditEntries(db, { action: 'prerequisite_type', page: 1, pageSize: 10 }).entries.map((e) => e.action)).toEqual(['prerequisite_type.update', 'prerequisite_type.update']);
+		expect(listAuditEntries(db, { action: 'prerequisite_type', page: 1, pageSize: 10 }).entries.map((e) => e.action)).toEqual([
+			'prerequisite_type.update',
+			'prerequisite_type.update'
+		]);
 	});
 });
 
@@ -194,7 +233,10 @@ describe('the evidence workflow', () => {
 	it('refuses a file item without a file, accepts it once a file is attached', () => {
 		const type = typeByCode('self_monitoring_plan');
 		const { item } = itemOf(tenantId, 'self_monitoring_plan');
-		expect(submitItem(db, TENANT_ACTOR, item.id, type, { reference: 'some text', date: '2025-03-01', link: 'https://x.fi' }, T0)).toEqual({ ok: false, reason: 'evidence_missing' });
+		expect(submitItem(db, TENANT_ACTOR, item.id, type, { reference: 'some text', date: '2025-03-01', link: 'https://x.fi' }, T0)).toEqual({
+			ok: false,
+			reason: 'evidence_missing'
+		});
 		expect(getChecklistItem(db, item.id)!.status).toBe('not_started');
 		attachFile(tenantId, 'self_monitoring_plan');
 		expect(getChecklistItem(db, item.id)!.status).toBe('in_progress');
@@ -210,19 +252,31 @@ describe('the evidence workflow', () => {
 
 	it('needs a reference for a reference item and a date for a date item; derived items cannot be submitted', () => {
 		const soteri = itemOf(tenantId, 'soteri_registration');
-		expect(submitItem(db, TENANT_ACTOR, soteri.item.id, soteri.type, { reference: '   ', date: '2025-01-01', link: '' }, T0)).toEqual({ ok: false, reason: 'evidence_missing' });
-		expect(submitItem(db, TENANT_ACTOR, soteri.item.id, soteri.type, { reference: '  S-123  ', date: null, link: '' }, T0)).toEqual({ ok: true });
+		expect(submitItem(db, TENANT_ACTOR, soteri.item.id, soteri.type, { reference: '   ', date: '2025-01-01', link: '' }, T0)).toEqual({
+			ok: false,
+			reason: 'evidence_missing'
+		});
+		expect(submitItem(db, TENANT_ACTOR, soteri.item.id, soteri.type, { reference: '  S-123  ', date: null, link: '' }, T0)).toEqual({
+			ok: true
+		});
 		const stored = getChecklistItem(db, soteri.item.id)!;
 		expect(stored.status).toBe('submitted');
 		expect(stored.evidenceReference).toBe('S-123');
 
 		const kela = itemOf(tenantId, 'kela_customer_relationship');
-		expect(submitItem(db, TENANT_ACTOR, kela.item.id, kela.type, { reference: 'x', date: null, link: '' }, T0)).toEqual({ ok: false, reason: 'evidence_missing' });
-		expect(submitItem(db, TENANT_ACTOR, kela.item.id, kela.type, { reference: '', date: '2025-02-01', link: '' }, T0)).toEqual({ ok: true });
+		expect(submitItem(db, TENANT_ACTOR, kela.item.id, kela.type, { reference: 'x', date: null, link: '' }, T0)).toEqual({
+			ok: false,
+			reason: 'evidence_missing'
+		});
+		expect(submitItem(db, TENANT_ACTOR, kela.item.id, kela.type, { reference: '', date: '2025-02-01', link: '' }, T0)).toEqual({
+			ok: true
+		});
 		expect(getChecklistItem(db, kela.item.id)!.evidenceDate).toBe('2025-02-01');
 
 		const derived = itemOf(tenantId, 'agreement_in_force');
-		expect(submitItem(db, TENANT_ACTOR, derived.item.id, derived.type, { reference: 'x', date: '2025-01-01', link: 'https://x.fi' }, T0)).toEqual({ ok: false, reason: 'wrong_state' });
+		expect(
+			submitItem(db, TENANT_ACTOR, derived.item.id, derived.type, { reference: 'x', date: '2025-01-01', link: 'https://x.fi' }, T0)
+		).toEqual({ ok: false, reason: 'wrong_state' });
 	});
 
 	it('verifies with validUntil = verification day + renewalMonths; a one-off item gets none', () => {
@@ -257,7 +311,9 @@ describe('the evidence workflow', () => {
 		let stored = getChecklistItem(db, item.id)!;
 		expect(stored.status).toBe('returned');
 		expect(stored.returnedReason).toBe('Liitä rekisteriote');
-		expect(listComments(db, item.id).map((c) => ({ body: c.body, author: c.authorLabel }))).toEqual([{ body: 'Liitä rekisteriote', author: admin.label }]);
+		expect(listComments(db, item.id).map((c) => ({ body: c.body, author: c.authorLabel }))).toEqual([
+			{ body: 'Liitä rekisteriote', author: admin.label }
+		]);
 		expect(verifyItem(db, admin, item.id, type, later)).toEqual({ ok: false, reason: 'wrong_state' });
 		expect(listTenantsNeedingAttention(db, later)).toEqual([expect.objectContaining({ tenantId, returned: 1, overdue: 0 })]);
 
@@ -328,7 +384,11 @@ describe('progress and readiness', () => {
 		submitItem(db, TENANT_ACTOR, sote.item.id, sote.type, { reference: 'x', date: null, link: '' }, T0);
 		progress = getChecklist(db, id, T0).progress;
 		expect(progress).toMatchObject({ done: 2, total: 16, percent: 13 });
-		expect(progress.byCategory.find((c) => c.category === 'organisation_register')).toEqual({ category: 'organisation_register', done: 1, total: 2 });
+		expect(progress.byCategory.find((c) => c.category === 'organisation_register')).toEqual({
+			category: 'organisation_register',
+			done: 1,
+			total: 2
+		});
 		expect(progress.byCategory.find((c) => c.category === 'plan_update')).toEqual({ category: 'plan_update', done: 1, total: 3 });
 		expect(progress.byCategory.find((c) => c.category === 'training')).toEqual({ category: 'training', done: 0, total: 1 });
 		// An optional entry shows up but does not count.
@@ -367,14 +427,23 @@ describe('progress and readiness', () => {
 		expect(checklist.ready).toBe(false);
 		trainEveryone(staff.id);
 		checklist = getChecklist(db, id, T0);
-		expect(checklist.entries.filter((e) => e.type.derivedRule).map((e) => e.status)).toEqual(['verified', 'verified', 'verified', 'verified', 'verified', 'verified']);
+		expect(checklist.entries.filter((e) => e.type.derivedRule).map((e) => e.status)).toEqual([
+			'verified',
+			'verified',
+			'verified',
+			'verified',
+			'verified',
+			'verified'
+		]);
 		expect(checklist.progress).toMatchObject({ done: 16, total: 16, percent: 100 });
 		expect(checklist.ready).toBe(true);
 		expect(getTenant(db, id)!.stage).toBe('invited');
 		expect(db.transaction((tx) => refreshReadiness(tx, admin, id, T0))).toBe(true);
 		expect(getTenant(db, id)!.stage).toBe('ready_for_production');
 		expect(getTenant(db, other)!.stage).toBe('invited');
-		expect(listAuditEntries(db, { tenantId: id, action: 'tenant.stage_change', page: 1, pageSize: 10 }).entries.map((e) => e.summary)).toEqual(['invited → ready_for_production (agreement)']);
+		expect(
+			listAuditEntries(db, { tenantId: id, action: 'tenant.stage_change', page: 1, pageSize: 10 }).entries.map((e) => e.summary)
+		).toEqual(['invited → ready_for_production (agreement)']);
 		// Idempotent: no second stage change.
 		db.transaction((tx) => refreshReadiness(tx, admin, id, T0));
 		expect(listAuditEntries(db, { tenantId: id, action: 'tenant.stage_change', page: 1, pageSize: 10 }).total).toBe(1);

@@ -1,6 +1,16 @@
 import { and, asc, eq, inArray, isNull, lt, lte } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db';
-import { checklistComment, checklistItem, evidenceFile, kantaService, tenant, tenantService, type ChecklistItem, type EvidenceFile, type PrerequisiteType } from '../db/schema';
+import {
+	checklistComment,
+	checklistItem,
+	evidenceFile,
+	kantaService,
+	tenant,
+	tenantService,
+	type ChecklistItem,
+	type EvidenceFile,
+	type PrerequisiteType
+} from '../db/schema';
 import type { ChecklistStatus, PrerequisiteCategory } from '../../domain';
 import { PREREQUISITE_CATEGORIES } from '../../domain';
 import { audit, SYSTEM_ACTOR, type Actor } from '../actor';
@@ -27,9 +37,19 @@ export function syncChecklist(tx: DbOrTx, tenantId: string, types = listPrerequi
 	const party = tx.select().from(tenant).where(eq(tenant.id, tenantId)).get();
 	if (!party) return 0;
 	const codes = tenantServiceCodes(tx, tenantId);
-	const have = new Set(tx.select({ typeId: checklistItem.typeId }).from(checklistItem).where(eq(checklistItem.tenantId, tenantId)).all().map((r) => r.typeId));
+	const have = new Set(
+		tx
+			.select({ typeId: checklistItem.typeId })
+			.from(checklistItem)
+			.where(eq(checklistItem.tenantId, tenantId))
+			.all()
+			.map((r) => r.typeId)
+	);
 	const missing = types.filter((type) => appliesTo(type, party, codes) && !have.has(type.id));
-	if (missing.length) tx.insert(checklistItem).values(missing.map((type) => ({ id: crypto.randomUUID(), tenantId, typeId: type.id }))).run();
+	if (missing.length)
+		tx.insert(checklistItem)
+			.values(missing.map((type) => ({ id: crypto.randomUUID(), tenantId, typeId: type.id })))
+			.run();
 	return missing.length;
 }
 
@@ -74,13 +94,33 @@ export function getChecklist(db: DbOrTx, tenantId: string, now = new Date()): Ch
 	const party = db.select().from(tenant).where(eq(tenant.id, tenantId)).get();
 	if (!party) return { entries: [], progress: { done: 0, total: 0, percent: 0, byCategory: [] }, ready: false };
 	const codes = tenantServiceCodes(db, tenantId);
-	const types = new Map(listPrerequisiteTypes(db).filter((type) => appliesTo(type, party, codes)).map((type) => [type.id, type]));
-	const items = db.select().from(checklistItem).where(eq(checklistItem.tenantId, tenantId)).all().filter((item) => types.has(item.typeId));
+	const types = new Map(
+		listPrerequisiteTypes(db)
+			.filter((type) => appliesTo(type, party, codes))
+			.map((type) => [type.id, type])
+	);
+	const items = db
+		.select()
+		.from(checklistItem)
+		.where(eq(checklistItem.tenantId, tenantId))
+		.all()
+		.filter((item) => types.has(item.typeId));
 	const files = items.length
 		? db
-				.select({ id: evidenceFile.id, itemId: evidenceFile.itemId, fileName: evidenceFile.fileName, size: evidenceFile.size, uploadedAt: evidenceFile.uploadedAt })
+				.select({
+					id: evidenceFile.id,
+					itemId: evidenceFile.itemId,
+					fileName: evidenceFile.fileName,
+					size: evidenceFile.size,
+					uploadedAt: evidenceFile.uploadedAt
+				})
 				.from(evidenceFile)
-				.where(inArray(evidenceFile.itemId, items.map((i) => i.id)))
+				.where(
+					inArray(
+						evidenceFile.itemId,
+						items.map((i) => i.id)
+					)
+				)
 				.orderBy(asc(evidenceFile.uploadedAt))
 				.all()
 		: [];
@@ -137,7 +177,14 @@ type StepResult = { ok: true } | { ok: false; reason: 'wrong_state' | 'evidence_
 const SUBMITTABLE: ChecklistStatus[] = ['not_started', 'in_progress', 'returned', 'expired'];
 
 /** The tenant hands in its evidence for checking; what counts as evidence depends on the item. */
-export function submitItem(db: Db, actor: Actor, itemId: string, type: PrerequisiteType, evidence: EvidenceInput, now = new Date()): StepResult {
+export function submitItem(
+	db: Db,
+	actor: Actor,
+	itemId: string,
+	type: PrerequisiteType,
+	evidence: EvidenceInput,
+	now = new Date()
+): StepResult {
 	return db.transaction((tx) => {
 		const item = getChecklistItem(tx, itemId);
 		if (!item || type.derivedRule || !SUBMITTABLE.includes(item.status)) return { ok: false, reason: 'wrong_state' } as const;
@@ -151,10 +198,25 @@ export function submitItem(db: Db, actor: Actor, itemId: string, type: Prerequis
 		}[type.evidenceKind];
 		if (!present) return { ok: false, reason: 'evidence_missing' } as const;
 		tx.update(checklistItem)
-			.set({ status: 'submitted', evidenceReference: evidence.reference.trim(), evidenceDate: evidence.date, evidenceLink: evidence.link.trim(), submittedAt: now, submittedBy: actor.label, returnedReason: null, updatedAt: now })
+			.set({
+				status: 'submitted',
+				evidenceReference: evidence.reference.trim(),
+				evidenceDate: evidence.date,
+				evidenceLink: evidence.link.trim(),
+				submittedAt: now,
+				submittedBy: actor.label,
+				returnedReason: null,
+				updatedAt: now
+			})
 			.where(eq(checklistItem.id, itemId))
 			.run();
-		audit(tx, actor, { tenantId: item.tenantId, action: 'checklist.submit', targetType: 'checklist_item', targetId: itemId, summary: type.code });
+		audit(tx, actor, {
+			tenantId: item.tenantId,
+			action: 'checklist.submit',
+			targetType: 'checklist_item',
+			targetId: itemId,
+			summary: type.code
+		});
 		return { ok: true } as const;
 	});
 }
@@ -165,8 +227,17 @@ export function verifyItem(db: Db, actor: Actor, itemId: string, type: Prerequis
 		const item = getChecklistItem(tx, itemId);
 		if (!item || item.status !== 'submitted') return { ok: false, reason: 'wrong_state' } as const;
 		const validUntil = type.renewalMonths ? addMonths(todayInHelsinki(now), type.renewalMonths) : null;
-		tx.update(checklistItem).set({ status: 'verified', verifiedAt: now, verifiedBy: actor.label, validUntil, updatedAt: now }).where(eq(checklistItem.id, itemId)).run();
-		audit(tx, actor, { tenantId: item.tenantId, action: 'checklist.verify', targetType: 'checklist_item', targetId: itemId, summary: type.code });
+		tx.update(checklistItem)
+			.set({ status: 'verified', verifiedAt: now, verifiedBy: actor.label, validUntil, updatedAt: now })
+			.where(eq(checklistItem.id, itemId))
+			.run();
+		audit(tx, actor, {
+			tenantId: item.tenantId,
+			action: 'checklist.verify',
+			targetType: 'checklist_item',
+			targetId: itemId,
+			summary: type.code
+		});
 		refreshReadiness(tx, actor, item.tenantId, now);
 		return { ok: true } as const;
 	});
@@ -177,20 +248,43 @@ export function returnItem(db: Db, actor: Actor, itemId: string, reason: string,
 		const item = getChecklistItem(tx, itemId);
 		if (!item || item.status !== 'submitted') return { ok: false, reason: 'wrong_state' } as const;
 		tx.update(checklistItem).set({ status: 'returned', returnedReason: reason, updatedAt: now }).where(eq(checklistItem.id, itemId)).run();
-		tx.insert(checklistComment).values({ id: crypto.randomUUID(), itemId, userId: actor.id, authorLabel: actor.label, body: reason, createdAt: now }).run();
-		audit(tx, actor, { tenantId: item.tenantId, action: 'checklist.return', targetType: 'checklist_item', targetId: itemId, summary: reason });
+		tx.insert(checklistComment)
+			.values({ id: crypto.randomUUID(), itemId, userId: actor.id, authorLabel: actor.label, body: reason, createdAt: now })
+			.run();
+		audit(tx, actor, {
+			tenantId: item.tenantId,
+			action: 'checklist.return',
+			targetType: 'checklist_item',
+			targetId: itemId,
+			summary: reason
+		});
 		return { ok: true } as const;
 	});
 }
 
 /** Owner and due date: who is on it and by when. */
-export function planItem(db: Db, actor: Actor, itemId: string, plan: { ownerId: string | null; dueDate: string | null }, now = new Date()): void {
+export function planItem(
+	db: Db,
+	actor: Actor,
+	itemId: string,
+	plan: { ownerId: string | null; dueDate: string | null },
+	now = new Date()
+): void {
 	db.transaction((tx) => {
 		const item = getChecklistItem(tx, itemId);
 		if (!item) return;
 		const status = item.status === 'not_started' && plan.ownerId ? 'in_progress' : item.status;
-		tx.update(checklistItem).set({ ...plan, status, updatedAt: now }).where(eq(checklistItem.id, itemId)).run();
-		audit(tx, actor, { tenantId: item.tenantId, action: 'checklist.plan', targetType: 'checklist_item', targetId: itemId, summary: `due ${plan.dueDate ?? '-'}` });
+		tx.update(checklistItem)
+			.set({ ...plan, status, updatedAt: now })
+			.where(eq(checklistItem.id, itemId))
+			.run();
+		audit(tx, actor, {
+			tenantId: item.tenantId,
+			action: 'checklist.plan',
+			targetType: 'checklist_item',
+			targetId: itemId,
+			summary: `due ${plan.dueDate ?? '-'}`
+		});
 	});
 }
 
@@ -198,7 +292,9 @@ export function addComment(db: Db, actor: Actor, itemId: string, body: string, n
 	db.transaction((tx) => {
 		const item = getChecklistItem(tx, itemId);
 		if (!item) return;
-		tx.insert(checklistComment).values({ id: crypto.randomUUID(), itemId, userId: actor.id, authorLabel: actor.label, body, createdAt: now }).run();
+		tx.insert(checklistComment)
+			.values({ id: crypto.randomUUID(), itemId, userId: actor.id, authorLabel: actor.label, body, createdAt: now })
+			.run();
 		audit(tx, actor, { tenantId: item.tenantId, action: 'checklist.comment', targetType: 'checklist_item', targetId: itemId });
 	});
 }
@@ -207,12 +303,27 @@ export function listComments(db: DbOrTx, itemId: string) {
 	return db.select().from(checklistComment).where(eq(checklistComment.itemId, itemId)).orderBy(asc(checklistComment.createdAt)).all();
 }
 
-export function recordEvidenceFile(db: Db, actor: Actor, item: ChecklistItem, file: Omit<EvidenceFile, 'id' | 'itemId' | 'tenantId' | 'uploadedBy' | 'uploadedAt'>, now = new Date()): string {
+export function recordEvidenceFile(
+	db: Db,
+	actor: Actor,
+	item: ChecklistItem,
+	file: Omit<EvidenceFile, 'id' | 'itemId' | 'tenantId' | 'uploadedBy' | 'uploadedAt'>,
+	now = new Date()
+): string {
 	return db.transaction((tx) => {
 		const id = crypto.randomUUID();
-		tx.insert(evidenceFile).values({ ...file, id, itemId: item.id, tenantId: item.tenantId, uploadedBy: actor.label, uploadedAt: now }).run();
-		if (item.status === 'not_started') tx.update(checklistItem).set({ status: 'in_progress', updatedAt: now }).where(eq(checklistItem.id, item.id)).run();
-		audit(tx, actor, { tenantId: item.tenantId, action: 'checklist.evidence_upload', targetType: 'checklist_item', targetId: item.id, summary: `${file.fileName} (${file.size} B, sha256 ${file.sha256.slice(0, 12)})` });
+		tx.insert(evidenceFile)
+			.values({ ...file, id, itemId: item.id, tenantId: item.tenantId, uploadedBy: actor.label, uploadedAt: now })
+			.run();
+		if (item.status === 'not_started')
+			tx.update(checklistItem).set({ status: 'in_progress', updatedAt: now }).where(eq(checklistItem.id, item.id)).run();
+		audit(tx, actor, {
+			tenantId: item.tenantId,
+			action: 'checklist.evidence_upload',
+			targetType: 'checklist_item',
+			targetId: item.id,
+			summary: `${file.fileName} (${file.size} B, sha256 ${file.sha256.slice(0, 12)})`
+		});
 		return id;
 	});
 }
@@ -225,10 +336,20 @@ export function getEvidenceFile(db: DbOrTx, id: string): EvidenceFile | undefine
 export function expireDueItems(db: Db, now = new Date()): string[] {
 	const today = todayInHelsinki(now);
 	return db.transaction((tx) => {
-		const due = tx.select().from(checklistItem).where(and(eq(checklistItem.status, 'verified'), lte(checklistItem.validUntil, today))).all();
+		const due = tx
+			.select()
+			.from(checklistItem)
+			.where(and(eq(checklistItem.status, 'verified'), lte(checklistItem.validUntil, today)))
+			.all();
 		for (const item of due) {
 			tx.update(checklistItem).set({ status: 'expired', updatedAt: now }).where(eq(checklistItem.id, item.id)).run();
-			audit(tx, SYSTEM_ACTOR, { tenantId: item.tenantId, action: 'checklist.expire', targetType: 'checklist_item', targetId: item.id, summary: `valid until ${item.validUntil}` });
+			audit(tx, SYSTEM_ACTOR, {
+				tenantId: item.tenantId,
+				action: 'checklist.expire',
+				targetType: 'checklist_item',
+				targetId: item.id,
+				summary: `valid until ${item.validUntil}`
+			});
 		}
 		return due.map((item) => item.id);
 	});
@@ -239,7 +360,11 @@ export function expireDueItems(db: Db, now = new Date()): string[] {
  * most such items first. Both reads stay inside the (status, due_date, tenant_id) index, and only
  * the tenants that make the list are looked up (ties at its end fall by tenant id).
  */
-export function listTenantsNeedingAttention(db: DbOrTx, now = new Date(), limit = 10): { tenantId: string; tenantName: string; overdue: number; returned: number }[] {
+export function listTenantsNeedingAttention(
+	db: DbOrTx,
+	now = new Date(),
+	limit = 10
+): { tenantId: string; tenantName: string; overdue: number; returned: number }[] {
 	const today = todayInHelsinki(now);
 	const counts = new Map<string, { overdue: number; returned: number }>();
 	const countsOf = (tenantId: string) => {
@@ -247,7 +372,11 @@ export function listTenantsNeedingAttention(db: DbOrTx, now = new Date(), limit 
 		if (!found) counts.set(tenantId, (found = { overdue: 0, returned: 0 }));
 		return found;
 	};
-	const sentBack = db.select({ tenantId: checklistItem.tenantId, dueDate: checklistItem.dueDate }).from(checklistItem).where(inArray(checklistItem.status, ['returned', 'expired'])).all();
+	const sentBack = db
+		.select({ tenantId: checklistItem.tenantId, dueDate: checklistItem.dueDate })
+		.from(checklistItem)
+		.where(inArray(checklistItem.status, ['returned', 'expired']))
+		.all();
 	for (const row of sentBack) {
 		const found = countsOf(row.tenantId);
 		found.returned++;
@@ -270,11 +399,20 @@ export function listTenantsNeedingAttention(db: DbOrTx, now = new Date(), limit 
 			db
 				.select({ id: tenant.id, name: tenant.name })
 				.from(tenant)
-				.where(and(inArray(tenant.id, batch.map(([id]) => id)), isNull(tenant.archivedAt)))
+				.where(
+					and(
+						inArray(
+							tenant.id,
+							batch.map(([id]) => id)
+						),
+						isNull(tenant.archivedAt)
+					)
+				)
 				.all()
 				.map((t) => [t.id, t.name])
 		);
-		for (const [tenantId, c] of batch) if (current.has(tenantId) && result.length < limit) result.push({ tenantId, tenantName: current.get(tenantId)!, ...c });
+		for (const [tenantId, c] of batch)
+			if (current.has(tenantId) && result.length < limit) result.push({ tenantId, tenantName: current.get(tenantId)!, ...c });
 	}
 	return result.sort((a, b) => total(b) - total(a) || a.tenantName.localeCompare(b.tenantName, 'fi'));
 }

@@ -90,7 +90,14 @@ describe('server_certificates_valid', () => {
 		addManualCertificate(db, admin, 'system_signature', MAIN_CONNECTOR_HOLDER, days(300), T0);
 		expect(met()).toBe(true);
 		// Renewed with a certificate that (by mistake) has already run out: the old one is superseded and no longer counts.
-		const renewal = addCertificate(db, admin, 'server', MAIN_CONNECTOR_HOLDER, { source: 'manual', validTo: days(-5), validFrom: null, reference: 'wrong' }, T0);
+		const renewal = addCertificate(
+			db,
+			admin,
+			'server',
+			MAIN_CONNECTOR_HOLDER,
+			{ source: 'manual', validTo: days(-5), validFrom: null, reference: 'wrong' },
+			T0
+		);
 		expect(renewal.ok).toBe(true);
 		expect(met()).toBe(false);
 	});
@@ -147,7 +154,14 @@ describe('staff_cards_valid', () => {
 	it('does not count a card recorded under another tenant', () => {
 		const other = addTenant(db, admin);
 		const anna = insertUser(db, { tenantId, name: 'Anna Ammattilainen', roles: ['tenant_staff'] });
-		addManualCertificate(db, admin, 'professional_card', { type: 'person', tenantId: other, userId: anna.id, name: anna.name }, days(400), T0);
+		addManualCertificate(
+			db,
+			admin,
+			'professional_card',
+			{ type: 'person', tenantId: other, userId: anna.id, name: anna.name },
+			days(400),
+			T0
+		);
 		expect(state()).toEqual({ met: false, missing: ['Anna Ammattilainen'] });
 	});
 
@@ -165,7 +179,20 @@ describe('staff_cards_valid', () => {
 
 describe('system_certified', () => {
 	const system = (overrides: Partial<InformationSystemInput> = {}) => {
-		const saved = saveInformationSystem(db, admin, { name: 'Potilas Pro', systemClass: 'A2', purpose: 'patient_data', certificateValidUntil: '2025-06-30', certificateReference: 'TT-2022-17', ...overrides }, null, T0);
+		const saved = saveInformationSystem(
+			db,
+			admin,
+			{
+				name: 'Potilas Pro',
+				systemClass: 'A2',
+				purpose: 'patient_data',
+				certificateValidUntil: '2025-06-30',
+				certificateReference: 'TT-2022-17',
+				...overrides
+			},
+			null,
+			T0
+		);
 		if (!saved.ok) throw new Error('not saved');
 		return saved.id;
 	};
@@ -223,7 +250,10 @@ describe('unit_in_code_service', () => {
 	const state = () => evaluateDerived(db, 'unit_in_code_service', social, T0);
 	const setUnits = (units: { name: string; oid: string }[]) => {
 		db.delete(serviceUnit).where(eq(serviceUnit.tenantId, social)).run();
-		if (units.length) db.insert(serviceUnit).values(units.map((u) => ({ ...u, id: crypto.randomUUID(), tenantId: social }))).run();
+		if (units.length)
+			db.insert(serviceUnit)
+				.values(units.map((u) => ({ ...u, id: crypto.randomUUID(), tenantId: social })))
+				.run();
 	};
 
 	it('replaces the Valveri reference item for private social welfare only', () => {
@@ -237,9 +267,15 @@ describe('unit_in_code_service', () => {
 
 	it('is met once every service unit has an OID below the tenant’s own root', () => {
 		expect(state()).toEqual({ met: false, missing: [], problem: 'no_units' });
-		setUnits([{ name: 'Kotihoito', oid: `${ROOT}.10.1` }, { name: 'Asumispalvelu', oid: '1.2.246.10.8286189.10.2' }]);
+		setUnits([
+			{ name: 'Kotihoito', oid: `${ROOT}.10.1` },
+			{ name: 'Asumispalvelu', oid: '1.2.246.10.8286189.10.2' }
+		]);
 		expect(state()).toEqual({ met: false, missing: ['Asumispalvelu'] });
-		setUnits([{ name: 'Kotihoito', oid: `${ROOT}.10.1` }, { name: 'Asumispalvelu', oid: `${ROOT}.10.2` }]);
+		setUnits([
+			{ name: 'Kotihoito', oid: `${ROOT}.10.1` },
+			{ name: 'Asumispalvelu', oid: `${ROOT}.10.2` }
+		]);
 		expect(state()).toEqual({ met: true, missing: [] });
 		expect(getChecklist(db, social, T0).entries.find((e) => e.type.code === 'social_welfare_data_valvira')!.done).toBe(true);
 	});

@@ -33,7 +33,14 @@ export function evaluateDerived(db: DbOrTx, rule: DerivedRule, tenantId: string,
 			const kinds = db
 				.selectDistinct({ kind: certificate.kind })
 				.from(certificate)
-				.where(and(eq(certificate.holderType, 'main_connector'), isNull(certificate.supersededAt), gt(certificate.validTo, now), inArray(certificate.kind, ['server', 'system_signature'])))
+				.where(
+					and(
+						eq(certificate.holderType, 'main_connector'),
+						isNull(certificate.supersededAt),
+						gt(certificate.validTo, now),
+						inArray(certificate.kind, ['server', 'system_signature'])
+					)
+				)
 				.all()
 				.map((r) => r.kind);
 			return { met: kinds.includes('server') && kinds.includes('system_signature') };
@@ -50,7 +57,14 @@ export function evaluateDerived(db: DbOrTx, rule: DerivedRule, tenantId: string,
 				db
 					.select({ holder: certificate.holderUserId })
 					.from(certificate)
-					.where(and(eq(certificate.tenantId, tenantId), isNull(certificate.supersededAt), gt(certificate.validTo, now), inArray(certificate.kind, [...CARD_KINDS])))
+					.where(
+						and(
+							eq(certificate.tenantId, tenantId),
+							isNull(certificate.supersededAt),
+							gt(certificate.validTo, now),
+							inArray(certificate.kind, [...CARD_KINDS])
+						)
+					)
 					.all()
 					.map((r) => r.holder)
 			);
@@ -59,7 +73,11 @@ export function evaluateDerived(db: DbOrTx, rule: DerivedRule, tenantId: string,
 		}
 		case 'staff_trained': {
 			// Like the cards: a tenant with nobody in it has nobody trained yet.
-			const anyone = db.select({ id: user.id }).from(user).where(and(eq(user.tenantId, tenantId), eq(user.status, 'active'))).get();
+			const anyone = db
+				.select({ id: user.id })
+				.from(user)
+				.where(and(eq(user.tenantId, tenantId), eq(user.status, 'active')))
+				.get();
 			if (!anyone) return { met: false, missing: [] };
 			const missing = peopleMissingTraining(db, tenantId, now).map((p) => p.name);
 			return { met: missing.length === 0, missing };
@@ -74,7 +92,11 @@ export function evaluateDerived(db: DbOrTx, rule: DerivedRule, tenantId: string,
 			// Kanta knows a private social welfare unit by the OID that reaches THL's code service from
 			// the register of service providers; a unit without one under the tenant's own root cannot join.
 			const party = db.select({ businessId: tenant.businessId }).from(tenant).where(eq(tenant.id, tenantId)).get();
-			const units = db.select({ name: serviceUnit.name, oid: serviceUnit.oid }).from(serviceUnit).where(eq(serviceUnit.tenantId, tenantId)).all();
+			const units = db
+				.select({ name: serviceUnit.name, oid: serviceUnit.oid })
+				.from(serviceUnit)
+				.where(eq(serviceUnit.tenantId, tenantId))
+				.all();
 			if (!party || units.length === 0) return { met: false, missing: [], problem: 'no_units' };
 			const missing = units.filter((u) => !oidMatchesBusinessId(u.oid, party.businessId)).map((u) => u.name);
 			return { met: missing.length === 0, missing };
@@ -82,7 +104,11 @@ export function evaluateDerived(db: DbOrTx, rule: DerivedRule, tenantId: string,
 		case 'access_register_current': {
 			// The tenant's people and roles here are its register of users; it is current only once the
 			// main connector has removed every leaver's rights from the information system (agreement §6).
-			const anyone = db.select({ id: user.id }).from(user).where(and(eq(user.tenantId, tenantId), eq(user.status, 'active'))).get();
+			const anyone = db
+				.select({ id: user.id })
+				.from(user)
+				.where(and(eq(user.tenantId, tenantId), eq(user.status, 'active')))
+				.get();
 			if (!anyone) return { met: false };
 			return countOpenLeaverTasks(db, tenantId) === 0 ? { met: true } : { met: false, problem: 'leavers_pending' };
 		}

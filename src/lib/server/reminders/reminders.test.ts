@@ -10,7 +10,15 @@ import { saveSetting } from '../settings';
 import { runScheduledWork } from '../scheduler';
 import { getChecklist, planItem } from '../prerequisites/checklist';
 import { todayInHelsinki } from '../../time';
-import { addManualCertificate, addTenant, freshDb, insertUser, MAIN_CONNECTOR_HOLDER, personHolder, setUpMainConnector } from '../test-support';
+import {
+	addManualCertificate,
+	addTenant,
+	freshDb,
+	insertUser,
+	MAIN_CONNECTOR_HOLDER,
+	personHolder,
+	setUpMainConnector
+} from '../test-support';
 import { createReport } from '../incidents/incidents';
 import { scanBreachEscalations } from '../incidents/decisions';
 import { countUnread, listNotifications, markAllRead, notify } from '../notifications/notifications';
@@ -46,10 +54,26 @@ beforeEach(() => {
 	signerA = insertUser(db, { name: 'Sami Signer', tenantId: tenantA, roles: ['tenant_signatory'] });
 });
 
-const notificationsOf = (userId: string): Notification[] => db.select().from(notification).where(eq(notification.userId, userId)).all().sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+const notificationsOf = (userId: string): Notification[] =>
+	db
+		.select()
+		.from(notification)
+		.where(eq(notification.userId, userId))
+		.all()
+		.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
 const notificationsFor = (link: string): Notification[] => db.select().from(notification).where(eq(notification.link, link)).all();
-const recipientsOf = (link: string) => notificationsFor(link).map((n) => n.userId).sort();
-const claimsOf = (subjectId: string) => db.select().from(reminderLog).where(eq(reminderLog.subjectId, subjectId)).all().map((r) => r.reminderKey).sort();
+const recipientsOf = (link: string) =>
+	notificationsFor(link)
+		.map((n) => n.userId)
+		.sort();
+const claimsOf = (subjectId: string) =>
+	db
+		.select()
+		.from(reminderLog)
+		.where(eq(reminderLog.subjectId, subjectId))
+		.all()
+		.map((r) => r.reminderKey)
+		.sort();
 const outbox = () => listOutbox(db, { page: 1, pageSize: 500 }).messages;
 
 function cardFor(person: User, validTo: Date, kind: 'professional_card' | 'staff_card' = 'professional_card', now = T0): string {
@@ -98,7 +122,14 @@ describe('scanCertificateReminders', () => {
 		expect(recipientsOf(`/certificates/${server}`)).toEqual([certAdmin.id]);
 
 		// A tenant's own certificate reaches its administrators, not another tenant's.
-		const assessment = addManualCertificate(db, admin, 'security_assessment', { type: 'tenant', tenantId: tenantB, userId: null, name: 'Vuokralainen B Oy' }, at(25), T0);
+		const assessment = addManualCertificate(
+			db,
+			admin,
+			'security_assessment',
+			{ type: 'tenant', tenantId: tenantB, userId: null, name: 'Vuokralainen B Oy' },
+			at(25),
+			T0
+		);
 		expect(scanCertificateReminders(db, T0)).toBe(2);
 		expect(recipientsOf(`/certificates/${assessment}`)).toEqual([adminB.id, certAdmin.id].sort());
 	});
@@ -175,7 +206,10 @@ describe('scanChecklistReminders', () => {
 
 		expect(scanChecklistReminders(db, T0)).toBe(2);
 		expect(recipientsOf(planLink)).toEqual([adminA.id, signerA.id].sort());
-		expect(notificationsFor(planLink)[0]).toMatchObject({ kind: 'checklist_due', params: { tenant: 'Vuokralainen A Oy', code: 'security_plan_followed', date: '2025-03-17' } });
+		expect(notificationsFor(planLink)[0]).toMatchObject({
+			kind: 'checklist_due',
+			params: { tenant: 'Vuokralainen A Oy', code: 'security_plan_followed', date: '2025-03-17' }
+		});
 		expect(notificationsFor(laterLink)).toEqual([]);
 		expect(scanChecklistReminders(db, T0)).toBe(0);
 
@@ -186,7 +220,12 @@ describe('scanChecklistReminders', () => {
 
 		const overdueDay = new Date('2025-03-18T06:00:00Z');
 		expect(scanChecklistReminders(db, overdueDay)).toBe(2);
-		expect(notificationsFor(planLink).filter((n) => n.kind === 'checklist_overdue').map((n) => n.userId).sort()).toEqual([adminA.id, signerA.id].sort());
+		expect(
+			notificationsFor(planLink)
+				.filter((n) => n.kind === 'checklist_overdue')
+				.map((n) => n.userId)
+				.sort()
+		).toEqual([adminA.id, signerA.id].sort());
 		expect(scanChecklistReminders(db, overdueDay)).toBe(0);
 		expect(scanChecklistReminders(db, at(30))).toBe(1); // the later item's turn to be overdue
 		expect(scanChecklistReminders(db, at(60))).toBe(0);
@@ -209,7 +248,8 @@ describe('scanChecklistReminders', () => {
 		const done = itemId(tenantA, 'security_plan_followed');
 		const submitted = itemId(tenantA, 'staff_training');
 		const far = itemId(tenantA, 'operating_models');
-		for (const id of [done, submitted, far]) planItem(db, admin, id, { ownerId: null, dueDate: id === far ? '2025-03-18' : '2025-03-11' }, T0);
+		for (const id of [done, submitted, far])
+			planItem(db, admin, id, { ownerId: null, dueDate: id === far ? '2025-03-18' : '2025-03-11' }, T0);
 		db.update(checklistItem).set({ status: 'verified' }).where(eq(checklistItem.id, done)).run();
 		db.update(checklistItem).set({ status: 'submitted' }).where(eq(checklistItem.id, submitted)).run();
 		expect(scanChecklistReminders(db, T0)).toBe(0);
@@ -236,7 +276,14 @@ describe('sendDailyDigests', () => {
 		planItem(db, admin, itemId(tenantA, 'security_plan_followed'), { ownerId: null, dueDate: '2025-03-12' }, T0);
 		scanChecklistReminders(db, T0);
 		// Someone no longer active gets no mail.
-		notify(db, [formerCertAdmin.id], 'certificate_expiring', { holder: 'X', kindCode: 'server', days: 3, date: '2025-03-13' }, '/certificates/x', T0);
+		notify(
+			db,
+			[formerCertAdmin.id],
+			'certificate_expiring',
+			{ holder: 'X', kindCode: 'server', days: 3, date: '2025-03-13' },
+			'/certificates/x',
+			T0
+		);
 
 		expect(await sendDailyDigests(db, T0)).toBe(3);
 		const mails = outbox();
@@ -252,11 +299,25 @@ describe('sendDailyDigests', () => {
 		expect(finnish.body).toContain('Anna Ammattilainen: Ammattikortti vanhenee 20 päivän kuluttua');
 		expect(finnish.body).not.toContain('Vuokralainen A Oy');
 
-		expect(db.select().from(notification).where(isNull(notification.digestedAt)).all().map((n) => n.userId)).toEqual([formerCertAdmin.id]);
+		expect(
+			db
+				.select()
+				.from(notification)
+				.where(isNull(notification.digestedAt))
+				.all()
+				.map((n) => n.userId)
+		).toEqual([formerCertAdmin.id]);
 
 		// Later the same day: new notifications wait for tomorrow.
 		const afternoon = new Date(T0.getTime() + 6 * 3_600_000);
-		notify(db, [adminA.id, certAdmin.id], 'checklist_overdue', { tenant: 'Vuokralainen A Oy', code: 'staff_training', date: '2025-03-09' }, '/tenants/x', afternoon);
+		notify(
+			db,
+			[adminA.id, certAdmin.id],
+			'checklist_overdue',
+			{ tenant: 'Vuokralainen A Oy', code: 'staff_training', date: '2025-03-09' },
+			'/tenants/x',
+			afternoon
+		);
 		expect(await sendDailyDigests(db, afternoon)).toBe(0);
 		expect(await sendDailyDigests(db, T0)).toBe(0);
 		expect(outbox()).toHaveLength(3);
@@ -302,7 +363,16 @@ describe('breach reminders in the digest', () => {
 			db,
 			{ id: mcPerson.id, label: mcPerson.email, ipAddress: '' },
 			{ id: mcPerson.id, tenantId: null },
-			{ kind: 'data_breach', noticedAt: T0, description: 'Wrong recipient', affected: '', reporterName: 'Maija', reporterContact: 'maija@mc.example.fi', concerns: { tenantIds: [tenantB], mainConnector: false }, jointServices: [] },
+			{
+				kind: 'data_breach',
+				noticedAt: T0,
+				description: 'Wrong recipient',
+				affected: '',
+				reporterName: 'Maija',
+				reporterContact: 'maija@mc.example.fi',
+				concerns: { tenantIds: [tenantB], mainConnector: false },
+				jointServices: []
+			},
 			T0
 		);
 		if (!filed.ok) throw new Error(filed.reason);
@@ -310,7 +380,9 @@ describe('breach reminders in the digest', () => {
 		await scanBreachEscalations(db, new Date(T0.getTime() + 25 * 3_600_000));
 		expect(await sendDailyDigests(db, at(1))).toBeGreaterThan(0);
 		const digest = outbox().find((m) => m.to === 'admin@b.example.fi' && m.subject.startsWith('Liitos: '))!;
-		expect(digest.body).toContain(`Misstänkt personuppgiftsincident ${ref}: Vuokralainen B Oy har ännu inte registrerat sitt beslut, över 24 h sedan upptäckten; 47 h kvar`);
+		expect(digest.body).toContain(
+			`Misstänkt personuppgiftsincident ${ref}: Vuokralainen B Oy har ännu inte registrerat sitt beslut, över 24 h sedan upptäckten; 47 h kvar`
+		);
 		expect(outbox().some((m) => m.to === 'admin@a.example.fi')).toBe(false);
 		expect(notificationsOf(mcAdminId).filter((n) => n.kind === 'breach_escalation')).toEqual([]);
 	});
@@ -322,8 +394,15 @@ describe('describeNotification', () => {
 		expect(describeNotification(expiring, 'fi')).toBe('Palvelin: Palvelinvarmenne vanhenee 5 päivän kuluttua (2025-03-15)');
 		expect(describeNotification(expiring, 'sv')).toBe('Servercertifikat för Palvelin går ut om 5 dagar (2025-03-15)');
 		expect(describeNotification(expiring, 'en')).toContain('Palvelin');
-		expect(describeNotification({ kind: 'certificate_expired', params: { holder: 'Palvelin', kindCode: 'system_signature', date: '2025-03-15' } }, 'fi')).toBe('Palvelin: Järjestelmäallekirjoitusvarmenne vanheni 2025-03-15');
-		expect(describeNotification({ kind: 'checklist_due', params: { tenant: 'T Oy', code: 'security_plan', date: '2025-03-15' } }, 'fi')).toBe('T Oy: "security_plan" erääntyy 2025-03-15');
+		expect(
+			describeNotification(
+				{ kind: 'certificate_expired', params: { holder: 'Palvelin', kindCode: 'system_signature', date: '2025-03-15' } },
+				'fi'
+			)
+		).toBe('Palvelin: Järjestelmäallekirjoitusvarmenne vanheni 2025-03-15');
+		expect(
+			describeNotification({ kind: 'checklist_due', params: { tenant: 'T Oy', code: 'security_plan', date: '2025-03-15' } }, 'fi')
+		).toBe('T Oy: "security_plan" erääntyy 2025-03-15');
 		expect(describeNotification({ kind: 'something_else', params: {} }, 'fi')).toBe('something_else');
 	});
 });
@@ -333,16 +412,36 @@ describe('runScheduledWork', () => {
 		cardFor(staffA, at(20));
 		planItem(db, admin, itemId(tenantA, 'security_plan_followed'), { ownerId: null, dueDate: '2025-03-12' }, T0);
 		// A verified yearly item whose period ran out yesterday.
-		db.update(checklistItem).set({ status: 'verified', validUntil: '2025-03-09' }).where(eq(checklistItem.id, itemId(tenantB, 'staff_training'))).run();
+		db.update(checklistItem)
+			.set({ status: 'verified', validUntil: '2025-03-09' })
+			.where(eq(checklistItem.id, itemId(tenantB, 'staff_training')))
+			.run();
 
 		const first = await runScheduledWork(db, T0);
 		expect(first).toMatchObject({ itemsExpired: 1, certificateReminders: 3, checklistReminders: 1, digests: 3, tenantsReady: 0 });
-		expect(db.select().from(checklistItem).where(and(eq(checklistItem.tenantId, tenantB), eq(checklistItem.status, 'expired'))).all()).toHaveLength(1);
+		expect(
+			db
+				.select()
+				.from(checklistItem)
+				.where(and(eq(checklistItem.tenantId, tenantB), eq(checklistItem.status, 'expired')))
+				.all()
+		).toHaveLength(1);
 		const mails = outbox().length;
 		expect(mails).toBe(3);
 
 		const second = await runScheduledWork(db, T0);
-		expect(second).toEqual({ agreementsEnded: 0, agreementsSealed: 0, itemsExpired: 0, tenantsReady: 0, certificateReminders: 0, checklistReminders: 0, acknowledgementReminders: 0, trainingReminders: 0, breachEscalations: 0, digests: 0 });
+		expect(second).toEqual({
+			agreementsEnded: 0,
+			agreementsSealed: 0,
+			itemsExpired: 0,
+			tenantsReady: 0,
+			certificateReminders: 0,
+			checklistReminders: 0,
+			acknowledgementReminders: 0,
+			trainingReminders: 0,
+			breachEscalations: 0,
+			digests: 0
+		});
 		expect(outbox()).toHaveLength(mails);
 	});
 });

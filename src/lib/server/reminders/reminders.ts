@@ -1,7 +1,17 @@
 import { and, eq, inArray, isNotNull, isNull, like, lte } from 'drizzle-orm';
 import * as m from '../../paraglide/messages.js';
 import type { Db, DbOrTx } from '../db';
-import { certificate, checklistItem, notification, prerequisiteType, reminderLog, tenant, user, type Certificate, type Notification } from '../db/schema';
+import {
+	certificate,
+	checklistItem,
+	notification,
+	prerequisiteType,
+	reminderLog,
+	tenant,
+	user,
+	type Certificate,
+	type Notification
+} from '../db/schema';
 import { config } from '../config';
 import { getSettings } from '../settings';
 import { sendMail } from '../mail/mailer';
@@ -60,10 +70,19 @@ export function scanCertificateReminders(db: Db, now = new Date()): number {
 			const daysLeft = Math.ceil((cert.validTo.getTime() - now.getTime()) / DAY_MS);
 			const reached = thresholds.filter((t) => daysLeft <= t);
 			// Skipping what is known to be claimed changes nothing: claimReminder would refuse it too.
-			const claimed = reached.filter((t) => !alreadyClaimed.has(`${cert.id} expiry:${t}`) && claimReminder(tx, cert.id, `expiry:${t}`, now));
+			const claimed = reached.filter(
+				(t) => !alreadyClaimed.has(`${cert.id} expiry:${t}`) && claimReminder(tx, cert.id, `expiry:${t}`, now)
+			);
 			if (!claimed.length || claimed[0] !== reached[0]) continue;
 			const kind = reached[0] === 0 ? 'certificate_expired' : 'certificate_expiring';
-			sent += notify(tx, audienceOf(cert), kind, { holder: cert.holderName, kindCode: cert.kind, days: Math.max(daysLeft, 0), date: todayInHelsinki(cert.validTo) }, `/certificates/${cert.id}`, now);
+			sent += notify(
+				tx,
+				audienceOf(cert),
+				kind,
+				{ holder: cert.holderName, kindCode: cert.kind, days: Math.max(daysLeft, 0), date: todayInHelsinki(cert.validTo) },
+				`/certificates/${cert.id}`,
+				now
+			);
 		}
 	});
 	return sent;
@@ -76,18 +95,45 @@ export function scanChecklistReminders(db: Db, now = new Date()): number {
 	let sent = 0;
 	db.transaction((tx) => {
 		const due = tx
-			.select({ item: checklistItem, code: prerequisiteType.code, nameFi: prerequisiteType.nameFi, nameSv: prerequisiteType.nameSv, nameEn: prerequisiteType.nameEn, tenantName: tenant.name, responsible: prerequisiteType.responsibleParty })
+			.select({
+				item: checklistItem,
+				code: prerequisiteType.code,
+				nameFi: prerequisiteType.nameFi,
+				nameSv: prerequisiteType.nameSv,
+				nameEn: prerequisiteType.nameEn,
+				tenantName: tenant.name,
+				responsible: prerequisiteType.responsibleParty
+			})
 			.from(checklistItem)
 			.innerJoin(prerequisiteType, eq(checklistItem.typeId, prerequisiteType.id))
 			.innerJoin(tenant, eq(checklistItem.tenantId, tenant.id))
-			.where(and(isNotNull(checklistItem.dueDate), lte(checklistItem.dueDate, weekAhead), inArray(checklistItem.status, ['not_started', 'in_progress', 'returned', 'expired']), isNull(prerequisiteType.derivedRule), eq(prerequisiteType.active, true), isNull(tenant.archivedAt)))
+			.where(
+				and(
+					isNotNull(checklistItem.dueDate),
+					lte(checklistItem.dueDate, weekAhead),
+					inArray(checklistItem.status, ['not_started', 'in_progress', 'returned', 'expired']),
+					isNull(prerequisiteType.derivedRule),
+					eq(prerequisiteType.active, true),
+					isNull(tenant.archivedAt)
+				)
+			)
 			.all();
 		for (const row of due) {
 			const overdue = row.item.dueDate! < today;
 			if (!claimReminder(tx, row.item.id, `due:${row.item.dueDate}:${overdue ? 'overdue' : 'soon'}`, now)) continue;
-			const people = row.responsible === 'tenant' ? activePeopleWithRoles(tx, row.item.tenantId, ['tenant_admin']) : activePeopleWithRoles(tx, null, ['mc_admin']);
+			const people =
+				row.responsible === 'tenant'
+					? activePeopleWithRoles(tx, row.item.tenantId, ['tenant_admin'])
+					: activePeopleWithRoles(tx, null, ['mc_admin']);
 			if (row.item.ownerId) people.push(row.item.ownerId);
-			sent += notify(tx, people, overdue ? 'checklist_overdue' : 'checklist_due', { tenant: row.tenantName, code: row.code, nameFi: row.nameFi, nameSv: row.nameSv, nameEn: row.nameEn, date: row.item.dueDate! }, `/tenants/${row.item.tenantId}/checklist#item-${row.item.id}`, now);
+			sent += notify(
+				tx,
+				people,
+				overdue ? 'checklist_overdue' : 'checklist_due',
+				{ tenant: row.tenantName, code: row.code, nameFi: row.nameFi, nameSv: row.nameSv, nameEn: row.nameEn, date: row.item.dueDate! },
+				`/tenants/${row.item.tenantId}/checklist#item-${row.item.id}`,
+				now
+			);
 		}
 	});
 	return sent;
@@ -112,22 +158,36 @@ export function describeNotification(n: Pick<Notification, 'kind' | 'params'>, l
 	const p = n.params as Record<string, string>;
 	switch (n.kind) {
 		case 'certificate_expiring':
-			return m.notification_certificate_expiring({ kind: CERTIFICATE_KIND_NAMES[p.kindCode]?.(o) ?? p.kindCode, holder: p.holder, days: p.days, date: p.date }, o);
+			return m.notification_certificate_expiring(
+				{ kind: CERTIFICATE_KIND_NAMES[p.kindCode]?.(o) ?? p.kindCode, holder: p.holder, days: p.days, date: p.date },
+				o
+			);
 		case 'certificate_expired':
-			return m.notification_certificate_expired({ kind: CERTIFICATE_KIND_NAMES[p.kindCode]?.(o) ?? p.kindCode, holder: p.holder, date: p.date }, o);
+			return m.notification_certificate_expired(
+				{ kind: CERTIFICATE_KIND_NAMES[p.kindCode]?.(o) ?? p.kindCode, holder: p.holder, date: p.date },
+				o
+			);
 		case 'checklist_due':
 		case 'checklist_overdue': {
 			// Older notifications carry only the code; newer ones the item's name in each language.
 			const item = (locale === 'sv' ? p.nameSv : locale === 'en' ? p.nameEn : p.nameFi) ?? p.code;
-			return (n.kind === 'checklist_due' ? m.notification_checklist_due : m.notification_checklist_overdue)({ tenant: p.tenant, item, date: p.date }, o);
+			return (n.kind === 'checklist_due' ? m.notification_checklist_due : m.notification_checklist_overdue)(
+				{ tenant: p.tenant, item, date: p.date },
+				o
+			);
 		}
 		case 'training_expiring':
 		case 'training_expired': {
 			const module = locale === 'sv' ? p.moduleSv : locale === 'en' ? p.moduleEn : p.moduleFi;
-			return n.kind === 'training_expired' ? m.notification_training_expired({ person: p.person, module, date: p.date }, o) : m.notification_training_expiring({ person: p.person, module, date: p.date }, o);
+			return n.kind === 'training_expired'
+				? m.notification_training_expired({ person: p.person, module, date: p.date }, o)
+				: m.notification_training_expiring({ person: p.person, module, date: p.date }, o);
 		}
 		case 'instruction_pending':
-			return m.notification_instruction_pending({ title: locale === 'sv' ? p.titleSv : locale === 'en' ? p.titleEn || p.titleFi : p.titleFi }, o);
+			return m.notification_instruction_pending(
+				{ title: locale === 'sv' ? p.titleSv : locale === 'en' ? p.titleEn || p.titleFi : p.titleFi },
+				o
+			);
 		default:
 			return describeIncidentNotification(n, locale) ?? n.kind;
 	}
@@ -153,10 +213,22 @@ export async function sendDailyDigests(db: Db, now = new Date()): Promise<number
 		const o = { locale: locale as Locale };
 		// Written before the claim, so a failure here leaves the notifications for the next run.
 		const lines = rows.map((r) => `- ${describeNotification(r.notification, o.locale)}\n  ${config.origin}${r.notification.link}`);
-		const message = { to: email, subject: m.mail_digest_subject({ count: rows.length }, o), body: m.mail_digest_body({ name, items: lines.join('\n') }, o) };
+		const message = {
+			to: email,
+			subject: m.mail_digest_subject({ count: rows.length }, o),
+			body: m.mail_digest_body({ name, items: lines.join('\n') }, o)
+		};
 		const claimed = db.transaction((tx) => {
 			if (!claimReminder(tx, userId, `digest:${today}`, now)) return false;
-			tx.update(notification).set({ digestedAt: now }).where(inArray(notification.id, rows.map((r) => r.notification.id))).run();
+			tx.update(notification)
+				.set({ digestedAt: now })
+				.where(
+					inArray(
+						notification.id,
+						rows.map((r) => r.notification.id)
+					)
+				)
+				.run();
 			return true;
 		});
 		if (!claimed) continue;

@@ -36,8 +36,15 @@ describe('the Annex 1 catalogue', () => {
 		const offered = listSelectableServices(db);
 		expect(offered.map((s) => s.code)).not.toContain('pharmaceutical_database');
 		expect(offered.map((s) => s.code)).not.toContain('kelain');
-		expect(offered.find((s) => s.code === 'data_management_service')).toMatchObject({ nameFi: 'Tiedonhallintapalvelu', nameSv: 'Informationshanteringstjänsten' });
-		expect(offered.find((s) => s.code === 'will_expression')).toMatchObject({ nameFi: 'Tahdonilmaisupalvelu', nameSv: 'Viljeyttringstjänsten', needsReview: true });
+		expect(offered.find((s) => s.code === 'data_management_service')).toMatchObject({
+			nameFi: 'Tiedonhallintapalvelu',
+			nameSv: 'Informationshanteringstjänsten'
+		});
+		expect(offered.find((s) => s.code === 'will_expression')).toMatchObject({
+			nameFi: 'Tahdonilmaisupalvelu',
+			nameSv: 'Viljeyttringstjänsten',
+			needsReview: true
+		});
 		for (const service of offered) for (const name of [service.nameFi, service.nameSv, service.nameEn]) expect(name.trim()).not.toBe('');
 	});
 
@@ -48,7 +55,14 @@ describe('the Annex 1 catalogue', () => {
 		migrate(db, { migrationsFolder: migrationsBefore(MIGRATION) });
 		const insert = sqlite.prepare('INSERT INTO kanta_service (id, code, name_fi, name_sv, name_en, sort_order) VALUES (?, ?, ?, ?, ?, ?)');
 		insert.run('s-1', 'prescription', 'Resepti', 'Recepttjänsten', 'Prescription Service', 10);
-		insert.run('s-4', 'data_management_service', 'Tiedonhallintapalvelu', 'Informationshanteringstjänsten', 'Patient Data Management Service', 40);
+		insert.run(
+			's-4',
+			'data_management_service',
+			'Tiedonhallintapalvelu',
+			'Informationshanteringstjänsten',
+			'Patient Data Management Service',
+			40
+		);
 		insert.run('s-5', 'pharmaceutical_database', 'Lääketietokanta', 'Läkemedelsdatabasen', 'Pharmaceutical Database', 50);
 		insert.run('s-6', 'kelain', 'Kelain', 'Kelain', 'Kelain (web prescribing)', 60);
 
@@ -57,7 +71,12 @@ describe('the Annex 1 catalogue', () => {
 		expect(byCode.get('pharmaceutical_database')?.selectable).toBe(false);
 		expect(byCode.get('kelain')?.selectable).toBe(false);
 		expect(byCode.get('prescription')?.selectable).toBe(true);
-		expect(byCode.get('will_expression')).toMatchObject({ nameSv: 'Viljeyttringstjänsten', selectable: true, needsReview: true, sortOrder: 45 });
+		expect(byCode.get('will_expression')).toMatchObject({
+			nameSv: 'Viljeyttringstjänsten',
+			selectable: true,
+			needsReview: true,
+			sortOrder: 45
+		});
 		expect(byCode.get('will_expression')?.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
 		expect(listSelectableServices(db).map((s) => s.code)).toEqual(['prescription', 'data_management_service', 'will_expression']);
 	});
@@ -76,7 +95,9 @@ describe('withWithdrawnServicesKept', () => {
 		const byCode = new Map(listServices(db).map((s) => [s.code, s.id]));
 		const tenantId = addTenant(db, admin, { serviceIds: [byCode.get('prescription')!, byCode.get('kelain')!] });
 		const chosen = [byCode.get('patient_data_repository')!];
-		expect(withWithdrawnServicesKept(db, tenantId, chosen).sort()).toEqual([byCode.get('patient_data_repository')!, byCode.get('kelain')!].sort());
+		expect(withWithdrawnServicesKept(db, tenantId, chosen).sort()).toEqual(
+			[byCode.get('patient_data_repository')!, byCode.get('kelain')!].sort()
+		);
 		expect(withWithdrawnServicesKept(db, addTenant(db, admin), chosen)).toEqual(chosen);
 	});
 });

@@ -67,7 +67,14 @@ describe('createTenant, getTenant and updateTenant', () => {
 		expect(stored.contacts).toMatchObject(contacts);
 
 		expect(tenantAudits(result.id)).toMatchObject([
-			{ action: 'tenant.create', tenantId: result.id, targetType: 'tenant', targetId: result.id, actorId: ADMIN_ACTOR.id, summary: `${input.name} (${input.businessId})` }
+			{
+				action: 'tenant.create',
+				tenantId: result.id,
+				targetType: 'tenant',
+				targetId: result.id,
+				actorId: ADMIN_ACTOR.id,
+				summary: `${input.name} (${input.businessId})`
+			}
 		]);
 	});
 
@@ -122,9 +129,15 @@ describe('business ID uniqueness', () => {
 	it("refuses to move a tenant onto another's business ID, but allows keeping its own", () => {
 		const first = create({ businessId: BUSINESS_IDS[0] });
 		const second = create({ businessId: BUSINESS_IDS[1], name: 'Second' });
-		expect(updateTenant(db, ADMIN_ACTOR, second, tenantInput({ businessId: BUSINESS_IDS[0] }), T1)).toEqual({ ok: false, reason: 'business_id_taken' });
+		expect(updateTenant(db, ADMIN_ACTOR, second, tenantInput({ businessId: BUSINESS_IDS[0] }), T1)).toEqual({
+			ok: false,
+			reason: 'business_id_taken'
+		});
 		expect(getTenant(db, second)?.businessId).toBe(BUSINESS_IDS[1]);
-		expect(updateTenant(db, ADMIN_ACTOR, first, tenantInput({ businessId: BUSINESS_IDS[0], name: 'Renamed' }), T1)).toEqual({ ok: true, id: first });
+		expect(updateTenant(db, ADMIN_ACTOR, first, tenantInput({ businessId: BUSINESS_IDS[0], name: 'Renamed' }), T1)).toEqual({
+			ok: true,
+			id: first
+		});
 		expect(isBusinessIdTaken(db, BUSINESS_IDS[0])).toBe(true);
 		expect(isBusinessIdTaken(db, BUSINESS_IDS[0], first)).toBe(false);
 		expect(isBusinessIdTaken(db, BUSINESS_IDS[2])).toBe(false);
@@ -163,13 +176,20 @@ describe('listTenants', () => {
 	it('finds current tenants by id and by business ID, beyond any picker limit', () => {
 		const listed = listTenants(db, { page: 1, pageSize: 50 }).tenants;
 		const unknown = crypto.randomUUID();
-		expect(findCurrentTenants(db, [listed[3].id, ids.archived, unknown, listed[0].id])).toEqual([listed[0], listed[3]].map((t) => ({ id: t.id, name: t.name })));
+		expect(findCurrentTenants(db, [listed[3].id, ids.archived, unknown, listed[0].id])).toEqual(
+			[listed[0], listed[3]].map((t) => ({ id: t.id, name: t.name }))
+		);
 		expect(findCurrentTenants(db, [])).toEqual([]);
 		const archivedBusinessId = getTenant(db, ids.archived)!.businessId;
 		const found = findTenantsByBusinessIds(db, [listed[1].businessId, archivedBusinessId, '0000000-0', listed[1].businessId]);
 		expect(found).toEqual({ ids: [listed[1].id], unknown: [archivedBusinessId, '0000000-0'] });
 		// Names, to say where something went, include archived tenants.
-		expect(tenantNames(db, [ids.archived, listed[0].id, ids.archived, unknown])).toEqual(new Map([[ids.archived, 'Vanha Virtanen'], [listed[0].id, listed[0].name]]));
+		expect(tenantNames(db, [ids.archived, listed[0].id, ids.archived, unknown])).toEqual(
+			new Map([
+				[ids.archived, 'Vanha Virtanen'],
+				[listed[0].id, listed[0].name]
+			])
+		);
 	});
 
 	it('searches the name case-insensitively', () => {
@@ -277,7 +297,13 @@ describe('audit trail', () => {
 		setTenantArchived(db, ADMIN_ACTOR, id, false, T1);
 
 		const entries = tenantAudits(id);
-		expect(entries.map((e) => e.action)).toEqual(['tenant.restore', 'tenant.archive', 'tenant.stage_change', 'tenant.update', 'tenant.create']);
+		expect(entries.map((e) => e.action)).toEqual([
+			'tenant.restore',
+			'tenant.archive',
+			'tenant.stage_change',
+			'tenant.update',
+			'tenant.create'
+		]);
 		for (const entry of entries) expect(entry).toMatchObject({ tenantId: id, targetType: 'tenant', targetId: id, actorId: ADMIN_ACTOR.id });
 		expect(entries.find((e) => e.action === 'tenant.stage_change')?.summary).toBe('invited → onboarding');
 		expect(tenantAudits(other).map((e) => e.action)).toEqual(['tenant.create']);

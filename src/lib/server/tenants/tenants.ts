@@ -59,7 +59,11 @@ function tenantListStatements(db: Db, shape: { archived: boolean; stage: boolean
 export function listTenants(db: Db, filter: TenantListFilter): { tenants: Tenant[]; total: number } {
 	const query = filter.query?.trim();
 	const search = query ? containsSearch(query) : undefined;
-	const shape = { archived: Boolean(filter.archived), stage: Boolean(filter.stage), search: search ? (search.unicode ? 'unicode' : 'ascii') : false } as const;
+	const shape = {
+		archived: Boolean(filter.archived),
+		stage: Boolean(filter.stage),
+		search: search ? (search.unicode ? 'unicode' : 'ascii') : false
+	} as const;
 	const statements = prepared(db, `tenants.list:${shape.archived}:${shape.stage}:${shape.search}`, () => tenantListStatements(db, shape));
 	const params = { stage: filter.stage, pattern: search?.pattern, limit: filter.pageSize, offset: (filter.page - 1) * filter.pageSize };
 	return { tenants: statements.page.all(params), total: statements.total.get(params)?.n ?? 0 };
@@ -67,26 +71,48 @@ export function listTenants(db: Db, filter: TenantListFilter): { tenants: Tenant
 
 /** Current tenants' ids and names, by name, for pickers: no count and no other columns to read. */
 export function listTenantNames(db: DbOrTx, limit: number): { id: string; name: string }[] {
-	return db.select({ id: tenant.id, name: tenant.name }).from(tenant).where(isNull(tenant.archivedAt)).orderBy(asc(tenant.name), asc(tenant.id)).limit(limit).all();
+	return db
+		.select({ id: tenant.id, name: tenant.name })
+		.from(tenant)
+		.where(isNull(tenant.archivedAt))
+		.orderBy(asc(tenant.name), asc(tenant.id))
+		.limit(limit)
+		.all();
 }
 
 /** The current tenants among `ids`, by name: a form may name any tenant, not only those it listed. */
 export function findCurrentTenants(db: DbOrTx, ids: string[]): { id: string; name: string }[] {
 	if (ids.length === 0) return [];
-	return db.select({ id: tenant.id, name: tenant.name }).from(tenant).where(and(inArray(tenant.id, ids), isNull(tenant.archivedAt))).orderBy(asc(tenant.name), asc(tenant.id)).all();
+	return db
+		.select({ id: tenant.id, name: tenant.name })
+		.from(tenant)
+		.where(and(inArray(tenant.id, ids), isNull(tenant.archivedAt)))
+		.orderBy(asc(tenant.name), asc(tenant.id))
+		.all();
 }
 
 /** Names of the tenants among `ids`, archived ones included (to say where something went). */
 export function tenantNames(db: DbOrTx, ids: string[]): Map<string, string> {
 	if (ids.length === 0) return new Map();
-	return new Map(db.select({ id: tenant.id, name: tenant.name }).from(tenant).where(inArray(tenant.id, [...new Set(ids)])).all().map((t) => [t.id, t.name]));
+	return new Map(
+		db
+			.select({ id: tenant.id, name: tenant.name })
+			.from(tenant)
+			.where(inArray(tenant.id, [...new Set(ids)]))
+			.all()
+			.map((t) => [t.id, t.name])
+	);
 }
 
 /** Current tenants by business ID (Y-tunnus), and the IDs that name none. */
 export function findTenantsByBusinessIds(db: DbOrTx, businessIds: string[]): { ids: string[]; unknown: string[] } {
 	const wanted = [...new Set(businessIds)];
 	if (wanted.length === 0) return { ids: [], unknown: [] };
-	const rows = db.select({ id: tenant.id, businessId: tenant.businessId }).from(tenant).where(and(inArray(tenant.businessId, wanted), isNull(tenant.archivedAt))).all();
+	const rows = db
+		.select({ id: tenant.id, businessId: tenant.businessId })
+		.from(tenant)
+		.where(and(inArray(tenant.businessId, wanted), isNull(tenant.archivedAt)))
+		.all();
 	const found = new Set(rows.map((r) => r.businessId));
 	return { ids: rows.map((r) => r.id), unknown: wanted.filter((b) => !found.has(b)) };
 }
@@ -103,10 +129,26 @@ export function getTenant(db: DbOrTx, id: string): TenantDetails | undefined {
 	if (!row) return undefined;
 	return {
 		...row,
-		serviceIds: db.select({ id: tenantService.serviceId }).from(tenantService).where(eq(tenantService.tenantId, id)).all().map((s) => s.id),
-		serviceUnits: db.select({ id: serviceUnit.id, name: serviceUnit.name, oid: serviceUnit.oid }).from(serviceUnit).where(eq(serviceUnit.tenantId, id)).orderBy(asc(serviceUnit.name)).all(),
+		serviceIds: db
+			.select({ id: tenantService.serviceId })
+			.from(tenantService)
+			.where(eq(tenantService.tenantId, id))
+			.all()
+			.map((s) => s.id),
+		serviceUnits: db
+			.select({ id: serviceUnit.id, name: serviceUnit.name, oid: serviceUnit.oid })
+			.from(serviceUnit)
+			.where(eq(serviceUnit.tenantId, id))
+			.orderBy(asc(serviceUnit.name))
+			.all(),
 		contacts: db
-			.select({ id: tenantContact.id, name: tenantContact.name, title: tenantContact.title, email: tenantContact.email, phone: tenantContact.phone })
+			.select({
+				id: tenantContact.id,
+				name: tenantContact.name,
+				title: tenantContact.title,
+				email: tenantContact.email,
+				phone: tenantContact.phone
+			})
 			.from(tenantContact)
 			.where(eq(tenantContact.tenantId, id))
 			.orderBy(asc(tenantContact.name))
@@ -123,9 +165,18 @@ function replaceChildren(tx: DbOrTx, tenantId: string, input: TenantInput): void
 	tx.delete(tenantService).where(eq(tenantService.tenantId, tenantId)).run();
 	tx.delete(serviceUnit).where(eq(serviceUnit.tenantId, tenantId)).run();
 	tx.delete(tenantContact).where(eq(tenantContact.tenantId, tenantId)).run();
-	if (input.serviceIds.length) tx.insert(tenantService).values(input.serviceIds.map((serviceId) => ({ tenantId, serviceId }))).run();
-	if (input.serviceUnits.length) tx.insert(serviceUnit).values(input.serviceUnits.map((u) => ({ ...u, id: crypto.randomUUID(), tenantId }))).run();
-	if (input.contacts.length) tx.insert(tenantContact).values(input.contacts.map((c) => ({ ...c, id: crypto.randomUUID(), tenantId }))).run();
+	if (input.serviceIds.length)
+		tx.insert(tenantService)
+			.values(input.serviceIds.map((serviceId) => ({ tenantId, serviceId })))
+			.run();
+	if (input.serviceUnits.length)
+		tx.insert(serviceUnit)
+			.values(input.serviceUnits.map((u) => ({ ...u, id: crypto.randomUUID(), tenantId })))
+			.run();
+	if (input.contacts.length)
+		tx.insert(tenantContact)
+			.values(input.contacts.map((c) => ({ ...c, id: crypto.randomUUID(), tenantId })))
+			.run();
 }
 
 function splitInput(input: TenantInput): TenantFields {
@@ -139,10 +190,18 @@ export function createTenant(db: Db, actor: Actor, input: TenantInput, now = new
 	return db.transaction((tx) => {
 		if (isBusinessIdTaken(tx, input.businessId)) return { ok: false, reason: 'business_id_taken' } as const;
 		const id = crypto.randomUUID();
-		tx.insert(tenant).values({ ...splitInput(input), id, stage: 'invited', createdAt: now }).run();
+		tx.insert(tenant)
+			.values({ ...splitInput(input), id, stage: 'invited', createdAt: now })
+			.run();
 		replaceChildren(tx, id, input);
 		syncChecklist(tx, id);
-		audit(tx, actor, { tenantId: id, action: 'tenant.create', targetType: 'tenant', targetId: id, summary: `${input.name} (${input.businessId})` });
+		audit(tx, actor, {
+			tenantId: id,
+			action: 'tenant.create',
+			targetType: 'tenant',
+			targetId: id,
+			summary: `${input.name} (${input.businessId})`
+		});
 		return { ok: true, id } as const;
 	});
 }
@@ -152,11 +211,25 @@ export function updateTenant(db: Db, actor: Actor, id: string, input: TenantInpu
 		const before = getTenant(tx, id);
 		if (!before) throw new Error(`No tenant ${id}`);
 		if (isBusinessIdTaken(tx, input.businessId, id)) return { ok: false, reason: 'business_id_taken' } as const;
-		tx.update(tenant).set({ ...splitInput(input), updatedAt: now }).where(eq(tenant.id, id)).run();
+		tx.update(tenant)
+			.set({ ...splitInput(input), updatedAt: now })
+			.where(eq(tenant.id, id))
+			.run();
 		replaceChildren(tx, id, input);
 		syncChecklist(tx, id);
-		const comparable = { ...before, serviceIds: [...before.serviceIds].sort(), serviceUnits: before.serviceUnits.map(({ name, oid }) => ({ name, oid })), contacts: before.contacts.map(({ name, title, email, phone }) => ({ name, title, email, phone })) };
-		audit(tx, actor, { tenantId: id, action: 'tenant.update', targetType: 'tenant', targetId: id, summary: changedFields(comparable, { ...input, serviceIds: [...input.serviceIds].sort() }) });
+		const comparable = {
+			...before,
+			serviceIds: [...before.serviceIds].sort(),
+			serviceUnits: before.serviceUnits.map(({ name, oid }) => ({ name, oid })),
+			contacts: before.contacts.map(({ name, title, email, phone }) => ({ name, title, email, phone }))
+		};
+		audit(tx, actor, {
+			tenantId: id,
+			action: 'tenant.update',
+			targetType: 'tenant',
+			targetId: id,
+			summary: changedFields(comparable, { ...input, serviceIds: [...input.serviceIds].sort() })
+		});
 		return { ok: true, id } as const;
 	});
 }
@@ -167,14 +240,23 @@ export function setTenantStage(db: Db, actor: Actor, id: string, stage: TenantSt
 		if (!before) throw new Error(`No tenant ${id}`);
 		if (before.stage === stage) return;
 		tx.update(tenant).set({ stage, updatedAt: now }).where(eq(tenant.id, id)).run();
-		audit(tx, actor, { tenantId: id, action: 'tenant.stage_change', targetType: 'tenant', targetId: id, summary: `${before.stage} → ${stage}` });
+		audit(tx, actor, {
+			tenantId: id,
+			action: 'tenant.stage_change',
+			targetType: 'tenant',
+			targetId: id,
+			summary: `${before.stage} → ${stage}`
+		});
 	});
 }
 
 /** Tenants are archived, never deleted: agreements and the audit trail must outlive them. */
 export function setTenantArchived(db: Db, actor: Actor, id: string, archived: boolean, now = new Date()): void {
 	db.transaction((tx) => {
-		tx.update(tenant).set({ archivedAt: archived ? now : null, updatedAt: now }).where(eq(tenant.id, id)).run();
+		tx.update(tenant)
+			.set({ archivedAt: archived ? now : null, updatedAt: now })
+			.where(eq(tenant.id, id))
+			.run();
 		audit(tx, actor, { tenantId: id, action: archived ? 'tenant.archive' : 'tenant.restore', targetType: 'tenant', targetId: id });
 	});
 }

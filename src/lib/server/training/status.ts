@@ -6,20 +6,28 @@ import { isRecordValid } from './training';
  * a declaration awaiting confirmation, only expired completions, or nothing.
  */
 export type TrainingStatus =
-	| { kind: 'valid'; validUntil: string | null }
-	| { kind: 'awaiting' }
-	| { kind: 'expired'; validUntil: string }
-	| { kind: 'missing' };
+	{ kind: 'valid'; validUntil: string | null } | { kind: 'awaiting' } | { kind: 'expired'; validUntil: string } | { kind: 'missing' };
 
 export function trainingStatus(records: TrainingRecord[], today: string): TrainingStatus {
 	const valid = records.filter((r) => isRecordValid(r, today));
 	if (valid.length) {
 		// A completion that never expires beats any dated one; otherwise the latest day counts.
 		const forever = valid.some((r) => r.validUntil === null);
-		return { kind: 'valid', validUntil: forever ? null : valid.map((r) => r.validUntil!).sort().at(-1)! };
+		return {
+			kind: 'valid',
+			validUntil: forever
+				? null
+				: valid
+						.map((r) => r.validUntil!)
+						.sort()
+						.at(-1)!
+		};
 	}
 	if (records.some((r) => !r.confirmed)) return { kind: 'awaiting' };
-	const expired = records.filter((r) => r.confirmed && r.validUntil !== null).map((r) => r.validUntil!).sort();
+	const expired = records
+		.filter((r) => r.confirmed && r.validUntil !== null)
+		.map((r) => r.validUntil!)
+		.sort();
 	return expired.length ? { kind: 'expired', validUntil: expired.at(-1)! } : { kind: 'missing' };
 }
 
@@ -28,14 +36,22 @@ export function isRequiredFor(module: Pick<TrainingModule, 'requiredForRoles'>, 
 }
 
 /** The person × module table of one set of people. */
-export function trainingMatrix(people: { id: string; name: string; roles: Role[] }[], modules: TrainingModule[], records: TrainingRecord[], today: string) {
+export function trainingMatrix(
+	people: { id: string; name: string; roles: Role[] }[],
+	modules: TrainingModule[],
+	records: TrainingRecord[],
+	today: string
+) {
 	return people.map((person) => ({
 		userId: person.id,
 		name: person.name,
 		cells: modules.map((module) => ({
 			moduleId: module.id,
 			required: isRequiredFor(module, person.roles),
-			status: trainingStatus(records.filter((r) => r.userId === person.id && r.moduleId === module.id), today)
+			status: trainingStatus(
+				records.filter((r) => r.userId === person.id && r.moduleId === module.id),
+				today
+			)
 		}))
 	}));
 }

@@ -4,7 +4,15 @@ import type { Actor } from '../actor';
 import { addTenant, freshDb, insertUser, setUpMainConnector } from '../test-support';
 import { evaluateDerived } from '../prerequisites/derived';
 import { getChecklist } from '../prerequisites/checklist';
-import { addTrainingRecord, confirmTrainingRecord, isRecordValid, listModules, peopleMissingTraining, scanTrainingReminders, trainingValidUntil } from './training';
+import {
+	addTrainingRecord,
+	confirmTrainingRecord,
+	isRecordValid,
+	listModules,
+	peopleMissingTraining,
+	scanTrainingReminders,
+	trainingValidUntil
+} from './training';
 
 let db: Db;
 let admin: Actor;
@@ -45,7 +53,13 @@ describe('staff trained (derived checklist item)', () => {
 		expect(peopleMissingTraining(db, tenantId, now).map((g) => g.userId)).toEqual([tenantAdmin.id]);
 
 		// A self-declared completion counts once the administrator confirms it.
-		const declared = addTrainingRecord(db, { id: tenantAdmin.id, label: tenantAdmin.email, ipAddress: '' }, { moduleId: moduleByCode('data_protection').id, userId: tenantAdmin.id, completedOn: '2026-11-01' }, false, now)!;
+		const declared = addTrainingRecord(
+			db,
+			{ id: tenantAdmin.id, label: tenantAdmin.email, ipAddress: '' },
+			{ moduleId: moduleByCode('data_protection').id, userId: tenantAdmin.id, completedOn: '2026-11-01' },
+			false,
+			now
+		)!;
 		expect(evaluateDerived(db, 'staff_trained', tenantId, now).met).toBe(false);
 		confirmTrainingRecord(db, admin, declared, now);
 		expect(evaluateDerived(db, 'staff_trained', tenantId, now).met).toBe(true);

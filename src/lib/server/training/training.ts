@@ -55,14 +55,27 @@ export function moduleName(module: Pick<TrainingModule, 'nameFi' | 'nameSv' | 'n
 	return locale === 'sv' ? module.nameSv : locale === 'en' ? module.nameEn : module.nameFi;
 }
 
-export function saveModule(db: Db, actor: Actor, input: ModuleInput, id?: string): { ok: true; id: string } | { ok: false; reason: 'code_taken' } {
+export function saveModule(
+	db: Db,
+	actor: Actor,
+	input: ModuleInput,
+	id?: string
+): { ok: true; id: string } | { ok: false; reason: 'code_taken' } {
 	return db.transaction((tx) => {
 		const same = tx.select({ id: trainingModule.id }).from(trainingModule).where(eq(trainingModule.code, input.code)).get();
 		if (same && same.id !== id) return { ok: false, reason: 'code_taken' } as const;
 		const moduleId = id ?? crypto.randomUUID();
 		if (id) tx.update(trainingModule).set(input).where(eq(trainingModule.id, id)).run();
-		else tx.insert(trainingModule).values({ ...input, id: moduleId }).run();
-		audit(tx, actor, { action: id ? 'training_module.update' : 'training_module.create', targetType: 'training_module', targetId: moduleId, summary: input.code });
+		else
+			tx.insert(trainingModule)
+				.values({ ...input, id: moduleId })
+				.run();
+		audit(tx, actor, {
+			action: id ? 'training_module.update' : 'training_module.create',
+			targetType: 'training_module',
+			targetId: moduleId,
+			summary: input.code
+		});
 		return { ok: true, id: moduleId } as const;
 	});
 }
@@ -106,7 +119,13 @@ export function addTrainingRecord(db: Db, actor: Actor, input: RecordInput, conf
 				createdBy: actor.label
 			})
 			.run();
-		audit(tx, actor, { tenantId: person.tenantId, action: confirmed ? 'training.record' : 'training.declare', targetType: 'training_record', targetId: id, summary: `${module.code} ${input.completedOn} for ${person.email}` });
+		audit(tx, actor, {
+			tenantId: person.tenantId,
+			action: confirmed ? 'training.record' : 'training.declare',
+			targetType: 'training_record',
+			targetId: id,
+			summary: `${module.code} ${input.completedOn} for ${person.email}`
+		});
 		return id;
 	});
 }
@@ -115,7 +134,10 @@ export function confirmTrainingRecord(db: Db, actor: Actor, recordId: string, no
 	return db.transaction((tx) => {
 		const record = tx.select().from(trainingRecord).where(eq(trainingRecord.id, recordId)).get();
 		if (!record || record.confirmed) return null;
-		tx.update(trainingRecord).set({ confirmed: true, confirmedBy: actor.label, confirmedAt: now }).where(eq(trainingRecord.id, recordId)).run();
+		tx.update(trainingRecord)
+			.set({ confirmed: true, confirmedBy: actor.label, confirmedAt: now })
+			.where(eq(trainingRecord.id, recordId))
+			.run();
 		audit(tx, actor, { tenantId: record.tenantId, action: 'training.confirm', targetType: 'training_record', targetId: recordId });
 		return { ...record, confirmed: true };
 	});
@@ -153,14 +175,29 @@ export function peopleMissingTraining(db: DbOrTx, tenantId: string, now = new Da
 	const today = todayInHelsinki(now);
 	const modules = listModules(db);
 	if (modules.length === 0) return [];
-	const people = db.select({ id: user.id, name: user.name }).from(user).where(and(eq(user.tenantId, tenantId), eq(user.status, 'active'))).all();
+	const people = db
+		.select({ id: user.id, name: user.name })
+		.from(user)
+		.where(and(eq(user.tenantId, tenantId), eq(user.status, 'active')))
+		.all();
 	if (people.length === 0) return [];
-	const roles = db.select().from(userRole).where(inArray(userRole.userId, people.map((p) => p.id))).all();
+	const roles = db
+		.select()
+		.from(userRole)
+		.where(
+			inArray(
+				userRole.userId,
+				people.map((p) => p.id)
+			)
+		)
+		.all();
 	const records = listTenantRecords(db, tenantId).filter((r) => isRecordValid(r, today));
 	return people
 		.map((person) => {
 			const personRoles = roles.filter((r) => r.userId === person.id).map((r) => r.role);
-			const missing = requiredModules(modules, personRoles).filter((module) => !records.some((r) => r.userId === person.id && r.moduleId === module.id));
+			const missing = requiredModules(modules, personRoles).filter(
+				(module) => !records.some((r) => r.userId === person.id && r.moduleId === module.id)
+			);
 			return { userId: person.id, name: person.name, missing };
 		})
 		.filter((gap) => gap.missing.length > 0);
@@ -177,21 +214,43 @@ export function scanTrainingReminders(db: Db, now = new Date()): number {
 			.from(trainingRecord)
 			.innerJoin(trainingModule, eq(trainingRecord.moduleId, trainingModule.id))
 			.innerJoin(user, eq(trainingRecord.userId, user.id))
-			.where(and(eq(trainingRecord.confirmed, true), isNotNull(trainingRecord.validUntil), lte(trainingRecord.validUntil, soon), eq(user.status, 'active')))
+			.where(
+				and(
+					eq(trainingRecord.confirmed, true),
+					isNotNull(trainingRecord.validUntil),
+					lte(trainingRecord.validUntil, soon),
+					eq(user.status, 'active')
+				)
+			)
 			.all();
 		for (const row of expiring) {
 			// A newer completion of the same module makes the old one's expiry irrelevant.
 			const newer = tx
 				.select({ id: trainingRecord.id })
 				.from(trainingRecord)
-				.where(and(eq(trainingRecord.userId, row.record.userId), eq(trainingRecord.moduleId, row.module.id), eq(trainingRecord.confirmed, true)))
+				.where(
+					and(eq(trainingRecord.userId, row.record.userId), eq(trainingRecord.moduleId, row.module.id), eq(trainingRecord.confirmed, true))
+				)
 				.all()
 				.some((r) => r.id !== row.record.id && (getTrainingRecord(tx, r.id)?.completedOn ?? '') > row.record.completedOn);
 			if (newer) continue;
 			const expired = row.record.validUntil! < today;
 			if (!claimReminder(tx, row.record.id, expired ? 'training:expired' : 'training:30', now)) continue;
 			const people = [row.record.userId, ...(row.record.tenantId ? activePeopleWithRoles(tx, row.record.tenantId, ['tenant_admin']) : [])];
-			sent += notify(tx, people, expired ? 'training_expired' : 'training_expiring', { person: row.name, moduleFi: row.module.nameFi, moduleSv: row.module.nameSv, moduleEn: row.module.nameEn, date: row.record.validUntil! }, row.record.tenantId ? `/tenants/${row.record.tenantId}/training` : '/training', now);
+			sent += notify(
+				tx,
+				people,
+				expired ? 'training_expired' : 'training_expiring',
+				{
+					person: row.name,
+					moduleFi: row.module.nameFi,
+					moduleSv: row.module.nameSv,
+					moduleEn: row.module.nameEn,
+					date: row.record.validUntil!
+				},
+				row.record.tenantId ? `/tenants/${row.record.tenantId}/training` : '/training',
+				now
+			);
 		}
 	});
 	return sent;

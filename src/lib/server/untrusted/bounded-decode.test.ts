@@ -51,7 +51,9 @@ describe('decodePdfFilters', () => {
 	});
 
 	it(`refuses a chain of more than ${MAX_FILTER_CHAIN} filters`, () => {
-		expect(() => decodePdfFilters(Buffer.from('41>'), new Array(MAX_FILTER_CHAIN + 1).fill('AHx'), new DecodeBudget(MB))).toThrow(InflateLimitError);
+		expect(() => decodePdfFilters(Buffer.from('41>'), new Array(MAX_FILTER_CHAIN + 1).fill('AHx'), new DecodeBudget(MB))).toThrow(
+			InflateLimitError
+		);
 	});
 
 	it('leaves image codecs, LZW and damaged data encoded, at no cost', () => {

@@ -3,7 +3,25 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { doubleFlateBomb, hexFlateBomb, objectStreamBomb, xrefStreamBomb } from '../../../../tests/fixtures/pdf-bombs';
 import { runUntrusted } from './sandbox';
 
-const pem = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', '/dev/null', '-subj', '/CN=sandbox', '-days', '1'], { encoding: 'utf8' }).stdout;
+const pem = spawnSync(
+	'openssl',
+	[
+		'req',
+		'-x509',
+		'-newkey',
+		'ec',
+		'-pkeyopt',
+		'ec_paramgen_curve:P-256',
+		'-nodes',
+		'-keyout',
+		'/dev/null',
+		'-subj',
+		'/CN=sandbox',
+		'-days',
+		'1'
+	],
+	{ encoding: 'utf8' }
+).stdout;
 const certificate = () => new TextEncoder().encode(pem);
 
 describe('runUntrusted (worker thread, bounded heap, time limit)', () => {

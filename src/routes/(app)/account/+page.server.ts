@@ -70,7 +70,8 @@ export const actions: Actions = {
 		if (!parsed.ok) return invalid(parsed.errors, parsed.values);
 		const confirmed = await confirmPassword(db(), actorOf(event), user, parsed.data.currentPassword, 'password_change');
 		if (!confirmed.ok) {
-			const message = confirmed.reason === 'throttled' ? m.login_throttled({ time: formatTime(confirmed.retryAt) }) : m.error_current_password_wrong();
+			const message =
+				confirmed.reason === 'throttled' ? m.login_throttled({ time: formatTime(confirmed.retryAt) }) : m.error_current_password_wrong();
 			return fail(confirmed.reason === 'throttled' ? 429 : 400, { errors: { currentPassword: message }, values: parsed.values });
 		}
 		const person = getUser(db(), user.id)!;

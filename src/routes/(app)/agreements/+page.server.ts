@@ -20,7 +20,14 @@ export const load: PageServerLoad = (event) => {
 		page,
 		pageSize: PAGE_SIZE,
 		total,
-		rows: rows.map((r) => ({ id: r.id, tenantName: r.tenantName, status: r.status, language: r.language, createdAt: r.createdAt, inForceAt: r.inForceAt })),
+		rows: rows.map((r) => ({
+			id: r.id,
+			tenantName: r.tenantName,
+			status: r.status,
+			language: r.language,
+			createdAt: r.createdAt,
+			inForceAt: r.inForceAt
+		})),
 		may: { create: can(user, 'agreement.manage'), templates: can(user, 'template.manage') }
 	};
 };

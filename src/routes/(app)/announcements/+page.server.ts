@@ -10,7 +10,10 @@ import { announcementSchema } from '$lib/schemas/incident';
 export const load: PageServerLoad = (event) => {
 	authorize(event, 'announcement.manage');
 	const announcements = listAnnouncements(db());
-	const names = tenantNames(db(), announcements.flatMap((a) => a.tenantIds));
+	const names = tenantNames(
+		db(),
+		announcements.flatMap((a) => a.tenantIds)
+	);
 	return {
 		choices: tenantChoices(),
 		announcements: announcements.map((a) => ({

@@ -15,7 +15,14 @@ export const load: PageServerLoad = (event) => {
 	const filter = incidentListQuerySchema.parse(params);
 	const page = pageNumber.parse(params.page);
 	const scope = reportScope(user);
-	const { rows, total } = listReports(db(), scope, { kind: filter.kind, status: filter.status, open: filter.open, query: filter.q, page, pageSize: PAGE_SIZE });
+	const { rows, total } = listReports(db(), scope, {
+		kind: filter.kind,
+		status: filter.status,
+		open: filter.open,
+		query: filter.q,
+		page,
+		pageSize: PAGE_SIZE
+	});
 	return {
 		filter,
 		page,

@@ -22,9 +22,20 @@ export const load: PageServerLoad = (event) => {
 			name: names.get(mod.id)!,
 			description: locale === 'sv' ? mod.descriptionSv : locale === 'en' ? mod.descriptionEn : mod.descriptionFi,
 			required: isRequiredFor(mod, user.roles),
-			status: trainingStatus(records.filter((r) => r.moduleId === mod.id), today)
+			status: trainingStatus(
+				records.filter((r) => r.moduleId === mod.id),
+				today
+			)
 		})),
-		records: records.map((r) => ({ id: r.id, module: names.get(r.moduleId) ?? '', completedOn: r.completedOn, validUntil: r.validUntil, expired: r.validUntil !== null && r.validUntil < today, confirmed: r.confirmed, evidenceName: r.evidenceName }))
+		records: records.map((r) => ({
+			id: r.id,
+			module: names.get(r.moduleId) ?? '',
+			completedOn: r.completedOn,
+			validUntil: r.validUntil,
+			expired: r.validUntil !== null && r.validUntil < today,
+			confirmed: r.confirmed,
+			evidenceName: r.evidenceName
+		}))
 	};
 };
 

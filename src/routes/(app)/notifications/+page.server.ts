@@ -9,7 +9,13 @@ export const load: PageServerLoad = (event) => {
 	const user = authorize(event, 'notifications.view');
 	const locale = getLocale();
 	return {
-		notifications: listNotifications(db(), user.id).map((n) => ({ id: n.id, text: describeNotification(n, locale), link: n.link, at: n.createdAt, unread: n.readAt === null }))
+		notifications: listNotifications(db(), user.id).map((n) => ({
+			id: n.id,
+			text: describeNotification(n, locale),
+			link: n.link,
+			at: n.createdAt,
+			unread: n.readAt === null
+		}))
 	};
 };
 

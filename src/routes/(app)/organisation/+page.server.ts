@@ -5,7 +5,13 @@ import { MAIN_CONNECTOR_ROLES } from '$lib/domain';
 import { db } from '$lib/server/db';
 import { can } from '$lib/server/auth/authorize';
 import { actorOf, authorize } from '$lib/server/http/guard';
-import { addDesignatedPerson, getMainConnector, listDesignatedPersons, removeDesignatedPerson, updateMainConnector } from '$lib/server/organisation/organisation';
+import {
+	addDesignatedPerson,
+	getMainConnector,
+	listDesignatedPersons,
+	removeDesignatedPerson,
+	updateMainConnector
+} from '$lib/server/organisation/organisation';
 import { listPeople } from '$lib/server/people/people';
 import { changeRoles, deactivate, invite, reactivate, resend, resetTwoFactor } from '$lib/server/http/people-actions';
 import { designatedPersonSchema, organisationSchema } from '$lib/schemas/organisation';
@@ -18,9 +24,20 @@ export const load: PageServerLoad = (event) => {
 	return {
 		organisation,
 		designated: listDesignatedPersons(db()),
-		people: listPeople(db(), null).map((p) => ({ id: p.id, name: p.name, email: p.email, status: p.status, roles: p.roles, twoFactorEnabled: p.twoFactorEnabled })),
+		people: listPeople(db(), null).map((p) => ({
+			id: p.id,
+			name: p.name,
+			email: p.email,
+			status: p.status,
+			roles: p.roles,
+			twoFactorEnabled: p.twoFactorEnabled
+		})),
 		currentUserId: user.id,
-		may: { edit: can(user, 'organisation.edit'), managePeople: can(user, 'organisation.people.manage'), informationSystems: can(user, 'information_system.manage') }
+		may: {
+			edit: can(user, 'organisation.edit'),
+			managePeople: can(user, 'organisation.people.manage'),
+			informationSystems: can(user, 'information_system.manage')
+		}
 	};
 };
 

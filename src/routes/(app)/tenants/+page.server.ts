@@ -13,7 +13,13 @@ export const load: PageServerLoad = (event) => {
 	const params = Object.fromEntries(event.url.searchParams);
 	const filter = tenantListQuerySchema.parse(params);
 	const page = pageNumber.parse(params.page);
-	const { tenants, total } = listTenants(db(), { query: filter.q, stage: filter.stage, archived: filter.archived === '1', page, pageSize: PAGE_SIZE });
+	const { tenants, total } = listTenants(db(), {
+		query: filter.q,
+		stage: filter.stage,
+		archived: filter.archived === '1',
+		page,
+		pageSize: PAGE_SIZE
+	});
 	return {
 		filter,
 		page,

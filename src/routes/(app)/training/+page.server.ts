@@ -8,6 +8,13 @@ export const load: PageServerLoad = (event) => {
 	authorize(event, 'training.manage');
 	const locale = getLocale();
 	return {
-		modules: listModules(db(), true).map((mod) => ({ id: mod.id, code: mod.code, name: moduleName(mod, locale), validityMonths: mod.validityMonths, requiredForRoles: mod.requiredForRoles, active: mod.active }))
+		modules: listModules(db(), true).map((mod) => ({
+			id: mod.id,
+			code: mod.code,
+			name: moduleName(mod, locale),
+			validityMonths: mod.validityMonths,
+			requiredForRoles: mod.requiredForRoles,
+			active: mod.active
+		}))
 	};
 };

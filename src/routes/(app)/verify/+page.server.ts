@@ -30,7 +30,12 @@ export const actions: Actions = {
 			sha256: result.sha256,
 			fileName: file.name,
 			agreement: visible
-				? { id: result.agreement.id, status: result.agreement.status, tenantName: getTenant(db(), result.agreement.tenantId)?.name ?? '', sealedSha256: result.agreement.sealedSha256 }
+				? {
+						id: result.agreement.id,
+						status: result.agreement.status,
+						tenantName: getTenant(db(), result.agreement.tenantId)?.name ?? '',
+						sealedSha256: result.agreement.sealedSha256
+					}
 				: null
 		};
 	}

@@ -14,7 +14,8 @@ export const actions: Actions = {
 		if (!parsed.ok) return invalid(parsed.errors, parsed.values);
 		// The link is mailed after this answer; the answer is the same whether the account exists.
 		const answer = acceptPasswordResetRequest(db(), parsed.data.email, clientOf(event));
-		if (!answer.ok) return fail(429, { errors: { email: m.reset_request_throttled({ time: formatTime(answer.retryAt) }) }, values: parsed.values });
+		if (!answer.ok)
+			return fail(429, { errors: { email: m.reset_request_throttled({ time: formatTime(answer.retryAt) }) }, values: parsed.values });
 		return { sent: true };
 	}
 };

@@ -91,7 +91,12 @@ export const actions: Actions = {
 		if (!parsed.ok) return invalid(parsed.errors, parsed.values, 'update');
 		const result = updateDraft(db(), actorOf(event), current.id, parsed.data);
 		if (!result.ok) {
-			const errors: FieldErrors = { form: 'missing' in result ? m.agreement_missing_values({ values: result.missing.map(placeholderLabel).join(', ') }) : m.agreement_not_editable() };
+			const errors: FieldErrors = {
+				form:
+					'missing' in result
+						? m.agreement_missing_values({ values: result.missing.map(placeholderLabel).join(', ') })
+						: m.agreement_not_editable()
+			};
 			return fail(400, { errors, values: parsed.values, section: 'update' });
 		}
 		if (current.status !== 'draft') await notifyAgreementStep(db(), getAgreement(db(), current.id)!, 'sent');
@@ -101,7 +106,10 @@ export const actions: Actions = {
 		const { current } = agreementFor(event, 'agreement.manage');
 		const result = sendForSignature(db(), actorOf(event), current.id);
 		if (!result.ok) {
-			const message = 'missing' in result ? m.agreement_missing_values({ values: result.missing.map(placeholderLabel).join(', ') }) : m.agreement_wrong_state();
+			const message =
+				'missing' in result
+					? m.agreement_missing_values({ values: result.missing.map(placeholderLabel).join(', ') })
+					: m.agreement_wrong_state();
 			return invalid({ form: message }, {}, 'send');
 		}
 		await notifyAgreementStep(db(), getAgreement(db(), current.id)!, 'sent');
@@ -135,7 +143,8 @@ export const actions: Actions = {
 		if (!current || !user) error(404, m.error_not_found());
 		const parsed = parseForm(reasonSchema, await event.request.formData());
 		if (!parsed.ok) return invalid(parsed.errors, parsed.values, 'decline');
-		if (!declineAgreement(db(), user, current.id, parsed.data.reason, clientOf(event).ipAddress)) return invalid({ form: m.agreement_wrong_state() }, {}, 'decline');
+		if (!declineAgreement(db(), user, current.id, parsed.data.reason, clientOf(event).ipAddress))
+			return invalid({ form: m.agreement_wrong_state() }, {}, 'decline');
 		await notifyAgreementStep(db(), getAgreement(db(), current.id)!, 'declined');
 		return { section: 'decline', declined: true };
 	},

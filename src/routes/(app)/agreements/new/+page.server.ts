@@ -30,7 +30,11 @@ export const actions: Actions = {
 		const parsed = parseForm(newAgreementSchema, await event.request.formData());
 		if (!parsed.ok) return invalid(parsed.errors, parsed.values);
 		const result = createDraft(db(), actorOf(event), parsed.data);
-		if (!result.ok) return invalid(result.reason === 'no_tenant' ? { tenantId: m.error_choose_one() } : { templateId: m.error_choose_one() }, parsed.values);
+		if (!result.ok)
+			return invalid(
+				result.reason === 'no_tenant' ? { tenantId: m.error_choose_one() } : { templateId: m.error_choose_one() },
+				parsed.values
+			);
 		redirect(303, `/agreements/${result.id}`);
 	}
 };

@@ -15,7 +15,12 @@ export const load: PageServerLoad = (event) => {
 	return {
 		announcement: current,
 		choices: tenantChoices(current.tenantIds),
-		values: { title: current.title, body: current.body, audience: current.allTenants ? 'all' : 'chosen', tenantIds: current.tenantIds } as Record<string, unknown>
+		values: {
+			title: current.title,
+			body: current.body,
+			audience: current.allTenants ? 'all' : 'chosen',
+			tenantIds: current.tenantIds
+		} as Record<string, unknown>
 	};
 };
 
@@ -26,7 +31,8 @@ export const actions: Actions = {
 		if (!parsed.ok) return invalid(parsed.errors, parsed.values, 'update');
 		const targets = resolveTargets(parsed.data);
 		if (!targets.ok) return invalid(targets.errors, parsed.values, 'update');
-		if (!updateAnnouncement(db(), actorOf(event), event.params.id, { ...parsed.data, tenantIds: targets.tenantIds })) return invalid({ form: m.announcement_is_closed() }, parsed.values, 'update');
+		if (!updateAnnouncement(db(), actorOf(event), event.params.id, { ...parsed.data, tenantIds: targets.tenantIds }))
+			return invalid({ form: m.announcement_is_closed() }, parsed.values, 'update');
 		return { section: 'update', saved: true };
 	},
 	close: async (event) => {

@@ -51,7 +51,13 @@ export const load: PageServerLoad = (event) => {
 		tenant: c.tenantId ? { id: c.tenantId, name: getTenant(db(), c.tenantId)?.name ?? '' } : null,
 		orderBy: orderByDate(c.validTo, c.kind, getSettings(db())),
 		bucket: expiryBucket(c.validTo, now),
-		chain: renewalChain(db(), c.id).map((link) => ({ id: link.id, validFrom: link.validFrom, validTo: link.validTo, supersededAt: link.supersededAt, reference: link.reference })),
+		chain: renewalChain(db(), c.id).map((link) => ({
+			id: link.id,
+			validFrom: link.validFrom,
+			validTo: link.validTo,
+			supersededAt: link.supersededAt,
+			reference: link.reference
+		})),
 		may: { order: mayManage && !c.supersededAt && !c.renewalOrderedAt, renew: mayManage && !c.supersededAt }
 	};
 };
@@ -61,7 +67,8 @@ export const actions: Actions = {
 		const { current } = certificateFor(event, 'certificate.manage');
 		const parsed = parseForm(renewalOrderedSchema, await event.request.formData());
 		if (!parsed.ok) return invalid(parsed.errors, parsed.values, 'ordered');
-		if (!markRenewalOrdered(db(), actorOf(event), current.id, parsed.data.note)) return invalid({ form: m.cert_renewal_not_possible() }, parsed.values, 'ordered');
+		if (!markRenewalOrdered(db(), actorOf(event), current.id, parsed.data.note))
+			return invalid({ form: m.cert_renewal_not_possible() }, parsed.values, 'ordered');
 		return { section: 'ordered', ordered: true };
 	}
 };

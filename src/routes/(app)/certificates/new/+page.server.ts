@@ -13,7 +13,14 @@ import { getMainConnector } from '$lib/server/organisation/organisation';
 import { getTenant, listTenants } from '$lib/server/tenants/tenants';
 import { getUser } from '$lib/server/auth/accounts';
 import { listPeople } from '$lib/server/people/people';
-import { certificateHolderSchema, holderValue, isFileKind, manualCertificateSchema, uploadedCertificateSchema, type HolderChoice } from '$lib/schemas/certificate';
+import {
+	certificateHolderSchema,
+	holderValue,
+	isFileKind,
+	manualCertificateSchema,
+	uploadedCertificateSchema,
+	type HolderChoice
+} from '$lib/schemas/certificate';
 
 const REFUSALS = {
 	private_key: m.cert_private_key_refused,
@@ -24,7 +31,9 @@ const REFUSALS = {
 } as const;
 
 /** The certificate file read in the untrusted-file worker; a refusal comes as a message. */
-async function readCertificates(bytes: Uint8Array): Promise<{ ok: true; certificates: ParsedCertificate[] } | { ok: false; message: string }> {
+async function readCertificates(
+	bytes: Uint8Array
+): Promise<{ ok: true; certificates: ParsedCertificate[] } | { ok: false; message: string }> {
 	const read = await runUntrusted('certificateFile', bytes);
 	if (!read.ok) return { ok: false, message: refusalMessage(read.reason) };
 	return read.value.ok ? read.value : { ok: false, message: REFUSALS[read.value.reason]() };
@@ -35,9 +44,15 @@ function holderOptions(): { value: string; label: string }[] {
 	const options = [{ value: 'main_connector', label: m.cert_holder_main_connector_option({ name: getMainConnector(db())?.name ?? '' }) }];
 	// A few hundred tenants fit a select, as on the new agreement page.
 	for (const t of listTenants(db(), { page: 1, pageSize: 1000 }).tenants) {
-		options.push({ value: holderValue({ type: 'tenant', tenantId: t.id, userId: null }), label: m.cert_holder_tenant_option({ name: t.name }) });
+		options.push({
+			value: holderValue({ type: 'tenant', tenantId: t.id, userId: null }),
+			label: m.cert_holder_tenant_option({ name: t.name })
+		});
 		for (const p of listPeople(db(), t.id).filter((p) => p.status === 'active')) {
-			options.push({ value: holderValue({ type: 'person', tenantId: t.id, userId: p.id }), label: m.cert_holder_person_option({ name: p.name, tenant: t.name }) });
+			options.push({
+				value: holderValue({ type: 'person', tenantId: t.id, userId: p.id }),
+				label: m.cert_holder_person_option({ name: p.name, tenant: t.name })
+			});
 		}
 	}
 	return options;
@@ -76,7 +91,8 @@ export const load: PageServerLoad = (event) => {
 	const renew = getCertificate(db(), event.url.searchParams.get('renew') ?? '');
 	return {
 		holders: holderOptions(),
-		renewing: renew && !renew.supersededAt ? { id: renew.id, kind: renew.kind, holderName: renew.holderName, validTo: renew.validTo } : null,
+		renewing:
+			renew && !renew.supersededAt ? { id: renew.id, kind: renew.kind, holderName: renew.holderName, validTo: renew.validTo } : null,
 		values: {
 			kind: renew?.kind ?? '',
 			holder: renew ? holderValue({ type: renew.holderType, tenantId: renew.tenantId, userId: renew.holderUserId }) : '',
@@ -96,7 +112,12 @@ async function inspectUpload(form: FormData) {
 	const result = await readCertificates(new Uint8Array(await file.arrayBuffer()));
 	if (!result.ok) return invalid({ file: result.message }, parsed.values, 'inspect');
 	const [leaf, ...others] = result.certificates;
-	return { section: 'inspect', values: parsed.values, preview: preview(leaf, others.length), certificate: Buffer.from(leaf.pem).toString('base64') };
+	return {
+		section: 'inspect',
+		values: parsed.values,
+		preview: preview(leaf, others.length),
+		certificate: Buffer.from(leaf.pem).toString('base64')
+	};
 }
 
 function failSave(values: FormValues, result: Extract<AddCertificateResult, { ok: false }>) {
@@ -107,17 +128,24 @@ function failSave(values: FormValues, result: Extract<AddCertificateResult, { ok
 async function saveUpload(event: RequestEvent, form: FormData) {
 	const parsed = parseForm(uploadedCertificateSchema, form);
 	const base64 = String(form.get('certificate') ?? '').replace(/\s+/g, '');
-	const result = /^[A-Za-z0-9+/]+={0,2}$/.test(base64) ? await readCertificates(new Uint8Array(Buffer.from(base64, 'base64'))) : ({ ok: false, message: m.cert_file_not_certificate() } as const);
+	const result = /^[A-Za-z0-9+/]+={0,2}$/.test(base64)
+		? await readCertificates(new Uint8Array(Buffer.from(base64, 'base64')))
+		: ({ ok: false, message: m.cert_file_not_certificate() } as const);
 	// Never echo a refused hidden field back: it might hold whatever someone put there.
 	const kept = Object.fromEntries(Object.entries(parsed.values).filter(([key]) => key !== 'certificate'));
 	if (!result.ok) return invalid({ form: result.message }, kept, 'save');
 	const [leaf, ...others] = result.certificates;
 	// Other mistakes keep the checked certificate on screen, so only the field in error needs fixing.
-	const again = (errors: Record<string, string>) => fail(400, { errors, values: parsed.values, section: 'save', preview: preview(leaf, others.length), certificate: base64 });
+	const again = (errors: Record<string, string>) =>
+		fail(400, { errors, values: parsed.values, section: 'save', preview: preview(leaf, others.length), certificate: base64 });
 	if (!parsed.ok) return again(parsed.errors);
 	const holder = resolveHolder(parsed.data.holder);
 	if (!holder) return again({ holder: m.error_choose_one() });
-	const added = addCertificate(db(), actorOf(event), parsed.data.kind, holder, { source: 'upload', parsed: leaf, reference: parsed.data.reference });
+	const added = addCertificate(db(), actorOf(event), parsed.data.kind, holder, {
+		source: 'upload',
+		parsed: leaf,
+		reference: parsed.data.reference
+	});
 	if (!added.ok) return failSave(parsed.values, added);
 	redirect(303, `/certificates/${added.id}?added=1`);
 }

@@ -33,7 +33,12 @@ export const load: PageServerLoad = (event) => {
 	const decisions = listDecisions(db(), report.id);
 	const controllers = controllersShownTo(user, reportControllers(db(), report)).map((c) => {
 		const decision = decisions.find((d) => d.controllerKey === c.key) ?? null;
-		return { key: c.key, name: c.name, decision, mayDecide: report.kind === 'data_breach' && open && decision === null && mayDecideFor(user, c) };
+		return {
+			key: c.key,
+			name: c.name,
+			decision,
+			mayDecide: report.kind === 'data_breach' && open && decision === null && mayDecideFor(user, c)
+		};
 	});
 	const mayOnward = can(user, 'incident.notify_onward', { tenantId: report.tenantId });
 	return {

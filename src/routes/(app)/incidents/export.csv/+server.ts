@@ -16,7 +16,14 @@ export const GET: RequestHandler = (event) => {
 	const ownTenant = event.locals.user?.tenantId;
 	const user = authorize(event, 'incident.view', ownTenant ? { tenantId: ownTenant } : undefined);
 	const filter = incidentListQuerySchema.parse(Object.fromEntries(event.url.searchParams));
-	const { rows } = listReports(db(), reportScope(user), { kind: filter.kind, status: filter.status, open: filter.open, query: filter.q, page: 1, pageSize: MAX_ROWS });
+	const { rows } = listReports(db(), reportScope(user), {
+		kind: filter.kind,
+		status: filter.status,
+		open: filter.open,
+		query: filter.q,
+		page: 1,
+		pageSize: MAX_ROWS
+	});
 	return new Response(toCsv(reportCsvRows(db(), rows, getLocale(), user.tenantId)), {
 		headers: {
 			'content-type': 'text/csv; charset=utf-8',

@@ -20,7 +20,10 @@ export const load: PageServerLoad = (event) => {
 	return {
 		choices: user.tenantId === null ? tenantChoices() : null,
 		ownTenant: user.tenantId === null ? null : (getTenant(db(), user.tenantId)?.name ?? ''),
-		values: { kind: '', noticedAt: now, description: '', affected: '', reporterName: user.name, reporterContact: user.email } as Record<string, string | string[]>
+		values: { kind: '', noticedAt: now, description: '', affected: '', reporterName: user.name, reporterContact: user.email } as Record<
+			string,
+			string | string[]
+		>
 	};
 };
 

@@ -7,7 +7,18 @@ import { actorOf, authorize } from '$lib/server/http/guard';
 import { invalid, parseForm } from '$lib/server/http/forms';
 import { contentFrom, settingsFrom } from '$lib/server/http/instruction-form';
 import { tenantChoices } from '$lib/server/http/tenant-picker';
-import { archiveInstruction, coverageByTenant, coverageCounts, currentVersion, fillContacts, getInstruction, listVersions, publishVersion, textFor, updateInstructionSettings } from '$lib/server/instructions/instructions';
+import {
+	archiveInstruction,
+	coverageByTenant,
+	coverageCounts,
+	currentVersion,
+	fillContacts,
+	getInstruction,
+	listVersions,
+	publishVersion,
+	textFor,
+	updateInstructionSettings
+} from '$lib/server/instructions/instructions';
 import { renderMarkdown } from '$lib/server/instructions/markdown';
 import { ackStatus, targetTenantIds } from '$lib/server/instructions/report';
 import { instructionSettingsSchema, publishVersionSchema } from '$lib/schemas/instruction';
@@ -32,15 +43,46 @@ export const load: PageServerLoad = (event) => {
 	const current = versions[0];
 	const text = textFor(current, getLocale());
 	return {
-		instruction: { id: item.id, category: item.category, audience: item.audience, allTenants: item.allTenants, requiresAck: item.requiresAck, archivedAt: item.archivedAt, createdAt: item.createdAt },
+		instruction: {
+			id: item.id,
+			category: item.category,
+			audience: item.audience,
+			allTenants: item.allTenants,
+			requiresAck: item.requiresAck,
+			archivedAt: item.archivedAt,
+			createdAt: item.createdAt
+		},
 		title: text.title,
 		// The only HTML this page renders: Markdown with raw HTML escaped (see markdown.ts).
 		bodyHtml: renderMarkdown(fillContacts(db(), text.body)),
 		language: text.language,
-		current: { version: current.version, titleFi: current.titleFi, bodyFi: current.bodyFi, titleSv: current.titleSv, bodySv: current.bodySv, titleEn: current.titleEn ?? '', bodyEn: current.bodyEn ?? '', attachmentName: current.attachmentName },
-		settings: { category: item.category, targets: item.allTenants ? 'all' : 'chosen', tenantIds: chosen, audience: item.audience, requiresAck: item.requiresAck },
+		current: {
+			version: current.version,
+			titleFi: current.titleFi,
+			bodyFi: current.bodyFi,
+			titleSv: current.titleSv,
+			bodySv: current.bodySv,
+			titleEn: current.titleEn ?? '',
+			bodyEn: current.bodyEn ?? '',
+			attachmentName: current.attachmentName
+		},
+		settings: {
+			category: item.category,
+			targets: item.allTenants ? 'all' : 'chosen',
+			tenantIds: chosen,
+			audience: item.audience,
+			requiresAck: item.requiresAck
+		},
 		choices: tenantChoices(chosen),
-		versions: versions.map((v) => ({ id: v.id, version: v.version, material: v.material, changeSummary: v.changeSummary, publishedAt: v.publishedAt, publishedBy: v.publishedBy, attachmentName: v.attachmentName })),
+		versions: versions.map((v) => ({
+			id: v.id,
+			version: v.version,
+			material: v.material,
+			changeSummary: v.changeSummary,
+			publishedAt: v.publishedAt,
+			publishedBy: v.publishedBy,
+			attachmentName: v.attachmentName
+		})),
 		coverage: coverageCounts(db(), item, { page, pageSize: COVERAGE_PAGE_SIZE }),
 		coveragePage: page,
 		coveragePageSize: COVERAGE_PAGE_SIZE,
@@ -69,7 +111,13 @@ export const actions: Actions = {
 		const content = await contentFrom(form, parsed.data, kept);
 		if (!content.ok) return invalid(content.errors, parsed.values, 'publish');
 		if (remove && !content.content.attachment) content.content.attachment = null;
-		const version = publishVersion(db(), actorOf(event), item.id, { material: parsed.data.change === 'material', changeSummary: parsed.data.changeSummary }, content.content);
+		const version = publishVersion(
+			db(),
+			actorOf(event),
+			item.id,
+			{ material: parsed.data.change === 'material', changeSummary: parsed.data.changeSummary },
+			content.content
+		);
 		return { section: 'publish', published: version };
 	},
 	archive: (event) => {

@@ -5,7 +5,18 @@ import { getLocale } from '$lib/paraglide/runtime';
 import { db } from '$lib/server/db';
 import { authorize, clientOf } from '$lib/server/http/guard';
 import { invalid, parseForm } from '$lib/server/http/forms';
-import { acknowledge, baselineVersion, currentVersion, fillContacts, getInstruction, getVersion, instructionVisibleTo, lastAcknowledged, listVersions, textFor } from '$lib/server/instructions/instructions';
+import {
+	acknowledge,
+	baselineVersion,
+	currentVersion,
+	fillContacts,
+	getInstruction,
+	getVersion,
+	instructionVisibleTo,
+	lastAcknowledged,
+	listVersions,
+	textFor
+} from '$lib/server/instructions/instructions';
 import { renderMarkdown } from '$lib/server/instructions/markdown';
 import { isUnchanged, textDiff } from '$lib/server/instructions/diff';
 import { acknowledgeSchema } from '$lib/schemas/instruction';
@@ -61,7 +72,8 @@ export const actions: Actions = {
 		if (user.tenantId === null) error(403, m.error_forbidden());
 		const parsed = parseForm(acknowledgeSchema, await event.request.formData());
 		if (!parsed.ok) return invalid(parsed.errors, parsed.values);
-		if (!acknowledge(db(), user, item.id, parsed.data.versionId, getLocale(), clientOf(event))) return invalid({ form: m.instruction_ack_outdated() });
+		if (!acknowledge(db(), user, item.id, parsed.data.versionId, getLocale(), clientOf(event)))
+			return invalid({ form: m.instruction_ack_outdated() });
 		return { acknowledgedNow: true };
 	}
 };

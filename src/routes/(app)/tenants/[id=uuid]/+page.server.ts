@@ -30,14 +30,30 @@ export const load: PageServerLoad = (event) => {
 	const chosen = new Set(tenant.serviceIds);
 	return {
 		tenant,
-		serviceNames: listServices(db()).filter((s) => chosen.has(s.id)).map((s) => serviceName(s, locale)),
+		serviceNames: listServices(db())
+			.filter((s) => chosen.has(s.id))
+			.map((s) => serviceName(s, locale)),
 		oidMismatch: !oidMatchesBusinessId(tenant.oid, tenant.businessId),
 		people: can(user, 'tenant.people.view', { tenantId })
-			? listPeople(db(), tenantId).map((p) => ({ id: p.id, name: p.name, email: p.email, status: p.status, roles: p.roles, twoFactorEnabled: p.twoFactorEnabled }))
+			? listPeople(db(), tenantId).map((p) => ({
+					id: p.id,
+					name: p.name,
+					email: p.email,
+					status: p.status,
+					roles: p.roles,
+					twoFactorEnabled: p.twoFactorEnabled
+				}))
 			: [],
 		checklist: can(user, 'checklist.view', { tenantId }) ? getChecklist(db(), tenantId).progress : null,
 		agreements: can(user, 'agreement.view', { tenantId })
-			? listTenantAgreements(db(), tenantId).map((a) => ({ id: a.id, status: a.status, language: a.language, createdAt: a.createdAt, inForceAt: a.inForceAt, sealed: a.sealedPath !== null }))
+			? listTenantAgreements(db(), tenantId).map((a) => ({
+					id: a.id,
+					status: a.status,
+					language: a.language,
+					createdAt: a.createdAt,
+					inForceAt: a.inForceAt,
+					sealed: a.sealedPath !== null
+				}))
 			: null,
 		currentUserId: user.id,
 		may: {

@@ -11,7 +11,10 @@ export const load: PageServerLoad = (event) => {
 	authorize(event, 'training.manage');
 	const mod = getModule(db(), event.params.id);
 	if (!mod) error(404, m.error_not_found());
-	return { name: moduleName(mod, getLocale()), module: { ...mod, validityMonths: mod.validityMonths === null ? '' : String(mod.validityMonths) } };
+	return {
+		name: moduleName(mod, getLocale()),
+		module: { ...mod, validityMonths: mod.validityMonths === null ? '' : String(mod.validityMonths) }
+	};
 };
 
 export const actions: Actions = {

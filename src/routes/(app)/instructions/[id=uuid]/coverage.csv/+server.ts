@@ -14,8 +14,22 @@ export const GET: RequestHandler = (event) => {
 	authorize(event, 'instruction.coverage');
 	const item = getInstruction(db(), event.params.id);
 	if (!item) error(404, m.error_not_found());
-	const header = [m.party_tenant(), m.field_full_name(), m.field_email(), m.field_status(), m.instruction_acknowledged_version(), m.instruction_acknowledged_at()];
-	const body = coverageRows(db(), item).map((r) => [r.tenantName, r.name, r.email, ackStatusLabel(r.status), r.acknowledgedVersion === null ? '' : String(r.acknowledgedVersion), sortableTime(r.acknowledgedAt)]);
+	const header = [
+		m.party_tenant(),
+		m.field_full_name(),
+		m.field_email(),
+		m.field_status(),
+		m.instruction_acknowledged_version(),
+		m.instruction_acknowledged_at()
+	];
+	const body = coverageRows(db(), item).map((r) => [
+		r.tenantName,
+		r.name,
+		r.email,
+		ackStatusLabel(r.status),
+		r.acknowledgedVersion === null ? '' : String(r.acknowledgedVersion),
+		sortableTime(r.acknowledgedAt)
+	]);
 	return new Response(toCsv([header, ...body]), {
 		headers: {
 			'content-type': 'text/csv; charset=utf-8',

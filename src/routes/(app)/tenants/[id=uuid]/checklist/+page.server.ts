@@ -9,7 +9,17 @@ import { actorOf, authorize } from '$lib/server/http/guard';
 import { invalid, parseForm, formDataToObject } from '$lib/server/http/forms';
 import { getTenant } from '$lib/server/tenants/tenants';
 import { listPeople } from '$lib/server/people/people';
-import { addComment, getChecklist, getChecklistItem, listComments, planItem, recordEvidenceFile, returnItem, submitItem, verifyItem } from '$lib/server/prerequisites/checklist';
+import {
+	addComment,
+	getChecklist,
+	getChecklistItem,
+	listComments,
+	planItem,
+	recordEvidenceFile,
+	returnItem,
+	submitItem,
+	verifyItem
+} from '$lib/server/prerequisites/checklist';
 import { getPrerequisiteType, prerequisiteGuidance, prerequisiteName } from '$lib/server/prerequisites/catalogue';
 import { deadlinesFor } from '$lib/server/prerequisites/deadlines';
 import { deadlineLabel } from '$lib/server/calendar/feed';
@@ -32,7 +42,11 @@ export const load: PageServerLoad = (event) => {
 		tenant: { id: tenant.id, name: tenant.name, stage: tenant.stage, serviceSector: tenant.serviceSector },
 		progress: checklist.progress,
 		ready: checklist.ready,
-		deadlines: deadlinesFor(tenant.serviceSector, tenant.providerType).map((d) => ({ label: deadlineLabel(d.code, locale), date: d.date, daysLeft: daysBetween(today, d.date) })),
+		deadlines: deadlinesFor(tenant.serviceSector, tenant.providerType).map((d) => ({
+			label: deadlineLabel(d.code, locale),
+			date: d.date,
+			daysLeft: daysBetween(today, d.date)
+		})),
 		entries: checklist.entries.map((e) => ({
 			id: e.item.id,
 			code: e.type.code,
@@ -63,8 +77,14 @@ export const load: PageServerLoad = (event) => {
 			files: e.files,
 			comments: listComments(db(), e.item.id).map((c) => ({ id: c.id, author: c.authorLabel, body: c.body, at: c.createdAt }))
 		})),
-		people: listPeople(db(), tenantId).filter((p) => p.status === 'active').map((p) => ({ id: p.id, name: p.name })),
-		may: { submit: can(user, 'checklist.submit', scope), verify: can(user, 'checklist.verify', scope), plan: can(user, 'checklist.plan', scope) }
+		people: listPeople(db(), tenantId)
+			.filter((p) => p.status === 'active')
+			.map((p) => ({ id: p.id, name: p.name })),
+		may: {
+			submit: can(user, 'checklist.submit', scope),
+			verify: can(user, 'checklist.verify', scope),
+			plan: can(user, 'checklist.plan', scope)
+		}
 	};
 };
 
@@ -82,7 +102,6 @@ async function guarded(event: RequestEvent<{ id: string }>, action: Action) {
 	return event.request.formData();
 }
 
-
 export const actions: Actions = {
 	upload: async (event) => {
 		const form = await guarded(event, 'checklist.submit');
@@ -94,7 +113,13 @@ export const actions: Actions = {
 		const check = await checkEvidenceFile(bytes, file.name, config.evidenceMaxBytes);
 		if (!check.ok) return invalid({ file: evidenceProblem(check.reason) }, {}, `item-${item.id}`);
 		const stored = storeFile(config.dataDir, 'evidence', bytes);
-		recordEvidenceFile(db(), actorOf(event), item, { fileName: safeFileName(file.name), mimeType: check.mimeType, size: stored.size, sha256: stored.sha256, storagePath: stored.storagePath });
+		recordEvidenceFile(db(), actorOf(event), item, {
+			fileName: safeFileName(file.name),
+			mimeType: check.mimeType,
+			size: stored.size,
+			sha256: stored.sha256,
+			storagePath: stored.storagePath
+		});
 		return { section: `item-${item.id}`, uploaded: true };
 	},
 	submit: async (event) => {
@@ -104,7 +129,12 @@ export const actions: Actions = {
 		if (!parsed.ok) return invalid(parsed.errors, parsed.values, `item-${itemId}`);
 		const { item, type } = itemInTenant(event, parsed.data.itemId);
 		const result = submitItem(db(), actorOf(event), item.id, type, parsed.data);
-		if (!result.ok) return fail(400, { errors: { form: result.reason === 'evidence_missing' ? m.evidence_missing() : m.checklist_wrong_state() }, values: formDataToObject(form), section: `item-${item.id}` });
+		if (!result.ok)
+			return fail(400, {
+				errors: { form: result.reason === 'evidence_missing' ? m.evidence_missing() : m.checklist_wrong_state() },
+				values: formDataToObject(form),
+				section: `item-${item.id}`
+			});
 		return { section: `item-${item.id}`, submitted: true };
 	},
 	verify: async (event) => {
@@ -119,7 +149,8 @@ export const actions: Actions = {
 		const itemId = String(form.get('itemId') ?? '');
 		if (!parsed.ok) return invalid(parsed.errors, parsed.values, `item-${itemId}`);
 		const { item } = itemInTenant(event, parsed.data.itemId);
-		if (!returnItem(db(), actorOf(event), item.id, parsed.data.reason).ok) return invalid({ form: m.checklist_wrong_state() }, {}, `item-${item.id}`);
+		if (!returnItem(db(), actorOf(event), item.id, parsed.data.reason).ok)
+			return invalid({ form: m.checklist_wrong_state() }, {}, `item-${item.id}`);
 		return { section: `item-${item.id}`, returned: true };
 	},
 	plan: async (event) => {

@@ -17,7 +17,18 @@ export const load: PageServerLoad = (event) => {
 	const title = (id: string) => textFor(currentVersion(db(), id)!, locale).title;
 	return {
 		tenant: { id: tenant.id, name: tenant.name },
-		instructions: tenantCoverage(db(), tenantId, locale).map((row) => ({ id: row.instruction.id, title: row.title, version: row.version, acknowledged: row.acknowledged, total: row.total, people: row.people })),
-		missing: missingByPerson(db(), tenantId).map((p) => ({ userId: p.userId, name: p.name, missing: p.missing.map((i) => ({ id: i.id, title: title(i.id) })) }))
+		instructions: tenantCoverage(db(), tenantId, locale).map((row) => ({
+			id: row.instruction.id,
+			title: row.title,
+			version: row.version,
+			acknowledged: row.acknowledged,
+			total: row.total,
+			people: row.people
+		})),
+		missing: missingByPerson(db(), tenantId).map((p) => ({
+			userId: p.userId,
+			name: p.name,
+			missing: p.missing.map((i) => ({ id: i.id, title: title(i.id) }))
+		}))
 	};
 };

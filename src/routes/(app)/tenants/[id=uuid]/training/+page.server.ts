@@ -8,7 +8,15 @@ import { invalid, parseForm } from '$lib/server/http/forms';
 import { completionEvidence } from '$lib/server/http/training-record-form';
 import { getTenant } from '$lib/server/tenants/tenants';
 import { listPeople } from '$lib/server/people/people';
-import { addTrainingRecord, confirmTrainingRecord, getModule, getTrainingRecord, listModules, listTenantRecords, moduleName } from '$lib/server/training/training';
+import {
+	addTrainingRecord,
+	confirmTrainingRecord,
+	getModule,
+	getTrainingRecord,
+	listModules,
+	listTenantRecords,
+	moduleName
+} from '$lib/server/training/training';
 import { trainingMatrix } from '$lib/server/training/status';
 import { todayInHelsinki } from '$lib/time';
 import { trainingConfirmSchema, trainingRecordSchema } from '$lib/schemas/training';
@@ -55,7 +63,8 @@ export const actions: Actions = {
 		const form = await event.request.formData();
 		const parsed = parseForm(trainingRecordSchema, form);
 		if (!parsed.ok) return invalid(parsed.errors, parsed.values, 'add');
-		if (!activePeople(tenant.id).some((p) => p.id === parsed.data.userId)) return invalid({ userId: m.error_choose_one() }, parsed.values, 'add');
+		if (!activePeople(tenant.id).some((p) => p.id === parsed.data.userId))
+			return invalid({ userId: m.error_choose_one() }, parsed.values, 'add');
 		if (!getModule(db(), parsed.data.moduleId)?.active) return invalid({ moduleId: m.error_choose_one() }, parsed.values, 'add');
 		const evidence = await completionEvidence(form, parsed.data.completedOn);
 		if (!evidence.ok) return invalid(evidence.errors, parsed.values, 'add');

@@ -15,9 +15,23 @@ export const GET: RequestHandler = (event) => {
 	const tenantId = event.params.id;
 	authorize(event, 'instruction.coverage', { tenantId });
 	if (!getTenant(db(), tenantId)) error(404, m.error_not_found());
-	const header = [m.instruction_title(), m.field_full_name(), m.field_email(), m.field_status(), m.instruction_acknowledged_version(), m.instruction_acknowledged_at()];
+	const header = [
+		m.instruction_title(),
+		m.field_full_name(),
+		m.field_email(),
+		m.field_status(),
+		m.instruction_acknowledged_version(),
+		m.instruction_acknowledged_at()
+	];
 	const body = tenantCoverage(db(), tenantId, getLocale()).flatMap((row) =>
-		row.people.map((p) => [row.title, p.name, p.email, ackStatusLabel(p.status), p.acknowledgedVersion === null ? '' : String(p.acknowledgedVersion), sortableTime(p.acknowledgedAt)])
+		row.people.map((p) => [
+			row.title,
+			p.name,
+			p.email,
+			ackStatusLabel(p.status),
+			p.acknowledgedVersion === null ? '' : String(p.acknowledgedVersion),
+			sortableTime(p.acknowledgedAt)
+		])
 	);
 	return new Response(toCsv([header, ...body]), {
 		headers: {
