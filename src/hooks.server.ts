@@ -51,6 +51,8 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 	if (!headers.has('Content-Security-Policy')) headers.set('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
 	if (config.production && config.origin.startsWith('https:'))
 		headers.set('Strict-Transport-Security', 'max-age=63072000; includeSubDomains');
+	// What a signed-in person sees (people, certificates, breaches) stays out of shared and browser caches.
+	if (event.locals.session && !headers.has('Cache-Control')) headers.set('Cache-Control', 'private, no-store');
 	return response;
 };
 

@@ -1,5 +1,5 @@
 import { request as playwrightRequest } from '@playwright/test';
-import { DEMO_URL, expect, test } from './fixtures';
+import { DEMO_PASSWORD, DEMO_URL, expect, signIn, test } from './fixtures';
 
 /**
  * The headers every answer of the app carries (ASVS V14.4), read from the production build as a browser
@@ -16,6 +16,9 @@ test('pages, endpoints and errors carry the security headers; forms from another
 			expect(headers['referrer-policy'], path).toBe('strict-origin-when-cross-origin');
 			expect(headers['x-frame-options'], path).toBe('DENY');
 			expect(headers['content-security-policy'], path).toContain("frame-ancestors 'none'");
+			// Nothing names the software or its version (V14.3.3).
+			expect(headers['x-powered-by'], path).toBeUndefined();
+			expect(headers['server'], path).toBeUndefined();
 		}
 		const page = (await api.get('/login')).headers()['content-security-policy'];
 		expect(page).toContain("default-src 'self'");
@@ -30,5 +33,13 @@ test('pages, endpoints and errors carry the security headers; forms from another
 		expect(crossSite.status()).toBe(403);
 	} finally {
 		await api.dispose();
+	}
+});
+
+test('pages a signed-in person sees are not kept in any cache (V8.2.1)', async ({ page }) => {
+	await signIn(page, DEMO_URL, 'admin@tenant1.demo.test', DEMO_PASSWORD);
+	for (const path of ['/', '/account']) {
+		const response = await page.goto(`${DEMO_URL}${path}`);
+		expect(response?.headers()['cache-control'], path).toBe('private, no-store');
 	}
 });
