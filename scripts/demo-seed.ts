@@ -19,7 +19,7 @@ import type { Actor } from '../src/lib/server/actor';
 import { config as appConfig } from '../src/lib/server/config';
 import { syncBundledTemplates, defaultTemplate } from '../src/lib/server/agreements/templates-store';
 import { createDraft, sendForSignature, signAgreement, updateDraft } from '../src/lib/server/agreements/agreements';
-import { sealAgreement } from '../src/lib/server/agreements/sealing';
+import { carryOutAgreementFollowUp } from '../src/lib/server/agreements/follow-up';
 import { findUserByEmail } from '../src/lib/server/auth/accounts';
 import { toSessionUser } from '../src/lib/server/auth/session';
 import forge from 'node-forge';
@@ -393,13 +393,14 @@ async function seedAgreements(db: Db, admin: Actor, [first, second, third]: stri
 	sendForSignature(db, admin, inForce);
 	await signAs('signer@tenant1.demo.test', 'Tenant 1 Signer', 'Yrittäjä', inForce);
 	await signAs('signer@demo.test', 'Sakari Signer', 'Toimitusjohtaja', inForce);
-	await sealAgreement(db, inForce);
 
 	const awaiting = draft(second, 'fi');
 	sendForSignature(db, admin, awaiting);
 	await signAs('signer@tenant2.demo.test', 'Tenant 2 Signer', 'Toimitusjohtaja', awaiting);
 
 	draft(third, 'sv');
+	// The seal of the agreement in force and the mails of every step, as the portal would have done them.
+	await carryOutAgreementFollowUp(db);
 }
 
 async function main() {

@@ -19,7 +19,8 @@ import { getAgreement, signAgreement } from '../../src/lib/server/agreements/agr
 import { buildPdfInput } from '../../src/lib/server/agreements/document';
 import { renderAgreementPdf, type AgreementPdfInput } from '../../src/lib/server/agreements/pdf';
 import { sealPdf } from '../../src/lib/server/agreements/seal';
-import { loadSealCredentials, sealAgreement } from '../../src/lib/server/agreements/sealing';
+import { loadSealCredentials } from '../../src/lib/server/agreements/sealing';
+import { carryOutAgreementFollowUp } from '../../src/lib/server/agreements/follow-up';
 import { can } from '../../src/lib/server/auth/authorize';
 import type { SessionUser } from '../../src/lib/server/auth/session';
 import type { Role } from '../../src/lib/server/db/schema';
@@ -110,8 +111,8 @@ function benchSignatory(db: Db): SessionUser {
 
 /**
  * The sign action of `/agreements/<id>` for the main connector's signatory, without HTTP: permission,
- * form parsing, signAgreement (password check included) and sealAgreement, which renders, seals and
- * stores the file. The e-mails sent afterwards are not counted. Each run countersigns another agreement.
+ * form parsing, signAgreement (password check included) and the follow-up it records: sealing (render,
+ * seal, store) and the "in force" mails to the outbox. Each run countersigns another agreement.
  */
 async function timeCountersignatures(db: Db, runs: number): Promise<Spread> {
 	const signer = benchSignatory(db);
@@ -136,7 +137,7 @@ async function timeCountersignatures(db: Db, runs: number): Promise<Spread> {
 		if (!parsed.ok) throw new Error(`Form refused: ${JSON.stringify(parsed.errors)}`);
 		const result = await signAgreement(db, signer, id, parsed.data, { ipAddress: '127.0.0.1', userAgent: 'bench' });
 		if (!result.ok || result.status !== 'in_force') throw new Error(`Countersigning ${id} failed: ${JSON.stringify(result)}`);
-		await sealAgreement(db, id);
+		await carryOutAgreementFollowUp(db, id); // sealing and the mails, as the countersign action does
 		const sealedPath = getAgreement(db, id)?.sealedPath;
 		if (!sealedPath || !existsSync(sealedPath)) throw new Error(`${id} was not sealed`);
 		times.push(performance.now() - started);

@@ -1,10 +1,10 @@
-import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { and, inArray, isNull } from 'drizzle-orm';
 import type { Db } from './db';
-import { agreement, tenant } from './db/schema';
+import { tenant } from './db/schema';
 import { SYSTEM_ACTOR } from './actor';
-import { runAgreementSweep, getAgreement } from './agreements/agreements';
-import { sealAgreement } from './agreements/sealing';
-import { notifyAgreementStep } from './agreements/notify';
+import { runAgreementSweep } from './agreements/agreements';
+import { carryOutAgreementFollowUp } from './agreements/follow-up';
+import type { EffectRun } from './effects/effects';
 import { expireDueItems, refreshReadiness } from './prerequisites/checklist';
 import { scanAcknowledgementReminders } from './instructions/instructions';
 import { scanTrainingReminders } from './training/training';
@@ -15,7 +15,7 @@ const HOUR_MS = 60 * 60 * 1000;
 
 export interface JobReport {
 	agreementsEnded: number;
-	agreementsSealed: number;
+	agreementFollowUp: EffectRun;
 	itemsExpired: number;
 	tenantsReady: number;
 	certificateReminders: number;
@@ -32,17 +32,8 @@ export interface JobReport {
  */
 export async function runScheduledWork(db: Db, now = new Date()): Promise<JobReport> {
 	const { ended, endedAutomatically } = runAgreementSweep(db, now);
-	for (const id of [...ended, ...endedAutomatically]) {
-		const current = getAgreement(db, id);
-		if (current) await notifyAgreementStep(db, current, 'ended');
-	}
-	// An agreement that came into force but whose sealing was interrupted is sealed now.
-	const unsealed = db
-		.select({ id: agreement.id })
-		.from(agreement)
-		.where(and(eq(agreement.status, 'in_force'), isNull(agreement.sealedPath)))
-		.all();
-	for (const { id } of unsealed) await sealAgreement(db, id, now);
+	// The seals and mails of agreement steps: those of the sweep above, and any that failed before.
+	const followUp = await carryOutAgreementFollowUp(db, undefined, now);
 
 	const itemsExpired = expireDueItems(db, now).length;
 	// Derived items (agreement, certificates) can complete a checklist without anyone touching it.
@@ -61,7 +52,7 @@ export async function runScheduledWork(db: Db, now = new Date()): Promise<JobRep
 	const digests = await sendDailyDigests(db, now);
 	return {
 		agreementsEnded: ended.length + endedAutomatically.length,
-		agreementsSealed: unsealed.length,
+		agreementFollowUp: followUp,
 		itemsExpired,
 		tenantsReady,
 		certificateReminders,

@@ -15,6 +15,8 @@ import { isEditable, isEffective, nextStatus, type AgreementEvent } from './life
 import { fillTemplate, MissingValuesError, parseTemplate } from './template';
 import { getTemplate, sha256Hex } from './templates-store';
 import { currentContent, type AgreementContent } from './values';
+import { recordEffect } from '../effects/effects';
+import type { AgreementStep } from './notify';
 
 export function getAgreement(db: DbOrTx, id: string): Agreement | undefined {
 	return db.select().from(agreement).where(eq(agreement.id, id)).get();
@@ -60,6 +62,18 @@ export function listSignatures(db: DbOrTx, agreementId: string, includeInvalidat
 }
 
 /** Moves the agreement on, refusing anything the state machine does not allow. */
+/** Who is told of each step (see `notify.ts`); a step not listed tells no one. */
+const NOTICES: Partial<Record<AgreementEvent, AgreementStep>> = {
+	send_for_signature: 'sent',
+	tenant_sign: 'tenant_signed',
+	countersign: 'in_force',
+	decline: 'declined',
+	give_notice: 'notice',
+	end: 'ended',
+	end_automatically: 'ended',
+	rescind: 'ended'
+};
+
 function transition(tx: DbOrTx, current: Agreement, event: AgreementEvent, changes: Partial<Agreement>, now: Date): AgreementStatus {
 	const status = nextStatus(current.status, event);
 	// The status in the WHERE clause makes a concurrent second attempt a no-op rather than a double step.
@@ -69,6 +83,11 @@ function transition(tx: DbOrTx, current: Agreement, event: AgreementEvent, chang
 		.where(and(eq(agreement.id, current.id), eq(agreement.status, current.status)))
 		.run();
 	if (result.changes !== 1) throw new Error(`Agreement ${current.id} changed while it was being updated`);
+	// The follow-up is recorded with the step, so it exists exactly when the step does (follow-up.ts).
+	if (event === 'countersign') recordEffect(tx, { kind: 'agreement.seal', subjectId: current.id });
+	// A change after sending goes back to the tenant: it is sent again.
+	const notice = event === 'edit' ? (current.status === 'draft' ? undefined : 'sent') : NOTICES[event];
+	if (notice) recordEffect(tx, { kind: 'agreement.notify', subjectId: current.id, payload: { step: notice } });
 	return status;
 }
 

@@ -326,6 +326,27 @@ export const outboxMessage = sqliteTable(
 	(t) => [index('outbox_created_idx').on(t.createdAt)]
 );
 
+/**
+ * Work that follows a committed change (sealing an agreement, e-mailing the parties), recorded in the
+ * change's own transaction and carried out after it commits; a failure is retried later, and the
+ * effects of one subject run in the order they were recorded.
+ */
+export const pendingEffect = sqliteTable(
+	'pending_effect',
+	{
+		id: integer('id').primaryKey({ autoIncrement: true }),
+		kind: text('kind').notNull(),
+		subjectId: text('subject_id').notNull(),
+		payload: text('payload').notNull().default('{}'),
+		createdAt: createdAt(),
+		attempts: integer('attempts').notNull().default(0),
+		nextAttemptAt: timestamp('next_attempt_at'),
+		lastError: text('last_error'),
+		doneAt: timestamp('done_at')
+	},
+	(t) => [index('pending_effect_open_idx').on(t.doneAt, t.subjectId)]
+);
+
 /** Versioned agreement templates; the text is kept whole so an agreement can always be traced to it. */
 export const agreementTemplate = sqliteTable(
 	'agreement_template',
@@ -935,3 +956,4 @@ export type Session = typeof session.$inferSelect;
 export type KantaService = typeof kantaService.$inferSelect;
 export type AuditEntry = typeof auditEntry.$inferSelect;
 export type OutboxMessage = typeof outboxMessage.$inferSelect;
+export type PendingEffect = typeof pendingEffect.$inferSelect;

@@ -432,7 +432,7 @@ describe('runScheduledWork', () => {
 		const second = await runScheduledWork(db, T0);
 		expect(second).toEqual({
 			agreementsEnded: 0,
-			agreementsSealed: 0,
+			agreementFollowUp: { done: 0, failed: 0 },
 			itemsExpired: 0,
 			tenantsReady: 0,
 			certificateReminders: 0,

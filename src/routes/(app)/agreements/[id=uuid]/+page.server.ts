@@ -19,8 +19,8 @@ import {
 } from '$lib/server/agreements/agreements';
 import type { StepUpRefused } from '$lib/server/auth/step-up';
 import { canTransition, isEditable } from '$lib/server/agreements/lifecycle';
-import { notifyAgreementStep } from '$lib/server/agreements/notify';
-import { sealAgreement, sealInfo } from '$lib/server/agreements/sealing';
+import { carryOutAgreementFollowUp } from '$lib/server/agreements/follow-up';
+import { sealInfo } from '$lib/server/agreements/sealing';
 import { agreementContent } from '$lib/server/agreements/values';
 import { fillTemplate, MissingValuesError, parseTemplate } from '$lib/server/agreements/template';
 import { getTemplate } from '$lib/server/agreements/templates-store';
@@ -99,7 +99,7 @@ export const actions: Actions = {
 			};
 			return fail(400, { errors, values: parsed.values, section: 'update' });
 		}
-		if (current.status !== 'draft') await notifyAgreementStep(db(), getAgreement(db(), current.id)!, 'sent');
+		await carryOutAgreementFollowUp(db(), current.id);
 		return { section: 'update', saved: true };
 	},
 	send: async (event) => {
@@ -112,7 +112,7 @@ export const actions: Actions = {
 					: m.agreement_wrong_state();
 			return invalid({ form: message }, {}, 'send');
 		}
-		await notifyAgreementStep(db(), getAgreement(db(), current.id)!, 'sent');
+		await carryOutAgreementFollowUp(db(), current.id);
 		return { section: 'send', sent: true };
 	},
 	sign: async (event) => {
@@ -127,13 +127,8 @@ export const actions: Actions = {
 			if (result.reason === 'name_mismatch') return invalid({ typedName: m.agreement_name_mismatch() }, parsed.values, 'sign');
 			return refused(result, parsed.values, 'sign');
 		}
-		const signed = getAgreement(db(), current.id)!;
-		if (result.status === 'in_force') {
-			await sealAgreement(db(), current.id);
-			await notifyAgreementStep(db(), signed, 'in_force');
-		} else {
-			await notifyAgreementStep(db(), signed, 'tenant_signed');
-		}
+		// Sealing and the mails; whatever fails is retried by the scheduler, the signature stands.
+		await carryOutAgreementFollowUp(db(), current.id);
 		return { section: 'sign', signed: true };
 	},
 	decline: async (event) => {
@@ -145,7 +140,7 @@ export const actions: Actions = {
 		if (!parsed.ok) return invalid(parsed.errors, parsed.values, 'decline');
 		if (!declineAgreement(db(), user, current.id, parsed.data.reason, clientOf(event).ipAddress))
 			return invalid({ form: m.agreement_wrong_state() }, {}, 'decline');
-		await notifyAgreementStep(db(), getAgreement(db(), current.id)!, 'declined');
+		await carryOutAgreementFollowUp(db(), current.id);
 		return { section: 'decline', declined: true };
 	},
 	notice: async (event) => {
@@ -154,7 +149,7 @@ export const actions: Actions = {
 		if (!parsed.ok) return invalid(parsed.errors, parsed.values, 'notice');
 		const result = await giveNotice(db(), user, current.id, parsed.data, clientOf(event));
 		if (!result.ok) return refused(result, parsed.values, 'notice');
-		await notifyAgreementStep(db(), getAgreement(db(), current.id)!, 'notice');
+		await carryOutAgreementFollowUp(db(), current.id);
 		return { section: 'notice', endDate: result.endDate };
 	},
 	rescind: async (event) => {
@@ -163,7 +158,7 @@ export const actions: Actions = {
 		if (!parsed.ok) return invalid(parsed.errors, parsed.values, 'rescind');
 		const result = await rescindAgreement(db(), user, current.id, parsed.data, clientOf(event));
 		if (!result.ok) return refused(result, parsed.values, 'rescind');
-		await notifyAgreementStep(db(), getAgreement(db(), current.id)!, 'ended');
+		await carryOutAgreementFollowUp(db(), current.id);
 		return { section: 'rescind', rescinded: true };
 	},
 	serviceEnd: async (event) => {
