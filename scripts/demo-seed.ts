@@ -25,7 +25,15 @@ import { toSessionUser } from '../src/lib/server/auth/session';
 import forge from 'node-forge';
 import { parseCertificateFile } from '../src/lib/server/certificates/x509';
 import { addCertificate } from '../src/lib/server/certificates/registry';
-import { getChecklist, planItem, recordEvidenceFile, returnItem, submitItem, verifyItem } from '../src/lib/server/prerequisites/checklist';
+import {
+	getChecklist,
+	planItem,
+	recordEvidenceFile,
+	returnItem,
+	submitItem,
+	verifyItem,
+	type ItemRef
+} from '../src/lib/server/prerequisites/checklist';
 import { saveInformationSystem } from '../src/lib/server/information-systems/registry';
 import { storeFile } from '../src/lib/server/evidence/file-store';
 import { DAY_MS, todayInHelsinki } from '../src/lib/time';
@@ -293,6 +301,7 @@ async function seedPrerequisitesAndCertificates(db: Db, admin: Actor, [first, se
 		label: `admin@tenant${n}.demo.test`,
 		ipAddress: ''
 	});
+	const ref = (item: { id: string; tenantId: string }): ItemRef => ({ tenantId: item.tenantId, itemId: item.id });
 	const evidence = (actorOf: Actor, code: string, tenantId: string, name: string, text: string) => {
 		const entry = items(tenantId).get(code)!;
 		const bytes = new TextEncoder().encode(text);
@@ -307,11 +316,10 @@ async function seedPrerequisitesAndCertificates(db: Db, admin: Actor, [first, se
 	};
 	const submit = (actorOf: Actor, code: string, tenantId: string, reference = '', date: string | null = null) => {
 		const entry = items(tenantId).get(code)!;
-		const result = submitItem(db, actorOf, entry.item.id, entry.type, { reference, date, link: '' });
+		const result = submitItem(db, actorOf, ref(entry.item), { reference, date, link: '' });
 		if (!result.ok) throw new Error(`Demo submit ${code}: ${result.reason}`);
 	};
-	const verify = (code: string, tenantId: string) =>
-		verifyItem(db, admin, items(tenantId).get(code)!.item.id, items(tenantId).get(code)!.type);
+	const verify = (code: string, tenantId: string) => verifyItem(db, admin, ref(items(tenantId).get(code)!.item));
 	const today = todayInHelsinki(now);
 	const daysFromToday = (days: number) => todayInHelsinki(new Date(now.getTime() + days * DAY_MS));
 
@@ -342,13 +350,13 @@ async function seedPrerequisitesAndCertificates(db: Db, admin: Actor, [first, se
 	evidence(t2, 'self_monitoring_plan', second, 'omavalvonta.txt', 'Omavalvontasuunnitelma, luonnos');
 	submit(t2, 'self_monitoring_plan', second);
 	submit(t2, 'soteri_registration', second, 'SOTERI-2024-0877');
-	returnItem(db, admin, items(second).get('soteri_registration')!.item.id, 'Numero ei täsmää Soterin tietoihin; tarkista.');
-	planItem(db, admin, items(second).get('operating_models')!.item.id, { ownerId: t2.id, dueDate: daysFromToday(-3) });
-	planItem(db, admin, items(second).get('security_plan')!.item.id, { ownerId: null, dueDate: daysFromToday(10) });
+	returnItem(db, admin, ref(items(second).get('soteri_registration')!.item), 'Numero ei täsmää Soterin tietoihin; tarkista.');
+	planItem(db, admin, ref(items(second).get('operating_models')!.item), { ownerId: t2.id, dueDate: daysFromToday(-3) });
+	planItem(db, admin, ref(items(second).get('security_plan')!.item), { ownerId: null, dueDate: daysFromToday(10) });
 
 	// Tenant 3: just invited, with first due dates set.
-	planItem(db, admin, items(third).get('sote_organisation_register')!.item.id, { ownerId: null, dueDate: daysFromToday(21) });
-	planItem(db, admin, items(third).get('soteri_registration')!.item.id, { ownerId: null, dueDate: daysFromToday(21) });
+	planItem(db, admin, ref(items(third).get('sote_organisation_register')!.item), { ownerId: null, dueDate: daysFromToday(21) });
+	planItem(db, admin, ref(items(third).get('soteri_registration')!.item), { ownerId: null, dueDate: daysFromToday(21) });
 
 	// The shared items are the main connector's own.
 	// The certified system is a patient data system: the social welfare tenant's checklist shows why

@@ -1,7 +1,8 @@
 /** Shared fixtures for the server unit tests. Not imported by the portal itself. */
 import { fileURLToPath } from 'node:url';
 import { eq } from 'drizzle-orm';
-import { openDatabase, type Db } from './db/index';
+import { openDatabase, type Db, type DbOrTx } from './db/index';
+import { getChecklistItem, type ItemRef } from './prerequisites/checklist';
 import { agreement, tenant, user, userRole, type Role, type User, type UserStatus } from './db/schema';
 import type { AgreementStatus, CertificateKind } from '../domain';
 import { addCertificate, type Holder } from './certificates/registry';
@@ -296,4 +297,11 @@ export const MAIN_CONNECTOR_HOLDER: Holder = { type: 'main_connector', tenantId:
 /** A tenant person as a card holder. */
 export function personHolder(person: Pick<User, 'id' | 'name' | 'tenantId'>): Holder {
 	return { type: 'person', tenantId: person.tenantId, userId: person.id, name: person.name };
+}
+
+/** The reference a caller acting for the item's own tenant would give (tests of other rules than scope). */
+export function itemRef(db: DbOrTx, itemId: string): ItemRef {
+	const item = getChecklistItem(db, itemId);
+	if (!item) throw new Error(`No checklist item ${itemId}`);
+	return { tenantId: item.tenantId, itemId };
 }

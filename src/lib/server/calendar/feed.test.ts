@@ -21,7 +21,8 @@ import {
 	insertUser,
 	MAIN_CONNECTOR_HOLDER,
 	personHolder,
-	setUpMainConnector
+	setUpMainConnector,
+	itemRef
 } from '../test-support';
 import { calendarEventsFor, calendarFor, calendarOwner, createCalendarToken, hasCalendarToken, revokeCalendarToken } from './feed';
 
@@ -190,9 +191,9 @@ describe('calendarEventsFor', () => {
 			reviewA: itemOf(tenantA, 'staff_training'),
 			verifiedDueA: itemOf(tenantA, 'self_monitoring_plan')
 		};
-		planItem(db, admin, items.dueA, { ownerId: null, dueDate: '2025-04-01' }, T0);
-		planItem(db, admin, items.dueB, { ownerId: null, dueDate: '2025-04-02' }, T0);
-		planItem(db, admin, items.verifiedDueA, { ownerId: null, dueDate: '2025-04-03' }, T0);
+		planItem(db, admin, itemRef(db, items.dueA), { ownerId: null, dueDate: '2025-04-01' }, T0);
+		planItem(db, admin, itemRef(db, items.dueB), { ownerId: null, dueDate: '2025-04-02' }, T0);
+		planItem(db, admin, itemRef(db, items.verifiedDueA), { ownerId: null, dueDate: '2025-04-03' }, T0);
 		db.update(checklistItem).set({ status: 'verified', validUntil: '2026-03-10' }).where(eq(checklistItem.id, items.reviewA)).run();
 		db.update(checklistItem).set({ status: 'verified' }).where(eq(checklistItem.id, items.verifiedDueA)).run();
 	});

@@ -13,10 +13,12 @@ import {
 	insertUser,
 	MAIN_CONNECTOR_HOLDER,
 	personHolder,
-	setUpMainConnector
+	setUpMainConnector,
+	itemRef
 } from '../test-support';
 import { DEFAULT_PREREQUISITES, listPrerequisiteTypes, savePrerequisiteType, type PrerequisiteInput } from './catalogue';
 import {
+	addComment,
 	expireDueItems,
 	getChecklist,
 	getChecklistItem,
@@ -97,8 +99,8 @@ function submitAndVerify(tenantId: string, code: string, now = T0) {
 		date: type.evidenceKind === 'date' ? '2025-03-01' : null,
 		link: type.evidenceKind === 'link' ? 'https://example.fi/x' : ''
 	};
-	expect(submitItem(db, TENANT_ACTOR, entry.item.id, type, evidence, now)).toEqual({ ok: true });
-	expect(verifyItem(db, admin, entry.item.id, type, now)).toEqual({ ok: true });
+	expect(submitItem(db, TENANT_ACTOR, itemRef(db, entry.item.id), evidence, now)).toEqual({ ok: true });
+	expect(verifyItem(db, admin, itemRef(db, entry.item.id), now)).toEqual({ ok: true });
 }
 
 /** Confirmed, current completions of every training module for this person. */
@@ -231,9 +233,10 @@ describe('the evidence workflow', () => {
 	});
 
 	it('refuses a file item without a file, accepts it once a file is attached', () => {
-		const type = typeByCode('self_monitoring_plan');
 		const { item } = itemOf(tenantId, 'self_monitoring_plan');
-		expect(submitItem(db, TENANT_ACTOR, item.id, type, { reference: 'some text', date: '2025-03-01', link: 'https://x.fi' }, T0)).toEqual({
+		expect(
+			submitItem(db, TENANT_ACTOR, itemRef(db, item.id), { reference: 'some text', date: '2025-03-01', link: 'https://x.fi' }, T0)
+		).toEqual({
 			ok: false,
 			reason: 'evidence_missing'
 		});
@@ -241,22 +244,22 @@ describe('the evidence workflow', () => {
 		attachFile(tenantId, 'self_monitoring_plan');
 		expect(getChecklistItem(db, item.id)!.status).toBe('in_progress');
 		expect(itemOf(tenantId, 'self_monitoring_plan').files.map((f) => f.fileName)).toEqual(['evidence.pdf']);
-		expect(submitItem(db, TENANT_ACTOR, item.id, type, NO_EVIDENCE, T0)).toEqual({ ok: true });
+		expect(submitItem(db, TENANT_ACTOR, itemRef(db, item.id), NO_EVIDENCE, T0)).toEqual({ ok: true });
 		const stored = getChecklistItem(db, item.id)!;
 		expect(stored.status).toBe('submitted');
 		expect(stored.submittedBy).toBe(TENANT_ACTOR.label);
 		expect(stored.submittedAt).toEqual(T0);
 		// Not again while it waits for checking.
-		expect(submitItem(db, TENANT_ACTOR, item.id, type, NO_EVIDENCE, T0)).toEqual({ ok: false, reason: 'wrong_state' });
+		expect(submitItem(db, TENANT_ACTOR, itemRef(db, item.id), NO_EVIDENCE, T0)).toEqual({ ok: false, reason: 'wrong_state' });
 	});
 
 	it('needs a reference for a reference item and a date for a date item; derived items cannot be submitted', () => {
 		const soteri = itemOf(tenantId, 'soteri_registration');
-		expect(submitItem(db, TENANT_ACTOR, soteri.item.id, soteri.type, { reference: '   ', date: '2025-01-01', link: '' }, T0)).toEqual({
+		expect(submitItem(db, TENANT_ACTOR, itemRef(db, soteri.item.id), { reference: '   ', date: '2025-01-01', link: '' }, T0)).toEqual({
 			ok: false,
 			reason: 'evidence_missing'
 		});
-		expect(submitItem(db, TENANT_ACTOR, soteri.item.id, soteri.type, { reference: '  S-123  ', date: null, link: '' }, T0)).toEqual({
+		expect(submitItem(db, TENANT_ACTOR, itemRef(db, soteri.item.id), { reference: '  S-123  ', date: null, link: '' }, T0)).toEqual({
 			ok: true
 		});
 		const stored = getChecklistItem(db, soteri.item.id)!;
@@ -264,24 +267,24 @@ describe('the evidence workflow', () => {
 		expect(stored.evidenceReference).toBe('S-123');
 
 		const kela = itemOf(tenantId, 'kela_customer_relationship');
-		expect(submitItem(db, TENANT_ACTOR, kela.item.id, kela.type, { reference: 'x', date: null, link: '' }, T0)).toEqual({
+		expect(submitItem(db, TENANT_ACTOR, itemRef(db, kela.item.id), { reference: 'x', date: null, link: '' }, T0)).toEqual({
 			ok: false,
 			reason: 'evidence_missing'
 		});
-		expect(submitItem(db, TENANT_ACTOR, kela.item.id, kela.type, { reference: '', date: '2025-02-01', link: '' }, T0)).toEqual({
+		expect(submitItem(db, TENANT_ACTOR, itemRef(db, kela.item.id), { reference: '', date: '2025-02-01', link: '' }, T0)).toEqual({
 			ok: true
 		});
 		expect(getChecklistItem(db, kela.item.id)!.evidenceDate).toBe('2025-02-01');
 
 		const derived = itemOf(tenantId, 'agreement_in_force');
 		expect(
-			submitItem(db, TENANT_ACTOR, derived.item.id, derived.type, { reference: 'x', date: '2025-01-01', link: 'https://x.fi' }, T0)
+			submitItem(db, TENANT_ACTOR, itemRef(db, derived.item.id), { reference: 'x', date: '2025-01-01', link: 'https://x.fi' }, T0)
 		).toEqual({ ok: false, reason: 'wrong_state' });
 	});
 
 	it('verifies with validUntil = verification day + renewalMonths; a one-off item gets none', () => {
 		const training = itemOf(tenantId, 'self_monitoring_plan');
-		expect(verifyItem(db, admin, training.item.id, training.type, T0)).toEqual({ ok: false, reason: 'wrong_state' });
+		expect(verifyItem(db, admin, itemRef(db, training.item.id), T0)).toEqual({ ok: false, reason: 'wrong_state' });
 		submitAndVerify(tenantId, 'self_monitoring_plan');
 		const stored = getChecklistItem(db, training.item.id)!;
 		expect(stored.status).toBe('verified');
@@ -303,32 +306,34 @@ describe('the evidence workflow', () => {
 	});
 
 	it('returns with a reason and a comment; the tenant resubmits and it is verified', () => {
-		const { item, type } = itemOf(tenantId, 'sote_organisation_register');
-		expect(returnItem(db, admin, item.id, 'Liitä rekisteriote', T0)).toEqual({ ok: false, reason: 'wrong_state' });
-		submitItem(db, TENANT_ACTOR, item.id, type, { reference: 'OID 1.2.3', date: null, link: '' }, T0);
+		const { item } = itemOf(tenantId, 'sote_organisation_register');
+		expect(returnItem(db, admin, itemRef(db, item.id), 'Liitä rekisteriote', T0)).toEqual({ ok: false, reason: 'wrong_state' });
+		submitItem(db, TENANT_ACTOR, itemRef(db, item.id), { reference: 'OID 1.2.3', date: null, link: '' }, T0);
 		const later = new Date(T0.getTime() + 60_000);
-		expect(returnItem(db, admin, item.id, 'Liitä rekisteriote', later)).toEqual({ ok: true });
+		expect(returnItem(db, admin, itemRef(db, item.id), 'Liitä rekisteriote', later)).toEqual({ ok: true });
 		let stored = getChecklistItem(db, item.id)!;
 		expect(stored.status).toBe('returned');
 		expect(stored.returnedReason).toBe('Liitä rekisteriote');
 		expect(listComments(db, item.id).map((c) => ({ body: c.body, author: c.authorLabel }))).toEqual([
 			{ body: 'Liitä rekisteriote', author: admin.label }
 		]);
-		expect(verifyItem(db, admin, item.id, type, later)).toEqual({ ok: false, reason: 'wrong_state' });
+		expect(verifyItem(db, admin, itemRef(db, item.id), later)).toEqual({ ok: false, reason: 'wrong_state' });
 		expect(listTenantsNeedingAttention(db, later)).toEqual([expect.objectContaining({ tenantId, returned: 1, overdue: 0 })]);
 
-		expect(submitItem(db, TENANT_ACTOR, item.id, type, { reference: 'OID 1.2.3.4', date: null, link: '' }, later)).toEqual({ ok: true });
+		expect(submitItem(db, TENANT_ACTOR, itemRef(db, item.id), { reference: 'OID 1.2.3.4', date: null, link: '' }, later)).toEqual({
+			ok: true
+		});
 		stored = getChecklistItem(db, item.id)!;
 		expect(stored.status).toBe('submitted');
 		expect(stored.returnedReason).toBeNull();
-		expect(verifyItem(db, admin, item.id, type, later)).toEqual({ ok: true });
+		expect(verifyItem(db, admin, itemRef(db, item.id), later)).toEqual({ ok: true });
 		expect(getChecklistItem(db, item.id)!.status).toBe('verified');
 		expect(listTenantsNeedingAttention(db, later)).toEqual([]);
 	});
 
 	it('expires a verified item once its validUntil day arrives; expired items can be submitted again', () => {
 		submitAndVerify(tenantId, 'self_monitoring_plan');
-		const { item, type } = itemOf(tenantId, 'self_monitoring_plan');
+		const { item } = itemOf(tenantId, 'self_monitoring_plan');
 		expect(expireDueItems(db, new Date('2026-03-14T12:00:00Z'))).toEqual([]);
 		expect(getChecklistItem(db, item.id)!.status).toBe('verified');
 		expect(expireDueItems(db, new Date('2026-03-15T06:00:00Z'))).toEqual([item.id]);
@@ -340,7 +345,7 @@ describe('the evidence workflow', () => {
 		expect(audits).toHaveLength(1);
 		expect(audits[0].actorLabel).toBe('system');
 		// The old file still counts as evidence for a resubmission.
-		expect(submitItem(db, TENANT_ACTOR, item.id, type, NO_EVIDENCE, new Date('2026-03-16T06:00:00Z'))).toEqual({ ok: true });
+		expect(submitItem(db, TENANT_ACTOR, itemRef(db, item.id), NO_EVIDENCE, new Date('2026-03-16T06:00:00Z'))).toEqual({ ok: true });
 		// Items without a renewal period never expire.
 		submitAndVerify(tenantId, 'soteri_registration');
 		expect(expireDueItems(db, new Date('2040-01-01T00:00:00Z'))).not.toContain(itemOf(tenantId, 'soteri_registration').item.id);
@@ -349,7 +354,7 @@ describe('the evidence workflow', () => {
 	it('plans an owner and a due date (owner starts the item), and flags it overdue after the date', () => {
 		const owner = insertUser(db, { tenantId, roles: ['tenant_admin'] });
 		const { item } = itemOf(tenantId, 'security_plan');
-		planItem(db, admin, item.id, { ownerId: owner.id, dueDate: '2025-03-20' }, T0);
+		planItem(db, admin, itemRef(db, item.id), { ownerId: owner.id, dueDate: '2025-03-20' }, T0);
 		let stored = getChecklistItem(db, item.id)!;
 		expect(stored).toMatchObject({ ownerId: owner.id, dueDate: '2025-03-20', status: 'in_progress' });
 		expect(getChecklist(db, tenantId, T0).entries.find((e) => e.item.id === item.id)!.overdue).toBe(false);
@@ -358,9 +363,41 @@ describe('the evidence workflow', () => {
 		expect(listTenantsNeedingAttention(db, after)).toEqual([expect.objectContaining({ tenantId, overdue: 1 })]);
 		// Planning without an owner keeps the status.
 		const other = itemOf(tenantId, 'self_monitoring_plan').item;
-		planItem(db, admin, other.id, { ownerId: null, dueDate: '2025-04-01' }, T0);
+		planItem(db, admin, itemRef(db, other.id), { ownerId: null, dueDate: '2025-04-01' }, T0);
 		stored = getChecklistItem(db, other.id)!;
 		expect(stored.status).toBe('not_started');
+	});
+});
+
+describe('scope: a command names the tenant it acts for', () => {
+	it('refuses every step on an item of another tenant, and changes nothing', () => {
+		const own = addTenant(db, admin);
+		const other = addTenant(db, admin);
+		const { item } = itemOf(other, 'sote_organisation_register');
+		const wrong = { tenantId: own, itemId: item.id };
+		const notFound = { ok: false, reason: 'not_found' };
+		expect(submitItem(db, TENANT_ACTOR, wrong, { reference: 'OID 1.2.3', date: null, link: '' }, T0)).toEqual(notFound);
+		submitItem(db, TENANT_ACTOR, itemRef(db, item.id), { reference: 'OID 1.2.3', date: null, link: '' }, T0);
+		const before = getChecklistItem(db, item.id);
+		expect(verifyItem(db, admin, wrong, T0)).toEqual(notFound);
+		expect(returnItem(db, admin, wrong, 'no', T0)).toEqual(notFound);
+		expect(planItem(db, admin, wrong, { ownerId: null, dueDate: '2025-04-01' }, T0)).toEqual(notFound);
+		expect(addComment(db, admin, wrong, 'hello', T0)).toEqual(notFound);
+		expect(getChecklistItem(db, item.id)).toEqual(before);
+		expect(listComments(db, item.id)).toEqual([]);
+		expect(getChecklistItem(db, item.id, { tenantId: own })).toBeUndefined();
+	});
+
+	it('plans an item only with an owner from the item’s own tenant', () => {
+		const own = addTenant(db, admin);
+		const other = addTenant(db, admin);
+		const ref = itemRef(db, itemOf(own, 'operating_models').item.id);
+		const outsider = insertUser(db, { tenantId: other });
+		const insider = insertUser(db, { tenantId: own });
+		expect(planItem(db, admin, ref, { ownerId: outsider.id, dueDate: null }, T0)).toEqual({ ok: false, reason: 'owner_not_in_tenant' });
+		expect(getChecklistItem(db, ref.itemId)!.ownerId).toBeNull();
+		expect(planItem(db, admin, ref, { ownerId: insider.id, dueDate: null }, T0)).toEqual({ ok: true });
+		expect(getChecklistItem(db, ref.itemId)).toMatchObject({ ownerId: insider.id, status: 'in_progress' });
 	});
 });
 
@@ -381,7 +418,7 @@ describe('progress and readiness', () => {
 		submitAndVerify(id, 'self_monitoring_plan');
 		// Submitted but not verified does not count.
 		const sote = itemOf(id, 'sote_organisation_register');
-		submitItem(db, TENANT_ACTOR, sote.item.id, sote.type, { reference: 'x', date: null, link: '' }, T0);
+		submitItem(db, TENANT_ACTOR, itemRef(db, sote.item.id), { reference: 'x', date: null, link: '' }, T0);
 		progress = getChecklist(db, id, T0).progress;
 		expect(progress).toMatchObject({ done: 2, total: 16, percent: 13 });
 		expect(progress.byCategory.find((c) => c.category === 'organisation_register')).toEqual({
@@ -483,12 +520,12 @@ describe('audit trail', () => {
 	it('records every step against the tenant, with the acting person', () => {
 		const id = addTenant(db, admin);
 		const sote = itemOf(id, 'sote_organisation_register');
-		planItem(db, admin, sote.item.id, { ownerId: null, dueDate: '2025-04-01' }, T0);
+		planItem(db, admin, itemRef(db, sote.item.id), { ownerId: null, dueDate: '2025-04-01' }, T0);
 		attachFile(id, 'self_monitoring_plan');
-		submitItem(db, TENANT_ACTOR, sote.item.id, sote.type, { reference: 'x', date: null, link: '' }, T0);
-		returnItem(db, admin, sote.item.id, 'Puuttuu', T0);
-		submitItem(db, TENANT_ACTOR, sote.item.id, sote.type, { reference: 'y', date: null, link: '' }, T0);
-		verifyItem(db, admin, sote.item.id, sote.type, T0);
+		submitItem(db, TENANT_ACTOR, itemRef(db, sote.item.id), { reference: 'x', date: null, link: '' }, T0);
+		returnItem(db, admin, itemRef(db, sote.item.id), 'Puuttuu', T0);
+		submitItem(db, TENANT_ACTOR, itemRef(db, sote.item.id), { reference: 'y', date: null, link: '' }, T0);
+		verifyItem(db, admin, itemRef(db, sote.item.id), T0);
 		submitAndVerify(id, 'self_monitoring_plan');
 		expireDueItems(db, new Date('2027-01-01T00:00:00Z'));
 
@@ -513,8 +550,8 @@ describe('audit trail', () => {
 		// Refused attempts write nothing.
 		const before = listAuditEntries(db, { tenantId: id, page: 1, pageSize: 1 }).total;
 		const kela = itemOf(id, 'kela_customer_relationship');
-		submitItem(db, TENANT_ACTOR, kela.item.id, kela.type, NO_EVIDENCE, T0);
-		verifyItem(db, admin, kela.item.id, kela.type, T0);
+		submitItem(db, TENANT_ACTOR, itemRef(db, kela.item.id), NO_EVIDENCE, T0);
+		verifyItem(db, admin, itemRef(db, kela.item.id), T0);
 		expect(listAuditEntries(db, { tenantId: id, page: 1, pageSize: 1 }).total).toBe(before);
 	});
 });

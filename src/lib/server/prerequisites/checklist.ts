@@ -7,6 +7,7 @@ import {
 	kantaService,
 	tenant,
 	tenantService,
+	user,
 	type ChecklistItem,
 	type EvidenceFile,
 	type PrerequisiteType
@@ -16,7 +17,7 @@ import { PREREQUISITE_CATEGORIES } from '../../domain';
 import { audit, SYSTEM_ACTOR, type Actor } from '../actor';
 import { advanceTenantStage } from '../tenant-stage';
 import { addMonths, todayInHelsinki } from '../../time';
-import { appliesTo, listPrerequisiteTypes } from './catalogue';
+import { appliesTo, getPrerequisiteType, listPrerequisiteTypes } from './catalogue';
 import { evaluateDerived, type DerivedState } from './derived';
 
 function tenantServiceCodes(db: DbOrTx, tenantId: string): string[] {
@@ -155,8 +156,26 @@ export function getChecklist(db: DbOrTx, tenantId: string, now = new Date()): Ch
 	};
 }
 
-export function getChecklistItem(db: DbOrTx, id: string): ChecklistItem | undefined {
-	return db.select().from(checklistItem).where(eq(checklistItem.id, id)).get();
+/** An item, only when it belongs to the tenant named in `scope` (when one is named). */
+export function getChecklistItem(db: DbOrTx, id: string, scope?: { tenantId: string }): ChecklistItem | undefined {
+	return db
+		.select()
+		.from(checklistItem)
+		.where(and(eq(checklistItem.id, id), scope ? eq(checklistItem.tenantId, scope.tenantId) : undefined))
+		.get();
+}
+
+/** A checklist item as the caller names it: the tenant they act for, and the item. */
+export interface ItemRef {
+	tenantId: string;
+	itemId: string;
+}
+
+/** The item and its prerequisite type, when the item belongs to the tenant the caller acts for. */
+export function findItem(db: DbOrTx, ref: ItemRef): { item: ChecklistItem; type: PrerequisiteType } | undefined {
+	const item = getChecklistItem(db, ref.itemId, { tenantId: ref.tenantId });
+	const type = item && getPrerequisiteType(db, item.typeId);
+	return item && type ? { item, type } : undefined;
 }
 
 /** When everything required is in order the tenant is ready for production. */
@@ -172,22 +191,20 @@ export interface EvidenceInput {
 	link: string;
 }
 
-type StepResult = { ok: true } | { ok: false; reason: 'wrong_state' | 'evidence_missing' };
+export type StepResult = { ok: true } | { ok: false; reason: 'not_found' | 'wrong_state' | 'evidence_missing' | 'owner_not_in_tenant' };
+
+const NOT_FOUND = { ok: false, reason: 'not_found' } as const;
 
 const SUBMITTABLE: ChecklistStatus[] = ['not_started', 'in_progress', 'returned', 'expired'];
 
 /** The tenant hands in its evidence for checking; what counts as evidence depends on the item. */
-export function submitItem(
-	db: Db,
-	actor: Actor,
-	itemId: string,
-	type: PrerequisiteType,
-	evidence: EvidenceInput,
-	now = new Date()
-): StepResult {
+export function submitItem(db: Db, actor: Actor, ref: ItemRef, evidence: EvidenceInput, now = new Date()): StepResult {
 	return db.transaction((tx) => {
-		const item = getChecklistItem(tx, itemId);
-		if (!item || type.derivedRule || !SUBMITTABLE.includes(item.status)) return { ok: false, reason: 'wrong_state' } as const;
+		const found = findItem(tx, ref);
+		if (!found) return NOT_FOUND;
+		const { item, type } = found;
+		const itemId = item.id;
+		if (type.derivedRule || !SUBMITTABLE.includes(item.status)) return { ok: false, reason: 'wrong_state' } as const;
 		const hasFile = tx.select({ id: evidenceFile.id }).from(evidenceFile).where(eq(evidenceFile.itemId, itemId)).get() !== undefined;
 		const present = {
 			file: hasFile,
@@ -222,10 +239,13 @@ export function submitItem(
 }
 
 /** The main connector accepts the evidence; a recurring item falls due again after its period. */
-export function verifyItem(db: Db, actor: Actor, itemId: string, type: PrerequisiteType, now = new Date()): StepResult {
+export function verifyItem(db: Db, actor: Actor, ref: ItemRef, now = new Date()): StepResult {
 	return db.transaction((tx) => {
-		const item = getChecklistItem(tx, itemId);
-		if (!item || item.status !== 'submitted') return { ok: false, reason: 'wrong_state' } as const;
+		const found = findItem(tx, ref);
+		if (!found) return NOT_FOUND;
+		const { item, type } = found;
+		const itemId = item.id;
+		if (item.status !== 'submitted') return { ok: false, reason: 'wrong_state' } as const;
 		const validUntil = type.renewalMonths ? addMonths(todayInHelsinki(now), type.renewalMonths) : null;
 		tx.update(checklistItem)
 			.set({ status: 'verified', verifiedAt: now, verifiedBy: actor.label, validUntil, updatedAt: now })
@@ -243,10 +263,12 @@ export function verifyItem(db: Db, actor: Actor, itemId: string, type: Prerequis
 	});
 }
 
-export function returnItem(db: Db, actor: Actor, itemId: string, reason: string, now = new Date()): StepResult {
+export function returnItem(db: Db, actor: Actor, ref: ItemRef, reason: string, now = new Date()): StepResult {
 	return db.transaction((tx) => {
-		const item = getChecklistItem(tx, itemId);
-		if (!item || item.status !== 'submitted') return { ok: false, reason: 'wrong_state' } as const;
+		const item = getChecklistItem(tx, ref.itemId, { tenantId: ref.tenantId });
+		if (!item) return NOT_FOUND;
+		const itemId = item.id;
+		if (item.status !== 'submitted') return { ok: false, reason: 'wrong_state' } as const;
 		tx.update(checklistItem).set({ status: 'returned', returnedReason: reason, updatedAt: now }).where(eq(checklistItem.id, itemId)).run();
 		tx.insert(checklistComment)
 			.values({ id: crypto.randomUUID(), itemId, userId: actor.id, authorLabel: actor.label, body: reason, createdAt: now })
@@ -262,17 +284,22 @@ export function returnItem(db: Db, actor: Actor, itemId: string, reason: string,
 	});
 }
 
-/** Owner and due date: who is on it and by when. */
+/** Owner and due date: who is on it and by when. The owner is one of the tenant's own people. */
 export function planItem(
 	db: Db,
 	actor: Actor,
-	itemId: string,
+	ref: ItemRef,
 	plan: { ownerId: string | null; dueDate: string | null },
 	now = new Date()
-): void {
-	db.transaction((tx) => {
-		const item = getChecklistItem(tx, itemId);
-		if (!item) return;
+): StepResult {
+	return db.transaction((tx) => {
+		const item = getChecklistItem(tx, ref.itemId, { tenantId: ref.tenantId });
+		if (!item) return NOT_FOUND;
+		const itemId = item.id;
+		if (plan.ownerId) {
+			const owner = tx.select({ tenantId: user.tenantId }).from(user).where(eq(user.id, plan.ownerId)).get();
+			if (owner?.tenantId !== item.tenantId) return { ok: false, reason: 'owner_not_in_tenant' } as const;
+		}
 		const status = item.status === 'not_started' && plan.ownerId ? 'in_progress' : item.status;
 		tx.update(checklistItem)
 			.set({ ...plan, status, updatedAt: now })
@@ -285,17 +312,19 @@ export function planItem(
 			targetId: itemId,
 			summary: `due ${plan.dueDate ?? '-'}`
 		});
+		return { ok: true } as const;
 	});
 }
 
-export function addComment(db: Db, actor: Actor, itemId: string, body: string, now = new Date()): void {
-	db.transaction((tx) => {
-		const item = getChecklistItem(tx, itemId);
-		if (!item) return;
+export function addComment(db: Db, actor: Actor, ref: ItemRef, body: string, now = new Date()): StepResult {
+	return db.transaction((tx) => {
+		const item = getChecklistItem(tx, ref.itemId, { tenantId: ref.tenantId });
+		if (!item) return NOT_FOUND;
 		tx.insert(checklistComment)
-			.values({ id: crypto.randomUUID(), itemId, userId: actor.id, authorLabel: actor.label, body, createdAt: now })
+			.values({ id: crypto.randomUUID(), itemId: item.id, userId: actor.id, authorLabel: actor.label, body, createdAt: now })
 			.run();
-		audit(tx, actor, { tenantId: item.tenantId, action: 'checklist.comment', targetType: 'checklist_item', targetId: itemId });
+		audit(tx, actor, { tenantId: item.tenantId, action: 'checklist.comment', targetType: 'checklist_item', targetId: item.id });
+		return { ok: true } as const;
 	});
 }
 

@@ -17,7 +17,8 @@ import {
 	insertUser,
 	MAIN_CONNECTOR_HOLDER,
 	personHolder,
-	setUpMainConnector
+	setUpMainConnector,
+	itemRef
 } from '../test-support';
 import { createReport } from '../incidents/incidents';
 import { scanBreachEscalations } from '../incidents/decisions';
@@ -199,8 +200,8 @@ describe('scanChecklistReminders', () => {
 	it('reminds once when due within 7 days and once more when overdue', () => {
 		const plan = itemId(tenantA, 'security_plan_followed');
 		const later = itemId(tenantA, 'self_monitoring_plan');
-		planItem(db, admin, plan, { ownerId: signerA.id, dueDate: '2025-03-17' }, T0); // exactly a week ahead
-		planItem(db, admin, later, { ownerId: null, dueDate: '2025-03-18' }, T0);
+		planItem(db, admin, itemRef(db, plan), { ownerId: signerA.id, dueDate: '2025-03-17' }, T0); // exactly a week ahead
+		planItem(db, admin, itemRef(db, later), { ownerId: null, dueDate: '2025-03-18' }, T0);
 		const planLink = `/tenants/${tenantA}/checklist#item-${plan}`;
 		const laterLink = `/tenants/${tenantA}/checklist#item-${later}`;
 
@@ -236,10 +237,10 @@ describe('scanChecklistReminders', () => {
 
 	it('sends main-connector items to its administrators, and reminds again for a new due date', () => {
 		const kela = itemId(tenantA, 'kela_customer_relationship');
-		planItem(db, admin, kela, { ownerId: null, dueDate: '2025-03-12' }, T0);
+		planItem(db, admin, itemRef(db, kela), { ownerId: null, dueDate: '2025-03-12' }, T0);
 		expect(scanChecklistReminders(db, T0)).toBe(1);
 		expect(recipientsOf(`/tenants/${tenantA}/checklist#item-${kela}`)).toEqual([mcAdminId]);
-		planItem(db, admin, kela, { ownerId: null, dueDate: '2025-03-14' }, T0);
+		planItem(db, admin, itemRef(db, kela), { ownerId: null, dueDate: '2025-03-14' }, T0);
 		expect(scanChecklistReminders(db, T0)).toBe(1);
 		expect(scanChecklistReminders(db, T0)).toBe(0);
 	});
@@ -249,7 +250,7 @@ describe('scanChecklistReminders', () => {
 		const submitted = itemId(tenantA, 'staff_training');
 		const far = itemId(tenantA, 'operating_models');
 		for (const id of [done, submitted, far])
-			planItem(db, admin, id, { ownerId: null, dueDate: id === far ? '2025-03-18' : '2025-03-11' }, T0);
+			planItem(db, admin, itemRef(db, id), { ownerId: null, dueDate: id === far ? '2025-03-18' : '2025-03-11' }, T0);
 		db.update(checklistItem).set({ status: 'verified' }).where(eq(checklistItem.id, done)).run();
 		db.update(checklistItem).set({ status: 'submitted' }).where(eq(checklistItem.id, submitted)).run();
 		expect(scanChecklistReminders(db, T0)).toBe(0);
@@ -258,10 +259,10 @@ describe('scanChecklistReminders', () => {
 
 	it('does not remind about archived tenants or catalogue entries taken out of use', () => {
 		const archivedItem = itemId(tenantB, 'security_plan_followed');
-		planItem(db, admin, archivedItem, { ownerId: null, dueDate: '2025-03-11' }, T0);
+		planItem(db, admin, itemRef(db, archivedItem), { ownerId: null, dueDate: '2025-03-11' }, T0);
 		db.update(tenant).set({ archivedAt: T0 }).where(eq(tenant.id, tenantB)).run();
 		const retired = itemId(tenantA, 'operating_models');
-		planItem(db, admin, retired, { ownerId: null, dueDate: '2025-03-11' }, T0);
+		planItem(db, admin, itemRef(db, retired), { ownerId: null, dueDate: '2025-03-11' }, T0);
 		db.update(prerequisiteType).set({ active: false }).where(eq(prerequisiteType.code, 'operating_models')).run();
 		expect(scanChecklistReminders(db, T0)).toBe(0);
 		expect(scanChecklistReminders(db, at(5))).toBe(0);
@@ -273,7 +274,7 @@ describe('sendDailyDigests', () => {
 		setUserLocale(db, admin, adminA.id, 'sv');
 		const card = cardFor(staffA, at(20));
 		scanCertificateReminders(db, T0);
-		planItem(db, admin, itemId(tenantA, 'security_plan_followed'), { ownerId: null, dueDate: '2025-03-12' }, T0);
+		planItem(db, admin, itemRef(db, itemId(tenantA, 'security_plan_followed')), { ownerId: null, dueDate: '2025-03-12' }, T0);
 		scanChecklistReminders(db, T0);
 		// Someone no longer active gets no mail.
 		notify(
@@ -410,7 +411,7 @@ describe('describeNotification', () => {
 describe('runScheduledWork', () => {
 	it('repeats nothing when run twice with the same time', async () => {
 		cardFor(staffA, at(20));
-		planItem(db, admin, itemId(tenantA, 'security_plan_followed'), { ownerId: null, dueDate: '2025-03-12' }, T0);
+		planItem(db, admin, itemRef(db, itemId(tenantA, 'security_plan_followed')), { ownerId: null, dueDate: '2025-03-12' }, T0);
 		// A verified yearly item whose period ran out yesterday.
 		db.update(checklistItem)
 			.set({ status: 'verified', validUntil: '2025-03-09' })

@@ -11,8 +11,8 @@ import { getTenant } from '$lib/server/tenants/tenants';
 import { listPeople } from '$lib/server/people/people';
 import {
 	addComment,
+	findItem,
 	getChecklist,
-	getChecklistItem,
 	listComments,
 	planItem,
 	recordEvidenceFile,
@@ -20,7 +20,7 @@ import {
 	submitItem,
 	verifyItem
 } from '$lib/server/prerequisites/checklist';
-import { getPrerequisiteType, prerequisiteGuidance, prerequisiteName } from '$lib/server/prerequisites/catalogue';
+import { prerequisiteGuidance, prerequisiteName } from '$lib/server/prerequisites/catalogue';
 import { deadlinesFor } from '$lib/server/prerequisites/deadlines';
 import { deadlineLabel } from '$lib/server/calendar/feed';
 import { checkEvidenceFile, safeFileName } from '$lib/server/evidence/file-check';
@@ -88,14 +88,13 @@ export const load: PageServerLoad = (event) => {
 	};
 };
 
-/** The item named in the form, checked to belong to this page's tenant; 404 otherwise. */
+/** The item named in the form, within this page's tenant; 404 for any other. */
 function itemInTenant(event: RequestEvent<{ id: string }>, itemId: string) {
-	const item = getChecklistItem(db(), itemId);
-	if (!item || item.tenantId !== event.params.id) error(404, m.error_not_found());
-	const type = getPrerequisiteType(db(), item.typeId);
-	if (!type) error(404, m.error_not_found());
-	return { item, type };
+	return findItem(db(), { tenantId: event.params.id, itemId }) ?? error(404, m.error_not_found());
 }
+
+/** The tenant this page acts for, with the item named in the form. */
+const refTo = (event: RequestEvent<{ id: string }>, item: { id: string }) => ({ tenantId: event.params.id, itemId: item.id });
 
 async function guarded(event: RequestEvent<{ id: string }>, action: Action) {
 	authorize(event, action, { tenantId: event.params.id });
@@ -127,8 +126,8 @@ export const actions: Actions = {
 		const parsed = parseForm(evidenceSchema, form);
 		const itemId = String(form.get('itemId') ?? '');
 		if (!parsed.ok) return invalid(parsed.errors, parsed.values, `item-${itemId}`);
-		const { item, type } = itemInTenant(event, parsed.data.itemId);
-		const result = submitItem(db(), actorOf(event), item.id, type, parsed.data);
+		const { item } = itemInTenant(event, parsed.data.itemId);
+		const result = submitItem(db(), actorOf(event), refTo(event, item), parsed.data);
 		if (!result.ok)
 			return fail(400, {
 				errors: { form: result.reason === 'evidence_missing' ? m.evidence_missing() : m.checklist_wrong_state() },
@@ -139,8 +138,9 @@ export const actions: Actions = {
 	},
 	verify: async (event) => {
 		const form = await guarded(event, 'checklist.verify');
-		const { item, type } = itemInTenant(event, String(form.get('itemId') ?? ''));
-		if (!verifyItem(db(), actorOf(event), item.id, type).ok) return invalid({ form: m.checklist_wrong_state() }, {}, `item-${item.id}`);
+		const { item } = itemInTenant(event, String(form.get('itemId') ?? ''));
+		if (!verifyItem(db(), actorOf(event), refTo(event, item)).ok)
+			return invalid({ form: m.checklist_wrong_state() }, {}, `item-${item.id}`);
 		return { section: `item-${item.id}`, verified: true };
 	},
 	return: async (event) => {
@@ -149,7 +149,7 @@ export const actions: Actions = {
 		const itemId = String(form.get('itemId') ?? '');
 		if (!parsed.ok) return invalid(parsed.errors, parsed.values, `item-${itemId}`);
 		const { item } = itemInTenant(event, parsed.data.itemId);
-		if (!returnItem(db(), actorOf(event), item.id, parsed.data.reason).ok)
+		if (!returnItem(db(), actorOf(event), refTo(event, item), parsed.data.reason).ok)
 			return invalid({ form: m.checklist_wrong_state() }, {}, `item-${item.id}`);
 		return { section: `item-${item.id}`, returned: true };
 	},
@@ -159,10 +159,8 @@ export const actions: Actions = {
 		const itemId = String(form.get('itemId') ?? '');
 		if (!parsed.ok) return invalid(parsed.errors, parsed.values, `item-${itemId}`);
 		const { item } = itemInTenant(event, parsed.data.itemId);
-		if (parsed.data.ownerId && !listPeople(db(), event.params.id).some((p) => p.id === parsed.data.ownerId)) {
-			return invalid({ ownerId: m.error_choose_one() }, parsed.values, `item-${item.id}`);
-		}
-		planItem(db(), actorOf(event), item.id, { ownerId: parsed.data.ownerId, dueDate: parsed.data.dueDate });
+		const planned = planItem(db(), actorOf(event), refTo(event, item), { ownerId: parsed.data.ownerId, dueDate: parsed.data.dueDate });
+		if (!planned.ok) return invalid({ ownerId: m.error_choose_one() }, parsed.values, `item-${item.id}`);
 		return { section: `item-${item.id}`, planned: true };
 	},
 	comment: async (event) => {
@@ -171,7 +169,7 @@ export const actions: Actions = {
 		const itemId = String(form.get('itemId') ?? '');
 		if (!parsed.ok) return invalid(parsed.errors, parsed.values, `item-${itemId}`);
 		const { item } = itemInTenant(event, parsed.data.itemId);
-		addComment(db(), actorOf(event), item.id, parsed.data.body);
+		addComment(db(), actorOf(event), refTo(event, item), parsed.data.body);
 		return { section: `item-${item.id}`, commented: true };
 	}
 };
