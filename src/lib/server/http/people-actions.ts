@@ -1,10 +1,8 @@
 import { error, type RequestEvent } from '@sveltejs/kit';
 import * as m from '$lib/paraglide/messages.js';
-import type { Role } from '$lib/domain';
 import { db } from '$lib/server/db';
 import { config } from '$lib/server/config';
-import { getUser } from '$lib/server/auth/accounts';
-import { deactivatePerson, invitePerson, reactivatePerson, resendInvitation, setRoles } from '$lib/server/people/people';
+import { deactivatePerson, getPersonInScope, invitePerson, reactivatePerson, resendInvitation, setRoles } from '$lib/server/people/people';
 import { sendMail } from '$lib/server/mail/mailer';
 import { getMainConnector } from '$lib/server/organisation/organisation';
 import { resetOthersTwoFactor } from '$lib/server/auth/two-factor';
@@ -35,13 +33,14 @@ function grantedBy(event: RequestEvent): string {
 	return user ? `${user.name} <${user.email}>` : actorOf(event).label;
 }
 
-export async function invite(event: RequestEvent, tenantId: string | null, allowedRoles: readonly Role[]) {
+export async function invite(event: RequestEvent, tenantId: string | null) {
 	const parsed = parseForm(inviteSchema, await event.request.formData());
 	if (!parsed.ok) return invalid(parsed.errors, parsed.values, 'people');
-	if (parsed.data.roles.some((role) => !allowedRoles.includes(role)))
-		return invalid({ roles: m.error_choose_role() }, parsed.values, 'people');
 	const result = invitePerson(db(), actorOf(event), { ...parsed.data, tenantId });
-	if (!result.ok) return invalid({ email: m.error_email_taken() }, parsed.values, 'people');
+	if (!result.ok)
+		return result.reason === 'email_taken'
+			? invalid({ email: m.error_email_taken() }, parsed.values, 'people')
+			: invalid({ roles: m.error_choose_role() }, parsed.values, 'people');
 	await mailInvitation(parsed.data, result.token);
 	await sendRoleGrantNotices(db(), { ...parsed.data, tenantId }, parsed.data.roles, grantedBy(event));
 	return { section: 'people', invited: parsed.data.email };
@@ -50,15 +49,12 @@ export async function invite(event: RequestEvent, tenantId: string | null, allow
 /** The person named in the form, if they belong to `tenantId`; otherwise 404. */
 async function personInScope(event: RequestEvent, tenantId: string | null, form?: FormData) {
 	const id = String((form ?? (await event.request.formData())).get('userId') ?? '');
-	const person = getUser(db(), id);
-	if (!person || person.tenantId !== tenantId) error(404, m.error_not_found());
-	return person;
+	return getPersonInScope(db(), id, { tenantId }) ?? error(404, m.error_not_found());
 }
 
 export async function deactivate(event: RequestEvent, tenantId: string | null) {
 	const person = await personInScope(event, tenantId);
-	if (person.id === event.locals.user?.id) return invalid({ people: m.error_cannot_deactivate_self() }, {}, 'people');
-	deactivatePerson(db(), actorOf(event), person);
+	if (!deactivatePerson(db(), actorOf(event), person).ok) return invalid({ people: m.error_cannot_deactivate_self() }, {}, 'people');
 	return { section: 'people', deactivated: person.email };
 }
 
@@ -98,16 +94,14 @@ export async function resend(event: RequestEvent, tenantId: string | null) {
 	return { section: 'people', invited: person.email };
 }
 
-export async function changeRoles(event: RequestEvent, tenantId: string | null, allowedRoles: readonly Role[]) {
+export async function changeRoles(event: RequestEvent, tenantId: string | null) {
 	const form = await event.request.formData();
-	const person = getUser(db(), String(form.get('userId') ?? ''));
-	if (!person || person.tenantId !== tenantId) error(404, m.error_not_found());
+	const person = await personInScope(event, tenantId, form);
 	const parsed = parseForm(rolesSchema, form);
-	if (!parsed.ok || parsed.data.roles.some((role) => !allowedRoles.includes(role))) {
-		return invalid({ people: m.error_choose_role() }, {}, 'people');
-	}
+	if (!parsed.ok) return invalid({ people: m.error_choose_role() }, {}, 'people');
 	const result = setRoles(db(), actorOf(event), person, parsed.data.roles);
-	if (!result.ok) return invalid({ people: m.error_cannot_change_own_roles() }, {}, 'people');
+	if (!result.ok)
+		return invalid({ people: result.reason === 'own_roles' ? m.error_cannot_change_own_roles() : m.error_choose_role() }, {}, 'people');
 	await sendRoleGrantNotices(db(), person, result.added, grantedBy(event));
 	return { section: 'people', rolesChanged: person.email };
 }

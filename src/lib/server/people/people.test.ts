@@ -7,7 +7,16 @@ import { createSession, generateSessionToken, hashToken, validateSessionToken } 
 import { ADMIN_ACTOR, freshDb, insertTenantRow, insertUser } from '../test-support';
 import { findUserByEmail, getUser } from '../auth/accounts';
 import { findTokenHolder, redeemToken, requestPasswordReset, TOKEN_LIFETIME_MS } from '../auth/email-links';
-import { changePassword, deactivatePerson, invitePerson, listPeople, reactivatePerson, resendInvitation, setRoles } from './people';
+import {
+	changePassword,
+	deactivatePerson,
+	getPersonInScope,
+	invitePerson,
+	listPeople,
+	reactivatePerson,
+	resendInvitation,
+	setRoles
+} from './people';
 
 const HOUR_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * HOUR_MS;
@@ -261,5 +270,36 @@ describe('changePassword', () => {
 		expect(validateSessionToken(db, stale2, T0).user).toBeNull();
 		expect(validateSessionToken(db, others, T0).user?.id).toBe(other.id);
 		expect(audits('auth.password_change')).toMatchObject([{ actorId: person.id, targetId: person.id }]);
+	});
+});
+
+describe('the organisation a person belongs to', () => {
+	it('gives a person only within their own organisation', () => {
+		const staff = invite();
+		const other = insertTenantRow(db, 'tenant-2', '0737546-2');
+		expect(getPersonInScope(db, staff.userId, { tenantId })?.id).toBe(staff.userId);
+		expect(getPersonInScope(db, staff.userId, { tenantId: other })).toBeUndefined();
+		expect(getPersonInScope(db, staff.userId, { tenantId: null })).toBeUndefined();
+	});
+
+	it('refuses main connector roles for a tenant’s people and tenant roles for the main connector’s, storing nothing', () => {
+		expect(invitePerson(db, ADMIN_ACTOR, { email: 'a@example.fi', name: 'A', tenantId, roles: ['mc_admin'] }, T0)).toEqual({
+			ok: false,
+			reason: 'roles_not_allowed'
+		});
+		expect(invitePerson(db, ADMIN_ACTOR, { email: 'b@example.fi', name: 'B', tenantId: null, roles: ['tenant_admin'] }, T0)).toEqual({
+			ok: false,
+			reason: 'roles_not_allowed'
+		});
+		expect(findUserByEmail(db, 'a@example.fi')).toBeUndefined();
+		const staff = getUser(db, invite().userId)!;
+		expect(setRoles(db, ADMIN_ACTOR, staff, ['tenant_staff', 'mc_signatory'])).toEqual({ ok: false, reason: 'roles_not_allowed' });
+		expect(rolesOf(staff.id)).toEqual(['tenant_admin', 'tenant_staff']);
+	});
+
+	it('refuses to deactivate oneself', () => {
+		const admin = getUser(db, invite().userId)!;
+		expect(deactivatePerson(db, { id: admin.id, label: admin.email, ipAddress: '' }, admin, T0)).toEqual({ ok: false, reason: 'self' });
+		expect(getUser(db, admin.id)!.status).toBe('invited');
 	});
 });

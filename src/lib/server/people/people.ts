@@ -2,11 +2,24 @@ import { and, asc, eq, inArray, isNotNull, isNull, ne } from 'drizzle-orm';
 import type { Db } from '../db';
 import { emailToken, session, twoFactor, user, userRole, type Role, type User } from '../db/schema';
 import { audit, type Actor } from '../actor';
-import { findUserByEmail, normaliseEmail } from '../auth/accounts';
+import { findUserByEmail, getUser, normaliseEmail } from '../auth/accounts';
 import { issueToken } from '../auth/email-links';
 import { invalidateUserSessions } from '../auth/session';
 import { revokeFeedTokens } from '../auth/feed-tokens';
 import { openLeaverTask } from './leavers';
+import { MAIN_CONNECTOR_ROLES, TENANT_ROLES } from '../../domain';
+
+/** A person, only when they belong to the organisation named in `scope` (null: the main connector). */
+export function getPersonInScope(db: Db, id: string, scope: { tenantId: string | null }): User | undefined {
+	const person = getUser(db, id);
+	return person && person.tenantId === scope.tenantId ? person : undefined;
+}
+
+/** The main connector's people hold its roles, a tenant's people the tenant roles; never a mix. */
+export function rolesFitOrganisation(tenantId: string | null, roles: readonly Role[]): boolean {
+	const allowed: readonly Role[] = tenantId ? TENANT_ROLES : MAIN_CONNECTOR_ROLES;
+	return roles.length > 0 && roles.every((role) => allowed.includes(role));
+}
 
 export interface Person extends User {
 	roles: Role[];
@@ -46,11 +59,12 @@ export interface InviteInput {
 	roles: Role[];
 }
 
-export type InviteResult = { ok: true; userId: string; token: string } | { ok: false; reason: 'email_taken' };
+export type InviteResult = { ok: true; userId: string; token: string } | { ok: false; reason: 'email_taken' | 'roles_not_allowed' };
 
 /** Creates the person as invited and returns the single-use link token to e-mail them. */
 export function invitePerson(db: Db, actor: Actor, input: InviteInput, now = new Date()): InviteResult {
 	const email = normaliseEmail(input.email);
+	if (!rolesFitOrganisation(input.tenantId, input.roles)) return { ok: false, reason: 'roles_not_allowed' };
 	return db.transaction((tx) => {
 		if (findUserByEmail(tx, email)) return { ok: false, reason: 'email_taken' } as const;
 		const userId = crypto.randomUUID();
@@ -89,8 +103,10 @@ export function resendInvitation(db: Db, actor: Actor, person: User, now = new D
 }
 
 /** Deactivating is also how the main connector hears that someone left (agreement §6): see leavers.ts. */
-export function deactivatePerson(db: Db, actor: Actor, person: User, now = new Date()): void {
-	db.transaction((tx) => {
+/** Ends a person's access. Nobody deactivates themselves: it would lock an organisation's last administrator out. */
+export function deactivatePerson(db: Db, actor: Actor, person: User, now = new Date()): { ok: true } | { ok: false; reason: 'self' } {
+	if (actor.id === person.id) return { ok: false, reason: 'self' };
+	return db.transaction((tx) => {
 		tx.update(user).set({ status: 'deactivated', deactivatedAt: now }).where(eq(user.id, person.id)).run();
 		tx.delete(emailToken).where(eq(emailToken.userId, person.id)).run();
 		invalidateUserSessions(tx, person.id);
@@ -104,6 +120,7 @@ export function deactivatePerson(db: Db, actor: Actor, person: User, now = new D
 			summary: person.email
 		});
 		if (person.status !== 'deactivated') openLeaverTask(tx, actor, person, now);
+		return { ok: true } as const;
 	});
 }
 
@@ -123,7 +140,7 @@ export function reactivatePerson(db: Db, actor: Actor, person: User, now = new D
 	});
 }
 
-export type SetRolesResult = { ok: true; added: Role[] } | { ok: false; reason: 'own_roles' };
+export type SetRolesResult = { ok: true; added: Role[] } | { ok: false; reason: 'own_roles' | 'roles_not_allowed' };
 
 /**
  * Replaces the person's roles and tells which were added. Nobody changes their own roles: granting
@@ -132,6 +149,7 @@ export type SetRolesResult = { ok: true; added: Role[] } | { ok: false; reason: 
  */
 export function setRoles(db: Db, actor: Actor, person: User, roles: Role[]): SetRolesResult {
 	if (actor.id === person.id) return { ok: false, reason: 'own_roles' };
+	if (!rolesFitOrganisation(person.tenantId, roles)) return { ok: false, reason: 'roles_not_allowed' };
 	return db.transaction((tx) => {
 		const before = tx
 			.select({ role: userRole.role })

@@ -1,7 +1,6 @@
 import type { Actions, PageServerLoad } from './$types';
 import { error } from '@sveltejs/kit';
 import * as m from '$lib/paraglide/messages.js';
-import { MAIN_CONNECTOR_ROLES } from '$lib/domain';
 import { db } from '$lib/server/db';
 import { can } from '$lib/server/auth/authorize';
 import { actorOf, authorize } from '$lib/server/http/guard';
@@ -44,7 +43,7 @@ export const load: PageServerLoad = (event) => {
 export const actions: Actions = {
 	roles: (event) => {
 		authorize(event, 'organisation.people.manage');
-		return changeRoles(event, null, MAIN_CONNECTOR_ROLES);
+		return changeRoles(event, null);
 	},
 	update: async (event) => {
 		authorize(event, 'organisation.edit');
@@ -68,7 +67,7 @@ export const actions: Actions = {
 	},
 	invite: (event) => {
 		authorize(event, 'organisation.people.manage');
-		return invite(event, null, MAIN_CONNECTOR_ROLES);
+		return invite(event, null);
 	},
 	deactivate: (event) => {
 		authorize(event, 'organisation.people.manage');

@@ -2,7 +2,6 @@ import { error } from '@sveltejs/kit';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 import * as m from '$lib/paraglide/messages.js';
 import { getLocale } from '$lib/paraglide/runtime';
-import { TENANT_ROLES } from '$lib/domain';
 import { db } from '$lib/server/db';
 import { can } from '$lib/server/auth/authorize';
 import { actorOf, authorize } from '$lib/server/http/guard';
@@ -76,8 +75,8 @@ function peopleAction<R>(handler: (event: RequestEvent, tenantId: string) => R) 
 }
 
 export const actions: Actions = {
-	roles: peopleAction((event, tenantId) => changeRoles(event, tenantId, TENANT_ROLES)),
-	invite: peopleAction((event, tenantId) => invite(event, tenantId, TENANT_ROLES)),
+	roles: peopleAction((event, tenantId) => changeRoles(event, tenantId)),
+	invite: peopleAction((event, tenantId) => invite(event, tenantId)),
 	deactivate: peopleAction(deactivate),
 	reactivate: peopleAction(reactivate),
 	resend: peopleAction(resend),
