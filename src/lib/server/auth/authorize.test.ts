@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAIN_CONNECTOR_ROLES, ROLES, TENANT_ROLES, type Role } from '../../domain';
-import { ACTIONS, can, isMainConnectorUser, type Action } from './authorize';
+import { ACTIONS, can, canReadTrainingEvidence, isMainConnectorUser, type Action } from './authorize';
 import type { SessionUser } from './session';
 
 const OWN_TENANT = 'tenant-own';
@@ -291,5 +291,28 @@ describe('can: several roles', () => {
 			expect(can(person([], null), action)).toBe(false);
 			expect(can(person([], OWN_TENANT), action, { tenantId: OWN_TENANT })).toBe(false);
 		}
+	});
+});
+
+describe('canReadTrainingEvidence (ownership policy)', () => {
+	const record = { userId: 'u1', tenantId: OWN_TENANT };
+
+	it('lets the person the record belongs to read it, whatever tenant role they hold', () => {
+		expect(canReadTrainingEvidence(person(['tenant_staff'], OWN_TENANT), record)).toBe(true);
+		expect(canReadTrainingEvidence(person(['tenant_signatory'], OWN_TENANT), record)).toBe(true);
+	});
+
+	it('lets whoever keeps the tenant’s training records read it: its administrator and the main connector’s', () => {
+		const someoneElse = (roles: Role[], tenantId: string | null) => ({ ...person(roles, tenantId), id: 'u2' });
+		expect(canReadTrainingEvidence(someoneElse(['tenant_admin'], OWN_TENANT), record)).toBe(true);
+		expect(canReadTrainingEvidence(someoneElse(['mc_admin'], null), record)).toBe(true);
+		expect(canReadTrainingEvidence(someoneElse(['tenant_staff'], OWN_TENANT), record)).toBe(false);
+		expect(canReadTrainingEvidence(someoneElse(['tenant_admin'], OTHER_TENANT), record)).toBe(false);
+		expect(canReadTrainingEvidence(someoneElse(['mc_signatory'], null), record)).toBe(false);
+	});
+
+	it('refuses the signed-out and records that do not exist', () => {
+		expect(canReadTrainingEvidence(null, record)).toBe(false);
+		expect(canReadTrainingEvidence(person(['tenant_admin'], OWN_TENANT), undefined)).toBe(false);
 	});
 });

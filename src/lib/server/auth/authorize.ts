@@ -235,6 +235,19 @@ export function can(user: SessionUser | null, action: Action, resource: Resource
 	return resource.tenantId === user.tenantId;
 }
 
+/**
+ * Ownership policy for a training record's evidence (a certificate of attendance): the person it
+ * belongs to, or whoever keeps that tenant's training records. Nobody else, whatever their role.
+ */
+export function canReadTrainingEvidence(
+	user: SessionUser | null,
+	record: { userId: string; tenantId: string | null } | undefined
+): boolean {
+	if (!user || !record) return false;
+	if (record.userId === user.id) return can(user, 'training.declare', { tenantId: record.tenantId });
+	return can(user, 'training.records', { tenantId: record.tenantId });
+}
+
 export function isMainConnectorUser(user: SessionUser | null): boolean {
 	return user !== null && user.tenantId === null;
 }

@@ -17,6 +17,17 @@ export function authorize(event: Pick<RequestEvent, 'locals' | 'url'>, action: A
 	return user;
 }
 
+/**
+ * The gate for rules that depend on whose record it is (see the ownership policies in authorize.ts).
+ * Refusals are 404, like another tenant's data: the record's existence is not revealed.
+ */
+export function authorizeOwnership(event: Pick<RequestEvent, 'locals' | 'url'>, allowed: (user: SessionUser) => boolean): SessionUser {
+	const user = event.locals.user;
+	if (!user) redirect(303, `/login?next=${encodeURIComponent(event.url.pathname + event.url.search)}`);
+	if (!allowed(user)) error(404, 'Not found');
+	return user;
+}
+
 export function clientOf(event: Pick<RequestEvent, 'getClientAddress' | 'request'>) {
 	let ipAddress = '';
 	try {

@@ -2,7 +2,8 @@ import { error } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
 import { db } from '$lib/server/db';
 import { config } from '$lib/server/config';
-import { authorize } from '$lib/server/http/guard';
+import { authorizeOwnership } from '$lib/server/http/guard';
+import { canReadTrainingEvidence } from '$lib/server/auth/authorize';
 import { getTrainingRecord } from '$lib/server/training/training';
 import { checkEvidenceFile } from '$lib/server/evidence/file-check';
 import { contentDisposition, readStoredFile } from '$lib/server/evidence/file-store';
@@ -10,9 +11,7 @@ import { contentDisposition, readStoredFile } from '$lib/server/evidence/file-st
 /** A training record's evidence: for the person it belongs to and their tenant's administrators. */
 export const GET: RequestHandler = async (event) => {
 	const record = getTrainingRecord(db(), event.params.id);
-	const own = record !== undefined && record.userId === event.locals.user?.id;
-	if (own) authorize(event, 'training.declare');
-	else authorize(event, 'training.records', { tenantId: record?.tenantId ?? '' });
+	authorizeOwnership(event, (user) => canReadTrainingEvidence(user, record));
 	if (!record?.evidencePath) error(404, 'Not found');
 	const bytes = new Uint8Array(readStoredFile(config.dataDir, record.evidencePath));
 	// The type was checked from the content on upload; check again rather than store it twice.
