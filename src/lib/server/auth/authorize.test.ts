@@ -51,7 +51,9 @@ const EXPECTED: Record<Role, Action[]> = {
 		'instruction.read',
 		'instruction.coverage',
 		'training.manage',
-		'training.records'
+		'training.records',
+		'security_plan.read',
+		'security_plan.edit'
 	],
 	mc_signatory: [
 		'dashboard.view',
@@ -67,7 +69,8 @@ const EXPECTED: Record<Role, Action[]> = {
 		'agreement.verify',
 		'checklist.view',
 		'incident.report',
-		'instruction.read'
+		'instruction.read',
+		'security_plan.read'
 	],
 	mc_cert_admin: [
 		'dashboard.view',
@@ -171,7 +174,7 @@ describe('the vocabulary', () => {
 	it('has an expected row for exactly the known roles and only known actions', () => {
 		expect(Object.keys(EXPECTED).sort()).toEqual([...ROLES].sort());
 		for (const actions of Object.values(EXPECTED)) for (const action of actions) expect(ACTIONS).toContain(action);
-		expect(ACTIONS).toHaveLength(46);
+		expect(ACTIONS).toHaveLength(48);
 	});
 });
 
@@ -291,5 +294,23 @@ describe('can: several roles', () => {
 			expect(can(person([], null), action)).toBe(false);
 			expect(can(person([], OWN_TENANT), action, { tenantId: OWN_TENANT })).toBe(false);
 		}
+	});
+});
+
+describe('can: the information-security plan', () => {
+	it('is closed to every tenant role, for the main connector’s plan and their own tenant alike', () => {
+		for (const role of TENANT_ROLES)
+			for (const action of ['security_plan.read', 'security_plan.edit'] as const) {
+				expect(can(person([role], OWN_TENANT), action)).toBe(false);
+				expect(can(person([role], OWN_TENANT), action, { tenantId: null })).toBe(false);
+				expect(can(person([role], OWN_TENANT), action, { tenantId: OWN_TENANT })).toBe(false);
+			}
+	});
+
+	it('is read by administrators and signatories, edited by administrators only, and closed to certificate administrators', () => {
+		expect(can(person(['mc_admin'], null), 'security_plan.edit', { tenantId: null })).toBe(true);
+		expect(can(person(['mc_signatory'], null), 'security_plan.read', { tenantId: null })).toBe(true);
+		expect(can(person(['mc_signatory'], null), 'security_plan.edit', { tenantId: null })).toBe(false);
+		expect(can(person(['mc_cert_admin'], null), 'security_plan.read', { tenantId: null })).toBe(false);
 	});
 });

@@ -54,7 +54,11 @@ export const ACTIONS = [
 	'instruction.coverage',
 	'training.manage',
 	'training.records',
-	'training.declare'
+	'training.declare',
+	// The main connector's information-security plan (THL 3/2024): confidential (ch. 5), so only
+	// the roles that keep or answer for it; never any tenant role.
+	'security_plan.read',
+	'security_plan.edit'
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -85,7 +89,9 @@ const MAIN_CONNECTOR_ROLE_ACTIONS: Record<'mc_admin' | 'mc_signatory' | 'mc_cert
 		'agreement.verify',
 		'checklist.view',
 		'incident.report',
-		'instruction.read'
+		'instruction.read',
+		// Signatories answer for the organisation; the plan is theirs to read, not to write.
+		'security_plan.read'
 	],
 	mc_cert_admin: [
 		...MAIN_CONNECTOR_READ,

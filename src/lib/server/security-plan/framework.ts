@@ -178,3 +178,8 @@ export function findRequirement(
 	}
 	return null;
 }
+
+/** The framework's language for a UI locale (the three are the same today). */
+export function frameworkLanguage(locale: string): FrameworkLanguage {
+	return (FRAMEWORK_LANGUAGES as readonly string[]).includes(locale) ? (locale as FrameworkLanguage) : 'fi';
+}

@@ -179,9 +179,10 @@ export function saveRequirement(db: Db, actor: Actor, requirementId: string, inp
 	return db.transaction((tx) => {
 		if (input.ownerId && !ownerChoices(tx).some((p) => p.id === input.ownerId))
 			return { ok: false, reason: 'invalid', field: 'ownerId', code: 'security_plan_error_owner' } as const;
-		const plan = ensurePlan(tx, actor, now);
-		const framework = plan && getFramework(tx, plan.frameworkKey, plan.frameworkVersion);
-		if (!plan || !framework || !findRequirement(framework, requirementId)) return { ok: false, reason: 'not_found' } as const;
+		// Checked before the plan is made, so a refused save leaves nothing behind.
+		const framework = frameworkOfPlan(tx, getMainPlan(tx));
+		if (!framework || !findRequirement(framework, requirementId)) return { ok: false, reason: 'not_found' } as const;
+		const plan = ensurePlan(tx, actor, now)!;
 		const today = todayInHelsinki(now);
 		const nextReviewOn = input.nextReviewOn ?? addMonths(input.lastReviewedOn ?? today, REVIEW_INTERVAL_MONTHS);
 		// Only another party's responsibility needs its name and agreement.
@@ -219,14 +220,17 @@ export function saveRequirement(db: Db, actor: Actor, requirementId: string, inp
 	});
 }
 
-/** Records that a requirement was reviewed today; the next review moves a full interval on. */
-export function markReviewed(db: Db, actor: Actor, requirementId: string, now = new Date()): boolean {
+/**
+ * Records that a requirement was reviewed today; the next review moves a full interval on. Returns
+ * the new review date, or null when the requirement has no entry in the plan.
+ */
+export function markReviewed(db: Db, actor: Actor, requirementId: string, now = new Date()): string | null {
 	return db.transaction((tx) => {
 		const plan = getMainPlan(tx);
-		if (!plan) return false;
+		if (!plan) return null;
 		const where = and(eq(securityPlanEntry.planId, plan.id), eq(securityPlanEntry.requirementId, requirementId));
 		const entry = tx.select().from(securityPlanEntry).where(where).get();
-		if (!entry) return false;
+		if (!entry) return null;
 		const today = todayInHelsinki(now);
 		const nextReviewOn = addMonths(today, REVIEW_INTERVAL_MONTHS);
 		tx.update(securityPlanEntry).set({ lastReviewedOn: today, nextReviewOn, updatedAt: now, updatedBy: actor.id }).where(where).run();
@@ -236,7 +240,7 @@ export function markReviewed(db: Db, actor: Actor, requirementId: string, now = 
 			targetId: plan.id,
 			summary: `${requirementId}: reviewed ${today}, next review ${nextReviewOn}`
 		});
-		return true;
+		return nextReviewOn;
 	});
 }
 

@@ -1,0 +1,86 @@
+import type { Browser, Page } from '@playwright/test';
+import { DEMO_PASSWORD, DEMO_URL, expect, expectNoAxeViolations, navTo, signIn, test } from './fixtures';
+
+/** Signs in with the browser set to `locale`, which the portal follows on a first visit. */
+async function as(browser: Browser, email: string, locale = 'fi-FI'): Promise<Page> {
+	const context = await browser.newContext({ locale });
+	const page = await context.newPage();
+	await signIn(page, DEMO_URL, email, DEMO_PASSWORD);
+	return page;
+}
+
+test('information-security plan (fi): the administrator describes a requirement, a refused save keeps the input, a due review is marked done', async ({
+	browser
+}) => {
+	test.setTimeout(90_000);
+	const admin = await as(browser, 'admin@demo.test');
+	await navTo(admin, 'Tietoturvasuunnitelma');
+	await expect(admin.getByRole('heading', { name: 'Tietoturvasuunnitelma', level: 1 })).toBeVisible();
+	await expect(admin.getByRole('heading', { name: /6\.12 Kanta-palveluihin liittyminen/, level: 2 })).toBeVisible();
+	await expectNoAxeViolations(admin);
+
+	await admin.getByRole('link', { name: '6.3-2', exact: true }).click();
+	await expect(admin.getByRole('heading', { name: 'Vaatimus 6.3-2', level: 1 })).toBeVisible();
+	await expect(admin.getByText('THL:n määräys 3/2024, luku 6.3')).toBeVisible();
+
+	// Marked described with no text, and carried by a supplier with no agreement: refused next to the fields.
+	const edit = admin.getByRole('region', { name: 'Muokkaa' });
+	await edit.getByLabel('Tila', { exact: true }).selectOption({ label: 'Kuvattu' });
+	await edit.getByLabel('Kuka vastaa').selectOption({ label: 'Järjestelmätoimittaja' });
+	await edit.getByLabel('Osapuolen nimi').fill('Potilasjärjestelmä Oy');
+	await edit.getByRole('button', { name: 'Tallenna vaatimus' }).click();
+	await expect(edit.getByRole('alert')).toBeVisible();
+	await expect(edit.locator('#field-description-error')).toHaveText(/Kerro, miten vaatimus täytetään/);
+	await expect(edit.locator('#field-agreementReference-error')).toHaveText(/Kerro sopimus/);
+	await expect(edit.getByLabel('Tila', { exact: true })).toHaveValue('described');
+	await expect(edit.getByLabel('Osapuolen nimi')).toHaveValue('Potilasjärjestelmä Oy');
+	await expectNoAxeViolations(admin);
+
+	await edit
+		.getByLabel('Miten vaatimus täytetään')
+		.fill('Koulutukset kirjataan **koulutusrekisteriin**.\n\n- perehdytys\n- vuosittainen kertaus');
+	await edit.getByLabel('Sopimus, jossa vastuu on sovittu').fill('Ylläpitosopimus 2025, liite 2');
+	await edit.getByLabel('Omistaja').selectOption({ index: 1 });
+	await edit.getByRole('button', { name: 'Tallenna vaatimus' }).click();
+	await expect(admin.getByRole('status')).toHaveText('Vaatimus 6.3-2 tallennettiin.');
+	const current = admin.getByRole('region', { name: 'Nykyinen kuvaus' });
+	// Markdown renders as instructions do.
+	await expect(current.locator('strong', { hasText: 'koulutusrekisteriin' })).toBeVisible();
+	await expect(current.getByRole('listitem').filter({ hasText: 'vuosittainen kertaus' })).toBeVisible();
+	await expect(current.getByText('Järjestelmätoimittaja: Potilasjärjestelmä Oy. Sopimus: Ylläpitosopimus 2025, liite 2')).toBeVisible();
+
+	// A review date in the past makes the requirement due on the plan's overview.
+	await edit.getByLabel('Viimeksi tarkistettu').fill('2025-01-02');
+	await edit.getByLabel('Seuraava tarkistus', { exact: true }).fill('2025-06-30');
+	await edit.getByRole('button', { name: 'Tallenna vaatimus' }).click();
+	await expect(admin.getByRole('status')).toHaveText('Vaatimus 6.3-2 tallennettiin.');
+	await admin.getByRole('link', { name: 'Takaisin suunnitelmaan' }).click();
+	const due = admin.getByRole('region', { name: 'Tarkistus erääntynyt' });
+	await expect(due.getByRole('link', { name: '6.3-2', exact: true })).toBeVisible();
+	const row = admin.getByRole('row').filter({ has: admin.getByRole('link', { name: '6.3-2', exact: true }) });
+	await expect(row.getByText('Kuvattu')).toBeVisible();
+	await expectNoAxeViolations(admin);
+
+	await due.getByRole('button', { name: 'Merkitse tarkistetuksi tänään: 6.3-2' }).click();
+	await expect(admin.getByRole('status')).toHaveText(/Vaatimus 6\.3-2 merkittiin tarkistetuksi\. Seuraava tarkistus/);
+	await expect(due.getByRole('link', { name: '6.3-2', exact: true })).toHaveCount(0);
+});
+
+test('information-security plan: confidential, so tenant people neither see it in the menu nor reach it', async ({ browser }) => {
+	for (const email of ['admin@tenant1.demo.test', 'staff1@tenant1.demo.test']) {
+		const page = await as(browser, email);
+		await expect(page.locator('header nav a[href="/security-plan"]')).toHaveCount(0);
+		for (const path of ['/security-plan', '/security-plan/6.3-2']) {
+			const response = await page.request.get(`${DEMO_URL}${path}`, { maxRedirects: 0 });
+			expect(response.status(), `${email} ${path}`).toBe(404);
+			expect(await response.text()).not.toContain('koulutusrekisteriin');
+		}
+		const post = await page.request.post(`${DEMO_URL}/security-plan/6.3-2?/save`, {
+			form: { description: 'x', status: 'described', responsibleParty: 'main_connector' },
+			headers: { origin: DEMO_URL },
+			maxRedirects: 0
+		});
+		expect(post.status(), `${email} saving`).toBe(404);
+		await page.context().close();
+	}
+});
