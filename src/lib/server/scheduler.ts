@@ -23,6 +23,7 @@ export interface JobReport {
 	checklistReminders: number;
 	acknowledgementReminders: number;
 	trainingReminders: number;
+	securityPlanReviews: number;
 	breachEscalations: number;
 	digests: number;
 }
