@@ -66,13 +66,20 @@ test('information-security plan (fi): the administrator describes a requirement,
 	await due.getByRole('button', { name: 'Merkitse tarkistetuksi tänään: 6.3-2' }).click();
 	await expect(admin.getByRole('status')).toHaveText(/Vaatimus 6\.3-2 merkittiin tarkistetuksi\. Seuraava tarkistus/);
 	await expect(due.getByRole('link', { name: '6.3-2', exact: true })).toHaveCount(0);
+
+	// The export for the supervisory authority.
+	const href = await admin.getByRole('link', { name: 'Tietoturvasuunnitelma PDF-tiedostona valvontaviranomaiselle' }).getAttribute('href');
+	const pdf = await admin.request.get(`${DEMO_URL}${href}`);
+	expect(pdf.status()).toBe(200);
+	expect(pdf.headers()['content-type']).toBe('application/pdf');
+	expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
 });
 
 test('information-security plan: confidential, so tenant people neither see it in the menu nor reach it', async ({ browser }) => {
 	for (const email of ['admin@tenant1.demo.test', 'staff1@tenant1.demo.test']) {
 		const page = await as(browser, email);
 		await expect(page.locator('header nav a[href="/security-plan"]')).toHaveCount(0);
-		for (const path of ['/security-plan', '/security-plan/6.3-2']) {
+		for (const path of ['/security-plan', '/security-plan/6.3-2', '/security-plan/export.pdf']) {
 			const response = await page.request.get(`${DEMO_URL}${path}`, { maxRedirects: 0 });
 			expect(response.status(), `${email} ${path}`).toBe(404);
 			expect(await response.text()).not.toContain('koulutusrekisteriin');
