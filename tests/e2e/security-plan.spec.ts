@@ -17,6 +17,11 @@ test('information-security plan (fi): the administrator describes a requirement,
 	await navTo(admin, 'Tietoturvasuunnitelma');
 	await expect(admin.getByRole('heading', { name: 'Tietoturvasuunnitelma', level: 1 })).toBeVisible();
 	await expect(admin.getByRole('heading', { name: /6\.12 Kanta-palveluihin liittyminen/, level: 2 })).toBeVisible();
+	// The demo plan: described sections, and one requirement past its review date.
+	await expect(admin.getByRole('region', { name: 'Tarkistus erääntynyt' }).getByRole('link', { name: '6.2-3', exact: true })).toBeVisible();
+	await expect(admin.getByRole('row').filter({ has: admin.getByRole('link', { name: '6.6-2', exact: true }) })).toContainText(
+		'Järjestelmätoimittaja: Demo Potilastieto Oy'
+	);
 	await expectNoAxeViolations(admin);
 
 	await admin.getByRole('link', { name: '6.3-2', exact: true }).click();
