@@ -37,4 +37,13 @@ CREATE TABLE `security_plan_entry` (
 	FOREIGN KEY (`owner_id`) REFERENCES `user`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
-CREATE INDEX `security_plan_entry_next_review` ON `security_plan_entry` (`next_review_on`);
+CREATE INDEX `security_plan_entry_next_review` ON `security_plan_entry` (`next_review_on`);--> statement-breakpoint
+CREATE TABLE `security_plan_section` (
+	`plan_id` text NOT NULL,
+	`chapter` text NOT NULL,
+	`binds_tenants` integer DEFAULT false NOT NULL,
+	`updated_at` integer NOT NULL,
+	`updated_by` text,
+	PRIMARY KEY(`plan_id`, `chapter`),
+	FOREIGN KEY (`plan_id`) REFERENCES `security_plan`(`id`) ON UPDATE no action ON DELETE no action
+);

@@ -16,6 +16,7 @@ export interface NavFlags {
 	incidents: boolean;
 	announcements: boolean;
 	securityPlan: boolean;
+	bindingPlan: boolean;
 	organisation: boolean;
 	services: boolean;
 	prerequisites: boolean;
@@ -41,7 +42,17 @@ const LAYOUT: ({ link: NavLinkKey } | { group: NavGroupKey; links: NavLinkKey[] 
 	{ group: 'agreements', links: ['agreements', 'verify'] },
 	{
 		group: 'compliance',
-		links: ['certificates', 'instructions', 'myInstructions', 'training', 'myTraining', 'incidents', 'announcements', 'securityPlan']
+		links: [
+			'certificates',
+			'instructions',
+			'myInstructions',
+			'training',
+			'myTraining',
+			'incidents',
+			'announcements',
+			'securityPlan',
+			'bindingPlan'
+		]
 	},
 	{ group: 'organisation', links: ['organisation', 'services', 'prerequisites'] },
 	{ group: 'administration', links: ['audit', 'outbox'] }
@@ -59,6 +70,8 @@ function href(key: NavLinkKey, tenantId: string | null): string {
 			return '/my-training';
 		case 'securityPlan':
 			return '/security-plan';
+		case 'bindingPlan':
+			return '/security-plan/binding';
 		default:
 			return `/${key}`;
 	}

@@ -98,3 +98,27 @@ test('information-security plan: confidential, so tenant people neither see it i
 		await page.context().close();
 	}
 });
+
+test('information-security plan: a section the main connector marks binding is what tenant staff see of the plan', async ({ browser }) => {
+	test.setTimeout(60_000);
+	const admin = await as(browser, 'admin@demo.test');
+	await admin.goto(`${DEMO_URL}/security-plan`);
+	const section = admin.getByRole('region', { name: /^6\.9 / });
+	await section.getByRole('button', { name: 'Näytä vuokralaisille osio 6.9' }).click();
+	await expect(admin.getByRole('status')).toHaveText('Osio 6.9 näkyy nyt vuokralaisille.');
+	await expect(section.getByText('Vuokralaiset näkevät tämän osion ja noudattavat sitä.')).toBeVisible();
+
+	const staff = await as(browser, 'staff1@tenant1.demo.test');
+	await navTo(staff, 'Tietoturvasuunnitelma');
+	await expect(staff.getByRole('heading', { name: 'Pääliittyjän tietoturvasuunnitelma: teitä sitovat osiot', level: 1 })).toBeVisible();
+	await expect(staff.getByRole('heading', { name: /^6\.9 Fyysinen turvallisuus/, level: 2 })).toBeVisible();
+	await expect(staff.getByRole('heading', { level: 2 })).toHaveCount(1);
+	await expect(staff.getByRole('heading', { name: /^6\.9-3 /, level: 3 })).toBeVisible();
+	await expectNoAxeViolations(staff);
+
+	// Hidden again, the tenant's page has nothing of the plan.
+	await section.getByRole('button', { name: 'Piilota osio 6.9 vuokralaisilta' }).click();
+	await expect(admin.getByRole('status')).toHaveText('Osio 6.9 ei enää näy vuokralaisille.');
+	await staff.reload();
+	await expect(staff.getByText('Pääliittyjä ei ole vielä merkinnyt suunnitelmasta vuokralaisia sitovia osioita.')).toBeVisible();
+});

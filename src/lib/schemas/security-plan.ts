@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SECURITY_REQUIREMENT_STATUSES, SECURITY_RESPONSIBLE_PARTIES } from '$lib/domain';
+import { SECURITY_PLAN_CHAPTERS, SECURITY_REQUIREMENT_STATUSES, SECURITY_RESPONSIBLE_PARTIES } from '$lib/domain';
 import { optionalText } from './fields';
 
 const optionalDate = z
@@ -44,3 +44,8 @@ export const planEntrySchema = z
 export type PlanEntryForm = z.output<typeof planEntrySchema>;
 
 export const reviewedSchema = z.object({ requirementId: z.string().regex(/^(3|5|6\.(?:[1-9]|1[0-2]))-[1-9]\d?$/) });
+
+export const shareSchema = z.object({
+	chapter: z.enum(SECURITY_PLAN_CHAPTERS),
+	binds: z.enum(['true', 'false']).transform((v) => v === 'true')
+});

@@ -53,7 +53,8 @@ const EXPECTED: Record<Role, Action[]> = {
 		'training.manage',
 		'training.records',
 		'security_plan.read',
-		'security_plan.edit'
+		'security_plan.edit',
+		'security_plan.binding'
 	],
 	mc_signatory: [
 		'dashboard.view',
@@ -70,7 +71,8 @@ const EXPECTED: Record<Role, Action[]> = {
 		'checklist.view',
 		'incident.report',
 		'instruction.read',
-		'security_plan.read'
+		'security_plan.read',
+		'security_plan.binding'
 	],
 	mc_cert_admin: [
 		'dashboard.view',
@@ -111,7 +113,8 @@ const EXPECTED: Record<Role, Action[]> = {
 		'instruction.read',
 		'instruction.coverage',
 		'training.records',
-		'training.declare'
+		'training.declare',
+		'security_plan.binding'
 	],
 	tenant_signatory: [
 		'dashboard.view',
@@ -126,7 +129,8 @@ const EXPECTED: Record<Role, Action[]> = {
 		'checklist.view',
 		'incident.report',
 		'instruction.read',
-		'training.declare'
+		'training.declare',
+		'security_plan.binding'
 	],
 	tenant_staff: [
 		'dashboard.view',
@@ -138,7 +142,8 @@ const EXPECTED: Record<Role, Action[]> = {
 		'notifications.view',
 		'incident.report',
 		'instruction.read',
-		'training.declare'
+		'training.declare',
+		'security_plan.binding'
 	]
 };
 
@@ -174,7 +179,7 @@ describe('the vocabulary', () => {
 	it('has an expected row for exactly the known roles and only known actions', () => {
 		expect(Object.keys(EXPECTED).sort()).toEqual([...ROLES].sort());
 		for (const actions of Object.values(EXPECTED)) for (const action of actions) expect(ACTIONS).toContain(action);
-		expect(ACTIONS).toHaveLength(48);
+		expect(ACTIONS).toHaveLength(49);
 	});
 });
 

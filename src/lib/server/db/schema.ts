@@ -992,4 +992,22 @@ export const securityPlanEntry = sqliteTable(
 	(t) => [primaryKey({ columns: [t.planId, t.requirementId] }), index('security_plan_entry_next_review').on(t.nextReviewOn)]
 );
 
+/**
+ * Sections of the main connector's plan that bind its tenants (agreement §2: the tenant follows the
+ * plan): their people see those sections, and only those.
+ */
+export const securityPlanSection = sqliteTable(
+	'security_plan_section',
+	{
+		planId: text('plan_id')
+			.notNull()
+			.references(() => securityPlan.id),
+		chapter: text('chapter').notNull(),
+		bindsTenants: integer('binds_tenants', { mode: 'boolean' }).notNull().default(false),
+		updatedAt: timestamp('updated_at').notNull(),
+		updatedBy: text('updated_by')
+	},
+	(t) => [primaryKey({ columns: [t.planId, t.chapter] })]
+);
+
 export type SecurityPlanEntry = typeof securityPlanEntry.$inferSelect;

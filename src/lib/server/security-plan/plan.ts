@@ -137,7 +137,7 @@ export function ownerChoices(db: DbOrTx): { id: string; name: string }[] {
 		.all();
 }
 
-function ensurePlan(tx: DbOrTx, actor: Actor, now: Date): PlanRow | null {
+export function ensurePlan(tx: DbOrTx, actor: Actor, now: Date): PlanRow | null {
 	const existing = getMainPlan(tx);
 	if (existing) return existing;
 	const framework = latestFramework(tx);

@@ -5,7 +5,8 @@ import { db } from '$lib/server/db';
 import { actorOf, authorize } from '$lib/server/http/guard';
 import { can } from '$lib/server/auth/authorize';
 import { markReviewed, ownerChoices, planOverview } from '$lib/server/security-plan/plan';
-import { reviewedSchema } from '$lib/schemas/security-plan';
+import { reviewedSchema, shareSchema } from '$lib/schemas/security-plan';
+import { bindingChapters, setSectionBinding } from '$lib/server/security-plan/sharing';
 import { frameworkLanguage } from '$lib/server/security-plan/framework';
 import { getLocale } from '$lib/paraglide/runtime';
 
@@ -17,8 +18,14 @@ export const load: PageServerLoad = (event) => {
 	const overview = planOverview(db());
 	const owners = new Map(ownerChoices(db()).map((p) => [p.id, p.name]));
 	const language = frameworkLanguage(getLocale());
-	if (!overview) return { overview: null, language, canEdit: false, owners: {} };
-	return { overview, language, canEdit: can(user, 'security_plan.edit', PLAN), owners: Object.fromEntries(owners) };
+	if (!overview) return { overview: null, language, canEdit: false, owners: {}, binding: [] };
+	return {
+		overview,
+		language,
+		canEdit: can(user, 'security_plan.edit', PLAN),
+		owners: Object.fromEntries(owners),
+		binding: [...bindingChapters(db())]
+	};
 };
 
 export const actions: Actions = {
@@ -28,5 +35,12 @@ export const actions: Actions = {
 		const next = parsed.success ? markReviewed(db(), actorOf(event), parsed.data.requirementId) : null;
 		if (!parsed.success || !next) error(404, m.error_not_found());
 		return { reviewed: parsed.data.requirementId, next };
+	},
+	share: async (event) => {
+		authorize(event, 'security_plan.edit', PLAN);
+		const parsed = shareSchema.safeParse(Object.fromEntries(await event.request.formData()));
+		if (!parsed.success || !setSectionBinding(db(), actorOf(event), parsed.data.chapter, parsed.data.binds))
+			error(404, m.error_not_found());
+		return { shared: parsed.data.chapter, binds: parsed.data.binds };
 	}
 };
