@@ -39,6 +39,7 @@ import { storeFile } from '../src/lib/server/evidence/file-store';
 import { DAY_MS, todayInHelsinki } from '../src/lib/time';
 import { seedInstructions } from './demo-instructions';
 import { seedIncidents } from './demo-incidents';
+import { seedSecurityPlan } from './demo-security-plan';
 import { DEMO_PASSWORD, DEMO_TOTP_SECRETS } from './demo-accounts';
 import { audit } from '../src/lib/server/actor';
 import { twoFactor } from '../src/lib/server/db/schema';
@@ -220,6 +221,7 @@ export async function seedDemo(db: Db): Promise<void> {
 	await seedPrerequisitesAndCertificates(db, admin, tenantIds);
 	await seedInstructions(db, admin);
 	await seedIncidents(db, admin);
+	seedSecurityPlan(db, admin);
 	// Last, so the signatures above needed no code.
 	enableDemoAuthenticators(db, admin);
 }

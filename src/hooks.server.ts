@@ -5,6 +5,7 @@ import { db } from '$lib/server/db';
 import { config } from '$lib/server/config';
 import { isSetupComplete } from '$lib/server/organisation/organisation';
 import { syncBundledTemplates } from '$lib/server/agreements/templates-store';
+import { syncBundledFrameworks } from '$lib/server/security-plan/framework-store';
 import { startScheduler } from '$lib/server/scheduler';
 import { ensureCatalogue } from '$lib/server/prerequisites/catalogue';
 import { syncAllChecklists } from '$lib/server/prerequisites/checklist';
@@ -21,6 +22,12 @@ export const init: ServerInit = () => {
 	for (const problem of invalid) console.warn(`templates/${problem}`);
 	for (const file of conflicts)
 		console.warn(`templates/${file}: this version is already stored with different text; give the file a new version number.`);
+	const frameworks = syncBundledFrameworks(db(), config.securityFrameworksDir);
+	for (const problem of frameworks.invalid) console.warn(`templates/security-plan/${problem}`);
+	for (const file of frameworks.conflicts)
+		console.warn(
+			`templates/security-plan/${file}: this version is already stored with different text; give the file a new version number.`
+		);
 	if (isSetupComplete(db()) && ensureCatalogue(db()) > 0) syncAllChecklists(db());
 	const sealed = sealStoredKeys(db());
 	if (sealed) console.info(`Sealed ${sealed} stored authenticator key(s) with LIITOS_SECRET_KEY.`);

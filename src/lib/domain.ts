@@ -159,3 +159,31 @@ export type JointControlService = (typeof JOINT_CONTROL_SERVICES)[number];
 /** Whom the main connector passes a report on to (agreement §4.1; Client Data Act 41 §). */
 export const ONWARD_RECIPIENTS = ['tenant', 'kela', 'system_manufacturer', 'supervisory_authority', 'data_protection_ombudsman'] as const;
 export type OnwardRecipient = (typeof ONWARD_RECIPIENTS)[number];
+
+/** Where one requirement of the information-security plan stands (THL 3/2024). */
+export const SECURITY_REQUIREMENT_STATUSES = ['not_described', 'described', 'implemented', 'verified'] as const;
+export type SecurityRequirementStatus = (typeof SECURITY_REQUIREMENT_STATUSES)[number];
+/**
+ * Who carries a requirement (THL 3/2024 ch. 3): the main connector itself, or another party under an
+ * agreement that fixes the responsibility.
+ */
+export const SECURITY_RESPONSIBLE_PARTIES = ['main_connector', 'tenant', 'system_supplier', 'it_service_provider'] as const;
+export type SecurityResponsibleParty = (typeof SECURITY_RESPONSIBLE_PARTIES)[number];
+/** The chapters of THL 3/2024 a framework file may contain, in the regulation's order. */
+export const SECURITY_PLAN_CHAPTERS = [
+	'3',
+	'5',
+	'6.1',
+	'6.2',
+	'6.3',
+	'6.4',
+	'6.5',
+	'6.6',
+	'6.7',
+	'6.8',
+	'6.9',
+	'6.10',
+	'6.11',
+	'6.12'
+] as const;
+export type SecurityPlanChapter = (typeof SECURITY_PLAN_CHAPTERS)[number];

@@ -13,6 +13,8 @@ const NONE: NavFlags = {
 	myTraining: false,
 	incidents: false,
 	announcements: false,
+	securityPlan: false,
+	bindingPlan: false,
 	organisation: false,
 	services: false,
 	prerequisites: false,
@@ -25,14 +27,14 @@ const shape = (entries: NavEntry[]) =>
 	entries.map((e) => (e.kind === 'link' ? e.link.href : `${e.key}: ${e.links.map((l) => l.href).join(' ')}`));
 
 describe('buildNavigation', () => {
-	it("groups a main connector administrator's sixteen links under six entries", () => {
+	it("groups a main connector administrator's seventeen links under six entries", () => {
 		const all = Object.fromEntries(Object.keys(NONE).map((k) => [k, true])) as unknown as NavFlags;
-		const admin = { ...all, ownTenant: false, myInstructions: false, myTraining: false };
+		const admin = { ...all, ownTenant: false, myInstructions: false, myTraining: false, bindingPlan: false };
 		expect(shape(buildNavigation(admin, null))).toEqual([
 			'/',
 			'/tenants',
 			'agreements: /agreements /verify',
-			'compliance: /certificates /instructions /training /incidents /announcements',
+			'compliance: /certificates /instructions /training /incidents /announcements /security-plan',
 			'organisation: /organisation /services /prerequisites',
 			'administration: /audit /outbox'
 		]);

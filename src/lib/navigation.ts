@@ -15,6 +15,8 @@ export interface NavFlags {
 	myTraining: boolean;
 	incidents: boolean;
 	announcements: boolean;
+	securityPlan: boolean;
+	bindingPlan: boolean;
 	organisation: boolean;
 	services: boolean;
 	prerequisites: boolean;
@@ -40,7 +42,17 @@ const LAYOUT: ({ link: NavLinkKey } | { group: NavGroupKey; links: NavLinkKey[] 
 	{ group: 'agreements', links: ['agreements', 'verify'] },
 	{
 		group: 'compliance',
-		links: ['certificates', 'instructions', 'myInstructions', 'training', 'myTraining', 'incidents', 'announcements']
+		links: [
+			'certificates',
+			'instructions',
+			'myInstructions',
+			'training',
+			'myTraining',
+			'incidents',
+			'announcements',
+			'securityPlan',
+			'bindingPlan'
+		]
 	},
 	{ group: 'organisation', links: ['organisation', 'services', 'prerequisites'] },
 	{ group: 'administration', links: ['audit', 'outbox'] }
@@ -56,6 +68,10 @@ function href(key: NavLinkKey, tenantId: string | null): string {
 			return '/my-instructions';
 		case 'myTraining':
 			return '/my-training';
+		case 'securityPlan':
+			return '/security-plan';
+		case 'bindingPlan':
+			return '/security-plan/binding';
 		default:
 			return `/${key}`;
 	}

@@ -29,6 +29,11 @@ export const load: LayoutServerLoad = ({ locals }) => {
 			notifications: can(user, 'notifications.view'),
 			incidents: can(user, 'incident.report') || can(user, 'incident.view'),
 			announcements: can(user, 'announcement.manage'),
+			// Confidential (THL 3/2024 ch. 5): the main connector's plan, for the roles given it.
+			securityPlan: can(user, 'security_plan.read', { tenantId: null }),
+			// Tenants' people: the sections that bind them (agreement §2); readers of the whole plan have it there.
+			bindingPlan:
+				can(user, 'security_plan.binding', { tenantId: user?.tenantId ?? null }) && !can(user, 'security_plan.read', { tenantId: null }),
 			instructions: can(user, 'instruction.manage'),
 			// The library already lists every instruction for those who manage it.
 			myInstructions: can(user, 'instruction.read') && !can(user, 'instruction.manage'),

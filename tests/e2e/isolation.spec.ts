@@ -109,6 +109,10 @@ const ROUTE_TARGETS: Record<string, ((ids: Ids) => string | null) | { global: st
 	'/training/[id=uuid]': { global: 'training module, administrators only' },
 	'/training/records/[id=uuid]/evidence': (ids) => (ids.trainingRecord ? `/training/records/${ids.trainingRecord}/evidence` : null),
 	'/my-training': { global: 'own records' },
+	'/security-plan': { global: "the main connector's confidential plan; tenant people get 404" },
+	'/security-plan/binding': { global: "the sections of the main connector's plan that bind every tenant alike" },
+	'/security-plan/export.pdf': { global: "the main connector's confidential plan; tenant people get 404" },
+	'/security-plan/[requirement=requirement]': { global: "the main connector's confidential plan; tenant people get 404" },
 	'/tenants/[id=uuid]/instructions/coverage.csv': (ids) => `/tenants/${ids.tenant}/instructions/coverage.csv`,
 	// Outside the signed-in portal.
 	'/login': { global: 'public' },

@@ -13,6 +13,8 @@ function readConfig() {
 		// The server runs from the project folder (npm start); both can be pointed elsewhere.
 		migrationsDir: resolve(env.LIITOS_MIGRATIONS ?? 'drizzle'),
 		templatesDir: resolve(env.LIITOS_TEMPLATES ?? 'templates'),
+		// Versions of the information-security plan framework (THL 3/2024).
+		securityFrameworksDir: resolve(env.LIITOS_SECURITY_FRAMEWORKS ?? 'templates/security-plan'),
 		// 'off' leaves scheduled work to `npm run jobs` (cron) alone.
 		schedulerEnabled: env.LIITOS_SCHEDULER !== 'off',
 		evidenceMaxBytes: Number(env.EVIDENCE_MAX_BYTES ?? 10 * 1024 * 1024),

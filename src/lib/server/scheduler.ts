@@ -9,6 +9,7 @@ import { expireDueItems, refreshReadiness } from './prerequisites/checklist';
 import { scanAcknowledgementReminders } from './instructions/instructions';
 import { scanTrainingReminders } from './training/training';
 import { scanCertificateReminders, scanChecklistReminders, sendDailyDigests } from './reminders/reminders';
+import { scanSecurityPlanReviews } from './security-plan/reminders';
 import { scanBreachEscalations } from './incidents/decisions';
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -22,6 +23,7 @@ export interface JobReport {
 	checklistReminders: number;
 	acknowledgementReminders: number;
 	trainingReminders: number;
+	securityPlanReviews: number;
 	breachEscalations: number;
 	digests: number;
 }
@@ -48,6 +50,7 @@ export async function runScheduledWork(db: Db, now = new Date()): Promise<JobRep
 	const checklistReminders = scanChecklistReminders(db, now);
 	const acknowledgementReminders = scanAcknowledgementReminders(db, now);
 	const trainingReminders = scanTrainingReminders(db, now);
+	const securityPlanReviews = scanSecurityPlanReviews(db, now);
 	const breachEscalations = await scanBreachEscalations(db, now);
 	const digests = await sendDailyDigests(db, now);
 	return {
@@ -59,6 +62,7 @@ export async function runScheduledWork(db: Db, now = new Date()): Promise<JobRep
 		checklistReminders,
 		acknowledgementReminders,
 		trainingReminders,
+		securityPlanReviews,
 		breachEscalations,
 		digests
 	};

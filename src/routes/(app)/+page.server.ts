@@ -14,6 +14,7 @@ import { getMainConnector } from '$lib/server/organisation/organisation';
 import { listTenantsNeedingAttention } from '$lib/server/prerequisites/checklist';
 import { listExpiredUnreplaced, listToOrder } from '$lib/server/certificates/registry';
 import { listActiveAnnouncementsFor } from '$lib/server/incidents/announcements';
+import { dueReviewCount } from '$lib/server/security-plan/plan';
 
 function expiredSummary() {
 	const { rows, total } = listExpiredUnreplaced(db());
@@ -59,6 +60,8 @@ export const load: PageServerLoad = (event) => {
 					}))
 				: null,
 			expired: can(user, 'certificate.view') ? expiredSummary() : null,
+			// Only for those who may read the confidential plan; the count says nothing of its content.
+			securityReviewsDue: can(user, 'security_plan.read', { tenantId: null }) ? dueReviewCount(db()) : 0,
 			canCreateTenant: can(user, 'tenant.create')
 		};
 	}

@@ -51,7 +51,10 @@ const EXPECTED: Record<Role, Action[]> = {
 		'instruction.read',
 		'instruction.coverage',
 		'training.manage',
-		'training.records'
+		'training.records',
+		'security_plan.read',
+		'security_plan.edit',
+		'security_plan.binding'
 	],
 	mc_signatory: [
 		'dashboard.view',
@@ -67,7 +70,9 @@ const EXPECTED: Record<Role, Action[]> = {
 		'agreement.verify',
 		'checklist.view',
 		'incident.report',
-		'instruction.read'
+		'instruction.read',
+		'security_plan.read',
+		'security_plan.binding'
 	],
 	mc_cert_admin: [
 		'dashboard.view',
@@ -108,7 +113,8 @@ const EXPECTED: Record<Role, Action[]> = {
 		'instruction.read',
 		'instruction.coverage',
 		'training.records',
-		'training.declare'
+		'training.declare',
+		'security_plan.binding'
 	],
 	tenant_signatory: [
 		'dashboard.view',
@@ -123,7 +129,8 @@ const EXPECTED: Record<Role, Action[]> = {
 		'checklist.view',
 		'incident.report',
 		'instruction.read',
-		'training.declare'
+		'training.declare',
+		'security_plan.binding'
 	],
 	tenant_staff: [
 		'dashboard.view',
@@ -135,7 +142,8 @@ const EXPECTED: Record<Role, Action[]> = {
 		'notifications.view',
 		'incident.report',
 		'instruction.read',
-		'training.declare'
+		'training.declare',
+		'security_plan.binding'
 	]
 };
 
@@ -171,7 +179,7 @@ describe('the vocabulary', () => {
 	it('has an expected row for exactly the known roles and only known actions', () => {
 		expect(Object.keys(EXPECTED).sort()).toEqual([...ROLES].sort());
 		for (const actions of Object.values(EXPECTED)) for (const action of actions) expect(ACTIONS).toContain(action);
-		expect(ACTIONS).toHaveLength(46);
+		expect(ACTIONS).toHaveLength(49);
 	});
 });
 
@@ -314,5 +322,23 @@ describe('canReadTrainingEvidence (ownership policy)', () => {
 	it('refuses the signed-out and records that do not exist', () => {
 		expect(canReadTrainingEvidence(null, record)).toBe(false);
 		expect(canReadTrainingEvidence(person(['tenant_admin'], OWN_TENANT), undefined)).toBe(false);
+	});
+});
+
+describe('can: the information-security plan', () => {
+	it('is closed to every tenant role, for the main connector’s plan and their own tenant alike', () => {
+		for (const role of TENANT_ROLES)
+			for (const action of ['security_plan.read', 'security_plan.edit'] as const) {
+				expect(can(person([role], OWN_TENANT), action)).toBe(false);
+				expect(can(person([role], OWN_TENANT), action, { tenantId: null })).toBe(false);
+				expect(can(person([role], OWN_TENANT), action, { tenantId: OWN_TENANT })).toBe(false);
+			}
+	});
+
+	it('is read by administrators and signatories, edited by administrators only, and closed to certificate administrators', () => {
+		expect(can(person(['mc_admin'], null), 'security_plan.edit', { tenantId: null })).toBe(true);
+		expect(can(person(['mc_signatory'], null), 'security_plan.read', { tenantId: null })).toBe(true);
+		expect(can(person(['mc_signatory'], null), 'security_plan.edit', { tenantId: null })).toBe(false);
+		expect(can(person(['mc_cert_admin'], null), 'security_plan.read', { tenantId: null })).toBe(false);
 	});
 });

@@ -54,7 +54,13 @@ export const ACTIONS = [
 	'instruction.coverage',
 	'training.manage',
 	'training.records',
-	'training.declare'
+	'training.declare',
+	// The main connector's information-security plan (THL 3/2024): confidential (ch. 5), so only
+	// the roles that keep or answer for it; never any tenant role.
+	'security_plan.read',
+	'security_plan.edit',
+	// The sections of the main connector's plan chosen to bind tenants (agreement §2), and only those.
+	'security_plan.binding'
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -121,7 +127,10 @@ const MAIN_CONNECTOR_ROLE_ACTIONS: Record<'mc_admin' | 'mc_signatory' | 'mc_cert
 		'instruction.read',
 		'instruction.coverage',
 		'training.manage',
-		'training.records'
+		'training.records',
+		'security_plan.read',
+		'security_plan.edit',
+		'security_plan.binding'
 	],
 	mc_signatory: [
 		...MAIN_CONNECTOR_READ,
@@ -130,7 +139,10 @@ const MAIN_CONNECTOR_ROLE_ACTIONS: Record<'mc_admin' | 'mc_signatory' | 'mc_cert
 		'agreement.verify',
 		'checklist.view',
 		'incident.report',
-		'instruction.read'
+		'instruction.read',
+		// Signatories answer for the organisation; the plan is theirs to read, not to write.
+		'security_plan.read',
+		'security_plan.binding'
 	],
 	mc_cert_admin: [
 		...MAIN_CONNECTOR_READ,
@@ -168,7 +180,8 @@ const TENANT_ROLE_ACTIONS: Record<'tenant_admin' | 'tenant_signatory' | 'tenant_
 		'instruction.read',
 		'instruction.coverage',
 		'training.records',
-		'training.declare'
+		'training.declare',
+		'security_plan.binding'
 	],
 	tenant_signatory: [
 		'dashboard.view',
@@ -183,7 +196,8 @@ const TENANT_ROLE_ACTIONS: Record<'tenant_admin' | 'tenant_signatory' | 'tenant_
 		'checklist.view',
 		'incident.report',
 		'instruction.read',
-		'training.declare'
+		'training.declare',
+		'security_plan.binding'
 	],
 	tenant_staff: [
 		'dashboard.view',
@@ -195,7 +209,8 @@ const TENANT_ROLE_ACTIONS: Record<'tenant_admin' | 'tenant_signatory' | 'tenant_
 		'notifications.view',
 		'incident.report',
 		'instruction.read',
-		'training.declare'
+		'training.declare',
+		'security_plan.binding'
 	]
 };
 

@@ -20,6 +20,8 @@ import {
 	DESIGNATED_ROLES,
 	PROVIDER_TYPES,
 	ROLES,
+	SECURITY_REQUIREMENT_STATUSES,
+	SECURITY_RESPONSIBLE_PARTIES,
 	SERVICE_SECTORS,
 	SYSTEM_CLASSES,
 	SYSTEM_PURPOSES,
@@ -957,3 +959,77 @@ export type KantaService = typeof kantaService.$inferSelect;
 export type AuditEntry = typeof auditEntry.$inferSelect;
 export type OutboxMessage = typeof outboxMessage.$inferSelect;
 export type PendingEffect = typeof pendingEffect.$inferSelect;
+
+/**
+ * Versions of the information-security plan framework (THL 3/2024), loaded from
+ * `templates/security-plan/` at start like agreement templates; a stored version is never changed.
+ */
+export const securityFramework = sqliteTable(
+	'security_framework',
+	{
+		id: text('id').primaryKey(),
+		frameworkKey: text('framework_key').notNull(),
+		version: integer('version').notNull(),
+		validFrom: text('valid_from').notNull(),
+		source: text('source').notNull(),
+		sha256: text('sha256').notNull(),
+		createdAt: createdAt()
+	},
+	(t) => [uniqueIndex('security_framework_version_unique').on(t.frameworkKey, t.version)]
+);
+
+/** The main connector's information-security plan (`tenantId` null), made against one framework version. */
+export const securityPlan = sqliteTable('security_plan', {
+	id: text('id').primaryKey(),
+	tenantId: text('tenant_id').references(() => tenant.id),
+	frameworkKey: text('framework_key').notNull(),
+	frameworkVersion: integer('framework_version').notNull(),
+	createdAt: createdAt(),
+	createdBy: text('created_by')
+});
+
+/** How the plan meets one requirement of its framework. Confidential (THL 3/2024 ch. 5). */
+export const securityPlanEntry = sqliteTable(
+	'security_plan_entry',
+	{
+		planId: text('plan_id')
+			.notNull()
+			.references(() => securityPlan.id),
+		requirementId: text('requirement_id').notNull(),
+		/** Markdown, rendered as instructions are. */
+		description: text('description').notNull().default(''),
+		ownerId: text('owner_id').references(() => user.id),
+		status: text('status', { enum: SECURITY_REQUIREMENT_STATUSES }).notNull().default('not_described'),
+		/** YYYY-MM-DD (Helsinki). */
+		lastReviewedOn: text('last_reviewed_on'),
+		nextReviewOn: text('next_review_on').notNull(),
+		responsibleParty: text('responsible_party', { enum: SECURITY_RESPONSIBLE_PARTIES }).notNull().default('main_connector'),
+		/** The other party's name, when it is not the main connector. */
+		responsibleName: text('responsible_name').notNull().default(''),
+		/** The agreement that fixes the other party's responsibility (THL 3/2024 ch. 3). */
+		agreementReference: text('agreement_reference').notNull().default(''),
+		updatedAt: timestamp('updated_at').notNull(),
+		updatedBy: text('updated_by')
+	},
+	(t) => [primaryKey({ columns: [t.planId, t.requirementId] }), index('security_plan_entry_next_review').on(t.nextReviewOn)]
+);
+
+/**
+ * Sections of the main connector's plan that bind its tenants (agreement §2: the tenant follows the
+ * plan): their people see those sections, and only those.
+ */
+export const securityPlanSection = sqliteTable(
+	'security_plan_section',
+	{
+		planId: text('plan_id')
+			.notNull()
+			.references(() => securityPlan.id),
+		chapter: text('chapter').notNull(),
+		bindsTenants: integer('binds_tenants', { mode: 'boolean' }).notNull().default(false),
+		updatedAt: timestamp('updated_at').notNull(),
+		updatedBy: text('updated_by')
+	},
+	(t) => [primaryKey({ columns: [t.planId, t.chapter] })]
+);
+
+export type SecurityPlanEntry = typeof securityPlanEntry.$inferSelect;

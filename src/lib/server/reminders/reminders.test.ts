@@ -440,6 +440,7 @@ describe('runScheduledWork', () => {
 			checklistReminders: 0,
 			acknowledgementReminders: 0,
 			trainingReminders: 0,
+			securityPlanReviews: 0,
 			breachEscalations: 0,
 			digests: 0
 		});

@@ -188,6 +188,8 @@ export function describeNotification(n: Pick<Notification, 'kind' | 'params'>, l
 				{ title: locale === 'sv' ? p.titleSv : locale === 'en' ? p.titleEn || p.titleFi : p.titleFi },
 				o
 			);
+		case 'security_plan_review_due':
+			return m.notification_security_plan_review_due({ requirement: p.requirement, date: p.date }, o);
 		default:
 			return describeIncidentNotification(n, locale) ?? n.kind;
 	}

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { SECURITY_PLAN_CHAPTERS, SECURITY_REQUIREMENT_STATUSES, SECURITY_RESPONSIBLE_PARTIES } from '$lib/domain';
+import { optionalText } from './fields';
+
+const optionalDate = z
+	.union([z.literal(''), z.iso.date({ error: 'error_date_invalid' })], { error: 'error_date_invalid' })
+	.default('')
+	.transform((value) => value || null);
+
+/** One requirement of the information-security plan, as the edit form sends it. */
+export const planEntrySchema = z
+	.object({
+		description: optionalText(20_000),
+		ownerId: z
+			.union([z.literal(''), z.uuid({ error: 'security_plan_error_owner' })], { error: 'security_plan_error_owner' })
+			.default('')
+			.transform((value) => value || null),
+		status: z.enum(SECURITY_REQUIREMENT_STATUSES, { error: 'error_choose_one' }),
+		lastReviewedOn: optionalDate,
+		nextReviewOn: optionalDate,
+		responsibleParty: z.enum(SECURITY_RESPONSIBLE_PARTIES, { error: 'error_choose_one' }),
+		responsibleName: optionalText(200),
+		agreementReference: optionalText(300)
+	})
+	// A requirement counts as described only when the text says how it is met.
+	.refine((v) => v.status === 'not_described' || v.description !== '', {
+		error: 'security_plan_error_description_needed',
+		path: ['description']
+	})
+	// THL 3/2024 ch. 3: a responsibility resting on another party is fixed by an agreement.
+	.refine((v) => v.responsibleParty === 'main_connector' || v.responsibleName !== '', {
+		error: 'error_required',
+		path: ['responsibleName']
+	})
+	.refine((v) => v.responsibleParty === 'main_connector' || v.agreementReference !== '', {
+		error: 'security_plan_error_agreement',
+		path: ['agreementReference']
+	})
+	.refine((v) => !v.lastReviewedOn || !v.nextReviewOn || v.nextReviewOn > v.lastReviewedOn, {
+		error: 'security_plan_error_next_before_last',
+		path: ['nextReviewOn']
+	});
+
+export type PlanEntryForm = z.output<typeof planEntrySchema>;
+
+export const reviewedSchema = z.object({ requirementId: z.string().regex(/^(3|5|6\.(?:[1-9]|1[0-2]))-[1-9]\d?$/) });
+
+export const shareSchema = z.object({
+	chapter: z.enum(SECURITY_PLAN_CHAPTERS),
+	binds: z.enum(['true', 'false']).transform((v) => v === 'true')
+});

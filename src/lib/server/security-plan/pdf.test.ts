@@ -1,0 +1,84 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import type { Db } from '../db';
+import { auditEntry } from '../db/schema';
+import type { Actor } from '../actor';
+import { freshDb, setUpMainConnector } from '../test-support';
+import { syncBundledFrameworks } from './framework-store';
+import { saveRequirement } from './plan';
+import { exportPlanPdf, markdownToLines, renderPlanPdf } from './pdf';
+
+const NOW = new Date('2026-03-10T10:00:00Z');
+let db: Db;
+let actor: Actor;
+
+function text(pdf: Uint8Array): string {
+	const file = join(mkdtempSync(join(tmpdir(), 'plan-pdf-')), 'plan.pdf');
+	writeFileSync(file, pdf);
+	const result = spawnSync('pdftotext', [file, '-'], { encoding: 'utf8' });
+	if (result.status !== 0) throw new Error(result.stderr);
+	return result.stdout.replace(/\s+/g, ' ');
+}
+
+beforeEach(() => {
+	db = freshDb();
+	actor = setUpMainConnector(db);
+	syncBundledFrameworks(db, join(process.cwd(), 'templates', 'security-plan'));
+	saveRequirement(
+		db,
+		actor,
+		'6.3-1',
+		{
+			description: 'Perehdytys **ensimmäisellä viikolla**.\n\n- kertaus vuosittain\n- kirjaus koulutusrekisteriin',
+			ownerId: actor.id,
+			status: 'implemented',
+			lastReviewedOn: '2025-01-15',
+			nextReviewOn: '2026-01-15',
+			responsibleParty: 'it_service_provider',
+			responsibleName: 'Palvelin Oy',
+			agreementReference: 'IT-sopimus 2024 § 7'
+		},
+		NOW
+	);
+});
+
+describe('renderPlanPdf', () => {
+	it('holds every section, the requirements, the description as text, the owner, responsibility and review dates', async () => {
+		const pdf = text((await renderPlanPdf(db, 'fi', NOW))!);
+		for (let n = 1; n <= 12; n++) expect(pdf).toContain(`THL:n määräys 3/2024, luku 6.${n}`);
+		expect(pdf).toContain('Henkilöstön koulutus ja osaamisen ylläpito');
+		expect(pdf).toContain('Perehdytys ensimmäisellä viikolla.');
+		expect(pdf).not.toContain('**');
+		expect(pdf).toContain('• kertaus vuosittain');
+		expect(pdf).toContain('Aino Admin');
+		expect(pdf).toContain('IT-palveluntuottaja: Palvelin Oy. Sopimus: IT-sopimus 2024 § 7');
+		expect(pdf).toContain('2026-01-15 (Tarkistettava)');
+		expect(pdf).toContain('LUOTTAMUKSELLINEN');
+	});
+
+	it('speaks Swedish for a Swedish reader', async () => {
+		const pdf = text((await renderPlanPdf(db, 'sv', NOW))!);
+		expect(pdf).toContain('THL:s föreskrift 3/2024, kapitel 6.12');
+		expect(pdf).toContain('Genomfört');
+	});
+
+	it('records who exported the plan', async () => {
+		await exportPlanPdf(db, actor, 'fi', NOW);
+		expect(db.select().from(auditEntry).where(eq(auditEntry.action, 'security_plan.export')).all()).toHaveLength(1);
+	});
+});
+
+describe('markdownToLines', () => {
+	it('keeps the words of paragraphs and list items, not the markup; raw HTML stays text', () => {
+		expect(markdownToLines('A [link](https://example.fi) and `code`.\n\n* one\n* two\n\n<b>x</b>')).toEqual([
+			{ kind: 'paragraph', text: 'A link and code.' },
+			{ kind: 'item', text: 'one' },
+			{ kind: 'item', text: 'two' },
+			{ kind: 'paragraph', text: '<b>x</b>' }
+		]);
+	});
+});

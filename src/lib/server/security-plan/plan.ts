@@ -1,0 +1,256 @@
+import { and, asc, eq, isNull, lte } from 'drizzle-orm';
+import type { Db, DbOrTx } from '../db';
+import {
+	securityPlan,
+	securityPlanEntry,
+	user,
+	type SecurityPlanEntry,
+	type SecurityRequirementStatus,
+	type SecurityResponsibleParty
+} from '../db/schema';
+import { audit, type Actor } from '../actor';
+import { addMonths, todayInHelsinki } from '../../time';
+import { SECURITY_REQUIREMENT_STATUSES } from '../../domain';
+import { findRequirement, type Framework, type FrameworkRequirement, type FrameworkSection } from './framework';
+import { getFramework, latestFramework } from './framework-store';
+
+/**
+ * The main connector's information-security plan (agreement §2, THL 3/2024): per requirement of the
+ * framework, how it is met, by whom, how far along, and when it is next reviewed. The plan is
+ * confidential (ch. 5): routes let only `security_plan.*` holders reach these functions.
+ */
+
+/** THL 3/2024 asks for regular review; a year is the default interval. */
+export const REVIEW_INTERVAL_MONTHS = 12;
+
+export interface PlanEntryInput {
+	description: string;
+	ownerId: string | null;
+	status: SecurityRequirementStatus;
+	lastReviewedOn: string | null;
+	/** Empty: the review interval from the last review (or from today). */
+	nextReviewOn: string | null;
+	responsibleParty: SecurityResponsibleParty;
+	responsibleName: string;
+	agreementReference: string;
+}
+
+export type PlanRow = typeof securityPlan.$inferSelect;
+
+export function getMainPlan(db: DbOrTx): PlanRow | undefined {
+	return db.select().from(securityPlan).where(isNull(securityPlan.tenantId)).get();
+}
+
+/** The plan's own framework version, or the newest one while no plan exists yet. */
+export function frameworkOfPlan(db: DbOrTx, plan: PlanRow | undefined): Framework | null {
+	return plan ? getFramework(db, plan.frameworkKey, plan.frameworkVersion) : latestFramework(db);
+}
+
+export const isDue = (entry: Pick<SecurityPlanEntry, 'nextReviewOn'>, today: string) => entry.nextReviewOn <= today;
+
+export interface RequirementView {
+	requirement: FrameworkRequirement;
+	entry: SecurityPlanEntry | null;
+	due: boolean;
+}
+
+export interface SectionView {
+	section: FrameworkSection;
+	requirements: RequirementView[];
+	counts: Record<SecurityRequirementStatus, number>;
+	/** Share of requirements implemented or verified, 0–100. */
+	progress: number;
+}
+
+export interface PlanOverview {
+	plan: PlanRow | null;
+	framework: Framework;
+	sections: SectionView[];
+	due: { section: FrameworkSection; requirement: FrameworkRequirement; entry: SecurityPlanEntry }[];
+	total: SectionView['counts'];
+	progress: number;
+}
+
+const emptyCounts = () => Object.fromEntries(SECURITY_REQUIREMENT_STATUSES.map((s) => [s, 0])) as Record<SecurityRequirementStatus, number>;
+const progressOf = (counts: Record<SecurityRequirementStatus, number>) => {
+	const all = Object.values(counts).reduce((a, b) => a + b, 0);
+	return all ? Math.round(((counts.implemented + counts.verified) / all) * 100) : 0;
+};
+
+/** The plan by section with its progress and the requirements due for review; null when no framework is loaded. */
+export function planOverview(db: DbOrTx, now = new Date()): PlanOverview | null {
+	const plan = getMainPlan(db);
+	const framework = frameworkOfPlan(db, plan);
+	if (!framework) return null;
+	const entries = new Map(
+		(plan ? db.select().from(securityPlanEntry).where(eq(securityPlanEntry.planId, plan.id)).all() : []).map((e) => [e.requirementId, e])
+	);
+	const today = todayInHelsinki(now);
+	const total = emptyCounts();
+	const due: PlanOverview['due'] = [];
+	const sections = framework.sections.map((section) => {
+		const counts = emptyCounts();
+		const requirements = section.requirements.map((requirement) => {
+			const entry = entries.get(requirement.id) ?? null;
+			counts[entry?.status ?? 'not_described']++;
+			total[entry?.status ?? 'not_described']++;
+			const isEntryDue = entry !== null && isDue(entry, today);
+			if (isEntryDue) due.push({ section, requirement, entry });
+			return { requirement, entry, due: isEntryDue };
+		});
+		return { section, requirements, counts, progress: progressOf(counts) };
+	});
+	due.sort((a, b) => a.entry.nextReviewOn.localeCompare(b.entry.nextReviewOn));
+	return { plan: plan ?? null, framework, sections, due, total, progress: progressOf(total) };
+}
+
+export interface RequirementDetail {
+	plan: PlanRow | null;
+	framework: Framework;
+	section: FrameworkSection;
+	requirement: FrameworkRequirement;
+	entry: SecurityPlanEntry | null;
+}
+
+export function requirementDetail(db: DbOrTx, requirementId: string): RequirementDetail | null {
+	const plan = getMainPlan(db);
+	const framework = frameworkOfPlan(db, plan);
+	const found = framework && findRequirement(framework, requirementId);
+	if (!framework || !found) return null;
+	const entry = plan
+		? (db
+				.select()
+				.from(securityPlanEntry)
+				.where(and(eq(securityPlanEntry.planId, plan.id), eq(securityPlanEntry.requirementId, requirementId)))
+				.get() ?? null)
+		: null;
+	return { plan: plan ?? null, framework, ...found, entry };
+}
+
+/** People who may own a requirement: the main connector's active people. */
+export function ownerChoices(db: DbOrTx): { id: string; name: string }[] {
+	return db
+		.select({ id: user.id, name: user.name })
+		.from(user)
+		.where(and(isNull(user.tenantId), eq(user.status, 'active')))
+		.orderBy(asc(user.name))
+		.all();
+}
+
+export function ensurePlan(tx: DbOrTx, actor: Actor, now: Date): PlanRow | null {
+	const existing = getMainPlan(tx);
+	if (existing) return existing;
+	const framework = latestFramework(tx);
+	if (!framework) return null;
+	const row = {
+		id: crypto.randomUUID(),
+		tenantId: null,
+		frameworkKey: framework.framework,
+		frameworkVersion: framework.version,
+		createdAt: now,
+		createdBy: actor.id
+	};
+	tx.insert(securityPlan).values(row).run();
+	audit(tx, actor, {
+		action: 'security_plan.create',
+		targetType: 'security_plan',
+		targetId: row.id,
+		summary: `against ${framework.framework} v${framework.version}`
+	});
+	return row;
+}
+
+export type SaveResult =
+	{ ok: true } | { ok: false; reason: 'not_found' } | { ok: false; reason: 'invalid'; field: keyof PlanEntryInput; code: string };
+
+/** The fields the audit entry names when they change; the description itself stays out of the log. */
+const AUDITED: (keyof PlanEntryInput)[] = [
+	'status',
+	'ownerId',
+	'lastReviewedOn',
+	'nextReviewOn',
+	'responsibleParty',
+	'responsibleName',
+	'agreementReference'
+];
+
+/** Writes how the plan meets one requirement; the plan itself is made on the first save. */
+export function saveRequirement(db: Db, actor: Actor, requirementId: string, input: PlanEntryInput, now = new Date()): SaveResult {
+	return db.transaction((tx) => {
+		if (input.ownerId && !ownerChoices(tx).some((p) => p.id === input.ownerId))
+			return { ok: false, reason: 'invalid', field: 'ownerId', code: 'security_plan_error_owner' } as const;
+		// Checked before the plan is made, so a refused save leaves nothing behind.
+		const framework = frameworkOfPlan(tx, getMainPlan(tx));
+		if (!framework || !findRequirement(framework, requirementId)) return { ok: false, reason: 'not_found' } as const;
+		const plan = ensurePlan(tx, actor, now)!;
+		const today = todayInHelsinki(now);
+		const nextReviewOn = input.nextReviewOn ?? addMonths(input.lastReviewedOn ?? today, REVIEW_INTERVAL_MONTHS);
+		// Only another party's responsibility needs its name and agreement.
+		const other = input.responsibleParty !== 'main_connector';
+		const values = {
+			description: input.description,
+			ownerId: input.ownerId,
+			status: input.status,
+			lastReviewedOn: input.lastReviewedOn,
+			nextReviewOn,
+			responsibleParty: input.responsibleParty,
+			responsibleName: other ? input.responsibleName : '',
+			agreementReference: other ? input.agreementReference : '',
+			updatedAt: now,
+			updatedBy: actor.id
+		};
+		const where = and(eq(securityPlanEntry.planId, plan.id), eq(securityPlanEntry.requirementId, requirementId));
+		const before = tx.select().from(securityPlanEntry).where(where).get();
+		if (before) tx.update(securityPlanEntry).set(values).where(where).run();
+		else
+			tx.insert(securityPlanEntry)
+				.values({ planId: plan.id, requirementId, ...values })
+				.run();
+		const changes = AUDITED.filter(
+			(key) => (before?.[key] ?? null) !== (values[key] ?? null) && !(before === undefined && values[key] === '')
+		).map((key) => `${key}: ${before?.[key] ?? '—'} → ${values[key] || '—'}`);
+		if (before?.description !== values.description) changes.push('description changed');
+		audit(tx, actor, {
+			action: 'security_plan.update',
+			targetType: 'security_plan',
+			targetId: plan.id,
+			summary: `${requirementId}: ${changes.join('; ') || 'saved without changes'}`
+		});
+		return { ok: true } as const;
+	});
+}
+
+/**
+ * Records that a requirement was reviewed today; the next review moves a full interval on. Returns
+ * the new review date, or null when the requirement has no entry in the plan.
+ */
+export function markReviewed(db: Db, actor: Actor, requirementId: string, now = new Date()): string | null {
+	return db.transaction((tx) => {
+		const plan = getMainPlan(tx);
+		if (!plan) return null;
+		const where = and(eq(securityPlanEntry.planId, plan.id), eq(securityPlanEntry.requirementId, requirementId));
+		const entry = tx.select().from(securityPlanEntry).where(where).get();
+		if (!entry) return null;
+		const today = todayInHelsinki(now);
+		const nextReviewOn = addMonths(today, REVIEW_INTERVAL_MONTHS);
+		tx.update(securityPlanEntry).set({ lastReviewedOn: today, nextReviewOn, updatedAt: now, updatedBy: actor.id }).where(where).run();
+		audit(tx, actor, {
+			action: 'security_plan.review',
+			targetType: 'security_plan',
+			targetId: plan.id,
+			summary: `${requirementId}: reviewed ${today}, next review ${nextReviewOn}`
+		});
+		return nextReviewOn;
+	});
+}
+
+/** Requirements of the main connector's plan whose review date has come (for reminders and the dashboard). */
+export function dueReviewCount(db: DbOrTx, now = new Date()): number {
+	const plan = getMainPlan(db);
+	if (!plan) return 0;
+	return db
+		.select({ requirementId: securityPlanEntry.requirementId })
+		.from(securityPlanEntry)
+		.where(and(eq(securityPlanEntry.planId, plan.id), lte(securityPlanEntry.nextReviewOn, todayInHelsinki(now))))
+		.all().length;
+}

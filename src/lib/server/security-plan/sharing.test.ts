@@ -1,0 +1,75 @@
+import { join } from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { like } from 'drizzle-orm';
+import type { Db } from '../db';
+import { auditEntry } from '../db/schema';
+import type { Actor } from '../actor';
+import { freshDb, setUpMainConnector } from '../test-support';
+import { syncBundledFrameworks } from './framework-store';
+import { saveRequirement } from './plan';
+import { bindingChapters, bindingSections, setSectionBinding } from './sharing';
+
+const NOW = new Date('2026-03-10T10:00:00Z');
+let db: Db;
+let actor: Actor;
+
+beforeEach(() => {
+	db = freshDb();
+	actor = setUpMainConnector(db);
+	syncBundledFrameworks(db, join(process.cwd(), 'templates', 'security-plan'));
+	saveRequirement(
+		db,
+		actor,
+		'6.9-3',
+		{
+			description: 'Tulosteet **lukittuun keräysastiaan**.',
+			ownerId: actor.id,
+			status: 'implemented',
+			lastReviewedOn: null,
+			nextReviewOn: null,
+			responsibleParty: 'main_connector',
+			responsibleName: '',
+			agreementReference: ''
+		},
+		NOW
+	);
+	saveRequirement(
+		db,
+		actor,
+		'6.7-5',
+		{
+			description: 'Internal: admin accounts.',
+			ownerId: null,
+			status: 'described',
+			lastReviewedOn: null,
+			nextReviewOn: null,
+			responsibleParty: 'main_connector',
+			responsibleName: '',
+			agreementReference: ''
+		},
+		NOW
+	);
+});
+
+describe('sections that bind tenants', () => {
+	it('shows tenants only the sections chosen, with how each requirement is met, and audits each choice', () => {
+		expect(bindingSections(db)).toEqual([]);
+		expect(setSectionBinding(db, actor, '6.9', true, NOW)).toBe(true);
+		const shown = bindingSections(db);
+		expect(shown.map((s) => s.section.chapter)).toEqual(['6.9']);
+		expect(shown[0].requirements.find((r) => r.requirement.id === '6.9-3')?.description).toContain('lukittuun');
+		expect(JSON.stringify(shown)).not.toContain('admin accounts');
+		// Nothing internal travels with it.
+		expect(Object.keys(shown[0].requirements[0]).sort()).toEqual(['description', 'requirement']);
+
+		expect(setSectionBinding(db, actor, '6.9', false, NOW)).toBe(true);
+		expect(bindingChapters(db).size).toBe(0);
+		const audits = db.select().from(auditEntry).where(like(auditEntry.action, 'security_plan.share')).all();
+		expect(audits.map((a) => a.summary)).toEqual(['6.9: binds tenants', '6.9: no longer binds tenants']);
+	});
+
+	it('refuses a chapter that does not exist', () => {
+		expect(setSectionBinding(db, actor, '6.13', true, NOW)).toBe(false);
+		expect(setSectionBinding(db, actor, '7', true, NOW)).toBe(false);
+	});
+});

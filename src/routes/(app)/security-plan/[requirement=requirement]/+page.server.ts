@@ -1,0 +1,52 @@
+import { error } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import * as m from '$lib/paraglide/messages.js';
+import { getLocale } from '$lib/paraglide/runtime';
+import { db } from '$lib/server/db';
+import { can } from '$lib/server/auth/authorize';
+import { actorOf, authorize } from '$lib/server/http/guard';
+import { invalid, parseForm } from '$lib/server/http/forms';
+import { translate } from '$lib/i18n/translate';
+import { renderMarkdown } from '$lib/server/instructions/markdown';
+import { frameworkLanguage } from '$lib/server/security-plan/framework';
+import { markReviewed, ownerChoices, requirementDetail, saveRequirement } from '$lib/server/security-plan/plan';
+import { planEntrySchema } from '$lib/schemas/security-plan';
+
+/** The main connector's plan: confidential, so `tenantId: null` keeps every tenant's people out (404). */
+const PLAN = { tenantId: null };
+
+export const load: PageServerLoad = (event) => {
+	const user = authorize(event, 'security_plan.read', PLAN);
+	const detail = requirementDetail(db(), event.params.requirement);
+	if (!detail) error(404, m.error_not_found());
+	const owners = ownerChoices(db());
+	return {
+		language: frameworkLanguage(getLocale()),
+		chapter: detail.section.chapter,
+		sectionTitle: detail.section.title,
+		requirement: detail.requirement,
+		entry: detail.entry,
+		ownerName: owners.find((p) => p.id === detail.entry?.ownerId)?.name ?? null,
+		descriptionHtml: detail.entry?.description ? renderMarkdown(detail.entry.description) : '',
+		canEdit: can(user, 'security_plan.edit', PLAN),
+		owners
+	};
+};
+
+export const actions: Actions = {
+	save: async (event) => {
+		authorize(event, 'security_plan.edit', PLAN);
+		const parsed = parseForm(planEntrySchema, await event.request.formData());
+		if (!parsed.ok) return invalid(parsed.errors, parsed.values);
+		const result = saveRequirement(db(), actorOf(event), event.params.requirement, parsed.data);
+		if (!result.ok && result.reason === 'not_found') error(404, m.error_not_found());
+		if (!result.ok) return invalid({ [result.field]: translate(result.code) }, parsed.values);
+		return { saved: true };
+	},
+	reviewed: async (event) => {
+		authorize(event, 'security_plan.edit', PLAN);
+		const next = markReviewed(db(), actorOf(event), event.params.requirement);
+		if (!next) error(404, m.error_not_found());
+		return { reviewed: next };
+	}
+};

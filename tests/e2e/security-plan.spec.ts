@@ -1,0 +1,124 @@
+import type { Browser, Page } from '@playwright/test';
+import { DEMO_PASSWORD, DEMO_URL, expect, expectNoAxeViolations, navTo, signIn, test } from './fixtures';
+
+/** Signs in with the browser set to `locale`, which the portal follows on a first visit. */
+async function as(browser: Browser, email: string, locale = 'fi-FI'): Promise<Page> {
+	const context = await browser.newContext({ locale });
+	const page = await context.newPage();
+	await signIn(page, DEMO_URL, email, DEMO_PASSWORD);
+	return page;
+}
+
+test('information-security plan (fi): the administrator describes a requirement, a refused save keeps the input, a due review is marked done', async ({
+	browser
+}) => {
+	test.setTimeout(90_000);
+	const admin = await as(browser, 'admin@demo.test');
+	await navTo(admin, 'Tietoturvasuunnitelma');
+	await expect(admin.getByRole('heading', { name: 'Tietoturvasuunnitelma', level: 1 })).toBeVisible();
+	await expect(admin.getByRole('heading', { name: /6\.12 Kanta-palveluihin liittyminen/, level: 2 })).toBeVisible();
+	// The demo plan: described sections, and one requirement past its review date.
+	await expect(admin.getByRole('region', { name: 'Tarkistus erääntynyt' }).getByRole('link', { name: '6.2-3', exact: true })).toBeVisible();
+	await expect(admin.getByRole('row').filter({ has: admin.getByRole('link', { name: '6.6-2', exact: true }) })).toContainText(
+		'Järjestelmätoimittaja: Demo Potilastieto Oy'
+	);
+	await expectNoAxeViolations(admin);
+
+	await admin.getByRole('link', { name: '6.3-2', exact: true }).click();
+	await expect(admin.getByRole('heading', { name: 'Vaatimus 6.3-2', level: 1 })).toBeVisible();
+	await expect(admin.getByText('THL:n määräys 3/2024, luku 6.3')).toBeVisible();
+
+	// Marked described with no text, and carried by a supplier with no agreement: refused next to the fields.
+	const edit = admin.getByRole('region', { name: 'Muokkaa' });
+	await edit.getByLabel('Tila', { exact: true }).selectOption({ label: 'Kuvattu' });
+	await edit.getByLabel('Kuka vastaa').selectOption({ label: 'Järjestelmätoimittaja' });
+	await edit.getByLabel('Osapuolen nimi').fill('Potilasjärjestelmä Oy');
+	await edit.getByRole('button', { name: 'Tallenna vaatimus' }).click();
+	await expect(edit.getByRole('alert')).toBeVisible();
+	await expect(edit.locator('#field-description-error')).toHaveText(/Kerro, miten vaatimus täytetään/);
+	await expect(edit.locator('#field-agreementReference-error')).toHaveText(/Kerro sopimus/);
+	await expect(edit.getByLabel('Tila', { exact: true })).toHaveValue('described');
+	await expect(edit.getByLabel('Osapuolen nimi')).toHaveValue('Potilasjärjestelmä Oy');
+	await expectNoAxeViolations(admin);
+
+	await edit
+		.getByLabel('Miten vaatimus täytetään')
+		.fill('Koulutukset kirjataan **koulutusrekisteriin**.\n\n- perehdytys\n- vuosittainen kertaus');
+	await edit.getByLabel('Sopimus, jossa vastuu on sovittu').fill('Ylläpitosopimus 2025, liite 2');
+	await edit.getByLabel('Omistaja').selectOption({ index: 1 });
+	await edit.getByRole('button', { name: 'Tallenna vaatimus' }).click();
+	await expect(admin.getByRole('status')).toHaveText('Vaatimus 6.3-2 tallennettiin.');
+	const current = admin.getByRole('region', { name: 'Nykyinen kuvaus' });
+	// Markdown renders as instructions do.
+	await expect(current.locator('strong', { hasText: 'koulutusrekisteriin' })).toBeVisible();
+	await expect(current.getByRole('listitem').filter({ hasText: 'vuosittainen kertaus' })).toBeVisible();
+	await expect(current.getByText('Järjestelmätoimittaja: Potilasjärjestelmä Oy. Sopimus: Ylläpitosopimus 2025, liite 2')).toBeVisible();
+
+	// A review date in the past makes the requirement due on the plan's overview.
+	await edit.getByLabel('Viimeksi tarkistettu').fill('2025-01-02');
+	await edit.getByLabel('Seuraava tarkistus', { exact: true }).fill('2025-06-30');
+	await edit.getByRole('button', { name: 'Tallenna vaatimus' }).click();
+	await expect(admin.getByRole('status')).toHaveText('Vaatimus 6.3-2 tallennettiin.');
+	// The dashboard points at the plan while a review is due.
+	await admin.goto(`${DEMO_URL}/`);
+	await admin.getByRole('link', { name: /Tietoturvasuunnitelmassa on tarkistettavia vaatimuksia: \d+/ }).click();
+	const due = admin.getByRole('region', { name: 'Tarkistus erääntynyt' });
+	await expect(due.getByRole('link', { name: '6.3-2', exact: true })).toBeVisible();
+	const row = admin.getByRole('row').filter({ has: admin.getByRole('link', { name: '6.3-2', exact: true }) });
+	await expect(row.getByText('Kuvattu')).toBeVisible();
+	await expectNoAxeViolations(admin);
+
+	await due.getByRole('button', { name: 'Merkitse tarkistetuksi tänään: 6.3-2' }).click();
+	await expect(admin.getByRole('status')).toHaveText(/Vaatimus 6\.3-2 merkittiin tarkistetuksi\. Seuraava tarkistus/);
+	await expect(due.getByRole('link', { name: '6.3-2', exact: true })).toHaveCount(0);
+
+	// The export for the supervisory authority.
+	const href = await admin.getByRole('link', { name: 'Tietoturvasuunnitelma PDF-tiedostona valvontaviranomaiselle' }).getAttribute('href');
+	const pdf = await admin.request.get(`${DEMO_URL}${href}`);
+	expect(pdf.status()).toBe(200);
+	expect(pdf.headers()['content-type']).toBe('application/pdf');
+	expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
+});
+
+test('information-security plan: confidential, so tenant people neither see it in the menu nor reach it', async ({ browser }) => {
+	for (const email of ['admin@tenant1.demo.test', 'staff1@tenant1.demo.test']) {
+		const page = await as(browser, email);
+		await expect(page.locator('header nav a[href="/security-plan"]')).toHaveCount(0);
+		for (const path of ['/security-plan', '/security-plan/6.3-2', '/security-plan/export.pdf']) {
+			const response = await page.request.get(`${DEMO_URL}${path}`, { maxRedirects: 0 });
+			expect(response.status(), `${email} ${path}`).toBe(404);
+			expect(await response.text()).not.toContain('koulutusrekisteriin');
+		}
+		const post = await page.request.post(`${DEMO_URL}/security-plan/6.3-2?/save`, {
+			form: { description: 'x', status: 'described', responsibleParty: 'main_connector' },
+			headers: { origin: DEMO_URL },
+			maxRedirects: 0
+		});
+		expect(post.status(), `${email} saving`).toBe(404);
+		await page.context().close();
+	}
+});
+
+test('information-security plan: a section the main connector marks binding is what tenant staff see of the plan', async ({ browser }) => {
+	test.setTimeout(60_000);
+	const admin = await as(browser, 'admin@demo.test');
+	await admin.goto(`${DEMO_URL}/security-plan`);
+	const section = admin.getByRole('region', { name: /^6\.9 / });
+	await section.getByRole('button', { name: 'Näytä vuokralaisille osio 6.9' }).click();
+	await expect(admin.getByRole('status')).toHaveText('Osio 6.9 näkyy nyt vuokralaisille.');
+	await expect(section.getByText('Vuokralaiset näkevät tämän osion ja noudattavat sitä.')).toBeVisible();
+
+	const staff = await as(browser, 'staff1@tenant1.demo.test');
+	await navTo(staff, 'Tietoturvasuunnitelma');
+	await expect(staff.getByRole('heading', { name: 'Pääliittyjän tietoturvasuunnitelma: teitä sitovat osiot', level: 1 })).toBeVisible();
+	await expect(staff.getByRole('heading', { name: /^6\.9 Fyysinen turvallisuus/, level: 2 })).toBeVisible();
+	await expect(staff.getByRole('heading', { level: 2 })).toHaveCount(1);
+	await expect(staff.getByRole('heading', { name: /^6\.9-3 /, level: 3 })).toBeVisible();
+	await expectNoAxeViolations(staff);
+
+	// Hidden again, the tenant's page has nothing of the plan.
+	await section.getByRole('button', { name: 'Piilota osio 6.9 vuokralaisilta' }).click();
+	await expect(admin.getByRole('status')).toHaveText('Osio 6.9 ei enää näy vuokralaisille.');
+	await staff.reload();
+	await expect(staff.getByText('Pääliittyjä ei ole vielä merkinnyt suunnitelmasta vuokralaisia sitovia osioita.')).toBeVisible();
+});
