@@ -363,3 +363,14 @@ describe('listing', () => {
 		expect(listExpiredUnreplaced(db, now)).toEqual({ total: 0, rows: [] });
 	});
 });
+
+describe('the dashboard’s “to order this week” on a fixed day', () => {
+	it('lists a certificate that expired ten days ago as expired, never as to order (seen on the demo data)', () => {
+		const fresh = freshDb();
+		const today = new Date('2026-12-06T08:00:00Z');
+		const expired = addManualCertificate(fresh, ADMIN_ACTOR, 'server', MAIN_CONNECTOR_HOLDER, new Date('2026-11-26T21:59:59Z'), today);
+		const dueSoon = addManualCertificate(fresh, ADMIN_ACTOR, 'server_test', MAIN_CONNECTOR_HOLDER, new Date('2026-12-20T21:59:59Z'), today);
+		expect(listToOrder(fresh, today).map((r) => r.id)).toEqual([dueSoon]);
+		expect(listExpiredUnreplaced(fresh, today)).toMatchObject({ total: 1, rows: [{ id: expired }] });
+	});
+});
