@@ -1,3 +1,6 @@
+DROP INDEX `certificate_valid_to_idx`;--> statement-breakpoint
+CREATE INDEX `certificate_valid_to_idx` ON `certificate` (`superseded_at`,`valid_to`,`kind`);
+--> statement-breakpoint
 -- The header search: trigram full-text indexes over the columns people search by, so "contains"
 -- (in any letter case, ä å ö included) is an index lookup rather than a scan of every row.
 -- External content: the text stays in the tables themselves; triggers keep the indexes in step.

@@ -14,6 +14,28 @@ import { getMainConnector } from '$lib/server/organisation/organisation';
 import { listTenantsNeedingAttention } from '$lib/server/prerequisites/checklist';
 import { listExpiredUnreplaced, listToOrder } from '$lib/server/certificates/registry';
 import { listActiveAnnouncementsFor } from '$lib/server/incidents/announcements';
+import {
+	certificateExpiriesByMonth,
+	instructionCoverageSummary,
+	tenantPeopleGlance,
+	tenantStagesByMonth
+} from '$lib/server/overview/overview';
+import { getLocale } from '$lib/paraglide/runtime';
+
+/** The instruction coverage chart: titles in the reader's language (English only where written). */
+function coverageChart(now: Date) {
+	const locale = getLocale();
+	const { bars, countedAt } = instructionCoverageSummary(db(), 8, now);
+	return {
+		countedAt,
+		bars: bars.map((b) => ({
+			id: b.id,
+			title: locale === 'en' && b.titles.en ? b.titles.en : locale === 'sv' ? b.titles.sv : b.titles.fi,
+			acknowledged: b.acknowledged,
+			total: b.total
+		}))
+	};
+}
 
 function expiredSummary() {
 	const { rows, total } = listExpiredUnreplaced(db());
@@ -31,6 +53,7 @@ export const load: PageServerLoad = (event) => {
 		updatedAt: a.updatedAt
 	}));
 	if (user.tenantId === null) {
+		const now = new Date();
 		const organisationName = getMainConnector(db())?.name ?? '';
 		return {
 			kind: 'main_connector' as const,
@@ -59,7 +82,11 @@ export const load: PageServerLoad = (event) => {
 					}))
 				: null,
 			expired: can(user, 'certificate.view') ? expiredSummary() : null,
-			canCreateTenant: can(user, 'tenant.create')
+			canCreateTenant: can(user, 'tenant.create'),
+			// The charts: each only for those who may open the list behind it.
+			expiries: can(user, 'certificate.view') ? certificateExpiriesByMonth(db(), now) : null,
+			stageHistory: can(user, 'tenant.list') ? tenantStagesByMonth(db(), now).months : null,
+			coverage: can(user, 'instruction.coverage') && can(user, 'instruction.manage') ? coverageChart(now) : null
 		};
 	}
 	const tenantId = user.tenantId;
@@ -70,6 +97,13 @@ export const load: PageServerLoad = (event) => {
 		announcements,
 		tenant: tenant ? { id: tenant.id, name: tenant.name, businessId: tenant.businessId, stage: tenant.stage, city: tenant.city } : null,
 		checklist: can(user, 'checklist.view', { tenantId }) ? getChecklist(db(), tenantId).progress : null,
+		// Training and card validity per person, for those who keep the training records.
+		glance: can(user, 'training.records', { tenantId })
+			? {
+					people: tenantPeopleGlance(db(), tenantId),
+					cards: can(user, 'certificate.view', { tenantId })
+				}
+			: null,
 		people: can(user, 'tenant.people.view', { tenantId })
 			? listPeople(db(), tenantId).map((p) => ({ id: p.id, name: p.name, email: p.email, status: p.status, roles: p.roles }))
 			: []

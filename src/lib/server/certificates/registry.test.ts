@@ -374,3 +374,24 @@ describe('the dashboard’s “to order this week” on a fixed day', () => {
 		expect(listExpiredUnreplaced(fresh, today)).toMatchObject({ total: 1, rows: [{ id: expired }] });
 	});
 });
+
+describe('the certificate list filtered by month (where the dashboard chart leads)', () => {
+	it('lists the current certificates expiring in that Finnish calendar month', () => {
+		const fresh = freshDb();
+		const today = new Date('2026-12-06T08:00:00Z');
+		const december = addManualCertificate(fresh, ADMIN_ACTOR, 'server', MAIN_CONNECTOR_HOLDER, new Date('2026-12-31T21:30:00Z'), today);
+		// 00:30 on 1 January in Finland.
+		const january = addManualCertificate(
+			fresh,
+			ADMIN_ACTOR,
+			'system_signature',
+			MAIN_CONNECTOR_HOLDER,
+			new Date('2026-12-31T22:30:00Z'),
+			today
+		);
+		const ids = (month: string) => listCertificates(fresh, { month, page: 1, pageSize: 10 }, today).rows.map((r) => r.id);
+		expect(ids('2026-12')).toEqual([december]);
+		expect(ids('2027-01')).toEqual([january]);
+		expect(countByBucket(fresh, { month: '2027-01' }, today)).toMatchObject({ expired: 0, within_30: 1 });
+	});
+});

@@ -126,12 +126,15 @@ function peopleMatching(db: DbOrTx, scope: Scope): PersonHit[] {
 
 function certificatesMatching(db: DbOrTx, scope: Scope): CertificateHit[] {
 	const like = (column: SQL) => contains(column, scope.like.pattern, scope.like.unicode);
-	// Superseded certificates are history: the search finds the current ones. The inner limit is
-	// generous because some matches are superseded.
-	const where: SQL =
+	// Superseded certificates are history: the search finds the current ones. Across the country the
+	// full-text index leads and each match is read by rowid; `+` keeps SQLite from scanning every
+	// current certificate along the (superseded_at, valid_to) index instead (measured: 20 ms against 0.1 ms).
+	const from: SQL =
 		scope.tenantId === null
-			? sql`c.rowid in (select rowid from search_certificate where search_certificate match ${scope.phrase} limit ${scope.limit * 4 + 1})`
-			: sql`c.tenant_id = ${scope.tenantId} and (${like(sql`c.holder_name`)} or ${like(sql`c.subject`)} or ${like(sql`c.serial_number`)})`;
+			? sql`search_certificate s join certificate c on c.rowid = s.rowid left join tenant t on t.id = c.tenant_id
+				where search_certificate match ${scope.phrase}`
+			: sql`certificate c left join tenant t on t.id = c.tenant_id
+				where c.tenant_id = ${scope.tenantId} and (${like(sql`c.holder_name`)} or ${like(sql`c.subject`)} or ${like(sql`c.serial_number`)})`;
 	return db
 		.all<{
 			id: string;
@@ -143,8 +146,7 @@ function certificatesMatching(db: DbOrTx, scope: Scope): CertificateHit[] {
 			tenant_name: string | null;
 		}>(
 			sql`select c.id, c.holder_name, c.subject, c.serial_number, c.kind, c.valid_to, t.name as tenant_name
-				from certificate c left join tenant t on t.id = c.tenant_id
-				where ${where} and c.superseded_at is null limit ${scope.limit + 1}`
+				from ${from} and +c.superseded_at is null limit ${scope.limit + 1}`
 		)
 		.map((r) => ({
 			id: r.id,
