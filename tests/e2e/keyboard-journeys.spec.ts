@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import type { Locator, Page } from '@playwright/test';
-import { DEMO_PASSWORD, DEMO_URL, expect, expectNoAxeViolations, test } from './fixtures';
+import type { Browser, Locator, Page } from '@playwright/test';
+import { DEMO_PASSWORD, DEMO_URL, expect, expectNoAxeViolations, signIn, test } from './fixtures';
 
 /**
  * The three everyday journeys done with the keyboard alone: Tab, Shift+Tab, Enter, Space and typing,
@@ -58,6 +58,25 @@ async function signInByKeyboard(page: Page, lang: Lang, email: string) {
 	await page.keyboard.type(DEMO_PASSWORD);
 	await page.keyboard.press('Enter');
 	await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+}
+
+/** Setting the scene (not part of the journey): the administrator sends tenant 1 a new agreement to sign. */
+async function agreementAwaitingTenantSignature(browser: Browser): Promise<string> {
+	const context = await browser.newContext({ locale: 'en-GB' });
+	const admin = await context.newPage();
+	await signIn(admin, DEMO_URL, 'admin@demo.test', DEMO_PASSWORD);
+	await admin.goto(`${DEMO_URL}/tenants`);
+	await admin.getByRole('link', { name: 'Fysioterapia Lahtinen' }).click();
+	await admin.getByRole('link', { name: 'New agreement' }).click();
+	await admin.getByRole('button', { name: 'Create draft' }).click();
+	await admin.getByLabel('Place of signing').fill('Jyväskylä');
+	await admin.getByRole('region', { name: 'Complete the agreement' }).getByRole('button', { name: 'Save' }).click();
+	await expect(admin.getByText('Saved.')).toBeVisible();
+	await admin.getByRole('button', { name: 'Send to the tenant' }).click();
+	await expect(admin.getByText('Sent to the tenant for signature.')).toBeVisible();
+	const path = new URL(admin.url()).pathname;
+	await context.close();
+	return path;
 }
 
 for (const [lang, browserLocale] of [
@@ -126,6 +145,48 @@ for (const [lang, browserLocale] of [
 			await tabTo(page, page.getByRole('button', { name: t(lang, 'instruction_ack_submit') }));
 			await page.keyboard.press('Enter');
 			await expect(page.getByRole('status').filter({ hasText: t(lang, 'instruction_ack_done') })).toBeVisible();
+			await expectNoAxeViolations(page);
+		});
+
+		test('a tenant signatory signs an agreement', async ({ page, browser }) => {
+			const agreementPath = await agreementAwaitingTenantSignature(browser);
+			await signInByKeyboard(page, lang, 'signer@tenant1.demo.test');
+			await expectNoAxeViolations(page);
+			// The tenant's own page lists its agreements.
+			await tabTo(page, page.getByRole('link', { name: t(lang, 'nav_own_tenant'), exact: true }));
+			await page.keyboard.press('Enter');
+			await expect(page).toHaveURL(/\/tenants\/[0-9a-f-]+$/);
+			await expectNoAxeViolations(page);
+			await tabTo(page, page.locator(`main a[href="${agreementPath}"]`).first());
+			await page.keyboard.press('Enter');
+			await expect(page).toHaveURL(new RegExp(`${agreementPath}$`));
+			await expectNoAxeViolations(page);
+
+			// A name that is not the signatory's: refused, and the summary of what is wrong takes the focus.
+			await tabTo(page, page.getByLabel(t(lang, 'agreement_typed_name')));
+			await page.keyboard.type('Joku Muu');
+			await page.keyboard.press('Tab');
+			await expect(page.getByLabel(t(lang, 'field_title'), { exact: true })).toBeFocused();
+			await page.keyboard.type(lang === 'fi' ? 'Yrittäjä' : 'Företagare');
+			await page.keyboard.press('Tab');
+			await page.keyboard.type(DEMO_PASSWORD);
+			await page.keyboard.press('Enter');
+			const summary = page.getByRole('alert').filter({ hasText: t(lang, 'form_has_errors') });
+			await expect(summary).toBeFocused({ timeout: 15_000 });
+			await expectNoAxeViolations(page);
+			// Its link leads to the field; the title typed is kept.
+			await page.keyboard.press('Tab');
+			await page.keyboard.press('Enter');
+			await expect(page.getByLabel(t(lang, 'agreement_typed_name'))).toBeFocused();
+			await expect(page.getByLabel(t(lang, 'field_title'), { exact: true })).toHaveValue(lang === 'fi' ? 'Yrittäjä' : 'Företagare');
+			await page.keyboard.press('ControlOrMeta+A');
+			await page.keyboard.type('Tenant 1 Signer');
+			await page.keyboard.press('Tab');
+			await page.keyboard.press('Tab');
+			await page.keyboard.type(DEMO_PASSWORD);
+			await tabTo(page, page.getByRole('button', { name: t(lang, 'agreement_sign_submit'), exact: true }));
+			await page.keyboard.press('Enter');
+			await expect(page.getByRole('status').filter({ hasText: t(lang, 'agreement_signed_done') })).toBeVisible({ timeout: 15_000 });
 			await expectNoAxeViolations(page);
 		});
 	});
