@@ -58,10 +58,13 @@ function holdsOnlyDemoData(db: Db): boolean {
 		.every((u) => DEMO_EMAIL.test(u.email.split('@')[1] ?? ''));
 }
 
-/** Empties every table (children first) so the seed starts from nothing. */
+/**
+ * Empties every table (children first) so the seed starts from nothing. The search indexes
+ * (`search_*`, full-text tables and their own storage) follow the tables through their triggers.
+ */
 function clear(db: Db): void {
 	const tables = db.all<{ name: string }>(
-		sql`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '__drizzle%'`
+		sql`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '__drizzle%' and name not like 'search\\_%' escape '\\'`
 	);
 	db.$client.pragma('foreign_keys = OFF');
 	db.transaction((tx) => {

@@ -17,6 +17,7 @@ import { verifyAuditChain, type AuditVerification } from '../../src/lib/server/a
 import { openDatabase, type Db } from '../../src/lib/server/db';
 import { hashPassword } from '../../src/lib/server/auth/password';
 import { rebuildCoverageTallies } from '../../src/lib/server/instructions/coverage-tallies';
+import { rebuildSearchIndexes } from '../../src/lib/server/search/search';
 import { seeded, between } from './dataset/random';
 import { writeAuditChain } from './dataset/audit-chain';
 import { eventBy, type Context } from './dataset/context';
@@ -140,6 +141,7 @@ export async function generateDataset(path: string, scale = 1, now = Date.now())
 	client.pragma('cache_size = -64000');
 	step('indexes', () => schemaObjects.filter((sql) => !/^create trigger/i.test(sql)).forEach((sql) => client.exec(sql)));
 	step('coverage tallies', () => rebuildCoverageTallies(db));
+	step('search indexes', () => rebuildSearchIndexes(db));
 	schemaObjects.filter((sql) => /^create trigger/i.test(sql)).forEach((sql) => client.exec(sql));
 	client.pragma('foreign_keys = ON');
 	client.pragma('journal_mode = WAL');

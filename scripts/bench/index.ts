@@ -28,13 +28,13 @@ const n = (value: number) => value.toLocaleString('en-GB');
 const ms = (value: number) => `${value < 10 ? value.toFixed(1) : value.toFixed(0)} ms`;
 const spread = (s: Spread) => `median ${ms(s.median)} (p10–p90 ${ms(s.p10)}–${ms(s.p90)}, ${s.runs} runs)`;
 
-function latencyRow(label: string, result: Latency, requests: number) {
+function latencyRow(label: string, result: Latency, requests: number, targetMs = 30) {
 	const size = result.kilobytes > 1024 ? `${(result.kilobytes / 1024).toFixed(1)} MB` : `${result.kilobytes.toFixed(0)} kB`;
 	rows.push([
 		label,
 		`median ${ms(result.median)}, p95 ${ms(result.p95)} (${requests} requests, HTML ${size})`,
-		'p95 ≤ 30 ms',
-		result.p95 <= 30
+		`p95 ≤ ${targetMs} ms`,
+		result.p95 <= targetMs
 	]);
 }
 
@@ -111,7 +111,7 @@ async function main() {
 		portal = await startPortal(path, dir, await freePort());
 		const cookie = await signIn(portal.url, data.adminEmail, data.password, data.adminTotpSecret);
 		const tenantQuery = '?q=terveys&stage=onboarding';
-		const pages: [string, string, number][] = [
+		const pages: [string, string, number, number?][] = [
 			['Dashboard `/`', '/', 200],
 			['Tenant list, search and filter `/tenants?q=terveys&stage=onboarding`', `/tenants${tenantQuery}`, 200],
 			[`Tenant page \`/tenants/<id>\` (${data.sampleTenantStaff} staff)`, `/tenants/${data.sampleTenantId}`, 200],
@@ -123,11 +123,16 @@ async function main() {
 				`Coverage report, one tenant opened \`/instructions/<id>?tenant=<id>\`, ${everyone[0]}`,
 				`/instructions/${everyone[1]}?tenant=${data.sampleTenantId}`,
 				30
-			]
+			],
+			// The header search over every tenant, person and certificate: a common surname (many
+			// matches), a word in many tenant names with Finnish letters, and one that matches nothing.
+			['Search `/search?q=virtanen`, whole country', '/search?q=virtanen', 200, 50],
+			['Search `/search?q=lääkäri`, whole country', `/search?q=${encodeURIComponent('lääkäri')}`, 200, 50],
+			['Search `/search?q=xqzw`, nothing matches', '/search?q=xqzw', 200, 50]
 		];
-		for (const [label, page, requests] of pages) {
+		for (const [label, page, requests, target] of pages) {
 			progress(`latency of ${page}`);
-			latencyRow(label, await measureLatency(portal.url, cookie, page, requests, requests > 10 ? 20 : 1), requests);
+			latencyRow(label, await measureLatency(portal.url, cookie, page, requests, requests > 10 ? 20 : 1), requests, target);
 		}
 
 		progress('first-load JavaScript');

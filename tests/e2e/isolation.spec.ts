@@ -103,6 +103,7 @@ const ROUTE_TARGETS: Record<string, ((ids: Ids) => string | null) | { global: st
 	'/instructions/[id=uuid]/coverage.csv': (ids) => (ids.instruction ? `/instructions/${ids.instruction}/coverage.csv` : null),
 	'/instructions/[id=uuid]/attachment/[version]': (ids) => (ids.instruction ? `/instructions/${ids.instruction}/attachment/1` : null),
 	'/my-instructions': { global: 'own instructions' },
+	'/search': { global: 'scoped to the reader (search.test.ts, search.spec.ts)' },
 	'/my-instructions/[id=uuid]': (ids) => (ids.instruction ? `/my-instructions/${ids.instruction}` : null),
 	'/training': { global: 'modules, administrators only' },
 	'/training/new': { global: 'administrators only' },

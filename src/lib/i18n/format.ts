@@ -40,3 +40,13 @@ export function formatTime(value: Date | number, locale = getLocale()): string {
 export function formatNumber(value: number, locale = getLocale()): string {
 	return new Intl.NumberFormat(intlLocale(locale)).format(value);
 }
+
+const monthFormatters = new Map<string, Intl.DateTimeFormat>();
+/** A calendar month (YYYY-MM or YYYY-MM-DD) as a short label for charts, e.g. "joulu 2026", "Dec 2026". */
+export function formatMonth(isoMonth: string, locale = getLocale(), style: 'short' | 'long' = 'short'): string {
+	const key = `${locale}|${style}`;
+	let formatter = monthFormatters.get(key);
+	if (!formatter)
+		monthFormatters.set(key, (formatter = new Intl.DateTimeFormat(intlLocale(locale), { month: style, year: 'numeric', timeZone: 'UTC' })));
+	return formatter.format(new Date(`${isoMonth.slice(0, 7)}-15T12:00:00Z`));
+}

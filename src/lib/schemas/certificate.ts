@@ -14,7 +14,13 @@ export const certificateListQuerySchema = z.object({
 	q: z.string().trim().max(100).catch(''),
 	bucket: z.enum(EXPIRY_BUCKETS).optional().catch(undefined),
 	kind: z.enum(CERTIFICATE_KINDS).optional().catch(undefined),
-	holderType: z.enum(HOLDER_TYPES).optional().catch(undefined)
+	holderType: z.enum(HOLDER_TYPES).optional().catch(undefined),
+	/** Expiring in this Finnish calendar month (YYYY-MM): where a bar of the dashboard's expiry chart leads. */
+	month: z
+		.string()
+		.regex(/^\d{4}-(0[1-9]|1[0-2])$/)
+		.optional()
+		.catch(undefined)
 });
 
 export const isFileKind = (kind: CertificateKind): boolean => (FILE_CERTIFICATE_KINDS as readonly string[]).includes(kind);

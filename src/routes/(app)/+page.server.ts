@@ -15,6 +15,28 @@ import { listTenantsNeedingAttention } from '$lib/server/prerequisites/checklist
 import { listExpiredUnreplaced, listToOrder } from '$lib/server/certificates/registry';
 import { listActiveAnnouncementsFor } from '$lib/server/incidents/announcements';
 import { dueReviewCount } from '$lib/server/security-plan/plan';
+import {
+	certificateExpiriesByMonth,
+	instructionCoverageSummary,
+	tenantPeopleGlance,
+	tenantStagesByMonth
+} from '$lib/server/overview/overview';
+import { getLocale } from '$lib/paraglide/runtime';
+
+/** The instruction coverage chart: titles in the reader's language (English only where written). */
+function coverageChart(now: Date) {
+	const locale = getLocale();
+	const { bars, countedAt } = instructionCoverageSummary(db(), 8, now);
+	return {
+		countedAt,
+		bars: bars.map((b) => ({
+			id: b.id,
+			title: locale === 'en' && b.titles.en ? b.titles.en : locale === 'sv' ? b.titles.sv : b.titles.fi,
+			acknowledged: b.acknowledged,
+			total: b.total
+		}))
+	};
+}
 
 function expiredSummary() {
 	const { rows, total } = listExpiredUnreplaced(db());
@@ -32,6 +54,7 @@ export const load: PageServerLoad = (event) => {
 		updatedAt: a.updatedAt
 	}));
 	if (user.tenantId === null) {
+		const now = new Date();
 		const organisationName = getMainConnector(db())?.name ?? '';
 		return {
 			kind: 'main_connector' as const,
@@ -62,7 +85,11 @@ export const load: PageServerLoad = (event) => {
 			expired: can(user, 'certificate.view') ? expiredSummary() : null,
 			// Only for those who may read the confidential plan; the count says nothing of its content.
 			securityReviewsDue: can(user, 'security_plan.read', { tenantId: null }) ? dueReviewCount(db()) : 0,
-			canCreateTenant: can(user, 'tenant.create')
+			canCreateTenant: can(user, 'tenant.create'),
+			// The charts: each only for those who may open the list behind it.
+			expiries: can(user, 'certificate.view') ? certificateExpiriesByMonth(db(), now) : null,
+			stageHistory: can(user, 'tenant.list') ? tenantStagesByMonth(db(), now).months : null,
+			coverage: can(user, 'instruction.coverage') && can(user, 'instruction.manage') ? coverageChart(now) : null
 		};
 	}
 	const tenantId = user.tenantId;
@@ -73,6 +100,13 @@ export const load: PageServerLoad = (event) => {
 		announcements,
 		tenant: tenant ? { id: tenant.id, name: tenant.name, businessId: tenant.businessId, stage: tenant.stage, city: tenant.city } : null,
 		checklist: can(user, 'checklist.view', { tenantId }) ? getChecklist(db(), tenantId).progress : null,
+		// Training and card validity per person, for those who keep the training records.
+		glance: can(user, 'training.records', { tenantId })
+			? {
+					people: tenantPeopleGlance(db(), tenantId),
+					cards: can(user, 'certificate.view', { tenantId })
+				}
+			: null,
 		people: can(user, 'tenant.people.view', { tenantId })
 			? listPeople(db(), tenantId).map((p) => ({ id: p.id, name: p.name, email: p.email, status: p.status, roles: p.roles }))
 			: []

@@ -363,3 +363,35 @@ describe('listing', () => {
 		expect(listExpiredUnreplaced(db, now)).toEqual({ total: 0, rows: [] });
 	});
 });
+
+describe('the dashboard’s “to order this week” on a fixed day', () => {
+	it('lists a certificate that expired ten days ago as expired, never as to order (seen on the demo data)', () => {
+		const fresh = freshDb();
+		const today = new Date('2026-12-06T08:00:00Z');
+		const expired = addManualCertificate(fresh, ADMIN_ACTOR, 'server', MAIN_CONNECTOR_HOLDER, new Date('2026-11-26T21:59:59Z'), today);
+		const dueSoon = addManualCertificate(fresh, ADMIN_ACTOR, 'server_test', MAIN_CONNECTOR_HOLDER, new Date('2026-12-20T21:59:59Z'), today);
+		expect(listToOrder(fresh, today).map((r) => r.id)).toEqual([dueSoon]);
+		expect(listExpiredUnreplaced(fresh, today)).toMatchObject({ total: 1, rows: [{ id: expired }] });
+	});
+});
+
+describe('the certificate list filtered by month (where the dashboard chart leads)', () => {
+	it('lists the current certificates expiring in that Finnish calendar month', () => {
+		const fresh = freshDb();
+		const today = new Date('2026-12-06T08:00:00Z');
+		const december = addManualCertificate(fresh, ADMIN_ACTOR, 'server', MAIN_CONNECTOR_HOLDER, new Date('2026-12-31T21:30:00Z'), today);
+		// 00:30 on 1 January in Finland.
+		const january = addManualCertificate(
+			fresh,
+			ADMIN_ACTOR,
+			'system_signature',
+			MAIN_CONNECTOR_HOLDER,
+			new Date('2026-12-31T22:30:00Z'),
+			today
+		);
+		const ids = (month: string) => listCertificates(fresh, { month, page: 1, pageSize: 10 }, today).rows.map((r) => r.id);
+		expect(ids('2026-12')).toEqual([december]);
+		expect(ids('2027-01')).toEqual([january]);
+		expect(countByBucket(fresh, { month: '2027-01' }, today)).toMatchObject({ expired: 0, within_30: 1 });
+	});
+});

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gt, isNotNull, isNull, lte, or, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, gte, isNotNull, isNull, lt, lte, or, type SQL } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db';
 import { certificate, tenant, type Certificate } from '../db/schema';
 import { contains, containsSearch } from '../db/text-search';
@@ -6,7 +6,7 @@ import type { CertificateKind, ExpiryBucket, HolderType } from '../../domain';
 import { audit, type Actor } from '../actor';
 import { getSettings, type Settings } from '../settings';
 import type { ParsedCertificate } from './x509';
-import { DAY_MS } from '../../time';
+import { addMonths, DAY_MS, startOfHelsinkiDay } from '../../time';
 
 export interface Holder {
 	type: HolderType;
@@ -163,6 +163,8 @@ export interface CertificateFilter {
 	kind?: CertificateKind;
 	holderType?: HolderType;
 	query?: string;
+	/** Expiring in this Finnish calendar month, YYYY-MM. */
+	month?: string;
 	includeSuperseded?: boolean;
 	page: number;
 	pageSize: number;
@@ -196,6 +198,10 @@ function filterConditions(filter: Omit<CertificateFilter, 'page' | 'pageSize' | 
 	if (filter.tenantId) conditions.push(eq(certificate.tenantId, filter.tenantId));
 	if (filter.kind) conditions.push(eq(certificate.kind, filter.kind));
 	if (filter.holderType) conditions.push(eq(certificate.holderType, filter.holderType));
+	if (filter.month) {
+		const first = `${filter.month}-01`;
+		conditions.push(gte(certificate.validTo, startOfHelsinkiDay(first)), lt(certificate.validTo, startOfHelsinkiDay(addMonths(first, 1))));
+	}
 	const query = filter.query?.trim();
 	if (query) {
 		const { pattern, unicode } = containsSearch(query);

@@ -591,7 +591,8 @@ export const certificate = sqliteTable(
 	},
 	(t) => [
 		uniqueIndex('certificate_fingerprint_unique').on(t.fingerprintSha256),
-		index('certificate_valid_to_idx').on(t.supersededAt, t.validTo),
+		// With kind, the dashboard's expiries per month and kind are counted from the index alone.
+		index('certificate_valid_to_idx').on(t.supersededAt, t.validTo, t.kind),
 		index('certificate_tenant_idx').on(t.tenantId, t.validTo),
 		index('certificate_holder_idx').on(t.holderType, t.kind, t.holderUserId),
 		// The main connector's own current certificates, found without passing every staff card.

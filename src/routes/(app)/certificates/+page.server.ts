@@ -26,7 +26,13 @@ export const load: PageServerLoad = (event) => {
 	const page = pageNumber.parse(params.page);
 	const now = new Date();
 	const today = todayInHelsinki(now);
-	const scope = { tenantId: user.tenantId ?? undefined, kind: filter.kind, holderType: filter.holderType, query: filter.q };
+	const scope = {
+		tenantId: user.tenantId ?? undefined,
+		kind: filter.kind,
+		holderType: filter.holderType,
+		query: filter.q,
+		month: filter.month
+	};
 	const counts = countByBucket(db(), scope, now);
 	const { rows, total } = listCertificates(db(), { ...scope, bucket: filter.bucket, page, pageSize: PAGE_SIZE }, now);
 	return {
