@@ -159,3 +159,20 @@ export type JointControlService = (typeof JOINT_CONTROL_SERVICES)[number];
 /** Whom the main connector passes a report on to (agreement §4.1; Client Data Act 41 §). */
 export const ONWARD_RECIPIENTS = ['tenant', 'kela', 'system_manufacturer', 'supervisory_authority', 'data_protection_ombudsman'] as const;
 export type OnwardRecipient = (typeof ONWARD_RECIPIENTS)[number];
+
+/**
+ * What an integration API token may do: one scope per resource family and access. A tenant's own
+ * token holds read scopes only.
+ */
+export const API_SCOPES = [
+	'tenants:read',
+	'people:read',
+	'checklists:read',
+	'certificates:read',
+	'certificates:write',
+	'agreements:read',
+	'instructions:read',
+	'incidents:write'
+] as const;
+export type ApiScope = (typeof API_SCOPES)[number];
+export const API_READ_SCOPES: readonly ApiScope[] = API_SCOPES.filter((scope) => scope.endsWith(':read'));

@@ -20,6 +20,7 @@ export interface NavFlags {
 	prerequisites: boolean;
 	audit: boolean;
 	outbox: boolean;
+	apiTokens: boolean;
 }
 
 export type NavLinkKey = keyof NavFlags | 'home';
@@ -43,7 +44,7 @@ const LAYOUT: ({ link: NavLinkKey } | { group: NavGroupKey; links: NavLinkKey[] 
 		links: ['certificates', 'instructions', 'myInstructions', 'training', 'myTraining', 'incidents', 'announcements']
 	},
 	{ group: 'organisation', links: ['organisation', 'services', 'prerequisites'] },
-	{ group: 'administration', links: ['audit', 'outbox'] }
+	{ group: 'administration', links: ['audit', 'outbox', 'apiTokens'] }
 ];
 
 function href(key: NavLinkKey, tenantId: string | null): string {
@@ -56,6 +57,8 @@ function href(key: NavLinkKey, tenantId: string | null): string {
 			return '/my-instructions';
 		case 'myTraining':
 			return '/my-training';
+		case 'apiTokens':
+			return '/api-tokens';
 		default:
 			return `/${key}`;
 	}

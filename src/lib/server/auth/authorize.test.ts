@@ -51,7 +51,8 @@ const EXPECTED: Record<Role, Action[]> = {
 		'instruction.read',
 		'instruction.coverage',
 		'training.manage',
-		'training.records'
+		'training.records',
+		'api_token.manage'
 	],
 	mc_signatory: [
 		'dashboard.view',
@@ -108,7 +109,8 @@ const EXPECTED: Record<Role, Action[]> = {
 		'instruction.read',
 		'instruction.coverage',
 		'training.records',
-		'training.declare'
+		'training.declare',
+		'api_token.manage'
 	],
 	tenant_signatory: [
 		'dashboard.view',
@@ -171,7 +173,7 @@ describe('the vocabulary', () => {
 	it('has an expected row for exactly the known roles and only known actions', () => {
 		expect(Object.keys(EXPECTED).sort()).toEqual([...ROLES].sort());
 		for (const actions of Object.values(EXPECTED)) for (const action of actions) expect(ACTIONS).toContain(action);
-		expect(ACTIONS).toHaveLength(46);
+		expect(ACTIONS).toHaveLength(47);
 	});
 });
 

@@ -54,7 +54,9 @@ export const ACTIONS = [
 	'instruction.coverage',
 	'training.manage',
 	'training.records',
-	'training.declare'
+	'training.declare',
+	// Integration API tokens for one's own organisation (a tenant's administrators: read tokens only).
+	'api_token.manage'
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -123,7 +125,8 @@ const TENANT_ROLE_ACTIONS: Record<'tenant_admin' | 'tenant_signatory' | 'tenant_
 		'instruction.read',
 		'instruction.coverage',
 		'training.records',
-		'training.declare'
+		'training.declare',
+		'api_token.manage'
 	],
 	tenant_signatory: [
 		'dashboard.view',

@@ -935,3 +935,28 @@ export type Session = typeof session.$inferSelect;
 export type KantaService = typeof kantaService.$inferSelect;
 export type AuditEntry = typeof auditEntry.$inferSelect;
 export type OutboxMessage = typeof outboxMessage.$inferSelect;
+
+/**
+ * Integration API tokens (`Authorization: Bearer`). Only the token's SHA-256 is kept, like sessions.
+ * `tenantId` null: the main connector's token; otherwise the tenant's own (read scopes only).
+ * `scopes` lists resource families with read or write (see `API_SCOPES` in $lib/schemas/api-token).
+ */
+export const apiToken = sqliteTable(
+	'api_token',
+	{
+		id: text('id').primaryKey(),
+		tokenHash: text('token_hash').notNull(),
+		name: text('name').notNull(),
+		tenantId: text('tenant_id').references(() => tenant.id),
+		scopes: text('scopes', { mode: 'json' }).$type<string[]>().notNull(),
+		createdBy: text('created_by')
+			.notNull()
+			.references(() => user.id),
+		createdAt: createdAt(),
+		expiresAt: timestamp('expires_at'),
+		revokedAt: timestamp('revoked_at'),
+		lastUsedAt: timestamp('last_used_at')
+	},
+	(t) => [uniqueIndex('api_token_hash_unique').on(t.tokenHash), index('api_token_tenant_idx').on(t.tenantId, t.createdAt)]
+);
+export type ApiToken = typeof apiToken.$inferSelect;
