@@ -113,4 +113,18 @@ const setupGate: Handle = ({ event, resolve }) => {
 	return resolve(event);
 };
 
-export const handle = sequence(securityHeaders, reservedAction, i18n, setupGate, authentication, secondFactorGate);
+const portal = sequence(securityHeaders, reservedAction, i18n, setupGate, authentication, secondFactorGate);
+
+/**
+ * The integration API (/api/…) authenticates each request by its bearer token (see
+ * $lib/server/http/api.ts). Session cookies are never read there, so a browser's cookies cannot
+ * make a request on someone's behalf; it sets no language cookie and is not sent to /setup.
+ */
+const api = sequence(securityHeaders, ({ event, resolve }) => {
+	event.locals.user = null;
+	event.locals.session = null;
+	event.locals.pending = null;
+	return resolve(event);
+});
+
+export const handle: Handle = (input) => (input.event.url.pathname.startsWith('/api/') ? api(input) : portal(input));

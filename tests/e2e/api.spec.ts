@@ -1,0 +1,159 @@
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { DEMO_PASSWORD, DEMO_URL, expect, expectNoAxeViolations, navTo, signIn, test } from './fixtures';
+
+/**
+ * The integration API: tokens made on the administration page, and what a token can and cannot
+ * read. A tenant's token is tried with the other tenant's real ids on every API route.
+ */
+
+const OTHER_TENANT_MARKERS = ['Kotihoito Aalto Oy', '2345678-0', 'tenant2.demo.test'];
+
+function demoIds() {
+	const db = new Database(join(process.env.LIITOS_E2E_TMP!, 'demo', 'liitos.db'), { readonly: true, fileMustExist: true });
+	try {
+		const id = (sql: string, ...args: unknown[]) => (db.prepare(sql).get(...args) as { id: string }).id;
+		const own = id("select id from tenant where name = 'Fysioterapia Lahtinen'");
+		const other = id("select id from tenant where name = 'Kotihoito Aalto Oy'");
+		return {
+			own,
+			other,
+			ownSealed: id('select id from agreement where tenant_id = ? and sealed_path is not null', own),
+			otherAgreement: id('select id from agreement where tenant_id = ?', other)
+		};
+	} finally {
+		db.close();
+	}
+}
+
+/** Creates a token on the page (all offered scopes unless named) and returns it as shown once. */
+async function createToken(page: Page, name: string, scopes?: string[]): Promise<string> {
+	await page.getByLabel('Name', { exact: true }).fill(name);
+	const boxes = page.getByRole('group', { name: 'Permissions' }).getByRole('checkbox');
+	for (const box of await boxes.all()) {
+		const label = (await box.evaluate((el) => el.parentElement?.textContent ?? '')).trim();
+		if (!scopes || scopes.includes(label)) await box.check();
+	}
+	await page.getByRole('button', { name: 'Create token' }).click();
+	const token = await page.getByLabel('Copy the token now').inputValue();
+	expect(token).toMatch(/^liitos_[a-z2-7]{32}$/);
+	return token;
+}
+
+test('a tenant administrator makes a read token; it reads its own tenant and nothing of another', async ({ browser, request }) => {
+	test.setTimeout(120_000);
+	const ids = demoIds();
+	const context = await browser.newContext({ locale: 'en-GB' });
+	const page = await context.newPage();
+	await signIn(page, DEMO_URL, 'admin@tenant1.demo.test', DEMO_PASSWORD);
+	await navTo(page, 'API tokens');
+	await expect(page.getByRole('heading', { name: 'Integration API tokens' })).toBeVisible();
+	// A tenant's administrator is offered read scopes only.
+	await expect(page.getByRole('checkbox', { name: 'Certificates: add' })).toHaveCount(0);
+	await expectNoAxeViolations(page);
+
+	// Nothing chosen: the form answers beside the field and keeps the name.
+	await page.getByLabel('Name', { exact: true }).fill('Without scopes');
+	await page.getByRole('button', { name: 'Create token' }).click();
+	await expect(page.getByText('Choose at least one permitted scope.')).toBeVisible();
+	await expect(page.getByLabel('Name', { exact: true })).toHaveValue('Without scopes');
+
+	const token = await createToken(page, 'Patient system');
+	await expectNoAxeViolations(page);
+	const auth = { authorization: `Bearer ${token}` };
+	const get = (path: string) => request.get(`${DEMO_URL}/api/v1${path}`, { headers: auth, maxRedirects: 0 });
+
+	// Its own tenant.
+	const own = await get(`/tenants/${ids.own}`);
+	expect(own.status()).toBe(200);
+	expect(await own.json()).toMatchObject({ id: ids.own, stage: 'in_production' });
+	expect((await get(`/tenants/${ids.own}/people`)).status()).toBe(200);
+	expect((await (await get(`/tenants/${ids.own}/checklist`)).json()).tenantId).toBe(ids.own);
+	const sealed = await get(`/agreements/${ids.ownSealed}/pdf`);
+	expect(sealed.status()).toBe(200);
+	expect(sealed.headers()['content-type']).toBe('application/pdf');
+	expect((await sealed.body()).subarray(0, 5).toString()).toBe('%PDF-');
+
+	// Every route with the other tenant's ids: 404, and no trace of it anywhere.
+	const foreign = [
+		`/tenants/${ids.other}`,
+		`/tenants/${ids.other}/people`,
+		`/tenants/${ids.other}/checklist`,
+		`/tenants/${ids.other}/agreements`,
+		`/agreements/${ids.otherAgreement}`,
+		`/agreements/${ids.otherAgreement}/pdf`,
+		`/certificates?tenantId=${ids.other}`
+	];
+	for (const path of foreign) {
+		const response = await get(path);
+		expect(response.status(), path).toBe(404);
+		expect(response.headers()['content-type']).toBe('application/problem+json');
+	}
+	for (const path of ['/certificates', '/instructions', `/tenants/${ids.own}/people`]) {
+		const body = await (await get(path)).text();
+		expect(
+			OTHER_TENANT_MARKERS.filter((marker) => body.includes(marker)),
+			path
+		).toEqual([]);
+	}
+	// Listing every tenant is the main connector's.
+	expect((await get('/tenants')).status()).toBe(403);
+
+	// Revoking asks first; afterwards the token is refused.
+	await page.reload();
+	await page.getByText('Revoke Patient system').click();
+	await expect(page.getByText('Revoke token Patient system?')).toBeVisible();
+	await page.getByRole('button', { name: 'Revoke token' }).click();
+	await expect(page.getByText('The token was revoked.')).toBeVisible();
+	await expect(page.getByRole('row', { name: /Patient system/ })).toContainText('Revoked');
+	expect((await get(`/tenants/${ids.own}`)).status()).toBe(401);
+	await context.close();
+});
+
+test('the API answers in problem details: no token, a session cookie, malformed input', async ({ browser, request }) => {
+	const ids = demoIds();
+	const noToken = await request.get(`${DEMO_URL}/api/v1/tenants`);
+	expect(noToken.status()).toBe(401);
+	expect(noToken.headers()['www-authenticate']).toContain('Bearer');
+	expect(await noToken.json()).toMatchObject({ status: 401, title: 'Unauthorized' });
+
+	// A signed-in browser's cookie does not open the API.
+	const context = await browser.newContext({ locale: 'en-GB' });
+	const page = await context.newPage();
+	await signIn(page, DEMO_URL, 'admin@demo.test', DEMO_PASSWORD);
+	expect((await context.request.get(`${DEMO_URL}/api/v1/tenants/${ids.own}`)).status()).toBe(401);
+
+	await navTo(page, 'API tokens');
+	const token = await createToken(page, 'Reporting', ['Tenants: read', 'Agreements: read']);
+	await context.close();
+	const auth = { authorization: `Bearer ${token}` };
+	const get = (path: string) => request.get(`${DEMO_URL}/api/v1${path}`, { headers: auth });
+
+	const badId = await get('/tenants/not-a-uuid');
+	expect(badId.status()).toBe(400);
+	expect(badId.headers()['content-type']).toBe('application/problem+json');
+	const badQuery = await get('/tenants?stage=nonsense&limit=0&colour=red');
+	expect(badQuery.status()).toBe(400);
+	const paths = ((await badQuery.json()).errors as { path: string }[]).map((e) => e.path).sort();
+	expect(paths).toEqual(['(root)', 'limit', 'stage']);
+	expect((await get('/tenants?cursor=garbage')).status()).toBe(400);
+	expect((await get('/nothing-here')).status()).toBe(404);
+	// Outside the token's scopes.
+	expect((await get('/certificates')).status()).toBe(403);
+
+	// The main connector's token: tenants in production, walked one page at a time.
+	const seen: string[] = [];
+	let cursor: string | null = '';
+	while (cursor !== null) {
+		const page: { data: { id: string; stage: string }[]; nextCursor: string | null } = await (
+			await get(`/tenants?limit=1${cursor ? `&cursor=${cursor}` : ''}`)
+		).json();
+		seen.push(...page.data.map((t) => t.id));
+		cursor = page.nextCursor;
+	}
+	expect(seen.length).toBeGreaterThanOrEqual(3);
+	expect(new Set(seen).size).toBe(seen.length);
+	const inProduction = await (await get('/tenants?stage=in_production')).json();
+	expect(inProduction.data.map((t: { id: string }) => t.id)).toEqual([ids.own]);
+});
