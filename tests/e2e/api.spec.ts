@@ -157,3 +157,14 @@ test('the API answers in problem details: no token, a session cookie, malformed 
 	const inProduction = await (await get('/tenants?stage=in_production')).json();
 	expect(inProduction.data.map((t: { id: string }) => t.id)).toEqual([ids.own]);
 });
+
+test('the OpenAPI document and the reference page are public and readable', async ({ page, request }) => {
+	const doc = await request.get(`${DEMO_URL}/api/v1/openapi.json`);
+	expect(doc.status()).toBe(200);
+	const json = await doc.json();
+	expect(json.openapi).toBe('3.1.0');
+	expect(Object.keys(json.paths)).toContain('/tenants/{id}');
+	await page.goto(`${DEMO_URL}/api/v1/docs`);
+	await expect(page.getByRole('heading', { name: 'GET /tenants/{id}' })).toBeVisible();
+	await expectNoAxeViolations(page);
+});
