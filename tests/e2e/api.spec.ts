@@ -1,4 +1,7 @@
 import Database from 'better-sqlite3';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { DEMO_PASSWORD, DEMO_URL, expect, expectNoAxeViolations, navTo, signIn, test } from './fixtures';
@@ -20,7 +23,8 @@ function demoIds() {
 			own,
 			other,
 			ownSealed: id('select id from agreement where tenant_id = ? and sealed_path is not null', own),
-			otherAgreement: id('select id from agreement where tenant_id = ?', other)
+			otherAgreement: id('select id from agreement where tenant_id = ?', other),
+			otherCertificate: id('select id from certificate where tenant_id = ?', other)
 		};
 	} finally {
 		db.close();
@@ -83,7 +87,8 @@ test('a tenant administrator makes a read token; it reads its own tenant and not
 		`/tenants/${ids.other}/agreements`,
 		`/agreements/${ids.otherAgreement}`,
 		`/agreements/${ids.otherAgreement}/pdf`,
-		`/certificates?tenantId=${ids.other}`
+		`/certificates?tenantId=${ids.other}`,
+		`/certificates/${ids.otherCertificate}`
 	];
 	for (const path of foreign) {
 		const response = await get(path);
@@ -165,6 +170,79 @@ test('the OpenAPI document and the reference page are public and readable', asyn
 	expect(json.openapi).toBe('3.1.0');
 	expect(Object.keys(json.paths)).toContain('/tenants/{id}');
 	await page.goto(`${DEMO_URL}/api/v1/docs`);
-	await expect(page.getByRole('heading', { name: 'GET /tenants/{id}' })).toBeVisible();
+	await expect(page.getByRole('heading', { name: 'GET /tenants/{id}', exact: true })).toBeVisible();
 	await expectNoAxeViolations(page);
+});
+
+/** A fresh self-signed certificate and its key, as openssl makes them. */
+function makeCertificate(commonName: string) {
+	const dir = mkdtempSync(join(tmpdir(), 'liitos-api-cert-'));
+	const args = ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')];
+	const result = spawnSync('openssl', [...args, '-days', '20', '-subj', `/CN=${commonName}/O=Demo/C=FI`], { encoding: 'utf8' });
+	expect(result.status, result.stderr).toBe(0);
+	return { cert: readFileSync(join(dir, 'cert.pem'), 'utf8'), key: readFileSync(join(dir, 'key.pem'), 'utf8') };
+}
+
+test('a main connector token adds a certificate (refusing a key) and reports an incident', async ({ browser, request }) => {
+	const ids = demoIds();
+	const context = await browser.newContext({ locale: 'en-GB' });
+	const page = await context.newPage();
+	await signIn(page, DEMO_URL, 'admin@demo.test', DEMO_PASSWORD);
+	await navTo(page, 'API tokens');
+	const token = await createToken(page, 'Service desk', ['Certificates: read', 'Certificates: add', 'Incidents: report']);
+	await context.close();
+	const post = (path: string, data: unknown) =>
+		request.post(`${DEMO_URL}/api/v1${path}`, { headers: { authorization: `Bearer ${token}` }, data, maxRedirects: 0 });
+
+	const { cert, key } = makeCertificate('api.demo.test');
+	const keyRefused = await post('/certificates', { kind: 'server', holder: { type: 'main_connector' }, pem: cert + key });
+	expect(keyRefused.status()).toBe(422);
+	expect((await keyRefused.json()).detail).toContain('private key');
+	expect((await keyRefused.text()).includes('PRIVATE KEY')).toBe(false);
+	const wrongHolder = await post('/certificates', { kind: 'server', holder: { type: 'tenant', tenantId: crypto.randomUUID() }, pem: cert });
+	expect(wrongHolder.status()).toBe(422);
+	const malformed = await request.post(`${DEMO_URL}/api/v1/certificates`, {
+		headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+		data: '{"kind": "server", '
+	});
+	expect(malformed.status()).toBe(400);
+	const invalid = await post('/certificates', { kind: 'professional_card', holder: { type: 'main_connector' } });
+	expect(invalid.status()).toBe(400);
+	expect(((await invalid.json()).errors as { path: string }[]).map((e) => e.path)).toEqual(['kind']);
+	const noFile = await post('/certificates', { kind: 'server', holder: { type: 'main_connector' } });
+	expect(((await noFile.json()).errors as { path: string }[]).map((e) => e.path)).toEqual(['pem']);
+
+	const added = await post('/certificates', { kind: 'server', holder: { type: 'tenant', tenantId: ids.own }, pem: cert, reference: 'API' });
+	expect(added.status()).toBe(201);
+	const certificate = await added.json();
+	expect(certificate).toMatchObject({ kind: 'server', tenantId: ids.own, subject: expect.stringContaining('api.demo.test') });
+	expect((await request.get(`${DEMO_URL}${added.headers()['location']}`, { headers: { authorization: `Bearer ${token}` } })).status()).toBe(
+		200
+	);
+	expect((await post('/certificates', { kind: 'server', holder: { type: 'tenant', tenantId: ids.own }, pem: cert })).status()).toBe(409);
+	const expiring = await (
+		await request.get(`${DEMO_URL}/api/v1/certificates?expiringWithinDays=30&tenantId=${ids.own}`, {
+			headers: { authorization: `Bearer ${token}` }
+		})
+	).json();
+	expect(expiring.data.map((c: { id: string }) => c.id)).toContain(certificate.id);
+
+	const reported = await post('/incidents', {
+		kind: 'system_disturbance',
+		noticedAt: new Date(Date.now() - 60_000).toISOString(),
+		description: 'Integration test: the patient system lost its connection.',
+		reporterName: 'Service desk',
+		reporterContact: 'desk@demo.test',
+		tenantIds: [ids.own]
+	});
+	expect(reported.status()).toBe(201);
+	expect(await reported.json()).toMatchObject({ kind: 'system_disturbance', status: 'received' });
+	const nobody = await post('/incidents', {
+		kind: 'other',
+		noticedAt: new Date().toISOString(),
+		description: 'x',
+		reporterName: 'x',
+		reporterContact: 'x'
+	});
+	expect(nobody.status()).toBe(422);
 });

@@ -2,8 +2,11 @@ import { z } from 'zod';
 import type { ApiScope } from '../../domain';
 import {
 	agreementOut,
+	certificateCreateBody,
 	certificateListQuery,
 	certificateOut,
+	incidentCreateBody,
+	incidentOut,
 	checklistOut,
 	instructionOut,
 	pageOut,
@@ -84,6 +87,27 @@ export const API_OPERATIONS: ApiOperation[] = [
 		response: pageOut(certificateOut)
 	},
 	{
+		method: 'post',
+		path: '/certificates',
+		summary:
+			'Adds a certificate from its file (PEM or DER), with the same checks as the upload form: a private key is refused (422), a certificate already recorded is 409, a renewal supersedes the holder’s current one.',
+		scope: 'certificates:write',
+		body: certificateCreateBody,
+		response: certificateOut,
+		status: 201
+	},
+	{ method: 'get', path: '/certificates/{id}', summary: 'One certificate.', scope: 'certificates:read', response: certificateOut },
+	{
+		method: 'post',
+		path: '/incidents',
+		summary:
+			'Reports an incident; the same people are told as when it is reported in the portal. Filed in the name of the token’s creator.',
+		scope: 'incidents:write',
+		body: incidentCreateBody,
+		response: incidentOut,
+		status: 201
+	},
+	{
 		method: 'get',
 		path: '/instructions',
 		summary: 'Current instructions with acknowledgement coverage.',
@@ -158,6 +182,14 @@ export function openApiDocument(serverUrl: string): Json {
 				'401': problem('No token, or an unknown, revoked or expired one.'),
 				'403': problem('The token lacks the scope, or its organisation may not do this.'),
 				'404': problem("No such resource, or another organisation's."),
+				...(op.body
+					? {
+							'409': problem('Conflicts with what is recorded (e.g. the certificate exists).'),
+							'413': problem('The body is too large.'),
+							'415': problem('The body is not application/json.'),
+							'422': problem('Well-formed, but refused (e.g. a private key, an unknown holder).')
+						}
+					: {}),
 				'429': {
 					...problem('Too many requests with this token.'),
 					headers: { 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait.' } }

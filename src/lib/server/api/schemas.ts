@@ -3,7 +3,11 @@ import {
 	AGREEMENT_STATUSES,
 	CERTIFICATE_KINDS,
 	CHECKLIST_STATUSES,
+	FILE_CERTIFICATE_KINDS,
 	HOLDER_TYPES,
+	INCIDENT_KINDS,
+	INCIDENT_STATUSES,
+	JOINT_CONTROL_SERVICES,
 	INSTRUCTION_AUDIENCES,
 	INSTRUCTION_CATEGORIES,
 	PREREQUISITE_CATEGORIES,
@@ -147,6 +151,44 @@ export const instructionOut = z
 			.meta({ description: "People who hold a current acknowledgement, of those it is meant for (a tenant's token: its own people)." })
 	})
 	.meta({ id: 'Instruction' });
+
+/** A certificate file, PEM text or DER in base64; the same checks as the upload form (a private key is refused). */
+export const certificateCreateBody = z
+	.strictObject({
+		kind: z.enum(FILE_CERTIFICATE_KINDS),
+		holder: z.discriminatedUnion('type', [
+			z.strictObject({ type: z.literal('main_connector') }),
+			z.strictObject({ type: z.literal('tenant'), tenantId: z.uuid() }),
+			z.strictObject({ type: z.literal('person'), tenantId: z.uuid(), userId: z.uuid() })
+		]),
+		reference: z.string().trim().max(200).default(''),
+		pem: z.string().max(200_000).optional().meta({ description: 'The certificate in PEM form (chain allowed: the first is stored).' }),
+		der: z.base64().max(200_000).optional().meta({ description: 'The certificate in DER form, base64-encoded.' })
+	})
+	.refine((body) => (body.pem === undefined) !== (body.der === undefined), { error: 'Give exactly one of pem and der.', path: ['pem'] })
+	.meta({ id: 'CertificateCreate' });
+
+export const incidentCreateBody = z
+	.strictObject({
+		kind: z.enum(INCIDENT_KINDS),
+		noticedAt: z.iso.datetime({ offset: true }).meta({ description: 'When it was noticed (ISO 8601 with offset); not in the future.' }),
+		description: z.string().trim().min(1).max(4000),
+		affected: z.string().trim().max(2000).default(''),
+		reporterName: z.string().trim().min(1).max(200),
+		reporterContact: z.string().trim().min(1).max(300),
+		tenantIds: z.array(z.uuid()).max(5000).default([]).meta({ description: 'Tenants it concerns.' }),
+		mainConnector: z.boolean().default(false).meta({ description: "Whether it concerns the main connector's own activity." }),
+		jointServices: z
+			.array(z.enum(JOINT_CONTROL_SERVICES))
+			.default([])
+			.meta({ description: 'For a data breach: jointly controlled services touched.' })
+	})
+	.refine((body) => Date.parse(body.noticedAt) <= Date.now() + 5 * 60_000, { error: 'Must not be in the future.', path: ['noticedAt'] })
+	.meta({ id: 'IncidentCreate' });
+
+export const incidentOut = z
+	.object({ id: z.uuid(), kind: z.enum(INCIDENT_KINDS), status: z.enum(INCIDENT_STATUSES), noticedAt: dateTime, createdAt: dateTime })
+	.meta({ id: 'Incident' });
 
 export const pageOut = <T extends z.ZodType>(item: T) => z.object({ data: z.array(item), nextCursor: z.string().nullable() });
 

@@ -24,7 +24,8 @@ const REASONS: Record<number, string> = {
 	415: 'Unsupported Media Type',
 	422: 'Unprocessable Content',
 	429: 'Too Many Requests',
-	500: 'Internal Server Error'
+	500: 'Internal Server Error',
+	503: 'Service Unavailable'
 };
 
 export interface FieldError {
