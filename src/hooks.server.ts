@@ -6,6 +6,7 @@ import { config } from '$lib/server/config';
 import { isSetupComplete } from '$lib/server/organisation/organisation';
 import { syncBundledTemplates } from '$lib/server/agreements/templates-store';
 import { startScheduler } from '$lib/server/scheduler';
+import { startWebhookDelivery } from '$lib/server/webhooks/delivery';
 import { ensureCatalogue } from '$lib/server/prerequisites/catalogue';
 import { syncAllChecklists } from '$lib/server/prerequisites/checklist';
 import { validateSessionToken } from '$lib/server/auth/session';
@@ -37,7 +38,10 @@ export const init: ServerInit = () => {
 		console.warn(
 			'SMTP_URL is not set: e-mail, including invitation and password-reset links, is only stored in the outbox. Production needs SMTP_URL (see README, "Running in production").'
 		);
-	if (config.schedulerEnabled) startScheduler(db());
+	if (config.schedulerEnabled) {
+		startScheduler(db());
+		startWebhookDelivery(db());
+	}
 };
 
 const securityHeaders: Handle = async ({ event, resolve }) => {
