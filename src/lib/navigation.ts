@@ -21,6 +21,7 @@ export interface NavFlags {
 	audit: boolean;
 	outbox: boolean;
 	apiTokens: boolean;
+	webhooks: boolean;
 }
 
 export type NavLinkKey = keyof NavFlags | 'home';
@@ -44,7 +45,7 @@ const LAYOUT: ({ link: NavLinkKey } | { group: NavGroupKey; links: NavLinkKey[] 
 		links: ['certificates', 'instructions', 'myInstructions', 'training', 'myTraining', 'incidents', 'announcements']
 	},
 	{ group: 'organisation', links: ['organisation', 'services', 'prerequisites'] },
-	{ group: 'administration', links: ['audit', 'outbox', 'apiTokens'] }
+	{ group: 'administration', links: ['audit', 'outbox', 'apiTokens', 'webhooks'] }
 ];
 
 function href(key: NavLinkKey, tenantId: string | null): string {

@@ -307,3 +307,56 @@ test('malformed JSON to every write route never causes a 5xx', async ({ browser,
 	}
 	expect(failures).toEqual([]);
 });
+
+test('an administrator registers a webhook address; an incident reported through the API is queued for it', async ({
+	browser,
+	request
+}) => {
+	const ids = demoIds();
+	const context = await browser.newContext({ locale: 'en-GB' });
+	const page = await context.newPage();
+	await signIn(page, DEMO_URL, 'admin@demo.test', DEMO_PASSWORD);
+	await navTo(page, 'Webhooks');
+	await expect(page.getByRole('heading', { name: 'Event notifications (webhooks)' })).toBeVisible();
+	await expectNoAxeViolations(page);
+
+	// The server runs in production mode here: plain HTTP is refused, even to this machine.
+	await page.getByLabel('Address', { exact: true }).fill('http://localhost:9999/hook');
+	await page.getByRole('checkbox', { name: 'Incident reported' }).check();
+	await page.getByRole('button', { name: 'Add address' }).click();
+	await expect(page.getByText('The address must be HTTPS')).toBeVisible();
+	await expect(page.getByLabel('Address', { exact: true })).toHaveValue('http://localhost:9999/hook');
+
+	await page.getByLabel('Address', { exact: true }).fill('https://hooks.example.invalid/liitos');
+	await page.getByRole('checkbox', { name: 'Incident reported' }).check();
+	await page.getByRole('button', { name: 'Add address' }).click();
+	await expect(page.getByLabel(/Signing secret/)).toHaveValue(/^whsec_/);
+	await expectNoAxeViolations(page);
+
+	await navTo(page, 'API tokens');
+	const token = await createToken(page, 'Webhook trigger', ['Incidents: report']);
+	const reported = await request.post(`${DEMO_URL}/api/v1/incidents`, {
+		headers: { authorization: `Bearer ${token}` },
+		data: {
+			kind: 'other',
+			noticedAt: new Date().toISOString(),
+			description: 'Queued for the webhook.',
+			reporterName: 'Test',
+			reporterContact: 'test@demo.test',
+			tenantIds: [ids.own]
+		}
+	});
+	expect(reported.status()).toBe(201);
+	await navTo(page, 'Webhooks');
+	const row = page
+		.getByRole('region', { name: 'Delivery log' })
+		.getByRole('row', { name: /Incident reported/ })
+		.first();
+	await expect(row).toContainText('hooks.example.invalid');
+	await expect(row).toContainText('Pending');
+
+	await page.getByText('Remove https://hooks.example.invalid/liitos').click();
+	await page.getByRole('button', { name: 'Remove address' }).click();
+	await expect(page.getByText('The address was removed.')).toBeVisible();
+	await context.close();
+});

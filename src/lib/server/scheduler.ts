@@ -10,6 +10,7 @@ import { scanAcknowledgementReminders } from './instructions/instructions';
 import { scanTrainingReminders } from './training/training';
 import { scanCertificateReminders, scanChecklistReminders, sendDailyDigests } from './reminders/reminders';
 import { scanBreachEscalations } from './incidents/decisions';
+import { deliverDueWebhooks } from './webhooks/delivery';
 
 const HOUR_MS = 60 * 60 * 1000;
 
@@ -24,6 +25,7 @@ export interface JobReport {
 	trainingReminders: number;
 	breachEscalations: number;
 	digests: number;
+	webhooksSent: number;
 }
 
 /**
@@ -59,6 +61,9 @@ export async function runScheduledWork(db: Db, now = new Date()): Promise<JobRep
 	const trainingReminders = scanTrainingReminders(db, now);
 	const breachEscalations = await scanBreachEscalations(db, now);
 	const digests = await sendDailyDigests(db, now);
+	// Webhooks also go out every few seconds from the server (webhooks/delivery.ts); this pass
+	// serves installations that run scheduled work from cron only.
+	const { sent: webhooksSent } = await deliverDueWebhooks(db, { now: () => now });
 	return {
 		agreementsEnded: ended.length + endedAutomatically.length,
 		agreementsSealed: unsealed.length,
@@ -69,7 +74,8 @@ export async function runScheduledWork(db: Db, now = new Date()): Promise<JobRep
 		acknowledgementReminders,
 		trainingReminders,
 		breachEscalations,
-		digests
+		digests,
+		webhooksSent
 	};
 }
 

@@ -52,7 +52,8 @@ const EXPECTED: Record<Role, Action[]> = {
 		'instruction.coverage',
 		'training.manage',
 		'training.records',
-		'api_token.manage'
+		'api_token.manage',
+		'webhook.manage'
 	],
 	mc_signatory: [
 		'dashboard.view',
@@ -173,7 +174,7 @@ describe('the vocabulary', () => {
 	it('has an expected row for exactly the known roles and only known actions', () => {
 		expect(Object.keys(EXPECTED).sort()).toEqual([...ROLES].sort());
 		for (const actions of Object.values(EXPECTED)) for (const action of actions) expect(ACTIONS).toContain(action);
-		expect(ACTIONS).toHaveLength(47);
+		expect(ACTIONS).toHaveLength(48);
 	});
 });
 

@@ -56,7 +56,9 @@ export const ACTIONS = [
 	'training.records',
 	'training.declare',
 	// Integration API tokens for one's own organisation (a tenant's administrators: read tokens only).
-	'api_token.manage'
+	'api_token.manage',
+	// Webhook endpoints: the main connector's administrators only.
+	'webhook.manage'
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 

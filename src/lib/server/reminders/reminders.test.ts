@@ -440,7 +440,8 @@ describe('runScheduledWork', () => {
 			acknowledgementReminders: 0,
 			trainingReminders: 0,
 			breachEscalations: 0,
-			digests: 0
+			digests: 0,
+			webhooksSent: 0
 		});
 		expect(outbox()).toHaveLength(mails);
 	});

@@ -118,3 +118,17 @@ export function listWebhookDeliveries(db: DbOrTx, limit = 50) {
 		.all()
 		.map(({ delivery, url }) => ({ ...delivery, url }));
 }
+
+/** Sends a delivery again (a manual redelivery): queued now, its attempts kept in the log. */
+export function redeliverWebhook(db: Db, actor: Actor, id: string, now = new Date()): boolean {
+	return db.transaction((tx) => {
+		const changed = tx
+			.update(webhookDelivery)
+			.set({ nextAttemptAt: now, deliveredAt: null, gaveUpAt: null })
+			.where(eq(webhookDelivery.id, id))
+			.run();
+		if (!changed.changes) return false;
+		audit(tx, actor, { action: 'webhook.redeliver', targetType: 'webhook_delivery', targetId: id });
+		return true;
+	});
+}
