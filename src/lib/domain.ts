@@ -178,5 +178,5 @@ export type ApiScope = (typeof API_SCOPES)[number];
 export const API_READ_SCOPES: readonly ApiScope[] = API_SCOPES.filter((scope) => scope.endsWith(':read'));
 
 /** Events a webhook endpoint may subscribe to. */
-export const WEBHOOK_EVENTS = ['tenant.stage_changed', 'incident.reported'] as const;
+export const WEBHOOK_EVENTS = ['tenant.stage_changed', 'incident.reported', 'person.deactivated'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];

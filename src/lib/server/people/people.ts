@@ -7,6 +7,7 @@ import { issueToken } from '../auth/email-links';
 import { invalidateUserSessions } from '../auth/session';
 import { revokeFeedTokens } from '../auth/feed-tokens';
 import { openLeaverTask } from './leavers';
+import { enqueueWebhookEvent } from '../webhooks/outbox';
 
 export interface Person extends User {
 	roles: Role[];
@@ -103,7 +104,10 @@ export function deactivatePerson(db: Db, actor: Actor, person: User, now = new D
 			targetId: person.id,
 			summary: person.email
 		});
-		if (person.status !== 'deactivated') openLeaverTask(tx, actor, person, now);
+		if (person.status !== 'deactivated') {
+			openLeaverTask(tx, actor, person, now);
+			enqueueWebhookEvent(tx, 'person.deactivated', { userId: person.id, tenantId: person.tenantId }, now);
+		}
 	});
 }
 

@@ -5,6 +5,7 @@ import { eq } from 'drizzle-orm';
 import { ADMIN_ACTOR, freshDb, insertTenantRow, insertUser } from '../test-support';
 import { webhookDelivery } from '../db/schema';
 import { setTenantStage } from '../tenants/tenants';
+import { deactivatePerson } from '../people/people';
 import { checkWebhookUrl, createWebhookEndpoint, listWebhookDeliveries, rotateWebhookSecret } from './endpoints';
 import { deliverDueWebhooks } from './delivery';
 import { enqueueWebhookEvent } from './outbox';
@@ -78,6 +79,16 @@ describe('webhooks', () => {
 			})
 		).toThrow();
 		expect(db.select().from(webhookDelivery).all()).toHaveLength(1);
+	});
+
+	it('queue a person leaving, once', () => {
+		const { db, admin, tenantId } = world();
+		createWebhookEndpoint(db, ADMIN_ACTOR, admin.id, { url: 'http://localhost:9/x', events: ['person.deactivated'] }, new Date(), false);
+		const leaver = insertUser(db, { tenantId, roles: ['tenant_staff'] });
+		deactivatePerson(db, ADMIN_ACTOR, leaver);
+		deactivatePerson(db, ADMIN_ACTOR, { ...leaver, status: 'deactivated' });
+		const queued = db.select().from(webhookDelivery).all();
+		expect(queued.map((d) => JSON.parse(d.payload).data)).toEqual([{ userId: leaver.id, tenantId }]);
 	});
 
 	it('deliver signed payloads to a real receiver, retrying after a 500 with backoff', async () => {
