@@ -7,6 +7,7 @@ import { isSetupComplete } from '$lib/server/organisation/organisation';
 import { syncBundledTemplates } from '$lib/server/agreements/templates-store';
 import { syncBundledFrameworks } from '$lib/server/security-plan/framework-store';
 import { startScheduler } from '$lib/server/scheduler';
+import { startWebhookDelivery } from '$lib/server/webhooks/delivery';
 import { ensureCatalogue } from '$lib/server/prerequisites/catalogue';
 import { syncAllChecklists } from '$lib/server/prerequisites/checklist';
 import { validateSessionToken } from '$lib/server/auth/session';
@@ -44,7 +45,10 @@ export const init: ServerInit = () => {
 		console.warn(
 			'SMTP_URL is not set: e-mail, including invitation and password-reset links, is only stored in the outbox. Production needs SMTP_URL (see README, "Running in production").'
 		);
-	if (config.schedulerEnabled) startScheduler(db());
+	if (config.schedulerEnabled) {
+		startScheduler(db());
+		startWebhookDelivery(db());
+	}
 };
 
 const securityHeaders: Handle = async ({ event, resolve }) => {
@@ -122,4 +126,18 @@ const setupGate: Handle = ({ event, resolve }) => {
 	return resolve(event);
 };
 
-export const handle = sequence(securityHeaders, reservedAction, i18n, setupGate, authentication, secondFactorGate);
+const portal = sequence(securityHeaders, reservedAction, i18n, setupGate, authentication, secondFactorGate);
+
+/**
+ * The integration API (/api/…) authenticates each request by its bearer token (see
+ * $lib/server/http/api.ts). Session cookies are never read there, so a browser's cookies cannot
+ * make a request on someone's behalf; it sets no language cookie and is not sent to /setup.
+ */
+const api = sequence(securityHeaders, ({ event, resolve }) => {
+	event.locals.user = null;
+	event.locals.session = null;
+	event.locals.pending = null;
+	return resolve(event);
+});
+
+export const handle: Handle = (input) => (input.event.url.pathname.startsWith('/api/') ? api(input) : portal(input));

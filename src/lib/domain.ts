@@ -187,3 +187,23 @@ export const SECURITY_PLAN_CHAPTERS = [
 	'6.12'
 ] as const;
 export type SecurityPlanChapter = (typeof SECURITY_PLAN_CHAPTERS)[number];
+/**
+ * What an integration API token may do: one scope per resource family and access. A tenant's own
+ * token holds read scopes only.
+ */
+export const API_SCOPES = [
+	'tenants:read',
+	'people:read',
+	'checklists:read',
+	'certificates:read',
+	'certificates:write',
+	'agreements:read',
+	'instructions:read',
+	'incidents:write'
+] as const;
+export type ApiScope = (typeof API_SCOPES)[number];
+export const API_READ_SCOPES: readonly ApiScope[] = API_SCOPES.filter((scope) => scope.endsWith(':read'));
+
+/** Events a webhook endpoint may subscribe to. */
+export const WEBHOOK_EVENTS = ['tenant.stage_changed', 'incident.reported', 'person.deactivated'] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];

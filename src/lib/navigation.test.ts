@@ -19,7 +19,9 @@ const NONE: NavFlags = {
 	services: false,
 	prerequisites: false,
 	audit: false,
-	outbox: false
+	outbox: false,
+	apiTokens: false,
+	webhooks: false
 };
 
 /** Entries as short strings: a link's href, or a group's key with its hrefs. */
@@ -27,7 +29,7 @@ const shape = (entries: NavEntry[]) =>
 	entries.map((e) => (e.kind === 'link' ? e.link.href : `${e.key}: ${e.links.map((l) => l.href).join(' ')}`));
 
 describe('buildNavigation', () => {
-	it("groups a main connector administrator's seventeen links under six entries", () => {
+	it("groups a main connector administrator's eighteen links under six entries", () => {
 		const all = Object.fromEntries(Object.keys(NONE).map((k) => [k, true])) as unknown as NavFlags;
 		const admin = { ...all, ownTenant: false, myInstructions: false, myTraining: false, bindingPlan: false };
 		expect(shape(buildNavigation(admin, null))).toEqual([
@@ -36,7 +38,7 @@ describe('buildNavigation', () => {
 			'agreements: /agreements /verify',
 			'compliance: /certificates /instructions /training /incidents /announcements /security-plan',
 			'organisation: /organisation /services /prerequisites',
-			'administration: /audit /outbox'
+			'administration: /audit /outbox /api-tokens /webhooks'
 		]);
 	});
 

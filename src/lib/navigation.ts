@@ -22,6 +22,8 @@ export interface NavFlags {
 	prerequisites: boolean;
 	audit: boolean;
 	outbox: boolean;
+	apiTokens: boolean;
+	webhooks: boolean;
 }
 
 export type NavLinkKey = keyof NavFlags | 'home';
@@ -55,7 +57,7 @@ const LAYOUT: ({ link: NavLinkKey } | { group: NavGroupKey; links: NavLinkKey[] 
 		]
 	},
 	{ group: 'organisation', links: ['organisation', 'services', 'prerequisites'] },
-	{ group: 'administration', links: ['audit', 'outbox'] }
+	{ group: 'administration', links: ['audit', 'outbox', 'apiTokens', 'webhooks'] }
 ];
 
 function href(key: NavLinkKey, tenantId: string | null): string {
@@ -72,6 +74,8 @@ function href(key: NavLinkKey, tenantId: string | null): string {
 			return '/security-plan';
 		case 'bindingPlan':
 			return '/security-plan/binding';
+		case 'apiTokens':
+			return '/api-tokens';
 		default:
 			return `/${key}`;
 	}

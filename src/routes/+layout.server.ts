@@ -24,6 +24,8 @@ export const load: LayoutServerLoad = ({ locals }) => {
 			services: can(user, 'services.edit'),
 			audit: can(user, 'audit.view') || (user?.tenantId ? can(user, 'audit.view', { tenantId: user.tenantId }) : false),
 			outbox: can(user, 'outbox.view'),
+			apiTokens: user ? can(user, 'api_token.manage', { tenantId: user.tenantId }) : false,
+			webhooks: can(user, 'webhook.manage'),
 			certificates: can(user, 'certificate.view') || (user?.tenantId ? can(user, 'certificate.view', { tenantId: user.tenantId }) : false),
 			prerequisites: can(user, 'catalogue.manage'),
 			notifications: can(user, 'notifications.view'),

@@ -126,7 +126,24 @@ const ROUTE_TARGETS: Record<string, ((ids: Ids) => string | null) | { global: st
 	'/password-reset': { global: 'public' },
 	'/password-reset/[token]': { global: 'token link' },
 	'/invitation/[token]': { global: 'token link' },
-	'/calendar/[token]': { global: 'token feed' }
+	'/calendar/[token]': { global: 'token feed' },
+	'/api-tokens': { global: "own organisation's tokens" },
+	'/webhooks': { global: 'main connector administrators only' },
+	// The integration API ignores cookies (401 here); tokens are checked against tenant 2's ids in api.spec.ts.
+	'/api/v1/tenants': { global: 'bearer token only, see api.spec.ts' },
+	'/api/v1/tenants/[id]': { global: 'bearer token only, see api.spec.ts' },
+	'/api/v1/tenants/[id]/people': { global: 'bearer token only, see api.spec.ts' },
+	'/api/v1/tenants/[id]/checklist': { global: 'bearer token only, see api.spec.ts' },
+	'/api/v1/tenants/[id]/agreements': { global: 'bearer token only, see api.spec.ts' },
+	'/api/v1/agreements/[id]': { global: 'bearer token only, see api.spec.ts' },
+	'/api/v1/agreements/[id]/pdf': { global: 'bearer token only, see api.spec.ts' },
+	'/api/v1/certificates': { global: 'bearer token only, see api.spec.ts' },
+	'/api/v1/certificates/[id]': { global: 'bearer token only, see api.spec.ts' },
+	'/api/v1/incidents': { global: 'bearer token only, see api.spec.ts' },
+	'/api/v1/instructions': { global: 'bearer token only, see api.spec.ts' },
+	'/api/v1/[...rest]': { global: 'unknown API routes' },
+	'/api/v1/openapi.json': { global: 'public description, no data' },
+	'/api/v1/docs': { global: 'public reference, no data' }
 };
 
 const routes = discoverRoutes();

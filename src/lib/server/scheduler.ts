@@ -11,6 +11,7 @@ import { scanTrainingReminders } from './training/training';
 import { scanCertificateReminders, scanChecklistReminders, sendDailyDigests } from './reminders/reminders';
 import { scanSecurityPlanReviews } from './security-plan/reminders';
 import { scanBreachEscalations } from './incidents/decisions';
+import { deliverDueWebhooks } from './webhooks/delivery';
 
 const HOUR_MS = 60 * 60 * 1000;
 
@@ -26,6 +27,7 @@ export interface JobReport {
 	securityPlanReviews: number;
 	breachEscalations: number;
 	digests: number;
+	webhooksSent: number;
 }
 
 /**
@@ -53,6 +55,9 @@ export async function runScheduledWork(db: Db, now = new Date()): Promise<JobRep
 	const securityPlanReviews = scanSecurityPlanReviews(db, now);
 	const breachEscalations = await scanBreachEscalations(db, now);
 	const digests = await sendDailyDigests(db, now);
+	// Webhooks also go out every few seconds from the server (webhooks/delivery.ts); this pass
+	// serves installations that run scheduled work from cron only.
+	const { sent: webhooksSent } = await deliverDueWebhooks(db, { now: () => now });
 	return {
 		agreementsEnded: ended.length + endedAutomatically.length,
 		agreementFollowUp: followUp,
@@ -64,7 +69,8 @@ export async function runScheduledWork(db: Db, now = new Date()): Promise<JobRep
 		trainingReminders,
 		securityPlanReviews,
 		breachEscalations,
-		digests
+		digests,
+		webhooksSent
 	};
 }
 

@@ -7,6 +7,7 @@ import type { DbOrTx } from './db';
 import { tenant, type TenantStage } from './db/schema';
 import { TENANT_STAGES } from '../domain';
 import { audit, type Actor } from './actor';
+import { enqueueWebhookEvent } from './webhooks/outbox';
 
 /** Keeps the tenant's stage in step with its agreement; a stage never moves backwards here. */
 export function advanceTenantStage(tx: DbOrTx, actor: Actor, tenantId: string, stage: TenantStage, now: Date) {
@@ -20,4 +21,5 @@ export function advanceTenantStage(tx: DbOrTx, actor: Actor, tenantId: string, s
 		targetId: tenantId,
 		summary: `${current.stage} → ${stage} (agreement)`
 	});
+	enqueueWebhookEvent(tx, 'tenant.stage_changed', { tenantId, from: current.stage, to: stage }, now);
 }

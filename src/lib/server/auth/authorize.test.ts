@@ -54,7 +54,9 @@ const EXPECTED: Record<Role, Action[]> = {
 		'training.records',
 		'security_plan.read',
 		'security_plan.edit',
-		'security_plan.binding'
+		'security_plan.binding',
+		'api_token.manage',
+		'webhook.manage'
 	],
 	mc_signatory: [
 		'dashboard.view',
@@ -114,7 +116,8 @@ const EXPECTED: Record<Role, Action[]> = {
 		'instruction.coverage',
 		'training.records',
 		'training.declare',
-		'security_plan.binding'
+		'security_plan.binding',
+		'api_token.manage'
 	],
 	tenant_signatory: [
 		'dashboard.view',
@@ -179,7 +182,7 @@ describe('the vocabulary', () => {
 	it('has an expected row for exactly the known roles and only known actions', () => {
 		expect(Object.keys(EXPECTED).sort()).toEqual([...ROLES].sort());
 		for (const actions of Object.values(EXPECTED)) for (const action of actions) expect(ACTIONS).toContain(action);
-		expect(ACTIONS).toHaveLength(49);
+		expect(ACTIONS).toHaveLength(51);
 	});
 });
 

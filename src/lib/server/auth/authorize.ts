@@ -60,7 +60,11 @@ export const ACTIONS = [
 	'security_plan.read',
 	'security_plan.edit',
 	// The sections of the main connector's plan chosen to bind tenants (agreement §2), and only those.
-	'security_plan.binding'
+	'security_plan.binding',
+	// Integration API tokens for one's own organisation (a tenant's administrators: read tokens only).
+	'api_token.manage',
+	// Webhook endpoints: the main connector's administrators only.
+	'webhook.manage'
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -130,7 +134,9 @@ const MAIN_CONNECTOR_ROLE_ACTIONS: Record<'mc_admin' | 'mc_signatory' | 'mc_cert
 		'training.records',
 		'security_plan.read',
 		'security_plan.edit',
-		'security_plan.binding'
+		'security_plan.binding',
+		'api_token.manage',
+		'webhook.manage'
 	],
 	mc_signatory: [
 		...MAIN_CONNECTOR_READ,
@@ -181,7 +187,8 @@ const TENANT_ROLE_ACTIONS: Record<'tenant_admin' | 'tenant_signatory' | 'tenant_
 		'instruction.coverage',
 		'training.records',
 		'training.declare',
-		'security_plan.binding'
+		'security_plan.binding',
+		'api_token.manage'
 	],
 	tenant_signatory: [
 		'dashboard.view',

@@ -1034,3 +1034,70 @@ export const securityPlanSection = sqliteTable(
 );
 
 export type SecurityPlanEntry = typeof securityPlanEntry.$inferSelect;
+
+/**
+ * Integration API tokens (`Authorization: Bearer`). Only the token's SHA-256 is kept, like sessions.
+ * `tenantId` null: the main connector's token; otherwise the tenant's own (read scopes only).
+ * `scopes` lists resource families with read or write (see `API_SCOPES` in $lib/schemas/api-token).
+ */
+export const apiToken = sqliteTable(
+	'api_token',
+	{
+		id: text('id').primaryKey(),
+		tokenHash: text('token_hash').notNull(),
+		name: text('name').notNull(),
+		tenantId: text('tenant_id').references(() => tenant.id),
+		scopes: text('scopes', { mode: 'json' }).$type<string[]>().notNull(),
+		createdBy: text('created_by')
+			.notNull()
+			.references(() => user.id),
+		createdAt: createdAt(),
+		expiresAt: timestamp('expires_at'),
+		revokedAt: timestamp('revoked_at'),
+		lastUsedAt: timestamp('last_used_at')
+	},
+	(t) => [uniqueIndex('api_token_hash_unique').on(t.tokenHash), index('api_token_tenant_idx').on(t.tenantId, t.createdAt)]
+);
+export type ApiToken = typeof apiToken.$inferSelect;
+
+/**
+ * Where the main connector wants events sent (Standard Webhooks). `secret` signs the payloads
+ * (`whsec_` + base64), sealed with LIITOS_SECRET_KEY when it is set, like authenticator keys.
+ */
+export const webhookEndpoint = sqliteTable('webhook_endpoint', {
+	id: text('id').primaryKey(),
+	url: text('url').notNull(),
+	secret: text('secret').notNull(),
+	events: text('events', { mode: 'json' }).$type<string[]>().notNull(),
+	createdBy: text('created_by')
+		.notNull()
+		.references(() => user.id),
+	createdAt: createdAt(),
+	disabledAt: timestamp('disabled_at')
+});
+
+/**
+ * The webhook outbox and delivery log: written in the transaction of the change, sent afterwards
+ * with retries (see webhooks/delivery.ts).
+ */
+export const webhookDelivery = sqliteTable(
+	'webhook_delivery',
+	{
+		id: text('id').primaryKey(),
+		endpointId: text('endpoint_id')
+			.notNull()
+			.references(() => webhookEndpoint.id, { onDelete: 'cascade' }),
+		eventType: text('event_type').notNull(),
+		payload: text('payload').notNull(),
+		createdAt: createdAt(),
+		attempts: integer('attempts').notNull().default(0),
+		nextAttemptAt: timestamp('next_attempt_at'),
+		lastStatus: integer('last_status'),
+		lastError: text('last_error'),
+		deliveredAt: timestamp('delivered_at'),
+		gaveUpAt: timestamp('gave_up_at')
+	},
+	(t) => [index('webhook_delivery_due_idx').on(t.nextAttemptAt), index('webhook_delivery_endpoint_idx').on(t.endpointId, t.createdAt)]
+);
+export type WebhookEndpoint = typeof webhookEndpoint.$inferSelect;
+export type WebhookDelivery = typeof webhookDelivery.$inferSelect;

@@ -28,6 +28,7 @@ import { findCurrentTenants } from '../tenants/tenants';
 import { helsinkiWallClock } from '../../time';
 import { concernedTenantsOf, concernsTenant, saveConcernedTenants, tenantContacts } from './parties';
 import { reportReceivedMail } from './texts';
+import { enqueueWebhookEvent } from '../webhooks/outbox';
 
 /** The short form of a report's id that people quote on the phone and in e-mail subjects. */
 export const reportRef = (id: string): string => id.slice(0, 8);
@@ -188,6 +189,12 @@ export async function createReport(
 			targetId: id,
 			summary: `${input.kind}, noticed ${helsinkiWallClock(input.noticedAt)} (Helsinki), concerns ${concerned}`
 		});
+		enqueueWebhookEvent(
+			tx,
+			'incident.reported',
+			{ id, kind: input.kind, noticedAt: input.noticedAt.toISOString(), tenantIds: party.tenantIds, mainConnector: party.mainConnector },
+			now
+		);
 		return { ok: true, report: created };
 	});
 	for (const mail of mails) await sendMail(db, mail);

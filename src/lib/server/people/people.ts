@@ -7,6 +7,7 @@ import { issueToken } from '../auth/email-links';
 import { invalidateUserSessions } from '../auth/session';
 import { revokeFeedTokens } from '../auth/feed-tokens';
 import { openLeaverTask } from './leavers';
+import { enqueueWebhookEvent } from '../webhooks/outbox';
 import { MAIN_CONNECTOR_ROLES, TENANT_ROLES } from '../../domain';
 
 /** A person, only when they belong to the organisation named in `scope` (null: the main connector). */
@@ -119,7 +120,10 @@ export function deactivatePerson(db: Db, actor: Actor, person: User, now = new D
 			targetId: person.id,
 			summary: person.email
 		});
-		if (person.status !== 'deactivated') openLeaverTask(tx, actor, person, now);
+		if (person.status !== 'deactivated') {
+			openLeaverTask(tx, actor, person, now);
+			enqueueWebhookEvent(tx, 'person.deactivated', { userId: person.id, tenantId: person.tenantId }, now);
+		}
 		return { ok: true } as const;
 	});
 }

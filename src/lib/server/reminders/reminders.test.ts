@@ -442,7 +442,8 @@ describe('runScheduledWork', () => {
 			trainingReminders: 0,
 			securityPlanReviews: 0,
 			breachEscalations: 0,
-			digests: 0
+			digests: 0,
+			webhooksSent: 0
 		});
 		expect(outbox()).toHaveLength(mails);
 	});

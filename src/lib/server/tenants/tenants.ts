@@ -6,6 +6,7 @@ import { serviceUnit, tenant, tenantContact, tenantService, type Tenant, type Te
 import { audit, type Actor } from '../actor';
 import { changedFields } from '../change-summary';
 import { syncChecklist } from '../prerequisites/checklist';
+import { enqueueWebhookEvent } from '../webhooks/outbox';
 
 export type TenantFields = Omit<Tenant, 'id' | 'stage' | 'archivedAt' | 'createdAt' | 'updatedAt'>;
 export type ServiceUnitInput = { name: string; oid: string };
@@ -247,6 +248,7 @@ export function setTenantStage(db: Db, actor: Actor, id: string, stage: TenantSt
 			targetId: id,
 			summary: `${before.stage} → ${stage}`
 		});
+		enqueueWebhookEvent(tx, 'tenant.stage_changed', { tenantId: id, from: before.stage, to: stage }, now);
 	});
 }
 

@@ -10,8 +10,8 @@ import { runUntrusted } from '$lib/server/untrusted/sandbox';
 import { refusalMessage } from '$lib/server/http/untrusted-refusal';
 import { addDays, startOfHelsinkiDay } from '$lib/time';
 import { getMainConnector } from '$lib/server/organisation/organisation';
-import { getTenant, listTenants } from '$lib/server/tenants/tenants';
-import { getUser } from '$lib/server/auth/accounts';
+import { listTenants } from '$lib/server/tenants/tenants';
+import { resolveHolder as resolveChosenHolder } from '$lib/server/certificates/holders';
 import { listPeople } from '$lib/server/people/people';
 import {
 	certificateHolderSchema,
@@ -58,19 +58,8 @@ function holderOptions(): { value: string; label: string }[] {
 	return options;
 }
 
-/** The posted holder, if it exists as chosen: a current tenant, or an active person of that very tenant. */
-function resolveHolder(choice: HolderChoice): Holder | null {
-	if (choice.type === 'main_connector') {
-		const main = getMainConnector(db());
-		return main ? { type: 'main_connector', tenantId: null, userId: null, name: main.name } : null;
-	}
-	const tenant = getTenant(db(), choice.tenantId ?? '');
-	if (!tenant || tenant.archivedAt) return null;
-	if (choice.type === 'tenant') return { type: 'tenant', tenantId: tenant.id, userId: null, name: tenant.name };
-	const person = getUser(db(), choice.userId ?? '');
-	if (!person || person.tenantId !== tenant.id || person.status !== 'active') return null;
-	return { type: 'person', tenantId: tenant.id, userId: person.id, name: person.name };
-}
+/** The posted holder, if it exists as chosen (see certificates/holders.ts). */
+const resolveHolder = (choice: HolderChoice): Holder | null => resolveChosenHolder(db(), choice);
 
 /** What the check step shows; the PEM itself travels separately, base64-encoded. */
 const preview = (c: ParsedCertificate, others: number) => ({

@@ -1,0 +1,57 @@
+import { error } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import * as m from '$lib/paraglide/messages.js';
+import { db } from '$lib/server/db';
+import { actorOf, authorize } from '$lib/server/http/guard';
+import { invalid, parseForm } from '$lib/server/http/forms';
+import {
+	createWebhookEndpoint,
+	listWebhookDeliveries,
+	listWebhookEndpoints,
+	redeliverWebhook,
+	removeWebhookEndpoint,
+	rotateWebhookSecret
+} from '$lib/server/webhooks/endpoints';
+import { webhookDeliveryIdSchema, webhookEndpointSchema, webhookIdSchema } from '$lib/schemas/webhook';
+
+const URL_REFUSALS = {
+	not_a_url: m.webhooks_error_url,
+	not_https: m.webhooks_error_https,
+	private_address: m.webhooks_error_private,
+	credentials: m.webhooks_error_url
+} as const;
+
+export const load: PageServerLoad = (event) => {
+	authorize(event, 'webhook.manage');
+	return { endpoints: listWebhookEndpoints(db()), deliveries: listWebhookDeliveries(db(), 50) };
+};
+
+export const actions: Actions = {
+	create: async (event) => {
+		const user = authorize(event, 'webhook.manage');
+		const parsed = parseForm(webhookEndpointSchema, await event.request.formData());
+		if (!parsed.ok) return invalid(parsed.errors, parsed.values);
+		const created = createWebhookEndpoint(db(), actorOf(event), user.id, parsed.data);
+		if (!created.ok) return invalid({ url: URL_REFUSALS[created.reason]() }, parsed.values);
+		return { secret: { url: parsed.data.url, value: created.secret } };
+	},
+	rotate: async (event) => {
+		authorize(event, 'webhook.manage');
+		const parsed = parseForm(webhookIdSchema, await event.request.formData());
+		const secret = parsed.ok ? rotateWebhookSecret(db(), actorOf(event), parsed.data.id) : null;
+		if (!secret) error(404, m.error_not_found());
+		return { secret: { url: '', value: secret } };
+	},
+	remove: async (event) => {
+		authorize(event, 'webhook.manage');
+		const parsed = parseForm(webhookIdSchema, await event.request.formData());
+		if (!parsed.ok || !removeWebhookEndpoint(db(), actorOf(event), parsed.data.id)) error(404, m.error_not_found());
+		return { removed: true };
+	},
+	redeliver: async (event) => {
+		authorize(event, 'webhook.manage');
+		const parsed = parseForm(webhookDeliveryIdSchema, await event.request.formData());
+		if (!parsed.ok || !redeliverWebhook(db(), actorOf(event), parsed.data.id)) error(404, m.error_not_found());
+		return { redelivered: true };
+	}
+};
