@@ -185,7 +185,8 @@ async function ensureAdmin(request: APIRequestContext) {
 }
 
 test('random form posts and id parameters never cause a 5xx or store malformed data', async ({ playwright }) => {
-	test.setTimeout(600_000);
+	// About 14,000 requests against the built server; on a shared 2-core machine that can take over ten minutes.
+	test.setTimeout(900_000);
 	const request = await playwright.request.newContext({ baseURL: FRESH_URL });
 	await ensureAdmin(request);
 	const login = await request.post(`${FRESH_URL}/login`, {
