@@ -6,7 +6,7 @@
  * BENCH_SCALE=0.1 runs the same on a tenth of the data (quicker, for trying things out).
  * `npm run bench -- pdf` measures only the agreement PDF, sealing and countersigning, on a tenth of
  * the data unless BENCH_SCALE says otherwise (the document does not grow with the data set), and
- * needs no build.
+ * needs no build. `npm run bench -- routes` measures only every route (below the main table).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,10 +19,12 @@ import { measureThroughput } from './throughput';
 import { measurePdf, type Spread } from './pdf';
 import { measureReminderScans } from './reminders';
 import { explainPages, plansMarkdown } from './plans';
+import { measureRoutes, routeIds, routeMet, routesMarkdown, type RouteFigure, type Role } from './routes';
 
 type Row = [measure: string, result: string, target: string, met: boolean | null];
 
 const rows: Row[] = [];
+let routeFigures: RouteFigure[] = [];
 const progress = (text: string) => console.error(`bench: ${text}`);
 const n = (value: number) => value.toLocaleString('en-GB');
 const ms = (value: number) => `${value < 10 ? value.toFixed(1) : value.toFixed(0)} ms`;
@@ -60,8 +62,46 @@ function pdfRows(pdf: ReturnType<typeof measurePdf>) {
 	]);
 }
 
+/** Every GET route, as the person who uses it (scripts/bench/routes.ts), on a portal of its own. */
+async function measureEveryRoute(path: string, dir: string, data: Awaited<ReturnType<typeof generateDataset>>) {
+	const ids = routeIds(path, {
+		tenantId: data.sampleTenantId,
+		agreementId: data.agreementInForceId,
+		instructionAll: data.instructionAllTenantsId,
+		instructionChosen: data.instructionChosenTenantsId,
+		adminId: data.adminId
+	});
+	const server = await startPortal(path, dir, await freePort());
+	try {
+		const cookies: Record<Role, string> = {
+			'main connector admin': await signIn(server.url, data.adminEmail, data.password, data.adminTotpSecret),
+			'tenant admin': await signIn(server.url, ids.tenantAdmin.email, data.password),
+			'tenant staff': await signIn(server.url, ids.tenantStaff.email, data.password),
+			'signed out': ''
+		};
+		routeFigures = await measureRoutes(server.url, ids, cookies, {
+			requests: Number(process.env.BENCH_ROUTE_REQUESTS ?? 40),
+			budgetMs: Number(process.env.BENCH_ROUTE_BUDGET_MS ?? 4000),
+			progress
+		});
+	} finally {
+		await server.stop();
+	}
+	const measured = routeFigures.filter((f) => !f.skipped);
+	const missed = measured.filter((f) => !routeMet(f));
+	rows.push([
+		`Every GET route (${measured.length} visits measured, ${routeFigures.length - measured.length} not; table below)`,
+		missed.length
+			? `${missed.length} miss: ${missed.map((f) => `\`${f.path.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, '<id>')}\``).join(', ')}`
+			: 'all met',
+		'p95 ≤ 50 ms, HTML ≤ 150 kB',
+		missed.length === 0
+	]);
+}
+
 async function main() {
 	const pdfOnly = process.argv[2] === 'pdf';
+	const routesOnly = process.argv[2] === 'routes';
 	const scale = Number(process.env.BENCH_SCALE ?? (pdfOnly ? 0.1 : 1));
 	const dir = mkdtempSync(join(tmpdir(), 'liitos-bench-'));
 	const path = join(dir, 'liitos.db');
@@ -93,6 +133,11 @@ async function main() {
 		if (pdfOnly) {
 			progress('agreement PDF against Chromium, sealing, countersigning');
 			pdfRows(measurePdf(path, data.agreementInForceId, dir));
+			return;
+		}
+
+		if (routesOnly) {
+			await measureEveryRoute(path, dir, data);
 			return;
 		}
 
@@ -129,6 +174,11 @@ async function main() {
 			progress(`latency of ${page}`);
 			latencyRow(label, await measureLatency(portal.url, cookie, page, requests, requests > 10 ? 20 : 1), requests);
 		}
+
+		await portal.stop();
+		portal = undefined;
+		await measureEveryRoute(path, dir, data);
+		portal = await startPortal(path, dir, await freePort());
 
 		progress('first-load JavaScript');
 		const login = await measureFirstLoad(portal.url, '/login');
@@ -201,3 +251,4 @@ console.log(
 		...rows.map(([m, r, t, met]) => `| ${m} | ${r} | ${t} | ${mark(met)} |`)
 	].join('\n')
 );
+if (routeFigures.length) console.log(`\n${routesMarkdown(routeFigures)}`);
