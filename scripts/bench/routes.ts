@@ -197,6 +197,7 @@ export interface RouteFigure {
 	/** Why it was not measured, if it was not. */
 	skipped?: string;
 	status?: number;
+	timedOut?: boolean;
 	expected?: number;
 	html?: boolean;
 	requests?: number;
@@ -211,25 +212,40 @@ const answersGet = (route: DiscoveredRoute) =>
 
 /**
  * One request at a time after a short warm-up, until `requests` are timed or `budgetMs` has passed
- * (at least 5): slow routes get fewer samples rather than holding the whole run up.
+ * (at least 5): slow routes get fewer samples rather than holding the whole run up, and a route
+ * slower than REQUEST_TIMEOUT_MS is reported as such after one try.
  */
+const REQUEST_TIMEOUT_MS = 30_000;
+
 async function measure(url: string, cookie: string, path: string, requests: number, budgetMs: number, expected = 200) {
 	const times: number[] = [];
 	let bytes = 0;
 	let status = 0;
 	let html = false;
 	const started = performance.now();
-	for (let i = 0; i < 3 + requests; i++) {
+	let warmup = 3;
+	for (let i = 0; i < warmup + requests; i++) {
 		const t0 = performance.now();
-		const response = await fetch(url + path, { headers: { cookie, accept: 'text/html' }, redirect: 'manual' });
-		const body = await response.arrayBuffer();
+		try {
+			const response = await fetch(url + path, {
+				headers: { cookie, accept: 'text/html' },
+				redirect: 'manual',
+				signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS)
+			});
+			const body = await response.arrayBuffer();
+			status = response.status;
+			html = (response.headers.get('content-type') ?? '').includes('text/html');
+			bytes = body.byteLength;
+		} catch {
+			return { status: 0, timedOut: true, html, requests: 0, kilobytes: undefined };
+		}
 		const elapsed = performance.now() - t0;
-		status = response.status;
-		html = (response.headers.get('content-type') ?? '').includes('text/html');
-		bytes = body.byteLength;
 		if (status !== expected) break;
-		if (i >= 3) times.push(elapsed);
-		if (times.length >= 5 && performance.now() - started > budgetMs) break;
+		// A route taking seconds is warm after one request; more would only hold the run up.
+		if (i === 0 && elapsed > 1000) warmup = 1;
+		if (i >= warmup) times.push(elapsed);
+		const spent = performance.now() - started;
+		if ((times.length >= 5 && spent > budgetMs) || (times.length >= 1 && spent > 10 * budgetMs)) break;
 	}
 	times.sort((a, b) => a - b);
 	return {
@@ -291,7 +307,13 @@ export function routesMarkdown(figures: RouteFigure[]): string {
 		f.kilobytes === undefined ? '' : `${f.kilobytes.toFixed(f.kilobytes < 10 ? 1 : 0)} kB${f.html ? '' : ' (not HTML)'}`;
 	const lines = figures.map((f) => {
 		const met = routeMet(f);
-		const what = f.skipped ? `not measured: ${f.skipped}` : f.status !== f.expected ? `HTTP ${f.status}` : `${f.requests} requests`;
+		const what = f.skipped
+			? `not measured: ${f.skipped}`
+			: f.timedOut
+				? `no answer within ${REQUEST_TIMEOUT_MS / 1000} s`
+				: f.status !== f.expected
+					? `HTTP ${f.status}`
+					: `${f.requests} requests`;
 		const path = f.path === f.route ? '' : ` \`${f.path.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, '<id>')}\``;
 		return `| \`${f.route}\`${path}${f.note ? ` (${f.note})` : ''} | ${f.as} | ${ms(f.median)} | ${ms(f.p95)} | ${size(f)} | ${what} | ${met === null ? '' : met ? '✓' : '✗'} |`;
 	});
