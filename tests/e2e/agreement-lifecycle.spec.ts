@@ -190,3 +190,16 @@ test('the new agreement page finds the tenant by a search, not a select of every
 	]);
 	await expectNoAxeViolations(admin);
 });
+
+test('the template list shows one template’s text on request, not every version’s at once', async ({ browser }) => {
+	const admin = await as(browser, 'admin@demo.test');
+	await admin.goto(`${DEMO_URL}/agreements/templates`);
+	await expect(admin.locator('pre.source')).toHaveCount(0);
+	await admin.getByRole('link', { name: 'Show text' }).first().click();
+	await expect(admin).toHaveURL(/\?show=/);
+	await expect(admin.locator('pre.source')).toHaveCount(1);
+	await expect(admin.locator('pre.source')).toContainText('{{');
+	await expectNoAxeViolations(admin);
+	await admin.getByRole('link', { name: 'Hide text' }).click();
+	await expect(admin.locator('pre.source')).toHaveCount(0);
+});
