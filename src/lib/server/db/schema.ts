@@ -176,7 +176,12 @@ export const user = sqliteTable(
 		createdAt: createdAt(),
 		deactivatedAt: timestamp('deactivated_at')
 	},
-	(t) => [uniqueIndex('user_email_unique').on(t.email), index('user_tenant_idx').on(t.tenantId)]
+	(t) => [
+		uniqueIndex('user_email_unique').on(t.email),
+		index('user_tenant_idx').on(t.tenantId),
+		// The certificate holder picker: active people by name, first ones or those a search finds.
+		index('user_status_name_idx').on(t.status, t.name)
+	]
 );
 
 /**
