@@ -1,1 +1,1 @@
-CREATE INDEX `user_status_name_idx` ON `user` (`status`,`name`);
+CREATE INDEX `user_name_idx` ON `user` (`name`);
