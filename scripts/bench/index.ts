@@ -6,7 +6,8 @@
  * BENCH_SCALE=0.1 runs the same on a tenth of the data (quicker, for trying things out).
  * `npm run bench -- pdf` measures only the agreement PDF, sealing and countersigning, on a tenth of
  * the data unless BENCH_SCALE says otherwise (the document does not grow with the data set), and
- * needs no build.
+ * needs no build. `npm run bench -- routes` measures only every route (below the main table),
+ * `npm run bench -- concurrent` only the 100 people at once.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,10 +20,13 @@ import { measureThroughput } from './throughput';
 import { measurePdf, type Spread } from './pdf';
 import { measureReminderScans } from './reminders';
 import { explainPages, plansMarkdown } from './plans';
+import { runConcurrent, signInPeople } from './concurrent';
+import { measureRoutes, routeIds, routeMet, routesMarkdown, type RouteFigure, type Role } from './routes';
 
 type Row = [measure: string, result: string, target: string, met: boolean | null];
 
 const rows: Row[] = [];
+let routeFigures: RouteFigure[] = [];
 const progress = (text: string) => console.error(`bench: ${text}`);
 const n = (value: number) => value.toLocaleString('en-GB');
 const ms = (value: number) => `${value < 10 ? value.toFixed(1) : value.toFixed(0)} ms`;
@@ -60,8 +64,82 @@ function pdfRows(pdf: ReturnType<typeof measurePdf>) {
 	]);
 }
 
+/** Every GET route, as the person who uses it (scripts/bench/routes.ts), on a portal of its own. */
+async function measureEveryRoute(path: string, dir: string, data: Awaited<ReturnType<typeof generateDataset>>) {
+	const ids = routeIds(path, {
+		tenantId: data.sampleTenantId,
+		agreementId: data.agreementInForceId,
+		instructionAll: data.instructionAllTenantsId,
+		instructionChosen: data.instructionChosenTenantsId,
+		adminId: data.adminId
+	});
+	const server = await startPortal(path, dir, await freePort());
+	try {
+		const cookies: Record<Role, string> = {
+			'main connector admin': await signIn(server.url, data.adminEmail, data.password, data.adminTotpSecret),
+			'tenant admin': await signIn(server.url, ids.tenantAdmin.email, data.password),
+			'tenant staff': await signIn(server.url, ids.tenantStaff.email, data.password),
+			'signed out': ''
+		};
+		routeFigures = await measureRoutes(server.url, ids, cookies, {
+			requests: Number(process.env.BENCH_ROUTE_REQUESTS ?? 40),
+			budgetMs: Number(process.env.BENCH_ROUTE_BUDGET_MS ?? 4000),
+			progress
+		});
+	} finally {
+		await server.stop();
+	}
+	const measured = routeFigures.filter((f) => !f.skipped);
+	const missed = measured.filter((f) => !routeMet(f));
+	rows.push([
+		`Every GET route (${measured.length} visits measured, ${routeFigures.length - measured.length} not; table below)`,
+		missed.length
+			? `${missed.length} miss: ${missed.map((f) => `\`${f.path.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, '<id>')}\``).join(', ')}`
+			: 'all met',
+		'p95 ≤ 50 ms, HTML ≤ 150 kB',
+		missed.length === 0
+	]);
+}
+
+const errorsText = (kinds: Record<string, number>) =>
+	Object.keys(kinds).length
+		? ` (${Object.entries(kinds)
+				.map(([what, count]) => `${what}: ${count}`)
+				.join(', ')})`
+		: '';
+
+/** 100 people signed in at once, a page a second each; then the same mix without waits. */
+async function measureConcurrentUsers(path: string, dir: string, data: Awaited<ReturnType<typeof generateDataset>>) {
+	const server = await startPortal(path, dir, await freePort());
+	try {
+		const seconds = Number(process.env.BENCH_CONCURRENT_SECONDS ?? 60);
+		progress('signing in 100 people');
+		const people = await signInPeople(server.url, path, 100, { ...data, tenantId: data.sampleTenantId });
+		progress(`${people.length} people, a page each and a second of reading, for ${seconds} s`);
+		const paced = await runConcurrent(server.url, people, seconds, 1000);
+		rows.push([
+			`${paced.people} people at once (distinct users and sessions: main connector and tenant administrators, tenant staff), a page then 1 s of reading, ${seconds} s`,
+			`median ${ms(paced.median)}, p95 ${ms(paced.p95)}, ${n(paced.requests)} requests (${paced.perSecond.toFixed(0)}/s), ${paced.errors} errors${errorsText(paced.errorKinds)}; slowest p95: ${paced.slowest}`,
+			'p95 ≤ 100 ms, 0 errors',
+			paced.p95 <= 100 && paced.errors === 0
+		]);
+		progress('the same mix without waits (saturation), 15 s');
+		const flat = await runConcurrent(server.url, people, 15, 0);
+		rows.push([
+			`Same people and mix without waits (saturation), 15 s`,
+			`${n(Math.round(flat.perSecond))} requests/s, median ${ms(flat.median)}, p95 ${ms(flat.p95)}, ${flat.errors} errors${errorsText(flat.errorKinds)}`,
+			'',
+			null
+		]);
+	} finally {
+		await server.stop();
+	}
+}
+
 async function main() {
 	const pdfOnly = process.argv[2] === 'pdf';
+	const routesOnly = process.argv[2] === 'routes';
+	const concurrentOnly = process.argv[2] === 'concurrent';
 	const scale = Number(process.env.BENCH_SCALE ?? (pdfOnly ? 0.1 : 1));
 	const dir = mkdtempSync(join(tmpdir(), 'liitos-bench-'));
 	const path = join(dir, 'liitos.db');
@@ -93,6 +171,15 @@ async function main() {
 		if (pdfOnly) {
 			progress('agreement PDF against Chromium, sealing, countersigning');
 			pdfRows(measurePdf(path, data.agreementInForceId, dir));
+			return;
+		}
+
+		if (routesOnly) {
+			await measureEveryRoute(path, dir, data);
+			return;
+		}
+		if (concurrentOnly) {
+			await measureConcurrentUsers(path, dir, data);
 			return;
 		}
 
@@ -134,6 +221,12 @@ async function main() {
 			progress(`latency of ${page}`);
 			latencyRow(label, await measureLatency(portal.url, cookie, page, requests, requests > 10 ? 20 : 1), requests, target);
 		}
+
+		await portal.stop();
+		portal = undefined;
+		await measureEveryRoute(path, dir, data);
+		await measureConcurrentUsers(path, dir, data);
+		portal = await startPortal(path, dir, await freePort());
 
 		progress('first-load JavaScript');
 		const login = await measureFirstLoad(portal.url, '/login');
@@ -206,3 +299,4 @@ console.log(
 		...rows.map(([m, r, t, met]) => `| ${m} | ${r} | ${t} | ${mark(met)} |`)
 	].join('\n')
 );
+if (routeFigures.length) console.log(`\n${routesMarkdown(routeFigures)}`);

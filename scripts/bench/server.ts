@@ -67,7 +67,7 @@ export async function startPortal(databasePath: string, dataDir: string, port: n
 }
 
 /** Signs in through the login form as a browser would and returns the Cookie header to send. */
-export async function signIn(url: string, email: string, password: string, totpSecret: string): Promise<string> {
+export async function signIn(url: string, email: string, password: string, totpSecret?: string): Promise<string> {
 	const form = (body: Record<string, string>, cookie = '') => ({
 		method: 'POST',
 		headers: { origin: url, accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded', cookie },
@@ -79,6 +79,8 @@ export async function signIn(url: string, email: string, password: string, totpS
 	// Production names it __Host-liitos_session.
 	if (!cookies.some((c) => /^(__Host-)?liitos_session=/.test(c))) throw new Error(`Sign-in failed: HTTP ${response.status}`);
 	const cookie = cookies.join('; ');
+	// Tenant people sign in with a password alone.
+	if (!totpSecret) return cookie;
 	// The second step; its answer marks the session itself, so the cookie stays the same.
 	const second = await fetch(`${url}/two-factor`, form({ code: currentCode(totpSecret) }, cookie));
 	if (second.status !== 303) throw new Error(`Second step failed: HTTP ${second.status}`);

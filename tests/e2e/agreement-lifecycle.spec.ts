@@ -170,3 +170,36 @@ test('draft → tenant signs → main connector countersigns → sealed PDF veri
 	await expect(admin.getByText('Avtalet med Läkarmottagning Berg Ab är i kraft').first()).toBeVisible();
 	await expect(admin.getByText('Avtalet med Läkarmottagning Berg Ab har sagts upp').first()).toBeVisible();
 });
+
+test('the new agreement page finds the tenant by a search, not a select of every tenant', async ({ browser }) => {
+	const admin = await as(browser, 'admin@demo.test');
+	await admin.goto(`${DEMO_URL}/agreements/new`);
+	await admin.getByLabel('Find a tenant').fill('2345678');
+	await admin.getByLabel('Find a tenant').press('Enter');
+	await expect(admin).toHaveURL(/tenantQuery=2345678/);
+	await expect(admin.getByLabel('Tenant', { exact: true }).locator('option')).toHaveText([/Choose/, 'Kotihoito Aalto Oy']);
+	await admin.getByLabel('Tenant', { exact: true }).selectOption({ label: 'Kotihoito Aalto Oy' });
+	// A second search keeps the tenant chosen, listed beside what it finds.
+	await admin.getByLabel('Find a tenant').fill('berg');
+	await admin.getByRole('button', { name: 'Find', exact: true }).click();
+	await expect(admin.getByLabel('Tenant', { exact: true }).locator('option:checked')).toHaveText('Kotihoito Aalto Oy');
+	await expect(admin.getByLabel('Tenant', { exact: true }).locator('option')).toHaveText([
+		/Choose/,
+		'Kotihoito Aalto Oy',
+		'Läkarmottagning Berg Ab'
+	]);
+	await expectNoAxeViolations(admin);
+});
+
+test('the template list shows one template’s text on request, not every version’s at once', async ({ browser }) => {
+	const admin = await as(browser, 'admin@demo.test');
+	await admin.goto(`${DEMO_URL}/agreements/templates`);
+	await expect(admin.locator('pre.source')).toHaveCount(0);
+	await admin.getByRole('link', { name: 'Show text' }).first().click();
+	await expect(admin).toHaveURL(/\?show=/);
+	await expect(admin.locator('pre.source')).toHaveCount(1);
+	await expect(admin.locator('pre.source')).toContainText('{{');
+	await expectNoAxeViolations(admin);
+	await admin.getByRole('link', { name: 'Hide text' }).click();
+	await expect(admin.locator('pre.source')).toHaveCount(0);
+});

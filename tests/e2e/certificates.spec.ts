@@ -89,3 +89,45 @@ test('a private key sent past the browser is refused by the server too', async (
 	expect(response.status()).toBe(400);
 	expect(await response.text()).toContain('private key');
 });
+
+test('the certificate administrator finds a holder by searching, and what was typed stays', async ({ page }) => {
+	await signIn(page, DEMO_URL, 'certs@demo.test', DEMO_PASSWORD);
+	await page.goto(`${DEMO_URL}/certificates/new`);
+	await page.getByLabel('Certificate type').selectOption('staff_card');
+	await page.getByLabel('Reference').fill('Card 4711');
+	await page.getByLabel('Valid until').fill('2031-05-31');
+	await page.getByLabel('Find a holder').fill('STAFF2@tenant2');
+	await page.getByLabel('Find a holder').press('Enter');
+	await expect(page).toHaveURL(/holderQuery=STAFF2%40tenant2/);
+
+	// The page comes back with the one person found, and everything typed before the search.
+	await expect(page.getByLabel('Certificate type')).toHaveValue('staff_card');
+	await expect(page.getByLabel('Reference')).toHaveValue('Card 4711');
+	await expect(page.getByLabel('Valid until')).toHaveValue('2031-05-31');
+	const holder = page.getByLabel('Holder', { exact: true });
+	await expect(holder.locator('option')).toHaveText([/Choose/, /Main connector/, /^Tenant 2 Staff Two \(staff2@tenant2\.demo\.test\)/]);
+	await expectNoAxeViolations(page);
+	await holder.selectOption({ label: await holder.locator('option').nth(2).innerText() });
+	await page.getByRole('button', { name: 'Save certificate' }).click();
+	await expect(page.getByText('The certificate was saved.')).toBeVisible();
+	await expect(page.getByRole('heading', { level: 1 })).toContainText('Tenant 2 Staff Two');
+});
+
+test.describe('without JavaScript', () => {
+	test.use({ javaScriptEnabled: false });
+
+	test('the holder search is a plain form, and a tenant found by business ID gets its certificate', async ({ page }) => {
+		await signIn(page, DEMO_URL, 'certs@demo.test', DEMO_PASSWORD);
+		await page.goto(`${DEMO_URL}/certificates/new`);
+		await page.getByLabel('Certificate type').selectOption('security_assessment');
+		await page.getByLabel('Valid until').fill('2030-12-31');
+		await page.getByLabel('Find a holder').fill('2345678');
+		await page.getByRole('button', { name: 'Find', exact: true }).click();
+		await expect(page).toHaveURL(/holderQuery=2345678/);
+		await expect(page.getByLabel('Valid until')).toHaveValue('2030-12-31');
+		await page.getByLabel('Holder', { exact: true }).selectOption({ label: 'Tenant: Kotihoito Aalto Oy (2345678-0)' });
+		await page.getByRole('button', { name: 'Save certificate' }).click();
+		await expect(page.getByText('The certificate was saved.')).toBeVisible();
+		await expect(page.getByRole('heading', { level: 1 })).toContainText('Kotihoito Aalto Oy');
+	});
+});

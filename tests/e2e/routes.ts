@@ -8,6 +8,8 @@ export interface DiscoveredRoute {
 	pattern: string;
 	kind: 'page' | 'endpoint';
 	actions: string[];
+	/** The +page.svelte or +server.ts itself. */
+	file: string;
 }
 
 /** Route files → URL patterns, e.g. src/routes/(app)/tenants/[id=uuid]/+page.svelte → /tenants/[id=uuid]. */
@@ -36,7 +38,7 @@ export function discoverRoutes(dir = ROUTES_DIR): DiscoveredRoute[] {
 				actions = [];
 			}
 		}
-		found.push({ pattern, kind: name === '+page.svelte' ? 'page' : 'endpoint', actions });
+		found.push({ pattern, kind: name === '+page.svelte' ? 'page' : 'endpoint', actions, file: path });
 	}
 	return found;
 }

@@ -178,7 +178,13 @@ export const user = sqliteTable(
 		createdAt: createdAt(),
 		deactivatedAt: timestamp('deactivated_at')
 	},
-	(t) => [uniqueIndex('user_email_unique').on(t.email), index('user_tenant_idx').on(t.tenantId)]
+	(t) => [
+		uniqueIndex('user_email_unique').on(t.email),
+		index('user_tenant_idx').on(t.tenantId),
+		// The certificate holder picker: the first people by name without sorting everyone. Not (status,
+		// name): the planner took that for a tenant's active people too, over user_tenant_idx (20× slower).
+		index('user_name_idx').on(t.name)
+	]
 );
 
 /**

@@ -10,6 +10,7 @@ import {
 	getTenant,
 	isBusinessIdTaken,
 	listTenantNames,
+	searchTenantNames,
 	findCurrentTenants,
 	findTenantsByBusinessIds,
 	tenantNames,
@@ -171,6 +172,18 @@ describe('listTenants', () => {
 		const listed = listTenants(db, { page: 1, pageSize: 50 }).tenants.map((t) => ({ id: t.id, name: t.name }));
 		expect(listTenantNames(db, 50)).toEqual(listed);
 		expect(listTenantNames(db, 2)).toEqual(listed.slice(0, 2));
+	});
+
+	it('searches current tenants for pickers by name or business ID, folding å/ä/ö, at most the limit', () => {
+		const found = (query: string, limit = 50) => searchTenantNames(db, query, limit).tenants.map((t) => t.name);
+		expect(found('')).toEqual(['100% Terapia', 'Hammaslääkäri Virtanen', 'Kallion Fysio', 'Neuro_Klinikka']);
+		expect(found('LÄÄKÄRI')).toEqual(['Hammaslääkäri Virtanen']);
+		expect(found(BUSINESS_IDS[1].slice(0, 5))).toEqual(['Kallion Fysio']);
+		expect(found('virtanen')).toEqual(['Hammaslääkäri Virtanen']); // the archived one is left out
+		expect(found('_')).toEqual(['Neuro_Klinikka']);
+		expect(searchTenantNames(db, '', 3)).toMatchObject({ more: true });
+		expect(searchTenantNames(db, '', 3).tenants).toHaveLength(3);
+		expect(searchTenantNames(db, '', 4).more).toBe(false);
 	});
 
 	it('finds current tenants by id and by business ID, beyond any picker limit', () => {

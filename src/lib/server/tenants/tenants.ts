@@ -81,6 +81,33 @@ export function listTenantNames(db: DbOrTx, limit: number): { id: string; name: 
 		.all();
 }
 
+/**
+ * Current tenants whose name or business ID contains `query` (case and å/ä/ö folded), by name, at
+ * most `limit`, for pickers too long to list whole; `more` says whether others match too.
+ */
+export function searchTenantNames(
+	db: DbOrTx,
+	query: string,
+	limit: number
+): { tenants: { id: string; name: string; businessId: string }[]; more: boolean } {
+	const search = query.trim() ? containsSearch(query.trim()) : undefined;
+	const rows = db
+		.select({ id: tenant.id, name: tenant.name, businessId: tenant.businessId })
+		.from(tenant)
+		.where(
+			and(
+				isNull(tenant.archivedAt),
+				search
+					? or(contains(tenant.name, search.pattern, search.unicode), contains(tenant.businessId, search.pattern, search.unicode))
+					: undefined
+			)
+		)
+		.orderBy(asc(tenant.name), asc(tenant.id))
+		.limit(limit + 1)
+		.all();
+	return { tenants: rows.slice(0, limit), more: rows.length > limit };
+}
+
 /** The current tenants among `ids`, by name: a form may name any tenant, not only those it listed. */
 export function findCurrentTenants(db: DbOrTx, ids: string[]): { id: string; name: string }[] {
 	if (ids.length === 0) return [];

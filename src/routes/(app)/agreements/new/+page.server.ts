@@ -1,25 +1,42 @@
-import { redirect } from '@sveltejs/kit';
+import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import * as m from '$lib/paraglide/messages.js';
 import { db } from '$lib/server/db';
 import { actorOf, authorize } from '$lib/server/http/guard';
-import { invalid, parseForm } from '$lib/server/http/forms';
+import { parseForm } from '$lib/server/http/forms';
 import { createDraft } from '$lib/server/agreements/agreements';
 import { defaultTemplate, listTemplates } from '$lib/server/agreements/templates-store';
-import { getTenant, listTenants } from '$lib/server/tenants/tenants';
+import { findCurrentTenants, getTenant, searchTenantNames } from '$lib/server/tenants/tenants';
+
+const TENANT_SEARCH_LIMIT = 50;
 import { newAgreementSchema } from '$lib/schemas/agreement';
+
+/** The tenants the select shows: the one chosen (if current) and those the search finds, at most TENANT_SEARCH_LIMIT. */
+function tenantOptions(query: string, chosenId: string) {
+	const found = searchTenantNames(db(), query, TENANT_SEARCH_LIMIT);
+	const chosen = found.tenants.some((t) => t.id === chosenId) ? [] : findCurrentTenants(db(), chosenId ? [chosenId] : []);
+	return {
+		tenants: [...chosen, ...found.tenants].map((t) => ({ id: t.id, name: t.name })),
+		tenantSearch: { query, found: found.tenants.length, more: found.more, limit: TENANT_SEARCH_LIMIT }
+	};
+}
 
 export const load: PageServerLoad = (event) => {
 	authorize(event, 'agreement.manage');
-	const chosen = getTenant(db(), event.url.searchParams.get('tenant') ?? '');
+	const params = event.url.searchParams;
+	// ?tenant= comes from a tenant's page; ?tenantId= from the search, which carries the whole form along.
+	const chosen = getTenant(db(), params.get('tenantId') || params.get('tenant') || '');
 	const templates = listTemplates(db());
+	const query = (params.get('tenantQuery') ?? '').trim().slice(0, 100);
 	return {
-		// A few hundred tenants fit a select; beyond that the tenant page's "new agreement" link is the way in.
-		tenants: listTenants(db(), { page: 1, pageSize: 500 }).tenants.map((t) => ({ id: t.id, name: t.name })),
+		...tenantOptions(query, chosen && !chosen.archivedAt ? chosen.id : ''),
 		templates: templates.map((t) => ({ id: t.id, label: `${t.title} — v${t.version} (${t.language})${t.isDefault ? ' ★' : ''}` })),
 		values: {
 			tenantId: chosen?.id ?? '',
-			templateId: (chosen && defaultTemplate(db(), chosen.agreementLanguage)?.id) ?? defaultTemplate(db(), 'fi')?.id ?? ''
+			templateId:
+				params.get('templateId') ||
+				((chosen && defaultTemplate(db(), chosen.agreementLanguage)?.id) ?? defaultTemplate(db(), 'fi')?.id ?? ''),
+			tenantQuery: query
 		}
 	};
 };
@@ -27,14 +44,23 @@ export const load: PageServerLoad = (event) => {
 export const actions: Actions = {
 	default: async (event) => {
 		authorize(event, 'agreement.manage');
-		const parsed = parseForm(newAgreementSchema, await event.request.formData());
-		if (!parsed.ok) return invalid(parsed.errors, parsed.values);
+		const form = await event.request.formData();
+		const parsed = parseForm(newAgreementSchema, form);
+		// A refused form keeps the select as the posted search and choice left it.
+		const again = (errors: Record<string, string>) =>
+			fail(400, {
+				errors,
+				values: parsed.values,
+				...tenantOptions(
+					String(form.get('tenantQuery') ?? '')
+						.trim()
+						.slice(0, 100),
+					String(form.get('tenantId') ?? '')
+				)
+			});
+		if (!parsed.ok) return again(parsed.errors);
 		const result = createDraft(db(), actorOf(event), parsed.data);
-		if (!result.ok)
-			return invalid(
-				result.reason === 'no_tenant' ? { tenantId: m.error_choose_one() } : { templateId: m.error_choose_one() },
-				parsed.values
-			);
+		if (!result.ok) return again(result.reason === 'no_tenant' ? { tenantId: m.error_choose_one() } : { templateId: m.error_choose_one() });
 		redirect(303, `/agreements/${result.id}`);
 	}
 };

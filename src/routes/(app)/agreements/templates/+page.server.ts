@@ -26,8 +26,13 @@ const describe = (problems: TemplateProblem[]) => problems.map((p) => (p.line ? 
 
 export const load: PageServerLoad = (event) => {
 	authorize(event, 'template.manage');
+	const templates = listTemplates(db());
+	// Every version's text at once made the page grow with each upload (twice: HTML and page data); one is shown on request.
+	const shownId = event.url.searchParams.get('show');
+	const shown = templates.find((t) => t.id === shownId);
 	return {
-		templates: listTemplates(db()).map(({ source, ...t }) => ({ ...t, source }))
+		templates: templates.map(({ source: _source, ...t }) => t),
+		shown: shown ? { id: shown.id, source: shown.source } : null
 	};
 };
 

@@ -1,4 +1,4 @@
-import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
+import { fail, isActionFailure, redirect, type ActionFailure, type RequestEvent } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import * as m from '$lib/paraglide/messages.js';
 import { db } from '$lib/server/db';
@@ -10,9 +10,14 @@ import { runUntrusted } from '$lib/server/untrusted/sandbox';
 import { refusalMessage } from '$lib/server/http/untrusted-refusal';
 import { addDays, startOfHelsinkiDay } from '$lib/time';
 import { getMainConnector } from '$lib/server/organisation/organisation';
-import { listTenants } from '$lib/server/tenants/tenants';
-import { resolveHolder as resolveChosenHolder } from '$lib/server/certificates/holders';
-import { listPeople } from '$lib/server/people/people';
+import {
+	findHolder,
+	HOLDER_SEARCH_LIMIT,
+	resolveHolder as resolveChosenHolder,
+	searchHolders,
+	type HolderMatch
+} from '$lib/server/certificates/holders';
+import type { SessionUser } from '$lib/server/auth/session';
 import {
 	certificateHolderSchema,
 	holderValue,
@@ -39,23 +44,28 @@ async function readCertificates(
 	return read.value.ok ? read.value : { ok: false, message: REFUSALS[read.value.reason]() };
 }
 
-/** Who may hold a certificate: the main connector, each current tenant, and each tenant's active people. */
-function holderOptions(): { value: string; label: string }[] {
+const optionOf = (match: HolderMatch) => ({
+	value: holderValue({ type: match.type, tenantId: match.tenantId, userId: match.userId }),
+	label:
+		match.type === 'tenant'
+			? m.cert_holder_tenant_option({ name: match.name, businessId: match.detail })
+			: m.cert_holder_person_option({ name: match.name, email: match.detail, tenant: match.tenantName })
+});
+
+/**
+ * The holder select: the main connector, the holder already chosen, and the tenants and people the
+ * search finds (at most HOLDER_SEARCH_LIMIT, however many tenants there are).
+ */
+function holderOptions(viewer: SessionUser, query: string, chosen: string) {
 	const options = [{ value: 'main_connector', label: m.cert_holder_main_connector_option({ name: getMainConnector(db())?.name ?? '' }) }];
-	// A few hundred tenants fit a select, as on the new agreement page.
-	for (const t of listTenants(db(), { page: 1, pageSize: 1000 }).tenants) {
-		options.push({
-			value: holderValue({ type: 'tenant', tenantId: t.id, userId: null }),
-			label: m.cert_holder_tenant_option({ name: t.name })
-		});
-		for (const p of listPeople(db(), t.id).filter((p) => p.status === 'active')) {
-			options.push({
-				value: holderValue({ type: 'person', tenantId: t.id, userId: p.id }),
-				label: m.cert_holder_person_option({ name: p.name, tenant: t.name })
-			});
-		}
-	}
-	return options;
+	const found = searchHolders(db(), viewer, query);
+	const choice = certificateHolderSchema.shape.holder.safeParse(chosen);
+	const kept = choice.success && choice.data.type !== 'main_connector' ? findHolder(db(), viewer, choice.data) : null;
+	const matches = kept && !found.matches.some((h) => optionOf(h).value === chosen) ? [kept, ...found.matches] : found.matches;
+	return {
+		holders: [...options, ...matches.map(optionOf)],
+		holderSearch: { query, found: found.matches.length, more: found.more, limit: HOLDER_SEARCH_LIMIT }
+	};
 }
 
 /** The posted holder, if it exists as chosen (see certificates/holders.ts). */
@@ -75,18 +85,28 @@ const preview = (c: ParsedCertificate, others: number) => ({
 	ignoredChain: others
 });
 
+/** What the holder search (a GET of the whole form) carries along, so nothing typed is lost. */
+const KEPT_FIELDS = ['kind', 'holder', 'reference', 'validTo', 'validFrom'] as const;
+
 export const load: PageServerLoad = (event) => {
-	authorize(event, 'certificate.manage');
-	const renew = getCertificate(db(), event.url.searchParams.get('renew') ?? '');
+	const viewer = authorize(event, 'certificate.manage');
+	const params = event.url.searchParams;
+	const renew = getCertificate(db(), params.get('renew') ?? '');
+	const values: Record<string, string> = {
+		kind: renew?.kind ?? '',
+		holder: renew ? holderValue({ type: renew.holderType, tenantId: renew.tenantId, userId: renew.holderUserId }) : '',
+		reference: ''
+	};
+	for (const field of KEPT_FIELDS) {
+		const value = params.get(field);
+		if (value !== null) values[field] = value.slice(0, 500);
+	}
+	const holderQuery = (params.get('holderQuery') ?? '').trim().slice(0, 100);
 	return {
-		holders: holderOptions(),
+		...holderOptions(viewer, holderQuery, values.holder),
 		renewing:
 			renew && !renew.supersededAt ? { id: renew.id, kind: renew.kind, holderName: renew.holderName, validTo: renew.validTo } : null,
-		values: {
-			kind: renew?.kind ?? '',
-			holder: renew ? holderValue({ type: renew.holderType, tenantId: renew.tenantId, userId: renew.holderUserId }) : '',
-			reference: ''
-		} as Record<string, string>
+		values
 	};
 };
 
@@ -164,16 +184,35 @@ const fileKind = (form: FormData) => {
 	return typeof kind === 'string' && (isFileKind as (k: string) => boolean)(kind);
 };
 
+/**
+ * An answer shown on the page again carries the holder select as the posted search and choice
+ * left it: the page's own load sees neither.
+ */
+function withHolders<T extends object>(viewer: SessionUser, form: FormData, answer: T | ActionFailure<Record<string, unknown>>) {
+	const holders = holderOptions(
+		viewer,
+		String(form.get('holderQuery') ?? '')
+			.trim()
+			.slice(0, 100),
+		String(form.get('holder') ?? '')
+	);
+	if (isActionFailure(answer)) {
+		const failure = answer as ActionFailure<Record<string, unknown>>;
+		return fail(failure.status, { ...failure.data, ...holders });
+	}
+	return { ...(answer as T), ...holders };
+}
+
 export const actions: Actions = {
 	inspect: async (event) => {
-		authorize(event, 'certificate.manage');
+		const viewer = authorize(event, 'certificate.manage');
 		const form = await event.request.formData();
-		return fileKind(form) ? inspectUpload(form) : saveManual(event, form);
+		return withHolders(viewer, form, await (fileKind(form) ? inspectUpload(form) : saveManual(event, form)));
 	},
 	save: async (event) => {
-		authorize(event, 'certificate.manage');
+		const viewer = authorize(event, 'certificate.manage');
 		const form = await event.request.formData();
-		if (!fileKind(form)) return saveManual(event, form);
-		return form.has('certificate') ? saveUpload(event, form) : inspectUpload(form);
+		if (!fileKind(form)) return withHolders(viewer, form, saveManual(event, form));
+		return withHolders(viewer, form, await (form.has('certificate') ? saveUpload(event, form) : inspectUpload(form)));
 	}
 };

@@ -1,0 +1,348 @@
+/**
+ * Every GET route of the portal, found from the routes folder as the isolation test finds them (so a
+ * new route cannot be left out), requested with real ids from the bench data set by the person who
+ * uses it: the main connector's administrator, or a tenant's administrator or staff member.
+ *
+ * A route missing from VISITS is reported as unmeasured, and so is a visit whose data the bench
+ * data set lacks: both show in the table, neither passes silently.
+ */
+import { readFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { discoverRoutes, type DiscoveredRoute } from '../../tests/e2e/routes';
+import { openDatabase } from '../../src/lib/server/db';
+import { createCalendarToken } from '../../src/lib/server/calendar/feed';
+import { percentile } from './latency';
+
+export type Role = 'main connector admin' | 'tenant admin' | 'tenant staff' | 'signed out';
+
+export interface RouteIds {
+	tenant: string;
+	agreement: string;
+	tenantAgreement: string | null;
+	certificate: string | null;
+	instructionChosen: string;
+	instructionAll: string;
+	attachment: { instruction: string; version: number } | null;
+	trainingModule: string | null;
+	trainingRecord: string | null;
+	prerequisite: string | null;
+	evidence: string | null;
+	incident: string | null;
+	announcement: string | null;
+	calendarToken: string;
+	tenantAdmin: { id: string; email: string };
+	tenantStaff: { id: string; email: string };
+}
+
+interface Visit {
+	as: Role;
+	/** The path to request, or null with `missing` when the data set has no such row. */
+	path: (ids: RouteIds) => string | null;
+	note?: string;
+	/** The answer expected, when not 200 (an unknown token's page is a 404). */
+	status?: number;
+	/** Measure after every other route. */
+	last?: boolean;
+}
+
+type Plan = Visit[] | { skip: string };
+
+const mc = (path: string | ((ids: RouteIds) => string | null), note?: string): Visit => ({
+	as: 'main connector admin',
+	path: typeof path === 'string' ? () => path : path,
+	note
+});
+const as = (role: Role, path: string | ((ids: RouteIds) => string | null), note?: string): Visit => ({
+	as: role,
+	path: typeof path === 'string' ? () => path : path,
+	note
+});
+
+/** Who opens each route, and with which ids. Add a new route here (the table says when one is missing). */
+export const VISITS: Record<string, Plan> = {
+	'/': [mc('/'), as('tenant admin', '/'), as('tenant staff', '/')],
+	'/account': [mc('/account'), as('tenant staff', '/account')],
+	'/agreements': [mc('/agreements')],
+	'/agreements/[id=uuid]': [
+		mc((ids) => `/agreements/${ids.agreement}`, 'in force'),
+		as('tenant admin', (ids) => (ids.tenantAgreement ? `/agreements/${ids.tenantAgreement}` : null))
+	],
+	'/agreements/[id=uuid]/pdf': [mc((ids) => `/agreements/${ids.agreement}/pdf`, 'sealed file')],
+	'/agreements/new': [mc('/agreements/new')],
+	'/agreements/templates': [mc('/agreements/templates')],
+	'/audit': [mc('/audit'), as('tenant admin', '/audit')],
+	'/certificates': [mc('/certificates'), as('tenant admin', '/certificates')],
+	'/certificates/[id=uuid]': [mc((ids) => (ids.certificate ? `/certificates/${ids.certificate}` : null))],
+	'/certificates/export.csv': [mc('/certificates/export.csv', 'every certificate')],
+	'/certificates/new': [mc('/certificates/new'), mc('/certificates/new?holderQuery=virtanen', 'holder search')],
+	'/certificates/settings': [mc('/certificates/settings')],
+	'/evidence/[id=uuid]': [mc((ids) => (ids.evidence ? `/evidence/${ids.evidence}` : null))],
+	'/notifications': [mc('/notifications'), as('tenant staff', '/notifications')],
+	'/organisation': [mc('/organisation')],
+	'/organisation/information-systems': [mc('/organisation/information-systems')],
+	'/outbox': [mc('/outbox')],
+	'/prerequisites': [mc('/prerequisites')],
+	'/prerequisites/[id=uuid]': [mc((ids) => (ids.prerequisite ? `/prerequisites/${ids.prerequisite}` : null))],
+	'/prerequisites/new': [mc('/prerequisites/new')],
+	'/services': [mc('/services')],
+	'/tenants': [mc('/tenants'), mc('/tenants?q=terveys&stage=onboarding', 'search and filter')],
+	'/tenants/[id=uuid]': [mc((ids) => `/tenants/${ids.tenant}`), as('tenant admin', (ids) => `/tenants/${ids.tenant}`)],
+	'/tenants/[id=uuid]/checklist': [
+		mc((ids) => `/tenants/${ids.tenant}/checklist`),
+		as('tenant admin', (ids) => `/tenants/${ids.tenant}/checklist`)
+	],
+	'/tenants/[id=uuid]/edit': [mc((ids) => `/tenants/${ids.tenant}/edit`)],
+	'/tenants/[id=uuid]/instructions': [
+		mc((ids) => `/tenants/${ids.tenant}/instructions`),
+		as('tenant admin', (ids) => `/tenants/${ids.tenant}/instructions`)
+	],
+	'/tenants/[id=uuid]/instructions/coverage.csv': [as('tenant admin', (ids) => `/tenants/${ids.tenant}/instructions/coverage.csv`)],
+	'/tenants/[id=uuid]/training': [
+		mc((ids) => `/tenants/${ids.tenant}/training`),
+		as('tenant admin', (ids) => `/tenants/${ids.tenant}/training`)
+	],
+	'/tenants/new': [mc('/tenants/new')],
+	'/verify': [mc('/verify')],
+	'/incidents': [mc('/incidents'), as('tenant admin', '/incidents')],
+	'/incidents/new': [as('tenant staff', '/incidents/new')],
+	'/incidents/[id=uuid]': [mc((ids) => (ids.incident ? `/incidents/${ids.incident}` : null))],
+	'/incidents/export.csv': [mc('/incidents/export.csv')],
+	'/announcements': [mc('/announcements')],
+	'/announcements/[id=uuid]': [mc((ids) => (ids.announcement ? `/announcements/${ids.announcement}` : null))],
+	'/instructions': [mc('/instructions')],
+	'/instructions/new': [mc('/instructions/new')],
+	'/instructions/[id=uuid]': [
+		mc((ids) => `/instructions/${ids.instructionChosen}`, 'chosen tenants'),
+		mc((ids) => `/instructions/${ids.instructionAll}`, 'all tenants'),
+		mc((ids) => `/instructions/${ids.instructionAll}?tenant=${ids.tenant}`, 'all tenants, one opened')
+	],
+	'/instructions/[id=uuid]/coverage.csv': [mc((ids) => `/instructions/${ids.instructionChosen}/coverage.csv`, 'chosen tenants')],
+	'/instructions/[id=uuid]/attachment/[version]': [
+		mc((ids) => (ids.attachment ? `/instructions/${ids.attachment.instruction}/attachment/${ids.attachment.version}` : null))
+	],
+	'/my-instructions': [as('tenant staff', '/my-instructions')],
+	'/my-instructions/[id=uuid]': [as('tenant staff', (ids) => `/my-instructions/${ids.instructionAll}`)],
+	'/training': [mc('/training')],
+	'/training/new': [mc('/training/new')],
+	'/training/[id=uuid]': [mc((ids) => (ids.trainingModule ? `/training/${ids.trainingModule}` : null))],
+	'/training/records/[id=uuid]/evidence': [mc((ids) => (ids.trainingRecord ? `/training/records/${ids.trainingRecord}/evidence` : null))],
+	'/my-training': [as('tenant staff', '/my-training')],
+	// Measured last: at national scale it held the whole server up for minutes.
+	'/calendar/[token]': [{ ...as('signed out', (ids) => `/calendar/${ids.calendarToken}.ics`, 'administrator’s feed'), last: true }],
+	'/login': [as('signed out', '/login')],
+	'/password-reset': [as('signed out', '/password-reset')],
+	'/password-reset/[token]': [{ ...as('signed out', `/password-reset/${'a'.repeat(32)}`, 'unknown token: 404'), status: 404 }],
+	'/invitation/[token]': [{ ...as('signed out', `/invitation/${'a'.repeat(32)}`, 'unknown token: 404'), status: 404 }],
+	'/healthz': [as('signed out', '/healthz')],
+	'/two-factor/setup': [as('tenant admin', '/two-factor/setup')],
+	'/two-factor': { skip: 'a step of signing in, shown only half-way through it' },
+	'/setup': { skip: 'first run only; redirects once the portal is set up' },
+	'/logout': { skip: 'POST only' },
+	'/language': { skip: 'POST only' }
+};
+
+/** Real ids from the data set, and a calendar feed token made the portal's way. */
+export function routeIds(
+	path: string,
+	sample: { tenantId: string; agreementId: string; instructionAll: string; instructionChosen: string; adminId: string }
+): RouteIds {
+	const sqlite = new Database(path, { readonly: true, fileMustExist: true });
+	let ids: Omit<RouteIds, 'calendarToken'>;
+	try {
+		const one = <T>(sql: string, ...args: unknown[]) => sqlite.prepare(sql).get(...args) as T | undefined;
+		const id = (sql: string, ...args: unknown[]) => one<{ id: string }>(sql, ...args)?.id ?? null;
+		const hasTable = (name: string) =>
+			one<{ n: number }>("select count(*) as n from sqlite_master where type = 'table' and name = ?", name)!.n > 0;
+		const person = (role: string) =>
+			one<{ id: string; email: string }>(
+				`select u.id, u.email from user u join user_role r on r.user_id = u.id where u.tenant_id = ? and u.status = 'active' and r.role = ? limit 1`,
+				sample.tenantId,
+				role
+			)!;
+		const attachment = one<{ instruction: string; version: number }>(
+			'select instruction_id as instruction, version from instruction_version where attachment_path is not null limit 1'
+		);
+		ids = {
+			tenant: sample.tenantId,
+			agreement: sample.agreementId,
+			tenantAgreement: id('select id from agreement where tenant_id = ? order by created_at desc limit 1', sample.tenantId),
+			certificate:
+				id('select id from certificate where tenant_id = ? limit 1', sample.tenantId) ?? id('select id from certificate limit 1'),
+			instructionChosen: sample.instructionChosen,
+			instructionAll: sample.instructionAll,
+			attachment: attachment ?? null,
+			trainingModule: id('select id from training_module limit 1'),
+			trainingRecord: id('select id from training_record where evidence_path is not null limit 1'),
+			prerequisite: id('select id from prerequisite_type limit 1'),
+			evidence: id('select id from evidence_file limit 1'),
+			incident: hasTable('incident_report') ? id('select id from incident_report limit 1') : null,
+			announcement: hasTable('announcement') ? id('select id from announcement limit 1') : null,
+			tenantAdmin: person('tenant_admin'),
+			tenantStaff: person('tenant_staff')
+		};
+	} finally {
+		sqlite.close();
+	}
+	const db = openDatabase(path);
+	try {
+		const token = createCalendarToken(db, { id: sample.adminId, label: 'bench', ipAddress: '' }, sample.adminId);
+		return { ...ids, calendarToken: token };
+	} finally {
+		db.$client.close();
+	}
+}
+
+export interface RouteFigure {
+	route: string;
+	as: Role;
+	path: string;
+	note?: string;
+	/** Why it was not measured, if it was not. */
+	skipped?: string;
+	status?: number;
+	timedOut?: boolean;
+	expected?: number;
+	html?: boolean;
+	requests?: number;
+	median?: number;
+	p95?: number;
+	kilobytes?: number;
+}
+
+/** Endpoints count when they answer GET (logout and the language switch take POST only). */
+const answersGet = (route: DiscoveredRoute) =>
+	route.kind === 'page' || /export\s+(const|async function|function)\s+GET\b/.test(readFileSync(route.file, 'utf8'));
+
+/**
+ * One request at a time after a short warm-up, until `requests` are timed or `budgetMs` has passed
+ * (at least 5): slow routes get fewer samples rather than holding the whole run up, and a route
+ * slower than REQUEST_TIMEOUT_MS is reported as such after one try.
+ */
+const REQUEST_TIMEOUT_MS = 30_000;
+
+async function measure(url: string, cookie: string, path: string, requests: number, budgetMs: number, expected = 200) {
+	const times: number[] = [];
+	let bytes = 0;
+	let status = 0;
+	let html = false;
+	const started = performance.now();
+	let warmup = 3;
+	for (let i = 0; i < warmup + requests; i++) {
+		const t0 = performance.now();
+		try {
+			const response = await fetch(url + path, {
+				headers: { cookie, accept: 'text/html' },
+				redirect: 'manual',
+				signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS)
+			});
+			const body = await response.arrayBuffer();
+			status = response.status;
+			html = (response.headers.get('content-type') ?? '').includes('text/html');
+			bytes = body.byteLength;
+		} catch {
+			return { status: 0, timedOut: true, html, requests: 0, kilobytes: undefined };
+		}
+		const elapsed = performance.now() - t0;
+		if (status !== expected) break;
+		// A route taking seconds is warm after one request; more would only hold the run up.
+		if (i === 0 && elapsed > 1000) warmup = 1;
+		if (i >= warmup) times.push(elapsed);
+		const spent = performance.now() - started;
+		if ((times.length >= 5 && spent > budgetMs) || (times.length >= 1 && spent > 10 * budgetMs)) break;
+	}
+	times.sort((a, b) => a - b);
+	return {
+		status,
+		html,
+		requests: times.length,
+		median: times.length ? percentile(times, 50) : undefined,
+		p95: times.length ? percentile(times, 95) : undefined,
+		kilobytes: bytes / 1024
+	};
+}
+
+export async function measureRoutes(
+	url: string,
+	ids: RouteIds,
+	cookies: Record<Role, string>,
+	options: { requests: number; budgetMs: number; progress: (text: string) => void }
+): Promise<RouteFigure[]> {
+	const figures: RouteFigure[] = [];
+	const discovered = discoverRoutes();
+	// POST-only endpoints are listed with the reason they are not measured.
+	const routes = [...new Set(discovered.filter((r) => answersGet(r) || r.pattern in VISITS).map((r) => r.pattern))].sort();
+	const deferred: [string, Visit][] = [];
+	const visit = async (route: string, v: Visit) => {
+		const path = v.path(ids);
+		if (path === null) {
+			figures.push({ route, as: v.as, path: route, note: v.note, skipped: 'no such row in the bench data set' });
+			return;
+		}
+		options.progress(`route ${path} as ${v.as}`);
+		const result = await measure(url, cookies[v.as], path, options.requests, options.budgetMs, v.status);
+		figures.push({ route, as: v.as, path, note: v.note, expected: v.status ?? 200, ...result });
+		if (result.timedOut && v.last) figures.at(-1)!.note = `${v.note ? `${v.note}; ` : ''}the server was still busy with it when stopped`;
+		else if (result.timedOut) {
+			// The request was given up, not the work: wait until the server answers again before the next route.
+			const t0 = performance.now();
+			while (performance.now() - t0 < 600_000) {
+				try {
+					if ((await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(5000) })).ok) break;
+				} catch {
+					// still busy
+				}
+			}
+			figures.at(-1)!.note =
+				`${v.note ? `${v.note}; ` : ''}server busy ${((performance.now() - t0) / 1000 + REQUEST_TIMEOUT_MS / 1000).toFixed(0)} s`;
+		}
+	};
+	for (const route of routes) {
+		const plan = VISITS[route];
+		if (!plan) {
+			figures.push({ route, as: 'main connector admin', path: route, skipped: 'not in VISITS of scripts/bench/routes.ts: add it' });
+			continue;
+		}
+		if (!Array.isArray(plan)) {
+			figures.push({ route, as: 'signed out', path: route, skipped: plan.skip });
+			continue;
+		}
+		for (const v of plan) {
+			if (v.last) deferred.push([route, v]);
+			else await visit(route, v);
+		}
+	}
+	for (const [route, v] of deferred) await visit(route, v);
+	return figures;
+}
+
+export const ROUTE_P95_MS = 50;
+export const ROUTE_HTML_KB = 150;
+
+export function routeMet(f: RouteFigure): boolean | null {
+	if (f.skipped) return null;
+	if (f.status !== f.expected || f.p95 === undefined) return false;
+	return f.p95 <= ROUTE_P95_MS && (!f.html || f.kilobytes! <= ROUTE_HTML_KB);
+}
+
+export function routesMarkdown(figures: RouteFigure[]): string {
+	const ms = (v?: number) => (v === undefined ? '' : `${v < 10 ? v.toFixed(1) : v.toFixed(0)} ms`);
+	const size = (f: RouteFigure) =>
+		f.kilobytes === undefined ? '' : `${f.kilobytes.toFixed(f.kilobytes < 10 ? 1 : 0)} kB${f.html ? '' : ' (not HTML)'}`;
+	const lines = figures.map((f) => {
+		const met = routeMet(f);
+		const what = f.skipped
+			? `not measured: ${f.skipped}`
+			: f.timedOut
+				? `no answer within ${REQUEST_TIMEOUT_MS / 1000} s`
+				: f.status !== f.expected
+					? `HTTP ${f.status}`
+					: `${f.requests} requests`;
+		const path = f.path === f.route ? '' : ` \`${f.path.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, '<id>')}\``;
+		return `| \`${f.route}\`${path}${f.note ? ` (${f.note})` : ''} | ${f.as} | ${ms(f.median)} | ${ms(f.p95)} | ${size(f)} | ${what} | ${met === null ? '' : met ? '✓' : '✗'} |`;
+	});
+	return [
+		`| Route | As | Median | p95 (target ≤ ${ROUTE_P95_MS} ms) | Size (HTML target ≤ ${ROUTE_HTML_KB} kB) | Requests | Met |`,
+		'| --- | --- | --- | --- | --- | --- | --- |',
+		...lines
+	].join('\n');
+}
