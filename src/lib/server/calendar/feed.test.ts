@@ -225,6 +225,18 @@ describe('calendarEventsFor', () => {
 		expect(uidsOf(people.mcAdmin)).toEqual(uidsOf(people.certAdmin));
 	});
 
+	it('carries at most the limit, the nearest dates first, so a whole country’s registry stays a usable feed', () => {
+		const all = eventsOf(people.certAdmin);
+		const nearest = calendarEventsFor(db, toSessionUser(db, people.certAdmin), 'fi', T0, 3);
+		expect(nearest).toHaveLength(3);
+		expect(nearest.map((e) => e.date)).toEqual(
+			all
+				.map((e) => e.date)
+				.sort()
+				.slice(0, 3)
+		);
+	});
+
 	it('dates certificate expiries and order-by days in Helsinki and links to the certificate', () => {
 		const events = eventsOf(people.certAdmin);
 		const expiry = events.find((e) => e.uid === `cert-expiry-${certs.cardA}@liitos`)!;

@@ -1,4 +1,4 @@
-import { and, eq, gte, isNotNull, isNull, or } from 'drizzle-orm';
+import { and, asc, eq, gte, isNotNull, isNull, or, sql } from 'drizzle-orm';
 import * as m from '../../paraglide/messages.js';
 import type { Db, DbOrTx } from '../db';
 import { calendarToken, certificate, checklistItem, prerequisiteType, tenant, trainingModule, trainingRecord, user } from '../db/schema';
@@ -59,15 +59,26 @@ export function calendarOwner(db: DbOrTx, token: string): (SessionUser & { local
 	return { ...toSessionUser(db, row.user), locale: row.user.locale };
 }
 
+/** How many events a feed carries at most: the nearest ones. */
+export const MAX_FEED_EVENTS = 2000;
+
 /**
- * What concerns this person, as dated events: certificate expiries and order-by dates, checklist
- * due dates and reviews, and the statutory Kanta deadlines of the tenants they deal with.
+ * What concerns this person, as dated events from 90 days back onwards: certificate
+ * expiries and order-by dates, checklist due dates and reviews, training that runs out, and the
+ * statutory Kanta deadlines of the tenants they deal with; at most `limit`, the nearest first.
  */
-export function calendarEventsFor(db: DbOrTx, person: SessionUser, locale: Locale, now = new Date()): CalendarEvent[] {
+export function calendarEventsFor(
+	db: DbOrTx,
+	person: SessionUser,
+	locale: Locale,
+	now = new Date(),
+	limit = MAX_FEED_EVENTS
+): CalendarEvent[] {
 	const o = { locale };
 	const events: CalendarEvent[] = [];
 	const link = (path: string) => `${config.origin}${path}`;
 	const since = new Date(now.getTime() - 90 * DAY_MS);
+	const sinceDay = todayInHelsinki(since);
 	const settings = getSettings(db);
 	const ownScope = person.tenantId ? { tenantId: person.tenantId } : undefined;
 
@@ -79,6 +90,8 @@ export function calendarEventsFor(db: DbOrTx, person: SessionUser, locale: Local
 		.select()
 		.from(certificate)
 		.where(and(...certConditions))
+		.orderBy(asc(certificate.validTo))
+		.limit(limit)
 		.all()) {
 		const day = todayInHelsinki(cert.validTo);
 		events.push({
@@ -114,9 +127,11 @@ export function calendarEventsFor(db: DbOrTx, person: SessionUser, locale: Local
 					isNull(tenant.archivedAt),
 					eq(prerequisiteType.active, true),
 					person.tenantId ? eq(checklistItem.tenantId, person.tenantId) : undefined,
-					or(isNotNull(checklistItem.dueDate), isNotNull(checklistItem.validUntil))
+					or(gte(checklistItem.dueDate, sinceDay), gte(checklistItem.validUntil, sinceDay))
 				)
 			)
+			.orderBy(sql`coalesce(${checklistItem.dueDate}, ${checklistItem.validUntil})`)
+			.limit(limit)
 			.all();
 		for (const { item, type, tenantName } of rows) {
 			const name = prerequisiteName(type, locale);
@@ -143,7 +158,12 @@ export function calendarEventsFor(db: DbOrTx, person: SessionUser, locale: Local
 	}
 
 	// Training that runs out: one's own, and a tenant administrator's people's.
-	const trainingConditions = [isNotNull(trainingRecord.validUntil), eq(trainingRecord.confirmed, true), eq(user.status, 'active')];
+	const trainingConditions = [
+		isNotNull(trainingRecord.validUntil),
+		gte(trainingRecord.validUntil, sinceDay),
+		eq(trainingRecord.confirmed, true),
+		eq(user.status, 'active')
+	];
 	if (person.tenantId && can(person, 'training.records', ownScope)) trainingConditions.push(eq(trainingRecord.tenantId, person.tenantId));
 	else if (!can(person, 'training.records')) trainingConditions.push(eq(trainingRecord.userId, person.id));
 	const trainings = db
@@ -152,6 +172,8 @@ export function calendarEventsFor(db: DbOrTx, person: SessionUser, locale: Local
 		.innerJoin(trainingModule, eq(trainingRecord.moduleId, trainingModule.id))
 		.innerJoin(user, eq(trainingRecord.userId, user.id))
 		.where(and(...trainingConditions))
+		.orderBy(asc(trainingRecord.validUntil))
+		.limit(limit)
 		.all();
 	for (const { record, module, name } of trainings) {
 		events.push({
@@ -191,7 +213,9 @@ export function calendarEventsFor(db: DbOrTx, person: SessionUser, locale: Local
 			});
 		}
 	}
-	return events;
+	// The nearest dates first; a registry of a whole country's cards would otherwise be a feed no
+	// calendar can hold (and minutes of work for the server).
+	return events.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0)).slice(0, limit);
 }
 
 export function deadlineLabel(code: string, locale: Locale): string {
