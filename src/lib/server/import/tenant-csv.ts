@@ -157,7 +157,8 @@ export function readTenantCsv(bytes: Uint8Array, limits: { bytes: number; rows: 
 		if (record.every((cell) => cell.trim() === '')) return;
 		const cells: Partial<Record<ImportColumn, string>> = {};
 		columns.forEach((c, i) => {
-			if (c) cells[c] = record[i] ?? '';
+			// Line breaks inside a cell as LF: a form post turns them into CRLF, a re-import must match.
+			if (c) cells[c] = (record[i] ?? '').replace(/\r\n?/g, '\n');
 		});
 		// Line numbers as the spreadsheet shows them: the header is row 1.
 		rows.push({ line: index + 2, cells });

@@ -40,6 +40,11 @@ describe('readTenantCsv', () => {
 		expect(read.rows[1].cells.streetAddress).toBe('Kauppakatu 2\nB-rappu');
 	});
 
+	it('reads a line break inside a cell as LF whether the file had CRLF or LF', () => {
+		const crlf = readTenantCsv(bytes(FI_FILE.replace('2\nB-rappu', '2\r\nB-rappu')));
+		expect(crlf.ok && crlf.rows[1].cells.streetAddress).toBe('Kauppakatu 2\nB-rappu');
+	});
+
 	it('reads `,` without a BOM, with English headers and quoted commas', () => {
 		const text =
 			'Name,Business ID,OID,Street address,Postal code,City,Sector,Provider type\n"Virtanen, Hammas",2617416-4,1.2.246.10.26174164,Street 1,00100,Helsinki,health_care,private\n';
@@ -95,10 +100,34 @@ describe('previewTenantImport', () => {
 		});
 	});
 
-	it('marks a business ID repeated in the file as an error on the later row', () => {
-		const preview = previewTenantImport(db, rowsOf([FI_HEADER, ROW_A, ROW_A.replace('eero@', 'toinen@')].join('\n')));
+	it('marks a business ID repeated with different tenant data as an error on the later row', () => {
+		const preview = previewTenantImport(
+			db,
+			rowsOf([FI_HEADER, ROW_A, ROW_A.replace('eero@', 'toinen@').replace(';Helsinki;', ';Espoo;')].join('\n'))
+		);
 		expect(preview.rows.map((r) => r.status)).toEqual(['new', 'error']);
-		expect(preview.rows[1].errors.businessId).toBe('import_error_duplicate_business_id');
+		expect(preview.rows[1].errors.city).toBe('import_error_duplicate_business_id');
+	});
+
+	it('takes a business ID repeated with the same data as another person of the same tenant', () => {
+		const second = ROW_A.replace('Eero Virtanen;eero@', 'Toinen;toinen@').replace('Aino Virtanen;aino@', 'Bertta;bertta@');
+		const outcome = importTenants(db, ADMIN_ACTOR, rowsOf([FI_HEADER, ROW_A, second].join('\n')), T0);
+		expect(outcome).toMatchObject({ ok: true, created: 1 });
+		expect(outcome.ok && outcome.invitations.map((i) => i.email)).toEqual(['eero@virtanen.fi', 'toinen@virtanen.fi']);
+		expect(
+			db
+				.select()
+				.from(tenantContact)
+				.all()
+				.map((c) => c.email)
+				.sort()
+		).toEqual(['aino@virtanen.fi', 'bertta@virtanen.fi']);
+		expect(previewTenantImport(db, rowsOf([FI_HEADER, ROW_A, second].join('\n'))).counts).toMatchObject({ unchanged: 2 });
+	});
+
+	it('marks an e-mail repeated in the file as an error', () => {
+		const preview = previewTenantImport(db, rowsOf([FI_HEADER, ROW_A, ROW_A].join('\n')));
+		expect(preview.rows[1].errors.personEmail).toBe('import_error_duplicate_email');
 	});
 
 	it('shows a row matching a stored tenant by business ID as changes, old → new', () => {

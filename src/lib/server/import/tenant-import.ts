@@ -125,6 +125,8 @@ export interface PreviewRow {
 	/** Set when the row names a contact or person that is not there yet. */
 	addsContact: boolean;
 	invites: boolean;
+	/** The first row naming its tenant: the one whose fields are stored. */
+	leader: boolean;
 	tenantId?: string;
 	data?: ImportRowData;
 }
@@ -163,10 +165,14 @@ export function previewTenantImport(db: DbOrTx, csvRows: CsvRow[]): ImportPrevie
 			: []
 	);
 
-	const seenBusinessIds = new Map<string, number>();
+	// Several rows may name the same tenant (one per person); the first gives the tenant's fields
+	// and the later ones must repeat them unchanged.
+	const leaders = new Map<string, ImportRowData>();
 	const seenEmails = new Map<string, number>();
+	const seenContacts = new Map<string, Set<string>>();
+	const tenantsSeen = new Map<string, ReturnType<typeof getTenant>>();
 	const rows = parsed.map(({ row, result }): PreviewRow => {
-		const base = { line: row.line, cells: row.cells, changes: [], addsContact: false, invites: false };
+		const base = { line: row.line, cells: row.cells, changes: [], addsContact: false, invites: false, leader: false };
 		if (!result.success) {
 			const errors: PreviewRow['errors'] = {};
 			for (const issue of result.error.issues) {
@@ -177,8 +183,11 @@ export function previewTenantImport(db: DbOrTx, csvRows: CsvRow[]): ImportPrevie
 		}
 		const data = result.data;
 		const errors: PreviewRow['errors'] = {};
-		if (seenBusinessIds.has(data.businessId)) errors.businessId = 'import_error_duplicate_business_id';
-		else seenBusinessIds.set(data.businessId, row.line);
+		const leader = leaders.get(data.businessId);
+		if (leader) {
+			const differing = TENANT_FIELDS.find((f) => leader[f] !== data[f]);
+			if (differing) errors[differing] = 'import_error_duplicate_business_id';
+		}
 		const personEmail = data.personEmail ? normaliseEmail(data.personEmail) : '';
 		const tenantId = existing.get(data.businessId);
 		let invites = false;
@@ -190,18 +199,40 @@ export function previewTenantImport(db: DbOrTx, csvRows: CsvRow[]): ImportPrevie
 			else if (holder === null || holder !== tenantId) errors.personEmail = 'error_email_taken';
 		}
 		if (Object.keys(errors).length) return { ...base, status: 'error', errors };
-		if (!tenantId) return { ...base, status: 'new', errors, addsContact: Boolean(data.contactEmail), invites, data };
+		if (!leader) leaders.set(data.businessId, data);
+		const isLeader = !leader;
+		const contactsSoFar = seenContacts.get(data.businessId) ?? new Set<string>();
+		seenContacts.set(data.businessId, contactsSoFar);
+		if (tenantId && !tenantsSeen.has(tenantId)) {
+			const stored = getTenant(db, tenantId)!;
+			tenantsSeen.set(tenantId, stored);
+			for (const c of stored.contacts) contactsSoFar.add(c.email.toLowerCase());
+		}
+		const addsContact = Boolean(data.contactEmail) && !contactsSoFar.has(data.contactEmail);
+		if (data.contactEmail) contactsSoFar.add(data.contactEmail);
+		if (!tenantId) return { ...base, status: 'new', errors, addsContact, invites, leader: isLeader, data };
 
-		const before = getTenant(db, tenantId)!;
-		const changes: FieldChange[] = TENANT_FIELDS.filter((f) => String(before[f]) !== String(data[f])).map((f) => ({
-			field: f,
-			from: String(before[f]),
-			to: String(data[f])
-		}));
-		const addsContact = Boolean(data.contactEmail) && !before.contacts.some((c) => c.email.toLowerCase() === data.contactEmail);
+		const before = tenantsSeen.get(tenantId)!;
+		const changes: FieldChange[] = isLeader
+			? TENANT_FIELDS.filter((f) => String(before[f]) !== String(data[f])).map((f) => ({
+					field: f,
+					from: String(before[f]),
+					to: String(data[f])
+				}))
+			: [];
 		if (addsContact) changes.push({ field: 'contactEmail', from: '', to: data.contactEmail });
 		if (invites) changes.push({ field: 'personEmail', from: '', to: personEmail });
-		return { ...base, status: changes.length ? 'change' : 'unchanged', errors, changes, addsContact, invites, tenantId, data };
+		return {
+			...base,
+			status: changes.length ? 'change' : 'unchanged',
+			errors,
+			changes,
+			addsContact,
+			invites,
+			leader: isLeader,
+			tenantId,
+			data
+		};
 	});
 	const counts = { new: 0, change: 0, unchanged: 0, error: 0 };
 	for (const r of rows) counts[r.status]++;
@@ -212,10 +243,7 @@ export type Invitation = { email: string; name: string; tenantId: string; roles:
 export type ImportOutcome =
 	{ ok: true; created: number; updated: number; invitations: Invitation[] } | { ok: false; reason: 'has_errors'; preview: ImportPreview };
 
-function tenantInput(data: ImportRowData, keep?: Pick<TenantInput, 'serviceIds' | 'serviceUnits' | 'contacts'>): TenantInput {
-	const contacts = [...(keep?.contacts ?? [])];
-	if (data.contactEmail && !contacts.some((c) => c.email.toLowerCase() === data.contactEmail))
-		contacts.push({ name: data.contactName, title: '', email: data.contactEmail, phone: data.contactPhone });
+function tenantInput(data: ImportRowData, keep?: Pick<TenantInput, 'serviceIds' | 'serviceUnits'>): TenantInput {
 	return {
 		name: data.name,
 		businessId: data.businessId,
@@ -228,8 +256,8 @@ function tenantInput(data: ImportRowData, keep?: Pick<TenantInput, 'serviceIds' 
 		providerType: data.providerType,
 		agreementLanguage: data.agreementLanguage,
 		serviceIds: keep?.serviceIds ?? [],
-		serviceUnits: keep?.serviceUnits ?? [],
-		contacts
+		serviceUnits: (keep?.serviceUnits ?? []).map(({ name, oid }) => ({ name, oid })),
+		contacts: []
 	};
 }
 
@@ -248,20 +276,41 @@ export function importTenants(db: Db, actor: Actor, csvRows: CsvRow[], now = new
 		let created = 0;
 		let updated = 0;
 		const invitations: Invitation[] = [];
+		const ids = new Map<string, string>();
 		for (const row of preview.rows) {
 			const data = row.data!;
-			let tenantId = row.tenantId;
-			if (!tenantId) {
-				const result = createTenant(inner, actor, tenantInput(data), now);
-				if (!result.ok) throw new Error(`Business ID ${data.businessId} taken during import`);
-				tenantId = result.id;
-				created++;
-			} else if (row.status === 'change' && row.changes.some((c) => c.field !== 'personEmail')) {
-				const before = getTenant(tx, tenantId)!;
-				const result = updateTenant(inner, actor, tenantId, tenantInput(data, before), now);
-				if (!result.ok) throw new Error(`Business ID ${data.businessId} taken during import`);
-				updated++;
+			if (row.leader) {
+				// The tenant's contacts from every row naming it, stored with its first row.
+				const group = preview.rows.filter((r) => r.data?.businessId === data.businessId);
+				const contacts = group
+					.filter((r) => r.addsContact)
+					.map((r) => ({ name: r.data!.contactName, title: '', email: r.data!.contactEmail, phone: r.data!.contactPhone }));
+				if (!row.tenantId) {
+					const result = createTenant(inner, actor, { ...tenantInput(data), contacts }, now);
+					if (!result.ok) throw new Error(`Business ID ${data.businessId} taken during import`);
+					ids.set(data.businessId, result.id);
+					created++;
+				} else {
+					ids.set(data.businessId, row.tenantId);
+					const fieldsChange = row.changes.some((c) => c.field !== 'personEmail' && c.field !== 'contactEmail');
+					if (fieldsChange || contacts.length) {
+						const before = getTenant(tx, row.tenantId)!;
+						const result = updateTenant(
+							inner,
+							actor,
+							row.tenantId,
+							{
+								...tenantInput(data, before),
+								contacts: [...before.contacts.map(({ name, title, email, phone }) => ({ name, title, email, phone })), ...contacts]
+							},
+							now
+						);
+						if (!result.ok) throw new Error(`Business ID ${data.businessId} taken during import`);
+						updated++;
+					}
+				}
 			}
+			const tenantId = ids.get(data.businessId)!;
 			if (row.invites) {
 				const roles = [data.personRole] as Role[];
 				const result = invitePerson(inner, actor, { email: data.personEmail, name: data.personName, tenantId, roles }, now);
