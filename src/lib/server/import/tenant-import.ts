@@ -277,14 +277,19 @@ export function importTenants(db: Db, actor: Actor, csvRows: CsvRow[], now = new
 		let updated = 0;
 		const invitations: Invitation[] = [];
 		const ids = new Map<string, string>();
+		const contactsByTenant = new Map<string, TenantInput['contacts']>();
+		for (const r of preview.rows) {
+			if (!r.addsContact) continue;
+			const d = r.data!;
+			const list = contactsByTenant.get(d.businessId) ?? [];
+			list.push({ name: d.contactName, title: '', email: d.contactEmail, phone: d.contactPhone });
+			contactsByTenant.set(d.businessId, list);
+		}
 		for (const row of preview.rows) {
 			const data = row.data!;
 			if (row.leader) {
 				// The tenant's contacts from every row naming it, stored with its first row.
-				const group = preview.rows.filter((r) => r.data?.businessId === data.businessId);
-				const contacts = group
-					.filter((r) => r.addsContact)
-					.map((r) => ({ name: r.data!.contactName, title: '', email: r.data!.contactEmail, phone: r.data!.contactPhone }));
+				const contacts = contactsByTenant.get(data.businessId) ?? [];
 				if (!row.tenantId) {
 					const result = createTenant(inner, actor, { ...tenantInput(data), contacts }, now);
 					if (!result.ok) throw new Error(`Business ID ${data.businessId} taken during import`);
