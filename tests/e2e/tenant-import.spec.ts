@@ -69,3 +69,20 @@ test('a tenant administrator cannot open the import', async ({ browser }) => {
 	expect(response?.status()).toBeGreaterThanOrEqual(403);
 	await context.close();
 });
+
+test('in Swedish: the template has Swedish headers and a file with them is previewed', async ({ browser }) => {
+	const context = await browser.newContext({ locale: 'sv-FI' });
+	const page = await context.newPage();
+	await signIn(page, DEMO_URL, 'admin@demo.test', DEMO_PASSWORD);
+	await page.goto(`${DEMO_URL}/tenants/import`);
+	await expect(page.getByRole('heading', { level: 1, name: 'Importera aktörer' })).toBeVisible();
+	const template = await (await page.request.get(`${DEMO_URL}/tenants/import/template.csv`)).text();
+	expect(template).toContain('FO-nummer');
+	// Swedish Excel saves it back with `;` between the fields.
+	const swedish = `${template.replace(/\r\n$/, '').replaceAll(',', ';')}\r\n${'"Importvård; Ab";3100004-6;1.2.246.10.31000046;;Importgatan 1;65100;Vasa;socialvård;privat;sv;;;;;;'}\r\n`;
+	await page.getByLabel('CSV-fil').setInputFiles({ name: 'aktörer.csv', mimeType: 'text/csv', buffer: Buffer.from(swedish, 'utf8') });
+	await page.getByRole('button', { name: 'Kontrollera filen' }).click();
+	await expect(page.getByText('Nya 1, ändrade 0, oförändrade 0, med fel 0.')).toBeVisible();
+	await expectNoAxeViolations(page);
+	await context.close();
+});
