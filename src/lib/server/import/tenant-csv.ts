@@ -127,6 +127,8 @@ export function readTenantCsv(bytes: Uint8Array, limits: { bytes: number; rows: 
 			delimiter: separator,
 			bom: true,
 			relax_column_count: true,
+			// A quote inside an unquoted cell (12" screen) is kept as it is, as spreadsheets read it.
+			relax_quotes: true,
 			skip_empty_lines: true,
 			// One more than allowed: enough to tell that the file has too many rows, no more.
 			to: limits.rows + 2
