@@ -12,6 +12,7 @@ const EXPECTED: Record<Role, Action[]> = {
 		'dashboard.view',
 		'tenant.list',
 		'tenant.create',
+		'tenant.import',
 		'tenant.view',
 		'tenant.edit',
 		'tenant.archive',
@@ -182,7 +183,7 @@ describe('the vocabulary', () => {
 	it('has an expected row for exactly the known roles and only known actions', () => {
 		expect(Object.keys(EXPECTED).sort()).toEqual([...ROLES].sort());
 		for (const actions of Object.values(EXPECTED)) for (const action of actions) expect(ACTIONS).toContain(action);
-		expect(ACTIONS).toHaveLength(51);
+		expect(ACTIONS).toHaveLength(52);
 	});
 });
 

@@ -9,6 +9,8 @@ export const ACTIONS = [
 	'dashboard.view',
 	'tenant.list',
 	'tenant.create',
+	// Creating and updating many tenants at once from a spreadsheet.
+	'tenant.import',
 	'tenant.view',
 	'tenant.edit',
 	'tenant.archive',
@@ -92,6 +94,7 @@ const MAIN_CONNECTOR_ROLE_ACTIONS: Record<'mc_admin' | 'mc_signatory' | 'mc_cert
 		'dashboard.view',
 		'tenant.list',
 		'tenant.create',
+		'tenant.import',
 		'tenant.view',
 		'tenant.edit',
 		'tenant.archive',

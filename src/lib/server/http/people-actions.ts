@@ -17,7 +17,7 @@ import { invalid, parseForm } from './forms';
  * Inviting and deactivating people works the same for the main connector's own people
  * (`tenantId` null) and a tenant's. The caller has already authorised the action for `tenantId`.
  */
-async function mailInvitation(person: { email: string; name: string }, token: string) {
+export async function mailInvitation(person: { email: string; name: string }, token: string) {
 	const link = `${config.origin}/invitation/${token}`;
 	await sendMail(db(), {
 		to: person.email,

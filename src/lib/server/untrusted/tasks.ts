@@ -2,6 +2,7 @@ import { findClaimedAgreementId } from '../agreements/claim';
 import { checkTemplate } from '../agreements/template';
 import { parseCertificateFile } from '../certificates/x509';
 import { sniffEvidenceFile } from '../evidence/file-sniff';
+import { readTenantCsv } from '../import/tenant-csv';
 import { untrustedLimits } from './limits';
 
 /**
@@ -12,7 +13,8 @@ export const untrustedTasks = {
 	pdfClaim: (bytes: Uint8Array) => findClaimedAgreementId(bytes, untrustedLimits.inflatedBytes()),
 	certificateFile: (bytes: Uint8Array) => parseCertificateFile(bytes),
 	templateCheck: (source: string) => checkTemplate(source),
-	evidenceType: (input: { bytes: Uint8Array; fileName: string }) => sniffEvidenceFile(input.bytes, input.fileName)
+	evidenceType: (input: { bytes: Uint8Array; fileName: string }) => sniffEvidenceFile(input.bytes, input.fileName),
+	tenantCsv: (bytes: Uint8Array) => readTenantCsv(bytes)
 };
 
 export type UntrustedTask = keyof typeof untrustedTasks;

@@ -26,6 +26,7 @@ export const load: PageServerLoad = (event) => {
 		pageSize: PAGE_SIZE,
 		total,
 		tenants: tenants.map((t) => ({ id: t.id, name: t.name, businessId: t.businessId, city: t.city, stage: t.stage })),
-		canCreate: can(user, 'tenant.create')
+		canCreate: can(user, 'tenant.create'),
+		canImport: can(user, 'tenant.import')
 	};
 };
