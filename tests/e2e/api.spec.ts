@@ -118,6 +118,8 @@ test('a tenant administrator makes a read token; it reads its own tenant and not
 });
 
 test('the API answers in problem details: no token, a session cookie, malformed input', async ({ browser, request }) => {
+	// Signing in as the demo administrator may wait up to 30 s for an authenticator step not yet used.
+	test.setTimeout(90_000);
 	const ids = demoIds();
 	const noToken = await request.get(`${DEMO_URL}/api/v1/tenants`);
 	expect(noToken.status()).toBe(401);
@@ -185,6 +187,8 @@ function makeCertificate(commonName: string) {
 }
 
 test('a main connector token adds a certificate (refusing a key) and reports an incident', async ({ browser, request }) => {
+	// Signing in as the demo administrator may wait up to 30 s for an authenticator step not yet used.
+	test.setTimeout(90_000);
 	const ids = demoIds();
 	const context = await browser.newContext({ locale: 'en-GB' });
 	const page = await context.newPage();
@@ -312,6 +316,8 @@ test('an administrator registers a webhook address; an incident reported through
 	browser,
 	request
 }) => {
+	// Signing in as the demo administrator may wait up to 30 s for an authenticator step not yet used.
+	test.setTimeout(90_000);
 	const ids = demoIds();
 	const context = await browser.newContext({ locale: 'en-GB' });
 	const page = await context.newPage();

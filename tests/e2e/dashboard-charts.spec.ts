@@ -1,6 +1,8 @@
 import { DEMO_PASSWORD, DEMO_URL, expect, expectNoAxeViolations, signIn, test } from './fixtures';
 
 test('the dashboard draws expiries, the onboarding pipeline and coverage, each with its figures as a table', async ({ page }) => {
+	// Signing in as the demo administrator may wait up to 30 s for an authenticator step not yet used.
+	test.setTimeout(90_000);
 	await signIn(page, DEMO_URL, 'admin@demo.test', DEMO_PASSWORD);
 	await page.goto(`${DEMO_URL}/`);
 

@@ -15,6 +15,8 @@ const file = (rows: string[]) => ({
 });
 
 test('an administrator previews, imports and re-imports tenants from a ; CSV with a BOM', async ({ browser }) => {
+	// Signing in as the demo administrator may wait up to 30 s for an authenticator step not yet used.
+	test.setTimeout(90_000);
 	const context = await browser.newContext({ locale: 'en-GB' });
 	const page = await context.newPage();
 	await signIn(page, DEMO_URL, 'admin@demo.test', DEMO_PASSWORD);
@@ -71,6 +73,8 @@ test('a tenant administrator cannot open the import', async ({ browser }) => {
 });
 
 test('in Swedish: the template has Swedish headers and a file with them is previewed', async ({ browser }) => {
+	// Signing in as the demo administrator may wait up to 30 s for an authenticator step not yet used.
+	test.setTimeout(90_000);
 	const context = await browser.newContext({ locale: 'sv-FI' });
 	const page = await context.newPage();
 	await signIn(page, DEMO_URL, 'admin@demo.test', DEMO_PASSWORD);
