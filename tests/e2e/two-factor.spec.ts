@@ -27,6 +27,9 @@ test('after the password alone, every route leads to the second step, and a code
 	let requests = 0;
 	for (const route of discoverRoutes()) {
 		if (SECOND_STEP_PATHS.includes(route.pattern)) continue;
+		// The integration API takes bearer tokens only and ignores sessions altogether (api.spec.ts
+		// shows that a session cookie opens nothing there).
+		if (route.pattern.startsWith('/api/')) continue;
 		const url = route.pattern.replace(/\[[^\]]+\]/g, crypto.randomUUID());
 		const read = await page.request.get(`${DEMO_URL}${url}`, { maxRedirects: 0 });
 		requests++;
