@@ -205,5 +205,18 @@ export type ApiScope = (typeof API_SCOPES)[number];
 export const API_READ_SCOPES: readonly ApiScope[] = API_SCOPES.filter((scope) => scope.endsWith(':read'));
 
 /** Events a webhook endpoint may subscribe to. */
-export const WEBHOOK_EVENTS = ['tenant.stage_changed', 'incident.reported', 'person.deactivated'] as const;
+export const WEBHOOK_EVENTS = [
+	'tenant.stage_changed',
+	'agreement.signed',
+	'agreement.countersigned',
+	'agreement.in_force',
+	'agreement.ended',
+	'certificate.expiring',
+	'certificate.expired',
+	'checklist_item.submitted',
+	'checklist_item.verified',
+	'acknowledgement.completed',
+	'incident.reported',
+	'person.deactivated'
+] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];

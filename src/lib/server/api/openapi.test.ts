@@ -9,6 +9,7 @@ import { agreementOut, certificateOut, checklistOut, instructionOut, pageOut, pe
 import { checklistOf, listAgreementPage, listCertificatePage, listInstructionPage, listPeoplePage, listTenantPage } from './resources';
 import { ADMIN_ACTOR, addManualCertificate, freshDb, insertAgreementRow, insertTenantRow, insertUser, personHolder } from '../test-support';
 import { setTenantArchived } from '../tenants/tenants';
+import { WEBHOOK_EVENTS } from '../../domain';
 
 const API_DIR = fileURLToPath(new URL('../../../routes/api/v1', import.meta.url));
 /** Routes that are not operations of the API itself. */
@@ -60,6 +61,15 @@ describe('the OpenAPI document', () => {
 				).toEqual(inPath);
 		}
 		expect(API_OPERATIONS.every((op) => op.scope)).toBe(true);
+	});
+
+	it('describes every webhook event, and the reference page names each', () => {
+		const webhooks = (doc as unknown as { webhooks: Record<string, { post: { requestBody: object } }> }).webhooks;
+		expect(Object.keys(webhooks)).toEqual([...WEBHOOK_EVENTS]);
+		const html = renderApiReference(doc);
+		for (const event of WEBHOOK_EVENTS) expect(html).toContain(`<code>${event}</code>`);
+		const refs = [...JSON.stringify(webhooks).matchAll(/"\$ref":"#\/components\/schemas\/(\w+)"/g)].map((m) => m[1]);
+		for (const name of refs) expect(doc.components.schemas[name], name).toBeDefined();
 	});
 
 	it('renders a reference page naming every operation', () => {

@@ -16,6 +16,7 @@ import {
 	tenantListQuery,
 	tenantOut
 } from './schemas';
+import { DOCUMENTED_WEBHOOK_EVENTS, WEBHOOK_EVENT_DOCS, webhookBody } from './webhook-events';
 
 /**
  * The OpenAPI 3.1 document, generated from the same zod schemas the routes parse with (zod 4's
@@ -197,6 +198,20 @@ export function openApiDocument(serverUrl: string): Json {
 			}
 		};
 	}
+	// Webhooks (OpenAPI 3.1's own section): what Liitos POSTs to a registered endpoint.
+	const webhooks: Record<string, Json> = {};
+	for (const event of DOCUMENTED_WEBHOOK_EVENTS) {
+		webhooks[event] = {
+			post: {
+				operationId: `webhook_${event.replace('.', '_')}`,
+				summary: WEBHOOK_EVENT_DOCS[event].summary,
+				description:
+					'Signed per Standard Webhooks: headers `webhook-id`, `webhook-timestamp`, `webhook-signature` (HMAC-SHA256 with the endpoint secret).',
+				requestBody: { required: true, content: { 'application/json': { schema: toSchema(webhookBody(event), 'output', components) } } },
+				responses: { '2XX': { description: 'Received; any other answer is retried with backoff for about a day.' } }
+			}
+		};
+	}
 	return {
 		openapi: '3.1.0',
 		info: {
@@ -208,6 +223,7 @@ export function openApiDocument(serverUrl: string): Json {
 		servers: [{ url: `${serverUrl}/api/v1` }],
 		security: [{ bearer: [] }],
 		paths,
+		webhooks,
 		components: {
 			schemas: components,
 			securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API token (liitos_…).' } }

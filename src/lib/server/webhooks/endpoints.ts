@@ -37,7 +37,7 @@ export function createWebhookEndpoint(
 	db: Db,
 	actor: Actor,
 	creatorId: string,
-	input: { url: string; events: WebhookEvent[] },
+	input: { url: string; events: WebhookEvent[]; tenantId?: string | null },
 	now = new Date(),
 	production = config.production
 ): CreateEndpointResult {
@@ -50,6 +50,7 @@ export function createWebhookEndpoint(
 		tx.insert(webhookEndpoint)
 			.values({
 				id,
+				tenantId: input.tenantId ?? null,
 				url: checked.url,
 				secret: sealSecret(secret, SECRET_CONTEXT, config.secretKey),
 				events,
@@ -58,6 +59,7 @@ export function createWebhookEndpoint(
 			})
 			.run();
 		audit(tx, actor, {
+			tenantId: input.tenantId ?? null,
 			action: 'webhook.create',
 			targetType: 'webhook_endpoint',
 			targetId: id,
