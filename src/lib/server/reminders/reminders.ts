@@ -200,6 +200,8 @@ export function describeNotification(n: Pick<Notification, 'kind' | 'params'>, l
 				{ title: locale === 'sv' ? p.titleSv : locale === 'en' ? p.titleEn || p.titleFi : p.titleFi },
 				o
 			);
+		case 'webhook_disabled':
+			return m.notification_webhook_disabled({ url: p.url, days: p.days }, o);
 		case 'security_plan_review_due':
 			return m.notification_security_plan_review_due({ requirement: p.requirement, date: p.date }, o);
 		default:

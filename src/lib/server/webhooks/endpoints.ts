@@ -84,6 +84,23 @@ export function rotateWebhookSecret(db: Db, actor: Actor, id: string): string | 
 	});
 }
 
+/** Puts a disabled endpoint back to work: deliveries still queued go out at the next pass. */
+export function enableWebhookEndpoint(db: Db, actor: Actor, id: string): boolean {
+	return db.transaction((tx) => {
+		const found = tx.select().from(webhookEndpoint).where(eq(webhookEndpoint.id, id)).get();
+		if (!found?.disabledAt) return false;
+		tx.update(webhookEndpoint).set({ disabledAt: null, disabledReason: null, failingSince: null }).where(eq(webhookEndpoint.id, id)).run();
+		audit(tx, actor, {
+			tenantId: found.tenantId,
+			action: 'webhook.enable',
+			targetType: 'webhook_endpoint',
+			targetId: id,
+			summary: found.url
+		});
+		return true;
+	});
+}
+
 export function removeWebhookEndpoint(db: Db, actor: Actor, id: string): boolean {
 	return db.transaction((tx) => {
 		const found = tx.select().from(webhookEndpoint).where(eq(webhookEndpoint.id, id)).get();
@@ -101,6 +118,8 @@ export function listWebhookEndpoints(db: DbOrTx) {
 			url: webhookEndpoint.url,
 			events: webhookEndpoint.events,
 			createdAt: webhookEndpoint.createdAt,
+			disabledAt: webhookEndpoint.disabledAt,
+			disabledReason: webhookEndpoint.disabledReason,
 			createdByName: user.name
 		})
 		.from(webhookEndpoint)

@@ -6,12 +6,14 @@ import { actorOf, authorize } from '$lib/server/http/guard';
 import { invalid, parseForm } from '$lib/server/http/forms';
 import {
 	createWebhookEndpoint,
+	enableWebhookEndpoint,
 	listWebhookDeliveries,
 	listWebhookEndpoints,
 	redeliverWebhook,
 	removeWebhookEndpoint,
 	rotateWebhookSecret
 } from '$lib/server/webhooks/endpoints';
+import { DISABLE_AFTER_FAILING_DAYS } from '$lib/server/webhooks/delivery';
 import { webhookDeliveryIdSchema, webhookEndpointSchema, webhookIdSchema } from '$lib/schemas/webhook';
 
 const URL_REFUSALS = {
@@ -23,7 +25,11 @@ const URL_REFUSALS = {
 
 export const load: PageServerLoad = (event) => {
 	authorize(event, 'webhook.manage');
-	return { endpoints: listWebhookEndpoints(db()), deliveries: listWebhookDeliveries(db(), 50) };
+	return {
+		endpoints: listWebhookEndpoints(db()),
+		deliveries: listWebhookDeliveries(db(), 50),
+		disableAfterDays: DISABLE_AFTER_FAILING_DAYS
+	};
 };
 
 export const actions: Actions = {
@@ -41,6 +47,12 @@ export const actions: Actions = {
 		const secret = parsed.ok ? rotateWebhookSecret(db(), actorOf(event), parsed.data.id) : null;
 		if (!secret) error(404, m.error_not_found());
 		return { secret: { url: '', value: secret } };
+	},
+	enable: async (event) => {
+		authorize(event, 'webhook.manage');
+		const parsed = parseForm(webhookIdSchema, await event.request.formData());
+		if (!parsed.ok || !enableWebhookEndpoint(db(), actorOf(event), parsed.data.id)) error(404, m.error_not_found());
+		return { enabled: true };
 	},
 	remove: async (event) => {
 		authorize(event, 'webhook.manage');
