@@ -12,6 +12,7 @@ import {
 	pageOut,
 	pageQuery,
 	personOut,
+	securityPlanStatusOut,
 	problemOut,
 	tenantListQuery,
 	tenantOut
@@ -42,7 +43,7 @@ export const API_OPERATIONS: ApiOperation[] = [
 	{
 		method: 'get',
 		path: '/tenants',
-		summary: 'Tenants by name, filtered by stage, search text or archived; the main connector only.',
+		summary: "Tenants by name, filtered by stage, search text or archived. A tenant's token lists only its own tenant.",
 		scope: 'tenants:read',
 		query: tenantListQuery,
 		response: pageOut(tenantOut)
@@ -115,6 +116,14 @@ export const API_OPERATIONS: ApiOperation[] = [
 		scope: 'instructions:read',
 		query: pageQuery,
 		response: pageOut(instructionOut)
+	},
+	{
+		method: 'get',
+		path: '/security-plan',
+		summary:
+			"How far the main connector's information-security plan is (THL 3/2024): progress and requirement counts per chapter, and how many are due for review; never its text. The main connector's tokens only.",
+		scope: 'security_plan:read',
+		response: securityPlanStatusOut
 	}
 ];
 
