@@ -359,6 +359,17 @@ test('an administrator registers a webhook address; an incident reported through
 	await page.getByRole('button', { name: 'Add address' }).click();
 	await expect(page.getByLabel(/Signing secret/)).toHaveValue(/^whsec_/);
 	await expectNoAxeViolations(page);
+	// Every event of issue #19 can be chosen; the address starts enabled.
+	for (const event of [
+		'Agreement signed by the tenant',
+		'Certificate expired',
+		'Checklist item verified',
+		'Instruction acknowledged by a person'
+	])
+		await expect(page.getByRole('checkbox', { name: event })).toBeVisible();
+	await expect(
+		page.getByRole('region', { name: 'Receiving addresses' }).getByRole('row', { name: /hooks\.example\.invalid/ })
+	).toContainText('Active');
 
 	await navTo(page, 'API tokens');
 	const token = await createToken(page, 'Webhook trigger', ['Incidents: report']);
