@@ -120,8 +120,18 @@ test('a tenant administrator makes a read token; it reads its own tenant and not
 	expect((await request.get(`${DEMO_URL}/api/v1/tenants`, { headers: { ...auth, 'if-none-match': listEtag } })).status()).toBe(304);
 	expect((await request.get(`${DEMO_URL}/api/v1/tenants`, { headers: { ...auth, 'if-none-match': '"stale"' } })).status()).toBe(200);
 
+	// The tenant's own webhook address: told it hears of its own organisation only.
+	await navTo(page, 'Webhooks');
+	await expect(page.getByText('The addresses receive only events about your own organisation.')).toBeVisible();
+	await page.getByLabel('Address', { exact: true }).fill('https://hooks.tenant1.example.invalid/liitos');
+	await page.getByRole('checkbox', { name: 'Checklist item verified' }).check();
+	await page.getByRole('button', { name: 'Add address' }).click();
+	await expect(page.getByLabel(/Signing secret/)).toHaveValue(/^whsec_/);
+	await expect(page.getByRole('region', { name: 'Receiving addresses' })).toContainText('hooks.tenant1.example.invalid');
+	await expectNoAxeViolations(page);
+
 	// Revoking asks first; afterwards the token is refused.
-	await page.reload();
+	await navTo(page, 'API tokens');
 	await page.getByText('Revoke Patient system').click();
 	await expect(page.getByText('Revoke token Patient system?')).toBeVisible();
 	await page.getByRole('button', { name: 'Revoke token' }).click();
@@ -345,6 +355,7 @@ test('an administrator registers a webhook address; an incident reported through
 	await signIn(page, DEMO_URL, 'admin@demo.test', DEMO_PASSWORD);
 	await navTo(page, 'Webhooks');
 	await expect(page.getByRole('heading', { name: 'Event notifications (webhooks)' })).toBeVisible();
+	await expect(page.getByText('hooks.tenant1.example.invalid')).toHaveCount(0);
 	await expectNoAxeViolations(page);
 
 	// The server runs in production mode here: plain HTTP is refused, even to this machine.

@@ -100,7 +100,7 @@ describe('webhooks', () => {
 		let clock = new Date();
 		const options = { production: false, now: () => clock };
 		expect(await deliverDueWebhooks(db, options)).toEqual({ sent: 0, failed: 1 });
-		const [failed] = listWebhookDeliveries(db);
+		const [failed] = listWebhookDeliveries(db, null);
 		expect(failed).toMatchObject({ attempts: 1, lastStatus: 500, lastError: 'HTTP 500', deliveredAt: null });
 		expect(failed.nextAttemptAt!.getTime() - clock.getTime()).toBe(5_000);
 		// Not due yet: nothing is sent.
@@ -113,7 +113,7 @@ describe('webhooks', () => {
 			expect(verifySignature(created.secret, headers as Record<string, string>, body, nowSeconds)).toBe(true);
 			expect(headers['webhook-id']).toBe(failed.id);
 		}
-		expect(listWebhookDeliveries(db)[0]).toMatchObject({ attempts: 2, lastStatus: 204, deliveredAt: clock });
+		expect(listWebhookDeliveries(db, null)[0]).toMatchObject({ attempts: 2, lastStatus: 204, deliveredAt: clock });
 	});
 
 	it('refuse private addresses, give up after the last retry, and sign with a rotated secret', async () => {
@@ -141,12 +141,12 @@ describe('webhooks', () => {
 			clock = new Date(clock.getTime() + (RETRY_DELAYS_MS[attempt] ?? 0));
 		}
 		expect(calls).toBe(0);
-		const [row] = listWebhookDeliveries(db);
+		const [row] = listWebhookDeliveries(db, null);
 		expect(row.lastError).toContain('refused address 10.0.0.5');
 		expect(row.gaveUpAt).not.toBeNull();
 		expect(row.attempts).toBe(8);
 
-		const rotated = rotateWebhookSecret(db, ADMIN_ACTOR, created.id)!;
+		const rotated = rotateWebhookSecret(db, ADMIN_ACTOR, created.id, null)!;
 		expect(rotated).not.toBe(created.secret);
 		enqueueWebhookEvent(db, 'incident.reported', { id: 'r2' }, clock);
 		let signedWith: Record<string, string> = {};
@@ -276,8 +276,8 @@ describe('webhooks', () => {
 
 		// Re-enabled (audited): what was still queued goes out.
 		answer = 204;
-		expect(enableWebhookEndpoint(db, ADMIN_ACTOR, created.id)).toBe(true);
-		expect(enableWebhookEndpoint(db, ADMIN_ACTOR, created.id)).toBe(false);
+		expect(enableWebhookEndpoint(db, ADMIN_ACTOR, created.id, null)).toBe(true);
+		expect(enableWebhookEndpoint(db, ADMIN_ACTOR, created.id, null)).toBe(false);
 		expect(endpointRow()).toMatchObject({ disabledAt: null, disabledReason: null, failingSince: null });
 		expect(db.select().from(auditEntry).where(eq(auditEntry.action, 'webhook.enable')).all()).toHaveLength(1);
 		expect(await deliverDueWebhooks(db, options)).toEqual({ sent: 2, failed: 0 });

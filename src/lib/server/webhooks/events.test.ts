@@ -28,7 +28,14 @@ import {
 import { getChecklist, submitItem, verifyItem } from '../prerequisites/checklist';
 import { scanCertificateReminders } from '../reminders/reminders';
 import { acknowledge, createInstruction, currentVersion } from '../instructions/instructions';
-import { createWebhookEndpoint } from './endpoints';
+import {
+	createWebhookEndpoint,
+	listWebhookDeliveries,
+	listWebhookEndpoints,
+	redeliverWebhook,
+	removeWebhookEndpoint,
+	rotateWebhookSecret
+} from './endpoints';
 import { enqueueWebhookEvent } from './outbox';
 import { webhookBody } from '../api/webhook-events';
 
@@ -248,5 +255,21 @@ describe('webhook events', () => {
 		db.transaction((tx) => enqueueWebhookEvent(tx, 'incident.reported', { ...INCIDENT, id: 'r2', tenantIds: [], mainConnector: true }, T0));
 		expect(received('incident.reported').first).toHaveLength(1);
 		expect(received('incident.reported').main).toHaveLength(2);
+	});
+
+	it('each organisation sees and changes only its own endpoints and their deliveries', () => {
+		db.transaction((tx) => enqueueWebhookEvent(tx, 'tenant.stage_changed', { tenantId: world.tenantId, from: 'a', to: 'b' }, T0));
+		expect(listWebhookEndpoints(db, null).map((e) => e.id)).toEqual([endpoints.main]);
+		expect(listWebhookEndpoints(db, world.tenantId).map((e) => e.id)).toEqual([endpoints.first]);
+		expect(listWebhookDeliveries(db, otherTenantId)).toEqual([]);
+		const [firstDelivery] = listWebhookDeliveries(db, world.tenantId);
+		expect(firstDelivery.endpointId).toBe(endpoints.first);
+		// Another tenant's administrator: unknown, whatever the id.
+		expect(rotateWebhookSecret(db, world.admin, endpoints.first, otherTenantId)).toBeNull();
+		expect(redeliverWebhook(db, world.admin, firstDelivery.id, otherTenantId, T0)).toBe(false);
+		expect(removeWebhookEndpoint(db, world.admin, endpoints.first, otherTenantId)).toBe(false);
+		// Nor does the main connector's page reach a tenant's endpoint.
+		expect(removeWebhookEndpoint(db, world.admin, endpoints.first, null)).toBe(false);
+		expect(removeWebhookEndpoint(db, world.admin, endpoints.first, world.tenantId)).toBe(true);
 	});
 });
