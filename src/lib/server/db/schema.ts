@@ -1074,7 +1074,7 @@ export type ApiToken = typeof apiToken.$inferSelect;
  */
 export const webhookEndpoint = sqliteTable('webhook_endpoint', {
 	id: text('id').primaryKey(),
-	tenantId: text('tenant_id').references(() => tenant.id, { onDelete: 'cascade' }),
+	tenantId: text('tenant_id').references(() => tenant.id),
 	url: text('url').notNull(),
 	secret: text('secret').notNull(),
 	events: text('events', { mode: 'json' }).$type<string[]>().notNull(),

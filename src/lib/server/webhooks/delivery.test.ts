@@ -11,6 +11,7 @@ import { deliverDueWebhooks, DISABLE_AFTER_FAILING_DAYS, postPinned, type Post, 
 import { enqueueWebhookEvent } from './outbox';
 import { isPublicAddress } from './addresses';
 import { RETRY_DELAYS_MS, verifySignature } from './signing';
+import { describeNotification } from '../reminders/reminders';
 
 interface Received {
 	headers: IncomingHttpHeaders;
@@ -268,6 +269,12 @@ describe('webhooks', () => {
 				.all()
 				.map((n) => [n.userId, n.kind, n.link])
 		).toEqual([[admin.id, 'webhook_disabled', '/webhooks']]);
+		// In the portal and in the digest mail, in the reader's language.
+		const [notice] = db.select().from(notification).all();
+		expect(describeNotification(notice, 'en')).toBe(
+			'Webhook address https://hooks.example.fi/x was disabled: deliveries failed for 3 days'
+		);
+		expect(describeNotification(notice, 'fi')).toContain('poistettiin käytöstä');
 
 		// While disabled: nothing is sent and no event is queued for it.
 		expect(enqueueWebhookEvent(db, 'incident.reported', { id: 'r4' }, clock)).toBe(0);
