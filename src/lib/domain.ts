@@ -199,11 +199,27 @@ export const API_SCOPES = [
 	'certificates:write',
 	'agreements:read',
 	'instructions:read',
-	'incidents:write'
+	'incidents:write',
+	'security_plan:read'
 ] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 export const API_READ_SCOPES: readonly ApiScope[] = API_SCOPES.filter((scope) => scope.endsWith(':read'));
+/** What a tenant's token may hold: reading, and never the main connector's confidential plan (THL 3/2024 ch. 5). */
+export const API_TENANT_SCOPES: readonly ApiScope[] = API_READ_SCOPES.filter((scope) => scope !== 'security_plan:read');
 
 /** Events a webhook endpoint may subscribe to. */
-export const WEBHOOK_EVENTS = ['tenant.stage_changed', 'incident.reported', 'person.deactivated'] as const;
+export const WEBHOOK_EVENTS = [
+	'tenant.stage_changed',
+	'agreement.signed',
+	'agreement.countersigned',
+	'agreement.in_force',
+	'agreement.ended',
+	'certificate.expiring',
+	'certificate.expired',
+	'checklist_item.submitted',
+	'checklist_item.verified',
+	'acknowledgement.completed',
+	'incident.reported',
+	'person.deactivated'
+] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];

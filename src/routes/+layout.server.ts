@@ -25,7 +25,7 @@ export const load: LayoutServerLoad = ({ locals }) => {
 			audit: can(user, 'audit.view') || (user?.tenantId ? can(user, 'audit.view', { tenantId: user.tenantId }) : false),
 			outbox: can(user, 'outbox.view'),
 			apiTokens: user ? can(user, 'api_token.manage', { tenantId: user.tenantId }) : false,
-			webhooks: can(user, 'webhook.manage'),
+			webhooks: user ? can(user, 'webhook.manage', { tenantId: user.tenantId }) : false,
 			certificates: can(user, 'certificate.view') || (user?.tenantId ? can(user, 'certificate.view', { tenantId: user.tenantId }) : false),
 			prerequisites: can(user, 'catalogue.manage'),
 			notifications: can(user, 'notifications.view'),

@@ -54,8 +54,9 @@ test('a tenant administrator makes a read token; it reads its own tenant and not
 	await signIn(page, DEMO_URL, 'admin@tenant1.demo.test', DEMO_PASSWORD);
 	await navTo(page, 'API tokens');
 	await expect(page.getByRole('heading', { name: 'Integration API tokens' })).toBeVisible();
-	// A tenant's administrator is offered read scopes only.
+	// A tenant's administrator is offered read scopes only, and never the main connector's plan.
 	await expect(page.getByRole('checkbox', { name: 'Certificates: add' })).toHaveCount(0);
+	await expect(page.getByRole('checkbox', { name: 'Information-security plan status: read' })).toHaveCount(0);
 	await expectNoAxeViolations(page);
 
 	// Nothing chosen: the form answers beside the field and keeps the name.
@@ -103,11 +104,34 @@ test('a tenant administrator makes a read token; it reads its own tenant and not
 			path
 		).toEqual([]);
 	}
-	// Listing every tenant is the main connector's.
-	expect((await get('/tenants')).status()).toBe(403);
+	// Listing tenants: a tenant's token sees only its own.
+	const listed = await get('/tenants');
+	expect(listed.status()).toBe(200);
+	expect((await listed.json()).data.map((t: { id: string }) => t.id)).toEqual([ids.own]);
+	// The main connector's plan is not a tenant's (the scope cannot be given to its token).
+	expect((await get('/security-plan')).status()).toBe(403);
+	// ETags: the same answer again is a 304 without a body.
+	const etag = own.headers()['etag'];
+	expect(etag).toMatch(/^"[\w-]+"$/);
+	const again = await request.get(`${DEMO_URL}/api/v1/tenants/${ids.own}`, { headers: { ...auth, 'if-none-match': etag } });
+	expect(again.status()).toBe(304);
+	expect((await again.body()).length).toBe(0);
+	const listEtag = listed.headers()['etag'];
+	expect((await request.get(`${DEMO_URL}/api/v1/tenants`, { headers: { ...auth, 'if-none-match': listEtag } })).status()).toBe(304);
+	expect((await request.get(`${DEMO_URL}/api/v1/tenants`, { headers: { ...auth, 'if-none-match': '"stale"' } })).status()).toBe(200);
+
+	// The tenant's own webhook address: told it hears of its own organisation only.
+	await navTo(page, 'Webhooks');
+	await expect(page.getByText('The addresses receive only events about your own organisation.')).toBeVisible();
+	await page.getByLabel('Address', { exact: true }).fill('https://hooks.tenant1.example.invalid/liitos');
+	await page.getByRole('checkbox', { name: 'Checklist item verified' }).check();
+	await page.getByRole('button', { name: 'Add address' }).click();
+	await expect(page.getByLabel(/Signing secret/)).toHaveValue(/^whsec_/);
+	await expect(page.getByRole('region', { name: 'Receiving addresses' })).toContainText('hooks.tenant1.example.invalid');
+	await expectNoAxeViolations(page);
 
 	// Revoking asks first; afterwards the token is refused.
-	await page.reload();
+	await navTo(page, 'API tokens');
 	await page.getByText('Revoke Patient system').click();
 	await expect(page.getByText('Revoke token Patient system?')).toBeVisible();
 	await page.getByRole('button', { name: 'Revoke token' }).click();
@@ -133,7 +157,7 @@ test('the API answers in problem details: no token, a session cookie, malformed 
 	expect((await context.request.get(`${DEMO_URL}/api/v1/tenants/${ids.own}`)).status()).toBe(401);
 
 	await navTo(page, 'API tokens');
-	const token = await createToken(page, 'Reporting', ['Tenants: read', 'Agreements: read']);
+	const token = await createToken(page, 'Reporting', ['Tenants: read', 'Agreements: read', 'Information-security plan status: read']);
 	await context.close();
 	const auth = { authorization: `Bearer ${token}` };
 	const get = (path: string) => request.get(`${DEMO_URL}/api/v1${path}`, { headers: auth });
@@ -164,6 +188,13 @@ test('the API answers in problem details: no token, a session cookie, malformed 
 	expect(new Set(seen).size).toBe(seen.length);
 	const inProduction = await (await get('/tenants?stage=in_production')).json();
 	expect(inProduction.data.map((t: { id: string }) => t.id)).toEqual([ids.own]);
+
+	// The plan's status: counts by chapter, none of its text.
+	const plan = await get('/security-plan');
+	expect(plan.status()).toBe(200);
+	const status = await plan.json();
+	expect(status).toMatchObject({ counts: { not_described: expect.any(Number) }, progress: expect.any(Number) });
+	expect(Object.keys(status).sort()).toEqual(['counts', 'dueForReview', 'framework', 'progress', 'sections', 'started']);
 });
 
 test('the OpenAPI document and the reference page are public and readable', async ({ page, request }) => {
@@ -324,6 +355,7 @@ test('an administrator registers a webhook address; an incident reported through
 	await signIn(page, DEMO_URL, 'admin@demo.test', DEMO_PASSWORD);
 	await navTo(page, 'Webhooks');
 	await expect(page.getByRole('heading', { name: 'Event notifications (webhooks)' })).toBeVisible();
+	await expect(page.getByText('hooks.tenant1.example.invalid')).toHaveCount(0);
 	await expectNoAxeViolations(page);
 
 	// The server runs in production mode here: plain HTTP is refused, even to this machine.
@@ -338,6 +370,17 @@ test('an administrator registers a webhook address; an incident reported through
 	await page.getByRole('button', { name: 'Add address' }).click();
 	await expect(page.getByLabel(/Signing secret/)).toHaveValue(/^whsec_/);
 	await expectNoAxeViolations(page);
+	// Every event of issue #19 can be chosen; the address starts enabled.
+	for (const event of [
+		'Agreement signed by the tenant',
+		'Certificate expired',
+		'Checklist item verified',
+		'Instruction acknowledged by a person'
+	])
+		await expect(page.getByRole('checkbox', { name: event })).toBeVisible();
+	await expect(
+		page.getByRole('region', { name: 'Receiving addresses' }).getByRole('row', { name: /hooks\.example\.invalid/ })
+	).toContainText('Active');
 
 	await navTo(page, 'API tokens');
 	const token = await createToken(page, 'Webhook trigger', ['Incidents: report']);

@@ -131,7 +131,7 @@ const ROUTE_TARGETS: Record<string, ((ids: Ids) => string | null) | { global: st
 	'/invitation/[token]': { global: 'token link' },
 	'/calendar/[token]': { global: 'token feed' },
 	'/api-tokens': { global: "own organisation's tokens" },
-	'/webhooks': { global: 'main connector administrators only' },
+	'/webhooks': { global: "own organisation's endpoints (a tenant's receive its own events only)" },
 	// The integration API ignores cookies (401 here); tokens are checked against tenant 2's ids in api.spec.ts.
 	'/api/v1/tenants': { global: 'bearer token only, see api.spec.ts' },
 	'/api/v1/tenants/[id]': { global: 'bearer token only, see api.spec.ts' },
@@ -144,6 +144,7 @@ const ROUTE_TARGETS: Record<string, ((ids: Ids) => string | null) | { global: st
 	'/api/v1/certificates/[id]': { global: 'bearer token only, see api.spec.ts' },
 	'/api/v1/incidents': { global: 'bearer token only, see api.spec.ts' },
 	'/api/v1/instructions': { global: 'bearer token only, see api.spec.ts' },
+	'/api/v1/security-plan': { global: "bearer token only, the main connector's; see api.spec.ts" },
 	'/api/v1/[...rest]': { global: 'unknown API routes' },
 	'/api/v1/openapi.json': { global: 'public description, no data' },
 	'/api/v1/docs': { global: 'public reference, no data' }

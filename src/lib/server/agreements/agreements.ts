@@ -1,7 +1,7 @@
 import { and, count, desc, eq, inArray, isNull, lte, ne, or, type SQL } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db';
 import { agreement, agreementSignature, tenant, type Agreement, type AgreementSignature } from '../db/schema';
-import type { AgreementStatus, Party } from '../../domain';
+import type { AgreementStatus, Party, WebhookEvent } from '../../domain';
 import { audit, SYSTEM_ACTOR, type Actor } from '../actor';
 import type { SessionUser } from '../auth/session';
 import { stepUp, type Confirmation, type StepUpRefused } from '../auth/step-up';
@@ -16,6 +16,7 @@ import { fillTemplate, MissingValuesError, parseTemplate } from './template';
 import { getTemplate, sha256Hex } from './templates-store';
 import { currentContent, type AgreementContent } from './values';
 import { recordEffect } from '../effects/effects';
+import { enqueueWebhookEvent } from '../webhooks/outbox';
 import type { AgreementStep } from './notify';
 
 export function getAgreement(db: DbOrTx, id: string): Agreement | undefined {
@@ -74,6 +75,41 @@ const NOTICES: Partial<Record<AgreementEvent, AgreementStep>> = {
 	rescind: 'ended'
 };
 
+/**
+ * The webhook events of each step. Countersigning is both a signature and the moment the
+ * agreement comes into force, so it publishes both; every way out of force is `agreement.ended`
+ * with the final status (ended, ended_automatically, rescinded, superseded).
+ */
+const WEBHOOK_EVENTS_OF: Partial<Record<AgreementEvent, WebhookEvent[]>> = {
+	tenant_sign: ['agreement.signed'],
+	countersign: ['agreement.countersigned', 'agreement.in_force'],
+	end: ['agreement.ended'],
+	end_automatically: ['agreement.ended'],
+	rescind: ['agreement.ended'],
+	supersede: ['agreement.ended']
+};
+
+function publishStep(
+	tx: DbOrTx,
+	current: Agreement,
+	event: AgreementEvent,
+	status: AgreementStatus,
+	changes: Partial<Agreement>,
+	now: Date
+) {
+	for (const type of WEBHOOK_EVENTS_OF[event] ?? []) {
+		const data: Record<string, unknown> = { agreementId: current.id, tenantId: current.tenantId, from: current.status, to: status };
+		if (type === 'agreement.in_force') data.inForceAt = now.toISOString();
+		if (type === 'agreement.ended') {
+			data.endedAt = now.toISOString();
+			const endDate = changes.endDate ?? current.endDate;
+			if (endDate) data.endDate = endDate;
+			if (changes.supersededById) data.supersededById = changes.supersededById;
+		}
+		enqueueWebhookEvent(tx, type, data, now);
+	}
+}
+
 function transition(tx: DbOrTx, current: Agreement, event: AgreementEvent, changes: Partial<Agreement>, now: Date): AgreementStatus {
 	const status = nextStatus(current.status, event);
 	// The status in the WHERE clause makes a concurrent second attempt a no-op rather than a double step.
@@ -88,6 +124,8 @@ function transition(tx: DbOrTx, current: Agreement, event: AgreementEvent, chang
 	// A change after sending goes back to the tenant: it is sent again.
 	const notice = event === 'edit' ? (current.status === 'draft' ? undefined : 'sent') : NOTICES[event];
 	if (notice) recordEffect(tx, { kind: 'agreement.notify', subjectId: current.id, payload: { step: notice } });
+	// Webhooks are queued here, where the status really changes, in the same transaction.
+	publishStep(tx, current, event, status, changes, now);
 	return status;
 }
 

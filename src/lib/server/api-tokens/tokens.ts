@@ -1,7 +1,7 @@
 import { and, desc, eq, isNull, lt, or } from 'drizzle-orm';
 import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
 import type { Db, DbOrTx } from '../db';
-import { apiToken, user, userRole, API_READ_SCOPES, API_SCOPES, type ApiScope, type ApiToken, type Role } from '../db/schema';
+import { apiToken, user, userRole, API_SCOPES, API_TENANT_SCOPES, type ApiScope, type ApiToken, type Role } from '../db/schema';
 import { audit, type Actor } from '../actor';
 import { can, type Action, type Resource } from '../auth/authorize';
 import { hashToken, type SessionUser } from '../auth/session';
@@ -25,7 +25,8 @@ export const ACTION_SCOPES: Partial<Record<Action, ApiScope>> = {
 	'certificate.manage': 'certificates:write',
 	'agreement.view': 'agreements:read',
 	'instruction.coverage': 'instructions:read',
-	'incident.report': 'incidents:write'
+	'incident.report': 'incidents:write',
+	'security_plan.read': 'security_plan:read'
 };
 
 /** The administrator role a token acts with: the organisation's own administrators'. */
@@ -68,7 +69,7 @@ export type CreateTokenResult = { ok: true; id: string; token: string } | { ok: 
 
 /** Scopes an organisation's token may hold: a tenant's, reading only. */
 export function scopesAllowedFor(tenantId: string | null): readonly ApiScope[] {
-	return tenantId === null ? API_SCOPES : API_READ_SCOPES;
+	return tenantId === null ? API_SCOPES : API_TENANT_SCOPES;
 }
 
 /**

@@ -5,10 +5,39 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { API_OPERATIONS, openApiDocument } from './openapi';
 import { renderApiReference } from './reference';
-import { agreementOut, certificateOut, checklistOut, instructionOut, pageOut, personOut, tenantOut } from './schemas';
-import { checklistOf, listAgreementPage, listCertificatePage, listInstructionPage, listPeoplePage, listTenantPage } from './resources';
-import { ADMIN_ACTOR, addManualCertificate, freshDb, insertAgreementRow, insertTenantRow, insertUser, personHolder } from '../test-support';
+import {
+	agreementOut,
+	certificateOut,
+	checklistOut,
+	instructionOut,
+	pageOut,
+	personOut,
+	securityPlanStatusOut,
+	tenantOut
+} from './schemas';
+import {
+	checklistOf,
+	listAgreementPage,
+	listCertificatePage,
+	listInstructionPage,
+	listPeoplePage,
+	listTenantPage,
+	securityPlanStatus
+} from './resources';
+import { syncBundledFrameworks } from '../security-plan/framework-store';
+import { saveRequirement } from '../security-plan/plan';
+import {
+	ADMIN_ACTOR,
+	addManualCertificate,
+	freshDb,
+	insertAgreementRow,
+	insertTenantRow,
+	insertUser,
+	personHolder,
+	setUpMainConnector
+} from '../test-support';
 import { setTenantArchived } from '../tenants/tenants';
+import { WEBHOOK_EVENTS } from '../../domain';
 
 const API_DIR = fileURLToPath(new URL('../../../routes/api/v1', import.meta.url));
 /** Routes that are not operations of the API itself. */
@@ -24,6 +53,8 @@ function routeFiles(dir: string): { path: string; methods: string[] }[] {
 		return [{ path: path === '/' ? '' : path, methods }];
 	});
 }
+
+const check = <T extends z.ZodType>(schema: T, value: unknown) => expect(schema.safeParse(value).error?.issues ?? []).toEqual([]);
 
 describe('the OpenAPI document', () => {
 	const doc = openApiDocument('https://liitos.example') as {
@@ -62,6 +93,15 @@ describe('the OpenAPI document', () => {
 		expect(API_OPERATIONS.every((op) => op.scope)).toBe(true);
 	});
 
+	it('describes every webhook event, and the reference page names each', () => {
+		const webhooks = (doc as unknown as { webhooks: Record<string, { post: { requestBody: object } }> }).webhooks;
+		expect(Object.keys(webhooks)).toEqual([...WEBHOOK_EVENTS]);
+		const html = renderApiReference(doc);
+		for (const event of WEBHOOK_EVENTS) expect(html).toContain(`<code>${event}</code>`);
+		const refs = [...JSON.stringify(webhooks).matchAll(/"\$ref":"#\/components\/schemas\/(\w+)"/g)].map((m) => m[1]);
+		for (const name of refs) expect(doc.components.schemas[name], name).toBeDefined();
+	});
+
 	it('renders a reference page naming every operation', () => {
 		const html = renderApiReference(doc);
 		for (const op of API_OPERATIONS) expect(html).toContain(`${op.method.toUpperCase()} ${op.path}`);
@@ -76,7 +116,6 @@ describe('the OpenAPI document', () => {
 		const person = insertUser(db, { tenantId, roles: ['tenant_admin'] });
 		addManualCertificate(db, ADMIN_ACTOR, 'professional_card', personHolder(person), new Date(Date.now() + 10 * 86_400_000));
 		insertAgreementRow(db, tenantId, 'draft');
-		const check = <T extends z.ZodType>(schema: T, value: unknown) => expect(schema.safeParse(value).error?.issues ?? []).toEqual([]);
 		check(pageOut(tenantOut), listTenantPage(db, { archived: false }, 10, null));
 		check(pageOut(tenantOut), listTenantPage(db, { archived: true }, 10, null));
 		check(pageOut(personOut), listPeoplePage(db, tenantId, 10, null));
@@ -86,5 +125,39 @@ describe('the OpenAPI document', () => {
 		check(pageOut(certificateOut), certificates);
 		check(pageOut(agreementOut), listAgreementPage(db, tenantId, 10, null));
 		check(pageOut(instructionOut), listInstructionPage(db, null, 10, null));
+		// A tenant's own token: only its own tenant, whatever the filters.
+		expect(listTenantPage(db, { onlyId: tenantId, archived: false }, 10, null).data.map((t) => t.id)).toEqual([tenantId]);
+		expect(listTenantPage(db, { onlyId: archived, archived: false }, 10, null).data).toEqual([]);
+	});
+
+	it('reports the security plan status as counts, without its text', () => {
+		const db = freshDb();
+		const actor = setUpMainConnector(db);
+		check(securityPlanStatusOut, securityPlanStatus(db));
+		syncBundledFrameworks(db, join(process.cwd(), 'templates', 'security-plan'));
+		const empty = securityPlanStatus(db);
+		expect(empty).toMatchObject({ started: false, progress: 0, dueForReview: 0 });
+		const secret = 'Varmuuskopiot säilytetään kassakaapissa';
+		saveRequirement(
+			db,
+			actor,
+			'6.3-1',
+			{
+				description: secret,
+				ownerId: null,
+				status: 'implemented',
+				lastReviewedOn: null,
+				nextReviewOn: null,
+				responsibleParty: 'main_connector',
+				responsibleName: '',
+				agreementReference: ''
+			},
+			new Date()
+		);
+		const status = securityPlanStatus(db);
+		check(securityPlanStatusOut, status);
+		expect(status).toMatchObject({ started: true, counts: { implemented: 1 } });
+		expect(status.sections.find((s) => s.chapter === '6.3')!.counts.implemented).toBe(1);
+		expect(JSON.stringify(status)).not.toContain(secret);
 	});
 });

@@ -12,10 +12,12 @@ import {
 	pageOut,
 	pageQuery,
 	personOut,
+	securityPlanStatusOut,
 	problemOut,
 	tenantListQuery,
 	tenantOut
 } from './schemas';
+import { DOCUMENTED_WEBHOOK_EVENTS, WEBHOOK_EVENT_DOCS, webhookBody } from './webhook-events';
 
 /**
  * The OpenAPI 3.1 document, generated from the same zod schemas the routes parse with (zod 4's
@@ -41,7 +43,7 @@ export const API_OPERATIONS: ApiOperation[] = [
 	{
 		method: 'get',
 		path: '/tenants',
-		summary: 'Tenants by name, filtered by stage, search text or archived; the main connector only.',
+		summary: "Tenants by name, filtered by stage, search text or archived. A tenant's token lists only its own tenant.",
 		scope: 'tenants:read',
 		query: tenantListQuery,
 		response: pageOut(tenantOut)
@@ -114,6 +116,14 @@ export const API_OPERATIONS: ApiOperation[] = [
 		scope: 'instructions:read',
 		query: pageQuery,
 		response: pageOut(instructionOut)
+	},
+	{
+		method: 'get',
+		path: '/security-plan',
+		summary:
+			"How far the main connector's information-security plan is (THL 3/2024): progress and requirement counts per chapter, and how many are due for review; never its text. The main connector's tokens only.",
+		scope: 'security_plan:read',
+		response: securityPlanStatusOut
 	}
 ];
 
@@ -197,6 +207,20 @@ export function openApiDocument(serverUrl: string): Json {
 			}
 		};
 	}
+	// Webhooks (OpenAPI 3.1's own section): what Liitos POSTs to a registered endpoint.
+	const webhooks: Record<string, Json> = {};
+	for (const event of DOCUMENTED_WEBHOOK_EVENTS) {
+		webhooks[event] = {
+			post: {
+				operationId: `webhook_${event.replace('.', '_')}`,
+				summary: WEBHOOK_EVENT_DOCS[event].summary,
+				description:
+					'Signed per Standard Webhooks: headers `webhook-id`, `webhook-timestamp`, `webhook-signature` (HMAC-SHA256 with the endpoint secret).',
+				requestBody: { required: true, content: { 'application/json': { schema: toSchema(webhookBody(event), 'output', components) } } },
+				responses: { '2XX': { description: 'Received; any other answer is retried with backoff for about a day.' } }
+			}
+		};
+	}
 	return {
 		openapi: '3.1.0',
 		info: {
@@ -208,6 +232,7 @@ export function openApiDocument(serverUrl: string): Json {
 		servers: [{ url: `${serverUrl}/api/v1` }],
 		security: [{ bearer: [] }],
 		paths,
+		webhooks,
 		components: {
 			schemas: components,
 			securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API token (liitos_…).' } }

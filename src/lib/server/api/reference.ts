@@ -57,6 +57,11 @@ ${body ? `<p>Body: <code>application/json</code>, ${escape(typeOf(Object.values(
 </section>`;
 		})
 	);
+	const webhooks = Object.entries((doc.webhooks ?? {}) as Record<string, { post: Json }>).map(([event, { post }]) => {
+		const body = ((post.requestBody as Json).content as Record<string, Json>)['application/json'].schema as Json;
+		const data = ((body.properties as Record<string, Json> | undefined)?.data ?? {}) as Json;
+		return `<section id="webhook-${escape(event)}"><h3><code>${escape(event)}</code></h3><p>${inline(post.summary)}</p>${propertiesTable(data)}</section>`;
+	});
 	const models = Object.entries(schemas).map(
 		([name, schema]) => `<section id="schema-${escape(name)}"><h3>${escape(name)}</h3>${propertiesTable(schema)}</section>`
 	);
@@ -71,6 +76,9 @@ ${body ? `<p>Body: <code>application/json</code>, ${escape(typeOf(Object.values(
 <p>Example: <code>curl -H "Authorization: Bearer $LIITOS_TOKEN" ${escape(server)}/tenants?stage=in_production</code></p>
 <h2>Operations</h2>
 ${operations.join('\n')}
+<h2>Webhook events</h2>
+<p>Registered under Administration → Webhooks. Each is <code>POST</code>ed as JSON <code>{ type, timestamp, data }</code> with the Standard Webhooks headers <code>webhook-id</code>, <code>webhook-timestamp</code> and <code>webhook-signature</code>; <code>data</code> holds:</p>
+${webhooks.join('\n')}
 <h2>Schemas</h2>
 ${models.join('\n')}
 </main>

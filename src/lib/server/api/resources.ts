@@ -10,7 +10,8 @@ import { coverage, currentVersion, listInstructions } from '../instructions/inst
 import { coverageTotals, targetTenantIds } from '../instructions/report';
 import { DAY_MS } from '../../time';
 import { encodeCursor, pageOf, type Page, type SortKey } from './cursor';
-import type { agreementOut, certificateOut, checklistOut, instructionOut, personOut, tenantOut } from './schemas';
+import type { agreementOut, certificateOut, checklistOut, instructionOut, personOut, securityPlanStatusOut, tenantOut } from './schemas';
+import { dueReviewCount, planOverview } from '../security-plan/plan';
 
 /**
  * What the integration API reads. Authorisation is the caller's (`apiCan` in the route); these
@@ -36,6 +37,8 @@ export function toTenantOut(row: Tenant): z.input<typeof tenantOut> {
 }
 
 export interface TenantPageFilter {
+	/** Only this tenant (a tenant's own token sees itself and no other). */
+	onlyId?: string;
 	stage?: Tenant['stage'];
 	q?: string;
 	archived: boolean;
@@ -49,6 +52,7 @@ export function listTenantPage(
 	after: SortKey | null
 ): Page<z.input<typeof tenantOut>> {
 	const conditions: (SQL | undefined)[] = [filter.archived ? isNotNull(tenant.archivedAt) : isNull(tenant.archivedAt)];
+	if (filter.onlyId) conditions.push(eq(tenant.id, filter.onlyId));
 	if (filter.stage) conditions.push(eq(tenant.stage, filter.stage));
 	if (filter.q) {
 		const { pattern, unicode } = containsSearch(filter.q);
@@ -208,4 +212,19 @@ export function listInstructionPage(
 			};
 		});
 	return pageOf(items, (i) => [i.id], limit, after);
+}
+
+/** The plan's status for the API: progress and counts by chapter, nothing of what it says. */
+export function securityPlanStatus(db: DbOrTx, now = new Date()): z.input<typeof securityPlanStatusOut> {
+	const overview = planOverview(db, now);
+	const empty = { not_described: 0, described: 0, implemented: 0, verified: 0 };
+	if (!overview) return { framework: null, started: false, progress: 0, counts: empty, dueForReview: 0, sections: [] };
+	return {
+		framework: { key: overview.framework.framework, version: overview.framework.version },
+		started: overview.plan !== null,
+		progress: overview.progress,
+		counts: overview.total,
+		dueForReview: dueReviewCount(db, now),
+		sections: overview.sections.map((s) => ({ chapter: s.section.chapter, progress: s.progress, counts: s.counts }))
+	};
 }

@@ -12,6 +12,8 @@ import {
 	INSTRUCTION_CATEGORIES,
 	PREREQUISITE_CATEGORIES,
 	ROLES,
+	SECURITY_PLAN_CHAPTERS,
+	SECURITY_REQUIREMENT_STATUSES,
 	TENANT_STAGES,
 	USER_STATUSES
 } from '../../domain';
@@ -151,6 +153,30 @@ export const instructionOut = z
 			.meta({ description: "People who hold a current acknowledgement, of those it is meant for (a tenant's token: its own people)." })
 	})
 	.meta({ id: 'Instruction' });
+
+const requirementCounts = z
+	.object(
+		Object.fromEntries(SECURITY_REQUIREMENT_STATUSES.map((status) => [status, z.number().int()])) as Record<
+			(typeof SECURITY_REQUIREMENT_STATUSES)[number],
+			z.ZodNumber
+		>
+	)
+	.meta({ id: 'RequirementCounts', description: 'Requirements by status.' });
+
+/** How far the main connector's information-security plan is: counts only, never its (confidential) text. */
+export const securityPlanStatusOut = z
+	.object({
+		framework: z
+			.object({ key: z.string(), version: z.number().int() })
+			.nullable()
+			.meta({ description: 'Null until a framework is loaded.' }),
+		started: z.boolean().meta({ description: 'Whether anything has been recorded in the plan.' }),
+		progress: z.number().int().meta({ description: 'Share of requirements implemented or verified, 0–100.' }),
+		counts: requirementCounts,
+		dueForReview: z.number().int().meta({ description: 'Requirements whose review date has come.' }),
+		sections: z.array(z.object({ chapter: z.enum(SECURITY_PLAN_CHAPTERS), progress: z.number().int(), counts: requirementCounts }))
+	})
+	.meta({ id: 'SecurityPlanStatus' });
 
 /** A certificate file, PEM text or DER in base64; the same checks as the upload form (a private key is refused). */
 export const certificateCreateBody = z

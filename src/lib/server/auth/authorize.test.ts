@@ -118,7 +118,8 @@ const EXPECTED: Record<Role, Action[]> = {
 		'training.records',
 		'training.declare',
 		'security_plan.binding',
-		'api_token.manage'
+		'api_token.manage',
+		'webhook.manage'
 	],
 	tenant_signatory: [
 		'dashboard.view',

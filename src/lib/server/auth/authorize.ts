@@ -65,7 +65,8 @@ export const ACTIONS = [
 	'security_plan.binding',
 	// Integration API tokens for one's own organisation (a tenant's administrators: read tokens only).
 	'api_token.manage',
-	// Webhook endpoints: the main connector's administrators only.
+	// Webhook endpoints of one's own organisation: the main connector's administrators (every
+	// tenant's events) and a tenant's administrators (that tenant's events only; webhooks/outbox.ts).
 	'webhook.manage'
 ] as const;
 export type Action = (typeof ACTIONS)[number];
@@ -191,7 +192,8 @@ const TENANT_ROLE_ACTIONS: Record<'tenant_admin' | 'tenant_signatory' | 'tenant_
 		'training.records',
 		'training.declare',
 		'security_plan.binding',
-		'api_token.manage'
+		'api_token.manage',
+		'webhook.manage'
 	],
 	tenant_signatory: [
 		'dashboard.view',

@@ -1067,11 +1067,14 @@ export const apiToken = sqliteTable(
 export type ApiToken = typeof apiToken.$inferSelect;
 
 /**
- * Where the main connector wants events sent (Standard Webhooks). `secret` signs the payloads
+ * Where an organisation wants events sent (Standard Webhooks). `secret` signs the payloads
  * (`whsec_` + base64), sealed with LIITOS_SECRET_KEY when it is set, like authenticator keys.
+ * `tenantId` null: the main connector's endpoint (every tenant's events); set: that tenant's own
+ * endpoint, which receives only events about that tenant (webhooks/outbox.ts).
  */
 export const webhookEndpoint = sqliteTable('webhook_endpoint', {
 	id: text('id').primaryKey(),
+	tenantId: text('tenant_id').references(() => tenant.id),
 	url: text('url').notNull(),
 	secret: text('secret').notNull(),
 	events: text('events', { mode: 'json' }).$type<string[]>().notNull(),
@@ -1079,7 +1082,11 @@ export const webhookEndpoint = sqliteTable('webhook_endpoint', {
 		.notNull()
 		.references(() => user.id),
 	createdAt: createdAt(),
-	disabledAt: timestamp('disabled_at')
+	/** The first failed attempt since the last successful delivery; null while deliveries succeed. */
+	failingSince: timestamp('failing_since'),
+	disabledAt: timestamp('disabled_at'),
+	/** Why it was disabled: 'failing' when delivery failed for days (webhooks/delivery.ts). */
+	disabledReason: text('disabled_reason', { enum: ['failing'] })
 });
 
 /**

@@ -5,6 +5,7 @@ import type { Action, Resource } from '$lib/server/auth/authorize';
 import { ACTION_SCOPES, apiCan, recordApiCall, resolveApiToken, type ApiCaller } from '$lib/server/api-tokens/tokens';
 import { createRateLimiter } from '$lib/server/api/rate-limit';
 import { decodeCursor, type SortKey } from '$lib/server/api/cursor';
+import { etagOf, matchesIfNoneMatch } from '$lib/server/api/etag';
 import { clientOf } from './guard';
 
 /**
@@ -140,6 +141,20 @@ function bearerOf(request: Request): string | null {
 
 const UNAUTHENTICATED = { 'www-authenticate': 'Bearer realm="liitos"' };
 
+/**
+ * A JSON answer. A GET carries an ETag over its body and answers 304 to a matching If-None-Match;
+ * `no-cache` (rather than `no-store`) lets a client keep the copy and revalidate it that way.
+ */
+function jsonResponse(event: RequestEvent, result: unknown): Response {
+	const body = JSON.stringify(result);
+	if (event.request.method !== 'GET')
+		return new Response(body, { headers: { 'content-type': 'application/json', 'cache-control': 'private, no-store' } });
+	const etag = etagOf(body);
+	const headers = { etag, 'cache-control': 'private, no-cache', vary: 'authorization' };
+	if (matchesIfNoneMatch(event.request.headers.get('if-none-match'), etag)) return new Response(null, { status: 304, headers });
+	return new Response(body, { headers: { ...headers, 'content-type': 'application/json' } });
+}
+
 /** Wraps an API route: what it returns is sent as JSON (a Response is sent as it is). */
 export function apiRoute(handler: (ctx: ApiContext) => unknown | Promise<unknown>) {
 	return async (event: RequestEvent): Promise<Response> => {
@@ -160,7 +175,7 @@ export function apiRoute(handler: (ctx: ApiContext) => unknown | Promise<unknown
 		let response: Response;
 		try {
 			const result = await handler(context(event, caller));
-			response = result instanceof Response ? result : Response.json(result, { headers: { 'cache-control': 'private, no-store' } });
+			response = result instanceof Response ? result : jsonResponse(event, result);
 		} catch (error) {
 			if (error instanceof ApiProblem) response = problemResponse(error.status, error.detail, error.extra);
 			else {

@@ -19,6 +19,7 @@ import { audit, type Actor } from '../actor';
 import type { SessionUser } from '../auth/session';
 import { listDesignatedPersons } from '../organisation/organisation';
 import { claimReminder, notify } from '../notifications/notifications';
+import { enqueueWebhookEvent } from '../webhooks/outbox';
 import { DAY_MS } from '../../time';
 
 export interface InstructionContent {
@@ -341,6 +342,22 @@ export function acknowledge(
 				targetId: instructionId,
 				summary: `v${version.version} (${language})`
 			}
+		);
+		// One event per acknowledgement (not per completed instruction): whether "everyone" has
+		// acknowledged changes with every hire and leaver, so receivers count from these instead.
+		enqueueWebhookEvent(
+			tx,
+			'acknowledgement.completed',
+			{
+				acknowledgementId: id,
+				instructionId,
+				versionId,
+				version: version.version,
+				userId: person.id,
+				tenantId: person.tenantId,
+				at: now.toISOString()
+			},
+			now
 		);
 		return true;
 	});

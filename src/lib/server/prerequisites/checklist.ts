@@ -16,6 +16,7 @@ import type { ChecklistStatus, PrerequisiteCategory } from '../../domain';
 import { PREREQUISITE_CATEGORIES } from '../../domain';
 import { audit, SYSTEM_ACTOR, type Actor } from '../actor';
 import { advanceTenantStage } from '../tenant-stage';
+import { enqueueWebhookEvent } from '../webhooks/outbox';
 import { addMonths, todayInHelsinki } from '../../time';
 import { appliesTo, getPrerequisiteType, listPrerequisiteTypes } from './catalogue';
 import { evaluateDerived, type DerivedState } from './derived';
@@ -234,6 +235,12 @@ export function submitItem(db: Db, actor: Actor, ref: ItemRef, evidence: Evidenc
 			targetId: itemId,
 			summary: type.code
 		});
+		enqueueWebhookEvent(
+			tx,
+			'checklist_item.submitted',
+			{ itemId, tenantId: item.tenantId, code: type.code, from: item.status, to: 'submitted', submittedAt: now.toISOString() },
+			now
+		);
 		return { ok: true } as const;
 	});
 }
@@ -258,6 +265,12 @@ export function verifyItem(db: Db, actor: Actor, ref: ItemRef, now = new Date())
 			targetId: itemId,
 			summary: type.code
 		});
+		enqueueWebhookEvent(
+			tx,
+			'checklist_item.verified',
+			{ itemId, tenantId: item.tenantId, code: type.code, from: item.status, to: 'verified', verifiedAt: now.toISOString(), validUntil },
+			now
+		);
 		refreshReadiness(tx, actor, item.tenantId, now);
 		return { ok: true } as const;
 	});

@@ -19,6 +19,7 @@ import { DAY_MS, todayInHelsinki } from '../../time';
 import { listCurrentExpiringBy } from '../certificates/registry';
 import { activePeopleWithRoles, claimReminder, notify } from '../notifications/notifications';
 import { describeIncidentNotification } from '../incidents/texts';
+import { enqueueWebhookEvent } from '../webhooks/outbox';
 
 /**
  * Who hears about a certificate: certificate administrators, the holder's tenant administrators,
@@ -60,8 +61,10 @@ function claimedExpiryReminders(db: DbOrTx, until: Date): Set<string> {
  */
 export function scanCertificateReminders(db: Db, now = new Date()): number {
 	const thresholds = [...getSettings(db).reminderThresholds].sort((a, b) => a - b);
-	if (thresholds.length === 0) return 0;
-	const horizon = new Date(now.getTime() + Math.max(...thresholds) * DAY_MS);
+	// Expiry itself (0) is always claimed, so `certificate.expired` is published even where no
+	// one is reminded on the day.
+	const claimable = [...new Set([0, ...thresholds])].sort((a, b) => a - b);
+	const horizon = new Date(now.getTime() + Math.max(...claimable) * DAY_MS);
 	let sent = 0;
 	db.transaction((tx) => {
 		const audienceOf = certificateAudience(tx);
@@ -70,10 +73,13 @@ export function scanCertificateReminders(db: Db, now = new Date()): number {
 			const daysLeft = Math.ceil((cert.validTo.getTime() - now.getTime()) / DAY_MS);
 			const reached = thresholds.filter((t) => daysLeft <= t);
 			// Skipping what is known to be claimed changes nothing: claimReminder would refuse it too.
-			const claimed = reached.filter(
-				(t) => !alreadyClaimed.has(`${cert.id} expiry:${t}`) && claimReminder(tx, cert.id, `expiry:${t}`, now)
+			const claimed = claimable.filter(
+				(t) => daysLeft <= t && !alreadyClaimed.has(`${cert.id} expiry:${t}`) && claimReminder(tx, cert.id, `expiry:${t}`, now)
 			);
-			if (!claimed.length || claimed[0] !== reached[0]) continue;
+			// A webhook at most once per certificate and threshold, in the transaction of the claim, so
+			// never repeated; like the reminders, only the most urgent of thresholds passed together.
+			if (claimed.length) publishExpiry(tx, cert, claimed[0], daysLeft, now);
+			if (!reached.length || !claimed.includes(reached[0])) continue;
 			const kind = reached[0] === 0 ? 'certificate_expired' : 'certificate_expiring';
 			sent += notify(
 				tx,
@@ -86,6 +92,12 @@ export function scanCertificateReminders(db: Db, now = new Date()): number {
 		}
 	});
 	return sent;
+}
+
+function publishExpiry(tx: DbOrTx, cert: Certificate, threshold: number, daysLeft: number, now: Date): void {
+	const data = { certificateId: cert.id, tenantId: cert.tenantId, kind: cert.kind, validTo: cert.validTo.toISOString() };
+	if (threshold === 0) enqueueWebhookEvent(tx, 'certificate.expired', data, now);
+	else enqueueWebhookEvent(tx, 'certificate.expiring', { ...data, thresholdDays: threshold, daysLeft: Math.max(daysLeft, 0) }, now);
 }
 
 /** Checklist items that are due within a week, and again once overdue: one reminder each. */
@@ -188,6 +200,8 @@ export function describeNotification(n: Pick<Notification, 'kind' | 'params'>, l
 				{ title: locale === 'sv' ? p.titleSv : locale === 'en' ? p.titleEn || p.titleFi : p.titleFi },
 				o
 			);
+		case 'webhook_disabled':
+			return m.notification_webhook_disabled({ url: p.url, days: p.days }, o);
 		case 'security_plan_review_due':
 			return m.notification_security_plan_review_due({ requirement: p.requirement, date: p.date }, o);
 		default:

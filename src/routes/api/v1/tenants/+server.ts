@@ -4,13 +4,18 @@ import { apiRoute } from '$lib/server/http/api';
 import { listTenantPage } from '$lib/server/api/resources';
 import { tenantListQuery } from '$lib/server/api/schemas';
 
-/** Tenants by name; filters: stage, search text, archived. */
+/**
+ * Tenants by name; filters: stage, search text, archived. A tenant's token lists only its own
+ * tenant (it may view that one, and no other: the same `can()` as for its administrators).
+ */
 export const GET: RequestHandler = apiRoute((api) => {
-	api.authorize('tenant.list');
+	const own = api.caller.token.tenantId;
+	if (own) api.authorize('tenant.view', { tenantId: own });
+	else api.authorize('tenant.list');
 	const query = api.query(tenantListQuery);
 	return listTenantPage(
 		db(),
-		{ stage: query.stage, q: query.q, archived: query.archived === 'true' },
+		{ onlyId: own ?? undefined, stage: query.stage, q: query.q, archived: query.archived === 'true' },
 		query.limit,
 		api.cursor(query.cursor, 2)
 	);
