@@ -3,7 +3,8 @@ import type { Db, DbOrTx } from '../db';
 import { securityPlanAcknowledgement, securityPlanVersion, tenant, user } from '../db/schema';
 import { audit, type Actor } from '../actor';
 import { getMainPlan } from './plan';
-import { getVersion, latestVersion, parseSnapshot } from './versions';
+import { EMPTY_SNAPSHOT, diffSnapshots, getVersion, latestVersion, parseSnapshot, type ItemChange } from './versions';
+import type { SecurityPlanVersion } from '../db/schema';
 
 /**
  * Agreement §2: the tenant follows the main connector's plan. Per approved version, one of the
@@ -102,4 +103,37 @@ export function acknowledgementOverview(db: DbOrTx): AcknowledgementRow[] {
 			acknowledgedAt: newest?.acknowledgedAt ?? null
 		};
 	});
+}
+
+export interface TenantView {
+	latest: Pick<SecurityPlanVersion, 'version' | 'approvedAt'> & { binding: string[] };
+	acknowledged: TenantAcknowledgement | null;
+	/** The binding requirements whose text changed since the version the tenant last acknowledged. */
+	changes: ItemChange[];
+	/** The versions read to say so (for the audit of reads). */
+	read: SecurityPlanVersion[];
+}
+
+const chapterOf = (requirementId: string) => requirementId.slice(0, requirementId.lastIndexOf('-'));
+
+/**
+ * For a tenant: the newest approved version, whether the tenant has acknowledged it, and what changed
+ * in the binding text since the version it acknowledged last. Only descriptions: owners and review
+ * dates of the main connector's plan stay confidential.
+ */
+export function tenantView(db: DbOrTx, tenantId: string): TenantView | null {
+	const latest = latestVersion(db);
+	if (!latest) return null;
+	const binding = parseSnapshot(latest).binding;
+	const acknowledged = acknowledgementsOf(db, tenantId)[0] ?? null;
+	const previous = acknowledged && acknowledged.version !== latest.version ? getVersion(db, acknowledged.version) : undefined;
+	const read = previous ? [previous, latest] : [latest];
+	const changes =
+		acknowledged?.version === latest.version
+			? []
+			: diffSnapshots(previous ? parseSnapshot(previous) : EMPTY_SNAPSHOT, parseSnapshot(latest))
+					.requirements.filter((c) => binding.includes(chapterOf(c.id)) && c.kind !== 'removed')
+					.map((c) => ({ ...c, fields: c.fields.filter((f) => f.field === 'description') }))
+					.filter((c) => c.fields.length > 0);
+	return { latest: { version: latest.version, approvedAt: latest.approvedAt, binding }, acknowledged, changes, read };
 }

@@ -147,6 +147,7 @@ export function ensurePlan(tx: DbOrTx, actor: Actor, now: Date): PlanRow | null 
 		tenantId: null,
 		frameworkKey: framework.framework,
 		frameworkVersion: framework.version,
+		responsibleDirectorId: null,
 		createdAt: now,
 		createdBy: actor.id
 	};

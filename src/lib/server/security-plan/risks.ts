@@ -52,7 +52,7 @@ export const riskChapters = (risk: Pick<SecurityPlanRisk, 'chapters'>): string[]
 /** Chapters in the regulation's order, each once; null when one is not in the plan's framework. */
 function chaptersOf(tx: DbOrTx, chapters: string[]): string | null {
 	const framework = frameworkOfPlan(tx, getMainPlan(tx));
-	const known = new Set(framework?.sections.map((s) => s.chapter) ?? []);
+	const known = new Set<string>(framework?.sections.map((s) => s.chapter) ?? []);
 	if (chapters.some((c) => !known.has(c))) return null;
 	return SECURITY_PLAN_CHAPTERS.filter((c) => chapters.includes(c)).join(',');
 }

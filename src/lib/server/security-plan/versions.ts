@@ -139,7 +139,10 @@ export function hasUnapprovedChanges(db: DbOrTx): boolean {
 
 export type ApproveResult =
 	| { ok: true; version: number; contentHash: string }
-	| { ok: false; reason: 'not_director' | 'no_plan' | 'unchanged' | 'changed_meanwhile' }
+	| { ok: false; reason: 'not_director' }
+	| { ok: false; reason: 'no_plan' }
+	| { ok: false; reason: 'unchanged' }
+	| { ok: false; reason: 'changed_meanwhile' }
 	| StepUpRefused;
 
 /**
@@ -195,11 +198,18 @@ export async function approvePlan(
 }
 
 /** Every read of an approved version is audited (the plan is confidential, THL 3/2024 ch. 5). */
-export function auditVersionRead(db: Db, actor: Actor, versions: SecurityPlanVersion[], purpose: string): void {
+export function auditVersionRead(
+	db: Db,
+	actor: Actor,
+	versions: SecurityPlanVersion[],
+	purpose: string,
+	tenantId: string | null = null
+): void {
 	if (!versions.length) return;
 	db.transaction((tx) => {
 		for (const v of versions)
 			audit(tx, actor, {
+				tenantId,
 				action: 'security_plan.version_read',
 				targetType: 'security_plan_version',
 				targetId: v.id,
