@@ -10,6 +10,21 @@ CREATE TABLE `security_plan_acknowledgement` (
 	FOREIGN KEY (`user_id`) REFERENCES `user`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
+CREATE TABLE `security_plan_document` (
+	`id` text PRIMARY KEY NOT NULL,
+	`plan_id` text NOT NULL,
+	`requirement_id` text NOT NULL,
+	`title` text NOT NULL,
+	`url` text DEFAULT '' NOT NULL,
+	`file_name` text DEFAULT '' NOT NULL,
+	`storage_path` text,
+	`sha256` text,
+	`created_at` integer DEFAULT (cast(unixepoch('subsec') * 1000 as integer)) NOT NULL,
+	`created_by` text,
+	FOREIGN KEY (`plan_id`) REFERENCES `security_plan`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE INDEX `security_plan_document_requirement` ON `security_plan_document` (`plan_id`,`requirement_id`);--> statement-breakpoint
 CREATE TABLE `security_plan_risk` (
 	`id` text PRIMARY KEY NOT NULL,
 	`plan_id` text NOT NULL,

@@ -106,12 +106,34 @@ test('information-security plan: a risk is added and accepted, the responsible d
 		.fill('Tietoturvapolitiikka v4 (hyväksytty johtoryhmässä), intranetissä kohdassa *Tietoturva*.');
 	await edit.getByRole('button', { name: 'Tallenna vaatimus' }).click();
 	await expect(admin.getByRole('status')).toHaveText('Vaatimus 6.1-1 tallennettiin.');
+	// Documents the description refers to: a link refused when it is not http(s), then a link and a file.
+	const documents = admin.getByRole('region', { name: 'Asiakirjat' });
+	await documents.getByLabel('Asiakirjan nimi').fill('Tietoturvapolitiikka v4');
+	await documents.getByLabel('Linkki').fill('ftp://intra.example.fi/politiikka');
+	await documents.getByRole('button', { name: 'Lisää asiakirja' }).click();
+	await expect(documents.locator('#field-url-error')).toBeVisible();
+	await expect(documents.getByLabel('Asiakirjan nimi')).toHaveValue('Tietoturvapolitiikka v4');
+	await documents.getByLabel('Linkki').fill('https://intra.example.fi/politiikka');
+	await documents.getByRole('button', { name: 'Lisää asiakirja' }).click();
+	await expect(admin.getByRole('status')).toHaveText('Asiakirja Tietoturvapolitiikka v4 lisättiin.');
+	await documents.getByLabel('Asiakirjan nimi').fill('Salasanaohje');
+	await documents
+		.getByLabel('Tiedosto')
+		.setInputFiles({ name: 'salasanaohje.txt', mimeType: 'text/plain', buffer: Buffer.from('Salasanat vaihdetaan vuosittain.\n') });
+	await documents.getByRole('button', { name: 'Lisää asiakirja' }).click();
+	await expect(admin.getByRole('status')).toHaveText('Asiakirja Salasanaohje lisättiin.');
+	const fileHref = await documents.getByRole('link', { name: 'Salasanaohje' }).getAttribute('href');
+	const file = await admin.request.get(`${DEMO_URL}${fileHref}`);
+	expect(file.status()).toBe(200);
+	expect(await file.text()).toContain('Salasanat vaihdetaan');
+	await expectNoAxeViolations(admin);
 	await approve(director, 2);
 	const diff = director.getByRole('region', { name: 'Muutokset: versio 1 → versio 2' });
 	await expect(diff.getByRole('link', { name: '6.1-1' })).toBeVisible();
 	await expect(diff.getByText('Muutettu')).toBeVisible();
-	await expect(diff.locator('del', { hasText: 'v3' })).toBeVisible();
-	await expect(diff.locator('ins', { hasText: 'v4' })).toBeVisible();
+	await expect(diff.locator('del', { hasText: /^v3$/ })).toBeVisible();
+	await expect(diff.locator('ins', { hasText: /^v4$/ })).toBeVisible();
+	await expect(diff.getByText(/Tietoturvapolitiikka v4 <https:\/\/intra\.example\.fi\/politiikka>/)).toBeVisible();
 	await expect(director.getByRole('region', { name: 'Hyväksytyt versiot' }).getByRole('row')).toHaveCount(3);
 	await expectNoAxeViolations(director);
 
@@ -146,7 +168,13 @@ test('information-security plan: a risk is added and accepted, the responsible d
 	expect(await csv.text()).toContain('Potilastietojärjestelmä ei ole käytettävissä');
 	const plan = await admin.request.get(`${DEMO_URL}/security-plan/export.csv`);
 	expect(await plan.text()).toContain('Tietoturvapolitiikka v4');
-	for (const path of ['/security-plan/risks', '/security-plan/versions', '/security-plan/export.csv', '/security-plan/risks/export.csv']) {
+	for (const path of [
+		'/security-plan/risks',
+		'/security-plan/versions',
+		'/security-plan/export.csv',
+		'/security-plan/risks/export.csv',
+		fileHref!
+	]) {
 		const response = await tenantAdmin.request.get(`${DEMO_URL}${path}`, { maxRedirects: 0 });
 		expect(response.status(), path).toBe(404);
 	}

@@ -77,3 +77,15 @@ export const compareSchema = z.object({
 });
 
 export const acknowledgeSchema = z.object({ version: z.coerce.number().int().min(1).max(100_000) });
+
+/** A document beside a requirement: a title, and an http(s) address unless a file is attached. */
+export const documentSchema = z.object({
+	title: requiredText(200),
+	url: z
+		.union([z.literal(''), z.url({ protocol: /^https?$/, error: 'error_link_invalid' }).max(2000, { error: 'error_too_long' })], {
+			error: 'error_link_invalid'
+		})
+		.default('')
+});
+
+export const documentIdSchema = z.object({ id: z.uuid() });

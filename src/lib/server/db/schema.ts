@@ -1115,6 +1115,31 @@ export const securityPlanAcknowledgement = sqliteTable(
 	(t) => [primaryKey({ columns: [t.versionId, t.tenantId] })]
 );
 
+/**
+ * Documents a requirement's description refers to (THL 3/2024 allows referring to separate
+ * documents): a link, or a file checked and stored like checklist evidence.
+ */
+export const securityPlanDocument = sqliteTable(
+	'security_plan_document',
+	{
+		id: text('id').primaryKey(),
+		planId: text('plan_id')
+			.notNull()
+			.references(() => securityPlan.id),
+		requirementId: text('requirement_id').notNull(),
+		title: text('title').notNull(),
+		/** An http(s) address, or empty for a stored file. */
+		url: text('url').notNull().default(''),
+		fileName: text('file_name').notNull().default(''),
+		storagePath: text('storage_path'),
+		sha256: text('sha256'),
+		createdAt: createdAt(),
+		createdBy: text('created_by')
+	},
+	(t) => [index('security_plan_document_requirement').on(t.planId, t.requirementId)]
+);
+
+export type SecurityPlanDocument = typeof securityPlanDocument.$inferSelect;
 export type SecurityPlanRisk = typeof securityPlanRisk.$inferSelect;
 export type SecurityPlanVersion = typeof securityPlanVersion.$inferSelect;
 

@@ -11,6 +11,7 @@ import type { SecurityRequirementStatus, SecurityResponsibleParty, SecurityRiskL
 import { getMainPlan, ownerChoices } from './plan';
 import { bindingChapters } from './sharing';
 import { listRisks, responsibleDirector, riskChapters } from './risks';
+import { documentLine, listDocuments } from './documents';
 
 /**
  * Approved versions of the plan. The responsible director (client data act §78) approves the plan as
@@ -28,6 +29,8 @@ export interface SnapshotRequirement {
 	agreementReference: string;
 	lastReviewedOn: string | null;
 	nextReviewOn: string;
+	/** Documents the description refers to, as `documentLine` writes them. */
+	documents: string[];
 }
 
 export interface SnapshotRisk {
@@ -57,11 +60,27 @@ export function currentSnapshot(db: DbOrTx): PlanSnapshot | null {
 	const plan = getMainPlan(db);
 	if (!plan) return null;
 	const owners = new Map(ownerChoices(db).map((p) => [p.id, p.name]));
-	const requirements = db
-		.select()
-		.from(securityPlanEntry)
-		.where(eq(securityPlanEntry.planId, plan.id))
-		.all()
+	const documents = new Map<string, string[]>();
+	for (const d of listDocuments(db)) documents.set(d.requirementId, [...(documents.get(d.requirementId) ?? []), documentLine(d)]);
+	const entries = db.select().from(securityPlanEntry).where(eq(securityPlanEntry.planId, plan.id)).all();
+	// A requirement with documents but no description yet is still part of the plan.
+	for (const requirementId of documents.keys())
+		if (!entries.some((e) => e.requirementId === requirementId))
+			entries.push({
+				planId: plan.id,
+				requirementId,
+				description: '',
+				ownerId: null,
+				status: 'not_described',
+				lastReviewedOn: null,
+				nextReviewOn: '',
+				responsibleParty: 'main_connector',
+				responsibleName: '',
+				agreementReference: '',
+				updatedAt: new Date(0),
+				updatedBy: null
+			});
+	const requirements = entries
 		.sort((a, b) => a.requirementId.localeCompare(b.requirementId, 'en', { numeric: true }))
 		.map((e) => ({
 			id: e.requirementId,
@@ -72,7 +91,8 @@ export function currentSnapshot(db: DbOrTx): PlanSnapshot | null {
 			responsibleName: e.responsibleName,
 			agreementReference: e.agreementReference,
 			lastReviewedOn: e.lastReviewedOn,
-			nextReviewOn: e.nextReviewOn
+			nextReviewOn: e.nextReviewOn,
+			documents: documents.get(e.requirementId) ?? []
 		}));
 	const risks = listRisks(db).map((r) => ({
 		id: r.id,
