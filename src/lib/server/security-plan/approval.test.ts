@@ -21,7 +21,7 @@ import {
 	parseSnapshot,
 	snapshotHash
 } from './versions';
-import { acknowledgeVersion, acknowledgementOverview, acknowledgementsOf } from './acknowledgements';
+import { acknowledgeVersion, acknowledgementOverview, acknowledgementsOf, tenantView } from './acknowledgements';
 import { riskSchema } from '../../schemas/security-plan';
 
 const DIR = join(process.cwd(), 'templates', 'security-plan');
@@ -250,5 +250,33 @@ describe('tenant acknowledgement', () => {
 		expect(acknowledgementsOf(db, tenantId).map((a) => a.version)).toEqual([1]);
 		// Another tenant's acknowledgement is its own.
 		expect(acknowledgementsOf(db, insertTenantRow(db, undefined, '1234567-1'))).toEqual([]);
+	});
+});
+
+describe('what a tenant is shown to acknowledge', () => {
+	it('lists the binding descriptions of the newest version, then only what changed since the acknowledged one, never owners or dates', async () => {
+		const tenantId = insertTenantRow(db);
+		const person = insertUser(db, { tenantId, roles: ['tenant_admin'] });
+		designateDirector(db, admin, director.id, NOW);
+		saveRequirement(db, admin, '6.9-1', entry({ description: 'Doors are locked.' }), NOW);
+		saveRequirement(db, admin, '6.2-1', entry({ description: 'Not binding.' }), NOW);
+		setSectionBinding(db, admin, '6.9', true, NOW);
+		expect(tenantView(db, tenantId)).toBeNull();
+		await approvePlan(db, director, { password: PASSWORD }, shownHash(), { ipAddress: '' }, NOW);
+		const first = tenantView(db, tenantId)!;
+		expect(first.latest).toMatchObject({ version: 1, binding: ['6.9'] });
+		expect(first.changes.map((c) => [c.kind, c.id, c.fields.map((f) => f.field)])).toEqual([['added', '6.9-1', ['description']]]);
+		acknowledgeVersion(db, { id: person.id, label: person.email, ipAddress: '' }, { id: person.id, tenantId }, 1, NOW);
+		expect(tenantView(db, tenantId)!.changes).toEqual([]);
+
+		saveRequirement(db, admin, '6.9-1', entry({ description: 'Doors are locked and logged.', status: 'verified' }), NOW);
+		saveRequirement(db, admin, '6.2-1', entry({ description: 'Still not binding.' }), NOW);
+		await approvePlan(db, director, { password: PASSWORD }, shownHash(), { ipAddress: '' }, NOW);
+		const second = tenantView(db, tenantId)!;
+		expect(second.acknowledged?.version).toBe(1);
+		expect(second.read.map((v) => v.version)).toEqual([1, 2]);
+		expect(second.changes).toHaveLength(1);
+		expect(second.changes[0].fields.map((f) => f.field)).toEqual(['description']);
+		expect(second.changes[0].fields[0].parts!.filter((p) => p.kind === 'added').map((p) => p.text.trim())).toContain('and logged');
 	});
 });
