@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { eq, like } from 'drizzle-orm';
 import type { Db } from '../db';
-import { auditEntry, securityPlanVersion, type User } from '../db/schema';
+import { auditEntry, notification, securityPlanVersion, type User } from '../db/schema';
+import { describeNotification } from '../reminders/reminders';
 import type { Actor } from '../actor';
 import { freshDb, insertTenantRow, insertUser, setUpMainConnector } from '../test-support';
 import { hashPassword } from '../auth/password';
@@ -236,6 +237,12 @@ describe('tenant acknowledgement', () => {
 		setSectionBinding(db, admin, '6.9', true, NOW);
 		await approvePlan(db, director, { password: PASSWORD }, shownHash(), { ipAddress: '' }, NOW);
 		expect(acknowledgementOverview(db)).toMatchObject([{ tenantId, version: null }]);
+		// The tenant's administrators were told that a version binding them awaits acknowledgement.
+		const told = db.select().from(notification).where(eq(notification.kind, 'security_plan_version_approved')).all();
+		expect(told.map((n) => [n.userId, n.link])).toEqual([[tenantAdmin.id, '/security-plan/binding']]);
+		expect(describeNotification(told[0], 'fi')).toBe(
+			'Tietoturvasuunnitelman versio 1 on hyväksytty. Teitä sitovat osiot 6.9: lukekaa ja kuitatkaa.'
+		);
 		expect(acknowledgeVersion(db, tenantActor(), { id: tenantAdmin.id, tenantId }, 1, NOW)).toEqual({ ok: true });
 		expect(acknowledgeVersion(db, tenantActor(), { id: tenantAdmin.id, tenantId }, 1, NOW)).toEqual({ ok: false, reason: 'already' });
 		expect(acknowledgementOverview(db)).toMatchObject([{ tenantId, version: 1, userName: 'Tuula Tenant', acknowledgedAt: NOW }]);

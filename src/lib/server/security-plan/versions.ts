@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, isNull, ne } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db';
-import { securityPlanEntry, securityPlanVersion, type SecurityPlanVersion } from '../db/schema';
+import { securityPlanEntry, securityPlanVersion, tenant, type SecurityPlanVersion } from '../db/schema';
+import { activePeopleWithRoles, notify } from '../notifications/notifications';
 import { audit, type Actor } from '../actor';
 import { stepUp, type Confirmation, type StepUpRefused } from '../auth/step-up';
 import type { TwoFactorPerson } from '../auth/two-factor';
@@ -213,6 +214,23 @@ export async function approvePlan(
 			targetId: plan.id,
 			summary: `version ${version} approved by ${director.name}, sha256 ${contentHash}`
 		});
+		// Tenants' administrators acknowledge each version that binds them (agreement §2): tell them.
+		if (snapshot.binding.length) {
+			const tenants = tx
+				.select({ id: tenant.id })
+				.from(tenant)
+				.where(and(isNull(tenant.archivedAt), ne(tenant.stage, 'ended')))
+				.all();
+			const people = tenants.flatMap((t) => activePeopleWithRoles(tx, t.id, ['tenant_admin']));
+			notify(
+				tx,
+				people,
+				'security_plan_version_approved',
+				{ version, chapters: snapshot.binding.join(', ') },
+				'/security-plan/binding',
+				now
+			);
+		}
 		return { ok: true, version, contentHash } as const;
 	});
 }
