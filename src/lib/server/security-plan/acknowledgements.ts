@@ -93,8 +93,24 @@ export function acknowledgementOverview(db: DbOrTx): AcknowledgementRow[] {
 		.where(and(isNull(tenant.archivedAt), ne(tenant.stage, 'ended')))
 		.orderBy(asc(tenant.name))
 		.all();
+	// One query for every tenant's acknowledgements (not one per tenant), the newest version kept per tenant.
+	const plan = getMainPlan(db);
+	const newestByTenant = new Map<string, TenantAcknowledgement>();
+	if (plan)
+		for (const row of db
+			.select({
+				tenantId: securityPlanAcknowledgement.tenantId,
+				version: securityPlanVersion.version,
+				userName: securityPlanAcknowledgement.userName,
+				acknowledgedAt: securityPlanAcknowledgement.acknowledgedAt
+			})
+			.from(securityPlanAcknowledgement)
+			.innerJoin(securityPlanVersion, eq(securityPlanAcknowledgement.versionId, securityPlanVersion.id))
+			.where(eq(securityPlanVersion.planId, plan.id))
+			.all())
+			if ((newestByTenant.get(row.tenantId)?.version ?? 0) < row.version) newestByTenant.set(row.tenantId, row);
 	return tenants.map((t) => {
-		const newest = acknowledgementsOf(db, t.id)[0];
+		const newest = newestByTenant.get(t.id);
 		return {
 			tenantId: t.id,
 			tenantName: t.name,
