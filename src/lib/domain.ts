@@ -169,6 +169,12 @@ export type SecurityRequirementStatus = (typeof SECURITY_REQUIREMENT_STATUSES)[n
  */
 export const SECURITY_RESPONSIBLE_PARTIES = ['main_connector', 'tenant', 'system_supplier', 'it_service_provider'] as const;
 export type SecurityResponsibleParty = (typeof SECURITY_RESPONSIBLE_PARTIES)[number];
+/**
+ * A risk's likelihood, impact and residual level in the plan's risk register (THL 3/2024 ch. 5: the
+ * plan rests on an assessment of risks, their likelihood and effects, and the residual risks accepted).
+ */
+export const SECURITY_RISK_LEVELS = ['low', 'moderate', 'high', 'very_high'] as const;
+export type SecurityRiskLevel = (typeof SECURITY_RISK_LEVELS)[number];
 /** The chapters of THL 3/2024 a framework file may contain, in the regulation's order. */
 export const SECURITY_PLAN_CHAPTERS = [
 	'3',

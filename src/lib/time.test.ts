@@ -40,6 +40,12 @@ describe('addMonths (notice periods, §20)', () => {
 		expect(addMonths('2026-12-15', 1)).toBe('2027-01-15');
 		expect(addMonths('2026-11-30', 3)).toBe('2027-02-28');
 	});
+
+	it('goes back across years (the demo’s overdue review: 14 months back)', () => {
+		expect(addMonths('2026-12-06', -14)).toBe('2025-10-06');
+		expect(addMonths('2026-01-31', -1)).toBe('2025-12-31');
+		expect(addMonths('2026-03-31', -13)).toBe('2025-02-28');
+	});
 	it('falls on the last day of a shorter month, leap years included', () => {
 		expect(addMonths('2027-01-31', 1)).toBe('2027-02-28');
 		expect(addMonths('2028-01-31', 1)).toBe('2028-02-29');

@@ -51,7 +51,8 @@ export function addMonths(isoDate: string, months: number): string {
 	const [year, month, day] = isoDate.split('-').map(Number);
 	const targetMonthIndex = month - 1 + months;
 	const targetYear = year + Math.floor(targetMonthIndex / 12);
-	const targetMonth = (targetMonthIndex % 12) + 1;
+	// Modulo that stays positive: going back past January (e.g. -14 months) must not give month -2.
+	const targetMonth = (((targetMonthIndex % 12) + 12) % 12) + 1;
 	const lastDay = new Date(Date.UTC(targetYear, targetMonth, 0)).getUTCDate();
 	const pad = (n: number) => String(n).padStart(2, '0');
 	return `${targetYear}-${pad(targetMonth)}-${pad(Math.min(day, lastDay))}`;

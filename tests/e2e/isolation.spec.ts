@@ -117,6 +117,14 @@ const ROUTE_TARGETS: Record<string, ((ids: Ids) => string | null) | { global: st
 	'/security-plan/binding': { global: "the sections of the main connector's plan that bind every tenant alike" },
 	'/security-plan/export.pdf': { global: "the main connector's confidential plan; tenant people get 404" },
 	'/security-plan/[requirement=requirement]': { global: "the main connector's confidential plan; tenant people get 404" },
+	'/security-plan/[requirement=requirement]/documents/[id=uuid]': {
+		global: "files of the main connector's confidential plan; tenant people get 404"
+	},
+	'/security-plan/export.csv': { global: "the main connector's confidential plan; tenant people get 404" },
+	'/security-plan/risks': { global: "the main connector's confidential risk register; tenant people get 404" },
+	'/security-plan/risks/export.csv': { global: "the main connector's confidential risk register; tenant people get 404" },
+	'/security-plan/risks/[id=uuid]': { global: "the main connector's confidential risk register; tenant people get 404" },
+	'/security-plan/versions': { global: "the main connector's confidential plan versions; tenant people get 404" },
 	'/tenants/[id=uuid]/instructions/coverage.csv': (ids) => `/tenants/${ids.tenant}/instructions/coverage.csv`,
 	// Outside the signed-in portal.
 	'/login': { global: 'public' },

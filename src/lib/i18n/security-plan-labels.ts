@@ -1,5 +1,5 @@
 import * as m from '$lib/paraglide/messages.js';
-import type { SecurityRequirementStatus, SecurityResponsibleParty } from '$lib/domain';
+import type { SecurityRequirementStatus, SecurityResponsibleParty, SecurityRiskLevel } from '$lib/domain';
 import { startOfHelsinkiDay } from '$lib/time';
 import { formatDate } from './format';
 
@@ -21,3 +21,11 @@ export const securityPartyLabel = (party: SecurityResponsibleParty): string =>
 
 /** A YYYY-MM-DD day (Helsinki) in the reader's format. */
 export const formatDay = (isoDate: string | null | undefined): string => (isoDate ? formatDate(startOfHelsinkiDay(isoDate)) : '');
+
+export const securityRiskLevelLabel = (level: SecurityRiskLevel): string =>
+	({
+		low: m.security_risk_level_low,
+		moderate: m.security_risk_level_moderate,
+		high: m.security_risk_level_high,
+		very_high: m.security_risk_level_very_high
+	})[level]();

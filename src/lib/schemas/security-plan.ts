@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { SECURITY_PLAN_CHAPTERS, SECURITY_REQUIREMENT_STATUSES, SECURITY_RESPONSIBLE_PARTIES } from '$lib/domain';
-import { optionalText } from './fields';
+import { SECURITY_PLAN_CHAPTERS, SECURITY_REQUIREMENT_STATUSES, SECURITY_RESPONSIBLE_PARTIES, SECURITY_RISK_LEVELS } from '$lib/domain';
+import { optionalText, requiredText } from './fields';
 
 const optionalDate = z
 	.union([z.literal(''), z.iso.date({ error: 'error_date_invalid' })], { error: 'error_date_invalid' })
@@ -49,3 +49,43 @@ export const shareSchema = z.object({
 	chapter: z.enum(SECURITY_PLAN_CHAPTERS),
 	binds: z.enum(['true', 'false']).transform((v) => v === 'true')
 });
+
+const riskLevel = z.enum(SECURITY_RISK_LEVELS, { error: 'error_choose_one' });
+
+/** One risk of the plan's risk register (THL 3/2024 ch. 5), as its form sends it. */
+export const riskSchema = z.object({
+	title: requiredText(300),
+	systems: optionalText(500),
+	chapters: z.array(z.enum(SECURITY_PLAN_CHAPTERS, { error: 'security_risk_error_chapter' })).default([]),
+	likelihood: riskLevel,
+	impact: riskLevel,
+	treatment: requiredText(5000),
+	residual: riskLevel
+});
+
+export const directorSchema = z.object({
+	directorId: z
+		.union([z.literal(''), z.uuid({ error: 'security_plan_error_owner' })], { error: 'security_plan_error_owner' })
+		.default('')
+		.transform((value) => value || null)
+});
+
+/** Two approved versions to compare; anything else falls back to the newest and the one before. */
+export const compareSchema = z.object({
+	from: z.coerce.number().int().min(1).max(100_000).optional().catch(undefined),
+	to: z.coerce.number().int().min(1).max(100_000).optional().catch(undefined)
+});
+
+export const acknowledgeSchema = z.object({ version: z.coerce.number().int().min(1).max(100_000) });
+
+/** A document beside a requirement: a title, and an http(s) address unless a file is attached. */
+export const documentSchema = z.object({
+	title: requiredText(200),
+	url: z
+		.union([z.literal(''), z.url({ protocol: /^https?$/, error: 'error_link_invalid' }).max(2000, { error: 'error_too_long' })], {
+			error: 'error_link_invalid'
+		})
+		.default('')
+});
+
+export const documentIdSchema = z.object({ id: z.uuid() });

@@ -56,6 +56,7 @@ const EXPECTED: Record<Role, Action[]> = {
 		'security_plan.read',
 		'security_plan.edit',
 		'security_plan.binding',
+		'security_plan.approve',
 		'api_token.manage',
 		'webhook.manage'
 	],
@@ -75,7 +76,8 @@ const EXPECTED: Record<Role, Action[]> = {
 		'incident.report',
 		'instruction.read',
 		'security_plan.read',
-		'security_plan.binding'
+		'security_plan.binding',
+		'security_plan.approve'
 	],
 	mc_cert_admin: [
 		'dashboard.view',
@@ -118,6 +120,7 @@ const EXPECTED: Record<Role, Action[]> = {
 		'training.records',
 		'training.declare',
 		'security_plan.binding',
+		'security_plan.acknowledge',
 		'api_token.manage',
 		'webhook.manage'
 	],
@@ -184,7 +187,7 @@ describe('the vocabulary', () => {
 	it('has an expected row for exactly the known roles and only known actions', () => {
 		expect(Object.keys(EXPECTED).sort()).toEqual([...ROLES].sort());
 		for (const actions of Object.values(EXPECTED)) for (const action of actions) expect(ACTIONS).toContain(action);
-		expect(ACTIONS).toHaveLength(52);
+		expect(ACTIONS).toHaveLength(54);
 	});
 });
 
@@ -345,5 +348,18 @@ describe('can: the information-security plan', () => {
 		expect(can(person(['mc_signatory'], null), 'security_plan.read', { tenantId: null })).toBe(true);
 		expect(can(person(['mc_signatory'], null), 'security_plan.edit', { tenantId: null })).toBe(false);
 		expect(can(person(['mc_cert_admin'], null), 'security_plan.read', { tenantId: null })).toBe(false);
+	});
+
+	it('lets administrators and signatories ask to approve (the domain also requires the designated director), and never a tenant', () => {
+		expect(can(person(['mc_signatory'], null), 'security_plan.approve', { tenantId: null })).toBe(true);
+		expect(can(person(['mc_cert_admin'], null), 'security_plan.approve', { tenantId: null })).toBe(false);
+		for (const role of TENANT_ROLES) expect(can(person([role], OWN_TENANT), 'security_plan.approve', { tenantId: null })).toBe(false);
+	});
+
+	it('lets a tenant’s administrator acknowledge for their own tenant only', () => {
+		expect(can(person(['tenant_admin'], OWN_TENANT), 'security_plan.acknowledge', { tenantId: OWN_TENANT })).toBe(true);
+		expect(can(person(['tenant_admin'], OWN_TENANT), 'security_plan.acknowledge', { tenantId: OTHER_TENANT })).toBe(false);
+		expect(can(person(['tenant_staff'], OWN_TENANT), 'security_plan.acknowledge', { tenantId: OWN_TENANT })).toBe(false);
+		expect(can(person(['mc_admin'], null), 'security_plan.acknowledge', { tenantId: OWN_TENANT })).toBe(false);
 	});
 });

@@ -63,6 +63,11 @@ export const ACTIONS = [
 	'security_plan.edit',
 	// The sections of the main connector's plan chosen to bind tenants (agreement §2), and only those.
 	'security_plan.binding',
+	// Approving a version of the plan and accepting residual risks: the domain also requires the
+	// plan's designated responsible director (client data act §78), whoever holds the role.
+	'security_plan.approve',
+	// A tenant's acknowledgement that it follows the binding sections of an approved version.
+	'security_plan.acknowledge',
 	// Integration API tokens for one's own organisation (a tenant's administrators: read tokens only).
 	'api_token.manage',
 	// Webhook endpoints of one's own organisation: the main connector's administrators (every
@@ -139,6 +144,7 @@ const MAIN_CONNECTOR_ROLE_ACTIONS: Record<'mc_admin' | 'mc_signatory' | 'mc_cert
 		'security_plan.read',
 		'security_plan.edit',
 		'security_plan.binding',
+		'security_plan.approve',
 		'api_token.manage',
 		'webhook.manage'
 	],
@@ -152,7 +158,8 @@ const MAIN_CONNECTOR_ROLE_ACTIONS: Record<'mc_admin' | 'mc_signatory' | 'mc_cert
 		'instruction.read',
 		// Signatories answer for the organisation; the plan is theirs to read, not to write.
 		'security_plan.read',
-		'security_plan.binding'
+		'security_plan.binding',
+		'security_plan.approve'
 	],
 	mc_cert_admin: [
 		...MAIN_CONNECTOR_READ,
@@ -192,6 +199,7 @@ const TENANT_ROLE_ACTIONS: Record<'tenant_admin' | 'tenant_signatory' | 'tenant_
 		'training.records',
 		'training.declare',
 		'security_plan.binding',
+		'security_plan.acknowledge',
 		'api_token.manage',
 		'webhook.manage'
 	],

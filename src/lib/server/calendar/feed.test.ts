@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import ICAL from 'ical.js';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
@@ -24,6 +25,8 @@ import {
 	setUpMainConnector,
 	itemRef
 } from '../test-support';
+import { syncBundledFrameworks } from '../security-plan/framework-store';
+import { saveRequirement, type PlanEntryInput } from '../security-plan/plan';
 import { calendarEventsFor, calendarFor, calendarOwner, createCalendarToken, hasCalendarToken, revokeCalendarToken } from './feed';
 
 const T0 = new Date('2025-03-10T08:00:00Z');
@@ -342,5 +345,37 @@ describe('training in the calendar', () => {
 		addTrainingRecord(db, admin, { moduleId: module.id, userId: other.id, completedOn: '2026-04-01' }, true);
 		const events = calendarEventsFor(db, toSessionUser(db, staff), 'fi').filter((e) => e.uid.startsWith('training-expiry-'));
 		expect(events).toEqual([expect.objectContaining({ uid: `training-expiry-${record}@liitos`, date: '2027-03-01' })]);
+	});
+});
+
+describe('calendarEventsFor: information-security plan reviews', () => {
+	const DIR = join(process.cwd(), 'templates', 'security-plan');
+	const entry = (ownerId: string | null): PlanEntryInput => ({
+		description: 'Described.',
+		ownerId,
+		status: 'described',
+		lastReviewedOn: null,
+		nextReviewOn: null,
+		responsibleParty: 'main_connector',
+		responsibleName: '',
+		agreementReference: ''
+	});
+	const reviews = (person: User) =>
+		calendarEventsFor(db, toSessionUser(db, person), 'fi', T0).filter((e) => e.uid.startsWith('security-plan-review-'));
+
+	it('gives editors every review date, the plan’s other readers their own, and tenant people none', () => {
+		syncBundledFrameworks(db, DIR);
+		const signatory = insertUser(db, { roles: ['mc_signatory'] });
+		saveRequirement(db, admin, '6.3-1', entry(signatory.id), T0);
+		saveRequirement(db, admin, '6.2-1', entry(null), T0);
+		const editor = insertUser(db, { roles: ['mc_admin'] });
+		expect(reviews(editor).map((e) => [e.uid, e.date, e.summary])).toEqual([
+			['security-plan-review-6.2-1@liitos', '2026-03-10', 'Tietoturvasuunnitelman tarkistus: vaatimus 6.2-1'],
+			['security-plan-review-6.3-1@liitos', '2026-03-10', 'Tietoturvasuunnitelman tarkistus: vaatimus 6.3-1']
+		]);
+		expect(reviews(signatory).map((e) => e.uid)).toEqual(['security-plan-review-6.3-1@liitos']);
+		const tenantId = addTenant(db, admin);
+		expect(reviews(insertUser(db, { tenantId, roles: ['tenant_admin'] }))).toEqual([]);
+		expect(reviews(insertUser(db, { roles: ['mc_cert_admin'] }))).toEqual([]);
 	});
 });

@@ -14,6 +14,7 @@ import { prerequisiteName } from '../prerequisites/catalogue';
 import { DAY_MS, todayInHelsinki } from '../../time';
 import { buildCalendar, type CalendarEvent } from './ics';
 import { revokeFeedTokens } from '../auth/feed-tokens';
+import { reviewDates } from '../security-plan/plan';
 
 type Locale = 'fi' | 'sv' | 'en';
 
@@ -184,6 +185,22 @@ export function calendarEventsFor(
 			alarmDaysBefore: [14],
 			categories: ['Liitos']
 		});
+	}
+
+	// Reviews of the information-security plan (THL 3/2024: kept up to date): all of them for those
+	// who edit the plan, one's own requirements for the main connector's other readers. Tenants' people
+	// never: the plan is confidential (ch. 5).
+	if (can(person, 'security_plan.read', { tenantId: null })) {
+		const ownerOnly = can(person, 'security_plan.edit', { tenantId: null }) ? null : person.id;
+		for (const review of reviewDates(db, sinceDay, ownerOnly, limit))
+			events.push({
+				uid: `security-plan-review-${review.requirementId}@liitos`,
+				date: review.nextReviewOn,
+				summary: m.calendar_security_plan_review({ requirement: review.requirementId }, o),
+				url: link(`/security-plan/${review.requirementId}`),
+				alarmDaysBefore: [14],
+				categories: ['Liitos']
+			});
 	}
 
 	// Statutory Kanta deadlines for the kinds of tenants this person deals with.

@@ -21,6 +21,7 @@ import {
 	PROVIDER_TYPES,
 	ROLES,
 	SECURITY_REQUIREMENT_STATUSES,
+	SECURITY_RISK_LEVELS,
 	SECURITY_RESPONSIBLE_PARTIES,
 	SERVICE_SECTORS,
 	SYSTEM_CLASSES,
@@ -991,6 +992,11 @@ export const securityPlan = sqliteTable('security_plan', {
 	tenantId: text('tenant_id').references(() => tenant.id),
 	frameworkKey: text('framework_key').notNull(),
 	frameworkVersion: integer('framework_version').notNull(),
+	/**
+	 * The responsible director (client data act §78: sees that the plan is made, updated and followed),
+	 * a person of the main connector: the one who approves versions and accepts residual risks.
+	 */
+	responsibleDirectorId: text('responsible_director_id').references(() => user.id),
 	createdAt: createdAt(),
 	createdBy: text('created_by')
 });
@@ -1040,6 +1046,102 @@ export const securityPlanSection = sqliteTable(
 );
 
 export type SecurityPlanEntry = typeof securityPlanEntry.$inferSelect;
+
+/** The plan's risk register (THL 3/2024 ch. 5): risks, their treatment, and residual risks accepted. */
+export const securityPlanRisk = sqliteTable(
+	'security_plan_risk',
+	{
+		id: text('id').primaryKey(),
+		planId: text('plan_id')
+			.notNull()
+			.references(() => securityPlan.id),
+		title: text('title').notNull(),
+		/** The information systems the risk concerns, as the main connector names them. */
+		systems: text('systems').notNull().default(''),
+		/** Chapters of the plan the risk concerns, comma-separated in the regulation's order. */
+		chapters: text('chapters').notNull().default(''),
+		likelihood: text('likelihood', { enum: SECURITY_RISK_LEVELS }).notNull(),
+		impact: text('impact', { enum: SECURITY_RISK_LEVELS }).notNull(),
+		treatment: text('treatment').notNull().default(''),
+		residual: text('residual', { enum: SECURITY_RISK_LEVELS }).notNull(),
+		/** The responsible director's acceptance of the residual risk; cleared when the assessment changes. */
+		acceptedBy: text('accepted_by').references(() => user.id),
+		acceptedByName: text('accepted_by_name').notNull().default(''),
+		acceptedAt: timestamp('accepted_at'),
+		createdAt: createdAt(),
+		updatedAt: timestamp('updated_at').notNull(),
+		updatedBy: text('updated_by')
+	},
+	(t) => [index('security_plan_risk_plan').on(t.planId)]
+);
+
+/**
+ * Approved versions of the plan, frozen: the whole content as JSON and its SHA-256, as agreements
+ * keep theirs. Never changed or removed once written.
+ */
+export const securityPlanVersion = sqliteTable(
+	'security_plan_version',
+	{
+		id: text('id').primaryKey(),
+		planId: text('plan_id')
+			.notNull()
+			.references(() => securityPlan.id),
+		version: integer('version').notNull(),
+		snapshot: text('snapshot').notNull(),
+		contentHash: text('content_hash').notNull(),
+		approvedBy: text('approved_by').references(() => user.id),
+		approverName: text('approver_name').notNull(),
+		/** How the approver confirmed who they were (the agreement signature methods). */
+		method: text('method').notNull(),
+		approvedAt: timestamp('approved_at').notNull()
+	},
+	(t) => [uniqueIndex('security_plan_version_unique').on(t.planId, t.version)]
+);
+
+/** A tenant's acknowledgement of the sections binding it in one approved version (agreement §2). */
+export const securityPlanAcknowledgement = sqliteTable(
+	'security_plan_acknowledgement',
+	{
+		versionId: text('version_id')
+			.notNull()
+			.references(() => securityPlanVersion.id),
+		tenantId: text('tenant_id')
+			.notNull()
+			.references(() => tenant.id),
+		userId: text('user_id').references(() => user.id),
+		userName: text('user_name').notNull(),
+		acknowledgedAt: timestamp('acknowledged_at').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.versionId, t.tenantId] })]
+);
+
+/**
+ * Documents a requirement's description refers to (THL 3/2024 allows referring to separate
+ * documents): a link, or a file checked and stored like checklist evidence.
+ */
+export const securityPlanDocument = sqliteTable(
+	'security_plan_document',
+	{
+		id: text('id').primaryKey(),
+		planId: text('plan_id')
+			.notNull()
+			.references(() => securityPlan.id),
+		requirementId: text('requirement_id').notNull(),
+		title: text('title').notNull(),
+		/** An http(s) address, or empty for a stored file. */
+		url: text('url').notNull().default(''),
+		fileName: text('file_name').notNull().default(''),
+		storagePath: text('storage_path'),
+		sha256: text('sha256'),
+		createdAt: createdAt(),
+		createdBy: text('created_by')
+	},
+	(t) => [index('security_plan_document_requirement').on(t.planId, t.requirementId)]
+);
+
+export type SecurityPlanDocument = typeof securityPlanDocument.$inferSelect;
+export type SecurityPlanRisk = typeof securityPlanRisk.$inferSelect;
+export type SecurityPlanVersion = typeof securityPlanVersion.$inferSelect;
 
 /**
  * Integration API tokens (`Authorization: Bearer`). Only the token's SHA-256 is kept, like sessions.

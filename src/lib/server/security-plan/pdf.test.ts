@@ -11,6 +11,7 @@ import { freshDb, setUpMainConnector } from '../test-support';
 import { syncBundledFrameworks } from './framework-store';
 import { saveRequirement } from './plan';
 import { exportPlanPdf, markdownToLines, renderPlanPdf } from './pdf';
+import { acceptRisk, addRisk, designateDirector } from './risks';
 
 const NOW = new Date('2026-03-10T10:00:00Z');
 let db: Db;
@@ -58,6 +59,32 @@ describe('renderPlanPdf', () => {
 		expect(pdf).toContain('IT-palveluntuottaja: Palvelin Oy. Sopimus: IT-sopimus 2024 § 7');
 		expect(pdf).toContain('2026-01-15 (Tarkistettava)');
 		expect(pdf).toContain('LUOTTAMUKSELLINEN');
+	});
+
+	it('holds the risk register with the director’s acceptance, and says the plan is not approved yet', async () => {
+		designateDirector(db, actor, actor.id, NOW);
+		const { id } = addRisk(
+			db,
+			actor,
+			{
+				title: 'Tietokatko',
+				systems: 'Potilastieto',
+				chapters: ['6.2'],
+				likelihood: 'moderate',
+				impact: 'very_high',
+				treatment: 'Varayhteys',
+				residual: 'low'
+			},
+			NOW
+		) as { id: string };
+		acceptRisk(db, actor, id, NOW);
+		const pdf = text((await renderPlanPdf(db, 'fi', NOW))!);
+		expect(pdf).toContain('Vastuullinen johtaja: Aino Admin');
+		expect(pdf).toContain('Suunnitelmaa ei ole vielä hyväksytty.');
+		expect(pdf).toContain('Riskirekisteri');
+		expect(pdf).toContain('Tietokatko · Potilastieto · 6.2');
+		expect(pdf).toContain('Erittäin korkea');
+		expect(pdf).toContain('Aino Admin 2026-03-10');
 	});
 
 	it('speaks Swedish for a Swedish reader', async () => {

@@ -2,7 +2,7 @@ import MarkdownIt from 'markdown-it';
 import { PDFDocument, PDFName, PDFString } from 'pdf-lib';
 import * as m from '../../paraglide/messages.js';
 import type { DbOrTx } from '../db';
-import type { SecurityRequirementStatus, SecurityResponsibleParty } from '../../domain';
+import type { SecurityRequirementStatus, SecurityResponsibleParty, SecurityRiskLevel } from '../../domain';
 import { loadFontPrograms } from '../agreements/pdf-fonts';
 import { COLOR, CONTENT_WIDTH, Flow, MARGIN, MM, PAGE, drawTable, drawTextLine, truncate, wrapText } from '../agreements/pdf-layout';
 import { getMainConnector } from '../organisation/organisation';
@@ -10,6 +10,8 @@ import { todayInHelsinki } from '../../time';
 import { audit, type Actor } from '../actor';
 import { getMainPlan, ownerChoices, planOverview } from './plan';
 import type { FrameworkLanguage } from './framework';
+import { listRisks, responsibleDirector, riskChapters } from './risks';
+import { hasUnapprovedChanges, latestVersion } from './versions';
 
 /**
  * The plan as a PDF for the supervisory authority (THL 3/2024 ch. 3: demonstrable on request), drawn
@@ -59,6 +61,14 @@ const partyLabel = (party: SecurityResponsibleParty, o: { locale: Locale }) =>
 		it_service_provider: m.security_party_it_service_provider
 	})[party]({}, o);
 
+const levelLabel = (level: SecurityRiskLevel, o: { locale: Locale }) =>
+	({
+		low: m.security_risk_level_low,
+		moderate: m.security_risk_level_moderate,
+		high: m.security_risk_level_high,
+		very_high: m.security_risk_level_very_high
+	})[level]({}, o);
+
 function paragraph(flow: Flow, text: string, x = MARGIN.left, width = CONTENT_WIDTH, color: string = COLOR.text): void {
 	for (const line of wrapText(text, flow.fonts.regular, BODY.size, width)) flow.line(line, x, { ...BODY, color });
 }
@@ -84,6 +94,21 @@ export async function renderPlanPdf(db: DbOrTx, locale: Locale, now = new Date()
 	paragraph(flow, m.security_plan_framework({ title: overview.framework.title[locale], version: overview.framework.version }, o));
 	paragraph(flow, m.security_plan_pdf_printed({ date: today }, o));
 	paragraph(flow, m.security_plan_confidential({}, o));
+	flow.gap(6);
+	// Approval: the newest approved version, and whether this print shows changes made since.
+	const approved = latestVersion(db);
+	const director = responsibleDirector(db)?.name;
+	paragraph(flow, director ? m.security_plan_director_is({ name: director }, o) : m.security_plan_director_none({}, o));
+	if (approved) {
+		paragraph(
+			flow,
+			m.security_plan_pdf_approved(
+				{ version: approved.version, name: approved.approverName, date: todayInHelsinki(approved.approvedAt), hash: approved.contentHash },
+				o
+			)
+		);
+		if (hasUnapprovedChanges(db)) paragraph(flow, m.security_plan_has_pending({}, o), MARGIN.left, CONTENT_WIDTH, COLOR.muted);
+	} else paragraph(flow, m.security_plan_never_approved({}, o));
 	flow.gap(10);
 
 	const done = (c: Record<SecurityRequirementStatus, number>) => c.implemented + c.verified;
@@ -145,6 +170,36 @@ export async function renderPlanPdf(db: DbOrTx, locale: Locale, now = new Date()
 			}
 		}
 	}
+
+	// The risk register (THL 3/2024 ch. 5) after the sections.
+	flow.newPage();
+	for (const line of wrapText(m.security_risk_title({}, o), fonts.bold, HEADING.size, CONTENT_WIDTH))
+		flow.line(line, MARGIN.left, { font: fonts.bold, ...HEADING });
+	paragraph(flow, m.security_plan_reference({ chapter: '5' }, o), MARGIN.left, CONTENT_WIDTH, COLOR.muted);
+	flow.gap(6);
+	const risks = listRisks(db);
+	if (!risks.length) paragraph(flow, m.security_risk_none({}, o), MARGIN.left, CONTENT_WIDTH, COLOR.muted);
+	else
+		drawTable(flow, {
+			widths: [0.22, 0.12, 0.12, 0.26, 0.12, 0.16],
+			header: [
+				m.security_risk_field_title({}, o),
+				m.security_risk_field_likelihood({}, o),
+				m.security_risk_field_impact({}, o),
+				m.security_risk_field_treatment({}, o),
+				m.security_risk_field_residual({}, o),
+				m.security_risk_col_acceptance({}, o)
+			],
+			rows: risks.map((r) => [
+				[r.title, r.systems, riskChapters(r).join(', ')].filter(Boolean).join(' · '),
+				levelLabel(r.likelihood, o),
+				levelLabel(r.impact, o),
+				r.treatment,
+				levelLabel(r.residual, o),
+				r.acceptedAt ? `${r.acceptedByName} ${todayInHelsinki(r.acceptedAt)}` : m.security_risk_not_accepted({}, o)
+			]),
+			size: 8.5
+		});
 
 	// Footer on every page: confidential, organisation, page number.
 	const footer = `${m.security_plan_pdf_footer({}, o)} · ${organisation} · ${today}`;

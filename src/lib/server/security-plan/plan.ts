@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, lte } from 'drizzle-orm';
+import { and, asc, eq, gte, isNull, lte } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db';
 import {
 	securityPlan,
@@ -147,6 +147,7 @@ export function ensurePlan(tx: DbOrTx, actor: Actor, now: Date): PlanRow | null 
 		tenantId: null,
 		frameworkKey: framework.framework,
 		frameworkVersion: framework.version,
+		responsibleDirectorId: null,
 		createdAt: now,
 		createdBy: actor.id
 	};
@@ -253,4 +254,31 @@ export function dueReviewCount(db: DbOrTx, now = new Date()): number {
 		.from(securityPlanEntry)
 		.where(and(eq(securityPlanEntry.planId, plan.id), lte(securityPlanEntry.nextReviewOn, todayInHelsinki(now))))
 		.all().length;
+}
+
+/**
+ * Review dates from `sinceDay` on, for the calendar feed: every requirement's for the plan's keepers,
+ * otherwise only those the person owns (`ownerId`).
+ */
+export function reviewDates(
+	db: DbOrTx,
+	sinceDay: string,
+	ownerId: string | null,
+	limit: number
+): Pick<SecurityPlanEntry, 'requirementId' | 'nextReviewOn'>[] {
+	const plan = getMainPlan(db);
+	if (!plan) return [];
+	return db
+		.select({ requirementId: securityPlanEntry.requirementId, nextReviewOn: securityPlanEntry.nextReviewOn })
+		.from(securityPlanEntry)
+		.where(
+			and(
+				eq(securityPlanEntry.planId, plan.id),
+				gte(securityPlanEntry.nextReviewOn, sinceDay),
+				ownerId ? eq(securityPlanEntry.ownerId, ownerId) : undefined
+			)
+		)
+		.orderBy(asc(securityPlanEntry.nextReviewOn))
+		.limit(limit)
+		.all();
 }

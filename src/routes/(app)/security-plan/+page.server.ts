@@ -9,6 +9,7 @@ import { reviewedSchema, shareSchema } from '$lib/schemas/security-plan';
 import { bindingChapters, setSectionBinding } from '$lib/server/security-plan/sharing';
 import { frameworkLanguage } from '$lib/server/security-plan/framework';
 import { getLocale } from '$lib/paraglide/runtime';
+import { hasUnapprovedChanges, latestVersion } from '$lib/server/security-plan/versions';
 
 /** The main connector's plan: confidential, so `tenantId: null` keeps every tenant's people out (404). */
 const PLAN = { tenantId: null };
@@ -18,13 +19,15 @@ export const load: PageServerLoad = (event) => {
 	const overview = planOverview(db());
 	const owners = new Map(ownerChoices(db()).map((p) => [p.id, p.name]));
 	const language = frameworkLanguage(getLocale());
-	if (!overview) return { overview: null, language, canEdit: false, owners: {}, binding: [] };
+	if (!overview) return { overview: null, language, canEdit: false, owners: {}, binding: [], approved: null, pending: false };
 	return {
 		overview,
 		language,
 		canEdit: can(user, 'security_plan.edit', PLAN),
 		owners: Object.fromEntries(owners),
-		binding: [...bindingChapters(db())]
+		binding: [...bindingChapters(db())],
+		approved: latestVersion(db())?.version ?? null,
+		pending: hasUnapprovedChanges(db())
 	};
 };
 

@@ -10,7 +10,9 @@ import { translate } from '$lib/i18n/translate';
 import { renderMarkdown } from '$lib/server/instructions/markdown';
 import { frameworkLanguage } from '$lib/server/security-plan/framework';
 import { markReviewed, ownerChoices, requirementDetail, saveRequirement } from '$lib/server/security-plan/plan';
-import { planEntrySchema } from '$lib/schemas/security-plan';
+import { documentIdSchema, documentSchema, planEntrySchema } from '$lib/schemas/security-plan';
+import { storeOptionalUpload } from '$lib/server/http/file-upload';
+import { addDocument, listDocuments, removeDocument } from '$lib/server/security-plan/documents';
 
 /** The main connector's plan: confidential, so `tenantId: null` keeps every tenant's people out (404). */
 const PLAN = { tenantId: null };
@@ -29,7 +31,8 @@ export const load: PageServerLoad = (event) => {
 		ownerName: owners.find((p) => p.id === detail.entry?.ownerId)?.name ?? null,
 		descriptionHtml: detail.entry?.description ? renderMarkdown(detail.entry.description) : '',
 		canEdit: can(user, 'security_plan.edit', PLAN),
-		owners
+		owners,
+		documents: listDocuments(db(), detail.requirement.id).map((d) => ({ id: d.id, title: d.title, url: d.url, fileName: d.fileName }))
 	};
 };
 
@@ -42,6 +45,25 @@ export const actions: Actions = {
 		if (!result.ok && result.reason === 'not_found') error(404, m.error_not_found());
 		if (!result.ok) return invalid({ [result.field]: translate(result.code) }, parsed.values);
 		return { saved: true };
+	},
+	addDocument: async (event) => {
+		authorize(event, 'security_plan.edit', PLAN);
+		const form = await event.request.formData();
+		const parsed = parseForm(documentSchema, form);
+		if (!parsed.ok) return invalid(parsed.errors, parsed.values, 'document');
+		// A link or a file: the file goes through the same content check (in the untrusted-file worker) as evidence.
+		const upload = parsed.data.url ? ({ ok: true, file: null } as const) : await storeOptionalUpload(form, 'file', 'security-plan');
+		if (!upload.ok) return invalid({ file: upload.error }, parsed.values, 'document');
+		if (!parsed.data.url && !upload.file) return invalid({ url: m.security_plan_document_needs_target() }, parsed.values, 'document');
+		const input = upload.file ? { title: parsed.data.title, file: upload.file } : { title: parsed.data.title, url: parsed.data.url };
+		if (!addDocument(db(), actorOf(event), event.params.requirement, input)) error(404, m.error_not_found());
+		return { documentAdded: parsed.data.title };
+	},
+	removeDocument: async (event) => {
+		authorize(event, 'security_plan.edit', PLAN);
+		const parsed = documentIdSchema.safeParse(Object.fromEntries(await event.request.formData()));
+		if (!parsed.success || !removeDocument(db(), actorOf(event), event.params.requirement, parsed.data.id)) error(404, m.error_not_found());
+		return { documentRemoved: true };
 	},
 	reviewed: async (event) => {
 		authorize(event, 'security_plan.edit', PLAN);

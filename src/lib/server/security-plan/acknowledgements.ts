@@ -1,0 +1,155 @@
+import { and, asc, eq, isNull, ne } from 'drizzle-orm';
+import type { Db, DbOrTx } from '../db';
+import { securityPlanAcknowledgement, securityPlanVersion, tenant, user } from '../db/schema';
+import { audit, type Actor } from '../actor';
+import { getMainPlan } from './plan';
+import { EMPTY_SNAPSHOT, diffSnapshots, getVersion, latestVersion, parseSnapshot, type ItemChange } from './versions';
+import type { SecurityPlanVersion } from '../db/schema';
+
+/**
+ * Agreement §2: the tenant follows the main connector's plan. Per approved version, one of the
+ * tenant's administrators acknowledges, for the tenant, the sections that bind it; the main
+ * connector sees which tenant has acknowledged which version.
+ */
+
+export interface TenantAcknowledgement {
+	version: number;
+	userName: string;
+	acknowledgedAt: Date;
+}
+
+/** The versions this tenant has acknowledged, newest first. */
+export function acknowledgementsOf(db: DbOrTx, tenantId: string): TenantAcknowledgement[] {
+	const plan = getMainPlan(db);
+	if (!plan) return [];
+	return db
+		.select({
+			version: securityPlanVersion.version,
+			userName: securityPlanAcknowledgement.userName,
+			acknowledgedAt: securityPlanAcknowledgement.acknowledgedAt
+		})
+		.from(securityPlanAcknowledgement)
+		.innerJoin(securityPlanVersion, eq(securityPlanAcknowledgement.versionId, securityPlanVersion.id))
+		.where(and(eq(securityPlanAcknowledgement.tenantId, tenantId), eq(securityPlanVersion.planId, plan.id)))
+		.all()
+		.sort((a, b) => b.version - a.version);
+}
+
+export type AcknowledgeResult = { ok: true } | { ok: false; reason: 'not_found' | 'not_latest' | 'nothing_binding' | 'already' };
+
+/**
+ * A tenant administrator acknowledges the newest approved version for their tenant. Only the newest:
+ * an older version no longer says what binds the tenant. A version with no binding section has
+ * nothing to acknowledge.
+ */
+export function acknowledgeVersion(
+	db: Db,
+	actor: Actor,
+	person: { id: string; tenantId: string },
+	version: number,
+	now = new Date()
+): AcknowledgeResult {
+	return db.transaction((tx) => {
+		const row = getVersion(tx, version);
+		if (!row) return { ok: false, reason: 'not_found' } as const;
+		if (latestVersion(tx)?.id !== row.id) return { ok: false, reason: 'not_latest' } as const;
+		const binding = parseSnapshot(row).binding;
+		if (!binding.length) return { ok: false, reason: 'nothing_binding' } as const;
+		const existing = tx
+			.select()
+			.from(securityPlanAcknowledgement)
+			.where(and(eq(securityPlanAcknowledgement.versionId, row.id), eq(securityPlanAcknowledgement.tenantId, person.tenantId)))
+			.get();
+		if (existing) return { ok: false, reason: 'already' } as const;
+		const name = tx.select({ name: user.name }).from(user).where(eq(user.id, person.id)).get()?.name ?? actor.label;
+		tx.insert(securityPlanAcknowledgement)
+			.values({ versionId: row.id, tenantId: person.tenantId, userId: person.id, userName: name, acknowledgedAt: now })
+			.run();
+		audit(tx, actor, {
+			tenantId: person.tenantId,
+			action: 'security_plan.acknowledge',
+			targetType: 'security_plan_version',
+			targetId: row.id,
+			summary: `version ${row.version}, binding sections ${binding.join(', ')}`
+		});
+		return { ok: true } as const;
+	});
+}
+
+export interface AcknowledgementRow {
+	tenantId: string;
+	tenantName: string;
+	/** The newest version the tenant has acknowledged, if any. */
+	version: number | null;
+	userName: string;
+	acknowledgedAt: Date | null;
+}
+
+/** For the main connector: every current tenant and the newest version it has acknowledged. */
+export function acknowledgementOverview(db: DbOrTx): AcknowledgementRow[] {
+	const tenants = db
+		.select({ id: tenant.id, name: tenant.name })
+		.from(tenant)
+		.where(and(isNull(tenant.archivedAt), ne(tenant.stage, 'ended')))
+		.orderBy(asc(tenant.name))
+		.all();
+	// One query for every tenant's acknowledgements (not one per tenant), the newest version kept per tenant.
+	const plan = getMainPlan(db);
+	const newestByTenant = new Map<string, TenantAcknowledgement>();
+	if (plan)
+		for (const row of db
+			.select({
+				tenantId: securityPlanAcknowledgement.tenantId,
+				version: securityPlanVersion.version,
+				userName: securityPlanAcknowledgement.userName,
+				acknowledgedAt: securityPlanAcknowledgement.acknowledgedAt
+			})
+			.from(securityPlanAcknowledgement)
+			.innerJoin(securityPlanVersion, eq(securityPlanAcknowledgement.versionId, securityPlanVersion.id))
+			.where(eq(securityPlanVersion.planId, plan.id))
+			.all())
+			if ((newestByTenant.get(row.tenantId)?.version ?? 0) < row.version) newestByTenant.set(row.tenantId, row);
+	return tenants.map((t) => {
+		const newest = newestByTenant.get(t.id);
+		return {
+			tenantId: t.id,
+			tenantName: t.name,
+			version: newest?.version ?? null,
+			userName: newest?.userName ?? '',
+			acknowledgedAt: newest?.acknowledgedAt ?? null
+		};
+	});
+}
+
+export interface TenantView {
+	latest: Pick<SecurityPlanVersion, 'version' | 'approvedAt'> & { binding: string[] };
+	acknowledged: TenantAcknowledgement | null;
+	/** The binding requirements whose text changed since the version the tenant last acknowledged. */
+	changes: ItemChange[];
+	/** The versions read to say so (for the audit of reads). */
+	read: SecurityPlanVersion[];
+}
+
+const chapterOf = (requirementId: string) => requirementId.slice(0, requirementId.lastIndexOf('-'));
+
+/**
+ * For a tenant: the newest approved version, whether the tenant has acknowledged it, and what changed
+ * in the binding text since the version it acknowledged last. Only descriptions: owners and review
+ * dates of the main connector's plan stay confidential.
+ */
+export function tenantView(db: DbOrTx, tenantId: string): TenantView | null {
+	const latest = latestVersion(db);
+	if (!latest) return null;
+	const binding = parseSnapshot(latest).binding;
+	const acknowledged = acknowledgementsOf(db, tenantId)[0] ?? null;
+	const previous = acknowledged && acknowledged.version !== latest.version ? getVersion(db, acknowledged.version) : undefined;
+	const read = previous ? [previous, latest] : [latest];
+	const changes =
+		acknowledged?.version === latest.version
+			? []
+			: diffSnapshots(previous ? parseSnapshot(previous) : EMPTY_SNAPSHOT, parseSnapshot(latest))
+					.requirements.filter((c) => binding.includes(chapterOf(c.id)) && c.kind !== 'removed')
+					.map((c) => ({ ...c, fields: c.fields.filter((f) => f.field === 'description') }))
+					.filter((c) => c.fields.length > 0);
+	return { latest: { version: latest.version, approvedAt: latest.approvedAt, binding }, acknowledged, changes, read };
+}

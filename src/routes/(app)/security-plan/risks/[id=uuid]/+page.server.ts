@@ -1,0 +1,54 @@
+import { error, redirect } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import * as m from '$lib/paraglide/messages.js';
+import { getLocale } from '$lib/paraglide/runtime';
+import { db } from '$lib/server/db';
+import { can } from '$lib/server/auth/authorize';
+import { actorOf, authorize } from '$lib/server/http/guard';
+import { invalid, parseForm } from '$lib/server/http/forms';
+import { translate } from '$lib/i18n/translate';
+import { frameworkLanguage } from '$lib/server/security-plan/framework';
+import { frameworkOfPlan, getMainPlan } from '$lib/server/security-plan/plan';
+import { acceptRisk, getRisk, isResponsibleDirector, removeRisk, riskChapters, updateRisk } from '$lib/server/security-plan/risks';
+import { riskSchema } from '$lib/schemas/security-plan';
+
+/** The main connector's plan: confidential, so `tenantId: null` keeps every tenant's people out (404). */
+const PLAN = { tenantId: null };
+
+export const load: PageServerLoad = (event) => {
+	const user = authorize(event, 'security_plan.read', PLAN);
+	const risk = getRisk(db(), event.params.id);
+	if (!risk) error(404, m.error_not_found());
+	const language = frameworkLanguage(getLocale());
+	const framework = frameworkOfPlan(db(), getMainPlan(db()));
+	return {
+		risk: { ...risk, chapters: riskChapters(risk) },
+		sections: framework?.sections.map((s) => ({ chapter: s.chapter, title: s.title[language] })) ?? [],
+		canEdit: can(user, 'security_plan.edit', PLAN),
+		isDirector: can(user, 'security_plan.approve', PLAN) && isResponsibleDirector(db(), user)
+	};
+};
+
+export const actions: Actions = {
+	save: async (event) => {
+		authorize(event, 'security_plan.edit', PLAN);
+		const parsed = parseForm(riskSchema, await event.request.formData());
+		if (!parsed.ok) return invalid(parsed.errors, parsed.values);
+		const result = updateRisk(db(), actorOf(event), event.params.id, parsed.data);
+		if (!result.ok && result.reason === 'invalid') return invalid({ [result.field]: translate(result.code) }, parsed.values);
+		if (!result.ok) error(404, m.error_not_found());
+		return { saved: true };
+	},
+	remove: async (event) => {
+		authorize(event, 'security_plan.edit', PLAN);
+		if (!removeRisk(db(), actorOf(event), event.params.id)) error(404, m.error_not_found());
+		redirect(303, '/security-plan/risks');
+	},
+	accept: async (event) => {
+		authorize(event, 'security_plan.approve', PLAN);
+		const result = acceptRisk(db(), actorOf(event), event.params.id);
+		if (!result.ok && result.reason === 'not_found') error(404, m.error_not_found());
+		if (!result.ok && result.reason === 'not_director') error(403, m.security_risk_error_not_director());
+		return { accepted: true };
+	}
+};

@@ -1,0 +1,90 @@
+import { error, fail } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import * as m from '$lib/paraglide/messages.js';
+import { db } from '$lib/server/db';
+import { can } from '$lib/server/auth/authorize';
+import { isTwoFactorEnabled } from '$lib/server/auth/two-factor';
+import { actorOf, authorize, clientOf } from '$lib/server/http/guard';
+import { invalid, parseForm } from '$lib/server/http/forms';
+import { stepUpErrors } from '$lib/server/http/step-up';
+import { ownerChoices } from '$lib/server/security-plan/plan';
+import { designateDirector, isResponsibleDirector, responsibleDirector } from '$lib/server/security-plan/risks';
+import {
+	EMPTY_SNAPSHOT,
+	approvePlan,
+	auditVersionRead,
+	currentSnapshot,
+	diffSnapshots,
+	hasUnapprovedChanges,
+	isIntact,
+	listVersions,
+	parseSnapshot,
+	snapshotHash
+} from '$lib/server/security-plan/versions';
+import { acknowledgementOverview } from '$lib/server/security-plan/acknowledgements';
+import { compareSchema, directorSchema } from '$lib/schemas/security-plan';
+import { confirmationSchema } from '$lib/schemas/agreement';
+import { z } from 'zod';
+
+/** The main connector's plan: confidential, so `tenantId: null` keeps every tenant's people out (404). */
+const PLAN = { tenantId: null };
+
+export const load: PageServerLoad = (event) => {
+	const user = authorize(event, 'security_plan.read', PLAN);
+	const versions = listVersions(db());
+	const current = currentSnapshot(db());
+	// Compare the chosen versions, by default the newest with the one before (the first with an empty plan).
+	const asked = compareSchema.parse(Object.fromEntries(event.url.searchParams));
+	const to = versions.find((v) => v.version === asked.to) ?? versions[0];
+	const from =
+		to && (versions.find((v) => v.version === asked.from && v.version < to.version) ?? versions.find((v) => v.version < to.version));
+	if (to) auditVersionRead(db(), actorOf(event), from ? [from, to] : [to], 'compared');
+	const isDirector = can(user, 'security_plan.approve', PLAN) && isResponsibleDirector(db(), user);
+	return {
+		director: responsibleDirector(db()),
+		people: can(user, 'security_plan.edit', PLAN) ? ownerChoices(db()) : [],
+		canEdit: can(user, 'security_plan.edit', PLAN),
+		isDirector,
+		pending: hasUnapprovedChanges(db()),
+		currentHash: current ? snapshotHash(JSON.stringify(current)) : null,
+		stepUpWithCode: isDirector && isTwoFactorEnabled(db(), user.id),
+		versions: versions.map((v) => ({
+			version: v.version,
+			approverName: v.approverName,
+			approvedAt: v.approvedAt,
+			contentHash: v.contentHash,
+			intact: isIntact(v)
+		})),
+		compare: to
+			? { from: from?.version ?? null, to: to.version, diff: diffSnapshots(from ? parseSnapshot(from) : EMPTY_SNAPSHOT, parseSnapshot(to)) }
+			: null,
+		acknowledgements: acknowledgementOverview(db())
+	};
+};
+
+export const actions: Actions = {
+	director: async (event) => {
+		authorize(event, 'security_plan.edit', PLAN);
+		const parsed = parseForm(directorSchema, await event.request.formData());
+		if (!parsed.ok) return invalid(parsed.errors, parsed.values, 'director');
+		if (!designateDirector(db(), actorOf(event), parsed.data.directorId))
+			return invalid({ directorId: m.security_plan_error_owner() }, parsed.values, 'director');
+		return { designated: true };
+	},
+	approve: async (event) => {
+		const user = authorize(event, 'security_plan.approve', PLAN);
+		const parsed = parseForm(
+			confirmationSchema.extend({ contentHash: z.string().regex(/^[0-9a-f]{64}$/) }),
+			await event.request.formData()
+		);
+		if (!parsed.ok) return invalid(parsed.errors, parsed.values, 'approve');
+		const result = await approvePlan(db(), user, parsed.data, parsed.data.contentHash, clientOf(event));
+		if (result.ok) return { approved: result.version };
+		if (result.reason === 'not_director') error(403, m.security_risk_error_not_director());
+		if (result.reason === 'no_plan') error(404, m.error_not_found());
+		if (result.reason === 'unchanged') return invalid({ form: m.security_plan_approve_unchanged() }, {}, 'approve');
+		if (result.reason === 'changed_meanwhile')
+			return fail(409, { errors: { form: m.security_plan_approve_changed() }, values: {}, section: 'approve' });
+		return fail(result.reason === 'throttled' ? 429 : 400, { errors: stepUpErrors(result), values: {}, section: 'approve' });
+	}
+};

@@ -1,0 +1,189 @@
+import type { Browser, Page } from '@playwright/test';
+import { DEMO_PASSWORD, DEMO_TOTP_SECRETS, DEMO_URL, expect, expectNoAxeViolations, freshTotp, signIn, test } from './fixtures';
+
+/** Signs in with the browser set to Finnish, which the portal follows on a first visit. */
+async function as(browser: Browser, email: string): Promise<Page> {
+	const context = await browser.newContext({ locale: 'fi-FI' });
+	const page = await context.newPage();
+	await signIn(page, DEMO_URL, email, DEMO_PASSWORD);
+	return page;
+}
+
+/** The responsible director approves what the page shows, confirming with password and authenticator code. */
+async function approve(director: Page, expectedVersion: number) {
+	await director.goto(`${DEMO_URL}/security-plan/versions`);
+	const approval = director.getByRole('region', { name: 'Hyväksyntä', exact: true });
+	await approval.getByLabel('Salasanasi henkilöllisyytesi vahvistamiseksi').fill(DEMO_PASSWORD);
+	await approval.getByLabel('Todennussovelluksen koodi').fill(await freshTotp(DEMO_TOTP_SECRETS['signer@demo.test']));
+	await approval.getByRole('button', { name: 'Hyväksy suunnitelma' }).click();
+	await expect(director.getByRole('status')).toHaveText(`Suunnitelman versio ${expectedVersion} hyväksyttiin ja lukittiin.`);
+}
+
+test('information-security plan: a risk is added and accepted, the responsible director approves with step-up, the diff shows what changed, a tenant acknowledges', async ({
+	browser
+}) => {
+	test.setTimeout(180_000);
+	const admin = await as(browser, 'admin@demo.test');
+
+	// The risk register: a refused add keeps what was typed; then the risk is added.
+	await admin.goto(`${DEMO_URL}/security-plan`);
+	await admin.getByRole('link', { name: 'Riskirekisteri' }).click();
+	await expect(admin.getByRole('heading', { name: 'Riskirekisteri', level: 1 })).toBeVisible();
+	const add = admin.getByRole('region', { name: 'Lisää riski' });
+	await add.getByLabel('Riski', { exact: true }).fill('Potilastietojärjestelmä ei ole käytettävissä');
+	await add.getByLabel('Tietojärjestelmät, joita riski koskee').fill('Demo Potilastieto');
+	await add.getByRole('checkbox', { name: /^6\.2 / }).check();
+	await add.getByLabel('Todennäköisyys').selectOption({ label: 'Kohtalainen' });
+	await add.getByLabel('Vaikutus').selectOption({ label: 'Korkea' });
+	await add.getByLabel('Jäännösriski').selectOption({ label: 'Matala' });
+	await add.getByRole('button', { name: 'Lisää riski' }).click();
+	await expect(add.getByRole('alert')).toBeVisible();
+	await expect(add.locator('#field-treatment-error')).toBeVisible();
+	await expect(add.getByLabel('Riski', { exact: true })).toHaveValue('Potilastietojärjestelmä ei ole käytettävissä');
+	await expect(add.getByRole('checkbox', { name: /^6\.2 / })).toBeChecked();
+	await add.getByLabel('Käsittely').fill('Paperilomakkeet ja vuosittainen jatkuvuusharjoitus.');
+	await add.getByRole('button', { name: 'Lisää riski' }).click();
+	await expect(admin.getByRole('status')).toHaveText('Riski Potilastietojärjestelmä ei ole käytettävissä lisättiin.');
+	const riskRow = admin.getByRole('row').filter({ hasText: 'Potilastietojärjestelmä ei ole käytettävissä' });
+	await expect(riskRow).toContainText('Ei hyväksytty');
+	await expect(riskRow).toContainText('Osiot 6.2');
+	await expectNoAxeViolations(admin);
+
+	// A second risk, added and removed after confirmation.
+	await add.getByLabel('Riski', { exact: true }).fill('Kadonnut kannettava');
+	await add.getByLabel('Todennäköisyys').selectOption({ label: 'Matala' });
+	await add.getByLabel('Vaikutus').selectOption({ label: 'Kohtalainen' });
+	await add.getByLabel('Jäännösriski').selectOption({ label: 'Matala' });
+	await add.getByLabel('Käsittely').fill('Levyjen salaus.');
+	await add.getByRole('button', { name: 'Lisää riski' }).click();
+	await admin.getByRole('link', { name: 'Kadonnut kannettava' }).click();
+	await admin.locator('summary', { hasText: 'Poista riski' }).click();
+	await admin.getByRole('button', { name: 'Poista riski' }).click();
+	await expect(admin.getByRole('heading', { name: 'Riskirekisteri', level: 1 })).toBeVisible();
+	await expect(admin.getByRole('link', { name: 'Kadonnut kannettava' })).toHaveCount(0);
+
+	// Section 6.1 binds tenants; the signatory is named the responsible director.
+	await admin.goto(`${DEMO_URL}/security-plan`);
+	await admin
+		.getByRole('region', { name: /^6\.1 / })
+		.getByRole('button', { name: 'Näytä vuokralaisille osio 6.1' })
+		.click();
+	await expect(admin.getByRole('status')).toHaveText('Osio 6.1 näkyy nyt vuokralaisille.');
+	await admin.getByRole('link', { name: 'Hyväksyntä ja versiot' }).first().click();
+	await admin.getByRole('combobox', { name: 'Vastuullinen johtaja' }).selectOption({ label: 'Sakari Signer' });
+	await admin.getByRole('button', { name: 'Tallenna vastuullinen johtaja' }).click();
+	await expect(admin.getByRole('status')).toHaveText('Vastuullinen johtaja tallennettiin.');
+	// The administrator is not the director: no approval form for them.
+	await expect(admin.getByText('Vastuullinen johtaja Sakari Signer hyväksyy suunnitelman.')).toBeVisible();
+	await expect(admin.getByRole('button', { name: 'Hyväksy suunnitelma' })).toHaveCount(0);
+
+	// The director accepts the residual risk and approves; a wrong password is refused beside the field.
+	const director = await as(browser, 'signer@demo.test');
+	await director.goto(`${DEMO_URL}/security-plan/risks`);
+	await director.getByRole('button', { name: 'Hyväksy jäännösriski: Potilastietojärjestelmä ei ole käytettävissä' }).click();
+	await expect(director.getByRole('status')).toHaveText('Jäännösriski hyväksyttiin.');
+	await expect(director.getByRole('row').filter({ hasText: 'Potilastietojärjestelmä' })).toContainText('Hyväksynyt Sakari Signer');
+	await director.goto(`${DEMO_URL}/security-plan/versions`);
+	const approval = director.getByRole('region', { name: 'Hyväksyntä', exact: true });
+	await expect(approval.getByText('Sisällön tiiviste (SHA-256)')).toBeVisible();
+	await approval.getByLabel('Salasanasi henkilöllisyytesi vahvistamiseksi').fill('väärä salasana');
+	await approval.getByLabel('Todennussovelluksen koodi').fill('000000');
+	await approval.getByRole('button', { name: 'Hyväksy suunnitelma' }).click();
+	await expect(director.locator('#field-password-error')).toBeVisible();
+	await expect(
+		director.getByRole('region', { name: 'Hyväksytyt versiot' }).getByText('Hyväksyttyjä versioita ei ole vielä.')
+	).toBeVisible();
+	await expectNoAxeViolations(director);
+	await approve(director, 1);
+	await expect(director.getByRole('heading', { name: 'Versio 1: koko sisältö' })).toBeVisible();
+	await expect(director.getByText('Suunnitelma on sama kuin viimeksi hyväksytty versio. Hyväksyttävää ei ole.')).toBeVisible();
+
+	// The administrator changes a binding requirement; the director approves version 2; the diff shows the change.
+	await admin.goto(`${DEMO_URL}/security-plan/6.1-1`);
+	const edit = admin.getByRole('region', { name: 'Muokkaa' });
+	await edit
+		.getByLabel('Miten vaatimus täytetään')
+		.fill('Tietoturvapolitiikka v4 (hyväksytty johtoryhmässä), intranetissä kohdassa *Tietoturva*.');
+	await edit.getByRole('button', { name: 'Tallenna vaatimus' }).click();
+	await expect(admin.getByRole('status')).toHaveText('Vaatimus 6.1-1 tallennettiin.');
+	// Documents the description refers to: a link refused when it is not http(s), then a link and a file.
+	const documents = admin.getByRole('region', { name: 'Asiakirjat' });
+	await documents.getByLabel('Asiakirjan nimi').fill('Tietoturvapolitiikka v4');
+	await documents.getByLabel('Linkki').fill('ftp://intra.example.fi/politiikka');
+	await documents.getByRole('button', { name: 'Lisää asiakirja' }).click();
+	await expect(documents.locator('#field-url-error')).toBeVisible();
+	await expect(documents.getByLabel('Asiakirjan nimi')).toHaveValue('Tietoturvapolitiikka v4');
+	await documents.getByLabel('Linkki').fill('https://intra.example.fi/politiikka');
+	await documents.getByRole('button', { name: 'Lisää asiakirja' }).click();
+	await expect(admin.getByRole('status')).toHaveText('Asiakirja Tietoturvapolitiikka v4 lisättiin.');
+	await documents.getByLabel('Asiakirjan nimi').fill('Salasanaohje');
+	await documents
+		.getByLabel('Tiedosto')
+		.setInputFiles({ name: 'salasanaohje.txt', mimeType: 'text/plain', buffer: Buffer.from('Salasanat vaihdetaan vuosittain.\n') });
+	await documents.getByRole('button', { name: 'Lisää asiakirja' }).click();
+	await expect(admin.getByRole('status')).toHaveText('Asiakirja Salasanaohje lisättiin.');
+	const fileHref = await documents.getByRole('link', { name: 'Salasanaohje' }).getAttribute('href');
+	const file = await admin.request.get(`${DEMO_URL}${fileHref}`);
+	expect(file.status()).toBe(200);
+	expect(await file.text()).toContain('Salasanat vaihdetaan');
+	await expectNoAxeViolations(admin);
+	await approve(director, 2);
+	const diff = director.getByRole('region', { name: 'Muutokset: versio 1 → versio 2' });
+	await expect(diff.getByRole('link', { name: '6.1-1' })).toBeVisible();
+	await expect(diff.getByText('Muutettu')).toBeVisible();
+	await expect(diff.locator('del', { hasText: /^v3$/ })).toBeVisible();
+	await expect(diff.locator('ins', { hasText: /^v4$/ })).toBeVisible();
+	await expect(diff.getByText(/Tietoturvapolitiikka v4 <https:\/\/intra\.example\.fi\/politiikka>/)).toBeVisible();
+	await expect(director.getByRole('region', { name: 'Hyväksytyt versiot' }).getByRole('row')).toHaveCount(3);
+	await expectNoAxeViolations(director);
+
+	// A tenant's staff see the version but only its administrator acknowledges, for the tenant.
+	const staff = await as(browser, 'staff1@tenant1.demo.test');
+	await staff.goto(`${DEMO_URL}/security-plan/binding`);
+	await expect(staff.getByText('Organisaationne pääkäyttäjä kuittaa version koko organisaation puolesta.')).toBeVisible();
+	await expect(staff.getByRole('button', { name: /Kuittaa organisaation puolesta/ })).toHaveCount(0);
+	const tenantAdmin = await as(browser, 'admin@tenant1.demo.test');
+	await tenantAdmin.goto(`${DEMO_URL}/security-plan/binding`);
+	const ack = tenantAdmin.getByRole('region', { name: 'Kuittaus' });
+	await expect(ack).toContainText('Voimassa on suunnitelman versio 2');
+	await expect(ack).toContainText('Teitä sitovat siinä osiot 6.1.');
+	await expect(ack.getByText('Kuittaamatta')).toBeVisible();
+	await expect(ack.getByText('Teitä sitovat kuvaukset tässä versiossa')).toBeVisible();
+	await expectNoAxeViolations(tenantAdmin);
+	await ack.getByRole('button', { name: 'Kuittaa organisaation puolesta: noudatamme version 2 sitovia osioita' }).click();
+	await expect(tenantAdmin.getByRole('status')).toHaveText('Kuittasitte suunnitelman version 2 sitovat osiot.');
+	await expect(ack.getByText('Kuitattu', { exact: true })).toBeVisible();
+
+	// The main connector sees who acknowledged which version.
+	await admin.goto(`${DEMO_URL}/security-plan/versions`);
+	const acks = admin.getByRole('region', { name: 'Vuokralaisten kuittaukset' });
+	const tenantRow = acks.getByRole('row').filter({ hasText: 'Fysioterapia Lahtinen' });
+	await expect(tenantRow.getByRole('cell').nth(1)).toHaveText('2');
+	await expect(acks.getByRole('row').filter({ hasText: 'Kotihoito Aalto Oy' })).toContainText('Ei kuitannut');
+
+	// The exports: CSV of the plan and of the risk register, neutralised and confidential.
+	const csv = await admin.request.get(`${DEMO_URL}/security-plan/risks/export.csv`);
+	expect(csv.status()).toBe(200);
+	expect(csv.headers()['content-type']).toContain('text/csv');
+	expect(await csv.text()).toContain('Potilastietojärjestelmä ei ole käytettävissä');
+	const plan = await admin.request.get(`${DEMO_URL}/security-plan/export.csv`);
+	expect(await plan.text()).toContain('Tietoturvapolitiikka v4');
+	for (const path of [
+		'/security-plan/risks',
+		'/security-plan/versions',
+		'/security-plan/export.csv',
+		'/security-plan/risks/export.csv',
+		fileHref!
+	]) {
+		const response = await tenantAdmin.request.get(`${DEMO_URL}${path}`, { maxRedirects: 0 });
+		expect(response.status(), path).toBe(404);
+	}
+
+	// Leave the demo as the other journeys expect it: no section binding tenants.
+	await admin.goto(`${DEMO_URL}/security-plan`);
+	await admin
+		.getByRole('region', { name: /^6\.1 / })
+		.getByRole('button', { name: 'Piilota osio 6.1 vuokralaisilta' })
+		.click();
+	await expect(admin.getByRole('status')).toHaveText('Osio 6.1 ei enää näy vuokralaisille.');
+});
