@@ -123,6 +123,8 @@ const ROUTE_TARGETS: Record<string, ((ids: Ids) => string | null) | { global: st
 	'/two-factor': { global: 'own sign-in step' },
 	'/two-factor/setup': { global: 'own authenticator' },
 	'/logout': { global: 'own session' },
+	'/login/oidc/[provider]': { global: 'starts single sign-on; no data (oidc.spec.ts)' },
+	'/oidc/callback': { global: 'own sign-in or signature transaction; no data (oidc.spec.ts)' },
 	'/language': { global: 'own preference' },
 	'/healthz': { global: 'public' },
 	'/setup': { global: 'gone after setup' },

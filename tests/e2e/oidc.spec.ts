@@ -1,0 +1,107 @@
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEMO_URL, expect, expectNoAxeViolations, test } from './fixtures';
+import { startTestProvider, type TestProvider } from '../support/oidc-test-provider';
+
+// A real OpenID Connect provider (oidc-provider) in this process, configured for the demo server by
+// writing the file LIITOS_OIDC_CONFIG names (see playwright.config.ts); removed afterwards.
+const configFile = join(process.env.LIITOS_E2E_TMP!, 'demo', 'oidc.json');
+let op: TestProvider;
+
+test.beforeAll(async () => {
+	op = await startTestProvider({ redirectUris: [`${DEMO_URL}/oidc/callback`], postLogoutRedirectUris: [`${DEMO_URL}/login`] });
+	writeFileSync(
+		configFile,
+		JSON.stringify({
+			providers: [
+				{
+					id: 'staff',
+					displayName: 'Demo Entra',
+					issuer: op.issuer,
+					clientId: op.clientId,
+					clientSecret: op.clientSecret,
+					organisation: 'main'
+				}
+			]
+		})
+	);
+	op.accounts.set('sub-admin', { sub: 'sub-admin', email: 'admin@demo.test', name: 'Demo Admin' });
+	op.accounts.set('sub-certs', { sub: 'sub-certs', email: 'certs@demo.test', name: 'Ceija Certs' });
+	op.accounts.set('sub-stranger', { sub: 'sub-stranger', email: 'stranger@example.fi' });
+});
+
+test.afterAll(async () => {
+	rmSync(configFile, { force: true });
+	await op?.close();
+});
+
+test('signing in through the organisation’s provider, and out of both', async ({ page }) => {
+	await page.goto(`${DEMO_URL}/login`);
+	const button = page.getByRole('link', { name: 'Sign in with Demo Entra' });
+	await expect(button).toBeVisible();
+	await expectNoAxeViolations(page);
+	op.nextLogin = { sub: 'sub-certs', amr: ['pwd'] };
+	await button.click();
+	await expect(page).toHaveURL(`${DEMO_URL}/`);
+	await expect(page.getByRole('heading', { name: 'Demo Terveys Oy' })).toBeVisible();
+	// Signing out ends the session here and at the provider, which sends the browser back to /login.
+	await page.getByRole('button', { name: 'Sign out' }).click();
+	await expect(page).toHaveURL(new RegExp(`^${op.issuer}/session/end`));
+	await page.getByRole('button', { name: /yes/i }).click();
+	await expect(page).toHaveURL(`${DEMO_URL}/login`);
+	await page.goto(`${DEMO_URL}/tenants`);
+	await expect(page).toHaveURL(/\/login/);
+});
+
+test('an administrator whose provider asserted MFA skips the local second step; without it the step is asked', async ({ page }) => {
+	op.nextLogin = { sub: 'sub-admin', amr: ['pwd', 'otp'] };
+	await page.goto(`${DEMO_URL}/login`);
+	await page.getByRole('link', { name: 'Sign in with Demo Entra' }).click();
+	await expect(page).toHaveURL(`${DEMO_URL}/`);
+	await page.getByRole('button', { name: 'Sign out' }).click();
+	await page.getByRole('button', { name: /yes/i }).click();
+	await expect(page).toHaveURL(`${DEMO_URL}/login`);
+
+	op.nextLogin = { sub: 'sub-admin', amr: ['pwd'] };
+	await page.getByRole('link', { name: 'Sign in with Demo Entra' }).click();
+	await expect(page).toHaveURL(/\/two-factor/);
+});
+
+test('an e-mail without an account is refused on a clear page', async ({ page }) => {
+	op.nextLogin = { sub: 'sub-stranger' };
+	await page.goto(`${DEMO_URL}/login`);
+	await page.getByRole('link', { name: 'Sign in with Demo Entra' }).click();
+	await expect(page).toHaveURL(/\/oidc\/callback/);
+	await expect(page.getByRole('heading', { name: 'Sign-in did not succeed' })).toBeVisible();
+	await expect(page.getByRole('alert')).toContainText('There is no active account with this e-mail address');
+	await expectNoAxeViolations(page);
+	await page.goto(`${DEMO_URL}/`);
+	await expect(page).toHaveURL(/\/login/);
+});
+
+test('a tampered state and a replayed callback are refused, in the reader’s language', async ({ page }) => {
+	op.nextLogin = { sub: 'sub-certs' };
+	// page.request sends no Accept-Language: choose the language the way the switch does.
+	await page.context().addCookies([{ name: 'PARAGLIDE_LOCALE', value: 'en', url: DEMO_URL }]);
+	// Walk the redirects with the browser's own cookies, stopping before the portal sees the callback.
+	let next = `${DEMO_URL}/login/oidc/staff`;
+	while (!next.startsWith(`${DEMO_URL}/oidc/callback`)) {
+		const response = await page.request.get(next, { maxRedirects: 0 });
+		expect(response.status(), next).toBe(303);
+		next = new URL(response.headers().location, next).href;
+	}
+	const callback = new URL(next);
+	const tampered = new URL(callback);
+	tampered.searchParams.set('state', 'forged');
+	await page.goto(tampered.href);
+	await expect(page.getByRole('alert')).toContainText('could not be accepted');
+	// The request was used up by the refused attempt: the genuine callback, replayed, finds nothing.
+	await page.goto(callback.href);
+	await expect(page.getByRole('alert')).toContainText('expired or has already been used');
+	await page.goto(`${DEMO_URL}/`);
+	await expect(page).toHaveURL(/\/login/);
+
+	await page.context().addCookies([{ name: 'PARAGLIDE_LOCALE', value: 'fi', url: DEMO_URL }]);
+	await page.goto(callback.href);
+	await expect(page.getByRole('heading', { name: 'Kirjautuminen ei onnistunut' })).toBeVisible();
+});
