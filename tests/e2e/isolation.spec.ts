@@ -124,6 +124,7 @@ const ROUTE_TARGETS: Record<string, ((ids: Ids) => string | null) | { global: st
 	'/two-factor/setup': { global: 'own authenticator' },
 	'/logout': { global: 'own session' },
 	'/login/oidc/[provider]': { global: 'starts single sign-on; no data (oidc.spec.ts)' },
+	'/organisation/single-sign-on': { global: 'main connector administrators only (sso.manage)' },
 	'/oidc/callback': { global: 'own sign-in or signature transaction; no data (oidc.spec.ts)' },
 	'/language': { global: 'own preference' },
 	'/healthz': { global: 'public' },

@@ -1,6 +1,6 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEMO_URL, expect, expectNoAxeViolations, test } from './fixtures';
+import { DEMO_PASSWORD, DEMO_URL, expect, expectNoAxeViolations, test } from './fixtures';
 import { startTestProvider, type TestProvider } from '../support/oidc-test-provider';
 
 // A real OpenID Connect provider (oidc-provider) in this process, configured for the demo server by
@@ -104,4 +104,36 @@ test('a tampered state and a replayed callback are refused, in the reader’s la
 	await page.context().addCookies([{ name: 'PARAGLIDE_LOCALE', value: 'fi', url: DEMO_URL }]);
 	await page.goto(callback.href);
 	await expect(page.getByRole('heading', { name: 'Kirjautuminen ei onnistunut' })).toBeVisible();
+});
+
+test('an administrator sets the main connector to single sign-on only; passwords are then refused', async ({ page, browser }) => {
+	op.nextLogin = { sub: 'sub-admin', amr: ['mfa'] };
+	await page.goto(`${DEMO_URL}/login`);
+	await page.getByRole('link', { name: 'Sign in with Demo Entra' }).click();
+	await expect(page).toHaveURL(`${DEMO_URL}/`);
+	await page.goto(`${DEMO_URL}/organisation`);
+	await page.getByRole('link', { name: 'Single sign-on and strong identification' }).click();
+	await expect(page.getByRole('heading', { name: 'Single sign-on', exact: true })).toBeVisible();
+	await expectNoAxeViolations(page);
+	const form = page.getByTestId('sso-form-main');
+	const setSsoOnly = async (on: boolean) => {
+		await form.getByLabel('Single sign-on only').setChecked(on);
+		await form.getByRole('button', { name: 'Save' }).click();
+		await expect(page.getByRole('status').filter({ hasText: 'Saved.' })).toBeVisible();
+	};
+	await setSsoOnly(true);
+	try {
+		const other = await browser.newContext({ locale: 'en-GB' });
+		const visitor = await other.newPage();
+		await visitor.goto(`${DEMO_URL}/login`);
+		await visitor.locator('input[name=email]').fill('certs@demo.test');
+		await visitor.locator('input[name=password]').fill(DEMO_PASSWORD);
+		await visitor.locator('form[data-testid=login-form] button[type=submit]').click();
+		await expect(visitor.getByRole('alert')).toContainText('Your organisation signs in with single sign-on');
+		await expect(visitor).toHaveURL(/\/login/);
+		await other.close();
+	} finally {
+		// The demo server is shared with the other specs, which sign in with passwords.
+		await setSsoOnly(false);
+	}
 });

@@ -66,7 +66,10 @@ export const ACTIONS = [
 	// Integration API tokens for one's own organisation (a tenant's administrators: read tokens only).
 	'api_token.manage',
 	// Webhook endpoints: the main connector's administrators only.
-	'webhook.manage'
+	'webhook.manage',
+	// Single sign-on choices of the main connector and of each tenant (accounts created on first
+	// sign-in, SSO only, strong identification at signing): the main connector's administrators only.
+	'sso.manage'
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -139,7 +142,8 @@ const MAIN_CONNECTOR_ROLE_ACTIONS: Record<'mc_admin' | 'mc_signatory' | 'mc_cert
 		'security_plan.edit',
 		'security_plan.binding',
 		'api_token.manage',
-		'webhook.manage'
+		'webhook.manage',
+		'sso.manage'
 	],
 	mc_signatory: [
 		...MAIN_CONNECTOR_READ,
