@@ -5,7 +5,11 @@
  */
 import * as client from 'openid-client';
 import type { OidcTransaction } from '../db/schema';
+import { config } from '../config';
 import { clientSecretOf, type OidcProvider } from './oidc-providers';
+
+/** The one redirect URI to register at every provider (README, "Single sign-on"). */
+export const oidcRedirectUri = () => `${config.origin}/oidc/callback`;
 
 const discovered = new Map<string, Promise<client.Configuration>>();
 

@@ -2,9 +2,9 @@ import { error, redirect, type RequestHandler } from '@sveltejs/kit';
 import { db } from '$lib/server/db';
 import { findProvider } from '$lib/server/auth/oidc-providers';
 import { beginTransaction } from '$lib/server/auth/oidc-transaction';
-import { authorizationUrl } from '$lib/server/auth/oidc-client';
+import { authorizationUrl, oidcRedirectUri } from '$lib/server/auth/oidc-client';
 import { OIDC_COOKIE } from '$lib/server/http/cookies';
-import { oidcRedirectUri } from '$lib/server/http/oidc';
+
 import { safeNext } from '$lib/server/http/session-cookie';
 
 /** Starts signing in at a provider: a stored transaction, its cookie, and the redirect there. */
