@@ -1,6 +1,6 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEMO_PASSWORD, DEMO_URL, expect, expectNoAxeViolations, test } from './fixtures';
+import { DEMO_PASSWORD, DEMO_URL, expect, expectNoAxeViolations, signIn, test } from './fixtures';
 import { startTestProvider, type TestProvider } from '../support/oidc-test-provider';
 
 // A real OpenID Connect provider (oidc-provider) in this process, configured for the demo server by
@@ -135,5 +135,80 @@ test('an administrator sets the main connector to single sign-on only; passwords
 	} finally {
 		// The demo server is shared with the other specs, which sign in with passwords.
 		await setSsoOnly(false);
+	}
+});
+
+test('countersigning with strong identification: an insufficient acr is refused, a sufficient one signs', async ({ browser }) => {
+	test.setTimeout(120_000);
+	const SUBSTANTIAL = 'http://eidas.europa.eu/LoA/substantial';
+	op.accounts.set('sub-signer', { sub: 'sub-signer', email: 'signer@demo.test', name: 'Sakari Signer' });
+	const viaProvider = async (sub: string) => {
+		const page = await (await browser.newContext({ locale: 'en-GB' })).newPage();
+		op.nextLogin = { sub, amr: ['mfa'] };
+		await page.goto(`${DEMO_URL}/login`);
+		await page.getByRole('link', { name: 'Sign in with Demo Entra' }).click();
+		await expect(page).toHaveURL(`${DEMO_URL}/`);
+		return page;
+	};
+	const admin = await viaProvider('sub-admin');
+	// A fresh agreement for tenant 3, signed by the tenant with its password (the tenant requires nothing more).
+	await admin.goto(`${DEMO_URL}/tenants`);
+	await admin.getByRole('link', { name: 'Läkarmottagning Berg Ab' }).click();
+	await admin.getByRole('link', { name: 'New agreement' }).click();
+	await admin.getByRole('button', { name: 'Create draft' }).click();
+	const agreementUrl = admin.url();
+	await admin.getByLabel('Notice period (months)').fill('1');
+	await admin.getByLabel('Place of signing').fill('Vasa');
+	await admin.getByRole('region', { name: 'Complete the agreement' }).getByRole('button', { name: 'Save' }).click();
+	await expect(admin.getByText('Saved.')).toBeVisible();
+	await admin.getByRole('button', { name: 'Send to the tenant' }).click();
+	await expect(admin.getByText('Sent to the tenant for signature.')).toBeVisible();
+	const tenantSigner = await (await browser.newContext({ locale: 'en-GB' })).newPage();
+	await signIn(tenantSigner, DEMO_URL, 'signer@tenant3.demo.test', DEMO_PASSWORD);
+	await tenantSigner.goto(agreementUrl);
+	await tenantSigner.getByLabel('Your full name').fill('Tenant 3 Signer');
+	await tenantSigner.getByLabel('Title', { exact: true }).fill('Verksamhetsledare');
+	await tenantSigner.getByLabel('Your password, to confirm it is you').fill(DEMO_PASSWORD);
+	await tenantSigner.getByRole('button', { name: 'Sign', exact: true }).click();
+	await expect(tenantSigner.getByText('Signed.')).toBeVisible({ timeout: 15_000 });
+
+	// The main connector requires substantial identification at Demo Entra for its signatures.
+	await admin.goto(`${DEMO_URL}/organisation/single-sign-on`);
+	const form = admin.getByTestId('sso-form-main');
+	await form.getByLabel('Strong identification at signing').selectOption({ label: 'Demo Entra' });
+	await form.getByLabel('Minimum level of assurance (acr)').fill(SUBSTANTIAL);
+	await form.getByRole('button', { name: 'Save' }).click();
+	await expect(admin.getByRole('status').filter({ hasText: 'Saved.' })).toBeVisible();
+	try {
+		// The signatory's account is linked to their identity by signing in through the provider.
+		const signer = await viaProvider('sub-signer');
+		const countersign = async (acr: string) => {
+			await signer.goto(agreementUrl);
+			await expect(signer.getByText('Your organisation requires the signatory to be strongly identified at Demo Entra.')).toBeVisible();
+			await expect(signer.getByLabel('Your password, to confirm it is you')).toHaveCount(0);
+			await signer.getByLabel('Your full name').fill('Sakari Signer');
+			await signer.getByLabel('Title', { exact: true }).fill('Verkställande direktör');
+			await signer.getByRole('button', { name: 'Countersign' }).click();
+			op.nextLogin = { sub: 'sub-signer', acr };
+			await signer.getByRole('link', { name: 'Continue to identification at Demo Entra' }).click();
+		};
+		await countersign('http://eidas.europa.eu/LoA/low');
+		await expect(signer.getByRole('heading', { name: 'The signature did not succeed' })).toBeVisible();
+		await expect(signer.getByRole('alert')).toContainText('level of assurance of the identification is not enough');
+		await expectNoAxeViolations(signer);
+		const request = op.requests.at(-1)!;
+		expect([request.get('prompt'), request.get('max_age'), request.get('acr_values')]).toEqual(['login', '0', SUBSTANTIAL]);
+
+		await countersign(SUBSTANTIAL);
+		await expect(signer).toHaveURL(new RegExp(`${agreementUrl}\\?signed=1$`));
+		await expect(signer.getByText('Signed.')).toBeVisible();
+		await expect(signer.getByText('In force').first()).toBeVisible();
+		await expectNoAxeViolations(signer);
+	} finally {
+		await admin.goto(`${DEMO_URL}/organisation/single-sign-on`);
+		await form.getByLabel('Strong identification at signing').selectOption({ label: 'Not required' });
+		await form.getByLabel('Minimum level of assurance (acr)').fill('');
+		await form.getByRole('button', { name: 'Save' }).click();
+		await expect(admin.getByRole('status').filter({ hasText: 'Saved.' })).toBeVisible();
 	}
 });
