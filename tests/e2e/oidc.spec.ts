@@ -203,6 +203,7 @@ test('countersigning with strong identification: an insufficient acr is refused,
 		await expect(signer).toHaveURL(new RegExp(`${agreementUrl}\\?signed=1$`));
 		await expect(signer.getByText('Signed.')).toBeVisible();
 		await expect(signer.getByText('In force').first()).toBeVisible();
+		await expect(signer.getByText(`strongly identified: Demo Entra, level of assurance ${SUBSTANTIAL}`)).toBeVisible();
 		await expectNoAxeViolations(signer);
 	} finally {
 		await admin.goto(`${DEMO_URL}/organisation/single-sign-on`);
