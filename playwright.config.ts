@@ -46,7 +46,10 @@ function server(name: string, port: number, command: string) {
 			// accepts on http://localhost (a secure context).
 			NODE_ENV: 'production',
 			// Authenticator keys sealed as production should have them (a test key, public on purpose).
-			LIITOS_SECRET_KEY: 'dhLpCfPQ1X9i2ZYhaKViXYIC2vkqbz59p/UPtfnxK/s='
+			LIITOS_SECRET_KEY: 'dhLpCfPQ1X9i2ZYhaKViXYIC2vkqbz59p/UPtfnxK/s=',
+			// Single sign-on providers: the file does not exist, so none are offered, until a spec
+			// (oidc.spec.ts) writes it beside the database; the server reads it again when it changes.
+			LIITOS_OIDC_CONFIG: join(dataDir, 'oidc.json')
 		}
 	};
 }

@@ -30,6 +30,12 @@ export const signSchema = confirmationSchema.extend({
 	title: requiredText(200)
 });
 
+/** Signing where the organisation requires strong identification: the provider confirms who signs, not a password. */
+export const signIdentifiedSchema = z.object({
+	typedName: requiredText(200),
+	title: requiredText(200)
+});
+
 export const reasonSchema = z.object({ reason: requiredText(1000) });
 
 export const rescindSchema = confirmationSchema.extend(reasonSchema.shape);

@@ -17,6 +17,14 @@ import { getTemplate, sha256Hex } from './templates-store';
 import { currentContent, type AgreementContent } from './values';
 import { recordEffect } from '../effects/effects';
 import { enqueueWebhookEvent } from '../webhooks/outbox';
+import {
+	checkIdentification,
+	signingRequirement,
+	startIdentification,
+	subjectHash,
+	type IdentificationRefusal,
+	type StrongIdentification
+} from './strong-identification';
 import type { AgreementStep } from './notify';
 
 export function getAgreement(db: DbOrTx, id: string): Agreement | undefined {
@@ -242,16 +250,29 @@ export interface SignatureInput extends Confirmation {
 
 export type WrongState = { ok: false; reason: 'wrong_state' };
 
-export type SignResult = { ok: true; status: AgreementStatus } | WrongState | { ok: false; reason: 'name_mismatch' } | StepUpRefused;
+export type SignResult =
+	| { ok: true; status: AgreementStatus }
+	| WrongState
+	| { ok: false; reason: 'name_mismatch' }
+	| StepUpRefused
+	/** The organisation requires strong identification: send the signatory to `url` (the transaction's cookie is `token`). */
+	| { ok: false; reason: 'identify'; token: string; url: string; providerName: string }
+	| { ok: false; reason: 'identification_unavailable' }
+	| { ok: false; reason: 'identification_refused'; why: IdentificationRefusal };
 
 /** How a signature was confirmed, as stored with it and printed on the signature page. */
-export const SIGNATURE_METHODS = { password: 'password-step-up', passwordAndCode: 'password-totp-step-up' } as const;
+export const SIGNATURE_METHODS = {
+	password: 'password-step-up',
+	passwordAndCode: 'password-totp-step-up',
+	strongIdentification: 'oidc-strong-identification'
+} as const;
 
 const normaliseName = (name: string) => name.normalize('NFC').trim().replace(/\s+/g, ' ').toLocaleLowerCase('fi');
 
 /**
  * A signature: the signer types their full name and confirms who they are again (step-up:
- * password, and the authenticator code when they use one). The
+ * password, and the authenticator code when they use one; or, where the organisation requires it,
+ * a fresh strong identification at its provider, which returns here with `identified`). The
  * tenant signs first; the main connector countersigns, which puts the agreement in force and
  * supersedes the tenant's earlier agreement. The caller has checked the signer's role.
  */
@@ -261,7 +282,8 @@ export async function signAgreement(
 	id: string,
 	input: SignatureInput,
 	client: { ipAddress: string; userAgent: string },
-	now = new Date()
+	now = new Date(),
+	identified?: StrongIdentification
 ): Promise<SignResult> {
 	const party: Party = signer.tenantId ? 'tenant' : 'main_connector';
 	const expected: AgreementStatus = party === 'tenant' ? 'awaiting_tenant_signature' : 'awaiting_countersignature';
@@ -270,9 +292,32 @@ export async function signAgreement(
 	// The name first: a typing slip must not use up the authenticator's code.
 	if (normaliseName(input.typedName) !== normaliseName(getUser(db, signer.id)?.name ?? '')) return { ok: false, reason: 'name_mismatch' };
 	const actor: Actor = { id: signer.id, label: signer.email, ipAddress: client.ipAddress };
-	const confirmed = await stepUp(db, actor, signer, input, 'signature', now);
-	if (!confirmed.ok) return confirmed;
-	const { withCode } = confirmed;
+	const requirement = signingRequirement(db, signer);
+	let method: string;
+	if (requirement === 'unavailable') return { ok: false, reason: 'identification_unavailable' };
+	if (requirement) {
+		if (!identified) return { ok: false, reason: 'identify', ...(await startIdentification(db, signer, id, input, requirement, now)) };
+		const check = checkIdentification(db, actor, signer, requirement, identified, now);
+		if (!check.ok) return check;
+		method = SIGNATURE_METHODS.strongIdentification;
+	} else {
+		// An identification nobody asked for (the requirement was lifted meanwhile) proves nothing checked here.
+		if (identified) return { ok: false, reason: 'identification_refused', why: 'provider' };
+		const confirmed = await stepUp(db, actor, signer, input, 'signature', now);
+		if (!confirmed.ok) return confirmed;
+		method = confirmed.withCode ? SIGNATURE_METHODS.passwordAndCode : SIGNATURE_METHODS.password;
+	}
+	const identity = identified
+		? {
+				idProvider: identified.provider,
+				idAcr: identified.acr,
+				idSubjectHash: subjectHash(identified.provider, identified.subject),
+				idAuthAt: identified.authTime
+			}
+		: {};
+	const identitySummary = identified
+		? ` [${identified.provider}, acr=${identified.acr ?? '-'}, auth_time=${identified.authTime?.toISOString() ?? '-'}]`
+		: '';
 	return db.transaction((tx) => {
 		// Read again inside the transaction: the agreement may have changed during password checking.
 		const current = getAgreement(tx, id);
@@ -298,7 +343,8 @@ export async function signAgreement(
 				signerName: input.typedName.trim().replace(/\s+/g, ' '),
 				signerTitle: input.title.trim(),
 				organisationName,
-				method: withCode ? SIGNATURE_METHODS.passwordAndCode : SIGNATURE_METHODS.password,
+				method,
+				...identity,
 				contentHash: current.contentHash ?? '',
 				signedAt: now,
 				ipAddress: client.ipAddress,
@@ -312,7 +358,7 @@ export async function signAgreement(
 				action: 'agreement.sign',
 				targetType: 'agreement',
 				targetId: id,
-				summary: `${input.typedName} (${organisationName})`
+				summary: `${input.typedName} (${organisationName})${identitySummary}`
 			});
 			return { ok: true, status } as const;
 		}
@@ -322,7 +368,7 @@ export async function signAgreement(
 			action: 'agreement.countersign',
 			targetType: 'agreement',
 			targetId: id,
-			summary: `${input.typedName} (${organisationName})`
+			summary: `${input.typedName} (${organisationName})${identitySummary}`
 		});
 		const older = tx
 			.select()

@@ -6,6 +6,10 @@ import { getTemplate } from './templates-store';
 import { fillTemplate, parseTemplate } from './template';
 import { listSignatures, SIGNATURE_METHODS } from './agreements';
 import { agreementContent } from './values';
+import { findProvider } from '../auth/oidc-providers';
+
+/** The provider's display name while it is configured; its id (as recorded) otherwise. */
+const providerName = (id: string) => (id ? (findProvider(id)?.displayName ?? id) : '-');
 import { formatDateTimeSeconds } from '../../i18n/format';
 import type { AgreementPdfInput } from './pdf';
 
@@ -79,7 +83,19 @@ export function buildPdfInput(db: DbOrTx, current: Agreement, options: { final: 
 						title: s.signerTitle,
 						organisation: s.organisationName,
 						signedAt: formatSigningTime(s.signedAt, locale),
-						method: s.method === SIGNATURE_METHODS.passwordAndCode ? m.pdf_method_password_code({}, o) : m.pdf_method_password({}, o)
+						method:
+							s.method === SIGNATURE_METHODS.strongIdentification
+								? m.pdf_method_strong(
+										{
+											provider: providerName(s.idProvider ?? ''),
+											acr: s.idAcr ?? '-',
+											time: s.idAuthAt ? formatSigningTime(s.idAuthAt, locale) : '-'
+										},
+										o
+									)
+								: s.method === SIGNATURE_METHODS.passwordAndCode
+									? m.pdf_method_password_code({}, o)
+									: m.pdf_method_password({}, o)
 					}))
 				}
 			: undefined,

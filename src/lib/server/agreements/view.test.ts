@@ -46,6 +46,8 @@ describe('the agreement page data', () => {
 		expect(agreementView(current)).not.toHaveProperty('sealedPath');
 		expect(Object.keys(signatureView(signatures[0])).sort()).toEqual([
 			'id',
+			// provider, acr and time of a strong identification; never the subject (or its hash)
+			'identification',
 			'invalidatedAt',
 			'organisationName',
 			'party',

@@ -1,3 +1,4 @@
+import { findProvider } from '../auth/oidc-providers';
 import type { Agreement, AgreementSignature } from '../db/schema';
 
 /*
@@ -43,6 +44,10 @@ export function signatureView(s: AgreementSignature) {
 		signerTitle: s.signerTitle,
 		organisationName: s.organisationName,
 		signedAt: s.signedAt,
-		invalidatedAt: s.invalidatedAt
+		invalidatedAt: s.invalidatedAt,
+		// Strong identification at signing: who vouched for the signer, at what level, when.
+		identification: s.idProvider
+			? { provider: findProvider(s.idProvider)?.displayName ?? s.idProvider, acr: s.idAcr ?? '-', at: s.idAuthAt }
+			: null
 	};
 }

@@ -58,7 +58,8 @@ const EXPECTED: Record<Role, Action[]> = {
 		'security_plan.binding',
 		'security_plan.approve',
 		'api_token.manage',
-		'webhook.manage'
+		'webhook.manage',
+		'sso.manage'
 	],
 	mc_signatory: [
 		'dashboard.view',
@@ -187,7 +188,7 @@ describe('the vocabulary', () => {
 	it('has an expected row for exactly the known roles and only known actions', () => {
 		expect(Object.keys(EXPECTED).sort()).toEqual([...ROLES].sort());
 		for (const actions of Object.values(EXPECTED)) for (const action of actions) expect(ACTIONS).toContain(action);
-		expect(ACTIONS).toHaveLength(54);
+		expect(ACTIONS).toHaveLength(55);
 	});
 });
 

@@ -72,7 +72,10 @@ export const ACTIONS = [
 	'api_token.manage',
 	// Webhook endpoints of one's own organisation: the main connector's administrators (every
 	// tenant's events) and a tenant's administrators (that tenant's events only; webhooks/outbox.ts).
-	'webhook.manage'
+	'webhook.manage',
+	// Single sign-on choices of the main connector and of each tenant (accounts created on first
+	// sign-in, SSO only, strong identification at signing): the main connector's administrators only.
+	'sso.manage'
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -146,7 +149,8 @@ const MAIN_CONNECTOR_ROLE_ACTIONS: Record<'mc_admin' | 'mc_signatory' | 'mc_cert
 		'security_plan.binding',
 		'security_plan.approve',
 		'api_token.manage',
-		'webhook.manage'
+		'webhook.manage',
+		'sso.manage'
 	],
 	mc_signatory: [
 		...MAIN_CONNECTOR_READ,

@@ -50,7 +50,9 @@ export function createSession(
 	userId: string,
 	client: { ipAddress?: string; userAgent?: string } = {},
 	now = new Date(),
-	limits: SessionLimits = config.sessionLimits
+	limits: SessionLimits = config.sessionLimits,
+	/** Set for a sign-in through an OpenID Connect provider. */
+	sso?: { provider: string; idToken: string; mfa: boolean }
 ): Session {
 	const row = {
 		id: hashToken(token),
@@ -60,7 +62,10 @@ export function createSession(
 		createdAt: now,
 		ipAddress: client.ipAddress ?? '',
 		userAgent: (client.userAgent ?? '').slice(0, 400),
-		twoFactorVerifiedAt: null
+		twoFactorVerifiedAt: null,
+		oidcProvider: sso?.provider ?? null,
+		oidcIdToken: sso?.idToken ?? null,
+		mfaByProvider: sso?.mfa ?? false
 	};
 	db.insert(session).values(row).run();
 	return row;
@@ -102,13 +107,16 @@ export function validateSessionToken(
 		db.update(session).set({ expiresAt: current.expiresAt }).where(eq(session.id, sessionId)).run();
 	}
 	const sessionUser = toSessionUser(db, person);
-	const secondFactor: SecondFactorStep = found.twoFactorEnabledAt
-		? current.twoFactorVerifiedAt
-			? 'done'
-			: 'verify'
-		: requiresTwoFactor(sessionUser.roles)
-			? 'enrol'
-			: 'done';
+	// A provider that asserted multi-factor authentication has done the second step already.
+	const secondFactor: SecondFactorStep = current.mfaByProvider
+		? 'done'
+		: found.twoFactorEnabledAt
+			? current.twoFactorVerifiedAt
+				? 'done'
+				: 'verify'
+			: requiresTwoFactor(sessionUser.roles)
+				? 'enrol'
+				: 'done';
 	return { session: current, user: sessionUser, secondFactor };
 }
 

@@ -5,6 +5,7 @@ import { findUserByEmail, normaliseEmail } from './accounts';
 import { reserveAttempt, settleSuccess, type ThrottleSubject } from './throttle';
 import { decoyPasswordHash, verifyPassword } from './password';
 import { revokeFeedTokens } from './feed-tokens';
+import { getPolicy, organisationKey } from './oidc-policy';
 import { createSession, generateSessionToken, invalidateSession, invalidateUserSessions, type SessionUser } from './session';
 
 export interface Client {
@@ -13,7 +14,9 @@ export interface Client {
 }
 
 export type SignInResult =
-	{ ok: true; token: string; user: User } | { ok: false; reason: 'invalid' } | { ok: false; reason: 'throttled'; retryAt: Date };
+	| { ok: true; token: string; user: User }
+	| { ok: false; reason: 'invalid' | 'sso_only' }
+	| { ok: false; reason: 'throttled'; retryAt: Date };
 
 /**
  * Checks the password and opens a session. The attempt is counted per account and per address
@@ -45,6 +48,22 @@ export async function signIn(db: Db, emailInput: string, password: string, clien
 			}
 		);
 		return { ok: false, reason: 'invalid' };
+	}
+
+	// Only someone who knows the password learns that their organisation signs in elsewhere.
+	if (getPolicy(db, organisationKey(person.tenantId)).ssoOnly) {
+		audit(
+			db,
+			{ id: person.id, label: person.email, ipAddress: client.ipAddress },
+			{
+				tenantId: person.tenantId,
+				action: 'auth.sign_in_failed',
+				targetType: 'user',
+				targetId: person.id,
+				summary: 'password refused: single sign-on only'
+			}
+		);
+		return { ok: false, reason: 'sso_only' };
 	}
 
 	const token = generateSessionToken();

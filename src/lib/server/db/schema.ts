@@ -235,10 +235,64 @@ export const session = sqliteTable(
 		ipAddress: text('ip_address').notNull().default(''),
 		userAgent: text('user_agent').notNull().default(''),
 		/** Set when the person gave their second factor in this session. */
-		twoFactorVerifiedAt: timestamp('two_factor_verified_at')
+		twoFactorVerifiedAt: timestamp('two_factor_verified_at'),
+		/** The OpenID Connect provider the person signed in through (null: password). */
+		oidcProvider: text('oidc_provider'),
+		/** The provider's ID token, kept only as the hint for RP-initiated logout. */
+		oidcIdToken: text('oidc_id_token'),
+		/** The provider asserted multi-factor authentication, so no local second step is asked. */
+		mfaByProvider: integer('mfa_by_provider', { mode: 'boolean' }).notNull().default(false)
 	},
 	(t) => [index('session_user_idx').on(t.userId)]
 );
+
+/**
+ * A person's identity at an OpenID Connect provider: once linked, the provider's subject id (not the
+ * e-mail, which can change there) finds the account.
+ */
+export const oidcIdentity = sqliteTable(
+	'oidc_identity',
+	{
+		provider: text('provider').notNull(),
+		subject: text('subject').notNull(),
+		userId: text('user_id')
+			.notNull()
+			.references(() => user.id, { onDelete: 'cascade' }),
+		linkedAt: timestamp('linked_at').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.provider, t.subject] }), index('oidc_identity_user_idx').on(t.userId)]
+);
+
+/**
+ * An authorization request in flight: the browser holds a random token (cookie), the server keeps
+ * its SHA-256 with the state, nonce and PKCE verifier. A callback consumes the row, so it works once.
+ */
+export const oidcTransaction = sqliteTable('oidc_transaction', {
+	id: text('id').primaryKey(),
+	provider: text('provider').notNull(),
+	purpose: text('purpose', { enum: ['sign_in', 'signature'] }).notNull(),
+	state: text('state').notNull(),
+	nonce: text('nonce').notNull(),
+	codeVerifier: text('code_verifier').notNull(),
+	/** Where to go afterwards (sign-in), or the signing form as JSON (signature). */
+	context: text('context').notNull().default(''),
+	userId: text('user_id').references(() => user.id, { onDelete: 'cascade' }),
+	createdAt: timestamp('created_at').notNull(),
+	expiresAt: timestamp('expires_at').notNull()
+});
+
+/**
+ * Single sign-on choices of one organisation (`organisation` is 'main' or a tenant id): accounts
+ * created on first sign-in, password sign-in refused, strong identification required at signing.
+ */
+export const oidcPolicy = sqliteTable('oidc_policy', {
+	organisation: text('organisation').primaryKey(),
+	autoCreateRole: text('auto_create_role', { enum: ROLES }),
+	ssoOnly: integer('sso_only', { mode: 'boolean' }).notNull().default(false),
+	signingProvider: text('signing_provider'),
+	signingMinAcr: text('signing_min_acr'),
+	updatedAt: timestamp('updated_at').notNull()
+});
 
 /**
  * A person's authenticator (TOTP, RFC 6238). `secret` is the confirmed key; `pendingSecret` is a
@@ -443,6 +497,11 @@ export const agreementSignature = sqliteTable(
 		signedAt: timestamp('signed_at').notNull(),
 		ipAddress: text('ip_address').notNull().default(''),
 		userAgent: text('user_agent').notNull().default(''),
+		/** Strong identification at signing: the provider, its level of assurance, a hash of the subject, and when. */
+		idProvider: text('id_provider'),
+		idAcr: text('id_acr'),
+		idSubjectHash: text('id_subject_hash'),
+		idAuthAt: timestamp('id_auth_at'),
 		/** Set when the draft changed after signing: the signature no longer counts. */
 		invalidatedAt: timestamp('invalidated_at')
 	},
@@ -1216,3 +1275,6 @@ export const webhookDelivery = sqliteTable(
 );
 export type WebhookEndpoint = typeof webhookEndpoint.$inferSelect;
 export type WebhookDelivery = typeof webhookDelivery.$inferSelect;
+export type OidcIdentity = typeof oidcIdentity.$inferSelect;
+export type OidcTransaction = typeof oidcTransaction.$inferSelect;
+export type OidcPolicy = typeof oidcPolicy.$inferSelect;

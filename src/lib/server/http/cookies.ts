@@ -16,3 +16,18 @@ export function sessionCookie(production: boolean) {
 }
 
 export const SESSION_COOKIE = sessionCookie(config.production);
+
+/**
+ * The OpenID Connect request in flight: a random token naming the server-side transaction (state,
+ * nonce, PKCE verifier). SameSite=Lax so it comes back with the provider's top-level redirect.
+ */
+export const OIDC_COOKIE = {
+	name: config.production ? '__Host-liitos_oidc' : 'liitos_oidc',
+	options: { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: config.production, maxAge: 10 * 60 }
+};
+
+/** Where /login sends the browser to sign out at the provider too, right after /logout. */
+export const PROVIDER_LOGOUT_COOKIE = {
+	name: config.production ? '__Host-liitos_provider_logout' : 'liitos_provider_logout',
+	options: { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: config.production, maxAge: 60 }
+};

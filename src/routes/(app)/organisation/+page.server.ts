@@ -35,7 +35,8 @@ export const load: PageServerLoad = (event) => {
 		may: {
 			edit: can(user, 'organisation.edit'),
 			managePeople: can(user, 'organisation.people.manage'),
-			informationSystems: can(user, 'information_system.manage')
+			informationSystems: can(user, 'information_system.manage'),
+			sso: can(user, 'sso.manage')
 		}
 	};
 };

@@ -25,7 +25,17 @@ import { agreementContent } from '$lib/server/agreements/values';
 import { fillTemplate, MissingValuesError, parseTemplate } from '$lib/server/agreements/template';
 import { getTemplate } from '$lib/server/agreements/templates-store';
 import { getTenant } from '$lib/server/tenants/tenants';
-import { confirmationSchema, draftChoicesSchema, reasonSchema, rescindSchema, serviceEndSchema, signSchema } from '$lib/schemas/agreement';
+import {
+	confirmationSchema,
+	draftChoicesSchema,
+	reasonSchema,
+	rescindSchema,
+	serviceEndSchema,
+	signIdentifiedSchema,
+	signSchema
+} from '$lib/schemas/agreement';
+import { signingRequirement } from '$lib/server/agreements/strong-identification';
+import { OIDC_COOKIE } from '$lib/server/http/cookies';
 import { placeholderLabel } from '$lib/server/http/agreement-labels';
 import { isTwoFactorEnabled } from '$lib/server/auth/two-factor';
 import { stepUpErrors } from '$lib/server/http/step-up';
@@ -65,6 +75,7 @@ export const load: PageServerLoad = (event) => {
 		missing: current.status === 'draft' ? missingValues(current).map(placeholderLabel) : [],
 		seal: current.sealedPath ? { selfSigned: sealInfo(db()).selfSigned } : null,
 		stepUpWithCode: isTwoFactorEnabled(db(), user.id),
+		strongIdentification: strongIdentificationOf(user),
 		may: {
 			edit: mayEdit,
 			send: mayManage && current.status === 'draft',
@@ -77,6 +88,13 @@ export const load: PageServerLoad = (event) => {
 		}
 	};
 };
+
+/** The provider a signature must go through, by display name (null: the password step-up). */
+function strongIdentificationOf(user: { tenantId: string | null }): { provider: string } | null {
+	const requirement = signingRequirement(db(), user);
+	if (!requirement) return null;
+	return { provider: requirement === 'unavailable' ? '' : requirement.provider.displayName };
+}
 
 /** Refused step-up or wrong state, beside the field concerned; 429 while guessing is blocked. */
 function refused(result: WrongState | StepUpRefused, values: FormValues, section: string) {
@@ -120,11 +138,25 @@ export const actions: Actions = {
 		const user = event.locals.user;
 		authorize(event, user?.tenantId ? 'agreement.sign' : 'agreement.countersign', { tenantId: current?.tenantId ?? '' });
 		if (!current || !user) error(404, m.error_not_found());
-		const parsed = parseForm(signSchema, await event.request.formData());
+		const identified = signingRequirement(db(), user) !== null;
+		const formData = await event.request.formData();
+		const parsed = identified
+			? parseForm(
+					signIdentifiedSchema.transform((v) => ({ ...v, password: '', code: '' })),
+					formData
+				)
+			: parseForm(signSchema, formData);
 		if (!parsed.ok) return invalid(parsed.errors, parsed.values, 'sign');
 		const result = await signAgreement(db(), user, current.id, parsed.data, clientOf(event));
 		if (!result.ok) {
 			if (result.reason === 'name_mismatch') return invalid({ typedName: m.agreement_name_mismatch() }, parsed.values, 'sign');
+			if (result.reason === 'identify') {
+				// The CSP's form-action 'self' keeps a form post from redirecting to another site: the page links there.
+				event.cookies.set(OIDC_COOKIE.name, result.token, OIDC_COOKIE.options);
+				return { section: 'sign', identify: { url: result.url, provider: result.providerName } };
+			}
+			if (result.reason === 'identification_unavailable' || result.reason === 'identification_refused')
+				return invalid({ form: m.agreement_identification_unavailable() }, parsed.values, 'sign');
 			return refused(result, parsed.values, 'sign');
 		}
 		// Sealing and the mails; whatever fails is retried by the scheduler, the signature stands.
