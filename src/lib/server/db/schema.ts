@@ -418,6 +418,10 @@ export const agreement = sqliteTable(
 	(t) => [
 		index('agreement_tenant_idx').on(t.tenantId, t.createdAt),
 		index('agreement_status_idx').on(t.status),
+		// The list of every agreement, newest first, with or without a status filter: both cover
+		// the columns the list shows, so the page never reads the rows (each holds its template text).
+		index('agreement_list_idx').on(t.createdAt, t.id, t.tenantId, t.status, t.language, t.inForceAt),
+		index('agreement_status_list_idx').on(t.status, t.createdAt, t.id, t.tenantId, t.language, t.inForceAt),
 		index('agreement_sealed_sha_idx').on(t.sealedSha256)
 	]
 );
