@@ -9,9 +9,11 @@ import { findUserByEmail, getUser } from '../auth/accounts';
 import { findTokenHolder, redeemToken, requestPasswordReset, TOKEN_LIFETIME_MS } from '../auth/email-links';
 import {
 	changePassword,
+	countPeople,
 	deactivatePerson,
 	getPersonInScope,
 	invitePerson,
+	listActivePeopleFor,
 	listPeople,
 	reactivatePerson,
 	resendInvitation,
@@ -301,5 +303,37 @@ describe('the organisation a person belongs to', () => {
 		const admin = getUser(db, invite().userId)!;
 		expect(deactivatePerson(db, { id: admin.id, label: admin.email, ipAddress: '' }, admin, T0)).toEqual({ ok: false, reason: 'self' });
 		expect(getUser(db, admin.id)!.status).toBe('invited');
+	});
+});
+
+describe('listing a large tenant’s people a part at a time', () => {
+	beforeEach(() => {
+		insertUser(db, { tenantId, name: 'Cecilia Admin', roles: ['tenant_admin', 'tenant_staff'] });
+		insertUser(db, { tenantId, name: 'Aino Staff', roles: ['tenant_staff'] });
+		insertUser(db, { tenantId, name: 'Bertil Left', roles: ['tenant_signatory'], status: 'deactivated' });
+		insertUser(db, { tenantId, name: 'Daniel Staff', roles: ['tenant_staff'] });
+		insertUser(db, { tenantId, name: 'Eeva Signatory', roles: ['tenant_signatory'] });
+		insertUser(db, { name: 'Main Admin' });
+	});
+
+	it('pages by name, with each page’s roles, and counts all', () => {
+		const names = (page: number) => listPeople(db, tenantId, { page, pageSize: 2 }).map((p) => p.name);
+		expect([names(1), names(2), names(3), names(4)]).toEqual([
+			['Aino Staff', 'Bertil Left'],
+			['Cecilia Admin', 'Daniel Staff'],
+			['Eeva Signatory'],
+			[]
+		]);
+		expect(listPeople(db, tenantId, { page: 2, pageSize: 2 })[0].roles.sort()).toEqual(['tenant_admin', 'tenant_staff']);
+		expect(countPeople(db, tenantId)).toBe(5);
+		expect(countPeople(db, tenantId, { activeOnly: true })).toBe(4);
+		expect(listPeople(db, tenantId, { activeOnly: true }).map((p) => p.name)).not.toContain('Bertil Left');
+	});
+
+	it('offers the active holders of the roles asked for, and those named, of that tenant only', () => {
+		const daniel = listPeople(db, tenantId).find((p) => p.name === 'Daniel Staff')!;
+		const main = listPeople(db, null)[0];
+		const names = listActivePeopleFor(db, tenantId, ['tenant_admin', 'tenant_signatory'], [daniel.id, main.id]).map((p) => p.name);
+		expect(names).toEqual(['Cecilia Admin', 'Daniel Staff', 'Eeva Signatory']);
 	});
 });

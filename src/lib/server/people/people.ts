@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNotNull, isNull, ne } from 'drizzle-orm';
+import { and, asc, count, eq, exists, inArray, isNotNull, isNull, ne, or, sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import { emailToken, session, twoFactor, user, userRole, type Role, type User } from '../db/schema';
 import { audit, type Actor } from '../actor';
@@ -27,17 +27,39 @@ export interface Person extends User {
 	twoFactorEnabled: boolean;
 }
 
-/** People of one tenant, or of the main connector when `tenantId` is null. */
-export function listPeople(db: Db, tenantId: string | null): Person[] {
-	const people = db
-		.select()
-		.from(user)
-		.where(tenantId === null ? isNull(user.tenantId) : eq(user.tenantId, tenantId))
-		.orderBy(asc(user.name))
-		.all();
+/** Which people `listPeople` and `countPeople` take: only active ones, and one page of them. */
+export interface PeopleFilter {
+	activeOnly?: boolean;
+	/** 1-based; with `pageSize`, one page of the list (a large tenant has thousands of people). */
+	page?: number;
+	pageSize?: number;
+}
+
+function peopleWhere(tenantId: string | null, filter: PeopleFilter) {
+	return and(
+		tenantId === null ? isNull(user.tenantId) : eq(user.tenantId, tenantId),
+		filter.activeOnly ? eq(user.status, 'active') : undefined
+	);
+}
+
+/** People of one tenant, or of the main connector when `tenantId` is null, by name. */
+export function listPeople(db: Db, tenantId: string | null, filter: PeopleFilter = {}): Person[] {
+	const query = db.select().from(user).where(peopleWhere(tenantId, filter)).orderBy(asc(user.name), asc(user.id));
+	const people = filter.pageSize
+		? query
+				.limit(filter.pageSize)
+				.offset((Math.max(filter.page ?? 1, 1) - 1) * filter.pageSize)
+				.all()
+		: query.all();
 	if (people.length === 0) return [];
-	const ids = people.map((p) => p.id);
-	const roles = db.select().from(userRole).where(inArray(userRole.userId, ids)).all();
+	// A page names its people; the whole list is named by its condition (thousands of bound ids cost more).
+	const ids = filter.pageSize ? people.map((p) => p.id) : db.select({ id: user.id }).from(user).where(peopleWhere(tenantId, filter));
+	const roles = new Map<string, Role[]>();
+	for (const r of db.select().from(userRole).where(inArray(userRole.userId, ids)).all()) {
+		const held = roles.get(r.userId);
+		if (held) held.push(r.role);
+		else roles.set(r.userId, [r.role]);
+	}
 	const withTwoFactor = new Set(
 		db
 			.select({ userId: twoFactor.userId })
@@ -46,11 +68,12 @@ export function listPeople(db: Db, tenantId: string | null): Person[] {
 			.all()
 			.map((row) => row.userId)
 	);
-	return people.map((p) => ({
-		...p,
-		roles: roles.filter((r) => r.userId === p.id).map((r) => r.role),
-		twoFactorEnabled: withTwoFactor.has(p.id)
-	}));
+	return people.map((p) => ({ ...p, roles: roles.get(p.id) ?? [], twoFactorEnabled: withTwoFactor.has(p.id) }));
+}
+
+/** How many people `listPeople` would list without paging. */
+export function countPeople(db: Db, tenantId: string | null, filter: Pick<PeopleFilter, 'activeOnly'> = {}): number {
+	return db.select({ n: count() }).from(user).where(peopleWhere(tenantId, filter)).get()?.n ?? 0;
 }
 
 export interface InviteInput {
@@ -198,4 +221,31 @@ export function setUserLocale(db: Db, actor: Actor, userId: string, locale: 'fi'
 			.run();
 		if (result.changes) audit(tx, actor, { action: 'account.locale', targetType: 'user', targetId: userId, summary: locale });
 	});
+}
+
+/**
+ * A short list of a tenant's active people to choose from where the whole list would be too long
+ * for a select: those holding one of `roles`, and the people in `alsoIds` (those chosen already).
+ */
+export function listActivePeopleFor(
+	db: Db,
+	tenantId: string,
+	roles: readonly Role[],
+	alsoIds: readonly string[]
+): Pick<User, 'id' | 'name'>[] {
+	// Correlated, so SQLite walks the tenant's people and looks each one's roles up by key.
+	const holds = exists(
+		db
+			.select({ one: sql`1` })
+			.from(userRole)
+			.where(and(eq(userRole.userId, user.id), inArray(userRole.role, [...roles])))
+	);
+	return db
+		.select({ id: user.id, name: user.name })
+		.from(user)
+		.where(
+			and(eq(user.tenantId, tenantId), eq(user.status, 'active'), or(holds, alsoIds.length ? inArray(user.id, [...alsoIds]) : undefined))
+		)
+		.orderBy(asc(user.name), asc(user.id))
+		.all();
 }
