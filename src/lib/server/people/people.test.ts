@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../db/index';
 import { emailToken, session, user, userRole } from '../db/schema';
-import { listAuditEntries } from '../audit/audit-log';
+import { listAuditEntries, verifyAuditChain } from '../audit/audit-log';
 import { createSession, generateSessionToken, hashToken, validateSessionToken } from '../auth/session';
 import { ADMIN_ACTOR, freshDb, insertTenantRow, insertUser } from '../test-support';
 import { findUserByEmail, getUser } from '../auth/accounts';
@@ -15,6 +15,7 @@ import {
 	invitePerson,
 	listActivePeopleFor,
 	listPeople,
+	personInviter,
 	reactivatePerson,
 	resendInvitation,
 	setRoles
@@ -303,6 +304,30 @@ describe('the organisation a person belongs to', () => {
 		const admin = getUser(db, invite().userId)!;
 		expect(deactivatePerson(db, { id: admin.id, label: admin.email, ipAddress: '' }, admin, T0)).toEqual({ ok: false, reason: 'self' });
 		expect(getUser(db, admin.id)!.status).toBe('invited');
+	});
+});
+
+describe('personInviter, the batch form of invitePerson', () => {
+	it('keeps the rules and writes the same rows and audit entries, chained', () => {
+		const invite = personInviter(db);
+		const results = db.transaction(() => [
+			invite(ADMIN_ACTOR, { email: ' A@Example.FI', name: ' A ', tenantId, roles: ['tenant_staff'] }, T0),
+			invite(ADMIN_ACTOR, { email: 'a@example.fi', name: 'Again', tenantId, roles: ['tenant_staff'] }, T0),
+			invite(ADMIN_ACTOR, { email: 'b@example.fi', name: 'B', tenantId, roles: ['mc_admin'] }, T0),
+			invite(ADMIN_ACTOR, { email: 'c@example.fi', name: 'C', tenantId, roles: ['tenant_admin', 'tenant_staff'] }, T0)
+		]);
+		expect(results.map((r) => (r.ok ? 'ok' : r.reason))).toEqual(['ok', 'email_taken', 'roles_not_allowed', 'ok']);
+		const c = findUserByEmail(db, 'c@example.fi')!;
+		expect(c).toMatchObject({ name: 'C', status: 'invited', tenantId, createdAt: T0 });
+		expect(rolesOf(c.id)).toEqual(['tenant_admin', 'tenant_staff']);
+		expect(findUserByEmail(db, 'a@example.fi')).toMatchObject({ name: 'A' });
+		const token = results[3].ok ? results[3].token : '';
+		expect(findTokenHolder(db, token, 'invitation', T0)?.id).toBe(c.id);
+		expect(audits('person.invite').map((e) => e.summary)).toEqual([
+			'c@example.fi (tenant_admin, tenant_staff)',
+			'a@example.fi (tenant_staff)'
+		]);
+		expect(verifyAuditChain(db).ok).toBe(true);
 	});
 });
 

@@ -1,9 +1,9 @@
 import { and, asc, count, eq, exists, inArray, isNotNull, isNull, ne, or, sql } from 'drizzle-orm';
-import type { Db } from '../db';
+import type { Db, DbOrTx } from '../db';
 import { emailToken, session, twoFactor, user, userRole, type Role, type User } from '../db/schema';
-import { audit, type Actor } from '../actor';
-import { findUserByEmail, getUser, normaliseEmail } from '../auth/accounts';
-import { issueToken } from '../auth/email-links';
+import { audit, auditor, type Actor } from '../actor';
+import { getUser, normaliseEmail } from '../auth/accounts';
+import { issueToken, tokenIssuer } from '../auth/email-links';
 import { invalidateUserSessions } from '../auth/session';
 import { revokeFeedTokens } from '../auth/feed-tokens';
 import { openLeaverTask } from './leavers';
@@ -87,27 +87,55 @@ export type InviteResult = { ok: true; userId: string; token: string } | { ok: f
 
 /** Creates the person as invited and returns the single-use link token to e-mail them. */
 export function invitePerson(db: Db, actor: Actor, input: InviteInput, now = new Date()): InviteResult {
-	const email = normaliseEmail(input.email);
 	if (!rolesFitOrganisation(input.tenantId, input.roles)) return { ok: false, reason: 'roles_not_allowed' };
-	return db.transaction((tx) => {
-		if (findUserByEmail(tx, email)) return { ok: false, reason: 'email_taken' } as const;
+	return db.transaction((tx) => personInviter(tx)(actor, input, now));
+}
+
+/**
+ * `invitePerson` for many people in one transaction (an import): the same rules and audit entries,
+ * with the statements prepared once and no savepoint per person. Call it inside a transaction; an
+ * invitation refused leaves nothing stored for that person.
+ */
+export function personInviter(tx: DbOrTx): (actor: Actor, input: InviteInput, now: Date) => InviteResult {
+	const holder = tx
+		.select({ id: user.id })
+		.from(user)
+		.where(eq(user.email, sql.placeholder('email')))
+		.prepare();
+	const insertPerson = tx
+		.insert(user)
+		.values({
+			id: sql.placeholder('id'),
+			email: sql.placeholder('email'),
+			name: sql.placeholder('name'),
+			tenantId: sql.placeholder('tenantId'),
+			status: 'invited',
+			createdAt: sql.placeholder('createdAt')
+		})
+		.prepare();
+	const insertRole = tx
+		.insert(userRole)
+		.values({ userId: sql.placeholder('userId'), role: sql.placeholder('role') })
+		.prepare();
+	const issue = tokenIssuer(tx);
+	const record = auditor(tx);
+	return (actor, input, now) => {
+		const email = normaliseEmail(input.email);
+		if (!rolesFitOrganisation(input.tenantId, input.roles)) return { ok: false, reason: 'roles_not_allowed' };
+		if (holder.get({ email })) return { ok: false, reason: 'email_taken' };
 		const userId = crypto.randomUUID();
-		tx.insert(user)
-			.values({ id: userId, email, name: input.name.trim(), tenantId: input.tenantId, status: 'invited', createdAt: now })
-			.run();
-		tx.insert(userRole)
-			.values(input.roles.map((role) => ({ userId, role })))
-			.run();
-		const token = issueToken(tx, userId, 'invitation', now);
-		audit(tx, actor, {
+		insertPerson.run({ id: userId, email, name: input.name.trim(), tenantId: input.tenantId, createdAt: now });
+		for (const role of new Set(input.roles)) insertRole.run({ userId, role });
+		const token = issue(userId, 'invitation', now);
+		record(actor, {
 			tenantId: input.tenantId,
 			action: 'person.invite',
 			targetType: 'user',
 			targetId: userId,
 			summary: `${email} (${input.roles.join(', ')})`
 		});
-		return { ok: true, userId, token } as const;
-	});
+		return { ok: true, userId, token };
+	};
 }
 
 /** A fresh invitation link for someone who has not accepted yet. */
