@@ -603,6 +603,8 @@ export const certificate = sqliteTable(
 		uniqueIndex('certificate_fingerprint_unique').on(t.fingerprintSha256),
 		// With kind, the dashboard's expiries per month and kind are counted from the index alone.
 		index('certificate_valid_to_idx').on(t.supersededAt, t.validTo, t.kind),
+		// A certificate's renewal chain is followed forwards (which one supersedes this one).
+		index('certificate_supersedes_idx').on(t.supersedesId),
 		index('certificate_tenant_idx').on(t.tenantId, t.validTo),
 		index('certificate_holder_idx').on(t.holderType, t.kind, t.holderUserId),
 		// The main connector's own current certificates, found without passing every staff card.
