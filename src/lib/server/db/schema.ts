@@ -528,6 +528,8 @@ export const checklistItem = sqliteTable(
 	(t) => [
 		uniqueIndex('checklist_item_tenant_type_unique').on(t.tenantId, t.typeId),
 		index('checklist_item_due_idx').on(t.dueDate),
+		// The calendar feed's reviews: verified items by the day they are due for review, nearest first.
+		index('checklist_item_status_review_idx').on(t.status, t.validUntil),
 		// "Needs attention": items sent back, or open and overdue, read from this index alone.
 		index('checklist_item_status_due_idx').on(t.status, t.dueDate, t.tenantId)
 	]
