@@ -12,6 +12,7 @@ import { discoverRoutes, type DiscoveredRoute } from '../../tests/e2e/routes';
 import { openDatabase } from '../../src/lib/server/db';
 import { createCalendarToken } from '../../src/lib/server/calendar/feed';
 import { percentile } from './latency';
+import { addOneOfEach } from './dataset/extras';
 
 export type Role = 'main connector admin' | 'tenant admin' | 'tenant staff' | 'signed out';
 
@@ -146,6 +147,13 @@ export function routeIds(
 	path: string,
 	sample: { tenantId: string; agreementId: string; instructionAll: string; instructionChosen: string; adminId: string }
 ): RouteIds {
+	// One row of each kind the data set lacks (with its file), so those routes are measured too.
+	const staff = new Database(path, { readonly: true, fileMustExist: true })
+		.prepare(
+			`select u.id from user u join user_role r on r.user_id = u.id where u.tenant_id = ? and u.status = 'active' and r.role = 'tenant_staff' limit 1`
+		)
+		.get(sample.tenantId) as { id: string };
+	addOneOfEach(path, { tenantId: sample.tenantId, adminId: sample.adminId, staffId: staff.id, instructionId: sample.instructionChosen });
 	const sqlite = new Database(path, { readonly: true, fileMustExist: true });
 	let ids: Omit<RouteIds, 'calendarToken'>;
 	try {

@@ -6,10 +6,20 @@ import autocannon from 'autocannon';
 import { startProcess, stopProcess } from './server';
 
 export interface Throughput {
+	/** Medians over the rounds. */
 	bare: number;
 	portal: number;
+	/** The median of the rounds' ratios (portal over the bare handler just before it), and their spread. */
 	ratio: number;
+	ratios: { min: number; max: number };
+	rounds: number;
 }
+
+const median = (values: number[]) => {
+	const sorted = [...values].sort((a, b) => a - b);
+	const mid = Math.floor(sorted.length / 2);
+	return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
 
 async function requestsPerSecond(url: string, headers: Record<string, string>, seconds: number): Promise<number> {
 	const result = await autocannon({ url, connections: 10, duration: seconds, headers });
@@ -18,8 +28,9 @@ async function requestsPerSecond(url: string, headers: Record<string, string>, s
 }
 
 // The machine is shared: its speed drifts over seconds. Short alternating runs let a slow spell
-// fall on both servers alike instead of on whichever happened to be measured then.
-const ROUNDS = 4;
+// fall on both servers alike instead of on whichever happened to be measured then; each round's
+// ratio is kept, and the median of them reported with their spread, so noise shows rather than decides.
+const ROUNDS = 6;
 const WARM_UP_SECONDS = 5;
 
 export async function measureThroughput(
@@ -28,7 +39,7 @@ export async function measureThroughput(
 	databasePath: string,
 	query: string,
 	port: number,
-	seconds = 12
+	seconds = 18
 ): Promise<Throughput> {
 	const bareUrl = `http://127.0.0.1:${port}`;
 	const bareServer = await startProcess(
@@ -42,13 +53,20 @@ export async function measureThroughput(
 		// A run each first, so both are warm (JIT-compiled, heap grown) when they are measured.
 		await runBare(WARM_UP_SECONDS);
 		await runPortal(WARM_UP_SECONDS);
-		let bare = 0;
-		let portal = 0;
+		const bare: number[] = [];
+		const portal: number[] = [];
 		for (let round = 0; round < ROUNDS; round++) {
-			bare += (await runBare(seconds / ROUNDS)) / ROUNDS;
-			portal += (await runPortal(seconds / ROUNDS)) / ROUNDS;
+			bare.push(await runBare(seconds / ROUNDS));
+			portal.push(await runPortal(seconds / ROUNDS));
 		}
-		return { bare, portal, ratio: portal / bare };
+		const ratios = portal.map((p, i) => p / bare[i]);
+		return {
+			bare: median(bare),
+			portal: median(portal),
+			ratio: median(ratios),
+			ratios: { min: Math.min(...ratios), max: Math.max(...ratios) },
+			rounds: ROUNDS
+		};
 	} finally {
 		await stopProcess(bareServer);
 	}

@@ -26,5 +26,10 @@ function cell(value: string): string {
 }
 
 export function toCsv(rows: string[][]): string {
-	return BOM + rows.map((row) => row.map(cell).join(',') + '\r\n').join('');
+	return BOM + csvLines(rows);
+}
+
+/** The same lines without the byte order mark: the later parts of a file sent in parts. */
+export function csvLines(rows: string[][]): string {
+	return rows.map((row) => row.map(cell).join(',') + '\r\n').join('');
 }

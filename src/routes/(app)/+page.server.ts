@@ -8,7 +8,7 @@ import { completeLeaverTask, listOpenLeaverTasks } from '$lib/server/people/leav
 import { leaverTaskSchema } from '$lib/schemas/leaver';
 import { can } from '$lib/server/auth/authorize';
 import { countTenantsByStage, getTenant } from '$lib/server/tenants/tenants';
-import { listPeople } from '$lib/server/people/people';
+import { countPeople, listPeople } from '$lib/server/people/people';
 import { getChecklist } from '$lib/server/prerequisites/checklist';
 import { getMainConnector } from '$lib/server/organisation/organisation';
 import { listTenantsNeedingAttention } from '$lib/server/prerequisites/checklist';
@@ -19,7 +19,8 @@ import {
 	certificateExpiriesByMonth,
 	instructionCoverageSummary,
 	tenantPeopleGlance,
-	tenantStagesByMonth
+	tenantStagesByMonth,
+	type PersonGlance
 } from '$lib/server/overview/overview';
 import { getLocale } from '$lib/paraglide/runtime';
 
@@ -41,6 +42,19 @@ function coverageChart(now: Date) {
 function expiredSummary() {
 	const { rows, total } = listExpiredUnreplaced(db());
 	return { total, rows: rows.map((c) => ({ id: c.id, holderName: c.holderName, tenantName: c.tenantName, validTo: c.validTo })) };
+}
+
+/** Rows of a tenant's people on its home page: a large tenant has thousands (its pages list them all). */
+const DASHBOARD_ROWS = 25;
+
+/** The first rows of the glance, with the summary counted over everyone. */
+function glanceOf(people: PersonGlance[]) {
+	const cards = { valid: 0, expiring: 0, expired: 0, none: 0 };
+	for (const p of people) cards[p.card.state]++;
+	return {
+		people: people.slice(0, DASHBOARD_ROWS),
+		summary: { people: people.length, trained: people.filter((p) => p.training.valid >= p.training.required).length, cards }
+	};
 }
 
 export const load: PageServerLoad = (event) => {
@@ -103,13 +117,21 @@ export const load: PageServerLoad = (event) => {
 		// Training and card validity per person, for those who keep the training records.
 		glance: can(user, 'training.records', { tenantId })
 			? {
-					people: tenantPeopleGlance(db(), tenantId),
+					...glanceOf(tenantPeopleGlance(db(), tenantId)),
 					cards: can(user, 'certificate.view', { tenantId })
 				}
 			: null,
+		// The first people by name; the tenant page lists them all, a page at a time.
 		people: can(user, 'tenant.people.view', { tenantId })
-			? listPeople(db(), tenantId).map((p) => ({ id: p.id, name: p.name, email: p.email, status: p.status, roles: p.roles }))
-			: []
+			? listPeople(db(), tenantId, { pageSize: DASHBOARD_ROWS }).map((p) => ({
+					id: p.id,
+					name: p.name,
+					email: p.email,
+					status: p.status,
+					roles: p.roles
+				}))
+			: [],
+		peopleTotal: can(user, 'tenant.people.view', { tenantId }) ? countPeople(db(), tenantId) : 0
 	};
 };
 

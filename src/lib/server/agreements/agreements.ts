@@ -35,10 +35,15 @@ export function listTenantAgreements(db: DbOrTx, tenantId: string): Agreement[] 
 	return db.select().from(agreement).where(eq(agreement.tenantId, tenantId)).orderBy(desc(agreement.createdAt)).all();
 }
 
-export interface AgreementListRow extends Agreement {
+export type AgreementListRow = Pick<Agreement, 'id' | 'tenantId' | 'status' | 'language' | 'createdAt' | 'inForceAt'> & {
 	tenantName: string;
-}
+};
 
+/**
+ * Every tenant's agreements, newest first, a page at a time. Only the columns the list shows: the
+ * (status,) created_at indexes hold them all, so neither the sort nor the count reads an agreement
+ * row (each carries its whole template text), and the page stops after its rows.
+ */
 export function listAgreements(
 	db: Db,
 	filter: { status?: AgreementStatus; page: number; pageSize: number }
@@ -46,15 +51,22 @@ export function listAgreements(
 	const where = filter.status ? eq(agreement.status, filter.status) : undefined;
 	const total = db.select({ n: count() }).from(agreement).where(where).get()?.n ?? 0;
 	const rows = db
-		.select({ agreement, tenantName: tenant.name })
+		.select({
+			id: agreement.id,
+			tenantId: agreement.tenantId,
+			status: agreement.status,
+			language: agreement.language,
+			createdAt: agreement.createdAt,
+			inForceAt: agreement.inForceAt,
+			tenantName: tenant.name
+		})
 		.from(agreement)
 		.innerJoin(tenant, eq(agreement.tenantId, tenant.id))
 		.where(where)
-		.orderBy(desc(agreement.createdAt))
+		.orderBy(desc(agreement.createdAt), desc(agreement.id))
 		.limit(filter.pageSize)
 		.offset((filter.page - 1) * filter.pageSize)
-		.all()
-		.map((r) => ({ ...r.agreement, tenantName: r.tenantName }));
+		.all();
 	return { rows, total };
 }
 

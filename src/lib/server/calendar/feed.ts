@@ -1,4 +1,5 @@
-import { and, asc, eq, gte, isNotNull, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, isNotNull, isNull, ne, type SQL } from 'drizzle-orm';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import * as m from '../../paraglide/messages.js';
 import type { Db, DbOrTx } from '../db';
 import { calendarToken, certificate, checklistItem, prerequisiteType, tenant, trainingModule, trainingRecord, user } from '../db/schema';
@@ -88,7 +89,16 @@ export function calendarEventsFor(
 	if (!can(person, 'certificate.view', ownScope)) certConditions.push(eq(certificate.holderUserId, person.id));
 	else if (person.tenantId) certConditions.push(eq(certificate.tenantId, person.tenantId));
 	for (const cert of db
-		.select()
+		// Only what the events show: a certificate row also holds its PEM.
+		.select({
+			id: certificate.id,
+			kind: certificate.kind,
+			holderName: certificate.holderName,
+			subject: certificate.subject,
+			reference: certificate.reference,
+			validTo: certificate.validTo,
+			renewalOrderedAt: certificate.renewalOrderedAt
+		})
 		.from(certificate)
 		.where(and(...certConditions))
 		.orderBy(asc(certificate.validTo))
@@ -118,22 +128,29 @@ export function calendarEventsFor(
 
 	// Checklist due dates and reviews of recurring items.
 	if (can(person, 'checklist.view', ownScope)) {
-		const rows = db
-			.select({ item: checklistItem, type: prerequisiteType, tenantName: tenant.name })
-			.from(checklistItem)
-			.innerJoin(prerequisiteType, eq(checklistItem.typeId, prerequisiteType.id))
-			.innerJoin(tenant, eq(checklistItem.tenantId, tenant.id))
-			.where(
-				and(
-					isNull(tenant.archivedAt),
-					eq(prerequisiteType.active, true),
-					person.tenantId ? eq(checklistItem.tenantId, person.tenantId) : undefined,
-					or(gte(checklistItem.dueDate, sinceDay), gte(checklistItem.validUntil, sinceDay))
+		// Due dates of open items and reviews of verified ones, each the nearest `limit` along an
+		// index (ordering all items by either date made the server sort the whole country's checklists).
+		const items = (condition: SQL, order: SQL | SQLiteColumn) =>
+			db
+				.select({ item: checklistItem, type: prerequisiteType, tenantName: tenant.name })
+				.from(checklistItem)
+				.innerJoin(prerequisiteType, eq(checklistItem.typeId, prerequisiteType.id))
+				.innerJoin(tenant, eq(checklistItem.tenantId, tenant.id))
+				.where(
+					and(
+						isNull(tenant.archivedAt),
+						eq(prerequisiteType.active, true),
+						person.tenantId ? eq(checklistItem.tenantId, person.tenantId) : undefined,
+						condition
+					)
 				)
-			)
-			.orderBy(sql`coalesce(${checklistItem.dueDate}, ${checklistItem.validUntil})`)
-			.limit(limit)
-			.all();
+				.orderBy(order)
+				.limit(limit)
+				.all();
+		const rows = [
+			...items(and(ne(checklistItem.status, 'verified'), gte(checklistItem.dueDate, sinceDay))!, checklistItem.dueDate),
+			...items(and(eq(checklistItem.status, 'verified'), gte(checklistItem.validUntil, sinceDay))!, checklistItem.validUntil)
+		];
 		for (const { item, type, tenantName } of rows) {
 			const name = prerequisiteName(type, locale);
 			const url = link(`/tenants/${item.tenantId}/checklist#item-${item.id}`);

@@ -19,6 +19,7 @@ import {
 import { parseCertificateFile, type ParsedCertificate } from './x509';
 import {
 	addCertificate,
+	certificateExportChunks,
 	countByBucket,
 	expiryBucket,
 	getCertificate,
@@ -287,6 +288,19 @@ describe('listing', () => {
 		expect(rows.find((r) => r.id === ids.tenantB)!.tenantName).toBe(`Tenant ${tenantB.slice(0, 4)}`);
 		expect(listCertificates(db, { ...page, includeSuperseded: true }, now).total).toBe(7);
 		expect(listCertificates(db, { page: 2, pageSize: 4 }, now).rows.map((r) => r.id)).toEqual([ids.bo, ids.signature]);
+	});
+
+	it('exports the same rows in parts, each part starting after the last, up to the cap', () => {
+		const all = listCertificates(db, page, now).rows;
+		const parts = [...certificateExportChunks(db, {}, { chunk: 2, max: 100 }, now)];
+		expect(parts.map((p) => p.length)).toEqual([2, 2, 2]);
+		expect(parts.flat().map((r) => r.id)).toEqual(all.map((r) => r.id));
+		expect(parts.flat()[2]).toMatchObject({ id: ids.server, tenantName: null, orderBy: at(5) });
+		expect([...certificateExportChunks(db, {}, { chunk: 4, max: 5 }, now)].map((p) => p.length)).toEqual([4, 1]);
+		expect([...certificateExportChunks(db, { kind: 'professional_card' }, { chunk: 1, max: 100 }, now)].flat().map((r) => r.id)).toEqual([
+			ids.anna,
+			ids.bo
+		]);
 	});
 
 	it('filters by bucket, kind, tenant, holder type and text', () => {

@@ -241,6 +241,70 @@ export function listCertificates(db: DbOrTx, filter: CertificateFilter, now = ne
 	return { rows, total };
 }
 
+export type CertificateExportRow = Pick<
+	CertificateRow,
+	| 'id'
+	| 'holderName'
+	| 'tenantName'
+	| 'kind'
+	| 'subject'
+	| 'issuer'
+	| 'serialNumber'
+	| 'fingerprintSha256'
+	| 'validFrom'
+	| 'validTo'
+	| 'orderBy'
+	| 'renewalOrderedAt'
+	| 'reference'
+>;
+
+/**
+ * The dashboard's rows for the export, soonest expiry first, `chunk` at a time up to `max`. Each part
+ * is a query of its own that starts after the last row of the one before (no OFFSET, no statement
+ * left open), so the export is sent as it is read and other requests are answered in between.
+ */
+export function* certificateExportChunks(
+	db: DbOrTx,
+	filter: Omit<CertificateFilter, 'page' | 'pageSize'>,
+	options: { chunk: number; max: number },
+	now = new Date()
+): Generator<CertificateExportRow[]> {
+	const conditions = filterConditions(filter);
+	if (filter.bucket) conditions.push(bucketCondition(filter.bucket, now));
+	const settings = getSettings(db);
+	let after: { validTo: Date; id: string } | undefined;
+	for (let sent = 0; sent < options.max;) {
+		const keyset = after
+			? or(gt(certificate.validTo, after.validTo), and(eq(certificate.validTo, after.validTo), gt(certificate.id, after.id)))
+			: undefined;
+		const rows = db
+			.select({
+				id: certificate.id,
+				holderName: certificate.holderName,
+				tenantName: tenant.name,
+				kind: certificate.kind,
+				subject: certificate.subject,
+				issuer: certificate.issuer,
+				serialNumber: certificate.serialNumber,
+				fingerprintSha256: certificate.fingerprintSha256,
+				validFrom: certificate.validFrom,
+				validTo: certificate.validTo,
+				renewalOrderedAt: certificate.renewalOrderedAt,
+				reference: certificate.reference
+			})
+			.from(certificate)
+			.leftJoin(tenant, eq(certificate.tenantId, tenant.id))
+			.where(and(...conditions, keyset))
+			.orderBy(asc(certificate.validTo), asc(certificate.id))
+			.limit(Math.min(options.chunk, options.max - sent))
+			.all();
+		if (rows.length === 0) return;
+		yield rows.map((r) => ({ ...r, orderBy: orderByDate(r.validTo, r.kind, settings) }));
+		sent += rows.length;
+		after = rows.at(-1)!;
+	}
+}
+
 /** How many current certificates fall in each expiry bucket (the dashboard's headline). */
 export function countByBucket(
 	db: DbOrTx,

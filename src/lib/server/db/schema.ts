@@ -473,6 +473,10 @@ export const agreement = sqliteTable(
 	(t) => [
 		index('agreement_tenant_idx').on(t.tenantId, t.createdAt),
 		index('agreement_status_idx').on(t.status),
+		// The list of every agreement, newest first, with or without a status filter: both cover
+		// the columns the list shows, so the page never reads the rows (each holds its template text).
+		index('agreement_list_idx').on(t.createdAt, t.id, t.tenantId, t.status, t.language, t.inForceAt),
+		index('agreement_status_list_idx').on(t.status, t.createdAt, t.id, t.tenantId, t.language, t.inForceAt),
 		index('agreement_sealed_sha_idx').on(t.sealedSha256)
 	]
 );
@@ -584,6 +588,8 @@ export const checklistItem = sqliteTable(
 	(t) => [
 		uniqueIndex('checklist_item_tenant_type_unique').on(t.tenantId, t.typeId),
 		index('checklist_item_due_idx').on(t.dueDate),
+		// The calendar feed's reviews: verified items by the day they are due for review, nearest first.
+		index('checklist_item_status_review_idx').on(t.status, t.validUntil),
 		// "Needs attention": items sent back, or open and overdue, read from this index alone.
 		index('checklist_item_status_due_idx').on(t.status, t.dueDate, t.tenantId)
 	]
@@ -659,6 +665,8 @@ export const certificate = sqliteTable(
 		uniqueIndex('certificate_fingerprint_unique').on(t.fingerprintSha256),
 		// With kind, the dashboard's expiries per month and kind are counted from the index alone.
 		index('certificate_valid_to_idx').on(t.supersededAt, t.validTo, t.kind),
+		// A certificate's renewal chain is followed forwards (which one supersedes this one).
+		index('certificate_supersedes_idx').on(t.supersedesId),
 		index('certificate_tenant_idx').on(t.tenantId, t.validTo),
 		index('certificate_holder_idx').on(t.holderType, t.kind, t.holderUserId),
 		// The main connector's own current certificates, found without passing every staff card.

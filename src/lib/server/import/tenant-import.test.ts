@@ -1,3 +1,4 @@
+import { verifyAuditChain } from '../audit/audit-log';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../db/index';
 import { auditEntry, emailToken, tenant, tenantContact, user } from '../db/schema';
@@ -167,6 +168,8 @@ describe('importTenants', () => {
 			.map((a) => a.action);
 		expect(actions.filter((a) => a === 'tenant.create')).toHaveLength(2);
 		expect(actions).toContain('person.invite');
+		// The invitations' entries (prepared once for the batch) chain in between the tenants' own.
+		expect(verifyAuditChain(db)).toEqual({ ok: true, count: actions.length });
 	});
 
 	it('re-importing the same file changes nothing', () => {

@@ -4,7 +4,7 @@ import type { Db, DbOrTx } from '../db';
 import { tenant, user, type Role } from '../db/schema';
 import type { Actor } from '../actor';
 import { createTenant, getTenant, updateTenant, type TenantInput } from '../tenants/tenants';
-import { invitePerson } from '../people/people';
+import { personInviter } from '../people/people';
 import { normaliseEmail } from '../auth/accounts';
 import { AGREEMENT_LANGUAGES, PROVIDER_TYPES, SERVICE_SECTORS, TENANT_ROLES } from '../../domain';
 import { businessId, oid, optionalText, phone, postalCode, requiredText } from '../../schemas/fields';
@@ -13,7 +13,7 @@ import { IMPORT_COLUMNS, type CsvRow, type ImportColumn } from './tenant-csv';
 /**
  * Validating and importing tenant rows read from a spreadsheet. Validation uses the same field rules
  * as the tenant form; every problem is reported per row and cell as a message-catalogue key. The
- * import itself goes through `createTenant`, `updateTenant` and `invitePerson`, so the audit trail is
+ * import itself goes through `createTenant`, `updateTenant` and `invitePerson` (its batch form `personInviter`), so the audit trail is
  * the same as when the rows are typed in one at a time, all inside one transaction.
  */
 
@@ -276,6 +276,8 @@ export function importTenants(db: Db, actor: Actor, csvRows: CsvRow[], now = new
 		let created = 0;
 		let updated = 0;
 		const invitations: Invitation[] = [];
+		// Thousands of people: the invitation's statements prepared once, no savepoint each.
+		const invite = personInviter(tx);
 		const ids = new Map<string, string>();
 		const contactsByTenant = new Map<string, TenantInput['contacts']>();
 		for (const r of preview.rows) {
@@ -318,7 +320,7 @@ export function importTenants(db: Db, actor: Actor, csvRows: CsvRow[], now = new
 			const tenantId = ids.get(data.businessId)!;
 			if (row.invites) {
 				const roles = [data.personRole] as Role[];
-				const result = invitePerson(inner, actor, { email: data.personEmail, name: data.personName, tenantId, roles }, now);
+				const result = invite(actor, { email: data.personEmail, name: data.personName, tenantId, roles }, now);
 				if (!result.ok) throw new Error(`Could not invite ${data.personEmail}: ${result.reason}`);
 				invitations.push({ email: normaliseEmail(data.personEmail), name: data.personName, tenantId, roles, token: result.token });
 			}

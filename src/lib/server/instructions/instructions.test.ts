@@ -126,6 +126,27 @@ describe('coverage', () => {
 		expect(instructionsFor(db, staff[0]).map((i) => i.instruction.id)).not.toContain(adminsOnly);
 	});
 
+	it('my instructions: versions, acknowledgements and reach of every instruction at once, pending first', () => {
+		const minor = createInstruction(db, admin, SETTINGS, CONTENT);
+		ackCurrent(staff[0], minor);
+		publishVersion(db, admin, minor, { material: false, changeSummary: 'typo' }, { ...CONTENT, bodyFi: 'Korjattu.' });
+		const material = createInstruction(db, admin, SETTINGS, CONTENT);
+		ackCurrent(staff[0], material);
+		publishVersion(db, admin, material, { material: true, changeSummary: 'new rule' }, { ...CONTENT, bodyFi: 'Uusi sääntö.' });
+		const chosen = createInstruction(db, admin, { ...SETTINGS, allTenants: false, tenantIds: [tenantA] }, CONTENT);
+		const elsewhere = createInstruction(db, admin, { ...SETTINGS, allTenants: false, tenantIds: [tenantB] }, CONTENT);
+		const mine = instructionsFor(db, staff[0]);
+		const view = (id: string) => mine.find((i) => i.instruction.id === id);
+		expect(view(minor)).toMatchObject({ pending: false, acknowledgedVersion: 1, version: { version: 2 } });
+		expect(view(material)).toMatchObject({ pending: true, acknowledgedVersion: 1, version: { version: 2 } });
+		expect(view(chosen)).toMatchObject({ pending: true, acknowledgedVersion: null, version: { version: 1 } });
+		expect(view(elsewhere)).toBeUndefined();
+		expect(mine.map((i) => i.pending)).toEqual([true, true, false]);
+		expect(mine.every((i) => i.version.id === currentVersion(db, i.instruction.id)!.id)).toBe(true);
+		// The main connector's people see every instruction that is not archived.
+		expect(instructionsFor(db, { id: admin.id!, tenantId: null, roles: ['mc_admin'] }).map((i) => i.instruction.id)).toContain(elsewhere);
+	});
+
 	it('across tenants gives each current tenant it reaches once, by name, as coverage() does per tenant', () => {
 		const id = createInstruction(db, admin, SETTINGS, CONTENT);
 		ackCurrent(staff[0], id);

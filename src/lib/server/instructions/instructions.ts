@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, exists, gt, gte, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, exists, gt, gte, inArray, isNotNull, isNull, max, sql } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
 import type { Db, DbOrTx } from '../db';
 import {
@@ -246,17 +246,27 @@ export function fillContacts(db: DbOrTx, body: string): string {
 	});
 }
 
-/** Whether an instruction is meant for this tenant person (its tenants and its audience). */
-function isFor(db: DbOrTx, item: Instruction, tenantId: string, roles: string[]): boolean {
+/**
+ * Whether an instruction is meant for this tenant person (its tenants and its audience); `chosen`
+ * says whether the person's tenant is among the instruction's tenants, asked only when it matters.
+ */
+function reaches(item: Instruction, roles: string[], chosen: () => boolean): boolean {
 	if (item.archivedAt) return false;
 	if (item.audience === 'tenant_admins' && !roles.includes('tenant_admin')) return false;
 	if (item.allTenants) return true;
-	return (
-		db
-			.select()
-			.from(instructionTenant)
-			.where(and(eq(instructionTenant.instructionId, item.id), eq(instructionTenant.tenantId, tenantId)))
-			.get() !== undefined
+	return chosen();
+}
+
+function isFor(db: DbOrTx, item: Instruction, tenantId: string, roles: string[]): boolean {
+	return reaches(
+		item,
+		roles,
+		() =>
+			db
+				.select()
+				.from(instructionTenant)
+				.where(and(eq(instructionTenant.instructionId, item.id), eq(instructionTenant.tenantId, tenantId)))
+				.get() !== undefined
 	);
 }
 
@@ -282,19 +292,70 @@ export interface MyInstruction {
 	acknowledgedVersion: number | null;
 }
 
-/** "My instructions": what awaits acknowledgement first, then the rest. */
+/**
+ * The current and the baseline (latest material) version of each instruction named, in one query:
+ * what `currentVersion` and `baselineVersion` give one instruction at a time.
+ */
+export function versionsOf(
+	db: DbOrTx,
+	ids: string[]
+): Map<string, { current: InstructionVersion; baseline: InstructionVersion | undefined }> {
+	const result = new Map<string, { current: InstructionVersion; baseline: InstructionVersion | undefined }>();
+	if (ids.length === 0) return result;
+	const rows = db
+		.select()
+		.from(instructionVersion)
+		.where(inArray(instructionVersion.instructionId, ids))
+		.orderBy(asc(instructionVersion.instructionId), desc(instructionVersion.version))
+		.all();
+	for (const v of rows) {
+		const found = result.get(v.instructionId);
+		if (!found) result.set(v.instructionId, { current: v, baseline: v.material ? v : undefined });
+		else if (!found.baseline && v.material) found.baseline = v;
+	}
+	return result;
+}
+
+/** "My instructions": what awaits acknowledgement first, then the rest. A few queries in all, however many instructions. */
 export function instructionsFor(db: DbOrTx, person: Pick<SessionUser, 'id' | 'tenantId' | 'roles'>): MyInstruction[] {
-	return listInstructions(db)
-		.filter((item) => instructionVisibleTo(db, item, person))
+	const tenantId = person.tenantId;
+	const chosen =
+		tenantId === null
+			? new Set<string>()
+			: new Set(
+					db
+						.select({ id: instructionTenant.instructionId })
+						.from(instructionTenant)
+						.where(eq(instructionTenant.tenantId, tenantId))
+						.all()
+						.map((r) => r.id)
+				);
+	// The same rule as instructionVisibleTo, with the person's tenant's instructions looked up once.
+	const visible = listInstructions(db).filter((item) =>
+		tenantId === null ? !item.archivedAt : reaches(item, person.roles, () => chosen.has(item.id))
+	);
+	const versions = versionsOf(
+		db,
+		visible.map((i) => i.id)
+	);
+	const acknowledged = new Map(
+		db
+			.select({ instructionId: acknowledgement.instructionId, version: max(acknowledgement.version) })
+			.from(acknowledgement)
+			.where(eq(acknowledgement.userId, person.id))
+			.groupBy(acknowledgement.instructionId)
+			.all()
+			.map((r) => [r.instructionId, r.version])
+	);
+	return visible
 		.map((item) => {
-			const version = currentVersion(db, item.id)!;
-			const baseline = baselineVersion(db, item.id)!;
-			const acked = lastAcknowledged(db, person.id, item.id);
+			const { current: version, baseline } = versions.get(item.id)!;
+			const acked = acknowledged.get(item.id) ?? null;
 			return {
 				instruction: item,
 				version,
-				pending: item.requiresAck && (!acked || acked.version < baseline.version),
-				acknowledgedVersion: acked?.version ?? null
+				pending: item.requiresAck && (acked === null || acked < baseline!.version),
+				acknowledgedVersion: acked
 			};
 		})
 		.sort((a, b) => Number(b.pending) - Number(a.pending));

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { DbOrTx } from '../db';
 import { instructionTenant, type Instruction } from '../db/schema';
-import { coverage, coverageByTenant, coverageCounts, currentVersion, listInstructions, textFor, type CoveragePerson } from './instructions';
+import { coverage, coverageByTenant, coverageCounts, listInstructions, textFor, versionsOf, type CoveragePerson } from './instructions';
 
 /** Where a person stands with one instruction: holds a current acknowledgement, an outdated one, or none. */
 export type AckStatus = 'current' | 'outdated' | 'missing';
@@ -39,10 +39,14 @@ export function coverageRows(db: DbOrTx, item: Instruction, onlyTenantId?: strin
 
 /** The instructions that ask this tenant's people for an acknowledgement, each with its coverage there. */
 export function tenantCoverage(db: DbOrTx, tenantId: string, locale: string) {
-	return listInstructions(db)
-		.filter((item) => item.requiresAck)
+	const items = listInstructions(db).filter((item) => item.requiresAck);
+	const versions = versionsOf(
+		db,
+		items.map((i) => i.id)
+	);
+	return items
 		.map((item) => {
-			const version = currentVersion(db, item.id)!;
+			const version = versions.get(item.id)!.current;
 			const result = coverage(db, item, tenantId);
 			return {
 				instruction: item,

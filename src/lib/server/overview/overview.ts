@@ -199,7 +199,7 @@ const CARD_EXPIRING_DAYS = 90;
 /** A tenant's active people at a glance: required training held and certificate card validity. */
 export function tenantPeopleGlance(db: Db, tenantId: string, now = new Date()): PersonGlance[] {
 	const today = todayInHelsinki(now);
-	const people = listPeople(db, tenantId).filter((p) => p.status === 'active');
+	const people = listPeople(db, tenantId, { activeOnly: true });
 	const modules = listModules(db);
 	const records = listTenantRecords(db, tenantId);
 	const cards = new Map<string, Date>();

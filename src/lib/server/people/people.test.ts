@@ -2,17 +2,20 @@ import { eq } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../db/index';
 import { emailToken, session, user, userRole } from '../db/schema';
-import { listAuditEntries } from '../audit/audit-log';
+import { listAuditEntries, verifyAuditChain } from '../audit/audit-log';
 import { createSession, generateSessionToken, hashToken, validateSessionToken } from '../auth/session';
 import { ADMIN_ACTOR, freshDb, insertTenantRow, insertUser } from '../test-support';
 import { findUserByEmail, getUser } from '../auth/accounts';
 import { findTokenHolder, redeemToken, requestPasswordReset, TOKEN_LIFETIME_MS } from '../auth/email-links';
 import {
 	changePassword,
+	countPeople,
 	deactivatePerson,
 	getPersonInScope,
 	invitePerson,
+	listActivePeopleFor,
 	listPeople,
+	personInviter,
 	reactivatePerson,
 	resendInvitation,
 	setRoles
@@ -301,5 +304,61 @@ describe('the organisation a person belongs to', () => {
 		const admin = getUser(db, invite().userId)!;
 		expect(deactivatePerson(db, { id: admin.id, label: admin.email, ipAddress: '' }, admin, T0)).toEqual({ ok: false, reason: 'self' });
 		expect(getUser(db, admin.id)!.status).toBe('invited');
+	});
+});
+
+describe('personInviter, the batch form of invitePerson', () => {
+	it('keeps the rules and writes the same rows and audit entries, chained', () => {
+		const invite = personInviter(db);
+		const results = db.transaction(() => [
+			invite(ADMIN_ACTOR, { email: ' A@Example.FI', name: ' A ', tenantId, roles: ['tenant_staff'] }, T0),
+			invite(ADMIN_ACTOR, { email: 'a@example.fi', name: 'Again', tenantId, roles: ['tenant_staff'] }, T0),
+			invite(ADMIN_ACTOR, { email: 'b@example.fi', name: 'B', tenantId, roles: ['mc_admin'] }, T0),
+			invite(ADMIN_ACTOR, { email: 'c@example.fi', name: 'C', tenantId, roles: ['tenant_admin', 'tenant_staff'] }, T0)
+		]);
+		expect(results.map((r) => (r.ok ? 'ok' : r.reason))).toEqual(['ok', 'email_taken', 'roles_not_allowed', 'ok']);
+		const c = findUserByEmail(db, 'c@example.fi')!;
+		expect(c).toMatchObject({ name: 'C', status: 'invited', tenantId, createdAt: T0 });
+		expect(rolesOf(c.id)).toEqual(['tenant_admin', 'tenant_staff']);
+		expect(findUserByEmail(db, 'a@example.fi')).toMatchObject({ name: 'A' });
+		const token = results[3].ok ? results[3].token : '';
+		expect(findTokenHolder(db, token, 'invitation', T0)?.id).toBe(c.id);
+		expect(audits('person.invite').map((e) => e.summary)).toEqual([
+			'c@example.fi (tenant_admin, tenant_staff)',
+			'a@example.fi (tenant_staff)'
+		]);
+		expect(verifyAuditChain(db).ok).toBe(true);
+	});
+});
+
+describe('listing a large tenant’s people a part at a time', () => {
+	beforeEach(() => {
+		insertUser(db, { tenantId, name: 'Cecilia Admin', roles: ['tenant_admin', 'tenant_staff'] });
+		insertUser(db, { tenantId, name: 'Aino Staff', roles: ['tenant_staff'] });
+		insertUser(db, { tenantId, name: 'Bertil Left', roles: ['tenant_signatory'], status: 'deactivated' });
+		insertUser(db, { tenantId, name: 'Daniel Staff', roles: ['tenant_staff'] });
+		insertUser(db, { tenantId, name: 'Eeva Signatory', roles: ['tenant_signatory'] });
+		insertUser(db, { name: 'Main Admin' });
+	});
+
+	it('pages by name, with each page’s roles, and counts all', () => {
+		const names = (page: number) => listPeople(db, tenantId, { page, pageSize: 2 }).map((p) => p.name);
+		expect([names(1), names(2), names(3), names(4)]).toEqual([
+			['Aino Staff', 'Bertil Left'],
+			['Cecilia Admin', 'Daniel Staff'],
+			['Eeva Signatory'],
+			[]
+		]);
+		expect(listPeople(db, tenantId, { page: 2, pageSize: 2 })[0].roles.sort()).toEqual(['tenant_admin', 'tenant_staff']);
+		expect(countPeople(db, tenantId)).toBe(5);
+		expect(countPeople(db, tenantId, { activeOnly: true })).toBe(4);
+		expect(listPeople(db, tenantId, { activeOnly: true }).map((p) => p.name)).not.toContain('Bertil Left');
+	});
+
+	it('offers the active holders of the roles asked for, and those named, of that tenant only', () => {
+		const daniel = listPeople(db, tenantId).find((p) => p.name === 'Daniel Staff')!;
+		const main = listPeople(db, null)[0];
+		const names = listActivePeopleFor(db, tenantId, ['tenant_admin', 'tenant_signatory'], [daniel.id, main.id]).map((p) => p.name);
+		expect(names).toEqual(['Cecilia Admin', 'Daniel Staff', 'Eeva Signatory']);
 	});
 });

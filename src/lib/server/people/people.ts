@@ -1,9 +1,9 @@
-import { and, asc, eq, inArray, isNotNull, isNull, ne } from 'drizzle-orm';
-import type { Db } from '../db';
+import { and, asc, count, eq, exists, inArray, isNotNull, isNull, ne, or, sql } from 'drizzle-orm';
+import type { Db, DbOrTx } from '../db';
 import { emailToken, session, twoFactor, user, userRole, type Role, type User } from '../db/schema';
-import { audit, type Actor } from '../actor';
-import { findUserByEmail, getUser, normaliseEmail } from '../auth/accounts';
-import { issueToken } from '../auth/email-links';
+import { audit, auditor, type Actor } from '../actor';
+import { getUser, normaliseEmail } from '../auth/accounts';
+import { issueToken, tokenIssuer } from '../auth/email-links';
 import { invalidateUserSessions } from '../auth/session';
 import { revokeFeedTokens } from '../auth/feed-tokens';
 import { openLeaverTask } from './leavers';
@@ -27,17 +27,39 @@ export interface Person extends User {
 	twoFactorEnabled: boolean;
 }
 
-/** People of one tenant, or of the main connector when `tenantId` is null. */
-export function listPeople(db: Db, tenantId: string | null): Person[] {
-	const people = db
-		.select()
-		.from(user)
-		.where(tenantId === null ? isNull(user.tenantId) : eq(user.tenantId, tenantId))
-		.orderBy(asc(user.name))
-		.all();
+/** Which people `listPeople` and `countPeople` take: only active ones, and one page of them. */
+export interface PeopleFilter {
+	activeOnly?: boolean;
+	/** 1-based; with `pageSize`, one page of the list (a large tenant has thousands of people). */
+	page?: number;
+	pageSize?: number;
+}
+
+function peopleWhere(tenantId: string | null, filter: PeopleFilter) {
+	return and(
+		tenantId === null ? isNull(user.tenantId) : eq(user.tenantId, tenantId),
+		filter.activeOnly ? eq(user.status, 'active') : undefined
+	);
+}
+
+/** People of one tenant, or of the main connector when `tenantId` is null, by name. */
+export function listPeople(db: Db, tenantId: string | null, filter: PeopleFilter = {}): Person[] {
+	const query = db.select().from(user).where(peopleWhere(tenantId, filter)).orderBy(asc(user.name), asc(user.id));
+	const people = filter.pageSize
+		? query
+				.limit(filter.pageSize)
+				.offset((Math.max(filter.page ?? 1, 1) - 1) * filter.pageSize)
+				.all()
+		: query.all();
 	if (people.length === 0) return [];
-	const ids = people.map((p) => p.id);
-	const roles = db.select().from(userRole).where(inArray(userRole.userId, ids)).all();
+	// A page names its people; the whole list is named by its condition (thousands of bound ids cost more).
+	const ids = filter.pageSize ? people.map((p) => p.id) : db.select({ id: user.id }).from(user).where(peopleWhere(tenantId, filter));
+	const roles = new Map<string, Role[]>();
+	for (const r of db.select().from(userRole).where(inArray(userRole.userId, ids)).all()) {
+		const held = roles.get(r.userId);
+		if (held) held.push(r.role);
+		else roles.set(r.userId, [r.role]);
+	}
 	const withTwoFactor = new Set(
 		db
 			.select({ userId: twoFactor.userId })
@@ -46,11 +68,12 @@ export function listPeople(db: Db, tenantId: string | null): Person[] {
 			.all()
 			.map((row) => row.userId)
 	);
-	return people.map((p) => ({
-		...p,
-		roles: roles.filter((r) => r.userId === p.id).map((r) => r.role),
-		twoFactorEnabled: withTwoFactor.has(p.id)
-	}));
+	return people.map((p) => ({ ...p, roles: roles.get(p.id) ?? [], twoFactorEnabled: withTwoFactor.has(p.id) }));
+}
+
+/** How many people `listPeople` would list without paging. */
+export function countPeople(db: Db, tenantId: string | null, filter: Pick<PeopleFilter, 'activeOnly'> = {}): number {
+	return db.select({ n: count() }).from(user).where(peopleWhere(tenantId, filter)).get()?.n ?? 0;
 }
 
 export interface InviteInput {
@@ -64,27 +87,55 @@ export type InviteResult = { ok: true; userId: string; token: string } | { ok: f
 
 /** Creates the person as invited and returns the single-use link token to e-mail them. */
 export function invitePerson(db: Db, actor: Actor, input: InviteInput, now = new Date()): InviteResult {
-	const email = normaliseEmail(input.email);
 	if (!rolesFitOrganisation(input.tenantId, input.roles)) return { ok: false, reason: 'roles_not_allowed' };
-	return db.transaction((tx) => {
-		if (findUserByEmail(tx, email)) return { ok: false, reason: 'email_taken' } as const;
+	return db.transaction((tx) => personInviter(tx)(actor, input, now));
+}
+
+/**
+ * `invitePerson` for many people in one transaction (an import): the same rules and audit entries,
+ * with the statements prepared once and no savepoint per person. Call it inside a transaction; an
+ * invitation refused leaves nothing stored for that person.
+ */
+export function personInviter(tx: DbOrTx): (actor: Actor, input: InviteInput, now: Date) => InviteResult {
+	const holder = tx
+		.select({ id: user.id })
+		.from(user)
+		.where(eq(user.email, sql.placeholder('email')))
+		.prepare();
+	const insertPerson = tx
+		.insert(user)
+		.values({
+			id: sql.placeholder('id'),
+			email: sql.placeholder('email'),
+			name: sql.placeholder('name'),
+			tenantId: sql.placeholder('tenantId'),
+			status: 'invited',
+			createdAt: sql.placeholder('createdAt')
+		})
+		.prepare();
+	const insertRole = tx
+		.insert(userRole)
+		.values({ userId: sql.placeholder('userId'), role: sql.placeholder('role') })
+		.prepare();
+	const issue = tokenIssuer(tx);
+	const record = auditor(tx);
+	return (actor, input, now) => {
+		const email = normaliseEmail(input.email);
+		if (!rolesFitOrganisation(input.tenantId, input.roles)) return { ok: false, reason: 'roles_not_allowed' };
+		if (holder.get({ email })) return { ok: false, reason: 'email_taken' };
 		const userId = crypto.randomUUID();
-		tx.insert(user)
-			.values({ id: userId, email, name: input.name.trim(), tenantId: input.tenantId, status: 'invited', createdAt: now })
-			.run();
-		tx.insert(userRole)
-			.values(input.roles.map((role) => ({ userId, role })))
-			.run();
-		const token = issueToken(tx, userId, 'invitation', now);
-		audit(tx, actor, {
+		insertPerson.run({ id: userId, email, name: input.name.trim(), tenantId: input.tenantId, createdAt: now });
+		for (const role of new Set(input.roles)) insertRole.run({ userId, role });
+		const token = issue(userId, 'invitation', now);
+		record(actor, {
 			tenantId: input.tenantId,
 			action: 'person.invite',
 			targetType: 'user',
 			targetId: userId,
 			summary: `${email} (${input.roles.join(', ')})`
 		});
-		return { ok: true, userId, token } as const;
-	});
+		return { ok: true, userId, token };
+	};
 }
 
 /** A fresh invitation link for someone who has not accepted yet. */
@@ -198,4 +249,31 @@ export function setUserLocale(db: Db, actor: Actor, userId: string, locale: 'fi'
 			.run();
 		if (result.changes) audit(tx, actor, { action: 'account.locale', targetType: 'user', targetId: userId, summary: locale });
 	});
+}
+
+/**
+ * A short list of a tenant's active people to choose from where the whole list would be too long
+ * for a select: those holding one of `roles`, and the people in `alsoIds` (those chosen already).
+ */
+export function listActivePeopleFor(
+	db: Db,
+	tenantId: string,
+	roles: readonly Role[],
+	alsoIds: readonly string[]
+): Pick<User, 'id' | 'name'>[] {
+	// Correlated, so SQLite walks the tenant's people and looks each one's roles up by key.
+	const holds = exists(
+		db
+			.select({ one: sql`1` })
+			.from(userRole)
+			.where(and(eq(userRole.userId, user.id), inArray(userRole.role, [...roles])))
+	);
+	return db
+		.select({ id: user.id, name: user.name })
+		.from(user)
+		.where(
+			and(eq(user.tenantId, tenantId), eq(user.status, 'active'), or(holds, alsoIds.length ? inArray(user.id, [...alsoIds]) : undefined))
+		)
+		.orderBy(asc(user.name), asc(user.id))
+		.all();
 }

@@ -42,16 +42,21 @@ export function trainingMatrix(
 	records: TrainingRecord[],
 	today: string
 ) {
+	// Each person's records of each module, looked up by key: a large tenant has thousands of people.
+	const byCell = new Map<string, TrainingRecord[]>();
+	for (const r of records) {
+		const key = `${r.userId} ${r.moduleId}`;
+		const cell = byCell.get(key);
+		if (cell) cell.push(r);
+		else byCell.set(key, [r]);
+	}
 	return people.map((person) => ({
 		userId: person.id,
 		name: person.name,
 		cells: modules.map((module) => ({
 			moduleId: module.id,
 			required: isRequiredFor(module, person.roles),
-			status: trainingStatus(
-				records.filter((r) => r.userId === person.id && r.moduleId === module.id),
-				today
-			)
+			status: trainingStatus(byCell.get(`${person.id} ${module.id}`) ?? [], today)
 		}))
 	}));
 }

@@ -187,17 +187,23 @@ export function peopleMissingTraining(db: DbOrTx, tenantId: string, now = new Da
 		.where(
 			inArray(
 				userRole.userId,
-				people.map((p) => p.id)
+				db
+					.select({ id: user.id })
+					.from(user)
+					.where(and(eq(user.tenantId, tenantId), eq(user.status, 'active')))
 			)
 		)
 		.all();
-	const records = listTenantRecords(db, tenantId).filter((r) => isRecordValid(r, today));
+	const held = new Set(
+		listTenantRecords(db, tenantId)
+			.filter((r) => isRecordValid(r, today))
+			.map((r) => `${r.userId} ${r.moduleId}`)
+	);
+	const rolesOf = new Map<string, Role[]>();
+	for (const r of roles) rolesOf.set(r.userId, [...(rolesOf.get(r.userId) ?? []), r.role]);
 	return people
 		.map((person) => {
-			const personRoles = roles.filter((r) => r.userId === person.id).map((r) => r.role);
-			const missing = requiredModules(modules, personRoles).filter(
-				(module) => !records.some((r) => r.userId === person.id && r.moduleId === module.id)
-			);
+			const missing = requiredModules(modules, rolesOf.get(person.id) ?? []).filter((module) => !held.has(`${person.id} ${module.id}`));
 			return { userId: person.id, name: person.name, missing };
 		})
 		.filter((gap) => gap.missing.length > 0);

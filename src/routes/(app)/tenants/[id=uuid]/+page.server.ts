@@ -8,7 +8,8 @@ import { actorOf, authorize } from '$lib/server/http/guard';
 import { getTenant, setTenantArchived, setTenantStage } from '$lib/server/tenants/tenants';
 import { listTenantAgreements } from '$lib/server/agreements/agreements';
 import { getChecklist } from '$lib/server/prerequisites/checklist';
-import { listPeople } from '$lib/server/people/people';
+import { countPeople, listPeople } from '$lib/server/people/people';
+import { pageNumber } from '$lib/schemas/fields';
 import { listServices, serviceName } from '$lib/server/services/kanta-services';
 import { oidMatchesBusinessId } from '$lib/identifiers';
 import { changeRoles, deactivate, invite, reactivate, resend, resetTwoFactor } from '$lib/server/http/people-actions';
@@ -21,20 +22,26 @@ function tenantOr404(id: string) {
 	return tenant;
 }
 
+/** A large tenant has thousands of people: they are listed a page at a time. */
+const PEOPLE_PAGE_SIZE = 50;
+
 export const load: PageServerLoad = (event) => {
 	const tenantId = event.params.id;
 	const user = authorize(event, 'tenant.view', { tenantId });
 	const tenant = tenantOr404(tenantId);
 	const locale = getLocale();
 	const chosen = new Set(tenant.serviceIds);
+	const mayViewPeople = can(user, 'tenant.people.view', { tenantId });
+	const page = pageNumber.parse(event.url.searchParams.get('page') ?? undefined);
 	return {
 		tenant,
 		serviceNames: listServices(db())
 			.filter((s) => chosen.has(s.id))
 			.map((s) => serviceName(s, locale)),
 		oidMismatch: !oidMatchesBusinessId(tenant.oid, tenant.businessId),
-		people: can(user, 'tenant.people.view', { tenantId })
-			? listPeople(db(), tenantId).map((p) => ({
+		peoplePaging: mayViewPeople ? { page, pageSize: PEOPLE_PAGE_SIZE, total: countPeople(db(), tenantId) } : null,
+		people: mayViewPeople
+			? listPeople(db(), tenantId, { page, pageSize: PEOPLE_PAGE_SIZE }).map((p) => ({
 					id: p.id,
 					name: p.name,
 					email: p.email,

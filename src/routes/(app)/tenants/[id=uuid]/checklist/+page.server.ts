@@ -8,7 +8,7 @@ import { can, type Action } from '$lib/server/auth/authorize';
 import { actorOf, authorize } from '$lib/server/http/guard';
 import { invalid, parseForm, formDataToObject } from '$lib/server/http/forms';
 import { getTenant } from '$lib/server/tenants/tenants';
-import { listPeople } from '$lib/server/people/people';
+import { countPeople, listActivePeopleFor, listPeople } from '$lib/server/people/people';
 import {
 	addComment,
 	findItem,
@@ -28,6 +28,28 @@ import { evidenceProblem } from '$lib/server/http/file-upload';
 import { storeFile } from '$lib/server/evidence/file-store';
 import { daysBetween, todayInHelsinki } from '$lib/time';
 import { commentSchema, evidenceSchema, planSchema, returnSchema } from '$lib/schemas/checklist';
+
+/** The first names of a long list (a large tenant may miss thousands of cards), and how many more. */
+const NAMES_SHOWN = 20;
+const firstNames = (names: string[]) =>
+	names.length > NAMES_SHOWN ? [...names.slice(0, NAMES_SHOWN), m.checklist_names_more({ count: names.length - NAMES_SHOWN })] : names;
+
+/** Beyond this many active people, an owner is chosen among the tenant's administrators and signatories. */
+const OWNER_CHOICES = 200;
+
+/**
+ * Whom an item's owner select offers: every active person of a small tenant. A large one has thousands,
+ * which repeated in the select of every item made the page megabytes: there the select offers those
+ * who run the tenant's onboarding (administrators, signatories) and whoever owns an item already.
+ */
+function ownerChoices(tenantId: string, owners: string[]) {
+	const active = countPeople(db(), tenantId, { activeOnly: true });
+	const people =
+		active <= OWNER_CHOICES
+			? listPeople(db(), tenantId, { activeOnly: true })
+			: listActivePeopleFor(db(), tenantId, ['tenant_admin', 'tenant_signatory'], owners);
+	return { people: people.map((p) => ({ id: p.id, name: p.name })), ownersLimited: active > OWNER_CHOICES };
+}
 
 export const load: PageServerLoad = (event) => {
 	const tenantId = event.params.id;
@@ -60,7 +82,7 @@ export const load: PageServerLoad = (event) => {
 			status: e.status,
 			overdue: e.overdue,
 			derivedRule: e.type.derivedRule,
-			derivedMissing: e.derived?.missing ?? null,
+			derivedMissing: e.derived?.missing ? firstNames(e.derived.missing) : null,
 			derivedProblem: e.derived?.problem ?? null,
 			derivedValidUntil: e.derived?.validUntil ?? null,
 			dueDate: e.item.dueDate,
@@ -77,9 +99,10 @@ export const load: PageServerLoad = (event) => {
 			files: e.files,
 			comments: listComments(db(), e.item.id).map((c) => ({ id: c.id, author: c.authorLabel, body: c.body, at: c.createdAt }))
 		})),
-		people: listPeople(db(), tenantId)
-			.filter((p) => p.status === 'active')
-			.map((p) => ({ id: p.id, name: p.name })),
+		...ownerChoices(
+			tenantId,
+			checklist.entries.map((e) => e.item.ownerId).filter((id) => id !== null)
+		),
 		may: {
 			submit: can(user, 'checklist.submit', scope),
 			verify: can(user, 'checklist.verify', scope),
