@@ -74,7 +74,15 @@ const NOTICES: Partial<Record<AgreementEvent, AgreementStep>> = {
 	rescind: 'ended'
 };
 
-function transition(tx: DbOrTx, current: Agreement, event: AgreementEvent, changes: Partial<Agreement>, now: Date): AgreementStatus {
+function transition(
+	tx: DbOrTx,
+	current: Agreement,
+	event: AgreementEvent,
+	changes: Partial<Agreement>,
+	now: Date,
+	/** A word from the administrator carried in the step's e-mail (a campaign's message). */
+	note = ''
+): AgreementStatus {
 	const status = nextStatus(current.status, event);
 	// The status in the WHERE clause makes a concurrent second attempt a no-op rather than a double step.
 	const result = tx
@@ -87,14 +95,25 @@ function transition(tx: DbOrTx, current: Agreement, event: AgreementEvent, chang
 	if (event === 'countersign') recordEffect(tx, { kind: 'agreement.seal', subjectId: current.id });
 	// A change after sending goes back to the tenant: it is sent again.
 	const notice = event === 'edit' ? (current.status === 'draft' ? undefined : 'sent') : NOTICES[event];
-	if (notice) recordEffect(tx, { kind: 'agreement.notify', subjectId: current.id, payload: { step: notice } });
+	if (notice)
+		recordEffect(tx, { kind: 'agreement.notify', subjectId: current.id, payload: note ? { step: notice, note } : { step: notice } });
 	return status;
 }
 
 export type CreateDraftResult = { ok: true; id: string } | { ok: false; reason: 'no_tenant' | 'no_template' };
 
 export function createDraft(db: Db, actor: Actor, input: { tenantId: string; templateId: string }, now = new Date()): CreateDraftResult {
-	return db.transaction((tx) => {
+	return db.transaction((tx) => insertDraft(tx, actor, input, now));
+}
+
+/** A new draft inside the caller's transaction (a campaign makes many in one). */
+export function insertDraft(
+	tx: DbOrTx,
+	actor: Actor,
+	input: { tenantId: string; templateId: string },
+	now = new Date()
+): CreateDraftResult {
+	{
 		const party = getTenant(tx, input.tenantId);
 		if (!party || party.archivedAt) return { ok: false, reason: 'no_tenant' } as const;
 		const template = getTemplate(tx, input.templateId);
@@ -120,7 +139,7 @@ export function createDraft(db: Db, actor: Actor, input: { tenantId: string; tem
 			summary: `${template.templateKey} v${template.version} (${template.language})`
 		});
 		return { ok: true, id } as const;
-	});
+	}
 }
 
 /** Freezes what the parties will sign: the values as now, and one hash over text and values. */
@@ -179,13 +198,13 @@ export function updateDraft(db: Db, actor: Actor, id: string, choices: DraftChoi
 
 export type SendResult = { ok: true } | { ok: false; reason: 'wrong_state' } | { ok: false; missing: string[] };
 
-export function sendForSignature(db: Db, actor: Actor, id: string, now = new Date()): SendResult {
+export function sendForSignature(db: Db, actor: Actor, id: string, now = new Date(), note = ''): SendResult {
 	return db.transaction((tx) => {
 		const current = getAgreement(tx, id);
 		if (!current || current.status !== 'draft') return { ok: false, reason: 'wrong_state' } as const;
 		const frozen = freezeContent(tx, current, now);
 		if ('missing' in frozen) return { ok: false, missing: frozen.missing } as const;
-		transition(tx, current, 'send_for_signature', { ...frozen, declinedReason: null }, now);
+		transition(tx, current, 'send_for_signature', { ...frozen, declinedReason: null }, now, note);
 		audit(tx, actor, {
 			tenantId: current.tenantId,
 			action: 'agreement.send',
@@ -234,11 +253,31 @@ export async function signAgreement(
 	const actor: Actor = { id: signer.id, label: signer.email, ipAddress: client.ipAddress };
 	const confirmed = await stepUp(db, actor, signer, input, 'signature', now);
 	if (!confirmed.ok) return confirmed;
-	const { withCode } = confirmed;
+	return recordSignature(db, signer, party, id, input, confirmed.withCode, before.contentHash, client, now);
+}
+
+/**
+ * The signature itself, after the signer's identity was confirmed: one transaction that stores the
+ * signature, moves the agreement on and, on countersigning, supersedes the tenant's earlier agreement.
+ * Shared by the single signature and the batch countersignature, so both record exactly the same.
+ */
+function recordSignature(
+	db: Db,
+	signer: SessionUser,
+	party: Party,
+	id: string,
+	input: { typedName: string; title: string },
+	withCode: boolean,
+	expectedHash: string | null,
+	client: { ipAddress: string; userAgent: string },
+	now: Date
+): SignResult {
+	const expected: AgreementStatus = party === 'tenant' ? 'awaiting_tenant_signature' : 'awaiting_countersignature';
+	const actor: Actor = { id: signer.id, label: signer.email, ipAddress: client.ipAddress };
 	return db.transaction((tx) => {
 		// Read again inside the transaction: the agreement may have changed during password checking.
 		const current = getAgreement(tx, id);
-		if (!current || current.status !== expected || current.contentHash !== before.contentHash)
+		if (!current || current.status !== expected || current.contentHash !== expectedHash)
 			return { ok: false, reason: 'wrong_state' } as const;
 		// The party as named in the text being signed: a record renamed after sending must not
 		// make the signature page disagree with the agreement it belongs to.
@@ -304,6 +343,41 @@ export async function signAgreement(
 		advanceTenantStage(tx, actor, current.tenantId, 'agreement_signed', now);
 		return { ok: true, status } as const;
 	});
+}
+
+export type BatchCountersignResult =
+	{ ok: true; countersigned: string[]; refused: string[] } | { ok: false; reason: 'name_mismatch' | 'not_main_connector' } | StepUpRefused;
+
+/**
+ * Countersigns many tenant-signed agreements with one confirmation of who the signer is (one step-up):
+ * each agreement gets its own signature record and its own seal follow-up, exactly as a single
+ * countersignature does. Agreements not awaiting the countersignature are refused and left untouched.
+ * The caller has checked the signer's role.
+ */
+export async function countersignMany(
+	db: Db,
+	signer: SessionUser,
+	ids: string[],
+	input: SignatureInput,
+	client: { ipAddress: string; userAgent: string },
+	now = new Date()
+): Promise<BatchCountersignResult> {
+	if (signer.tenantId !== null) return { ok: false, reason: 'not_main_connector' };
+	if (normaliseName(input.typedName) !== normaliseName(getUser(db, signer.id)?.name ?? '')) return { ok: false, reason: 'name_mismatch' };
+	const actor: Actor = { id: signer.id, label: signer.email, ipAddress: client.ipAddress };
+	const confirmed = await stepUp(db, actor, signer, input, 'signature', now);
+	if (!confirmed.ok) return confirmed;
+	const countersigned: string[] = [];
+	const refused: string[] = [];
+	for (const id of ids) {
+		const current = getAgreement(db, id);
+		const result =
+			current?.status === 'awaiting_countersignature'
+				? recordSignature(db, signer, 'main_connector', id, input, confirmed.withCode, current.contentHash, client, now)
+				: ({ ok: false, reason: 'wrong_state' } as const);
+		(result.ok ? countersigned : refused).push(id);
+	}
+	return { ok: true, countersigned, refused };
 }
 
 /** A signer refuses, with a reason; the agreement returns to draft and earlier signatures lapse. */

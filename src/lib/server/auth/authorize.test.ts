@@ -57,7 +57,9 @@ const EXPECTED: Record<Role, Action[]> = {
 		'security_plan.edit',
 		'security_plan.binding',
 		'api_token.manage',
-		'webhook.manage'
+		'webhook.manage',
+		'campaign.view',
+		'campaign.manage'
 	],
 	mc_signatory: [
 		'dashboard.view',
@@ -71,6 +73,8 @@ const EXPECTED: Record<Role, Action[]> = {
 		'agreement.view',
 		'agreement.countersign',
 		'agreement.verify',
+		'campaign.view',
+		'campaign.countersign',
 		'checklist.view',
 		'incident.report',
 		'instruction.read',
@@ -183,7 +187,7 @@ describe('the vocabulary', () => {
 	it('has an expected row for exactly the known roles and only known actions', () => {
 		expect(Object.keys(EXPECTED).sort()).toEqual([...ROLES].sort());
 		for (const actions of Object.values(EXPECTED)) for (const action of actions) expect(ACTIONS).toContain(action);
-		expect(ACTIONS).toHaveLength(52);
+		expect(ACTIONS).toHaveLength(55);
 	});
 });
 

@@ -66,7 +66,12 @@ export const ACTIONS = [
 	// Integration API tokens for one's own organisation (a tenant's administrators: read tokens only).
 	'api_token.manage',
 	// Webhook endpoints: the main connector's administrators only.
-	'webhook.manage'
+	'webhook.manage',
+	// Agreement campaigns (many tenants at once): following one, starting and sending one, and the
+	// batch countersignature, which binds the main connector and so takes its signatory.
+	'campaign.view',
+	'campaign.manage',
+	'campaign.countersign'
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -139,13 +144,17 @@ const MAIN_CONNECTOR_ROLE_ACTIONS: Record<'mc_admin' | 'mc_signatory' | 'mc_cert
 		'security_plan.edit',
 		'security_plan.binding',
 		'api_token.manage',
-		'webhook.manage'
+		'webhook.manage',
+		'campaign.view',
+		'campaign.manage'
 	],
 	mc_signatory: [
 		...MAIN_CONNECTOR_READ,
 		'agreement.view',
 		'agreement.countersign',
 		'agreement.verify',
+		'campaign.view',
+		'campaign.countersign',
 		'checklist.view',
 		'incident.report',
 		'instruction.read',
