@@ -346,7 +346,10 @@ function recordSignature(
 }
 
 export type BatchCountersignResult =
-	{ ok: true; countersigned: string[]; refused: string[] } | { ok: false; reason: 'name_mismatch' | 'not_main_connector' } | StepUpRefused;
+	| { ok: true; countersigned: string[]; refused: string[] }
+	| { ok: false; reason: 'name_mismatch' }
+	| { ok: false; reason: 'not_main_connector' }
+	| StepUpRefused;
 
 /**
  * Countersigns many tenant-signed agreements with one confirmation of who the signer is (one step-up):

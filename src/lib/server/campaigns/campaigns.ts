@@ -321,14 +321,14 @@ function remind(
 	});
 }
 
-/** The administrator reminds every tenant still to sign. Returns how many were reminded. */
-export function remindWaiting(db: Db, actor: Actor, campaignId: string, now = new Date()): number {
+/** The administrator reminds every tenant still to sign. Returns the agreements whose tenants were reminded. */
+export function remindWaiting(db: Db, actor: Actor, campaignId: string, now = new Date()): string[] {
 	return db.transaction((tx) => {
 		const campaign = getCampaign(tx, campaignId);
-		if (!campaign) return 0;
+		if (!campaign) return [];
 		const waiting = waitingLinks(tx, campaignId);
 		for (const link of waiting) remind(tx, actor, campaign, link, now, false);
-		return waiting.length;
+		return waiting.map((link) => link.agreementId);
 	});
 }
 
