@@ -1,6 +1,14 @@
 import { and, count, desc, eq, inArray, isNull, lte, ne, or, type SQL } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db';
-import { agreement, agreementSignature, tenant, type Agreement, type AgreementSignature } from '../db/schema';
+import {
+	agreement,
+	agreementSignature,
+	tenant,
+	type Agreement,
+	type AgreementSignature,
+	type AgreementTemplate,
+	type MainConnector
+} from '../db/schema';
 import type { AgreementStatus, Party } from '../../domain';
 import { audit, SYSTEM_ACTOR, type Actor } from '../actor';
 import type { SessionUser } from '../auth/session';
@@ -106,40 +114,42 @@ export function createDraft(db: Db, actor: Actor, input: { tenantId: string; tem
 	return db.transaction((tx) => insertDraft(tx, actor, input, now));
 }
 
-/** A new draft inside the caller's transaction (a campaign makes many in one). */
+/**
+ * A new draft inside the caller's transaction (a campaign makes many in one). `known` carries what
+ * the caller has already read for many drafts (the template, the main connector); it must be current.
+ */
 export function insertDraft(
 	tx: DbOrTx,
 	actor: Actor,
 	input: { tenantId: string; templateId: string },
-	now = new Date()
+	now = new Date(),
+	known: { templates?: Map<string, AgreementTemplate>; main?: MainConnector } = {}
 ): CreateDraftResult {
-	{
-		const party = getTenant(tx, input.tenantId);
-		if (!party || party.archivedAt) return { ok: false, reason: 'no_tenant' } as const;
-		const template = getTemplate(tx, input.templateId);
-		if (!template) return { ok: false, reason: 'no_template' } as const;
-		const id = crypto.randomUUID();
-		const main = getMainConnector(tx);
-		tx.insert(agreement)
-			.values({
-				id,
-				tenantId: party.id,
-				templateId: template.id,
-				language: template.language,
-				templateSource: template.source,
-				place: main?.city ?? '',
-				createdAt: now
-			})
-			.run();
-		audit(tx, actor, {
+	const party = tx.select({ id: tenant.id, archivedAt: tenant.archivedAt }).from(tenant).where(eq(tenant.id, input.tenantId)).get();
+	if (!party || party.archivedAt) return { ok: false, reason: 'no_tenant' } as const;
+	const template = known.templates?.get(input.templateId) ?? getTemplate(tx, input.templateId);
+	if (!template) return { ok: false, reason: 'no_template' } as const;
+	const id = crypto.randomUUID();
+	const main = known.main ?? getMainConnector(tx);
+	tx.insert(agreement)
+		.values({
+			id,
 			tenantId: party.id,
-			action: 'agreement.create',
-			targetType: 'agreement',
-			targetId: id,
-			summary: `${template.templateKey} v${template.version} (${template.language})`
-		});
-		return { ok: true, id } as const;
-	}
+			templateId: template.id,
+			language: template.language,
+			templateSource: template.source,
+			place: main?.city ?? '',
+			createdAt: now
+		})
+		.run();
+	audit(tx, actor, {
+		tenantId: party.id,
+		action: 'agreement.create',
+		targetType: 'agreement',
+		targetId: id,
+		summary: `${template.templateKey} v${template.version} (${template.language})`
+	});
+	return { ok: true, id } as const;
 }
 
 /** Freezes what the parties will sign: the values as now, and one hash over text and values. */

@@ -23,9 +23,10 @@ import {
 } from '../agreements/agreements';
 import { fillTemplate, MissingValuesError, parseTemplate, type ParsedTemplate } from '../agreements/template';
 import { getTemplate } from '../agreements/templates-store';
-import { currentContent } from '../agreements/values';
+import { currentContent, sharedValues, type SharedValues } from '../agreements/values';
 import { carryOutAgreementFollowUp } from '../agreements/follow-up';
 import { recordEffect } from '../effects/effects';
+import { getMainConnector } from '../organisation/organisation';
 
 export const CAMPAIGN_SCOPES = ['in_force', 'chosen'] as const;
 export type CampaignScope = (typeof CAMPAIGN_SCOPES)[number];
@@ -83,7 +84,7 @@ export function createCampaign(db: Db, actor: Actor, input: CampaignInput, now =
 		const chosen = getTemplate(tx, input.templateId);
 		if (!chosen) return { ok: false, reason: 'no_template' } as const;
 		const versions = tx
-			.select({ id: agreementTemplate.id, language: agreementTemplate.language })
+			.select()
 			.from(agreementTemplate)
 			.where(and(eq(agreementTemplate.templateKey, chosen.templateKey), eq(agreementTemplate.version, chosen.version)))
 			.all();
@@ -111,13 +112,11 @@ export function createCampaign(db: Db, actor: Actor, input: CampaignInput, now =
 			targetId: id,
 			summary: `${input.name}: ${chosen.templateKey} v${chosen.version}, ${targets.length} tenants (${input.scope})`
 		});
+		// Read once for all the drafts rather than once for each.
+		const known = { templates: new Map(versions.map((v) => [v.id, v])), main: getMainConnector(tx) };
 		for (const target of targets) {
-			const draft = insertDraft(
-				tx,
-				actor,
-				{ tenantId: target.id, templateId: templateFor.get(target.agreementLanguage) ?? chosen.id },
-				now
-			);
+			const templateId = templateFor.get(target.agreementLanguage) ?? chosen.id;
+			const draft = insertDraft(tx, actor, { tenantId: target.id, templateId }, now, known);
 			if (!draft.ok) throw new Error(`Could not draft for tenant ${target.id}: ${draft.reason}`);
 			tx.insert(campaignAgreement).values({ campaignId: id, agreementId: draft.id, tenantId: target.id }).run();
 		}
@@ -163,11 +162,11 @@ function stateOf(current: Pick<Agreement, 'status' | 'declinedReason' | 'inForce
 }
 
 /** The values a draft still lacks, with each template parsed once per campaign. */
-function missingOf(db: DbOrTx, draft: Agreement, parsed: Map<string, ParsedTemplate>, now: Date): string[] {
+function missingOf(db: DbOrTx, draft: Agreement, parsed: Map<string, ParsedTemplate>, shared: SharedValues, now: Date): string[] {
 	let template = parsed.get(draft.templateSource);
 	if (!template) parsed.set(draft.templateSource, (template = parseTemplate(draft.templateSource)));
 	try {
-		fillTemplate(template, currentContent(db, draft, now).values);
+		fillTemplate(template, currentContent(db, draft, now, shared).values);
 		return [];
 	} catch (error) {
 		if (error instanceof MissingValuesError) return error.missing;
@@ -178,6 +177,7 @@ function missingOf(db: DbOrTx, draft: Agreement, parsed: Map<string, ParsedTempl
 /** Every tenant's agreement in the campaign, by tenant name, with where it stands. */
 export function listCampaignRows(db: DbOrTx, campaignId: string, now = new Date()): CampaignRow[] {
 	const parsed = new Map<string, ParsedTemplate>();
+	const shared = sharedValues(db);
 	return db
 		.select({ link: campaignAgreement, agreement, tenantName: tenant.name, businessId: tenant.businessId })
 		.from(campaignAgreement)
@@ -187,7 +187,7 @@ export function listCampaignRows(db: DbOrTx, campaignId: string, now = new Date(
 		.orderBy(asc(tenant.name), asc(tenant.id))
 		.all()
 		.map(({ link, agreement: current, tenantName, businessId }) => {
-			const missing = current.status === 'draft' ? missingOf(db, current, parsed, now) : [];
+			const missing = current.status === 'draft' ? missingOf(db, current, parsed, shared, now) : [];
 			return {
 				agreementId: current.id,
 				tenantId: link.tenantId,
