@@ -28,8 +28,19 @@ test('campaign: drafts for chosen tenants → send → remind → tenant signs �
 	await expect(admin.getByLabel('Campaign name')).toHaveValue('Model agreement v2');
 	await expectNoAxeViolations(admin);
 
-	await admin.getByLabel('Fysioterapia Lahtinen').check();
-	await admin.getByLabel('Läkarmottagning Berg Ab').check();
+	// The tenant list's bulk action: tick tenants, then the campaign form says how many before anything is made.
+	await admin.goto(`${DEMO_URL}/tenants`);
+	await admin.getByLabel('Select Fysioterapia Lahtinen').check();
+	await admin.getByLabel('Select Läkarmottagning Berg Ab').check();
+	await expectNoAxeViolations(admin);
+	await admin.getByRole('button', { name: 'Start a campaign for the selected' }).click();
+	await expect(admin.getByText('2 tenants chosen on the tenant list.')).toBeVisible();
+	await expect(admin.getByLabel('Chosen tenants')).toBeChecked();
+	await expect(admin.getByLabel('Fysioterapia Lahtinen')).toBeChecked();
+	await expect(admin.getByLabel('Läkarmottagning Berg Ab')).toBeChecked();
+	await expect(admin.getByLabel('Kotihoito Aalto Oy')).not.toBeChecked();
+	await admin.getByLabel('Campaign name').fill('Model agreement v2');
+	await admin.getByLabel('Message to the tenants').fill('The new model version replaces the earlier agreement once both have signed.');
 	await admin.getByRole('button', { name: 'Create the drafts' }).click();
 	await expect(admin.getByText('2 drafts created.')).toBeVisible();
 	await expect(admin.getByRole('heading', { name: 'Model agreement v2' })).toBeVisible();

@@ -22,7 +22,7 @@ import { addMonths, todayInHelsinki } from '../../time';
 import { isEditable, isEffective, nextStatus, type AgreementEvent } from './lifecycle';
 import { fillTemplate, MissingValuesError, parseTemplate } from './template';
 import { getTemplate, sha256Hex } from './templates-store';
-import { currentContent, type AgreementContent } from './values';
+import { currentContent, type AgreementContent, type SharedValues } from './values';
 import { recordEffect } from '../effects/effects';
 import type { AgreementStep } from './notify';
 
@@ -153,8 +153,13 @@ export function insertDraft(
 }
 
 /** Freezes what the parties will sign: the values as now, and one hash over text and values. */
-function freezeContent(tx: DbOrTx, current: Agreement, now: Date): { valuesSnapshot: string; contentHash: string } | { missing: string[] } {
-	const content = currentContent(tx, current, now);
+function freezeContent(
+	tx: DbOrTx,
+	current: Agreement,
+	now: Date,
+	shared?: SharedValues
+): { valuesSnapshot: string; contentHash: string } | { missing: string[] } {
+	const content = currentContent(tx, current, now, shared);
 	try {
 		fillTemplate(parseTemplate(current.templateSource), content.values);
 	} catch (error) {
@@ -208,11 +213,15 @@ export function updateDraft(db: Db, actor: Actor, id: string, choices: DraftChoi
 
 export type SendResult = { ok: true } | { ok: false; reason: 'wrong_state' } | { ok: false; missing: string[] };
 
-export function sendForSignature(db: Db, actor: Actor, id: string, now = new Date(), note = ''): SendResult {
+/**
+ * Freezes the draft's content and sends it to the tenant. `note` goes into the e-mail; `shared` is the
+ * main connector's part of the values when the caller has read it once for many (a campaign).
+ */
+export function sendForSignature(db: Db, actor: Actor, id: string, now = new Date(), note = '', shared?: SharedValues): SendResult {
 	return db.transaction((tx) => {
 		const current = getAgreement(tx, id);
 		if (!current || current.status !== 'draft') return { ok: false, reason: 'wrong_state' } as const;
-		const frozen = freezeContent(tx, current, now);
+		const frozen = freezeContent(tx, current, now, shared);
 		if ('missing' in frozen) return { ok: false, missing: frozen.missing } as const;
 		transition(tx, current, 'send_for_signature', { ...frozen, declinedReason: null }, now, note);
 		audit(tx, actor, {

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, inArray, isNotNull, isNull } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db';
 import {
 	agreement,
@@ -15,6 +15,7 @@ import { audit, SYSTEM_ACTOR, type Actor } from '../actor';
 import type { SessionUser } from '../auth/session';
 import {
 	countersignMany,
+	getAgreement,
 	insertDraft,
 	sendForSignature,
 	updateDraft,
@@ -161,12 +162,25 @@ function stateOf(current: Pick<Agreement, 'status' | 'declinedReason' | 'inForce
 	}
 }
 
-/** The values a draft still lacks, with each template parsed once per campaign. */
-function missingOf(db: DbOrTx, draft: Agreement, parsed: Map<string, ParsedTemplate>, shared: SharedValues, now: Date): string[] {
-	let template = parsed.get(draft.templateSource);
-	if (!template) parsed.set(draft.templateSource, (template = parseTemplate(draft.templateSource)));
+/** The agreement's columns but its two large texts, which the list needs for one draft per template at most. */
+const { templateSource: _source, valuesSnapshot: _snapshot, ...listColumns } = getTableColumns(agreement);
+
+/**
+ * The values a draft still lacks. Drafts made from the same template row carry the same text, so
+ * the text is read and parsed once per template rather than once per draft.
+ */
+function missingOf(
+	db: DbOrTx,
+	draft: Omit<Agreement, 'templateSource' | 'valuesSnapshot'>,
+	parsed: Map<string, ParsedTemplate>,
+	shared: SharedValues,
+	now: Date
+): string[] {
+	let template = parsed.get(draft.templateId);
+	const source = template ? '' : (getAgreement(db, draft.id)?.templateSource ?? '');
+	if (!template) parsed.set(draft.templateId, (template = parseTemplate(source)));
 	try {
-		fillTemplate(template, currentContent(db, draft, now, shared).values);
+		fillTemplate(template, currentContent(db, { ...draft, templateSource: source, valuesSnapshot: null }, now, shared).values);
 		return [];
 	} catch (error) {
 		if (error instanceof MissingValuesError) return error.missing;
@@ -179,7 +193,7 @@ export function listCampaignRows(db: DbOrTx, campaignId: string, now = new Date(
 	const parsed = new Map<string, ParsedTemplate>();
 	const shared = sharedValues(db);
 	return db
-		.select({ link: campaignAgreement, agreement, tenantName: tenant.name, businessId: tenant.businessId })
+		.select({ link: campaignAgreement, agreement: listColumns, tenantName: tenant.name, businessId: tenant.businessId })
 		.from(campaignAgreement)
 		.innerJoin(agreement, eq(agreement.id, campaignAgreement.agreementId))
 		.innerJoin(tenant, eq(tenant.id, campaignAgreement.tenantId))
@@ -255,10 +269,11 @@ export function sendCampaign(db: Db, actor: Actor, campaignId: string, now = new
 		const campaign = getCampaign(db, campaignId);
 		if (!campaign) return { sent: [], left: 0 };
 		const drafts = listCampaignRows(db, campaignId, now).filter((row) => row.status === 'draft');
+		const shared = sharedValues(db);
 		const sent: string[] = [];
 		for (const row of drafts) {
 			if (row.state !== 'ready') continue;
-			const result = sendForSignature(db, actor, row.agreementId, now, campaign.message);
+			const result = sendForSignature(db, actor, row.agreementId, now, campaign.message, shared);
 			if (!result.ok) continue;
 			db.update(campaignAgreement).set({ sentAt: now }).where(eq(campaignAgreement.agreementId, row.agreementId)).run();
 			sent.push(row.agreementId);

@@ -28,6 +28,7 @@ export const load: PageServerLoad = (event) => {
 	const chosen = event.url.searchParams.getAll('tenant');
 	return {
 		...options(),
+		fromList: chosen.length,
 		values: {
 			name: '',
 			templateId: defaultTemplate(db(), 'fi')?.id ?? '',
