@@ -42,15 +42,15 @@ test('campaign: drafts for chosen tenants → send → remind → tenant signs �
 	await admin.getByLabel('Campaign name').fill('Model agreement v2');
 	await admin.getByLabel('Message to the tenants').fill('The new model version replaces the earlier agreement once both have signed.');
 	await admin.getByRole('button', { name: 'Create the drafts' }).click();
-	await expect(admin.getByText('2 drafts created.')).toBeVisible();
+	await expect(admin.getByText('Drafts created: 2.')).toBeVisible();
 	await expect(admin.getByRole('heading', { name: 'Model agreement v2' })).toBeVisible();
 	const campaignUrl = admin.url().split('?')[0];
 	await expectNoAxeViolations(admin);
 
-	await admin.getByRole('button', { name: 'Send 2 complete drafts' }).click();
-	await expect(admin.getByText('2 agreements sent for signature.')).toBeVisible();
-	await admin.getByRole('button', { name: 'Remind the 2 waiting' }).click();
-	await expect(admin.getByText('A reminder went to 2 tenants.')).toBeVisible();
+	await admin.getByRole('button', { name: 'Send the complete drafts (2)' }).click();
+	await expect(admin.getByText('Agreements sent for signature: 2.')).toBeVisible();
+	await admin.getByRole('button', { name: 'Remind those waiting (2)' }).click();
+	await expect(admin.getByText('Tenants reminded: 2.')).toBeVisible();
 	const tenantRow = admin.getByRole('row', { name: /Fysioterapia Lahtinen/ });
 	await expect(tenantRow).toContainText('Waiting for the tenant');
 	const agreementUrl = `${DEMO_URL}${await tenantRow.getByRole('link', { name: 'Fysioterapia Lahtinen' }).getAttribute('href')}`;
@@ -80,13 +80,13 @@ test('campaign: drafts for chosen tenants → send → remind → tenant signs �
 	await mainSigner.getByLabel('Title', { exact: true }).fill('Toimitusjohtaja');
 	await mainSigner.getByLabel('Your password, to confirm it is you').fill('not the password');
 	await mainSigner.getByLabel('Code from your authenticator app').fill('000000');
-	await mainSigner.getByRole('button', { name: 'Countersign 1 agreements' }).click();
+	await mainSigner.getByRole('button', { name: 'Countersign the agreements (1)' }).click();
 	await expect(mainSigner.locator('#field-password-error')).toBeVisible({ timeout: 15_000 });
 	await expect(mainSigner.getByLabel('Your full name')).toHaveValue('Sakari Signer');
 	await mainSigner.getByLabel('Your password, to confirm it is you').fill(DEMO_PASSWORD);
 	await mainSigner.getByLabel('Code from your authenticator app').fill(await freshTotp(DEMO_TOTP_SECRETS['signer@demo.test']));
-	await mainSigner.getByRole('button', { name: 'Countersign 1 agreements' }).click();
-	await expect(mainSigner.getByText('1 agreements countersigned.')).toBeVisible({ timeout: 15_000 });
+	await mainSigner.getByRole('button', { name: 'Countersign the agreements (1)' }).click();
+	await expect(mainSigner.getByText('Agreements countersigned: 1.')).toBeVisible({ timeout: 15_000 });
 
 	// Sealing runs after the response; the progress bar fills as the page refreshes itself (no script needed).
 	const progress = mainSigner.getByRole('progressbar', { name: /Sealed \d of 1/ });
