@@ -19,7 +19,7 @@ import { hashPassword } from '../auth/password';
 import { confirmEnrolment, currentCode, pendingSecret } from '../auth/two-factor';
 import { createSession, generateSessionToken, hashToken } from '../auth/session';
 import { addAgreementTenant, freshDb, insertAgreementRow, setUpAgreementWorld, tenantInput, type AgreementWorld } from '../test-support';
-import { getAgreement, listSignatures, signAgreement } from '../agreements/agreements';
+import { declineAgreement, getAgreement, listSignatures, signAgreement } from '../agreements/agreements';
 import { defaultTemplate, getTemplate } from '../agreements/templates-store';
 import { getTenant, setTenantArchived, updateTenant } from '../tenants/tenants';
 import {
@@ -173,6 +173,11 @@ describe('sendCampaign', () => {
 		expect(auditActions('campaign.send')).toHaveLength(1);
 		// Sending again sends nothing twice.
 		expect(sendCampaign(db, world.admin, id, at(2)).sent).toEqual([]);
+		// A draft the tenant declined waits for the administrator rather than going out again.
+		expect(declineAgreement(db, signerA, rowOf(id, inForceA).agreementId, 'Väärä osoite', '')).toBe(true);
+		expect(rowOf(id, inForceA).state).toBe('declined');
+		expect(sendCampaign(db, world.admin, id, at(3)).sent).toEqual([]);
+		expect(countStates(listCampaignRows(db, id, at(3)))).toMatchObject({ declined: 1, gaps: 1 });
 	});
 });
 
@@ -264,7 +269,7 @@ describe('countersignCampaign', () => {
 		expect(sealingProgress(db, id)).toEqual({ total: 2, sealed: 2, failing: 0 });
 		const paths = signed.map((agreementId) => getAgreement(db, agreementId)!.sealedPath);
 		expect(new Set(paths).size).toBe(2);
-	});
+	}, 30_000);
 
 	it('asks for the authenticator code once for the whole batch', async () => {
 		const { id, signed } = await twoSigned();
@@ -283,7 +288,7 @@ describe('countersignCampaign', () => {
 			.where(eq(agreementSignature.party, 'main_connector'))
 			.all();
 		expect(methods.map((m) => m.method)).toEqual(['password-totp-step-up', 'password-totp-step-up']);
-	});
+	}, 30_000);
 
 	it('refuses agreements the tenant has not signed, and countersigns nothing on a wrong password', async () => {
 		const { id, signed, waiting } = await twoSigned();
@@ -302,7 +307,7 @@ describe('countersignCampaign', () => {
 		expect(result).toEqual({ ok: true, countersigned: [signed[0]], refused: [waiting] });
 		expect(getAgreement(db, waiting)!.status).toBe('awaiting_tenant_signature');
 		expect(listSignatures(db, waiting)).toHaveLength(0);
-	});
+	}, 30_000);
 
 	it('is not for a tenant signatory', async () => {
 		const { id } = await twoSigned();
@@ -310,5 +315,5 @@ describe('countersignCampaign', () => {
 			ok: false,
 			reason: 'not_main_connector'
 		});
-	});
+	}, 30_000);
 });

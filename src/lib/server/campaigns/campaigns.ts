@@ -268,15 +268,22 @@ export function sendCampaign(db: Db, actor: Actor, campaignId: string, now = new
 	return db.transaction(() => {
 		const campaign = getCampaign(db, campaignId);
 		if (!campaign) return { sent: [], left: 0 };
-		const drafts = listCampaignRows(db, campaignId, now).filter((row) => row.status === 'draft');
+		// Drafts the tenant declined wait for the administrator; the rest are tried, and sending itself
+		// refuses (and leaves as they are) those with gaps, so their values are worked out once.
+		const drafts = db
+			.select({ id: agreement.id, declinedReason: agreement.declinedReason })
+			.from(campaignAgreement)
+			.innerJoin(agreement, eq(agreement.id, campaignAgreement.agreementId))
+			.where(and(eq(campaignAgreement.campaignId, campaignId), eq(agreement.status, 'draft')))
+			.all();
 		const shared = sharedValues(db);
 		const sent: string[] = [];
-		for (const row of drafts) {
-			if (row.state !== 'ready') continue;
-			const result = sendForSignature(db, actor, row.agreementId, now, campaign.message, shared);
+		for (const draft of drafts) {
+			if (draft.declinedReason) continue;
+			const result = sendForSignature(db, actor, draft.id, now, campaign.message, shared);
 			if (!result.ok) continue;
-			db.update(campaignAgreement).set({ sentAt: now }).where(eq(campaignAgreement.agreementId, row.agreementId)).run();
-			sent.push(row.agreementId);
+			db.update(campaignAgreement).set({ sentAt: now }).where(eq(campaignAgreement.agreementId, draft.id)).run();
+			sent.push(draft.id);
 		}
 		if (!campaign.sentAt && sent.length)
 			db.update(agreementCampaign).set({ sentAt: now }).where(eq(agreementCampaign.id, campaignId)).run();
