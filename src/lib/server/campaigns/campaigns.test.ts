@@ -1,4 +1,5 @@
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 
@@ -22,6 +23,7 @@ import { addAgreementTenant, freshDb, insertAgreementRow, setUpAgreementWorld, t
 import { declineAgreement, getAgreement, listSignatures, signAgreement } from '../agreements/agreements';
 import { defaultTemplate, getTemplate } from '../agreements/templates-store';
 import { getTenant, setTenantArchived, updateTenant } from '../tenants/tenants';
+import { carryOutAgreementFollowUp } from '../agreements/follow-up';
 import {
 	carryOutCampaignFollowUp,
 	countersignCampaign,
@@ -86,6 +88,8 @@ function started(overrides: Partial<CampaignInput> = {}): string {
 	return created.id;
 }
 
+/** Follow-up of one agreement as the scheduler would run it, after any retry delay. */
+const runEffectsLater = (agreementId: string) => carryOutAgreementFollowUp(db, agreementId, new Date(Date.now() + 2 * 60 * 60 * 1000));
 const rowOf = (campaignId: string, tenantId: string) => listCampaignRows(db, campaignId, T0).find((r) => r.tenantId === tenantId)!;
 const auditActions = (action: string) => db.select().from(auditEntry).where(eq(auditEntry.action, action)).all();
 const notifyPayloads = (agreementId: string) =>
@@ -269,6 +273,28 @@ describe('countersignCampaign', () => {
 		expect(sealingProgress(db, id)).toEqual({ total: 2, sealed: 2, failing: 0 });
 		const paths = signed.map((agreementId) => getAgreement(db, agreementId)!.sealedPath);
 		expect(new Set(paths).size).toBe(2);
+	}, 30_000);
+
+	it('reports a seal that fails, keeps the countersignature, and seals it on the retry', async () => {
+		const { id, signed } = await twoSigned();
+		const result = await countersignCampaign(db, world.mainSigner, id, sign, CLIENT, at(3));
+		expect(result.ok).toBe(true);
+		// Something in the way of one file: a folder where the sealed PDF should go.
+		const blocked = join(dataDir, 'agreements', `${signed[1]}.pdf`);
+		mkdirSync(blocked, { recursive: true });
+		await carryOutCampaignFollowUp(db, signed);
+		expect(sealingProgress(db, id)).toEqual({ total: 2, sealed: 1, failing: 1 });
+		expect(getAgreement(db, signed[1])).toMatchObject({ status: 'in_force', sealedPath: null });
+		expect(
+			listSignatures(db, signed[1])
+				.map((s) => s.party)
+				.sort()
+		).toEqual(['main_connector', 'tenant']);
+
+		rmSync(blocked, { recursive: true });
+		// The scheduler's retry, once the back-off has passed.
+		await runEffectsLater(signed[1]);
+		expect(sealingProgress(db, id)).toEqual({ total: 2, sealed: 2, failing: 0 });
 	}, 30_000);
 
 	it('asks for the authenticator code once for the whole batch', async () => {
