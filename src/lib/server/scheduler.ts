@@ -12,6 +12,7 @@ import { scanCertificateReminders, scanChecklistReminders, sendDailyDigests } fr
 import { scanSecurityPlanReviews } from './security-plan/reminders';
 import { scanBreachEscalations } from './incidents/decisions';
 import { deliverDueWebhooks } from './webhooks/delivery';
+import { scanCampaignReminders } from './campaigns/campaigns';
 
 const HOUR_MS = 60 * 60 * 1000;
 
@@ -26,6 +27,7 @@ export interface JobReport {
 	trainingReminders: number;
 	securityPlanReviews: number;
 	breachEscalations: number;
+	campaignReminders: number;
 	digests: number;
 	webhooksSent: number;
 }
@@ -37,6 +39,8 @@ export interface JobReport {
 export async function runScheduledWork(db: Db, now = new Date()): Promise<JobReport> {
 	const { ended, endedAutomatically } = runAgreementSweep(db, now);
 	// The seals and mails of agreement steps: those of the sweep above, and any that failed before.
+	// Campaign reminders first, so their mails go out with the follow-up below.
+	const campaignReminders = scanCampaignReminders(db, now);
 	const followUp = await carryOutAgreementFollowUp(db, undefined, now);
 
 	const itemsExpired = expireDueItems(db, now).length;
@@ -69,6 +73,7 @@ export async function runScheduledWork(db: Db, now = new Date()): Promise<JobRep
 		trainingReminders,
 		securityPlanReviews,
 		breachEscalations,
+		campaignReminders,
 		digests,
 		webhooksSent
 	};

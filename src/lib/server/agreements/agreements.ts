@@ -1,6 +1,14 @@
 import { and, count, desc, eq, inArray, isNull, lte, ne, or, type SQL } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db';
-import { agreement, agreementSignature, tenant, type Agreement, type AgreementSignature } from '../db/schema';
+import {
+	agreement,
+	agreementSignature,
+	tenant,
+	type Agreement,
+	type AgreementSignature,
+	type AgreementTemplate,
+	type MainConnector
+} from '../db/schema';
 import type { AgreementStatus, Party, WebhookEvent } from '../../domain';
 import { audit, SYSTEM_ACTOR, type Actor } from '../actor';
 import type { SessionUser } from '../auth/session';
@@ -14,7 +22,7 @@ import { addMonths, todayInHelsinki } from '../../time';
 import { isEditable, isEffective, nextStatus, type AgreementEvent } from './lifecycle';
 import { fillTemplate, MissingValuesError, parseTemplate } from './template';
 import { getTemplate, sha256Hex } from './templates-store';
-import { currentContent, type AgreementContent } from './values';
+import { currentContent, type AgreementContent, type SharedValues } from './values';
 import { recordEffect } from '../effects/effects';
 import { enqueueWebhookEvent } from '../webhooks/outbox';
 import {
@@ -130,7 +138,15 @@ function publishStep(
 	}
 }
 
-function transition(tx: DbOrTx, current: Agreement, event: AgreementEvent, changes: Partial<Agreement>, now: Date): AgreementStatus {
+function transition(
+	tx: DbOrTx,
+	current: Agreement,
+	event: AgreementEvent,
+	changes: Partial<Agreement>,
+	now: Date,
+	/** A word from the administrator carried in the step's e-mail (a campaign's message). */
+	note = ''
+): AgreementStatus {
 	const status = nextStatus(current.status, event);
 	// The status in the WHERE clause makes a concurrent second attempt a no-op rather than a double step.
 	const result = tx
@@ -143,7 +159,8 @@ function transition(tx: DbOrTx, current: Agreement, event: AgreementEvent, chang
 	if (event === 'countersign') recordEffect(tx, { kind: 'agreement.seal', subjectId: current.id });
 	// A change after sending goes back to the tenant: it is sent again.
 	const notice = event === 'edit' ? (current.status === 'draft' ? undefined : 'sent') : NOTICES[event];
-	if (notice) recordEffect(tx, { kind: 'agreement.notify', subjectId: current.id, payload: { step: notice } });
+	if (notice)
+		recordEffect(tx, { kind: 'agreement.notify', subjectId: current.id, payload: note ? { step: notice, note } : { step: notice } });
 	// Webhooks are queued here, where the status really changes, in the same transaction.
 	publishStep(tx, current, event, status, changes, now);
 	return status;
@@ -152,38 +169,55 @@ function transition(tx: DbOrTx, current: Agreement, event: AgreementEvent, chang
 export type CreateDraftResult = { ok: true; id: string } | { ok: false; reason: 'no_tenant' | 'no_template' };
 
 export function createDraft(db: Db, actor: Actor, input: { tenantId: string; templateId: string }, now = new Date()): CreateDraftResult {
-	return db.transaction((tx) => {
-		const party = getTenant(tx, input.tenantId);
-		if (!party || party.archivedAt) return { ok: false, reason: 'no_tenant' } as const;
-		const template = getTemplate(tx, input.templateId);
-		if (!template) return { ok: false, reason: 'no_template' } as const;
-		const id = crypto.randomUUID();
-		const main = getMainConnector(tx);
-		tx.insert(agreement)
-			.values({
-				id,
-				tenantId: party.id,
-				templateId: template.id,
-				language: template.language,
-				templateSource: template.source,
-				place: main?.city ?? '',
-				createdAt: now
-			})
-			.run();
-		audit(tx, actor, {
+	return db.transaction((tx) => insertDraft(tx, actor, input, now));
+}
+
+/**
+ * A new draft inside the caller's transaction (a campaign makes many in one). `known` carries what
+ * the caller has already read for many drafts (the template, the main connector); it must be current.
+ */
+export function insertDraft(
+	tx: DbOrTx,
+	actor: Actor,
+	input: { tenantId: string; templateId: string },
+	now = new Date(),
+	known: { templates?: Map<string, AgreementTemplate>; main?: MainConnector } = {}
+): CreateDraftResult {
+	const party = tx.select({ id: tenant.id, archivedAt: tenant.archivedAt }).from(tenant).where(eq(tenant.id, input.tenantId)).get();
+	if (!party || party.archivedAt) return { ok: false, reason: 'no_tenant' } as const;
+	const template = known.templates?.get(input.templateId) ?? getTemplate(tx, input.templateId);
+	if (!template) return { ok: false, reason: 'no_template' } as const;
+	const id = crypto.randomUUID();
+	const main = known.main ?? getMainConnector(tx);
+	tx.insert(agreement)
+		.values({
+			id,
 			tenantId: party.id,
-			action: 'agreement.create',
-			targetType: 'agreement',
-			targetId: id,
-			summary: `${template.templateKey} v${template.version} (${template.language})`
-		});
-		return { ok: true, id } as const;
+			templateId: template.id,
+			language: template.language,
+			templateSource: template.source,
+			place: main?.city ?? '',
+			createdAt: now
+		})
+		.run();
+	audit(tx, actor, {
+		tenantId: party.id,
+		action: 'agreement.create',
+		targetType: 'agreement',
+		targetId: id,
+		summary: `${template.templateKey} v${template.version} (${template.language})`
 	});
+	return { ok: true, id } as const;
 }
 
 /** Freezes what the parties will sign: the values as now, and one hash over text and values. */
-function freezeContent(tx: DbOrTx, current: Agreement, now: Date): { valuesSnapshot: string; contentHash: string } | { missing: string[] } {
-	const content = currentContent(tx, current, now);
+function freezeContent(
+	tx: DbOrTx,
+	current: Agreement,
+	now: Date,
+	shared?: SharedValues
+): { valuesSnapshot: string; contentHash: string } | { missing: string[] } {
+	const content = currentContent(tx, current, now, shared);
 	try {
 		fillTemplate(parseTemplate(current.templateSource), content.values);
 	} catch (error) {
@@ -237,13 +271,17 @@ export function updateDraft(db: Db, actor: Actor, id: string, choices: DraftChoi
 
 export type SendResult = { ok: true } | { ok: false; reason: 'wrong_state' } | { ok: false; missing: string[] };
 
-export function sendForSignature(db: Db, actor: Actor, id: string, now = new Date()): SendResult {
+/**
+ * Freezes the draft's content and sends it to the tenant. `note` goes into the e-mail; `shared` is the
+ * main connector's part of the values when the caller has read it once for many (a campaign).
+ */
+export function sendForSignature(db: Db, actor: Actor, id: string, now = new Date(), note = '', shared?: SharedValues): SendResult {
 	return db.transaction((tx) => {
 		const current = getAgreement(tx, id);
 		if (!current || current.status !== 'draft') return { ok: false, reason: 'wrong_state' } as const;
-		const frozen = freezeContent(tx, current, now);
+		const frozen = freezeContent(tx, current, now, shared);
 		if ('missing' in frozen) return { ok: false, missing: frozen.missing } as const;
-		transition(tx, current, 'send_for_signature', { ...frozen, declinedReason: null }, now);
+		transition(tx, current, 'send_for_signature', { ...frozen, declinedReason: null }, now, note);
 		audit(tx, actor, {
 			tenantId: current.tenantId,
 			action: 'agreement.send',
@@ -319,7 +357,7 @@ export async function signAgreement(
 		if (!confirmed.ok) return confirmed;
 		method = confirmed.withCode ? SIGNATURE_METHODS.passwordAndCode : SIGNATURE_METHODS.password;
 	}
-	const identity = identified
+	const identity: SignatureIdentity = identified
 		? {
 				idProvider: identified.provider,
 				idAcr: identified.acr,
@@ -327,13 +365,44 @@ export async function signAgreement(
 				idAuthAt: identified.authTime
 			}
 		: {};
-	const identitySummary = identified
+	const summary = identified
 		? ` [${identified.provider}, acr=${identified.acr ?? '-'}, auth_time=${identified.authTime?.toISOString() ?? '-'}]`
 		: '';
+	return recordSignature(db, signer, party, id, input, { method, identity, summary }, before.contentHash, client, now);
+}
+
+/** Strong identification's details stored beside a signature (empty for password signatures). */
+type SignatureIdentity = Partial<Pick<AgreementSignature, 'idProvider' | 'idAcr' | 'idSubjectHash' | 'idAuthAt'>>;
+
+/** How the signer's identity was confirmed: the stored method, the identification, and what the audit entry adds. */
+interface SignatureProof {
+	method: string;
+	identity: SignatureIdentity;
+	summary: string;
+}
+
+/**
+ * The signature itself, after the signer's identity was confirmed: one transaction that stores the
+ * signature, moves the agreement on and, on countersigning, supersedes the tenant's earlier agreement.
+ * Shared by the single signature and the batch countersignature, so both record exactly the same.
+ */
+function recordSignature(
+	db: Db,
+	signer: SessionUser,
+	party: Party,
+	id: string,
+	input: { typedName: string; title: string },
+	proof: SignatureProof,
+	expectedHash: string | null,
+	client: { ipAddress: string; userAgent: string },
+	now: Date
+): SignResult {
+	const expected: AgreementStatus = party === 'tenant' ? 'awaiting_tenant_signature' : 'awaiting_countersignature';
+	const actor: Actor = { id: signer.id, label: signer.email, ipAddress: client.ipAddress };
 	return db.transaction((tx) => {
 		// Read again inside the transaction: the agreement may have changed during password checking.
 		const current = getAgreement(tx, id);
-		if (!current || current.status !== expected || current.contentHash !== before.contentHash)
+		if (!current || current.status !== expected || current.contentHash !== expectedHash)
 			return { ok: false, reason: 'wrong_state' } as const;
 		// The party as named in the text being signed: a record renamed after sending must not
 		// make the signature page disagree with the agreement it belongs to.
@@ -355,8 +424,8 @@ export async function signAgreement(
 				signerName: input.typedName.trim().replace(/\s+/g, ' '),
 				signerTitle: input.title.trim(),
 				organisationName,
-				method,
-				...identity,
+				method: proof.method,
+				...proof.identity,
 				contentHash: current.contentHash ?? '',
 				signedAt: now,
 				ipAddress: client.ipAddress,
@@ -370,7 +439,7 @@ export async function signAgreement(
 				action: 'agreement.sign',
 				targetType: 'agreement',
 				targetId: id,
-				summary: `${input.typedName} (${organisationName})${identitySummary}`
+				summary: `${input.typedName} (${organisationName})${proof.summary}`
 			});
 			return { ok: true, status } as const;
 		}
@@ -380,7 +449,7 @@ export async function signAgreement(
 			action: 'agreement.countersign',
 			targetType: 'agreement',
 			targetId: id,
-			summary: `${input.typedName} (${organisationName})${identitySummary}`
+			summary: `${input.typedName} (${organisationName})${proof.summary}`
 		});
 		const older = tx
 			.select()
@@ -400,6 +469,53 @@ export async function signAgreement(
 		advanceTenantStage(tx, actor, current.tenantId, 'agreement_signed', now);
 		return { ok: true, status } as const;
 	});
+}
+
+export type BatchCountersignResult =
+	| { ok: true; countersigned: string[]; refused: string[] }
+	| { ok: false; reason: 'name_mismatch' }
+	| { ok: false; reason: 'not_main_connector' }
+	| { ok: false; reason: 'identification_required' }
+	| StepUpRefused;
+
+/**
+ * Countersigns many tenant-signed agreements with one confirmation of who the signer is (one step-up):
+ * each agreement gets its own signature record and its own seal follow-up, exactly as a single
+ * countersignature does. Agreements not awaiting the countersignature are refused and left untouched.
+ * The caller has checked the signer's role.
+ */
+export async function countersignMany(
+	db: Db,
+	signer: SessionUser,
+	ids: string[],
+	input: SignatureInput,
+	client: { ipAddress: string; userAgent: string },
+	now = new Date()
+): Promise<BatchCountersignResult> {
+	if (signer.tenantId !== null) return { ok: false, reason: 'not_main_connector' };
+	if (normaliseName(input.typedName) !== normaliseName(getUser(db, signer.id)?.name ?? '')) return { ok: false, reason: 'name_mismatch' };
+	const actor: Actor = { id: signer.id, label: signer.email, ipAddress: client.ipAddress };
+	// A batch has no way through a provider: where countersigning needs strong identification, each
+	// agreement is countersigned on its own page.
+	if (signingRequirement(db, signer)) return { ok: false, reason: 'identification_required' };
+	const confirmed = await stepUp(db, actor, signer, input, 'signature', now);
+	if (!confirmed.ok) return confirmed;
+	const proof: SignatureProof = {
+		method: confirmed.withCode ? SIGNATURE_METHODS.passwordAndCode : SIGNATURE_METHODS.password,
+		identity: {},
+		summary: ''
+	};
+	const countersigned: string[] = [];
+	const refused: string[] = [];
+	for (const id of ids) {
+		const current = getAgreement(db, id);
+		const result =
+			current?.status === 'awaiting_countersignature'
+				? recordSignature(db, signer, 'main_connector', id, input, proof, current.contentHash, client, now)
+				: ({ ok: false, reason: 'wrong_state' } as const);
+		(result.ok ? countersigned : refused).push(id);
+	}
+	return { ok: true, countersigned, refused };
 }
 
 /** A signer refuses, with a reason; the agreement returns to draft and earlier signatures lapse. */

@@ -13,8 +13,8 @@ const handlers: Record<string, EffectHandler> = {
 	'agreement.seal': (db, effect) => sealAgreement(db, effect.subjectId),
 	'agreement.notify': async (db, effect) => {
 		const current = getAgreement(db, effect.subjectId);
-		const { step } = JSON.parse(effect.payload) as { step: AgreementStep };
-		if (current) await notifyAgreementStep(db, current, step);
+		const { step, note } = JSON.parse(effect.payload) as { step: AgreementStep; note?: string };
+		if (current) await notifyAgreementStep(db, current, step, note);
 	}
 };
 

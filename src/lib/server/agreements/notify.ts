@@ -7,7 +7,7 @@ import { sendMail } from '../mail/mailer';
 import { getTenant } from '../tenants/tenants';
 
 type Locale = 'fi' | 'sv' | 'en';
-export type AgreementStep = 'sent' | 'tenant_signed' | 'in_force' | 'notice' | 'ended' | 'declined';
+export type AgreementStep = 'sent' | 'reminder' | 'tenant_signed' | 'in_force' | 'notice' | 'ended' | 'declined';
 
 /** Active people of one side of the agreement holding any of `roles`. */
 function recipients(db: Db, tenantId: string | null, roles: Role[]): { email: string; name: string }[] {
@@ -23,6 +23,7 @@ function recipients(db: Db, tenantId: string | null, roles: Role[]): { email: st
 function audienceFor(db: Db, step: AgreementStep, tenantId: string) {
 	switch (step) {
 		case 'sent':
+		case 'reminder':
 			return recipients(db, tenantId, ['tenant_signatory']);
 		case 'tenant_signed':
 			return recipients(db, null, ['mc_signatory']);
@@ -33,13 +34,17 @@ function audienceFor(db: Db, step: AgreementStep, tenantId: string) {
 	}
 }
 
-/** E-mails the people concerned, in the agreement's language. Sent after the change is committed. */
-export async function notifyAgreementStep(db: Db, current: Agreement, step: AgreementStep): Promise<void> {
+/**
+ * E-mails the people concerned, in the agreement's language. Sent after the change is committed.
+ * `note` is the administrator's own message (a campaign's), added below the standard text.
+ */
+export async function notifyAgreementStep(db: Db, current: Agreement, step: AgreementStep, note = ''): Promise<void> {
 	const o = { locale: current.language as Locale };
 	const tenantName = getTenant(db, current.tenantId)?.name ?? '';
 	const link = `${config.origin}/agreements/${current.id}`;
 	const subject = {
 		sent: m.mail_agreement_sent_subject,
+		reminder: m.mail_agreement_reminder_subject,
 		tenant_signed: m.mail_agreement_tenant_signed_subject,
 		in_force: m.mail_agreement_in_force_subject,
 		notice: m.mail_agreement_notice_subject,
@@ -48,7 +53,8 @@ export async function notifyAgreementStep(db: Db, current: Agreement, step: Agre
 	}[step]({ tenant: tenantName }, o);
 	const people = new Map(audienceFor(db, step, current.tenantId).map((p) => [p.email, p]));
 	for (const person of people.values()) {
-		const body = m.mail_agreement_body({ name: person.name, subject, link, endDate: current.endDate ?? '-' }, o);
+		const standard = m.mail_agreement_body({ name: person.name, subject, link, endDate: current.endDate ?? '-' }, o);
+		const body = note ? `${standard}\n\n${note}` : standard;
 		await sendMail(db, { to: person.email, subject, body });
 	}
 }

@@ -1,8 +1,15 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../db';
-import { designatedPerson, kantaService, tenantService, type Agreement, type DesignatedRole } from '../db/schema';
+import {
+	designatedPerson,
+	kantaService,
+	tenant as tenantTable,
+	tenantService,
+	type Agreement,
+	type DesignatedRole,
+	type MainConnector
+} from '../db/schema';
 import { getMainConnector } from '../organisation/organisation';
-import { getTenant } from '../tenants/tenants';
 import { serviceName } from '../services/kanta-services';
 import type { TemplateValues } from './template';
 import { formatLongDate } from '../../i18n/format';
@@ -26,13 +33,33 @@ function designated(db: DbOrTx, role: DesignatedRole): string {
 	return persons.map((person) => join(person.name, person.title, person.email, person.phone)).join('; ');
 }
 
+/** What every agreement of the installation shares: the main connector and the persons it designated. */
+export interface SharedValues {
+	main: MainConnector | undefined;
+	disturbance: string;
+	archivist: string;
+	dpo: string;
+	physician: string;
+}
+
+/** Read once for many drafts (a campaign), or once per agreement. */
+export function sharedValues(db: DbOrTx): SharedValues {
+	return {
+		main: getMainConnector(db),
+		disturbance: designated(db, 'disturbance_contact'),
+		archivist: designated(db, 'archivist'),
+		dpo: designated(db, 'data_protection_officer'),
+		physician: designated(db, 'responsible_physician')
+	};
+}
+
 /**
  * The values as they are now in the tenant and organisation records. They are frozen into the
  * agreement when it is sent for signature, so later record changes never alter what was signed.
  */
-export function currentContent(db: DbOrTx, draft: Agreement, now: Date): AgreementContent {
-	const main = getMainConnector(db);
-	const tenant = getTenant(db, draft.tenantId);
+export function currentContent(db: DbOrTx, draft: Agreement, now: Date, shared: SharedValues = sharedValues(db)): AgreementContent {
+	const main = shared.main;
+	const tenant = db.select().from(tenantTable).where(eq(tenantTable.id, draft.tenantId)).get();
 	if (!main || !tenant) throw new Error('The agreement has no parties');
 	const services = db
 		.select({ code: kantaService.code, nameFi: kantaService.nameFi, nameSv: kantaService.nameSv, nameEn: kantaService.nameEn })
@@ -53,10 +80,10 @@ export function currentContent(db: DbOrTx, draft: Agreement, now: Date): Agreeme
 		'tenant.address': join(tenant.streetAddress, `${tenant.postalCode} ${tenant.city}`),
 		'tenant.soteri': tenant.soteriRegistration,
 		'tenant.oid': tenant.oid,
-		'contact.disturbance': designated(db, 'disturbance_contact'),
-		'contact.archivist': designated(db, 'archivist'),
-		'contact.dpo': designated(db, 'data_protection_officer'),
-		'contact.physician': designated(db, 'responsible_physician'),
+		'contact.disturbance': shared.disturbance,
+		'contact.archivist': shared.archivist,
+		'contact.dpo': shared.dpo,
+		'contact.physician': shared.physician,
 		'notice.months': String(draft.noticeMonths),
 		'notice.custom': draft.noticeMonths !== 1,
 		'renewals.forwarded': draft.renewalsForwarded,

@@ -59,7 +59,9 @@ const EXPECTED: Record<Role, Action[]> = {
 		'security_plan.approve',
 		'api_token.manage',
 		'webhook.manage',
-		'sso.manage'
+		'sso.manage',
+		'campaign.view',
+		'campaign.manage'
 	],
 	mc_signatory: [
 		'dashboard.view',
@@ -73,6 +75,8 @@ const EXPECTED: Record<Role, Action[]> = {
 		'agreement.view',
 		'agreement.countersign',
 		'agreement.verify',
+		'campaign.view',
+		'campaign.countersign',
 		'checklist.view',
 		'incident.report',
 		'instruction.read',
@@ -188,7 +192,7 @@ describe('the vocabulary', () => {
 	it('has an expected row for exactly the known roles and only known actions', () => {
 		expect(Object.keys(EXPECTED).sort()).toEqual([...ROLES].sort());
 		for (const actions of Object.values(EXPECTED)) for (const action of actions) expect(ACTIONS).toContain(action);
-		expect(ACTIONS).toHaveLength(55);
+		expect(ACTIONS).toHaveLength(58);
 	});
 });
 

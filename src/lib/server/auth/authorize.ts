@@ -75,7 +75,12 @@ export const ACTIONS = [
 	'webhook.manage',
 	// Single sign-on choices of the main connector and of each tenant (accounts created on first
 	// sign-in, SSO only, strong identification at signing): the main connector's administrators only.
-	'sso.manage'
+	'sso.manage',
+	// Agreement campaigns (many tenants at once): following one, starting and sending one, and the
+	// batch countersignature, which binds the main connector and so takes its signatory.
+	'campaign.view',
+	'campaign.manage',
+	'campaign.countersign'
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -150,13 +155,17 @@ const MAIN_CONNECTOR_ROLE_ACTIONS: Record<'mc_admin' | 'mc_signatory' | 'mc_cert
 		'security_plan.approve',
 		'api_token.manage',
 		'webhook.manage',
-		'sso.manage'
+		'sso.manage',
+		'campaign.view',
+		'campaign.manage'
 	],
 	mc_signatory: [
 		...MAIN_CONNECTOR_READ,
 		'agreement.view',
 		'agreement.countersign',
 		'agreement.verify',
+		'campaign.view',
+		'campaign.countersign',
 		'checklist.view',
 		'incident.report',
 		'instruction.read',

@@ -513,6 +513,53 @@ export const agreementSignature = sqliteTable(
 );
 
 /**
+ * An agreement campaign: one new template version offered to many tenants at once (seed 004 §20: a
+ * new version of the model agreement replaces the earlier one once both parties have signed it).
+ */
+export const agreementCampaign = sqliteTable('agreement_campaign', {
+	id: text('id').primaryKey(),
+	name: text('name').notNull(),
+	templateKey: text('template_key').notNull(),
+	templateVersion: integer('template_version').notNull(),
+	/** The version chosen; each tenant gets the same version in its own agreement language where one exists. */
+	templateId: text('template_id')
+		.notNull()
+		.references(() => agreementTemplate.id),
+	scope: text('scope', { enum: ['in_force', 'chosen'] }).notNull(),
+	/** Added to the e-mails the tenants receive. */
+	message: text('message').notNull().default(''),
+	/** Those still waiting are reminded automatically once every this many days. */
+	remindAfterDays: integer('remind_after_days').notNull().default(14),
+	createdBy: text('created_by'),
+	createdAt: createdAt(),
+	sentAt: timestamp('sent_at')
+});
+
+/** One tenant's draft in a campaign, and when it was last reminded. */
+export const campaignAgreement = sqliteTable(
+	'campaign_agreement',
+	{
+		campaignId: text('campaign_id')
+			.notNull()
+			.references(() => agreementCampaign.id),
+		agreementId: text('agreement_id')
+			.notNull()
+			.references(() => agreement.id),
+		tenantId: text('tenant_id')
+			.notNull()
+			.references(() => tenant.id),
+		sentAt: timestamp('sent_at'),
+		lastRemindedAt: timestamp('last_reminded_at'),
+		reminders: integer('reminders').notNull().default(0)
+	},
+	(t) => [
+		primaryKey({ columns: [t.campaignId, t.agreementId] }),
+		uniqueIndex('campaign_agreement_agreement_unique').on(t.agreementId),
+		index('campaign_agreement_tenant_idx').on(t.tenantId)
+	]
+);
+
+/**
  * The main connector's certified client/patient information systems (agreement §3). The
  * security-assessment certificate's last valid day decides whether a system may be used in production
  * (Client Data Act 31 § 2 mom.), so the "system certified" prerequisite follows it.
@@ -1026,6 +1073,8 @@ export type Notification = typeof notification.$inferSelect;
 export type AgreementTemplate = typeof agreementTemplate.$inferSelect;
 export type Agreement = typeof agreement.$inferSelect;
 export type AgreementSignature = typeof agreementSignature.$inferSelect;
+export type AgreementCampaign = typeof agreementCampaign.$inferSelect;
+export type CampaignAgreement = typeof campaignAgreement.$inferSelect;
 export type MainConnector = typeof mainConnector.$inferSelect;
 export type Tenant = typeof tenant.$inferSelect;
 export type User = typeof user.$inferSelect;

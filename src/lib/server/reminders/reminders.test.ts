@@ -442,6 +442,7 @@ describe('runScheduledWork', () => {
 			trainingReminders: 0,
 			securityPlanReviews: 0,
 			breachEscalations: 0,
+			campaignReminders: 0,
 			digests: 0,
 			webhooksSent: 0
 		});

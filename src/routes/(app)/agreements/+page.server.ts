@@ -28,6 +28,6 @@ export const load: PageServerLoad = (event) => {
 			createdAt: r.createdAt,
 			inForceAt: r.inForceAt
 		})),
-		may: { create: can(user, 'agreement.manage'), templates: can(user, 'template.manage') }
+		may: { create: can(user, 'agreement.manage'), templates: can(user, 'template.manage'), campaigns: can(user, 'campaign.view') }
 	};
 };

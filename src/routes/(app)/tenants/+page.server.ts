@@ -27,6 +27,8 @@ export const load: PageServerLoad = (event) => {
 		total,
 		tenants: tenants.map((t) => ({ id: t.id, name: t.name, businessId: t.businessId, city: t.city, stage: t.stage })),
 		canCreate: can(user, 'tenant.create'),
-		canImport: can(user, 'tenant.import')
+		canImport: can(user, 'tenant.import'),
+		// Archived tenants get no new agreements.
+		canCampaign: can(user, 'campaign.manage') && filter.archived !== '1'
 	};
 };

@@ -20,6 +20,7 @@ import {
 	updateInstructionSettings
 } from '$lib/server/instructions/instructions';
 import { renderMarkdown } from '$lib/server/instructions/markdown';
+import { remindPendingAcknowledgements } from '$lib/server/instructions/remind';
 import { ackStatus, targetTenantIds } from '$lib/server/instructions/report';
 import { instructionSettingsSchema, publishVersionSchema } from '$lib/schemas/instruction';
 import { pageNumber } from '$lib/schemas/fields';
@@ -119,6 +120,10 @@ export const actions: Actions = {
 			content.content
 		);
 		return { section: 'publish', published: version };
+	},
+	remind: (event) => {
+		const item = instructionOr404(event);
+		return { section: 'remind', reminded: remindPendingAcknowledgements(db(), actorOf(event), item.id) };
 	},
 	archive: (event) => {
 		const item = instructionOr404(event);

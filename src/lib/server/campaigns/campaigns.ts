@@ -1,0 +1,457 @@
+import { and, asc, desc, eq, getTableColumns, inArray, isNotNull, isNull } from 'drizzle-orm';
+import type { Db, DbOrTx } from '../db';
+import {
+	agreement,
+	agreementCampaign,
+	agreementTemplate,
+	campaignAgreement,
+	pendingEffect,
+	tenant,
+	type Agreement,
+	type AgreementCampaign
+} from '../db/schema';
+import type { AgreementStatus } from '../../domain';
+import { audit, SYSTEM_ACTOR, type Actor } from '../actor';
+import type { SessionUser } from '../auth/session';
+import {
+	countersignMany,
+	getAgreement,
+	insertDraft,
+	sendForSignature,
+	updateDraft,
+	type BatchCountersignResult,
+	type SignatureInput
+} from '../agreements/agreements';
+import { fillTemplate, MissingValuesError, parseTemplate, type ParsedTemplate } from '../agreements/template';
+import { getTemplate } from '../agreements/templates-store';
+import { currentContent, sharedValues, type SharedValues } from '../agreements/values';
+import { carryOutAgreementFollowUp } from '../agreements/follow-up';
+import { recordEffect } from '../effects/effects';
+import { getMainConnector } from '../organisation/organisation';
+
+export const CAMPAIGN_SCOPES = ['in_force', 'chosen'] as const;
+export type CampaignScope = (typeof CAMPAIGN_SCOPES)[number];
+
+/** Where one tenant's agreement stands in the campaign, as the campaign page groups them. */
+export const CAMPAIGN_STATES = ['gaps', 'ready', 'waiting', 'signed', 'countersigned', 'declined', 'closed'] as const;
+export type CampaignState = (typeof CAMPAIGN_STATES)[number];
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export interface CampaignInput {
+	name: string;
+	templateId: string;
+	scope: CampaignScope;
+	/** With scope `chosen`: the tenants picked. */
+	tenantIds: string[];
+	message: string;
+	remindAfterDays: number;
+}
+
+export type CreateCampaignResult = { ok: true; id: string; drafts: number } | { ok: false; reason: 'no_template' | 'no_tenants' };
+
+/** Current tenants with an agreement in force (or under notice): those a new model version must reach. */
+function tenantsWithAgreementInForce(db: DbOrTx): { id: string; agreementLanguage: string }[] {
+	return db
+		.selectDistinct({ id: tenant.id, agreementLanguage: tenant.agreementLanguage })
+		.from(tenant)
+		.innerJoin(agreement, eq(agreement.tenantId, tenant.id))
+		.where(and(isNull(tenant.archivedAt), inArray(agreement.status, ['in_force', 'notice_given'])))
+		.orderBy(asc(tenant.name), asc(tenant.id))
+		.all();
+}
+
+function chosenTenants(db: DbOrTx, ids: string[]): { id: string; agreementLanguage: string }[] {
+	const unique = [...new Set(ids)];
+	const found: { id: string; agreementLanguage: string }[] = [];
+	// SQLite bounds the number of parameters in one statement.
+	for (let i = 0; i < unique.length; i += 500)
+		found.push(
+			...db
+				.select({ id: tenant.id, agreementLanguage: tenant.agreementLanguage })
+				.from(tenant)
+				.where(and(inArray(tenant.id, unique.slice(i, i + 500)), isNull(tenant.archivedAt)))
+				.all()
+		);
+	return found;
+}
+
+/**
+ * Starts a campaign: one draft per target tenant, made by the same command as a single draft, in the
+ * tenant's agreement language where the chosen version exists in it. All drafts or none.
+ */
+export function createCampaign(db: Db, actor: Actor, input: CampaignInput, now = new Date()): CreateCampaignResult {
+	return db.transaction((tx) => {
+		const chosen = getTemplate(tx, input.templateId);
+		if (!chosen) return { ok: false, reason: 'no_template' } as const;
+		const versions = tx
+			.select()
+			.from(agreementTemplate)
+			.where(and(eq(agreementTemplate.templateKey, chosen.templateKey), eq(agreementTemplate.version, chosen.version)))
+			.all();
+		const templateFor = new Map(versions.map((v) => [v.language as string, v.id]));
+		const targets = input.scope === 'in_force' ? tenantsWithAgreementInForce(tx) : chosenTenants(tx, input.tenantIds);
+		if (targets.length === 0) return { ok: false, reason: 'no_tenants' } as const;
+		const id = crypto.randomUUID();
+		tx.insert(agreementCampaign)
+			.values({
+				id,
+				name: input.name,
+				templateKey: chosen.templateKey,
+				templateVersion: chosen.version,
+				templateId: chosen.id,
+				scope: input.scope,
+				message: input.message,
+				remindAfterDays: input.remindAfterDays,
+				createdBy: actor.id,
+				createdAt: now
+			})
+			.run();
+		audit(tx, actor, {
+			action: 'campaign.create',
+			targetType: 'campaign',
+			targetId: id,
+			summary: `${input.name}: ${chosen.templateKey} v${chosen.version}, ${targets.length} tenants (${input.scope})`
+		});
+		// Read once for all the drafts rather than once for each.
+		const known = { templates: new Map(versions.map((v) => [v.id, v])), main: getMainConnector(tx) };
+		for (const target of targets) {
+			const templateId = templateFor.get(target.agreementLanguage) ?? chosen.id;
+			const draft = insertDraft(tx, actor, { tenantId: target.id, templateId }, now, known);
+			if (!draft.ok) throw new Error(`Could not draft for tenant ${target.id}: ${draft.reason}`);
+			tx.insert(campaignAgreement).values({ campaignId: id, agreementId: draft.id, tenantId: target.id }).run();
+		}
+		return { ok: true, id, drafts: targets.length } as const;
+	});
+}
+
+export function getCampaign(db: DbOrTx, id: string): AgreementCampaign | undefined {
+	return db.select().from(agreementCampaign).where(eq(agreementCampaign.id, id)).get();
+}
+
+export function listCampaigns(db: DbOrTx): AgreementCampaign[] {
+	return db.select().from(agreementCampaign).orderBy(desc(agreementCampaign.createdAt)).all();
+}
+
+export interface CampaignRow {
+	agreementId: string;
+	tenantId: string;
+	tenantName: string;
+	businessId: string;
+	status: AgreementStatus;
+	state: CampaignState;
+	/** Template values still empty (drafts only): what must be filled before sending. */
+	missing: string[];
+	declinedReason: string | null;
+	sentAt: Date | null;
+	lastRemindedAt: Date | null;
+	reminders: number;
+	sealed: boolean;
+}
+
+function stateOf(current: Pick<Agreement, 'status' | 'declinedReason' | 'inForceAt'>, missing: string[]): CampaignState {
+	switch (current.status) {
+		case 'draft':
+			return current.declinedReason ? 'declined' : missing.length ? 'gaps' : 'ready';
+		case 'awaiting_tenant_signature':
+			return 'waiting';
+		case 'awaiting_countersignature':
+			return 'signed';
+		default:
+			return current.inForceAt ? 'countersigned' : 'closed';
+	}
+}
+
+/** The agreement's columns but its two large texts, which the list needs for one draft per template at most. */
+const { templateSource: _source, valuesSnapshot: _snapshot, ...listColumns } = getTableColumns(agreement);
+
+/**
+ * The values a draft still lacks. Drafts made from the same template row carry the same text, so
+ * the text is read and parsed once per template rather than once per draft.
+ */
+function missingOf(
+	db: DbOrTx,
+	draft: Omit<Agreement, 'templateSource' | 'valuesSnapshot'>,
+	parsed: Map<string, ParsedTemplate>,
+	shared: SharedValues,
+	now: Date
+): string[] {
+	let template = parsed.get(draft.templateId);
+	const source = template ? '' : (getAgreement(db, draft.id)?.templateSource ?? '');
+	if (!template) parsed.set(draft.templateId, (template = parseTemplate(source)));
+	try {
+		fillTemplate(template, currentContent(db, { ...draft, templateSource: source, valuesSnapshot: null }, now, shared).values);
+		return [];
+	} catch (error) {
+		if (error instanceof MissingValuesError) return error.missing;
+		throw error;
+	}
+}
+
+/** Every tenant's agreement in the campaign, by tenant name, with where it stands. */
+export function listCampaignRows(db: DbOrTx, campaignId: string, now = new Date()): CampaignRow[] {
+	const parsed = new Map<string, ParsedTemplate>();
+	const shared = sharedValues(db);
+	return db
+		.select({ link: campaignAgreement, agreement: listColumns, tenantName: tenant.name, businessId: tenant.businessId })
+		.from(campaignAgreement)
+		.innerJoin(agreement, eq(agreement.id, campaignAgreement.agreementId))
+		.innerJoin(tenant, eq(tenant.id, campaignAgreement.tenantId))
+		.where(eq(campaignAgreement.campaignId, campaignId))
+		.orderBy(asc(tenant.name), asc(tenant.id))
+		.all()
+		.map(({ link, agreement: current, tenantName, businessId }) => {
+			const missing = current.status === 'draft' ? missingOf(db, current, parsed, shared, now) : [];
+			return {
+				agreementId: current.id,
+				tenantId: link.tenantId,
+				tenantName,
+				businessId,
+				status: current.status,
+				state: stateOf(current, missing),
+				missing,
+				declinedReason: current.declinedReason,
+				sentAt: link.sentAt,
+				lastRemindedAt: link.lastRemindedAt,
+				reminders: link.reminders,
+				sealed: current.sealedPath !== null
+			};
+		});
+}
+
+export function countStates(rows: CampaignRow[]): Record<CampaignState, number> {
+	const counts = Object.fromEntries(CAMPAIGN_STATES.map((s) => [s, 0])) as Record<CampaignState, number>;
+	for (const row of rows) counts[row.state]++;
+	return counts;
+}
+
+/**
+ * Fills a value common to all the campaign's drafts where a draft leaves it empty (the place of
+ * signing, the service-production agreement's reference), through the same command as editing one
+ * draft. Values a draft already has are kept. Returns how many drafts changed.
+ */
+export function fillCampaignDrafts(
+	db: Db,
+	actor: Actor,
+	campaignId: string,
+	common: { place: string; serviceAgreementReference: string },
+	now = new Date()
+): number {
+	return db.transaction(() => {
+		const drafts = db
+			.select({ agreement })
+			.from(campaignAgreement)
+			.innerJoin(agreement, eq(agreement.id, campaignAgreement.agreementId))
+			.where(and(eq(campaignAgreement.campaignId, campaignId), eq(agreement.status, 'draft')))
+			.all()
+			.map((r) => r.agreement);
+		let changed = 0;
+		for (const draft of drafts) {
+			const place = draft.place.trim() ? draft.place : common.place;
+			const serviceAgreementReference = draft.serviceAgreementReference.trim()
+				? draft.serviceAgreementReference
+				: common.serviceAgreementReference;
+			if (place === draft.place && serviceAgreementReference === draft.serviceAgreementReference) continue;
+			const choices = { place, noticeMonths: draft.noticeMonths, renewalsForwarded: draft.renewalsForwarded, serviceAgreementReference };
+			if (updateDraft(db, actor, draft.id, choices, now).ok) changed++;
+		}
+		return changed;
+	});
+}
+
+/**
+ * Sends every complete draft of the campaign for signature, with the campaign's message in the
+ * e-mail; drafts with gaps, and those a tenant declined, stay behind. One transaction: the mails are
+ * recorded as follow-up and go out after it commits.
+ */
+export function sendCampaign(db: Db, actor: Actor, campaignId: string, now = new Date()): { sent: string[]; left: number } {
+	return db.transaction(() => {
+		const campaign = getCampaign(db, campaignId);
+		if (!campaign) return { sent: [], left: 0 };
+		// Drafts the tenant declined wait for the administrator; the rest are tried, and sending itself
+		// refuses (and leaves as they are) those with gaps, so their values are worked out once.
+		const drafts = db
+			.select({ id: agreement.id, declinedReason: agreement.declinedReason })
+			.from(campaignAgreement)
+			.innerJoin(agreement, eq(agreement.id, campaignAgreement.agreementId))
+			.where(and(eq(campaignAgreement.campaignId, campaignId), eq(agreement.status, 'draft')))
+			.all();
+		const shared = sharedValues(db);
+		const sent: string[] = [];
+		for (const draft of drafts) {
+			if (draft.declinedReason) continue;
+			const result = sendForSignature(db, actor, draft.id, now, campaign.message, shared);
+			if (!result.ok) continue;
+			db.update(campaignAgreement).set({ sentAt: now }).where(eq(campaignAgreement.agreementId, draft.id)).run();
+			sent.push(draft.id);
+		}
+		if (!campaign.sentAt && sent.length)
+			db.update(agreementCampaign).set({ sentAt: now }).where(eq(agreementCampaign.id, campaignId)).run();
+		audit(db, actor, {
+			action: 'campaign.send',
+			targetType: 'campaign',
+			targetId: campaignId,
+			summary: `${sent.length} sent, ${drafts.length - sent.length} left as drafts`
+		});
+		return { sent, left: drafts.length - sent.length };
+	});
+}
+
+/** Agreements of the campaign waiting for the tenant's signature, with when they were last nudged. */
+function waitingLinks(db: DbOrTx, campaignId: string) {
+	return db
+		.select({
+			agreementId: campaignAgreement.agreementId,
+			tenantId: campaignAgreement.tenantId,
+			sentAt: campaignAgreement.sentAt,
+			lastRemindedAt: campaignAgreement.lastRemindedAt
+		})
+		.from(campaignAgreement)
+		.innerJoin(agreement, eq(agreement.id, campaignAgreement.agreementId))
+		.where(and(eq(campaignAgreement.campaignId, campaignId), eq(agreement.status, 'awaiting_tenant_signature')))
+		.all();
+}
+
+function remind(
+	tx: DbOrTx,
+	actor: Actor,
+	campaign: AgreementCampaign,
+	link: { agreementId: string; tenantId: string },
+	now: Date,
+	automatic: boolean
+) {
+	recordEffect(tx, {
+		kind: 'agreement.notify',
+		subjectId: link.agreementId,
+		payload: campaign.message ? { step: 'reminder', note: campaign.message } : { step: 'reminder' }
+	});
+	const current = tx
+		.select({ reminders: campaignAgreement.reminders })
+		.from(campaignAgreement)
+		.where(eq(campaignAgreement.agreementId, link.agreementId))
+		.get();
+	tx.update(campaignAgreement)
+		.set({ lastRemindedAt: now, reminders: (current?.reminders ?? 0) + 1 })
+		.where(eq(campaignAgreement.agreementId, link.agreementId))
+		.run();
+	audit(tx, actor, {
+		tenantId: link.tenantId,
+		action: 'campaign.remind',
+		targetType: 'agreement',
+		targetId: link.agreementId,
+		summary: `${campaign.name}${automatic ? ' (automatic)' : ''}`
+	});
+}
+
+/** The administrator reminds every tenant still to sign. Returns the agreements whose tenants were reminded. */
+export function remindWaiting(db: Db, actor: Actor, campaignId: string, now = new Date()): string[] {
+	return db.transaction((tx) => {
+		const campaign = getCampaign(tx, campaignId);
+		if (!campaign) return [];
+		const waiting = waitingLinks(tx, campaignId);
+		for (const link of waiting) remind(tx, actor, campaign, link, now, false);
+		return waiting.map((link) => link.agreementId);
+	});
+}
+
+/**
+ * The scheduler's pass: a tenant still to sign is reminded once the campaign's number of days has
+ * passed since it was sent or last reminded, so at most once per that many days however often this runs.
+ */
+export function scanCampaignReminders(db: Db, now = new Date()): number {
+	return db.transaction((tx) => {
+		let reminded = 0;
+		for (const campaign of tx.select().from(agreementCampaign).where(isNotNull(agreementCampaign.sentAt)).all()) {
+			const due = now.getTime() - campaign.remindAfterDays * DAY_MS;
+			for (const link of waitingLinks(tx, campaign.id)) {
+				const since = link.lastRemindedAt ?? link.sentAt;
+				if (!since || since.getTime() > due) continue;
+				remind(tx, SYSTEM_ACTOR, campaign, link, now, true);
+				reminded++;
+			}
+		}
+		return reminded;
+	});
+}
+
+/**
+ * The main connector's signatory countersigns every agreement of the campaign the tenant has signed,
+ * confirming who they are once. Each agreement is countersigned by the same command as a single one
+ * (own signature record, own seal follow-up); `only` narrows it to the agreements listed.
+ */
+export async function countersignCampaign(
+	db: Db,
+	signer: SessionUser,
+	campaignId: string,
+	input: SignatureInput,
+	client: { ipAddress: string; userAgent: string },
+	now = new Date(),
+	only?: string[]
+): Promise<BatchCountersignResult> {
+	const ids = only ?? signedAgreementIds(db, campaignId);
+	const result = await countersignMany(db, signer, ids, input, client, now);
+	if (result.ok)
+		audit(
+			db,
+			{ id: signer.id, label: signer.email, ipAddress: client.ipAddress },
+			{
+				action: 'campaign.countersign',
+				targetType: 'campaign',
+				targetId: campaignId,
+				summary: `${result.countersigned.length} countersigned, ${result.refused.length} refused`
+			}
+		);
+	return result;
+}
+
+/** Agreements of the campaign signed by the tenant and waiting for the countersignature. */
+export function signedAgreementIds(db: DbOrTx, campaignId: string): string[] {
+	return db
+		.select({ id: agreement.id })
+		.from(campaignAgreement)
+		.innerJoin(agreement, eq(agreement.id, campaignAgreement.agreementId))
+		.where(and(eq(campaignAgreement.campaignId, campaignId), eq(agreement.status, 'awaiting_countersignature')))
+		.all()
+		.map((r) => r.id);
+}
+
+export interface SealingProgress {
+	/** Countersigned agreements of the campaign, and how many of them are sealed. */
+	total: number;
+	sealed: number;
+	/** Seals that failed at least once and wait to be tried again. */
+	failing: number;
+}
+
+export function sealingProgress(db: DbOrTx, campaignId: string): SealingProgress {
+	const rows = db
+		.select({ id: agreement.id, sealedPath: agreement.sealedPath })
+		.from(campaignAgreement)
+		.innerJoin(agreement, eq(agreement.id, campaignAgreement.agreementId))
+		.where(and(eq(campaignAgreement.campaignId, campaignId), isNotNull(agreement.inForceAt)))
+		.all();
+	const unsealed = rows.filter((r) => r.sealedPath === null).map((r) => r.id);
+	const failing = unsealed.length
+		? db
+				.select({ id: pendingEffect.id })
+				.from(pendingEffect)
+				.where(
+					and(
+						eq(pendingEffect.kind, 'agreement.seal'),
+						isNull(pendingEffect.doneAt),
+						isNotNull(pendingEffect.lastError),
+						inArray(pendingEffect.subjectId, unsealed.slice(0, 500))
+					)
+				)
+				.all().length
+		: 0;
+	return { total: rows.length, sealed: rows.length - unsealed.length, failing };
+}
+
+/**
+ * Seals and mails of many agreements, one agreement at a time (each PDF sealed on its own). Meant to
+ * run after the response: the campaign page shows the progress, and the scheduler retries what fails.
+ */
+export async function carryOutCampaignFollowUp(db: Db, agreementIds: string[]): Promise<void> {
+	for (const id of agreementIds) await carryOutAgreementFollowUp(db, id);
+}

@@ -1,0 +1,56 @@
+import { fail, redirect } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import * as m from '$lib/paraglide/messages.js';
+import { db } from '$lib/server/db';
+import { actorOf, authorize } from '$lib/server/http/guard';
+import { parseForm } from '$lib/server/http/forms';
+import { createCampaign } from '$lib/server/campaigns/campaigns';
+import { defaultTemplate, listTemplates } from '$lib/server/agreements/templates-store';
+import { listTenantNames } from '$lib/server/tenants/tenants';
+import { campaignSchema } from '$lib/schemas/campaign';
+
+/** The checkbox list is for picking a few; "all with an agreement in force" covers the many. */
+const TENANT_LIST_LIMIT = 2000;
+
+function options() {
+	return {
+		tenants: listTenantNames(db(), TENANT_LIST_LIMIT),
+		templates: listTemplates(db()).map((t) => ({
+			value: t.id,
+			label: `${t.title} — v${t.version} (${t.language})${t.isDefault ? ' ★' : ''}`
+		}))
+	};
+}
+
+export const load: PageServerLoad = (event) => {
+	authorize(event, 'campaign.manage');
+	// ?tenant=…&tenant=… comes from the tenant list's "start a campaign" for the tenants selected there.
+	const chosen = event.url.searchParams.getAll('tenant');
+	return {
+		...options(),
+		fromList: chosen.length,
+		values: {
+			name: '',
+			templateId: defaultTemplate(db(), 'fi')?.id ?? '',
+			scope: chosen.length ? 'chosen' : 'in_force',
+			tenantIds: chosen,
+			message: '',
+			remindAfterDays: '14'
+		}
+	};
+};
+
+export const actions: Actions = {
+	default: async (event) => {
+		authorize(event, 'campaign.manage');
+		const parsed = parseForm(campaignSchema, await event.request.formData());
+		if (!parsed.ok) return fail(400, { errors: parsed.errors, values: parsed.values });
+		const result = createCampaign(db(), actorOf(event), parsed.data);
+		if (!result.ok)
+			return fail(400, {
+				errors: result.reason === 'no_template' ? { templateId: m.error_choose_one() } : { form: m.campaign_error_no_tenants() },
+				values: parsed.values
+			});
+		redirect(303, `/agreements/campaigns/${result.id}?created=${result.drafts}`);
+	}
+};
