@@ -4,17 +4,18 @@ import * as m from '$lib/paraglide/messages.js';
 import { db } from '$lib/server/db';
 import { actorOf, authorize } from '$lib/server/http/guard';
 import { invalid, parseForm, type FormValues } from '$lib/server/http/forms';
-import { addCertificate, getCertificate, type AddCertificateResult, type Holder } from '$lib/server/certificates/registry';
+import { getCertificate } from '$lib/server/certificates/registry';
 import { MAX_CERTIFICATES_PER_FILE, type ParsedCertificate } from '$lib/server/certificates/x509';
 import { runUntrusted } from '$lib/server/untrusted/sandbox';
 import { refusalMessage } from '$lib/server/http/untrusted-refusal';
 import { addDays, startOfHelsinkiDay } from '$lib/time';
 import { getMainConnector } from '$lib/server/organisation/organisation';
 import {
-	findHolder,
+	addCertificateFor,
+	holderPicker,
 	HOLDER_SEARCH_LIMIT,
-	resolveHolder as resolveChosenHolder,
-	searchHolders,
+	resolveHolder,
+	type AddCertificateForResult,
 	type HolderMatch
 } from '$lib/server/certificates/holders';
 import type { SessionUser } from '$lib/server/auth/session';
@@ -23,8 +24,7 @@ import {
 	holderValue,
 	isFileKind,
 	manualCertificateSchema,
-	uploadedCertificateSchema,
-	type HolderChoice
+	uploadedCertificateSchema
 } from '$lib/schemas/certificate';
 
 const REFUSALS = {
@@ -58,18 +58,13 @@ const optionOf = (match: HolderMatch) => ({
  */
 function holderOptions(viewer: SessionUser, query: string, chosen: string) {
 	const options = [{ value: 'main_connector', label: m.cert_holder_main_connector_option({ name: getMainConnector(db())?.name ?? '' }) }];
-	const found = searchHolders(db(), viewer, query);
 	const choice = certificateHolderSchema.shape.holder.safeParse(chosen);
-	const kept = choice.success && choice.data.type !== 'main_connector' ? findHolder(db(), viewer, choice.data) : null;
-	const matches = kept && !found.matches.some((h) => optionOf(h).value === chosen) ? [kept, ...found.matches] : found.matches;
+	const found = holderPicker(db(), viewer, query, choice.success ? choice.data : null);
 	return {
-		holders: [...options, ...matches.map(optionOf)],
+		holders: [...options, ...found.matches.map(optionOf)],
 		holderSearch: { query, found: found.matches.length, more: found.more, limit: HOLDER_SEARCH_LIMIT }
 	};
 }
-
-/** The posted holder, if it exists as chosen (see certificates/holders.ts). */
-const resolveHolder = (choice: HolderChoice): Holder | null => resolveChosenHolder(db(), choice);
 
 /** What the check step shows; the PEM itself travels separately, base64-encoded. */
 const preview = (c: ParsedCertificate, others: number) => ({
@@ -114,7 +109,7 @@ export const load: PageServerLoad = (event) => {
 async function inspectUpload(form: FormData) {
 	const parsed = parseForm(certificateHolderSchema, form);
 	if (!parsed.ok) return invalid(parsed.errors, parsed.values, 'inspect');
-	if (!resolveHolder(parsed.data.holder)) return invalid({ holder: m.error_choose_one() }, parsed.values, 'inspect');
+	if (!resolveHolder(db(), parsed.data.holder)) return invalid({ holder: m.error_choose_one() }, parsed.values, 'inspect');
 	const file = form.get('file');
 	if (!(file instanceof File) || file.size === 0) return invalid({ file: m.cert_file_required() }, parsed.values, 'inspect');
 	// The file is read into memory only; a refused file (a private key above all) is neither kept nor logged.
@@ -129,7 +124,7 @@ async function inspectUpload(form: FormData) {
 	};
 }
 
-function failSave(values: FormValues, result: Extract<AddCertificateResult, { ok: false }>) {
+function failSave(values: FormValues, result: Extract<AddCertificateForResult, { reason: 'duplicate' }>) {
 	return fail(400, { errors: { form: m.cert_duplicate() }, values, section: 'save', duplicateId: result.existingId });
 }
 
@@ -148,13 +143,12 @@ async function saveUpload(event: RequestEvent, form: FormData) {
 	const again = (errors: Record<string, string>) =>
 		fail(400, { errors, values: parsed.values, section: 'save', preview: preview(leaf, others.length), certificate: base64 });
 	if (!parsed.ok) return again(parsed.errors);
-	const holder = resolveHolder(parsed.data.holder);
-	if (!holder) return again({ holder: m.error_choose_one() });
-	const added = addCertificate(db(), actorOf(event), parsed.data.kind, holder, {
+	const added = addCertificateFor(db(), actorOf(event), parsed.data.kind, parsed.data.holder, {
 		source: 'upload',
 		parsed: leaf,
 		reference: parsed.data.reference
 	});
+	if (!added.ok && added.reason === 'holder_not_found') return again({ holder: m.error_choose_one() });
 	if (!added.ok) return failSave(parsed.values, added);
 	redirect(303, `/certificates/${added.id}?added=1`);
 }
@@ -162,15 +156,14 @@ async function saveUpload(event: RequestEvent, form: FormData) {
 function saveManual(event: RequestEvent, form: FormData) {
 	const parsed = parseForm(manualCertificateSchema, form);
 	if (!parsed.ok) return invalid(parsed.errors, parsed.values, 'save');
-	const holder = resolveHolder(parsed.data.holder);
-	if (!holder) return invalid({ holder: m.error_choose_one() }, parsed.values, 'save');
-	const { kind, validFrom, validTo, reference } = parsed.data;
-	const added = addCertificate(db(), actorOf(event), kind, holder, {
+	const { kind, holder, validFrom, validTo, reference } = parsed.data;
+	const added = addCertificateFor(db(), actorOf(event), kind, holder, {
 		source: 'manual',
 		validTo: new Date(startOfHelsinkiDay(addDays(validTo, 1)).getTime() - 1000),
 		validFrom: validFrom ? startOfHelsinkiDay(validFrom) : null,
 		reference
 	});
+	if (!added.ok && added.reason === 'holder_not_found') return invalid({ holder: m.error_choose_one() }, parsed.values, 'save');
 	if (!added.ok) return failSave(parsed.values, added);
 	redirect(303, `/certificates/${added.id}?added=1`);
 }
