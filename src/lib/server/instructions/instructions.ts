@@ -17,6 +17,7 @@ import {
 import type { InstructionAudience, InstructionCategory } from '../../domain';
 import { audit, type Actor } from '../actor';
 import type { SessionUser } from '../auth/session';
+import { canReadInstruction } from '../auth/policies';
 import { listDesignatedPersons } from '../organisation/organisation';
 import { claimReminder, notify } from '../notifications/notifications';
 import { DAY_MS } from '../../time';
@@ -245,23 +246,18 @@ export function fillContacts(db: DbOrTx, body: string): string {
 	});
 }
 
-/** Whether an instruction is meant for this tenant person (its tenants and its audience). */
-function isFor(db: DbOrTx, item: Instruction, tenantId: string, roles: string[]): boolean {
-	if (item.archivedAt) return false;
-	if (item.audience === 'tenant_admins' && !roles.includes('tenant_admin')) return false;
-	if (item.allTenants) return true;
-	return (
-		db
-			.select()
-			.from(instructionTenant)
-			.where(and(eq(instructionTenant.instructionId, item.id), eq(instructionTenant.tenantId, tenantId)))
-			.get() !== undefined
-	);
-}
-
+/** Whether this person may read the instruction; the policy is the authorisation module's (auth/policies.ts). */
 export function instructionVisibleTo(db: DbOrTx, item: Instruction, person: Pick<SessionUser, 'tenantId' | 'roles'>): boolean {
-	if (person.tenantId === null) return !item.archivedAt;
-	return isFor(db, item, person.tenantId, person.roles);
+	return canReadInstruction(
+		person,
+		item,
+		(tenantId) =>
+			db
+				.select()
+				.from(instructionTenant)
+				.where(and(eq(instructionTenant.instructionId, item.id), eq(instructionTenant.tenantId, tenantId)))
+				.get() !== undefined
+	);
 }
 
 /** The newest version this person has acknowledged, if any. */
