@@ -46,7 +46,7 @@ export const load: PageServerLoad = (event) => {
 	};
 };
 
-export const actions: Actions = {
+export const actions = {
 	declare: async (event) => {
 		const user = authorize(event, 'training.declare');
 		const form = await event.request.formData();
@@ -67,4 +67,4 @@ export const actions: Actions = {
 		if (!declared.ok) return refuse(declared.reason);
 		return { declared: true };
 	}
-};
+} satisfies Actions;

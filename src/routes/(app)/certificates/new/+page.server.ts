@@ -3,9 +3,10 @@ import type { Actions, PageServerLoad } from './$types';
 import * as m from '$lib/paraglide/messages.js';
 import { db } from '$lib/server/db';
 import { actorOf, authorize } from '$lib/server/http/guard';
-import { invalid, parseForm, type FormValues } from '$lib/server/http/forms';
+import { answer, invalid, parseForm, type FormValues } from '$lib/server/http/forms';
+import { refusal, type ReasonMessages } from '$lib/form-answer';
 import { getCertificate } from '$lib/server/certificates/registry';
-import { MAX_CERTIFICATES_PER_FILE, type ParsedCertificate } from '$lib/server/certificates/x509';
+import { MAX_CERTIFICATES_PER_FILE, type ParsedCertificate, type ParseResult } from '$lib/server/certificates/x509';
 import { runUntrusted } from '$lib/server/untrusted/sandbox';
 import { refusalMessage } from '$lib/server/http/untrusted-refusal';
 import { addDays, startOfHelsinkiDay } from '$lib/time';
@@ -27,13 +28,13 @@ import {
 	uploadedCertificateSchema
 } from '$lib/schemas/certificate';
 
-const REFUSALS = {
+const REFUSALS: ReasonMessages<Extract<ParseResult, { ok: false }>['reason']> = {
 	private_key: m.cert_private_key_refused,
 	empty: m.cert_file_empty,
 	not_a_certificate: m.cert_file_not_certificate,
 	too_large: m.cert_file_too_large,
 	too_many: () => m.cert_file_too_many({ max: MAX_CERTIFICATES_PER_FILE })
-} as const;
+};
 
 /** The certificate file read in the untrusted-file worker; a refusal comes as a message. */
 async function readCertificates(
@@ -116,16 +117,15 @@ async function inspectUpload(form: FormData) {
 	const result = await readCertificates(new Uint8Array(await file.arrayBuffer()));
 	if (!result.ok) return invalid({ file: result.message }, parsed.values, 'inspect');
 	const [leaf, ...others] = result.certificates;
-	return {
-		section: 'inspect',
+	return answer('inspect', {
 		values: parsed.values,
 		preview: preview(leaf, others.length),
 		certificate: Buffer.from(leaf.pem).toString('base64')
-	};
+	});
 }
 
 function failSave(values: FormValues, result: Extract<AddCertificateForResult, { reason: 'duplicate' }>) {
-	return fail(400, { errors: { form: m.cert_duplicate() }, values, section: 'save', duplicateId: result.existingId });
+	return fail(400, { ...refusal({ form: m.cert_duplicate() }, values, 'save'), duplicateId: result.existingId });
 }
 
 /** Stores the certificate confirmed after the check step, parsing it again: the hidden field is user input. */
@@ -141,7 +141,7 @@ async function saveUpload(event: RequestEvent, form: FormData) {
 	const [leaf, ...others] = result.certificates;
 	// Other mistakes keep the checked certificate on screen, so only the field in error needs fixing.
 	const again = (errors: Record<string, string>) =>
-		fail(400, { errors, values: parsed.values, section: 'save', preview: preview(leaf, others.length), certificate: base64 });
+		fail(400, { ...refusal(errors, parsed.values, 'save'), preview: preview(leaf, others.length), certificate: base64 });
 	if (!parsed.ok) return again(parsed.errors);
 	const added = addCertificateFor(db(), actorOf(event), parsed.data.kind, parsed.data.holder, {
 		source: 'upload',
@@ -181,7 +181,10 @@ const fileKind = (form: FormData) => {
  * An answer shown on the page again carries the holder select as the posted search and choice
  * left it: the page's own load sees neither.
  */
-function withHolders<T extends object>(viewer: SessionUser, form: FormData, answer: T | ActionFailure<Record<string, unknown>>) {
+type Holders = ReturnType<typeof holderOptions>;
+type WithHolders<R> = R extends ActionFailure<infer F> ? ActionFailure<F & Holders> : R & Holders;
+
+function withHolders<R extends object>(viewer: SessionUser, form: FormData, result: R): WithHolders<R> {
 	const holders = holderOptions(
 		viewer,
 		String(form.get('holderQuery') ?? '')
@@ -189,14 +192,13 @@ function withHolders<T extends object>(viewer: SessionUser, form: FormData, answ
 			.slice(0, 100),
 		String(form.get('holder') ?? '')
 	);
-	if (isActionFailure(answer)) {
-		const failure = answer as ActionFailure<Record<string, unknown>>;
-		return fail(failure.status, { ...failure.data, ...holders });
-	}
-	return { ...(answer as T), ...holders };
+	const answered = isActionFailure(result)
+		? fail(result.status, { ...(result.data as object | undefined), ...holders })
+		: { ...result, ...holders };
+	return answered as WithHolders<R>;
 }
 
-export const actions: Actions = {
+export const actions = {
 	inspect: async (event) => {
 		const viewer = authorize(event, 'certificate.manage');
 		const form = await event.request.formData();
@@ -208,4 +210,4 @@ export const actions: Actions = {
 		if (!fileKind(form)) return withHolders(viewer, form, saveManual(event, form));
 		return withHolders(viewer, form, await (form.has('certificate') ? saveUpload(event, form) : inspectUpload(form)));
 	}
-};
+} satisfies Actions;

@@ -4,7 +4,7 @@ import * as m from '$lib/paraglide/messages.js';
 import { getLocale } from '$lib/paraglide/runtime';
 import { db } from '$lib/server/db';
 import { actorOf, authorize } from '$lib/server/http/guard';
-import { invalid, parseForm } from '$lib/server/http/forms';
+import { answer, invalid, parseForm } from '$lib/server/http/forms';
 import { contentFrom, settingsFrom } from '$lib/server/http/instruction-form';
 import { tenantChoices } from '$lib/server/http/tenant-picker';
 import {
@@ -91,7 +91,7 @@ export const load: PageServerLoad = (event) => {
 	};
 };
 
-export const actions: Actions = {
+export const actions = {
 	settings: async (event) => {
 		const item = instructionOr404(event);
 		const parsed = parseForm(instructionSettingsSchema, await event.request.formData());
@@ -99,7 +99,7 @@ export const actions: Actions = {
 		const settings = settingsFrom(parsed.data);
 		if (!settings.ok) return invalid(settings.errors, parsed.values, 'settings');
 		updateInstructionSettings(db(), actorOf(event), item.id, settings.settings);
-		return { section: 'settings', saved: true };
+		return answer('settings', { saved: true });
 	},
 	publish: async (event) => {
 		const item = instructionOr404(event);
@@ -118,11 +118,11 @@ export const actions: Actions = {
 			{ material: parsed.data.change === 'material', changeSummary: parsed.data.changeSummary },
 			content.content
 		);
-		return { section: 'publish', published: version };
+		return answer('publish', { published: version });
 	},
 	archive: (event) => {
 		const item = instructionOr404(event);
 		archiveInstruction(db(), actorOf(event), item.id);
 		redirect(303, '/instructions?archived_done=1');
 	}
-};
+} satisfies Actions;

@@ -4,7 +4,7 @@ import * as m from '$lib/paraglide/messages.js';
 import { getLocale } from '$lib/paraglide/runtime';
 import { db } from '$lib/server/db';
 import { actorOf, authorize } from '$lib/server/http/guard';
-import { invalid, parseForm } from '$lib/server/http/forms';
+import { answer, invalid, parseForm } from '$lib/server/http/forms';
 import { storeCompletionEvidence } from '$lib/server/http/training-record-form';
 import { getTenant } from '$lib/server/tenants/tenants';
 import { listPeople } from '$lib/server/people/people';
@@ -64,7 +64,7 @@ const REFUSAL_FIELD: Record<TrainingRecordRefusal, { field: 'userId' | 'moduleId
 	completed_in_future: { field: 'completedOn', message: m.training_error_future }
 };
 
-export const actions: Actions = {
+export const actions = {
 	add: async (event) => {
 		const tenant = tenantOr404(event);
 		const form = await event.request.formData();
@@ -81,7 +81,7 @@ export const actions: Actions = {
 			tenantId: tenant.id
 		});
 		if (!added.ok) return refuse(added.reason);
-		return { section: 'add', added: true };
+		return answer('add', { added: true });
 	},
 	confirm: async (event) => {
 		const tenant = tenantOr404(event);
@@ -90,6 +90,6 @@ export const actions: Actions = {
 		const confirmed = confirmTrainingRecord(db(), actorOf(event), { tenantId: tenant.id, recordId: parsed.data.recordId });
 		if (!confirmed.ok && confirmed.reason === 'not_found') error(404, m.error_not_found());
 		if (!confirmed.ok) return invalid({ form: m.training_already_confirmed() }, {}, 'confirm');
-		return { section: 'confirm', confirmed: true };
+		return answer('confirm', { confirmed: true });
 	}
-};
+} satisfies Actions;
