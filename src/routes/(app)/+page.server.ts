@@ -135,7 +135,7 @@ export const load: PageServerLoad = (event) => {
 	};
 };
 
-export const actions: Actions = {
+export const actions = {
 	leaverDone: async (event) => {
 		authorize(event, 'leaver_task.handle');
 		const parsed = parseForm(leaverTaskSchema, await event.request.formData());
@@ -144,4 +144,4 @@ export const actions: Actions = {
 		if (!result.ok) error(404, m.error_not_found());
 		return { leaverDone: result.personEmail };
 	}
-};
+} satisfies Actions;

@@ -20,7 +20,7 @@ function ensureFirstRun() {
 
 export const load: PageServerLoad = () => ensureFirstRun();
 
-export const actions: Actions = {
+export const actions = {
 	default: async (event) => {
 		ensureFirstRun();
 		const parsed = parseForm(setupSchema, await event.request.formData());
@@ -46,4 +46,4 @@ export const actions: Actions = {
 		setSessionCookie(event.cookies, token);
 		redirect(303, '/');
 	}
-};
+} satisfies Actions;

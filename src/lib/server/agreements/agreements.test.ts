@@ -1,7 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../db';
-import { agreementTemplate, auditEntry } from '../db/schema';
+import { agreementTemplate, auditEntry, tenantService } from '../db/schema';
+import { listServices } from '../services/kanta-services';
 import { hashPassword } from '../auth/password';
 import { confirmEnrolment, currentCode, pendingSecret } from '../auth/two-factor';
 import { createSession, generateSessionToken, hashToken } from '../auth/session';
@@ -147,9 +148,11 @@ describe('createDraft', () => {
 describe('Annex 1 of a new agreement', () => {
 	it('leaves out a service kept only for older records (Kelain, the Pharmaceutical Database)', () => {
 		// Tenants recorded before these stopped being a tenant's choice may still carry them.
-		const { tenantId } = addAgreementTenant(db, world.admin, passwordHash, {
-			services: ['prescription', 'kelain', 'pharmaceutical_database']
-		});
+		const { tenantId } = addAgreementTenant(db, world.admin, passwordHash, { services: ['prescription'] });
+		const withdrawn = listServices(db).filter((s) => s.code === 'kelain' || s.code === 'pharmaceutical_database');
+		db.insert(tenantService)
+			.values(withdrawn.map((s) => ({ tenantId, serviceId: s.id })))
+			.run();
 		expect(getTenant(db, tenantId)!.serviceIds).toHaveLength(3);
 		const id = draft(tenantId);
 		expect(sendForSignature(db, world.admin, id, T0)).toEqual({ ok: true });

@@ -272,8 +272,8 @@ function roleAllows(role: Role, action: Action): boolean {
 	return TENANT_ROLE_ACTIONS[role as keyof typeof TENANT_ROLE_ACTIONS].includes(action);
 }
 
-/** The one authorisation decision. */
-export function can(user: SessionUser | null, action: Action, resource: Resource = {}): boolean {
+/** The one authorisation decision; it looks only at the person's roles and organisation. */
+export function can(user: SessionUser | Pick<SessionUser, 'tenantId' | 'roles'> | null, action: Action, resource: Resource = {}): boolean {
 	if (!user) return false;
 	if (!user.roles.some((role) => roleAllows(role, action))) return false;
 	if (OWN_ORGANISATION_ONLY.includes(action)) return resource.tenantId !== undefined && resource.tenantId === user.tenantId;

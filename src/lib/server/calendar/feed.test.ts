@@ -341,10 +341,10 @@ describe('training in the calendar', () => {
 		const staff = insertUser(db, { tenantId, roles: ['tenant_staff'] });
 		const other = insertUser(db, { tenantId, roles: ['tenant_staff'] });
 		const module = listModules(db).find((m) => m.code === 'data_protection')!;
-		const record = addTrainingRecord(db, admin, { moduleId: module.id, userId: staff.id, completedOn: '2026-03-01' }, true)!;
+		const record = addTrainingRecord(db, admin, { moduleId: module.id, userId: staff.id, completedOn: '2026-03-01' }, true);
 		addTrainingRecord(db, admin, { moduleId: module.id, userId: other.id, completedOn: '2026-04-01' }, true);
 		const events = calendarEventsFor(db, toSessionUser(db, staff), 'fi').filter((e) => e.uid.startsWith('training-expiry-'));
-		expect(events).toEqual([expect.objectContaining({ uid: `training-expiry-${record}@liitos`, date: '2027-03-01' })]);
+		expect(events).toEqual([expect.objectContaining({ uid: `training-expiry-${record.ok && record.id}@liitos`, date: '2027-03-01' })]);
 	});
 });
 

@@ -1,10 +1,10 @@
 import { eq } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../db/index';
-import { tenant } from '../db/schema';
+import { certificate, tenant, user } from '../db/schema';
 import type { SessionUser } from '../auth/session';
-import { freshDb, insertTenantRow, insertUser } from '../test-support';
-import { findHolder, searchHolders } from './holders';
+import { ADMIN_ACTOR, freshDb, insertTenantRow, insertUser, setUpMainConnector } from '../test-support';
+import { addCertificateFor, findHolder, holderPicker, resolveHolder, searchHolders } from './holders';
 
 const session = (u: { id: string; email: string; name: string; tenantId: string | null }, roles: SessionUser['roles']): SessionUser => ({
 	...u,
@@ -91,5 +91,65 @@ describe('findHolder', () => {
 		expect(findHolder(db, admin, { tenantId: b, userId: person.id })).toBeNull();
 		const other = session(insertUser(db, { tenantId: b, roles: ['tenant_admin'] }), ['tenant_admin']);
 		expect(findHolder(db, other, { tenantId: a, userId: null })).toBeNull();
+	});
+});
+
+describe('resolveHolder and addCertificateFor (the holder rules of every certificate)', () => {
+	let db: Db;
+	let a: string;
+	let b: string;
+	beforeEach(() => {
+		db = freshDb();
+		a = insertTenantRow(db, crypto.randomUUID(), '1111111-1');
+		b = insertTenantRow(db, crypto.randomUUID(), '2222222-2');
+	});
+	const manual = { source: 'manual', validTo: new Date('2027-12-31T00:00:00Z'), validFrom: null, reference: '' } as const;
+
+	it('resolves the main connector, a current tenant, and an active person of that very tenant', () => {
+		expect(resolveHolder(db, { type: 'main_connector', tenantId: null, userId: null })).toBeNull(); // no organisation yet
+		setUpMainConnector(db);
+		expect(resolveHolder(db, { type: 'main_connector', tenantId: null, userId: null })).toMatchObject({
+			type: 'main_connector',
+			tenantId: null
+		});
+		const person = insertUser(db, { tenantId: a, roles: ['tenant_staff'] });
+		expect(resolveHolder(db, { type: 'tenant', tenantId: a, userId: null })).toMatchObject({ type: 'tenant', tenantId: a });
+		expect(resolveHolder(db, { type: 'person', tenantId: a, userId: person.id })).toMatchObject({ userId: person.id, name: person.name });
+		expect(resolveHolder(db, { type: 'person', tenantId: b, userId: person.id })).toBeNull();
+		expect(resolveHolder(db, { type: 'tenant', tenantId: crypto.randomUUID(), userId: null })).toBeNull();
+	});
+
+	it('refuses a person who has left and a tenant archived, and stores nothing for them', () => {
+		const person = insertUser(db, { tenantId: a, roles: ['tenant_staff'] });
+		db.update(user).set({ status: 'deactivated' }).where(eq(user.id, person.id)).run();
+		db.update(tenant).set({ archivedAt: new Date() }).where(eq(tenant.id, b)).run();
+		expect(addCertificateFor(db, ADMIN_ACTOR, 'security_assessment', { type: 'person', tenantId: a, userId: person.id }, manual)).toEqual({
+			ok: false,
+			reason: 'holder_not_found'
+		});
+		expect(addCertificateFor(db, ADMIN_ACTOR, 'security_assessment', { type: 'tenant', tenantId: b, userId: null }, manual)).toEqual({
+			ok: false,
+			reason: 'holder_not_found'
+		});
+		expect(db.select().from(certificate).all()).toEqual([]);
+	});
+
+	it('records a certificate for a holder that exists as chosen', () => {
+		const added = addCertificateFor(db, ADMIN_ACTOR, 'security_assessment', { type: 'tenant', tenantId: a, userId: null }, manual);
+		expect(added).toMatchObject({ ok: true, supersededId: null });
+		expect(db.select().from(certificate).all()).toMatchObject([{ tenantId: a, holderType: 'tenant', holderName: expect.any(String) }]);
+	});
+});
+
+describe('holderPicker', () => {
+	it('keeps the chosen holder listed first when the search does not find it, and lists it once when it does', () => {
+		const db = freshDb();
+		const a = insertTenantRow(db, crypto.randomUUID(), '1111111-1');
+		db.update(tenant).set({ name: 'Aava Oy' }).where(eq(tenant.id, a)).run();
+		const admin = session(insertUser(db, { roles: ['mc_cert_admin'] }), ['mc_cert_admin']);
+		const chosen = { type: 'tenant' as const, tenantId: a, userId: null };
+		expect(holderPicker(db, admin, 'no such name', chosen).matches.map((m) => m.tenantId)).toEqual([a]);
+		expect(holderPicker(db, admin, 'Aava', chosen).matches.filter((m) => m.type === 'tenant')).toHaveLength(1);
+		expect(holderPicker(db, admin, 'no such name', null).matches).toEqual([]);
 	});
 });

@@ -1,14 +1,15 @@
 import { and, asc, eq, isNull, or, type SQL } from 'drizzle-orm';
-import type { DbOrTx } from '../db';
+import type { Db, DbOrTx } from '../db';
 import { tenant, user } from '../db/schema';
 import { contains, containsSearch } from '../db/text-search';
 import { can } from '../auth/authorize';
 import type { SessionUser } from '../auth/session';
-import type { HolderType } from '../../domain';
+import type { CertificateKind, HolderType } from '../../domain';
 import { getMainConnector } from '../organisation/organisation';
 import { getTenant } from '../tenants/tenants';
 import { getUser } from '../auth/accounts';
-import type { Holder } from './registry';
+import type { Actor } from '../actor';
+import { addCertificate, type AddCertificateResult, type CertificateData, type Holder } from './registry';
 
 /** How many holders the picker shows at most; a search narrows the rest down. */
 export const HOLDER_SEARCH_LIMIT = 50;
@@ -103,11 +104,25 @@ export function findHolder(
 		: null;
 }
 
+export type HolderChoice = { type: HolderType; tenantId: string | null; userId: string | null };
+
+/**
+ * What the holder picker lists besides the main connector: the holder already chosen (if the viewer
+ * may still choose it) followed by the search's matches, each once.
+ */
+export function holderPicker(db: DbOrTx, viewer: SessionUser, query: string, chosen: HolderChoice | null): HolderSearchResult {
+	const found = searchHolders(db, viewer, query);
+	const kept = chosen && chosen.type !== 'main_connector' ? findHolder(db, viewer, chosen) : null;
+	const same = (a: HolderMatch, b: HolderMatch) => a.type === b.type && a.tenantId === b.tenantId && a.userId === b.userId;
+	if (!kept || found.matches.some((match) => same(match, kept))) return found;
+	return { matches: [kept, ...found.matches], more: found.more };
+}
+
 /**
  * A chosen holder, if it exists as chosen: the main connector, a current tenant, or an active
  * person of that very tenant. The certificate form and the integration API both ask this.
  */
-export function resolveHolder(db: DbOrTx, choice: { type: HolderType; tenantId: string | null; userId: string | null }): Holder | null {
+export function resolveHolder(db: DbOrTx, choice: HolderChoice): Holder | null {
 	if (choice.type === 'main_connector') {
 		const main = getMainConnector(db);
 		return main ? { type: 'main_connector', tenantId: null, userId: null, name: main.name } : null;
@@ -118,4 +133,26 @@ export function resolveHolder(db: DbOrTx, choice: { type: HolderType; tenantId: 
 	const person = getUser(db, choice.userId ?? '');
 	if (!person || person.tenantId !== tenant.id || person.status !== 'active') return null;
 	return { type: 'person', tenantId: tenant.id, userId: person.id, name: person.name };
+}
+
+export type AddCertificateForResult = AddCertificateResult | { ok: false; reason: 'holder_not_found' };
+
+/**
+ * Records a certificate for the holder a form or a request chose: the holder is resolved in the same
+ * transaction, so a tenant archived or a person deactivated meanwhile is refused, never recorded.
+ */
+export function addCertificateFor(
+	db: Db,
+	actor: Actor,
+	kind: CertificateKind,
+	choice: HolderChoice,
+	data: CertificateData,
+	now = new Date()
+): AddCertificateForResult {
+	return db.transaction((tx): AddCertificateForResult => {
+		const holder = resolveHolder(tx, choice);
+		if (!holder) return { ok: false, reason: 'holder_not_found' };
+		// A nested transaction (a savepoint) on the outer one, as the tenant import does.
+		return addCertificate(tx as unknown as Db, actor, kind, holder, data, now);
+	});
 }

@@ -1,9 +1,10 @@
-import { fail } from '@sveltejs/kit';
+import { fail, type ActionFailure } from '@sveltejs/kit';
 import type { z } from 'zod';
 import { translate } from '$lib/i18n/translate';
+import { refusal, type FieldErrors, type FormValues, type Refusal } from '$lib/form-answer';
 
-export type FieldErrors = Record<string, string>;
-export type FormValues = Record<string, string | string[]>;
+export type { FieldErrors, FormValues };
+export { answer } from '$lib/form-answer';
 
 /** Fields never echoed back to the browser. */
 const SECRET_FIELD = /password|token|passphrase|^(code|currentCode)$/i;
@@ -42,9 +43,15 @@ export function parseForm<S extends z.ZodType>(schema: S, formData: FormData): P
 }
 
 /**
- * The action's answer to invalid input: 400 with the errors and what the user typed. `section`
- * tells a page with several forms which one the answer belongs to.
+ * The action's answer to invalid input: 400 (or `status`) with the errors and what the user typed.
+ * `section` tells a page with several forms which one the answer belongs to; it stays a literal type
+ * so that the page can narrow on it (see `$lib/form-answer`).
  */
-export function invalid(errors: FieldErrors, values: FormValues = {}, section = 'main') {
-	return fail(400, { errors, values, section });
+export function invalid<const S extends string = 'main'>(
+	errors: FieldErrors,
+	values: FormValues = {},
+	section: S = 'main' as S,
+	status = 400
+): ActionFailure<Refusal<S>> {
+	return fail(status, refusal(errors, values, section));
 }

@@ -11,7 +11,7 @@ import { sendRoleGrantNotices } from '$lib/server/people/role-grant-notice';
 import { inviteSchema, rolesSchema, secondFactorSchema } from '$lib/schemas/auth';
 import { codeRefused } from './second-factor';
 import { actorOf } from './guard';
-import { invalid, parseForm } from './forms';
+import { answer, invalid, parseForm } from './forms';
 
 /**
  * Inviting and deactivating people works the same for the main connector's own people
@@ -43,7 +43,7 @@ export async function invite(event: RequestEvent, tenantId: string | null) {
 			: invalid({ roles: m.error_choose_role() }, parsed.values, 'people');
 	await mailInvitation(parsed.data, result.token);
 	await sendRoleGrantNotices(db(), { ...parsed.data, tenantId }, parsed.data.roles, grantedBy(event));
-	return { section: 'people', invited: parsed.data.email };
+	return answer('people', { invited: parsed.data.email });
 }
 
 /** The person named in the form, if they belong to `tenantId`; otherwise 404. */
@@ -55,7 +55,7 @@ async function personInScope(event: RequestEvent, tenantId: string | null, form?
 export async function deactivate(event: RequestEvent, tenantId: string | null) {
 	const person = await personInScope(event, tenantId);
 	if (!deactivatePerson(db(), actorOf(event), person).ok) return invalid({ people: m.error_cannot_deactivate_self() }, {}, 'people');
-	return { section: 'people', deactivated: person.email };
+	return answer('people', { deactivated: person.email });
 }
 
 export async function reactivate(event: RequestEvent, tenantId: string | null) {
@@ -63,7 +63,7 @@ export async function reactivate(event: RequestEvent, tenantId: string | null) {
 	if (person.status !== 'deactivated') return invalid({ people: m.error_invalid_value() }, {}, 'people');
 	const token = reactivatePerson(db(), actorOf(event), person);
 	await mailInvitation(person, token);
-	return { section: 'people', invited: person.email };
+	return answer('people', { invited: person.email });
 }
 
 /** For a lost phone: the person's authenticator, recovery codes, sessions and calendar address go. */
@@ -83,7 +83,7 @@ export async function resetTwoFactor(event: RequestEvent, tenantId: string | nul
 		);
 	}
 	await sendSecurityNotice(db(), person.id, 'two_factor_reset');
-	return { section: 'people', twoFactorReset: person.email };
+	return answer('people', { twoFactorReset: person.email });
 }
 
 export async function resend(event: RequestEvent, tenantId: string | null) {
@@ -91,7 +91,7 @@ export async function resend(event: RequestEvent, tenantId: string | null) {
 	const token = resendInvitation(db(), actorOf(event), person);
 	if (!token) return invalid({ people: m.error_invalid_value() }, {}, 'people');
 	await mailInvitation(person, token);
-	return { section: 'people', invited: person.email };
+	return answer('people', { invited: person.email });
 }
 
 export async function changeRoles(event: RequestEvent, tenantId: string | null) {
@@ -103,5 +103,5 @@ export async function changeRoles(event: RequestEvent, tenantId: string | null) 
 	if (!result.ok)
 		return invalid({ people: result.reason === 'own_roles' ? m.error_cannot_change_own_roles() : m.error_choose_role() }, {}, 'people');
 	await sendRoleGrantNotices(db(), person, result.added, grantedBy(event));
-	return { section: 'people', rolesChanged: person.email };
+	return answer('people', { rolesChanged: person.email });
 }

@@ -2,7 +2,7 @@ import { redirect, type RequestEvent } from '@sveltejs/kit';
 import * as m from '$lib/paraglide/messages.js';
 import { getLocale } from '$lib/paraglide/runtime';
 import { db } from '$lib/server/db';
-import { listSelectableServices, serviceName, withWithdrawnServicesKept } from '$lib/server/services/kanta-services';
+import { listSelectableServices, serviceName } from '$lib/server/services/kanta-services';
 import { createTenant, updateTenant, type TenantDetails } from '$lib/server/tenants/tenants';
 import { tenantSchema } from '$lib/schemas/tenant';
 import { actorOf } from './guard';
@@ -41,12 +41,11 @@ export function tenantFormValues(t: TenantDetails) {
 export async function saveTenantFromForm(event: RequestEvent, id?: string) {
 	const parsed = parseForm(tenantSchema, await event.request.formData());
 	if (!parsed.ok) return invalid(parsed.errors, parsed.values);
-	const known = new Set(listSelectableServices(db()).map((s) => s.id));
-	if (parsed.data.serviceIds.some((serviceId) => !known.has(serviceId)))
-		return invalid({ serviceIds: m.error_invalid_value() }, parsed.values);
-	const result = id
-		? updateTenant(db(), actorOf(event), id, { ...parsed.data, serviceIds: withWithdrawnServicesKept(db(), id, parsed.data.serviceIds) })
-		: createTenant(db(), actorOf(event), parsed.data);
-	if (!result.ok) return invalid({ businessId: m.error_business_id_taken() }, parsed.values);
+	const result = id ? updateTenant(db(), actorOf(event), id, parsed.data) : createTenant(db(), actorOf(event), parsed.data);
+	if (!result.ok)
+		return invalid(
+			result.reason === 'service_not_offered' ? { serviceIds: m.error_invalid_value() } : { businessId: m.error_business_id_taken() },
+			parsed.values
+		);
 	redirect(303, `/tenants/${result.id}?saved=1`);
 }

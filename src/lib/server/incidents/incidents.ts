@@ -19,7 +19,7 @@ import {
 import { contains, containsSearch, escapeLike } from '../db/text-search';
 import type { IncidentKind, IncidentStatus, JointControlService } from '../../domain';
 import { audit, type Actor } from '../actor';
-import { can } from '../auth/authorize';
+import { canAssistIncident, canSeeIncidentReport, incidentReportScope, type ReportScope } from '../auth/policies';
 import type { SessionUser } from '../auth/session';
 import { sendMail, type MailMessage } from '../mail/mailer';
 import { listDesignatedPersons } from '../organisation/organisation';
@@ -35,21 +35,12 @@ export const reportRef = (id: string): string => id.slice(0, 8);
 
 export const reportLink = (id: string) => `/incidents/${id}`;
 
-/** Whose reports a person sees: the main connector's handlers all, a tenant administrator those concerning the tenant, everyone their own. */
-export type ReportScope = { kind: 'all' } | { kind: 'tenant'; tenantId: string; userId: string } | { kind: 'own'; userId: string };
-
-export function reportScope(viewer: SessionUser): ReportScope {
-	if (viewer.tenantId === null && can(viewer, 'incident.view')) return { kind: 'all' };
-	if (viewer.tenantId !== null && can(viewer, 'incident.view', { tenantId: viewer.tenantId }))
-		return { kind: 'tenant', tenantId: viewer.tenantId, userId: viewer.id };
-	return { kind: 'own', userId: viewer.id };
-}
+/** Whose reports a person sees; the policy is the authorisation module's (auth/policies.ts). */
+export type { ReportScope };
+export const reportScope = (viewer: SessionUser): ReportScope => incidentReportScope(viewer);
 
 export function canSeeReport(db: DbOrTx, viewer: SessionUser, report: Pick<IncidentReport, 'id' | 'reporterId'>): boolean {
-	const scope = reportScope(viewer);
-	if (scope.kind === 'all') return true;
-	if (report.reporterId === viewer.id) return true;
-	return scope.kind === 'tenant' && concernsTenant(db, report.id, scope.tenantId);
+	return canSeeIncidentReport(viewer, report, (tenantId) => concernsTenant(db, report.id, tenantId));
 }
 
 const concerns = (db: DbOrTx, tenantId: string) =>
@@ -296,8 +287,7 @@ export type StepResult =
 
 /** Whether `person` may add to a report's action log: the main connector's handlers, or the administrators of a tenant it concerns. */
 export function mayAssist(db: DbOrTx, person: SessionUser, reportId: string): boolean {
-	if (person.tenantId === null) return can(person, 'incident.assist');
-	return can(person, 'incident.assist', { tenantId: person.tenantId }) && concernsTenant(db, reportId, person.tenantId);
+	return canAssistIncident(person, (tenantId) => concernsTenant(db, reportId, tenantId));
 }
 
 /** An entry in the action log (what was done, by whom, when), by either party. A closed report takes no more. */

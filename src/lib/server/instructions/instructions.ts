@@ -17,6 +17,7 @@ import {
 import type { InstructionAudience, InstructionCategory } from '../../domain';
 import { audit, type Actor } from '../actor';
 import type { SessionUser } from '../auth/session';
+import { canReadInstruction } from '../auth/policies';
 import { listDesignatedPersons } from '../organisation/organisation';
 import { claimReminder, notify } from '../notifications/notifications';
 import { enqueueWebhookEvent } from '../webhooks/outbox';
@@ -246,33 +247,18 @@ export function fillContacts(db: DbOrTx, body: string): string {
 	});
 }
 
-/**
- * Whether an instruction is meant for this tenant person (its tenants and its audience); `chosen`
- * says whether the person's tenant is among the instruction's tenants, asked only when it matters.
- */
-function reaches(item: Instruction, roles: string[], chosen: () => boolean): boolean {
-	if (item.archivedAt) return false;
-	if (item.audience === 'tenant_admins' && !roles.includes('tenant_admin')) return false;
-	if (item.allTenants) return true;
-	return chosen();
-}
-
-function isFor(db: DbOrTx, item: Instruction, tenantId: string, roles: string[]): boolean {
-	return reaches(
+/** Whether this person may read the instruction; the policy is the authorisation module's (auth/policies.ts). */
+export function instructionVisibleTo(db: DbOrTx, item: Instruction, person: Pick<SessionUser, 'tenantId' | 'roles'>): boolean {
+	return canReadInstruction(
+		person,
 		item,
-		roles,
-		() =>
+		(tenantId) =>
 			db
 				.select()
 				.from(instructionTenant)
 				.where(and(eq(instructionTenant.instructionId, item.id), eq(instructionTenant.tenantId, tenantId)))
 				.get() !== undefined
 	);
-}
-
-export function instructionVisibleTo(db: DbOrTx, item: Instruction, person: Pick<SessionUser, 'tenantId' | 'roles'>): boolean {
-	if (person.tenantId === null) return !item.archivedAt;
-	return isFor(db, item, person.tenantId, person.roles);
 }
 
 /** The newest version this person has acknowledged, if any. */
@@ -331,9 +317,7 @@ export function instructionsFor(db: DbOrTx, person: Pick<SessionUser, 'id' | 'te
 						.map((r) => r.id)
 				);
 	// The same rule as instructionVisibleTo, with the person's tenant's instructions looked up once.
-	const visible = listInstructions(db).filter((item) =>
-		tenantId === null ? !item.archivedAt : reaches(item, person.roles, () => chosen.has(item.id))
-	);
+	const visible = listInstructions(db).filter((item) => canReadInstruction(person, item, () => chosen.has(item.id)));
 	const versions = versionsOf(
 		db,
 		visible.map((i) => i.id)

@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as schema from '../db/schema';
 import { config } from '../config';
-import { addTenant, freshDb, setUpMainConnector } from '../test-support';
-import { listSelectableServices, listServices, withWithdrawnServicesKept } from './kanta-services';
+import { freshDb, setUpMainConnector } from '../test-support';
+import { listSelectableServices, listServices } from './kanta-services';
 
 const MIGRATION = '0008_kanta_service_selectable';
 const tempDirs: string[] = [];
@@ -85,19 +85,5 @@ describe('the Annex 1 catalogue', () => {
 		const db = drizzle(new Database(':memory:'), { schema });
 		migrate(db, { migrationsFolder: config.migrationsDir });
 		expect(listServices(db)).toEqual([]);
-	});
-});
-
-describe('withWithdrawnServicesKept', () => {
-	it("keeps a tenant's link to a withdrawn service when its form is saved, and adds no other", () => {
-		const db = freshDb();
-		const admin = setUpMainConnector(db);
-		const byCode = new Map(listServices(db).map((s) => [s.code, s.id]));
-		const tenantId = addTenant(db, admin, { serviceIds: [byCode.get('prescription')!, byCode.get('kelain')!] });
-		const chosen = [byCode.get('patient_data_repository')!];
-		expect(withWithdrawnServicesKept(db, tenantId, chosen).sort()).toEqual(
-			[byCode.get('patient_data_repository')!, byCode.get('kelain')!].sort()
-		);
-		expect(withWithdrawnServicesKept(db, addTenant(db, admin), chosen)).toEqual(chosen);
 	});
 });

@@ -1,6 +1,6 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db';
-import { kantaService, tenantService, type KantaService } from '../db/schema';
+import { kantaService, type KantaService } from '../db/schema';
 import { audit, type Actor } from '../actor';
 
 type ServiceSeed = Pick<KantaService, 'code' | 'nameFi' | 'nameSv' | 'nameEn' | 'needsReview' | 'selectable'>;
@@ -111,21 +111,6 @@ export function listServices(db: DbOrTx): KantaService[] {
 /** The services a tenant may choose for Annex 1 of a new agreement. */
 export function listSelectableServices(db: DbOrTx): KantaService[] {
 	return listServices(db).filter((service) => service.selectable);
-}
-
-/**
- * The tenant's choice plus the links it already has to services no longer offered: the tenant form
- * cannot show those, so saving it must not silently drop them from the record.
- */
-export function withWithdrawnServicesKept(db: DbOrTx, tenantId: string, chosen: string[]): string[] {
-	const kept = db
-		.select({ id: tenantService.serviceId })
-		.from(tenantService)
-		.innerJoin(kantaService, eq(tenantService.serviceId, kantaService.id))
-		.where(and(eq(tenantService.tenantId, tenantId), eq(kantaService.selectable, false)))
-		.all()
-		.map((row) => row.id);
-	return [...new Set([...chosen, ...kept])];
 }
 
 /** The service's name in the reader's language. */

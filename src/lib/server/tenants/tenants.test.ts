@@ -326,3 +326,37 @@ describe('audit trail', () => {
 		expect(() => setTenantStage(db, ADMIN_ACTOR, 'nope', 'onboarding', T1)).toThrow();
 	});
 });
+
+describe('the services a tenant uses (Annex 1)', () => {
+	const byCode = () => new Map(listServices(db).map((s) => [s.code, s.id]));
+
+	it('refuses a service that does not exist or is no longer offered, on create and on update', () => {
+		const codes = byCode();
+		expect(createTenant(db, ADMIN_ACTOR, tenantInput({ serviceIds: [crypto.randomUUID()] }), T0)).toEqual({
+			ok: false,
+			reason: 'service_not_offered'
+		});
+		expect(createTenant(db, ADMIN_ACTOR, tenantInput({ serviceIds: [codes.get('kelain')!] }), T0)).toEqual({
+			ok: false,
+			reason: 'service_not_offered'
+		});
+		const id = create();
+		expect(updateTenant(db, ADMIN_ACTOR, id, tenantInput({ serviceIds: [codes.get('kelain')!] }), T1)).toEqual({
+			ok: false,
+			reason: 'service_not_offered'
+		});
+		expect(getTenant(db, id)!.serviceIds).toEqual([]);
+	});
+
+	it("keeps a tenant's link to a withdrawn service when its form is saved, and adds no other", () => {
+		const codes = byCode();
+		const id = create({ serviceIds: [codes.get('prescription')!] });
+		db.insert(tenantService)
+			.values({ tenantId: id, serviceId: codes.get('kelain')! })
+			.run();
+		expect(updateTenant(db, ADMIN_ACTOR, id, tenantInput({ serviceIds: [codes.get('patient_data_repository')!] }), T1).ok).toBe(true);
+		expect([...getTenant(db, id)!.serviceIds].sort()).toEqual([codes.get('patient_data_repository')!, codes.get('kelain')!].sort());
+		// Still linked, so saving the form with it chosen is no error either.
+		expect(updateTenant(db, ADMIN_ACTOR, id, tenantInput({ serviceIds: [codes.get('kelain')!] }), T1).ok).toBe(true);
+	});
+});

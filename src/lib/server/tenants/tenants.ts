@@ -2,7 +2,7 @@ import { and, asc, count, eq, inArray, isNotNull, isNull, or, sql, type Column, 
 import type { Db, DbOrTx } from '../db';
 import { prepared } from '../db/prepared';
 import { contains, containsSearch } from '../db/text-search';
-import { serviceUnit, tenant, tenantContact, tenantService, type Tenant, type TenantStage } from '../db/schema';
+import { kantaService, serviceUnit, tenant, tenantContact, tenantService, type Tenant, type TenantStage } from '../db/schema';
 import { audit, type Actor } from '../actor';
 import { changedFields } from '../change-summary';
 import { syncChecklist } from '../prerequisites/checklist';
@@ -212,11 +212,40 @@ function splitInput(input: TenantInput): TenantFields {
 	return fields;
 }
 
-export type SaveTenantResult = { ok: true; id: string } | { ok: false; reason: 'business_id_taken' };
+export type SaveTenantResult = { ok: true; id: string } | { ok: false; reason: 'business_id_taken' | 'service_not_offered' };
+
+/**
+ * The tenant's services as they are to be stored, or null when one is unknown or no longer offered.
+ * A service no longer offered stays linked if the tenant already had it: the tenant form cannot show
+ * it, so saving the form must not silently drop it from the record.
+ */
+function chosenServices(tx: DbOrTx, chosen: string[], tenantId?: string): string[] | null {
+	const services = new Map(
+		tx
+			.select({ id: kantaService.id, selectable: kantaService.selectable })
+			.from(kantaService)
+			.all()
+			.map((s) => [s.id, s.selectable])
+	);
+	const linked = tenantId
+		? tx
+				.select({ id: tenantService.serviceId })
+				.from(tenantService)
+				.where(eq(tenantService.tenantId, tenantId))
+				.all()
+				.map((row) => row.id)
+		: [];
+	if (chosen.some((id) => !services.get(id) && !linked.includes(id))) return null;
+	const withdrawnKept = linked.filter((id) => services.get(id) === false);
+	return [...new Set([...chosen, ...withdrawnKept])];
+}
 
 export function createTenant(db: Db, actor: Actor, input: TenantInput, now = new Date()): SaveTenantResult {
 	return db.transaction((tx) => {
 		if (isBusinessIdTaken(tx, input.businessId)) return { ok: false, reason: 'business_id_taken' } as const;
+		const serviceIds = chosenServices(tx, input.serviceIds);
+		if (!serviceIds) return { ok: false, reason: 'service_not_offered' } as const;
+		input = { ...input, serviceIds };
 		const id = crypto.randomUUID();
 		tx.insert(tenant)
 			.values({ ...splitInput(input), id, stage: 'invited', createdAt: now })
@@ -239,6 +268,9 @@ export function updateTenant(db: Db, actor: Actor, id: string, input: TenantInpu
 		const before = getTenant(tx, id);
 		if (!before) throw new Error(`No tenant ${id}`);
 		if (isBusinessIdTaken(tx, input.businessId, id)) return { ok: false, reason: 'business_id_taken' } as const;
+		const serviceIds = chosenServices(tx, input.serviceIds, id);
+		if (!serviceIds) return { ok: false, reason: 'service_not_offered' } as const;
+		input = { ...input, serviceIds };
 		tx.update(tenant)
 			.set({ ...splitInput(input), updatedAt: now })
 			.where(eq(tenant.id, id))

@@ -9,8 +9,10 @@ import {
 	confirmTrainingRecord,
 	isRecordValid,
 	listModules,
+	saveModule,
 	peopleMissingTraining,
 	scanTrainingReminders,
+	trainingRecordRefusal,
 	trainingValidUntil
 } from './training';
 
@@ -59,9 +61,10 @@ describe('staff trained (derived checklist item)', () => {
 			{ moduleId: moduleByCode('data_protection').id, userId: tenantAdmin.id, completedOn: '2026-11-01' },
 			false,
 			now
-		)!;
+		);
+		if (!declared.ok) throw new Error(declared.reason);
 		expect(evaluateDerived(db, 'staff_trained', tenantId, now).met).toBe(false);
-		confirmTrainingRecord(db, admin, declared, now);
+		expect(confirmTrainingRecord(db, admin, { tenantId, recordId: declared.id }, now).ok).toBe(true);
 		expect(evaluateDerived(db, 'staff_trained', tenantId, now).met).toBe(true);
 		expect(getChecklist(db, tenantId, now).entries.find((e) => e.type.code === 'staff_training')?.status).toBe('verified');
 
@@ -78,5 +81,57 @@ describe('training reminders', () => {
 		expect(scanTrainingReminders(db, new Date('2026-11-11T10:00:00Z'))).toBe(0);
 		expect(scanTrainingReminders(db, new Date('2026-12-05T10:00:00Z'))).toBe(1);
 		expect(scanTrainingReminders(db, new Date('2026-12-06T10:00:00Z'))).toBe(0);
+	});
+});
+
+describe('recording a completion (the rules)', () => {
+	const now = new Date('2026-11-22T10:00:00Z');
+	const record = (userId: string, moduleId = moduleByCode('kanta_use').id, completedOn = '2026-11-01', scope = { tenantId }) =>
+		addTrainingRecord(db, admin, { moduleId, userId, completedOn }, true, now, scope);
+
+	it('records an active person of the tenant on an active module', () => {
+		const staff = insertUser(db, { tenantId, roles: ['tenant_staff'] });
+		expect(record(staff.id)).toEqual({ ok: true, id: expect.any(String) });
+	});
+
+	it('refuses a person who has left, a person of another tenant, and someone unknown', () => {
+		const left = insertUser(db, { tenantId, roles: ['tenant_staff'], status: 'deactivated' });
+		const otherTenant = addTenant(db, admin);
+		const stranger = insertUser(db, { tenantId: otherTenant, roles: ['tenant_staff'] });
+		expect(record(left.id)).toEqual({ ok: false, reason: 'person_not_found' });
+		expect(record(stranger.id)).toEqual({ ok: false, reason: 'person_not_found' });
+		expect(record('no-such-person')).toEqual({ ok: false, reason: 'person_not_found' });
+		expect(
+			trainingRecordRefusal(db, { moduleId: moduleByCode('kanta_use').id, userId: stranger.id, completedOn: '2026-11-01' }, {}, now)
+		).toBeNull();
+	});
+
+	it('refuses a module that is no longer in use, and a completion day after today', () => {
+		const staff = insertUser(db, { tenantId, roles: ['tenant_staff'] });
+		const { id: _id, ...kanta } = moduleByCode('kanta_use');
+		saveModule(db, admin, { ...kanta, active: false }, _id);
+		expect(record(staff.id, _id)).toEqual({ ok: false, reason: 'module_not_active' });
+		expect(record(staff.id, moduleByCode('data_protection').id, '2026-11-23')).toEqual({ ok: false, reason: 'completed_in_future' });
+		expect(record(staff.id, moduleByCode('data_protection').id, '2026-11-22').ok).toBe(true);
+	});
+
+	it('confirms only a declared record of the named tenant, and only once', () => {
+		const staff = insertUser(db, { tenantId, roles: ['tenant_staff'] });
+		const actor = { id: staff.id, label: staff.email, ipAddress: '' };
+		const declared = addTrainingRecord(
+			db,
+			actor,
+			{ moduleId: moduleByCode('kanta_use').id, userId: staff.id, completedOn: '2026-11-01' },
+			false,
+			now
+		);
+		if (!declared.ok) throw new Error(declared.reason);
+		const otherTenant = addTenant(db, admin);
+		expect(confirmTrainingRecord(db, admin, { tenantId: otherTenant, recordId: declared.id }, now)).toEqual({
+			ok: false,
+			reason: 'not_found'
+		});
+		expect(confirmTrainingRecord(db, admin, { tenantId, recordId: declared.id }, now).ok).toBe(true);
+		expect(confirmTrainingRecord(db, admin, { tenantId, recordId: declared.id }, now)).toEqual({ ok: false, reason: 'already_confirmed' });
 	});
 });

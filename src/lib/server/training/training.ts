@@ -92,15 +92,52 @@ export interface RecordInput {
 	evidence?: { name: string; path: string };
 }
 
+/** Which tenant's people the recorder may name; unset when a person declares their own training. */
+export interface RecordScope {
+	tenantId?: string;
+}
+
+/** Why a completion is not recorded; each names the field at fault. */
+export type TrainingRecordRefusal = 'person_not_found' | 'module_not_active' | 'completed_in_future';
+
+/**
+ * The rules of a completion: an active person (of the recorder's tenant, when one is named), an
+ * active module, and a completion day not after today. Exported so that a route can ask before it
+ * stores an evidence file; `addTrainingRecord` asks again inside its transaction.
+ */
+export function trainingRecordRefusal(
+	db: DbOrTx,
+	input: Pick<RecordInput, 'moduleId' | 'userId' | 'completedOn'>,
+	scope: RecordScope = {},
+	now = new Date()
+): TrainingRecordRefusal | null {
+	const person = db.select().from(user).where(eq(user.id, input.userId)).get();
+	if (!person || person.status !== 'active' || (scope.tenantId !== undefined && person.tenantId !== scope.tenantId))
+		return 'person_not_found';
+	if (!getModule(db, input.moduleId)?.active) return 'module_not_active';
+	if (input.completedOn > todayInHelsinki(now)) return 'completed_in_future';
+	return null;
+}
+
+export type RecordResult = { ok: true; id: string } | { ok: false; reason: TrainingRecordRefusal };
+
 /**
  * A completed training. Entered by an administrator it counts at once; declared by the person
  * themselves it waits for the administrator's confirmation.
  */
-export function addTrainingRecord(db: Db, actor: Actor, input: RecordInput, confirmed: boolean, now = new Date()): string | null {
-	return db.transaction((tx) => {
-		const module = getModule(tx, input.moduleId);
-		const person = tx.select().from(user).where(eq(user.id, input.userId)).get();
-		if (!module || !person) return null;
+export function addTrainingRecord(
+	db: Db,
+	actor: Actor,
+	input: RecordInput,
+	confirmed: boolean,
+	now = new Date(),
+	scope: RecordScope = {}
+): RecordResult {
+	return db.transaction((tx): RecordResult => {
+		const refusal = trainingRecordRefusal(tx, input, scope, now);
+		if (refusal) return { ok: false, reason: refusal };
+		const module = getModule(tx, input.moduleId)!;
+		const person = tx.select().from(user).where(eq(user.id, input.userId)).get()!;
 		const id = crypto.randomUUID();
 		tx.insert(trainingRecord)
 			.values({
@@ -126,20 +163,27 @@ export function addTrainingRecord(db: Db, actor: Actor, input: RecordInput, conf
 			targetId: id,
 			summary: `${module.code} ${input.completedOn} for ${person.email}`
 		});
-		return id;
+		return { ok: true, id };
 	});
 }
 
-export function confirmTrainingRecord(db: Db, actor: Actor, recordId: string, now = new Date()): TrainingRecord | null {
+/** Confirms a declared completion of one of the tenant's people; a record of another tenant is not found. */
+export function confirmTrainingRecord(
+	db: Db,
+	actor: Actor,
+	ref: { tenantId: string; recordId: string },
+	now = new Date()
+): { ok: true; record: TrainingRecord } | { ok: false; reason: 'not_found' | 'already_confirmed' } {
 	return db.transaction((tx) => {
-		const record = tx.select().from(trainingRecord).where(eq(trainingRecord.id, recordId)).get();
-		if (!record || record.confirmed) return null;
+		const record = tx.select().from(trainingRecord).where(eq(trainingRecord.id, ref.recordId)).get();
+		if (!record || record.tenantId !== ref.tenantId) return { ok: false, reason: 'not_found' } as const;
+		if (record.confirmed) return { ok: false, reason: 'already_confirmed' } as const;
 		tx.update(trainingRecord)
 			.set({ confirmed: true, confirmedBy: actor.label, confirmedAt: now })
-			.where(eq(trainingRecord.id, recordId))
+			.where(eq(trainingRecord.id, record.id))
 			.run();
-		audit(tx, actor, { tenantId: record.tenantId, action: 'training.confirm', targetType: 'training_record', targetId: recordId });
-		return { ...record, confirmed: true };
+		audit(tx, actor, { tenantId: record.tenantId, action: 'training.confirm', targetType: 'training_record', targetId: record.id });
+		return { ok: true, record: { ...record, confirmed: true } } as const;
 	});
 }
 

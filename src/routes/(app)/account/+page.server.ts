@@ -14,7 +14,7 @@ import { removeTwoFactor, renewRecoveryCodes, requiresTwoFactor, twoFactorSummar
 import type { SessionUser } from '$lib/server/auth/session';
 import { sendSecurityNotice } from '$lib/server/auth/security-notice';
 import { codeRefused } from '$lib/server/http/second-factor';
-import { invalid, parseForm } from '$lib/server/http/forms';
+import { answer, invalid, parseForm } from '$lib/server/http/forms';
 import { passwordProblem } from '$lib/server/http/set-password';
 import { config } from '$lib/server/config';
 import { createCalendarToken, hasCalendarToken, revokeCalendarToken } from '$lib/server/calendar/feed';
@@ -36,14 +36,14 @@ async function checkCode(event: RequestEvent, user: SessionUser) {
 	return { failure: result.ok ? null : codeRefused(result, 'code', 'twoFactor') };
 }
 
-export const actions: Actions = {
+export const actions = {
 	recoveryCodes: async (event) => {
 		const user = authorize(event, 'account.manage');
 		const { failure } = await checkCode(event, user);
 		if (failure) return failure;
 		const recoveryCodes = renewRecoveryCodes(db(), actorOf(event), user);
 		await sendSecurityNotice(db(), user.id, 'recovery_codes_renewed');
-		return { section: 'twoFactor', recoveryCodes };
+		return answer('twoFactor', { recoveryCodes });
 	},
 	disableTwoFactor: async (event) => {
 		const user = authorize(event, 'account.manage');
@@ -52,7 +52,7 @@ export const actions: Actions = {
 		if (failure) return failure;
 		removeTwoFactor(db(), actorOf(event), user, 'self');
 		await sendSecurityNotice(db(), user.id, 'two_factor_disabled');
-		return { section: 'twoFactor', twoFactorDisabled: true };
+		return answer('twoFactor', { twoFactorDisabled: true });
 	},
 	calendar: (event) => {
 		const user = authorize(event, 'account.manage');
@@ -81,4 +81,4 @@ export const actions: Actions = {
 		await sendSecurityNotice(db(), person.id, 'password_changed');
 		return { passwordChanged: true };
 	}
-};
+} satisfies Actions;

@@ -1,7 +1,7 @@
 import type { Actions, PageServerLoad } from './$types';
 import { db } from '$lib/server/db';
 import { actorOf, authorize } from '$lib/server/http/guard';
-import { invalid, parseForm } from '$lib/server/http/forms';
+import { answer, invalid, parseForm } from '$lib/server/http/forms';
 import { createAnnouncement, listAnnouncements } from '$lib/server/incidents/announcements';
 import { tenantNames } from '$lib/server/tenants/tenants';
 import { resolveTargets, tenantChoices } from '$lib/server/http/tenant-picker';
@@ -30,7 +30,7 @@ export const load: PageServerLoad = (event) => {
 	};
 };
 
-export const actions: Actions = {
+export const actions = {
 	create: async (event) => {
 		authorize(event, 'announcement.manage');
 		const parsed = parseForm(announcementSchema, await event.request.formData());
@@ -38,6 +38,6 @@ export const actions: Actions = {
 		const targets = resolveTargets(parsed.data);
 		if (!targets.ok) return invalid(targets.errors, parsed.values, 'create');
 		await createAnnouncement(db(), actorOf(event), { ...parsed.data, tenantIds: targets.tenantIds });
-		return { section: 'create', created: true };
+		return answer('create', { created: true });
 	}
-};
+} satisfies Actions;

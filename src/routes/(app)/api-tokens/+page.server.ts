@@ -19,7 +19,7 @@ export const load: PageServerLoad = (event) => {
 	return { tokens: listApiTokens(db(), tenantId), scopes: scopesAllowedFor(tenantId), today: todayInHelsinki() };
 };
 
-export const actions: Actions = {
+export const actions = {
 	create: async (event) => {
 		const { user } = own(event);
 		const parsed = parseForm(apiTokenSchema, await event.request.formData());
@@ -38,4 +38,4 @@ export const actions: Actions = {
 		if (!parsed.ok || !revokeApiToken(db(), actorOf(event), tenantId, parsed.data.id)) error(404, m.error_not_found());
 		return { revoked: true };
 	}
-};
+} satisfies Actions;

@@ -4,8 +4,15 @@ import { getLocale } from '$lib/paraglide/runtime';
 import { db } from '$lib/server/db';
 import { actorOf, authorize } from '$lib/server/http/guard';
 import { invalid, parseForm } from '$lib/server/http/forms';
-import { completionEvidence } from '$lib/server/http/training-record-form';
-import { addTrainingRecord, getModule, listModules, listPersonRecords, moduleName } from '$lib/server/training/training';
+import { storeCompletionEvidence } from '$lib/server/http/training-record-form';
+import {
+	addTrainingRecord,
+	listModules,
+	listPersonRecords,
+	moduleName,
+	trainingRecordRefusal,
+	type TrainingRecordRefusal
+} from '$lib/server/training/training';
 import { isRequiredFor, trainingStatus } from '$lib/server/training/status';
 import { todayInHelsinki } from '$lib/time';
 import { trainingDeclarationSchema } from '$lib/schemas/training';
@@ -39,16 +46,25 @@ export const load: PageServerLoad = (event) => {
 	};
 };
 
-export const actions: Actions = {
+export const actions = {
 	declare: async (event) => {
 		const user = authorize(event, 'training.declare');
 		const form = await event.request.formData();
 		const parsed = parseForm(trainingDeclarationSchema, form);
 		if (!parsed.ok) return invalid(parsed.errors, parsed.values);
-		if (!getModule(db(), parsed.data.moduleId)?.active) return invalid({ moduleId: m.error_choose_one() }, parsed.values);
-		const evidence = await completionEvidence(form, parsed.data.completedOn);
+		const input = { ...parsed.data, userId: user.id };
+		const refuse = (reason: TrainingRecordRefusal) =>
+			invalid(
+				reason === 'completed_in_future' ? { completedOn: m.training_error_future() } : { moduleId: m.error_choose_one() },
+				parsed.values
+			);
+		// Asked before the evidence file is stored, so that a refused declaration leaves no file behind.
+		const refusal = trainingRecordRefusal(db(), input);
+		if (refusal) return refuse(refusal);
+		const evidence = await storeCompletionEvidence(form);
 		if (!evidence.ok) return invalid(evidence.errors, parsed.values);
-		addTrainingRecord(db(), actorOf(event), { ...parsed.data, userId: user.id, evidence: evidence.evidence ?? undefined }, false);
+		const declared = addTrainingRecord(db(), actorOf(event), { ...input, evidence: evidence.evidence ?? undefined }, false);
+		if (!declared.ok) return refuse(declared.reason);
 		return { declared: true };
 	}
-};
+} satisfies Actions;

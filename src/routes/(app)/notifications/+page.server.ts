@@ -19,10 +19,10 @@ export const load: PageServerLoad = (event) => {
 	};
 };
 
-export const actions: Actions = {
+export const actions = {
 	read: (event) => {
 		const user = authorize(event, 'notifications.view');
 		markAllRead(db(), user.id);
 		return { read: true };
 	}
-};
+} satisfies Actions;

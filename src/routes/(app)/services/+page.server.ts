@@ -11,7 +11,7 @@ export const load: PageServerLoad = (event) => {
 	return { services: listServices(db()) };
 };
 
-export const actions: Actions = {
+export const actions = {
 	default: async (event) => {
 		authorize(event, 'services.edit');
 		const parsed = parseForm(serviceSchema, await event.request.formData());
@@ -20,4 +20,4 @@ export const actions: Actions = {
 		if (!result.ok) return invalid({ code: m.error_code_taken() }, parsed.values);
 		return { added: parsed.data.code };
 	}
-};
+} satisfies Actions;

@@ -14,7 +14,7 @@ export const load: PageServerLoad = (event) => {
 	authorize(event, 'agreement.verify');
 };
 
-export const actions: Actions = {
+export const actions = {
 	default: async (event) => {
 		const user = authorize(event, 'agreement.verify');
 		const file = (await event.request.formData()).get('file');
@@ -39,4 +39,4 @@ export const actions: Actions = {
 				: null
 		};
 	}
-};
+} satisfies Actions;

@@ -8,7 +8,7 @@ import { clientOf } from '$lib/server/http/guard';
 import { invalid, parseForm } from '$lib/server/http/forms';
 import { formatTime } from '$lib/i18n/format';
 
-export const actions: Actions = {
+export const actions = {
 	default: async (event) => {
 		const parsed = parseForm(passwordResetRequestSchema, await event.request.formData());
 		if (!parsed.ok) return invalid(parsed.errors, parsed.values);
@@ -18,4 +18,4 @@ export const actions: Actions = {
 			return fail(429, { errors: { email: m.reset_request_throttled({ time: formatTime(answer.retryAt) }) }, values: parsed.values });
 		return { sent: true };
 	}
-};
+} satisfies Actions;

@@ -17,7 +17,7 @@ export const load: PageServerLoad = ({ locals, url }) => {
 	return { email: locals.pending.user.email };
 };
 
-export const actions: Actions = {
+export const actions = {
 	default: async (event) => {
 		const { pending, session } = event.locals;
 		if (!pending || pending.step !== 'verify' || !session) redirect(303, '/login');
@@ -27,4 +27,4 @@ export const actions: Actions = {
 		if (!result.ok) return codeRefused(result);
 		redirect(303, safeNext(event.url.searchParams.get('next')));
 	}
-};
+} satisfies Actions;

@@ -3,7 +3,7 @@ import type { Actions, PageServerLoad } from './$types';
 import * as m from '$lib/paraglide/messages.js';
 import { db } from '$lib/server/db';
 import { actorOf, authorize } from '$lib/server/http/guard';
-import { invalid, parseForm } from '$lib/server/http/forms';
+import { answer, invalid, parseForm } from '$lib/server/http/forms';
 import { closeAnnouncement, getAnnouncement, updateAnnouncement } from '$lib/server/incidents/announcements';
 import { resolveTargets, tenantChoices } from '$lib/server/http/tenant-picker';
 import { announcementSchema } from '$lib/schemas/incident';
@@ -24,7 +24,7 @@ export const load: PageServerLoad = (event) => {
 	};
 };
 
-export const actions: Actions = {
+export const actions = {
 	update: async (event) => {
 		authorize(event, 'announcement.manage');
 		const parsed = parseForm(announcementSchema, await event.request.formData());
@@ -33,11 +33,11 @@ export const actions: Actions = {
 		if (!targets.ok) return invalid(targets.errors, parsed.values, 'update');
 		if (!updateAnnouncement(db(), actorOf(event), event.params.id, { ...parsed.data, tenantIds: targets.tenantIds }))
 			return invalid({ form: m.announcement_is_closed() }, parsed.values, 'update');
-		return { section: 'update', saved: true };
+		return answer('update', { saved: true });
 	},
 	close: async (event) => {
 		authorize(event, 'announcement.manage');
 		if (!closeAnnouncement(db(), actorOf(event), event.params.id)) return invalid({ form: m.announcement_is_closed() }, {}, 'close');
-		return { section: 'close', closed: true };
+		return answer('close', { closed: true });
 	}
-};
+} satisfies Actions;

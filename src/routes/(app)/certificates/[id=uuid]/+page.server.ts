@@ -4,7 +4,7 @@ import * as m from '$lib/paraglide/messages.js';
 import { db } from '$lib/server/db';
 import { can, type Action } from '$lib/server/auth/authorize';
 import { actorOf, authorize } from '$lib/server/http/guard';
-import { invalid, parseForm } from '$lib/server/http/forms';
+import { answer, invalid, parseForm } from '$lib/server/http/forms';
 import { expiryBucket, getCertificate, markRenewalOrdered, orderByDate, renewalChain } from '$lib/server/certificates/registry';
 import { getSettings } from '$lib/server/settings';
 import { getTenant } from '$lib/server/tenants/tenants';
@@ -62,13 +62,13 @@ export const load: PageServerLoad = (event) => {
 	};
 };
 
-export const actions: Actions = {
+export const actions = {
 	ordered: async (event) => {
 		const { current } = certificateFor(event, 'certificate.manage');
 		const parsed = parseForm(renewalOrderedSchema, await event.request.formData());
 		if (!parsed.ok) return invalid(parsed.errors, parsed.values, 'ordered');
 		if (!markRenewalOrdered(db(), actorOf(event), current.id, parsed.data.note))
 			return invalid({ form: m.cert_renewal_not_possible() }, parsed.values, 'ordered');
-		return { section: 'ordered', ordered: true };
+		return answer('ordered', { ordered: true });
 	}
-};
+} satisfies Actions;

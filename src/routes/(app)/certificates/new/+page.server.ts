@@ -3,18 +3,20 @@ import type { Actions, PageServerLoad } from './$types';
 import * as m from '$lib/paraglide/messages.js';
 import { db } from '$lib/server/db';
 import { actorOf, authorize } from '$lib/server/http/guard';
-import { invalid, parseForm, type FormValues } from '$lib/server/http/forms';
-import { addCertificate, getCertificate, type AddCertificateResult, type Holder } from '$lib/server/certificates/registry';
-import { MAX_CERTIFICATES_PER_FILE, type ParsedCertificate } from '$lib/server/certificates/x509';
+import { answer, invalid, parseForm, type FormValues } from '$lib/server/http/forms';
+import { refusal, type ReasonMessages } from '$lib/form-answer';
+import { getCertificate } from '$lib/server/certificates/registry';
+import { MAX_CERTIFICATES_PER_FILE, type ParsedCertificate, type ParseResult } from '$lib/server/certificates/x509';
 import { runUntrusted } from '$lib/server/untrusted/sandbox';
 import { refusalMessage } from '$lib/server/http/untrusted-refusal';
 import { addDays, startOfHelsinkiDay } from '$lib/time';
 import { getMainConnector } from '$lib/server/organisation/organisation';
 import {
-	findHolder,
+	addCertificateFor,
+	holderPicker,
 	HOLDER_SEARCH_LIMIT,
-	resolveHolder as resolveChosenHolder,
-	searchHolders,
+	resolveHolder,
+	type AddCertificateForResult,
 	type HolderMatch
 } from '$lib/server/certificates/holders';
 import type { SessionUser } from '$lib/server/auth/session';
@@ -23,17 +25,16 @@ import {
 	holderValue,
 	isFileKind,
 	manualCertificateSchema,
-	uploadedCertificateSchema,
-	type HolderChoice
+	uploadedCertificateSchema
 } from '$lib/schemas/certificate';
 
-const REFUSALS = {
+const REFUSALS: ReasonMessages<Extract<ParseResult, { ok: false }>['reason']> = {
 	private_key: m.cert_private_key_refused,
 	empty: m.cert_file_empty,
 	not_a_certificate: m.cert_file_not_certificate,
 	too_large: m.cert_file_too_large,
 	too_many: () => m.cert_file_too_many({ max: MAX_CERTIFICATES_PER_FILE })
-} as const;
+};
 
 /** The certificate file read in the untrusted-file worker; a refusal comes as a message. */
 async function readCertificates(
@@ -58,18 +59,13 @@ const optionOf = (match: HolderMatch) => ({
  */
 function holderOptions(viewer: SessionUser, query: string, chosen: string) {
 	const options = [{ value: 'main_connector', label: m.cert_holder_main_connector_option({ name: getMainConnector(db())?.name ?? '' }) }];
-	const found = searchHolders(db(), viewer, query);
 	const choice = certificateHolderSchema.shape.holder.safeParse(chosen);
-	const kept = choice.success && choice.data.type !== 'main_connector' ? findHolder(db(), viewer, choice.data) : null;
-	const matches = kept && !found.matches.some((h) => optionOf(h).value === chosen) ? [kept, ...found.matches] : found.matches;
+	const found = holderPicker(db(), viewer, query, choice.success ? choice.data : null);
 	return {
-		holders: [...options, ...matches.map(optionOf)],
+		holders: [...options, ...found.matches.map(optionOf)],
 		holderSearch: { query, found: found.matches.length, more: found.more, limit: HOLDER_SEARCH_LIMIT }
 	};
 }
-
-/** The posted holder, if it exists as chosen (see certificates/holders.ts). */
-const resolveHolder = (choice: HolderChoice): Holder | null => resolveChosenHolder(db(), choice);
 
 /** What the check step shows; the PEM itself travels separately, base64-encoded. */
 const preview = (c: ParsedCertificate, others: number) => ({
@@ -114,23 +110,22 @@ export const load: PageServerLoad = (event) => {
 async function inspectUpload(form: FormData) {
 	const parsed = parseForm(certificateHolderSchema, form);
 	if (!parsed.ok) return invalid(parsed.errors, parsed.values, 'inspect');
-	if (!resolveHolder(parsed.data.holder)) return invalid({ holder: m.error_choose_one() }, parsed.values, 'inspect');
+	if (!resolveHolder(db(), parsed.data.holder)) return invalid({ holder: m.error_choose_one() }, parsed.values, 'inspect');
 	const file = form.get('file');
 	if (!(file instanceof File) || file.size === 0) return invalid({ file: m.cert_file_required() }, parsed.values, 'inspect');
 	// The file is read into memory only; a refused file (a private key above all) is neither kept nor logged.
 	const result = await readCertificates(new Uint8Array(await file.arrayBuffer()));
 	if (!result.ok) return invalid({ file: result.message }, parsed.values, 'inspect');
 	const [leaf, ...others] = result.certificates;
-	return {
-		section: 'inspect',
+	return answer('inspect', {
 		values: parsed.values,
 		preview: preview(leaf, others.length),
 		certificate: Buffer.from(leaf.pem).toString('base64')
-	};
+	});
 }
 
-function failSave(values: FormValues, result: Extract<AddCertificateResult, { ok: false }>) {
-	return fail(400, { errors: { form: m.cert_duplicate() }, values, section: 'save', duplicateId: result.existingId });
+function failSave(values: FormValues, result: Extract<AddCertificateForResult, { reason: 'duplicate' }>) {
+	return fail(400, { ...refusal({ form: m.cert_duplicate() }, values, 'save'), duplicateId: result.existingId });
 }
 
 /** Stores the certificate confirmed after the check step, parsing it again: the hidden field is user input. */
@@ -146,15 +141,14 @@ async function saveUpload(event: RequestEvent, form: FormData) {
 	const [leaf, ...others] = result.certificates;
 	// Other mistakes keep the checked certificate on screen, so only the field in error needs fixing.
 	const again = (errors: Record<string, string>) =>
-		fail(400, { errors, values: parsed.values, section: 'save', preview: preview(leaf, others.length), certificate: base64 });
+		fail(400, { ...refusal(errors, parsed.values, 'save'), preview: preview(leaf, others.length), certificate: base64 });
 	if (!parsed.ok) return again(parsed.errors);
-	const holder = resolveHolder(parsed.data.holder);
-	if (!holder) return again({ holder: m.error_choose_one() });
-	const added = addCertificate(db(), actorOf(event), parsed.data.kind, holder, {
+	const added = addCertificateFor(db(), actorOf(event), parsed.data.kind, parsed.data.holder, {
 		source: 'upload',
 		parsed: leaf,
 		reference: parsed.data.reference
 	});
+	if (!added.ok && added.reason === 'holder_not_found') return again({ holder: m.error_choose_one() });
 	if (!added.ok) return failSave(parsed.values, added);
 	redirect(303, `/certificates/${added.id}?added=1`);
 }
@@ -162,15 +156,14 @@ async function saveUpload(event: RequestEvent, form: FormData) {
 function saveManual(event: RequestEvent, form: FormData) {
 	const parsed = parseForm(manualCertificateSchema, form);
 	if (!parsed.ok) return invalid(parsed.errors, parsed.values, 'save');
-	const holder = resolveHolder(parsed.data.holder);
-	if (!holder) return invalid({ holder: m.error_choose_one() }, parsed.values, 'save');
-	const { kind, validFrom, validTo, reference } = parsed.data;
-	const added = addCertificate(db(), actorOf(event), kind, holder, {
+	const { kind, holder, validFrom, validTo, reference } = parsed.data;
+	const added = addCertificateFor(db(), actorOf(event), kind, holder, {
 		source: 'manual',
 		validTo: new Date(startOfHelsinkiDay(addDays(validTo, 1)).getTime() - 1000),
 		validFrom: validFrom ? startOfHelsinkiDay(validFrom) : null,
 		reference
 	});
+	if (!added.ok && added.reason === 'holder_not_found') return invalid({ holder: m.error_choose_one() }, parsed.values, 'save');
 	if (!added.ok) return failSave(parsed.values, added);
 	redirect(303, `/certificates/${added.id}?added=1`);
 }
@@ -188,7 +181,10 @@ const fileKind = (form: FormData) => {
  * An answer shown on the page again carries the holder select as the posted search and choice
  * left it: the page's own load sees neither.
  */
-function withHolders<T extends object>(viewer: SessionUser, form: FormData, answer: T | ActionFailure<Record<string, unknown>>) {
+type Holders = ReturnType<typeof holderOptions>;
+type WithHolders<R> = R extends ActionFailure<infer F> ? ActionFailure<F & Holders> : R & Holders;
+
+function withHolders<R extends object>(viewer: SessionUser, form: FormData, result: R): WithHolders<R> {
 	const holders = holderOptions(
 		viewer,
 		String(form.get('holderQuery') ?? '')
@@ -196,14 +192,13 @@ function withHolders<T extends object>(viewer: SessionUser, form: FormData, answ
 			.slice(0, 100),
 		String(form.get('holder') ?? '')
 	);
-	if (isActionFailure(answer)) {
-		const failure = answer as ActionFailure<Record<string, unknown>>;
-		return fail(failure.status, { ...failure.data, ...holders });
-	}
-	return { ...(answer as T), ...holders };
+	const answered = isActionFailure(result)
+		? fail(result.status, { ...(result.data as object | undefined), ...holders })
+		: { ...result, ...holders };
+	return answered as WithHolders<R>;
 }
 
-export const actions: Actions = {
+export const actions = {
 	inspect: async (event) => {
 		const viewer = authorize(event, 'certificate.manage');
 		const form = await event.request.formData();
@@ -215,4 +210,4 @@ export const actions: Actions = {
 		if (!fileKind(form)) return withHolders(viewer, form, saveManual(event, form));
 		return withHolders(viewer, form, await (form.has('certificate') ? saveUpload(event, form) : inspectUpload(form)));
 	}
-};
+} satisfies Actions;

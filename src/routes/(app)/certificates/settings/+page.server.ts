@@ -17,7 +17,7 @@ export const load: PageServerLoad = (event) => {
 	};
 };
 
-export const actions: Actions = {
+export const actions = {
 	default: async (event) => {
 		authorize(event, 'certificate.manage');
 		const parsed = parseForm(certificateSettingsSchema, await event.request.formData());
@@ -27,4 +27,4 @@ export const actions: Actions = {
 		// Echo the cleaned list (sorted, without repeats) so the form shows what was stored.
 		return { saved: true, values: { reminderThresholds: parsed.data.reminderThresholds.join(', ') } };
 	}
-};
+} satisfies Actions;

@@ -5,8 +5,18 @@ import { INCIDENT_STATUSES } from '$lib/domain';
 import { db } from '$lib/server/db';
 import { can } from '$lib/server/auth/authorize';
 import { actorOf, authorize } from '$lib/server/http/guard';
-import { invalid, parseForm } from '$lib/server/http/forms';
-import { addAction, getReport, getVisibleReport, listEvents, mayAssist, reportRef, setStatus } from '$lib/server/incidents/incidents';
+import { answer, invalid, parseForm } from '$lib/server/http/forms';
+import {
+	addAction,
+	getReport,
+	getVisibleReport,
+	listEvents,
+	mayAssist,
+	reportRef,
+	setStatus,
+	type StepResult
+} from '$lib/server/incidents/incidents';
+import type { ReasonMessages } from '$lib/form-answer';
 import { listDecisions, mayDecideFor, recordDecision } from '$lib/server/incidents/decisions';
 import { listOnwardNotices, recordOnwardNotice } from '$lib/server/incidents/onward';
 import { controllersShownTo, MAIN_CONNECTOR_CONTROLLER, reportControllers } from '$lib/server/incidents/parties';
@@ -15,14 +25,14 @@ import { helsinkiWallClock } from '$lib/time';
 import { decisionSchema, noteSchema, onwardNoticeSchema, statusSchema } from '$lib/schemas/incident';
 
 /** Why a step was refused, in the reader's words. */
-const REFUSALS = {
+const REFUSALS: ReasonMessages<Extract<StepResult, { ok: false }>['reason']> = {
 	not_found: m.error_not_found,
 	wrong_state: m.incident_wrong_state,
 	decision_missing: m.incident_close_needs_decision,
 	not_a_breach: m.incident_not_a_breach,
 	already_decided: m.incident_already_decided,
 	not_controller: m.incident_not_controller
-} as const;
+};
 
 export const load: PageServerLoad = (event) => {
 	const user = authorize(event, 'incident.report');
@@ -70,7 +80,7 @@ function handled(event: RequestEvent<{ id: string }>) {
 	return report;
 }
 
-export const actions: Actions = {
+export const actions = {
 	note: async (event) => {
 		const user = authorize(event, 'incident.report');
 		const parsed = parseForm(noteSchema, await event.request.formData());
@@ -78,7 +88,7 @@ export const actions: Actions = {
 		const result = addAction(db(), actorOf(event), user, event.params.id, parsed.data.note);
 		if (!result.ok && result.reason === 'not_found') error(404, m.error_not_found());
 		if (!result.ok) return invalid({ form: REFUSALS[result.reason]() }, parsed.values, 'note');
-		return { section: 'note', added: true };
+		return answer('note', { added: true });
 	},
 	status: async (event) => {
 		const report = handled(event);
@@ -86,7 +96,7 @@ export const actions: Actions = {
 		if (!parsed.ok) return invalid(parsed.errors, parsed.values, 'status');
 		const result = setStatus(db(), actorOf(event), report.id, parsed.data.status);
 		if (!result.ok) return invalid({ form: REFUSALS[result.reason]() }, parsed.values, 'status');
-		return { section: 'status', changed: true };
+		return answer('status', { changed: true });
 	},
 	decision: async (event) => {
 		const formData = await event.request.formData();
@@ -98,7 +108,7 @@ export const actions: Actions = {
 		const result = recordDecision(db(), actorOf(event), user, event.params.id, parsed.data.controller, parsed.data.input);
 		if (!result.ok && result.reason === 'not_found') error(404, m.error_not_found());
 		if (!result.ok) return invalid({ form: REFUSALS[result.reason]() }, parsed.values, `decision:${controller}`);
-		return { section: `decision:${controller}`, decided: true };
+		return answer(`decision:${controller}`, { decided: true });
 	},
 	onward: async (event) => {
 		const user = authorize(event, 'incident.notify_onward');
@@ -107,6 +117,6 @@ export const actions: Actions = {
 		const result = recordOnwardNotice(db(), actorOf(event), user, event.params.id, parsed.data);
 		if (!result.ok && result.reason === 'not_found') error(404, m.error_not_found());
 		if (!result.ok) return invalid({ form: REFUSALS[result.reason]() }, parsed.values, 'onward');
-		return { section: 'onward', recorded: true };
+		return answer('onward', { recorded: true });
 	}
-};
+} satisfies Actions;

@@ -27,7 +27,7 @@ export const load: PageServerLoad = (event) => {
 	};
 };
 
-export const actions: Actions = {
+export const actions = {
 	default: async (event) => {
 		const user = authorize(event, 'incident.report');
 		const parsed = parseForm(reportSchema, await event.request.formData());
@@ -43,4 +43,4 @@ export const actions: Actions = {
 		if (!result.ok) return invalid({ concerns: m.incident_concerns_required() }, parsed.values);
 		redirect(303, `/incidents/${result.report.id}?reported=1`);
 	}
-};
+} satisfies Actions;

@@ -4,7 +4,7 @@ import * as m from '$lib/paraglide/messages.js';
 import { getLocale } from '$lib/paraglide/runtime';
 import { db } from '$lib/server/db';
 import { actorOf, authorize } from '$lib/server/http/guard';
-import { invalid, parseForm } from '$lib/server/http/forms';
+import { answer, invalid, parseForm } from '$lib/server/http/forms';
 import { contentFrom, settingsFrom } from '$lib/server/http/instruction-form';
 import { tenantChoices } from '$lib/server/http/tenant-picker';
 import {
@@ -92,7 +92,7 @@ export const load: PageServerLoad = (event) => {
 	};
 };
 
-export const actions: Actions = {
+export const actions = {
 	settings: async (event) => {
 		const item = instructionOr404(event);
 		const parsed = parseForm(instructionSettingsSchema, await event.request.formData());
@@ -100,7 +100,7 @@ export const actions: Actions = {
 		const settings = settingsFrom(parsed.data);
 		if (!settings.ok) return invalid(settings.errors, parsed.values, 'settings');
 		updateInstructionSettings(db(), actorOf(event), item.id, settings.settings);
-		return { section: 'settings', saved: true };
+		return answer('settings', { saved: true });
 	},
 	publish: async (event) => {
 		const item = instructionOr404(event);
@@ -119,7 +119,7 @@ export const actions: Actions = {
 			{ material: parsed.data.change === 'material', changeSummary: parsed.data.changeSummary },
 			content.content
 		);
-		return { section: 'publish', published: version };
+		return answer('publish', { published: version });
 	},
 	remind: (event) => {
 		const item = instructionOr404(event);
@@ -130,4 +130,4 @@ export const actions: Actions = {
 		archiveInstruction(db(), actorOf(event), item.id);
 		redirect(303, '/instructions?archived_done=1');
 	}
-};
+} satisfies Actions;

@@ -13,7 +13,7 @@ export const load: PageServerLoad = (event) => {
 	return { choices: tenantChoices() };
 };
 
-export const actions: Actions = {
+export const actions = {
 	default: async (event) => {
 		authorize(event, 'instruction.manage');
 		const form = await event.request.formData();
@@ -26,4 +26,4 @@ export const actions: Actions = {
 		const id = createInstruction(db(), actorOf(event), settings.settings, content.content);
 		redirect(303, `/instructions/${id}?created`);
 	}
-};
+} satisfies Actions;

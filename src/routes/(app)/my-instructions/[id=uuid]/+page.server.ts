@@ -66,7 +66,7 @@ export const load: PageServerLoad = (event) => {
 	};
 };
 
-export const actions: Actions = {
+export const actions = {
 	acknowledge: async (event) => {
 		const { user, item } = readable(event);
 		if (user.tenantId === null) error(403, m.error_forbidden());
@@ -76,4 +76,4 @@ export const actions: Actions = {
 			return invalid({ form: m.instruction_ack_outdated() });
 		return { acknowledgedNow: true };
 	}
-};
+} satisfies Actions;

@@ -20,10 +20,10 @@ export const load: PageServerLoad = (event) => {
 	};
 };
 
-export const actions: Actions = {
+export const actions = {
 	default: (event) => {
 		authorize(event, 'catalogue.manage');
 		if (!getPrerequisiteType(db(), event.params.id)) error(404, m.error_not_found());
 		return savePrerequisiteFromForm(event, event.params.id);
 	}
-};
+} satisfies Actions;

@@ -10,9 +10,9 @@ export const load: PageServerLoad = (event) => {
 	return { services: listServices(db()).map((s) => ({ code: s.code, name: serviceName(s, getLocale()) })) };
 };
 
-export const actions: Actions = {
+export const actions = {
 	default: (event) => {
 		authorize(event, 'catalogue.manage');
 		return savePrerequisiteFromForm(event);
 	}
-};
+} satisfies Actions;

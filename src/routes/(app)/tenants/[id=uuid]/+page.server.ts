@@ -81,7 +81,7 @@ function peopleAction<R>(handler: (event: RequestEvent, tenantId: string) => R) 
 	};
 }
 
-export const actions: Actions = {
+export const actions = {
 	roles: peopleAction((event, tenantId) => changeRoles(event, tenantId)),
 	invite: peopleAction((event, tenantId) => invite(event, tenantId)),
 	deactivate: peopleAction(deactivate),
@@ -108,4 +108,4 @@ export const actions: Actions = {
 		setTenantArchived(db(), actorOf(event), event.params.id, false);
 		return { restored: true };
 	}
-};
+} satisfies Actions;

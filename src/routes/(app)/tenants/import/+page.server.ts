@@ -12,7 +12,7 @@ export const load: PageServerLoad = (event) => {
 	return { labels: columnLabels() };
 };
 
-export const actions: Actions = {
+export const actions = {
 	/** Reads and checks the file; stores nothing. */
 	preview: async (event) => {
 		authorize(event, 'tenant.import');
@@ -31,4 +31,4 @@ export const actions: Actions = {
 		for (const invitation of outcome.invitations) await mailInvitation(invitation, invitation.token);
 		return { done: m.tenant_import_done({ created: outcome.created, updated: outcome.updated, invited: outcome.invitations.length }) };
 	}
-};
+} satisfies Actions;

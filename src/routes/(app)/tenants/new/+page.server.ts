@@ -7,9 +7,9 @@ export const load: PageServerLoad = (event) => {
 	return { services: serviceOptions() };
 };
 
-export const actions: Actions = {
+export const actions = {
 	default: (event) => {
 		authorize(event, 'tenant.create');
 		return saveTenantFromForm(event);
 	}
-};
+} satisfies Actions;

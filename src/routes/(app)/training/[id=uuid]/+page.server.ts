@@ -17,10 +17,10 @@ export const load: PageServerLoad = (event) => {
 	};
 };
 
-export const actions: Actions = {
+export const actions = {
 	default: (event) => {
 		authorize(event, 'training.manage');
 		if (!getModule(db(), event.params.id)) error(404, m.error_not_found());
 		return saveModuleFromForm(event, event.params.id);
 	}
-};
+} satisfies Actions;

@@ -6,9 +6,9 @@ export const load: PageServerLoad = (event) => {
 	authorize(event, 'training.manage');
 };
 
-export const actions: Actions = {
+export const actions = {
 	default: (event) => {
 		authorize(event, 'training.manage');
 		return saveModuleFromForm(event);
 	}
-};
+} satisfies Actions;

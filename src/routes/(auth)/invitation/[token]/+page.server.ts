@@ -3,4 +3,4 @@ import { loadTokenHolder, setPasswordFromLink } from '$lib/server/http/set-passw
 
 export const load: PageServerLoad = ({ params }) => ({ person: loadTokenHolder(params.token, 'invitation') });
 
-export const actions: Actions = { default: (event) => setPasswordFromLink(event, 'invitation') };
+export const actions = { default: (event) => setPasswordFromLink(event, 'invitation') } satisfies Actions;

@@ -41,7 +41,7 @@ export const load: PageServerLoad = (event) => {
 	};
 };
 
-export const actions: Actions = {
+export const actions = {
 	default: async (event) => {
 		const { person, sessionId } = enrolling(event);
 		const replacing = isTwoFactorEnabled(db(), person.id);
@@ -58,4 +58,4 @@ export const actions: Actions = {
 		await sendSecurityNotice(db(), person.id, replacing ? 'two_factor_replaced' : 'two_factor_enabled');
 		return { recoveryCodes: result.recoveryCodes };
 	}
-};
+} satisfies Actions;

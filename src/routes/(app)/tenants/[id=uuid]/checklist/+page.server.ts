@@ -1,4 +1,4 @@
-import { error, fail, type RequestEvent } from '@sveltejs/kit';
+import { error, type RequestEvent } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import * as m from '$lib/paraglide/messages.js';
 import { getLocale } from '$lib/paraglide/runtime';
@@ -6,7 +6,7 @@ import { db } from '$lib/server/db';
 import { config } from '$lib/server/config';
 import { can, type Action } from '$lib/server/auth/authorize';
 import { actorOf, authorize } from '$lib/server/http/guard';
-import { invalid, parseForm, formDataToObject } from '$lib/server/http/forms';
+import { answer, invalid, parseForm, formDataToObject } from '$lib/server/http/forms';
 import { getTenant } from '$lib/server/tenants/tenants';
 import { countPeople, listActivePeopleFor, listPeople } from '$lib/server/people/people';
 import {
@@ -18,7 +18,8 @@ import {
 	recordEvidenceFile,
 	returnItem,
 	submitItem,
-	verifyItem
+	verifyItem,
+	type StepResult
 } from '$lib/server/prerequisites/checklist';
 import { prerequisiteGuidance, prerequisiteName } from '$lib/server/prerequisites/catalogue';
 import { deadlinesFor } from '$lib/server/prerequisites/deadlines';
@@ -28,6 +29,15 @@ import { evidenceProblem } from '$lib/server/http/file-upload';
 import { storeFile } from '$lib/server/evidence/file-store';
 import { daysBetween, todayInHelsinki } from '$lib/time';
 import { commentSchema, evidenceSchema, planSchema, returnSchema } from '$lib/schemas/checklist';
+import type { ReasonMessages } from '$lib/form-answer';
+
+/** Why a submission was refused, in the tenant's words (an item of another tenant is never reached here). */
+const SUBMIT_REFUSALS: ReasonMessages<Extract<StepResult, { ok: false }>['reason']> = {
+	evidence_missing: m.evidence_missing,
+	wrong_state: m.checklist_wrong_state,
+	owner_not_in_tenant: m.checklist_wrong_state,
+	not_found: m.checklist_wrong_state
+};
 
 /** The first names of a long list (a large tenant may miss thousands of cards), and how many more. */
 const NAMES_SHOWN = 20;
@@ -124,7 +134,7 @@ async function guarded(event: RequestEvent<{ id: string }>, action: Action) {
 	return event.request.formData();
 }
 
-export const actions: Actions = {
+export const actions = {
 	upload: async (event) => {
 		const form = await guarded(event, 'checklist.submit');
 		const { item } = itemInTenant(event, String(form.get('itemId') ?? ''));
@@ -142,7 +152,7 @@ export const actions: Actions = {
 			sha256: stored.sha256,
 			storagePath: stored.storagePath
 		});
-		return { section: `item-${item.id}`, uploaded: true };
+		return answer(`item-${item.id}`, { uploaded: true });
 	},
 	submit: async (event) => {
 		const form = await guarded(event, 'checklist.submit');
@@ -151,20 +161,15 @@ export const actions: Actions = {
 		if (!parsed.ok) return invalid(parsed.errors, parsed.values, `item-${itemId}`);
 		const { item } = itemInTenant(event, parsed.data.itemId);
 		const result = submitItem(db(), actorOf(event), refTo(event, item), parsed.data);
-		if (!result.ok)
-			return fail(400, {
-				errors: { form: result.reason === 'evidence_missing' ? m.evidence_missing() : m.checklist_wrong_state() },
-				values: formDataToObject(form),
-				section: `item-${item.id}`
-			});
-		return { section: `item-${item.id}`, submitted: true };
+		if (!result.ok) return invalid({ form: SUBMIT_REFUSALS[result.reason]() }, formDataToObject(form), `item-${item.id}`);
+		return answer(`item-${item.id}`, { submitted: true });
 	},
 	verify: async (event) => {
 		const form = await guarded(event, 'checklist.verify');
 		const { item } = itemInTenant(event, String(form.get('itemId') ?? ''));
 		if (!verifyItem(db(), actorOf(event), refTo(event, item)).ok)
 			return invalid({ form: m.checklist_wrong_state() }, {}, `item-${item.id}`);
-		return { section: `item-${item.id}`, verified: true };
+		return answer(`item-${item.id}`, { verified: true });
 	},
 	return: async (event) => {
 		const form = await guarded(event, 'checklist.verify');
@@ -174,7 +179,7 @@ export const actions: Actions = {
 		const { item } = itemInTenant(event, parsed.data.itemId);
 		if (!returnItem(db(), actorOf(event), refTo(event, item), parsed.data.reason).ok)
 			return invalid({ form: m.checklist_wrong_state() }, {}, `item-${item.id}`);
-		return { section: `item-${item.id}`, returned: true };
+		return answer(`item-${item.id}`, { returned: true });
 	},
 	plan: async (event) => {
 		const form = await guarded(event, 'checklist.plan');
@@ -184,7 +189,7 @@ export const actions: Actions = {
 		const { item } = itemInTenant(event, parsed.data.itemId);
 		const planned = planItem(db(), actorOf(event), refTo(event, item), { ownerId: parsed.data.ownerId, dueDate: parsed.data.dueDate });
 		if (!planned.ok) return invalid({ ownerId: m.error_choose_one() }, parsed.values, `item-${item.id}`);
-		return { section: `item-${item.id}`, planned: true };
+		return answer(`item-${item.id}`, { planned: true });
 	},
 	comment: async (event) => {
 		const form = await guarded(event, 'checklist.view');
@@ -193,6 +198,6 @@ export const actions: Actions = {
 		if (!parsed.ok) return invalid(parsed.errors, parsed.values, `item-${itemId}`);
 		const { item } = itemInTenant(event, parsed.data.itemId);
 		addComment(db(), actorOf(event), refTo(event, item), parsed.data.body);
-		return { section: `item-${item.id}`, commented: true };
+		return answer(`item-${item.id}`, { commented: true });
 	}
-};
+} satisfies Actions;

@@ -13,10 +13,10 @@ export const load: PageServerLoad = (event) => {
 	return { tenant: { id: tenant.id, name: tenant.name }, values: tenantFormValues(tenant), services: serviceOptions() };
 };
 
-export const actions: Actions = {
+export const actions = {
 	default: (event) => {
 		authorize(event, 'tenant.edit', { tenantId: event.params.id });
 		if (!getTenant(db(), event.params.id)) error(404, m.error_not_found());
 		return saveTenantFromForm(event, event.params.id);
 	}
-};
+} satisfies Actions;

@@ -4,18 +4,18 @@ import * as m from '$lib/paraglide/messages.js';
 import { getLocale } from '$lib/paraglide/runtime';
 import { db } from '$lib/server/db';
 import { actorOf, authorize } from '$lib/server/http/guard';
-import { invalid, parseForm } from '$lib/server/http/forms';
-import { completionEvidence } from '$lib/server/http/training-record-form';
+import { answer, invalid, parseForm } from '$lib/server/http/forms';
+import { storeCompletionEvidence } from '$lib/server/http/training-record-form';
 import { getTenant } from '$lib/server/tenants/tenants';
 import { listPeople } from '$lib/server/people/people';
 import {
 	addTrainingRecord,
 	confirmTrainingRecord,
-	getModule,
-	getTrainingRecord,
 	listModules,
 	listTenantRecords,
-	moduleName
+	moduleName,
+	trainingRecordRefusal,
+	type TrainingRecordRefusal
 } from '$lib/server/training/training';
 import { trainingMatrix } from '$lib/server/training/status';
 import { todayInHelsinki } from '$lib/time';
@@ -57,27 +57,39 @@ export const load: PageServerLoad = (event) => {
 	};
 };
 
-export const actions: Actions = {
+/** The field each refused rule answers next to. */
+const REFUSAL_FIELD: Record<TrainingRecordRefusal, { field: 'userId' | 'moduleId' | 'completedOn'; message: () => string }> = {
+	person_not_found: { field: 'userId', message: m.error_choose_one },
+	module_not_active: { field: 'moduleId', message: m.error_choose_one },
+	completed_in_future: { field: 'completedOn', message: m.training_error_future }
+};
+
+export const actions = {
 	add: async (event) => {
 		const tenant = tenantOr404(event);
 		const form = await event.request.formData();
 		const parsed = parseForm(trainingRecordSchema, form);
 		if (!parsed.ok) return invalid(parsed.errors, parsed.values, 'add');
-		if (!activePeople(tenant.id).some((p) => p.id === parsed.data.userId))
-			return invalid({ userId: m.error_choose_one() }, parsed.values, 'add');
-		if (!getModule(db(), parsed.data.moduleId)?.active) return invalid({ moduleId: m.error_choose_one() }, parsed.values, 'add');
-		const evidence = await completionEvidence(form, parsed.data.completedOn);
+		const refuse = (reason: TrainingRecordRefusal) =>
+			invalid({ [REFUSAL_FIELD[reason].field]: REFUSAL_FIELD[reason].message() }, parsed.values, 'add');
+		// Asked before the evidence file is stored, so that a refused completion leaves no file behind.
+		const refusal = trainingRecordRefusal(db(), parsed.data, { tenantId: tenant.id });
+		if (refusal) return refuse(refusal);
+		const evidence = await storeCompletionEvidence(form);
 		if (!evidence.ok) return invalid(evidence.errors, parsed.values, 'add');
-		addTrainingRecord(db(), actorOf(event), { ...parsed.data, evidence: evidence.evidence ?? undefined }, true);
-		return { section: 'add', added: true };
+		const added = addTrainingRecord(db(), actorOf(event), { ...parsed.data, evidence: evidence.evidence ?? undefined }, true, undefined, {
+			tenantId: tenant.id
+		});
+		if (!added.ok) return refuse(added.reason);
+		return answer('add', { added: true });
 	},
 	confirm: async (event) => {
 		const tenant = tenantOr404(event);
 		const parsed = parseForm(trainingConfirmSchema, await event.request.formData());
 		if (!parsed.ok) error(404, m.error_not_found());
-		const record = getTrainingRecord(db(), parsed.data.recordId);
-		if (!record || record.tenantId !== tenant.id) error(404, m.error_not_found());
-		if (!confirmTrainingRecord(db(), actorOf(event), record.id)) return invalid({ form: m.training_already_confirmed() }, {}, 'confirm');
-		return { section: 'confirm', confirmed: true };
+		const confirmed = confirmTrainingRecord(db(), actorOf(event), { tenantId: tenant.id, recordId: parsed.data.recordId });
+		if (!confirmed.ok && confirmed.reason === 'not_found') error(404, m.error_not_found());
+		if (!confirmed.ok) return invalid({ form: m.training_already_confirmed() }, {}, 'confirm');
+		return answer('confirm', { confirmed: true });
 	}
-};
+} satisfies Actions;
