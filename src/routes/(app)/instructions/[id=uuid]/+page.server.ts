@@ -123,7 +123,7 @@ export const actions = {
 	},
 	remind: (event) => {
 		const item = instructionOr404(event);
-		return { section: 'remind', reminded: remindPendingAcknowledgements(db(), actorOf(event), item.id) };
+		return answer('remind', { reminded: remindPendingAcknowledgements(db(), actorOf(event), item.id) });
 	},
 	archive: (event) => {
 		const item = instructionOr404(event);
