@@ -11,7 +11,16 @@ import { oidcRedirectUri, redeemCallback } from '../auth/oidc-client';
 import { takeTransaction } from '../auth/oidc-transaction';
 import { followToCallback, startTestProvider, type TestLogin, type TestProvider } from '../../../../tests/support/oidc-test-provider';
 import { DRAFT_CHOICES, freshDb, setUpAgreementWorld, type AgreementWorld } from '../test-support';
-import { createDraft, getAgreement, listSignatures, sendForSignature, signAgreement, SIGNATURE_METHODS, updateDraft } from './agreements';
+import {
+	countersignMany,
+	createDraft,
+	getAgreement,
+	listSignatures,
+	sendForSignature,
+	signAgreement,
+	SIGNATURE_METHODS,
+	updateDraft
+} from './agreements';
 import { completeIdentifiedSignature } from './identified-signature';
 import { buildPdfInput } from './document';
 import { subjectHash } from './strong-identification';
@@ -171,6 +180,21 @@ describe('strong identification at signing', () => {
 		);
 		expect(!result.ok && result.reason).toBe('identify');
 		expect(getAgreement(db, id)!.status).toBe('awaiting_countersignature');
+	});
+
+	it('refuses the batch countersignature, which has no way through the provider, and signs nothing', async () => {
+		const id = await awaitingCountersignature();
+		requireIdentification();
+		const result = await countersignMany(
+			db,
+			world.mainSigner,
+			[id],
+			{ typedName: 'Sakari Signer', title: 'Puheenjohtaja', password: PASSWORD },
+			CLIENT
+		);
+		expect(!result.ok && result.reason).toBe('identification_required');
+		expect(getAgreement(db, id)!.status).toBe('awaiting_countersignature');
+		expect(listSignatures(db, id)).toHaveLength(1);
 	});
 
 	it("refuses a transaction started by someone else's session", async () => {
