@@ -205,6 +205,21 @@ test('countersigning with strong identification: an insufficient acr is refused,
 		await expect(signer.getByText('In force').first()).toBeVisible();
 		await expect(signer.getByText(`strongly identified: Demo Entra, level of assurance ${SUBSTANTIAL}`)).toBeVisible();
 		await expectNoAxeViolations(signer);
+
+		// /verify names the identification beside the signature of the sealed file.
+		await expect(async () => {
+			await signer.reload();
+			await expect(signer.getByText('self-signed certificate')).toBeVisible({ timeout: 2_000 });
+		}).toPass({ timeout: 30_000 });
+		const sealed = await (await signer.request.get(`${agreementUrl}/pdf?download`)).body();
+		await signer.goto(`${DEMO_URL}/verify`);
+		await signer.getByLabel('PDF file').setInputFiles({ name: 'agreement.pdf', mimeType: 'application/pdf', buffer: sealed });
+		await signer.getByRole('button', { name: 'Verify' }).click();
+		await expect(signer.getByTestId('verify-result')).toContainText('Identical to the sealed original.');
+		await expect(signer.getByTestId('verify-signatures')).toContainText(
+			`strongly identified: Demo Entra, level of assurance ${SUBSTANTIAL}`
+		);
+		await expectNoAxeViolations(signer);
 	} finally {
 		await admin.goto(`${DEMO_URL}/organisation/single-sign-on`);
 		await form.getByLabel('Strong identification at signing').selectOption({ label: 'Not required' });

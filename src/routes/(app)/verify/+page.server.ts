@@ -6,6 +6,8 @@ import { can } from '$lib/server/auth/authorize';
 import { authorize } from '$lib/server/http/guard';
 import { verifyPdf } from '$lib/server/agreements/verify';
 import { getTenant } from '$lib/server/tenants/tenants';
+import { listSignatures } from '$lib/server/agreements/agreements';
+import { signatureView } from '$lib/server/agreements/view';
 import { refusalMessage } from '$lib/server/http/untrusted-refusal';
 
 const MAX_PDF_BYTES = 20 * 1024 * 1024;
@@ -34,7 +36,9 @@ export const actions = {
 						id: result.agreement.id,
 						status: result.agreement.status,
 						tenantName: getTenant(db(), result.agreement.tenantId)?.name ?? '',
-						sealedSha256: result.agreement.sealedSha256
+						sealedSha256: result.agreement.sealedSha256,
+						// Who signed, and for strongly identified signatures the provider, level and time.
+						signatures: listSignatures(db(), result.agreement.id).map(signatureView)
 					}
 				: null
 		};
