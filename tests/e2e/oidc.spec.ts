@@ -182,16 +182,24 @@ test('countersigning with strong identification: an insufficient acr is refused,
 	try {
 		// The signatory's account is linked to their identity by signing in through the provider.
 		const signer = await viaProvider('sub-signer');
-		const countersign = async (acr: string) => {
+		const countersign = async (acr: string, sub = 'sub-signer') => {
 			await signer.goto(agreementUrl);
 			await expect(signer.getByText('Your organisation requires the signatory to be strongly identified at Demo Entra.')).toBeVisible();
 			await expect(signer.getByLabel('Your password, to confirm it is you')).toHaveCount(0);
 			await signer.getByLabel('Your full name').fill('Sakari Signer');
 			await signer.getByLabel('Title', { exact: true }).fill('Verkställande direktör');
 			await signer.getByRole('button', { name: 'Countersign' }).click();
-			op.nextLogin = { sub: 'sub-signer', acr };
+			op.nextLogin = { sub, acr };
 			await signer.getByRole('link', { name: 'Continue to identification at Demo Entra' }).click();
 		};
+		// Someone else identifies at the provider (another person's subject), at a sufficient level: refused.
+		await countersign(SUBSTANTIAL, 'sub-certs');
+		await expect(signer.getByRole('heading', { name: 'The signature did not succeed' })).toBeVisible();
+		await expect(signer.getByRole('alert')).toContainText('The person identified is not the one linked to your account.');
+		await expectNoAxeViolations(signer);
+		await signer.goto(agreementUrl);
+		await expect(signer.getByRole('button', { name: 'Countersign' })).toBeVisible();
+
 		await countersign('http://eidas.europa.eu/LoA/low');
 		await expect(signer.getByRole('heading', { name: 'The signature did not succeed' })).toBeVisible();
 		await expect(signer.getByRole('alert')).toContainText('level of assurance of the identification is not enough');

@@ -13,6 +13,7 @@ import { scanSecurityPlanReviews } from './security-plan/reminders';
 import { scanBreachEscalations } from './incidents/decisions';
 import { deliverDueWebhooks } from './webhooks/delivery';
 import { scanCampaignReminders } from './campaigns/campaigns';
+import { sweepExpiredTransactions } from './auth/oidc-transaction';
 
 const HOUR_MS = 60 * 60 * 1000;
 
@@ -30,6 +31,7 @@ export interface JobReport {
 	campaignReminders: number;
 	digests: number;
 	webhooksSent: number;
+	oidcTransactionsSwept: number;
 }
 
 /**
@@ -62,6 +64,8 @@ export async function runScheduledWork(db: Db, now = new Date()): Promise<JobRep
 	// Webhooks also go out every few seconds from the server (webhooks/delivery.ts); this pass
 	// serves installations that run scheduled work from cron only.
 	const { sent: webhooksSent } = await deliverDueWebhooks(db, { now: () => now });
+	// Sign-ins begun at a provider and never finished (each start also sweeps; this catches the last ones).
+	const oidcTransactionsSwept = sweepExpiredTransactions(db, now);
 	return {
 		agreementsEnded: ended.length + endedAutomatically.length,
 		agreementFollowUp: followUp,
@@ -75,7 +79,8 @@ export async function runScheduledWork(db: Db, now = new Date()): Promise<JobRep
 		breachEscalations,
 		campaignReminders,
 		digests,
-		webhooksSent
+		webhooksSent,
+		oidcTransactionsSwept
 	};
 }
 

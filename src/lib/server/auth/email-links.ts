@@ -9,6 +9,7 @@ import { audit } from '../actor';
 import { HOUR_MS } from '../../time';
 import { findUserByEmail } from './accounts';
 import { revokeFeedTokens } from './feed-tokens';
+import { passwordRefusedFor } from './oidc-policy';
 import { generateSessionToken, hashToken, invalidateUserSessions } from './session';
 
 export const TOKEN_LIFETIME_MS: Record<TokenPurpose, number> = {
@@ -62,7 +63,8 @@ export function findTokenHolder(db: DbOrTx, token: string, purpose: TokenPurpose
 }
 
 /**
- * Consumes a link and sets the password. The hash is computed by the caller beforehand because
+ * Consumes a link and sets the password; refused (null) for a person whose organisation signs in
+ * only through its provider (the page says so before anyone types a password). The hash is computed by the caller beforehand because
  * argon2 is asynchronous and better-sqlite3 transactions are not.
  */
 export function redeemToken(
@@ -75,7 +77,7 @@ export function redeemToken(
 ): User | null {
 	return db.transaction((tx) => {
 		const holder = findTokenHolder(tx, token, purpose, now);
-		if (!holder) return null;
+		if (!holder || passwordRefusedFor(tx, holder)) return null;
 		tx.update(emailToken)
 			.set({ usedAt: now })
 			.where(eq(emailToken.id, hashToken(token)))
@@ -100,7 +102,7 @@ export function redeemToken(
 	});
 }
 
-/** Issues a reset link for an active person; null (and no hint why) otherwise. */
+/** Issues a reset link for an active person with a password to set; null (and no hint why) otherwise. */
 export function requestPasswordReset(
 	db: Db,
 	email: string,
@@ -108,7 +110,7 @@ export function requestPasswordReset(
 	now = new Date()
 ): { person: User; token: string } | null {
 	const person = findUserByEmail(db, email);
-	if (!person || person.status !== 'active') return null;
+	if (!person || person.status !== 'active' || passwordRefusedFor(db, person)) return null;
 	return db.transaction((tx) => {
 		const token = issueToken(tx, person.id, 'password_reset', now);
 		audit(

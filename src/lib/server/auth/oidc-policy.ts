@@ -24,6 +24,14 @@ export function getPolicy(db: DbOrTx, organisation: OrganisationKey): PolicyInpu
 		: NO_POLICY;
 }
 
+/**
+ * Whether a person must sign in through their organisation's provider: no password may be set for
+ * them (invitation, reset), since it could not be used to sign in anyway.
+ */
+export function passwordRefusedFor(db: DbOrTx, person: { tenantId: string | null }): boolean {
+	return getPolicy(db, organisationKey(person.tenantId)).ssoOnly;
+}
+
 export type PolicyProblem = 'role_of_other_organisation' | 'acr_without_provider';
 
 /** Saves an organisation's choices; a role belonging to the other kind of organisation is refused. */

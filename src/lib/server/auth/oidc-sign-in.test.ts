@@ -12,6 +12,8 @@ import { setPolicy } from './oidc-policy';
 import { validateSessionToken } from './session';
 import { signIn } from './sign-in';
 import { hashPassword } from './password';
+import { findTokenHolder, issueToken } from './email-links';
+import { getUser } from './accounts';
 
 const REDIRECT = 'http://localhost:5999/login/oidc/callback';
 const CLIENT = { ipAddress: '192.0.2.7', userAgent: 'test' };
@@ -190,6 +192,21 @@ describe('signing in through an OpenID Connect provider', () => {
 		const tenantId = insertTenantRow(db);
 		insertUser(db, { email: 't@example.fi', tenantId, roles: ['tenant_staff'], passwordHash: await hashPassword('correct horse battery') });
 		expect((await signIn(db, 't@example.fi', 'correct horse battery', CLIENT)).ok).toBe(true);
+	});
+
+	it('accepts an invitation by signing in: the invited account becomes active, its link is spent, and a deactivated one is still refused', async () => {
+		const invited = insertUser(db, { email: 'ina@example.fi', roles: ['mc_cert_admin'], status: 'invited' });
+		const link = issueToken(db, invited.id, 'invitation', new Date());
+		op.accounts.set('sub-ina', { sub: 'sub-ina', email: 'ina@example.fi' });
+		const result = completeOidcSignIn(db, await roundTrip('sub-ina'), CLIENT);
+		expect(result.ok).toBe(true);
+		expect(getUser(db, invited.id)?.status).toBe('active');
+		expect(findTokenHolder(db, link, 'invitation')).toBeNull();
+		expect(audits('person.invitation_accepted')[0].summary).toBe('oidc test');
+
+		insertUser(db, { email: 'gone@example.fi', roles: ['mc_cert_admin'], status: 'deactivated' });
+		op.accounts.set('sub-gone', { sub: 'sub-gone', email: 'gone@example.fi' });
+		expect(completeOidcSignIn(db, await roundTrip('sub-gone'), CLIENT)).toEqual({ ok: false, reason: 'inactive' });
 	});
 
 	it('offers RP-initiated logout at a provider with an end_session_endpoint', async () => {

@@ -5,7 +5,7 @@
  */
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db';
-import { oidcIdentity, tenant, user, userRole, type User } from '../db/schema';
+import { emailToken, oidcIdentity, tenant, user, userRole, type User } from '../db/schema';
 import { audit } from '../actor';
 import { findUserByEmail, getUser, normaliseEmail } from './accounts';
 import { createSession, generateSessionToken } from './session';
@@ -70,7 +70,8 @@ function findAccount(db: DbOrTx, identity: VerifiedIdentity, tenantId: string | 
 	const byEmail = findUserByEmail(db, identity.email);
 	if (byEmail) {
 		if (byEmail.tenantId !== tenantId) return { ok: false, reason: 'other_organisation', user: byEmail };
-		if (byEmail.status !== 'active') return { ok: false, reason: 'inactive', user: byEmail };
+		// An invited person may accept the invitation by signing in: the provider has verified the e-mail it went to.
+		if (byEmail.status !== 'active' && byEmail.status !== 'invited') return { ok: false, reason: 'inactive', user: byEmail };
 		// Another identity at this provider already owns the account: a second subject does not take it over.
 		if (linkedSubject(db, provider.id, byEmail.id)) return { ok: false, reason: 'linked_elsewhere', user: byEmail };
 		return { ok: true, user: byEmail, link: true, create: false };
@@ -128,6 +129,21 @@ export function completeOidcSignIn(db: Db, identity: VerifiedIdentity, client: C
 		}
 		const person = found.user;
 		const actor = { id: person.id, label: person.email, ipAddress: client.ipAddress };
+		if (person.status === 'invited') {
+			tx.update(user).set({ status: 'active' }).where(eq(user.id, person.id)).run();
+			tx.update(emailToken)
+				.set({ usedAt: now })
+				.where(and(eq(emailToken.userId, person.id), eq(emailToken.purpose, 'invitation'), isNull(emailToken.usedAt)))
+				.run();
+			audit(tx, actor, {
+				tenantId: person.tenantId,
+				action: 'person.invitation_accepted',
+				targetType: 'user',
+				targetId: person.id,
+				summary: `oidc ${provider.id}`
+			});
+			person.status = 'active';
+		}
 		if (found.link) {
 			tx.insert(oidcIdentity).values({ provider: provider.id, subject: identity.subject, userId: person.id, linkedAt: now }).run();
 			audit(tx, actor, {

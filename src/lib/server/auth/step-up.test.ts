@@ -1,12 +1,12 @@
 import { eq } from 'drizzle-orm';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../db/index';
-import { auditEntry, type User } from '../db/schema';
+import { auditEntry, loginThrottle, type User } from '../db/schema';
 import { freshDb, insertUser } from '../test-support';
 import { hashPassword } from './password';
 import { createSession, generateSessionToken, hashToken } from './session';
 import { signIn } from './sign-in';
-import { confirmPassword, stepUp } from './step-up';
+import { confirmPassword, hasPassword, stepUp } from './step-up';
 import { confirmEnrolment, currentCode, pendingSecret } from './two-factor';
 
 const PASSWORD = 'correct horse battery staple';
@@ -91,5 +91,27 @@ describe('stepUp', () => {
 			ok: true,
 			withCode: true
 		});
+	});
+});
+
+describe('a person without a password (signs in only through a provider)', () => {
+	it('is refused plainly as having no password, for every act, without counting a guess against the account or address', async () => {
+		const ssoPerson = insertUser(db, { email: 'sso@example.fi' });
+		expect(hasPassword(db, ssoPerson.id)).toBe(false);
+		expect(hasPassword(db, person.id)).toBe(true);
+		for (const purpose of ['signature', 'notice', 'rescind', 'plan_approval'] as const)
+			expect(await stepUp(db, actorOf(ssoPerson), ssoPerson, { password: 'anything' }, purpose, T0)).toEqual({
+				ok: false,
+				reason: 'no_password'
+			});
+		expect(db.select().from(loginThrottle).all()).toEqual([]);
+		expect(failedChecks().map((e) => e.summary)).toEqual([
+			'signature: no password',
+			'notice: no password',
+			'rescind: no password',
+			'plan_approval: no password'
+		]);
+		// The person with a password is still asked for it, as before.
+		expect(await stepUp(db, actorOf(person), person, { password: PASSWORD }, 'notice', T0)).toEqual({ ok: true, withCode: false });
 	});
 });

@@ -16,6 +16,8 @@ export interface Confirmation {
 
 export type StepUpRefused =
 	| { ok: false; reason: 'wrong_password' }
+	/** The person has no password (single sign-on only, or created at first sign-in): nothing to confirm with. */
+	| { ok: false; reason: 'no_password' }
 	| { ok: false; reason: 'wrong_code' }
 	/** `field` is the secret whose guessing is blocked, so the message can stand beside it. */
 	| { ok: false; reason: 'throttled'; retryAt: Date; field: 'password' | 'code' };
@@ -54,6 +56,11 @@ export async function confirmPassword(
 	return { ok: true };
 }
 
+/** Whether the person has a password to confirm an act with (people who sign in only at a provider have none). */
+export function hasPassword(db: Db, personId: string): boolean {
+	return !!getUser(db, personId)?.passwordHash;
+}
+
 /**
  * Re-authentication before signing, countersigning, giving notice or rescinding: the password
  * and, for a person who uses an authenticator, its code. `withCode` says which was asked.
@@ -66,6 +73,17 @@ export async function stepUp(
 	purpose: StepUpPurpose,
 	now = new Date()
 ): Promise<{ ok: true; withCode: boolean } | StepUpRefused> {
+	// Re-authenticating at the provider is not offered for these acts yet: refuse plainly, counting no guess.
+	if (!hasPassword(db, person.id)) {
+		audit(db, actor, {
+			tenantId: person.tenantId,
+			action: 'auth.step_up_failed',
+			targetType: 'user',
+			targetId: person.id,
+			summary: `${purpose}: no password`
+		});
+		return { ok: false, reason: 'no_password' };
+	}
 	const password = await confirmPassword(db, actor, person, confirmation.password, purpose, now);
 	if (!password.ok) return password;
 	if (!isTwoFactorEnabled(db, person.id)) return { ok: true, withCode: false };

@@ -38,7 +38,8 @@ describe('the limits', () => {
 			address: { free: 20, windowMs: 15 * MINUTE_MS, baseBlockMs: MINUTE_MS, maxBlockMs: 15 * MINUTE_MS, onSuccess: 'release' },
 			second_factor: { free: 5, windowMs: 15 * MINUTE_MS, baseBlockMs: MINUTE_MS, maxBlockMs: 15 * MINUTE_MS, onSuccess: 'clear' },
 			reset_account: { free: 3, windowMs: 60 * MINUTE_MS, baseBlockMs: 15 * MINUTE_MS, maxBlockMs: 60 * MINUTE_MS, onSuccess: 'clear' },
-			reset_address: { free: 10, windowMs: 60 * MINUTE_MS, baseBlockMs: 15 * MINUTE_MS, maxBlockMs: 60 * MINUTE_MS, onSuccess: 'clear' }
+			reset_address: { free: 10, windowMs: 60 * MINUTE_MS, baseBlockMs: 15 * MINUTE_MS, maxBlockMs: 60 * MINUTE_MS, onSuccess: 'clear' },
+			oidc_start: { free: 60, windowMs: 15 * MINUTE_MS, baseBlockMs: MINUTE_MS, maxBlockMs: 15 * MINUTE_MS, onSuccess: 'clear' }
 		});
 	});
 });

@@ -24,14 +24,18 @@ export interface Limit {
 /**
  * Every guess at a secret is counted here: passwords per account and per address (signing in and
  * every step-up share them), authenticator and recovery codes per person, and reset requests per
- * e-mail address typed and per client address (those never succeed: they only count).
+ * e-mail address typed and per client address (those never succeed: they only count), and sign-ins
+ * begun at a provider per client address (each stores a transaction row).
  */
 export const LIMITS = {
 	account: { free: 5, windowMs: 15 * MINUTE_MS, baseBlockMs: MINUTE_MS, maxBlockMs: 15 * MINUTE_MS, onSuccess: 'clear' },
 	address: { free: 20, windowMs: 15 * MINUTE_MS, baseBlockMs: MINUTE_MS, maxBlockMs: 15 * MINUTE_MS, onSuccess: 'release' },
 	second_factor: { free: 5, windowMs: 15 * MINUTE_MS, baseBlockMs: MINUTE_MS, maxBlockMs: 15 * MINUTE_MS, onSuccess: 'clear' },
 	reset_account: { free: 3, windowMs: HOUR_MS, baseBlockMs: 15 * MINUTE_MS, maxBlockMs: HOUR_MS, onSuccess: 'clear' },
-	reset_address: { free: 10, windowMs: HOUR_MS, baseBlockMs: 15 * MINUTE_MS, maxBlockMs: HOUR_MS, onSuccess: 'clear' }
+	reset_address: { free: 10, windowMs: HOUR_MS, baseBlockMs: 15 * MINUTE_MS, maxBlockMs: HOUR_MS, onSuccess: 'clear' },
+	// Sign-ins begun at a provider, per client address: each stores a transaction for ten minutes.
+	// Generous, since a whole office may share one address; never settled, they only count.
+	oidc_start: { free: 60, windowMs: 15 * MINUTE_MS, baseBlockMs: MINUTE_MS, maxBlockMs: 15 * MINUTE_MS, onSuccess: 'clear' }
 } as const satisfies Record<string, Limit>;
 
 export type ThrottleSubject =
@@ -39,7 +43,8 @@ export type ThrottleSubject =
 	| { kind: 'address'; ip: string }
 	| { kind: 'second_factor'; userId: string }
 	| { kind: 'reset_account'; email: string }
-	| { kind: 'reset_address'; ip: string };
+	| { kind: 'reset_address'; ip: string }
+	| { kind: 'oidc_start'; ip: string };
 
 function keyOf(subject: ThrottleSubject): string {
 	switch (subject.kind) {
@@ -48,6 +53,7 @@ function keyOf(subject: ThrottleSubject): string {
 			return `${subject.kind}:${subject.email.toLowerCase()}`;
 		case 'address':
 		case 'reset_address':
+		case 'oidc_start':
 			return `${subject.kind}:${subject.ip}`;
 		case 'second_factor':
 			return `second_factor:${subject.userId}`;

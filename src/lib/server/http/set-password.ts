@@ -7,6 +7,9 @@ import { findTokenHolder, redeemToken } from '$lib/server/auth/email-links';
 import { hashPassword } from '$lib/server/auth/password';
 import { checkPassword } from '$lib/server/auth/password-policy';
 import { createSession, generateSessionToken } from '$lib/server/auth/session';
+import { passwordRefusedFor } from '$lib/server/auth/oidc-policy';
+import { listProviders } from '$lib/server/auth/oidc-providers';
+import { providerOrganisation } from '$lib/server/auth/oidc-sign-in';
 import { newPasswordSchema } from '$lib/schemas/auth';
 import { clientOf } from './guard';
 import { invalid, parseForm } from './forms';
@@ -30,11 +33,21 @@ export function passwordProblem(
 	return null;
 }
 
-/** Shared by invitation and password-reset links: who the link is for, or 404 for a dead link. */
+/**
+ * Shared by invitation and password-reset links: who the link is for, or 404 for a dead link. For
+ * an organisation that signs in only through its provider, `ssoOnly` and the providers to use
+ * instead of a password form.
+ */
 export function loadTokenHolder(token: string, purpose: TokenPurpose) {
 	const holder = findTokenHolder(db(), token, purpose);
 	if (!holder) error(404, m.link_invalid());
-	return { name: holder.name, email: holder.email };
+	const ssoOnly = passwordRefusedFor(db(), holder);
+	const providers = ssoOnly
+		? listProviders()
+				.filter((p) => providerOrganisation(db(), p) === holder.tenantId)
+				.map((p) => ({ name: p.displayName, href: `/login/oidc/${p.id}` }))
+		: [];
+	return { name: holder.name, email: holder.email, ssoOnly, providers };
 }
 
 /** Sets the password from a link, then signs the person in. */
@@ -42,6 +55,7 @@ export async function setPasswordFromLink(event: RequestEvent, purpose: TokenPur
 	const token = event.params.token ?? '';
 	const holder = findTokenHolder(db(), token, purpose);
 	if (!holder) error(404, m.link_invalid());
+	if (passwordRefusedFor(db(), holder)) return fail(403, { errors: { form: m.set_password_sso_only() }, values: {} });
 	const parsed = parseForm(newPasswordSchema, await event.request.formData());
 	if (!parsed.ok) return invalid(parsed.errors, parsed.values);
 	const problem = passwordProblem(parsed.data.password, parsed.data.passwordConfirm, holder);

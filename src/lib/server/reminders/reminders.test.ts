@@ -444,7 +444,8 @@ describe('runScheduledWork', () => {
 			breachEscalations: 0,
 			campaignReminders: 0,
 			digests: 0,
-			webhooksSent: 0
+			webhooksSent: 0,
+			oidcTransactionsSwept: 0
 		});
 		expect(outbox()).toHaveLength(mails);
 	});

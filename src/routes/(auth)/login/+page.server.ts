@@ -23,6 +23,7 @@ export const load: PageServerLoad = ({ locals, url, cookies }) => {
 			href: `/login/oidc/${p.id}${next ? `?next=${encodeURIComponent(safeNext(next))}` : ''}`
 		})),
 		unavailable: url.searchParams.get('oidc') === 'unavailable',
+		throttled: url.searchParams.get('oidc') === 'throttled',
 		// Set by /logout only, to an address it built from a configured provider's metadata.
 		providerLogout: providerLogout && URL.canParse(providerLogout) ? providerLogout : null
 	};

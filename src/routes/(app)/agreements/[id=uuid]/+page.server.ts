@@ -17,7 +17,7 @@ import {
 	updateDraft,
 	type WrongState
 } from '$lib/server/agreements/agreements';
-import type { StepUpRefused } from '$lib/server/auth/step-up';
+import { hasPassword, type StepUpRefused } from '$lib/server/auth/step-up';
 import { canTransition, isEditable } from '$lib/server/agreements/lifecycle';
 import { carryOutAgreementFollowUp } from '$lib/server/agreements/follow-up';
 import { sealInfo } from '$lib/server/agreements/sealing';
@@ -75,6 +75,7 @@ export const load: PageServerLoad = (event) => {
 		missing: current.status === 'draft' ? missingValues(current).map(placeholderLabel) : [],
 		seal: current.sealedPath ? { selfSigned: sealInfo(db()).selfSigned } : null,
 		stepUpWithCode: isTwoFactorEnabled(db(), user.id),
+		stepUpNoPassword: !hasPassword(db(), user.id),
 		strongIdentification: strongIdentificationOf(user),
 		may: {
 			edit: mayEdit,

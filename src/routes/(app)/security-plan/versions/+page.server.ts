@@ -7,6 +7,7 @@ import { isTwoFactorEnabled } from '$lib/server/auth/two-factor';
 import { actorOf, authorize, clientOf } from '$lib/server/http/guard';
 import { invalid, parseForm } from '$lib/server/http/forms';
 import { stepUpErrors } from '$lib/server/http/step-up';
+import { hasPassword } from '$lib/server/auth/step-up';
 import { ownerChoices } from '$lib/server/security-plan/plan';
 import { designateDirector, isResponsibleDirector, responsibleDirector } from '$lib/server/security-plan/risks';
 import {
@@ -48,6 +49,7 @@ export const load: PageServerLoad = (event) => {
 		pending: hasUnapprovedChanges(db()),
 		currentHash: current ? snapshotHash(JSON.stringify(current)) : null,
 		stepUpWithCode: isDirector && isTwoFactorEnabled(db(), user.id),
+		stepUpNoPassword: !hasPassword(db(), user.id),
 		versions: versions.map((v) => ({
 			version: v.version,
 			approverName: v.approverName,

@@ -7,6 +7,7 @@ import { actorOf, authorize, clientOf } from '$lib/server/http/guard';
 import { invalid, parseForm } from '$lib/server/http/forms';
 import { placeholderLabel } from '$lib/server/http/agreement-labels';
 import { stepUpErrors } from '$lib/server/http/step-up';
+import { hasPassword } from '$lib/server/auth/step-up';
 import { isTwoFactorEnabled } from '$lib/server/auth/two-factor';
 import { signingRequirement } from '$lib/server/agreements/strong-identification';
 import {
@@ -82,6 +83,7 @@ export const load: PageServerLoad = (event) => {
 		// While seals are still being made (and not all of them failing), the page looks again by itself.
 		refresh: progress.sealed + progress.failing < progress.total,
 		stepUpWithCode: isTwoFactorEnabled(db(), user.id),
+		stepUpNoPassword: !hasPassword(db(), user.id),
 		// Strong identification goes through a provider one agreement at a time, so no batch then.
 		identificationRequired: signingRequirement(db(), user) !== null,
 		may: { manage: can(user, 'campaign.manage'), countersign: can(user, 'campaign.countersign') }
