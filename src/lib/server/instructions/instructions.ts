@@ -646,8 +646,9 @@ export function coverageInTenant(
 			.all()
 			.map((r) => [r.id, r.version] as const)
 	);
-	// Each person's newest acknowledgement per instruction: newest version, then latest time.
-	const newest = new Map<string, { version: number; at: Date }>();
+	// Each person's newest acknowledgement per instruction: newest version, then latest time. Read
+	// as plain values (a large tenant has tens of thousands), the time as stored (milliseconds).
+	const newest = new Map<string, { version: number; at: number }>();
 	const acks = db
 		.select({
 			instructionId: acknowledgement.instructionId,
@@ -655,18 +656,14 @@ export function coverageInTenant(
 			version: acknowledgement.version,
 			at: acknowledgement.at
 		})
-		.from(acknowledgement)
-		.where(
-			and(
-				inArray(acknowledgement.instructionId, ids),
-				inArray(acknowledgement.userId, db.select({ id: user.id }).from(user).where(eq(user.tenantId, tenantId)))
-			)
-		)
-		.all();
-	for (const ack of acks) {
-		const key = `${ack.instructionId}:${ack.userId}`;
+		.from(user)
+		.innerJoin(acknowledgement, and(eq(acknowledgement.userId, user.id), inArray(acknowledgement.instructionId, ids)))
+		.where(eq(user.tenantId, tenantId))
+		.values() as [string, string, number, number][];
+	for (const [instructionId, userId, version, at] of acks) {
+		const key = `${instructionId}:${userId}`;
 		const seen = newest.get(key);
-		if (!seen || ack.version > seen.version || (ack.version === seen.version && ack.at > seen.at)) newest.set(key, ack);
+		if (!seen || version > seen.version || (version === seen.version && at > seen.at)) newest.set(key, { version, at });
 	}
 	for (const item of live) {
 		if (!item.allTenants && !chosen.has(item.id)) continue;
@@ -680,7 +677,7 @@ export function coverageInTenant(
 				userId: person.userId,
 				name: person.name,
 				email: person.email,
-				acknowledgedAt: ack?.at ?? null,
+				acknowledgedAt: ack ? new Date(ack.at) : null,
 				acknowledgedVersion: ack?.version ?? null,
 				current
 			});
