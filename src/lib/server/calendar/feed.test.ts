@@ -27,7 +27,16 @@ import {
 } from '../test-support';
 import { syncBundledFrameworks } from '../security-plan/framework-store';
 import { saveRequirement, type PlanEntryInput } from '../security-plan/plan';
-import { calendarEventsFor, calendarFor, calendarOwner, createCalendarToken, hasCalendarToken, revokeCalendarToken } from './feed';
+import {
+	cachedCalendarFor,
+	calendarEventsFor,
+	calendarFor,
+	calendarOwner,
+	FEED_CACHE_MS,
+	createCalendarToken,
+	hasCalendarToken,
+	revokeCalendarToken
+} from './feed';
 
 const T0 = new Date('2025-03-10T08:00:00Z');
 const DAY_MS = 86_400_000;
@@ -304,6 +313,25 @@ describe('calendarEventsFor', () => {
 		db.update(prerequisiteType).set({ active: false }).where(eq(prerequisiteType.code, 'security_plan_followed')).run();
 		expect(uidsOf(people.adminA)).not.toContain(`checklist-due-${items.dueA}@liitos`);
 		expect(uidsOf(people.adminA)).toContain(`checklist-review-${items.reviewA}@liitos`);
+	});
+
+	it('is made at most once per five minutes for a token, and says so in its description', () => {
+		const person = toSessionUser(db, people.adminA);
+		const token = createCalendarToken(db, admin, people.adminA.id, T0);
+		const first = cachedCalendarFor(db, token, person, 'fi', T0);
+		expect(first).toBe(calendarFor(db, person, 'fi', T0));
+		// A change inside the five minutes is not shown yet; after them it is.
+		db.update(prerequisiteType).set({ active: false }).where(eq(prerequisiteType.code, 'security_plan_followed')).run();
+		const soon = new Date(T0.getTime() + FEED_CACHE_MS - 1);
+		expect(cachedCalendarFor(db, token, person, 'fi', soon)).toBe(first);
+		expect(cachedCalendarFor(db, token, person, 'sv', soon)).toBe(calendarFor(db, person, 'sv', soon));
+		const expired = new Date(T0.getTime() + FEED_CACHE_MS);
+		const fresh = cachedCalendarFor(db, token, person, 'fi', expired);
+		expect(fresh).toBe(calendarFor(db, person, 'fi', expired));
+		expect(fresh).not.toContain(`checklist-due-${items.dueA}@liitos`);
+		expect(first).toContain(`checklist-due-${items.dueA}@liitos`);
+		const calendar = new ICAL.Component(ICAL.parse(first));
+		expect(String(calendar.getFirstPropertyValue('x-wr-caldesc'))).toContain('viiden minuutin');
 	});
 
 	it('produces a feed that parses, with the same UIDs every time', () => {

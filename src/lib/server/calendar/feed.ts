@@ -267,5 +267,48 @@ export function deadlineLabel(code: string, locale: Locale): string {
 }
 
 export function calendarFor(db: DbOrTx, person: SessionUser, locale: Locale, now = new Date()): string {
-	return buildCalendar({ name: m.calendar_name({}, { locale }), events: calendarEventsFor(db, person, locale, now), now });
+	return buildCalendar({
+		name: m.calendar_name({}, { locale }),
+		description: m.calendar_description({}, { locale }),
+		events: calendarEventsFor(db, person, locale, now),
+		now
+	});
+}
+
+/**
+ * How long a made feed is served again as it is. Nothing invalidates it earlier (the feed's
+ * description tells its reader so): at national scale a feed takes seconds to make, and calendar
+ * apps poll. The token and its owner are still checked on every request.
+ */
+export const FEED_CACHE_MS = 5 * 60 * 1000;
+/** Feeds kept at most, in UTF-16 code units (a full feed of 2,000 events is about 1.5 M). */
+const FEED_CACHE_UNITS = 64 * 1024 * 1024;
+const feedCache = new Map<string, { body: string; until: number }>();
+let cachedUnits = 0;
+
+function forget(key: string): void {
+	const entry = feedCache.get(key);
+	if (!entry) return;
+	feedCache.delete(key);
+	cachedUnits -= entry.body.length;
+}
+
+/** `calendarFor`, made at most once per `FEED_CACHE_MS` for each feed token and language. */
+export function cachedCalendarFor(db: DbOrTx, token: string, person: SessionUser, locale: Locale, now = new Date()): string {
+	const key = `${hashToken(token)}:${locale}`;
+	const hit = feedCache.get(key);
+	if (hit && hit.until > now.getTime()) return hit.body;
+	forget(key);
+	const body = calendarFor(db, person, locale, now);
+	for (const [other, entry] of feedCache) if (entry.until <= now.getTime()) forget(other);
+	// Oldest first (a Map keeps insertion order) until the new feed fits.
+	for (const other of feedCache.keys()) {
+		if (cachedUnits + body.length <= FEED_CACHE_UNITS) break;
+		forget(other);
+	}
+	if (body.length <= FEED_CACHE_UNITS) {
+		feedCache.set(key, { body, until: now.getTime() + FEED_CACHE_MS });
+		cachedUnits += body.length;
+	}
+	return body;
 }

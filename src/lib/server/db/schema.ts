@@ -915,6 +915,8 @@ export const trainingRecord = sqliteTable(
 		confirmedAt: timestamp('confirmed_at'),
 		evidenceName: text('evidence_name'),
 		evidencePath: text('evidence_path'),
+		/** The evidence file's type as checked from its content on upload; null on records from before it was stored. */
+		evidenceMimeType: text('evidence_mime_type'),
 		createdAt: createdAt(),
 		createdBy: text('created_by').notNull()
 	},

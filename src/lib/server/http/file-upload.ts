@@ -4,7 +4,8 @@ import { checkEvidenceFile, safeFileName, type FileCheck } from '$lib/server/evi
 import { storeFile } from '$lib/server/evidence/file-store';
 import { refusalMessage } from './untrusted-refusal';
 
-export type Upload = { name: string; path: string; sha256: string };
+/** A stored file; `mimeType` is the type checked from its content, kept so a download need not check again. */
+export type Upload = { name: string; path: string; sha256: string; mimeType: string };
 
 /** No file chosen, a stored file, or why it was refused (already in the reader's language). */
 export type UploadResult = { ok: true; file: Upload | null } | { ok: false; error: string };
@@ -40,5 +41,5 @@ export async function storeOptionalUpload(form: FormData, field: string, folder:
 	if (!check.ok) return { ok: false, error: evidenceProblem(check.reason, pdfOnly) };
 	if (pdfOnly && check.mimeType !== 'application/pdf') return { ok: false, error: m.instruction_pdf_only() };
 	const stored = storeFile(config.dataDir, folder, bytes);
-	return { ok: true, file: { name: safeFileName(file.name), path: stored.storagePath, sha256: stored.sha256 } };
+	return { ok: true, file: { name: safeFileName(file.name), path: stored.storagePath, sha256: stored.sha256, mimeType: check.mimeType } };
 }

@@ -12,6 +12,7 @@ import {
 	coverage,
 	coverageByTenant,
 	coverageCounts,
+	coverageInTenant,
 	createInstruction,
 	currentVersion,
 	fillContacts,
@@ -163,6 +164,43 @@ describe('coverage', () => {
 		setTenantArchived(db, admin, tenantB, true);
 		expect(coverageByTenant(db, item).map((t) => t.tenantId)).toEqual([tenantA]);
 		expect(coverageByTenant(db, onlyB)).toEqual([]);
+	});
+
+	it('of all instructions in one tenant at once equals coverage() of each instruction there', () => {
+		const tenantC = addTenant(db, admin);
+		const adminA = person(tenantA, ['tenant_admin']);
+		const leaver = person(tenantA);
+		const staffB = [person(tenantB), person(tenantB, ['tenant_admin', 'tenant_staff'])];
+		const staffC = person(tenantC, ['tenant_admin']);
+		const items = [
+			createInstruction(db, admin, SETTINGS, CONTENT),
+			createInstruction(db, admin, { ...SETTINGS, allTenants: false, tenantIds: [tenantA, tenantC] }, CONTENT),
+			createInstruction(db, admin, { ...SETTINGS, audience: 'tenant_admins' }, CONTENT),
+			createInstruction(db, admin, { ...SETTINGS, allTenants: false, tenantIds: [tenantB], audience: 'tenant_admins' }, CONTENT),
+			createInstruction(db, admin, { ...SETTINGS, category: 'client_data' }, CONTENT)
+		];
+		const at = (minute: number) => new Date(Date.UTC(2026, 5, 1, 8, minute));
+		ackCurrent(staff[0], items[0], at(1));
+		ackCurrent(staff[0], items[0], at(2));
+		ackCurrent(adminA, items[0], at(3));
+		ackCurrent(leaver, items[0], at(4));
+		ackCurrent(staff[1], items[1], at(5));
+		ackCurrent(adminA, items[2], at(6));
+		ackCurrent(staffB[1], items[3], at(7));
+		ackCurrent(staffC, items[1], at(8));
+		// A material change makes older acknowledgements outdated; a minor one does not.
+		publishVersion(db, admin, items[1], { material: true, changeSummary: 'new rule' }, { ...CONTENT, bodyFi: 'Uusi sääntö.' });
+		publishVersion(db, admin, items[0], { material: false, changeSummary: 'typo' }, { ...CONTENT, bodyFi: 'Korjattu.' });
+		ackCurrent(staff[0], items[1], at(9));
+		ackCurrent(staffB[0], items[4], at(10));
+		deactivatePerson(db, admin, db.select().from(user).where(eq(user.id, leaver.id)).get()!);
+		setTenantArchived(db, admin, tenantC, true);
+		const instructions = items.map((id) => getInstruction(db, id)!);
+		for (const tenantId of [tenantA, tenantB, tenantC]) {
+			const together = coverageInTenant(db, instructions, tenantId);
+			for (const item of instructions) expect(together.get(item.id), `${item.id} in ${tenantId}`).toEqual(coverage(db, item, tenantId));
+		}
+		expect(coverageInTenant(db, instructions, tenantA).get(items[0])).toMatchObject({ acknowledged: 2, total: 3 });
 	});
 
 	it('as counts agrees with the people listed, page by page, for every kind of audience', () => {

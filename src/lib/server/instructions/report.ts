@@ -1,7 +1,15 @@
 import { eq } from 'drizzle-orm';
 import type { DbOrTx } from '../db';
 import { instructionTenant, type Instruction } from '../db/schema';
-import { coverage, coverageByTenant, coverageCounts, listInstructions, textFor, versionsOf, type CoveragePerson } from './instructions';
+import {
+	coverageByTenant,
+	coverageCounts,
+	coverageInTenant,
+	listInstructions,
+	textFor,
+	versionsOf,
+	type CoveragePerson
+} from './instructions';
 
 /** Where a person stands with one instruction: holds a current acknowledgement, an outdated one, or none. */
 export type AckStatus = 'current' | 'outdated' | 'missing';
@@ -44,10 +52,11 @@ export function tenantCoverage(db: DbOrTx, tenantId: string, locale: string) {
 		db,
 		items.map((i) => i.id)
 	);
+	const coverages = coverageInTenant(db, items, tenantId);
 	return items
 		.map((item) => {
 			const version = versions.get(item.id)!.current;
-			const result = coverage(db, item, tenantId);
+			const result = coverages.get(item.id)!;
 			return {
 				instruction: item,
 				title: textFor(version, locale).title,

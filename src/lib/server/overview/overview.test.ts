@@ -15,7 +15,13 @@ import {
 	personHolder
 } from '../test-support';
 import { addTrainingRecord, listModules, seedDefaultTrainingModules } from '../training/training';
-import { certificateExpiriesByMonth, instructionCoverageSummary, tenantPeopleGlance, tenantStagesByMonth } from './overview';
+import {
+	certificateExpiriesByMonth,
+	dashboardAggregates,
+	instructionCoverageSummary,
+	tenantPeopleGlance,
+	tenantStagesByMonth
+} from './overview';
 
 let db: Db;
 beforeEach(() => {
@@ -163,6 +169,23 @@ describe('instructionCoverageSummary', () => {
 		acknowledge(db, second, id, version.id, 'fi', { ipAddress: '', userAgent: '' });
 		expect(instructionCoverageSummary(db, 8, new Date(t0.getTime() + 30_000)).bars[0].acknowledged).toBe(1);
 		expect(instructionCoverageSummary(db, 8, new Date(t0.getTime() + 61_000)).bars[0].acknowledged).toBe(2);
+	});
+});
+
+describe('dashboardAggregates', () => {
+	it('gives the expiry chart and the tenants needing attention, kept for a minute, then counted again', () => {
+		const t0 = new Date('2026-12-06T08:00:00Z');
+		addManualCertificate(db, ADMIN_ACTOR, 'server', MAIN_CONNECTOR_HOLDER, at('2026-12-20T10:00:00Z'), t0);
+		const first = dashboardAggregates(db, t0);
+		expect(first).toEqual({ expiries: certificateExpiriesByMonth(db, t0), attention: [], countedAt: t0 });
+		expect(first.expiries.months[0].counts.server).toBe(1);
+		addManualCertificate(db, ADMIN_ACTOR, 'server_test', MAIN_CONNECTOR_HOLDER, at('2026-12-21T10:00:00Z'), t0);
+		const soon = dashboardAggregates(db, new Date(t0.getTime() + 30_000));
+		expect(soon.countedAt).toEqual(t0);
+		expect(soon.expiries.months[0].counts.server).toBe(1);
+		const later = new Date(t0.getTime() + 61_000);
+		expect(dashboardAggregates(db, later)).toEqual({ expiries: certificateExpiriesByMonth(db, later), attention: [], countedAt: later });
+		expect(dashboardAggregates(db, later).expiries.months[0].counts.server).toBe(2);
 	});
 });
 

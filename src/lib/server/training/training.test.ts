@@ -1,6 +1,8 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Db } from '../db';
 import type { Actor } from '../actor';
+import { eq } from 'drizzle-orm';
+import { trainingRecord } from '../db/schema';
 import { addTenant, freshDb, insertUser, setUpMainConnector } from '../test-support';
 import { evaluateDerived } from '../prerequisites/derived';
 import { getChecklist } from '../prerequisites/checklist';
@@ -12,9 +14,20 @@ import {
 	saveModule,
 	peopleMissingTraining,
 	scanTrainingReminders,
+	trainingEvidenceType,
 	trainingRecordRefusal,
-	trainingValidUntil
+	trainingValidUntil,
+	getTrainingRecord
 } from './training';
+
+// Counts how often a file's type is checked from its content (each check is a sandbox worker run).
+const contentChecks = vi.hoisted(() => ({ count: 0 }));
+vi.mock('../evidence/file-check', () => ({
+	checkEvidenceFile: async () => {
+		contentChecks.count++;
+		return { ok: true, mimeType: 'application/pdf', extension: 'pdf' };
+	}
+}));
 
 let db: Db;
 let admin: Actor;
@@ -133,5 +146,45 @@ describe('recording a completion (the rules)', () => {
 		});
 		expect(confirmTrainingRecord(db, admin, { tenantId, recordId: declared.id }, now).ok).toBe(true);
 		expect(confirmTrainingRecord(db, admin, { tenantId, recordId: declared.id }, now)).toEqual({ ok: false, reason: 'already_confirmed' });
+	});
+});
+
+describe('training evidence type', () => {
+	const pdf = new TextEncoder().encode('%PDF-1.7');
+
+	beforeEach(() => {
+		contentChecks.count = 0;
+	});
+
+	function record(evidence: { name: string; path: string; mimeType: string }) {
+		const person = insertUser(db, { tenantId, roles: ['tenant_staff'] });
+		const added = addTrainingRecord(
+			db,
+			admin,
+			{ moduleId: moduleByCode('data_protection').id, userId: person.id, completedOn: '2026-01-05', evidence },
+			true
+		);
+		if (!added.ok) throw new Error(added.reason);
+		return getTrainingRecord(db, added.id)!;
+	}
+
+	it('is stored at upload and served without checking the file again', async () => {
+		const stored = record({ name: 'todistus.png', path: 'training/a', mimeType: 'image/png' });
+		expect(stored.evidenceMimeType).toBe('image/png');
+		expect(await trainingEvidenceType(db, stored, pdf)).toBe('image/png');
+		expect(await trainingEvidenceType(db, stored, pdf)).toBe('image/png');
+		expect(contentChecks.count).toBe(0);
+	});
+
+	it('is checked once for a record from before types were stored, then remembered', async () => {
+		const stored = record({ name: 'todistus.pdf', path: 'training/b', mimeType: 'application/pdf' });
+		db.update(trainingRecord).set({ evidenceMimeType: null }).where(eq(trainingRecord.id, stored.id)).run();
+		const legacy = getTrainingRecord(db, stored.id)!;
+		expect(legacy.evidenceMimeType).toBeNull();
+		expect(await trainingEvidenceType(db, legacy, pdf)).toBe('application/pdf');
+		const again = getTrainingRecord(db, stored.id)!;
+		expect(again.evidenceMimeType).toBe('application/pdf');
+		expect(await trainingEvidenceType(db, again, pdf)).toBe('application/pdf');
+		expect(contentChecks.count).toBe(1);
 	});
 });

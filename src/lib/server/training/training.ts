@@ -1,9 +1,10 @@
-import { and, asc, desc, eq, inArray, isNotNull, lte } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lte } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db';
 import { trainingModule, trainingRecord, user, userRole, type Role, type TrainingModule, type TrainingRecord } from '../db/schema';
 import { audit, type Actor } from '../actor';
 import { addDays, addMonths, todayInHelsinki } from '../../time';
 import { activePeopleWithRoles, claimReminder, notify } from '../notifications/notifications';
+import { checkEvidenceFile } from '../evidence/file-check';
 
 export type ModuleInput = Omit<TrainingModule, 'id' | 'createdAt'>;
 
@@ -89,7 +90,7 @@ export interface RecordInput {
 	moduleId: string;
 	userId: string;
 	completedOn: string;
-	evidence?: { name: string; path: string };
+	evidence?: { name: string; path: string; mimeType: string };
 }
 
 /** Which tenant's people the recorder may name; unset when a person declares their own training. */
@@ -152,6 +153,7 @@ export function addTrainingRecord(
 				confirmedAt: confirmed ? now : null,
 				evidenceName: input.evidence?.name ?? null,
 				evidencePath: input.evidence?.path ?? null,
+				evidenceMimeType: input.evidence?.mimeType ?? null,
 				createdAt: now,
 				createdBy: actor.label
 			})
@@ -189,6 +191,26 @@ export function confirmTrainingRecord(
 
 export function getTrainingRecord(db: DbOrTx, id: string): TrainingRecord | undefined {
 	return db.select().from(trainingRecord).where(eq(trainingRecord.id, id)).get();
+}
+
+/**
+ * The type a record's evidence file is served as: the one checked from its content on upload. A
+ * record stored before the type was kept is checked once from `bytes` and the type remembered (a
+ * derived fact of the file, so no audit entry). A file that cannot be checked is served as bytes.
+ */
+export async function trainingEvidenceType(
+	db: DbOrTx,
+	record: Pick<TrainingRecord, 'id' | 'evidenceName' | 'evidenceMimeType'>,
+	bytes: Uint8Array
+): Promise<string> {
+	if (record.evidenceMimeType) return record.evidenceMimeType;
+	const check = await checkEvidenceFile(bytes, record.evidenceName ?? '', Number.MAX_SAFE_INTEGER);
+	if (!check.ok) return 'application/octet-stream';
+	db.update(trainingRecord)
+		.set({ evidenceMimeType: check.mimeType })
+		.where(and(eq(trainingRecord.id, record.id), isNull(trainingRecord.evidenceMimeType)))
+		.run();
+	return check.mimeType;
 }
 
 export function listTenantRecords(db: DbOrTx, tenantId: string): TrainingRecord[] {

@@ -2,7 +2,7 @@ import { error } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
 import { db } from '$lib/server/db';
 import { can } from '$lib/server/auth/authorize';
-import { calendarFor, calendarOwner } from '$lib/server/calendar/feed';
+import { cachedCalendarFor, calendarOwner } from '$lib/server/calendar/feed';
 
 /**
  * The subscribed calendar: `/calendar/<token>.ics`. Calendar apps cannot sign in, so the secret
@@ -12,7 +12,8 @@ export const GET: RequestHandler = ({ params }) => {
 	const token = params.token.replace(/\.ics$/, '');
 	const owner = /^[a-z2-7]{32}$/.test(token) ? calendarOwner(db(), token) : null;
 	if (!owner || !can(owner, 'account.manage')) error(404, 'Not found');
-	return new Response(calendarFor(db(), owner, owner.locale), {
+	// Made at most every five minutes per token (see FEED_CACHE_MS); the owner is checked above every time.
+	return new Response(cachedCalendarFor(db(), token, owner, owner.locale), {
 		headers: {
 			'content-type': 'text/calendar; charset=utf-8',
 			'content-disposition': 'inline; filename="liitos.ics"',

@@ -1,0 +1,1 @@
+ALTER TABLE `training_record` ADD `evidence_mime_type` text;
