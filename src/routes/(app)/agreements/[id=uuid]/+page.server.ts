@@ -1,10 +1,10 @@
-import { error, fail, type RequestEvent } from '@sveltejs/kit';
+import { error, type RequestEvent } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import * as m from '$lib/paraglide/messages.js';
 import { db } from '$lib/server/db';
 import { can } from '$lib/server/auth/authorize';
 import { actorOf, authorize, clientOf } from '$lib/server/http/guard';
-import { invalid, parseForm, type FieldErrors, type FormValues } from '$lib/server/http/forms';
+import { answer, invalid, parseForm, type FieldErrors } from '$lib/server/http/forms';
 import {
 	declineAgreement,
 	getAgreement,
@@ -98,28 +98,26 @@ function strongIdentificationOf(user: { tenantId: string | null }): { provider: 
 }
 
 /** Refused step-up or wrong state, beside the field concerned; 429 while guessing is blocked. */
-function refused(result: WrongState | StepUpRefused, values: FormValues, section: string) {
-	if (result.reason === 'wrong_state') return invalid({ form: m.agreement_wrong_state() }, values, section);
-	return fail(result.reason === 'throttled' ? 429 : 400, { errors: stepUpErrors(result), values, section });
+function refused(result: WrongState | StepUpRefused): { errors: FieldErrors; status: number } {
+	if (result.reason === 'wrong_state') return { errors: { form: m.agreement_wrong_state() }, status: 400 };
+	return { errors: stepUpErrors(result), status: result.reason === 'throttled' ? 429 : 400 };
 }
 
-export const actions: Actions = {
+export const actions = {
 	update: async (event) => {
 		const { current } = agreementFor(event, 'agreement.manage');
 		const parsed = parseForm(draftChoicesSchema, await event.request.formData());
 		if (!parsed.ok) return invalid(parsed.errors, parsed.values, 'update');
 		const result = updateDraft(db(), actorOf(event), current.id, parsed.data);
 		if (!result.ok) {
-			const errors: FieldErrors = {
-				form:
-					'missing' in result
-						? m.agreement_missing_values({ values: result.missing.map(placeholderLabel).join(', ') })
-						: m.agreement_not_editable()
-			};
-			return fail(400, { errors, values: parsed.values, section: 'update' });
+			const message =
+				'missing' in result
+					? m.agreement_missing_values({ values: result.missing.map(placeholderLabel).join(', ') })
+					: m.agreement_not_editable();
+			return invalid({ form: message }, parsed.values, 'update');
 		}
 		await carryOutAgreementFollowUp(db(), current.id);
-		return { section: 'update', saved: true };
+		return answer('update', { saved: true });
 	},
 	send: async (event) => {
 		const { current } = agreementFor(event, 'agreement.manage');
@@ -132,7 +130,7 @@ export const actions: Actions = {
 			return invalid({ form: message }, {}, 'send');
 		}
 		await carryOutAgreementFollowUp(db(), current.id);
-		return { section: 'send', sent: true };
+		return answer('send', { sent: true });
 	},
 	sign: async (event) => {
 		const current = getAgreement(db(), event.params.id);
@@ -154,15 +152,15 @@ export const actions: Actions = {
 			if (result.reason === 'identify') {
 				// The CSP's form-action 'self' keeps a form post from redirecting to another site: the page links there.
 				event.cookies.set(OIDC_COOKIE.name, result.token, OIDC_COOKIE.options);
-				return { section: 'sign', identify: { url: result.url, provider: result.providerName } };
+				return answer('sign', { identify: { url: result.url, provider: result.providerName } });
 			}
 			if (result.reason === 'identification_unavailable' || result.reason === 'identification_refused')
 				return invalid({ form: m.agreement_identification_unavailable() }, parsed.values, 'sign');
-			return refused(result, parsed.values, 'sign');
+			return invalid(refused(result).errors, parsed.values, 'sign', refused(result).status);
 		}
 		// Sealing and the mails; whatever fails is retried by the scheduler, the signature stands.
 		await carryOutAgreementFollowUp(db(), current.id);
-		return { section: 'sign', signed: true };
+		return answer('sign', { signed: true });
 	},
 	decline: async (event) => {
 		const current = getAgreement(db(), event.params.id);
@@ -174,25 +172,25 @@ export const actions: Actions = {
 		if (!declineAgreement(db(), user, current.id, parsed.data.reason, clientOf(event).ipAddress))
 			return invalid({ form: m.agreement_wrong_state() }, {}, 'decline');
 		await carryOutAgreementFollowUp(db(), current.id);
-		return { section: 'decline', declined: true };
+		return answer('decline', { declined: true });
 	},
 	notice: async (event) => {
 		const { current, user } = agreementFor(event, 'agreement.notice');
 		const parsed = parseForm(confirmationSchema, await event.request.formData());
 		if (!parsed.ok) return invalid(parsed.errors, parsed.values, 'notice');
 		const result = await giveNotice(db(), user, current.id, parsed.data, clientOf(event));
-		if (!result.ok) return refused(result, parsed.values, 'notice');
+		if (!result.ok) return invalid(refused(result).errors, parsed.values, 'notice', refused(result).status);
 		await carryOutAgreementFollowUp(db(), current.id);
-		return { section: 'notice', endDate: result.endDate };
+		return answer('notice', { endDate: result.endDate });
 	},
 	rescind: async (event) => {
 		const { current, user } = agreementFor(event, 'agreement.manage');
 		const parsed = parseForm(rescindSchema, await event.request.formData());
 		if (!parsed.ok) return invalid(parsed.errors, parsed.values, 'rescind');
 		const result = await rescindAgreement(db(), user, current.id, parsed.data, clientOf(event));
-		if (!result.ok) return refused(result, parsed.values, 'rescind');
+		if (!result.ok) return invalid(refused(result).errors, parsed.values, 'rescind', refused(result).status);
 		await carryOutAgreementFollowUp(db(), current.id);
-		return { section: 'rescind', rescinded: true };
+		return answer('rescind', { rescinded: true });
 	},
 	serviceEnd: async (event) => {
 		const { current } = agreementFor(event, 'agreement.manage');
@@ -201,6 +199,6 @@ export const actions: Actions = {
 		if (!setServiceAgreementEnd(db(), actorOf(event), current.id, parsed.data.serviceAgreementEndDate || null)) {
 			return invalid({ form: m.agreement_wrong_state() }, {}, 'serviceEnd');
 		}
-		return { section: 'serviceEnd', saved: true };
+		return answer('serviceEnd', { saved: true });
 	}
-};
+} satisfies Actions;
