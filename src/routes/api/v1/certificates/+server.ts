@@ -3,8 +3,8 @@ import { db } from '$lib/server/db';
 import { apiRoute, ApiProblem } from '$lib/server/http/api';
 import { listCertificatePage, toCertificateOut } from '$lib/server/api/resources';
 import { certificateCreateBody, certificateListQuery } from '$lib/server/api/schemas';
-import { addCertificate, getCertificate } from '$lib/server/certificates/registry';
-import { resolveHolder } from '$lib/server/certificates/holders';
+import { getCertificate } from '$lib/server/certificates/registry';
+import { addCertificateFor, resolveHolder } from '$lib/server/certificates/holders';
 import { runUntrusted } from '$lib/server/untrusted/sandbox';
 
 /** Current certificates, soonest expiry first; `expiringWithinDays` narrows to those running out. */
@@ -34,15 +34,17 @@ export const POST: RequestHandler = apiRoute(async (api) => {
 	api.authorize('certificate.manage');
 	const body = await api.json(certificateCreateBody, 400_000);
 	const { holder: chosen } = body;
-	const holder = resolveHolder(db(), {
+	const choice = {
 		type: chosen.type,
 		tenantId: 'tenantId' in chosen ? chosen.tenantId : null,
 		userId: 'userId' in chosen ? chosen.userId : null
-	});
-	if (!holder)
-		throw new ApiProblem(422, 'No such holder: the tenant must be current and the person active in it.', {
+	};
+	const unknownHolder = () =>
+		new ApiProblem(422, 'No such holder: the tenant must be current and the person active in it.', {
 			errors: [{ path: 'holder', message: 'Unknown holder' }]
 		});
+	// Asked first so that a wrong holder costs no file reading; asked again where the certificate is stored.
+	if (!resolveHolder(db(), choice)) throw unknownHolder();
 	const bytes = body.pem !== undefined ? new TextEncoder().encode(body.pem) : new Uint8Array(Buffer.from(body.der!, 'base64'));
 	const read = await runUntrusted('certificateFile', bytes);
 	if (!read.ok) {
@@ -55,8 +57,11 @@ export const POST: RequestHandler = apiRoute(async (api) => {
 			errors: [{ path: body.pem !== undefined ? 'pem' : 'der', message: read.value.reason }]
 		});
 	const [leaf] = read.value.certificates;
-	const added = addCertificate(db(), api.caller.actor, body.kind, holder, { source: 'upload', parsed: leaf, reference: body.reference });
-	if (!added.ok) throw new ApiProblem(409, `This certificate is already recorded as ${added.existingId}.`);
+	const added = addCertificateFor(db(), api.caller.actor, body.kind, choice, { source: 'upload', parsed: leaf, reference: body.reference });
+	if (!added.ok) {
+		if (added.reason === 'holder_not_found') throw unknownHolder();
+		throw new ApiProblem(409, `This certificate is already recorded as ${added.existingId}.`);
+	}
 	return Response.json(toCertificateOut(getCertificate(db(), added.id)!), {
 		status: 201,
 		headers: { location: `/api/v1/certificates/${added.id}`, 'cache-control': 'no-store' }
