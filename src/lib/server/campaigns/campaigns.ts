@@ -259,42 +259,122 @@ export function fillCampaignDrafts(
 	});
 }
 
+/** Drafts sent in one transaction; between two chunks the server answers other requests. */
+export const SEND_CHUNK = 200;
+
+export interface SendingProgress {
+	/** Drafts to try, how many were tried so far, how many of them were sent. */
+	total: number;
+	done: number;
+	sent: number;
+	/** Drafts of chunks that failed (rolled back, still drafts: sending again retries them). */
+	failed: number;
+	running: boolean;
+}
+
+/**
+ * Sending under way or last finished, per campaign, in this server process. Not stored: after a
+ * restart mid-way the drafts not yet sent are simply still drafts, and sending again carries on.
+ */
+const sendingNow = new Map<string, SendingProgress>();
+
+export function sendingProgress(campaignId: string): SendingProgress | null {
+	const progress = sendingNow.get(campaignId);
+	return progress ? { ...progress } : null;
+}
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export interface SendOptions {
+	chunkSize?: number;
+	/** Called after each chunk commits with the agreements it sent (their mails can go out then). */
+	afterChunk?: (sent: string[]) => void | Promise<void>;
+}
+
+export interface Sending {
+	/** Drafts that will be tried (declined ones excluded); 0 when another sending of the campaign is running. */
+	total: number;
+	alreadyRunning: boolean;
+	finished: Promise<{ sent: string[]; left: number; failed: number }>;
+}
+
 /**
  * Sends every complete draft of the campaign for signature, with the campaign's message in the
- * e-mail; drafts with gaps, and those a tenant declined, stay behind. One transaction: the mails are
- * recorded as follow-up and go out after it commits.
+ * e-mail; drafts with gaps, and those a tenant declined, stay behind. Drafts go in chunks of
+ * `SEND_CHUNK`, each chunk one transaction with its own audit entries, yielding to the event loop
+ * between chunks so that a national campaign does not hold the server. A chunk that fails is rolled
+ * back and the others are kept: those drafts stay drafts and sending again tries them.
  */
-export function sendCampaign(db: Db, actor: Actor, campaignId: string, now = new Date()): { sent: string[]; left: number } {
-	return db.transaction(() => {
-		const campaign = getCampaign(db, campaignId);
-		if (!campaign) return { sent: [], left: 0 };
-		// Drafts the tenant declined wait for the administrator; the rest are tried, and sending itself
-		// refuses (and leaves as they are) those with gaps, so their values are worked out once.
-		const drafts = db
-			.select({ id: agreement.id, declinedReason: agreement.declinedReason })
-			.from(campaignAgreement)
-			.innerJoin(agreement, eq(agreement.id, campaignAgreement.agreementId))
-			.where(and(eq(campaignAgreement.campaignId, campaignId), eq(agreement.status, 'draft')))
-			.all();
-		const shared = sharedValues(db);
+export function startSending(db: Db, actor: Actor, campaignId: string, now = new Date(), options: SendOptions = {}): Sending {
+	const chunkSize = options.chunkSize ?? SEND_CHUNK;
+	const campaign = getCampaign(db, campaignId);
+	if (!campaign) return { total: 0, alreadyRunning: false, finished: Promise.resolve({ sent: [], left: 0, failed: 0 }) };
+	if (sendingNow.get(campaignId)?.running)
+		return { total: 0, alreadyRunning: true, finished: Promise.resolve({ sent: [], left: 0, failed: 0 }) };
+	// Drafts the tenant declined wait for the administrator; the rest are tried, and sending itself
+	// refuses (and leaves as they are) those with gaps, so their values are worked out once.
+	const ids = db
+		.select({ id: agreement.id })
+		.from(campaignAgreement)
+		.innerJoin(agreement, eq(agreement.id, campaignAgreement.agreementId))
+		.where(and(eq(campaignAgreement.campaignId, campaignId), eq(agreement.status, 'draft'), isNull(agreement.declinedReason)))
+		.all()
+		.map((r) => r.id);
+	const progress: SendingProgress = { total: ids.length, done: 0, sent: 0, failed: 0, running: true };
+	sendingNow.set(campaignId, progress);
+	const run = async () => {
 		const sent: string[] = [];
-		for (const draft of drafts) {
-			if (draft.declinedReason) continue;
-			const result = sendForSignature(db, actor, draft.id, now, campaign.message, shared);
-			if (!result.ok) continue;
-			db.update(campaignAgreement).set({ sentAt: now }).where(eq(campaignAgreement.agreementId, draft.id)).run();
-			sent.push(draft.id);
+		const shared = sharedValues(db);
+		try {
+			for (let i = 0; i < ids.length; i += chunkSize) {
+				if (i > 0) await nextTurn();
+				const chunk = ids.slice(i, i + chunkSize);
+				let chunkSent: string[] = [];
+				try {
+					chunkSent = db.transaction(() => {
+						const done: string[] = [];
+						for (const id of chunk) {
+							// Each draft is sent at most once: sending refuses what is no longer a draft.
+							if (!sendForSignature(db, actor, id, now, campaign.message, shared).ok) continue;
+							db.update(campaignAgreement).set({ sentAt: now }).where(eq(campaignAgreement.agreementId, id)).run();
+							done.push(id);
+						}
+						if (done.length && !getCampaign(db, campaignId)?.sentAt)
+							db.update(agreementCampaign).set({ sentAt: now }).where(eq(agreementCampaign.id, campaignId)).run();
+						audit(db, actor, {
+							action: 'campaign.send',
+							targetType: 'campaign',
+							targetId: campaignId,
+							summary: `chunk ${i / chunkSize + 1}: ${done.length} sent, ${chunk.length - done.length} left as drafts`
+						});
+						return done;
+					});
+				} catch (error) {
+					console.error(`Campaign ${campaignId}: sending chunk ${i / chunkSize + 1} failed`, error);
+					progress.failed += chunk.length;
+				}
+				progress.done += chunk.length;
+				progress.sent += chunkSent.length;
+				sent.push(...chunkSent);
+				if (chunkSent.length && options.afterChunk) await options.afterChunk(chunkSent);
+			}
+		} finally {
+			progress.running = false;
 		}
-		if (!campaign.sentAt && sent.length)
-			db.update(agreementCampaign).set({ sentAt: now }).where(eq(agreementCampaign.id, campaignId)).run();
-		audit(db, actor, {
-			action: 'campaign.send',
-			targetType: 'campaign',
-			targetId: campaignId,
-			summary: `${sent.length} sent, ${drafts.length - sent.length} left as drafts`
-		});
-		return { sent, left: drafts.length - sent.length };
-	});
+		return { sent, left: ids.length - sent.length, failed: progress.failed };
+	};
+	return { total: ids.length, alreadyRunning: false, finished: run() };
+}
+
+/** Sends the whole campaign (see `startSending`) and resolves when every chunk is done. */
+export async function sendCampaign(
+	db: Db,
+	actor: Actor,
+	campaignId: string,
+	now = new Date(),
+	options: SendOptions = {}
+): Promise<{ sent: string[]; left: number; failed: number }> {
+	return startSending(db, actor, campaignId, now, options).finished;
 }
 
 /** Agreements of the campaign waiting for the tenant's signature, with when they were last nudged. */

@@ -19,7 +19,9 @@ import {
 	listCampaignRows,
 	remindWaiting,
 	sealingProgress,
-	sendCampaign,
+	SEND_CHUNK,
+	sendingProgress,
+	startSending,
 	type CampaignState
 } from '$lib/server/campaigns/campaigns';
 import { campaignFillSchema } from '$lib/schemas/campaign';
@@ -42,6 +44,7 @@ export const load: PageServerLoad = (event) => {
 	const state = (CAMPAIGN_STATES as readonly string[]).includes(requested ?? '') ? (requested as CampaignState) : null;
 	const shown = state ? rows.filter((r) => r.state === state) : rows;
 	const progress = sealingProgress(db(), campaign.id);
+	const sending = sendingProgress(campaign.id);
 	return {
 		campaign: {
 			id: campaign.id,
@@ -79,8 +82,9 @@ export const load: PageServerLoad = (event) => {
 				missing: r.missing.map(placeholderLabel)
 			})),
 		progress,
-		// While seals are still being made (and not all of them failing), the page looks again by itself.
-		refresh: progress.sealed + progress.failing < progress.total,
+		sending,
+		// While drafts are being sent, or seals made (and not all of them failing), the page looks again by itself.
+		refresh: !!sending?.running || progress.sealed + progress.failing < progress.total,
 		stepUpWithCode: isTwoFactorEnabled(db(), user.id),
 		// Strong identification goes through a provider one agreement at a time, so no batch then.
 		identificationRequired: signingRequirement(db(), user) !== null,
@@ -98,9 +102,18 @@ export const actions: Actions = {
 	},
 	send: async (event) => {
 		const { campaign } = campaignFor(event, 'campaign.manage');
-		const { sent } = sendCampaign(db(), actorOf(event), campaign.id);
-		// The e-mails go out after the response; whatever fails is retried by the scheduler.
-		void carryOutCampaignFollowUp(db(), sent);
+		// Chunk by chunk, the server answering others in between; each chunk's e-mails go out once it is
+		// committed, and whatever fails is retried by the scheduler.
+		const sending = startSending(db(), actorOf(event), campaign.id, new Date(), {
+			afterChunk: (sent) => void carryOutCampaignFollowUp(db(), sent)
+		});
+		if (sending.alreadyRunning) return { section: 'send', done: m.campaign_sending_running() };
+		// One chunk is quick: answer with its outcome. More carry on after the response, the page showing the progress.
+		if (sending.total > SEND_CHUNK) {
+			void sending.finished;
+			return { section: 'send', done: m.campaign_sending_started({ count: sending.total }) };
+		}
+		const { sent } = await sending.finished;
 		return { section: 'send', done: m.campaign_sent({ count: sent.length }) };
 	},
 	remind: async (event) => {
