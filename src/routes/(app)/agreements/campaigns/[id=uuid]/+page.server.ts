@@ -27,7 +27,7 @@ import {
 import { campaignFillSchema } from '$lib/schemas/campaign';
 import { signSchema } from '$lib/schemas/agreement';
 
-/** The list shows this many rows of one state at a time; the CSV export has them all. */
+/** The list shows this many rows at a time (page by page); the CSV export has them all. */
 const LIST_LIMIT = 200;
 
 function campaignFor(event: RequestEvent<{ id: string }>, action: 'campaign.view' | 'campaign.manage' | 'campaign.countersign') {
@@ -43,6 +43,8 @@ export const load: PageServerLoad = (event) => {
 	const requested = event.url.searchParams.get('state');
 	const state = (CAMPAIGN_STATES as readonly string[]).includes(requested ?? '') ? (requested as CampaignState) : null;
 	const shown = state ? rows.filter((r) => r.state === state) : rows;
+	const pages = Math.max(1, Math.ceil(shown.length / LIST_LIMIT));
+	const page = Math.min(pages, Math.max(1, Math.trunc(Number(event.url.searchParams.get('page'))) || 1));
 	const progress = sealingProgress(db(), campaign.id);
 	const sending = sendingProgress(campaign.id);
 	return {
@@ -60,7 +62,9 @@ export const load: PageServerLoad = (event) => {
 		counts: countStates(rows),
 		total: rows.length,
 		state,
-		rows: shown.slice(0, LIST_LIMIT).map((r) => ({
+		page,
+		pages,
+		rows: shown.slice((page - 1) * LIST_LIMIT, page * LIST_LIMIT).map((r) => ({
 			agreementId: r.agreementId,
 			tenantId: r.tenantId,
 			tenantName: r.tenantName,
