@@ -58,12 +58,17 @@ function campaignRows(dataDir: string, path: string) {
 		r.createMs <= 60_000
 	]);
 	rows.push([
-		`Campaign page list: where each of ${n(r.tenants)} drafts stands, gaps worked out (${n(r.gaps)} with gaps)`,
+		`Campaign page data: where each of ${n(r.tenants)} drafts stands, gaps worked out (${n(r.gaps)} with gaps)`,
 		ms(r.listMs),
 		'',
 		null
 	]);
-	rows.push([`Campaign sent: ${n(r.sent)} complete drafts frozen and sent`, `${(r.sendMs / 1000).toFixed(1)} s`, '', null]);
+	rows.push([
+		`Campaign sent: ${n(r.sent)} complete drafts frozen and sent (chunks of 200, yielding between chunks)`,
+		`${(r.sendMs / 1000).toFixed(1)} s`,
+		'',
+		null
+	]);
 	rows.push([`Batch countersignature of ${r.batch} agreements, one step-up (signatures only)`, ms(r.countersignMs), '', null]);
 	rows.push([
 		`Batch countersignature of ${r.batch} agreements, each sealed on its own (${r.sealed} sealed files)`,

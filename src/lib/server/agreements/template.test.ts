@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkTemplate, fillTemplate, MissingValuesError, parseTemplate, TemplateError } from './template';
+import { checkTemplate, fillTemplate, missingValues, MissingValuesError, parseTemplate, TemplateError } from './template';
 
 const header = `---
 template: kanta-model
@@ -130,6 +130,25 @@ describe('fillTemplate', () => {
 		} catch (error) {
 			expect((error as MissingValuesError).missing).toEqual(['main.businessId', 'main.name']);
 		}
+	});
+
+	it('missingValues names the same gaps as filling, without writing the text', () => {
+		const { 'contact.physician': _unused, ...withoutPhysician } = values;
+		for (const tried of [
+			values,
+			withoutPhysician,
+			{ ...withoutPhysician, 'uses.prescription': true, 'renewals.forwarded': true },
+			{ 'main.name': '  ', 'tenant.name': 'X' }
+		]) {
+			let expected: string[] = [];
+			try {
+				fillTemplate(template, tried);
+			} catch (error) {
+				expected = (error as MissingValuesError).missing;
+			}
+			expect(missingValues(template, tried)).toEqual(expected);
+		}
+		expect(missingValues(template, { 'main.name': '  ', 'tenant.name': 'X' })).toEqual(['main.businessId', 'main.name']);
 	});
 
 	it('keeps values on one line and out of the template syntax', () => {

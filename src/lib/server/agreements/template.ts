@@ -278,6 +278,22 @@ export function fillTemplate(template: ParsedTemplate, values: TemplateValues): 
 	return { title: template.header.title, blocks: toBlocks(text) };
 }
 
+/** The values a template would miss (as `fillTemplate` reports them), without writing out the text. */
+export function missingValues(template: ParsedTemplate, values: TemplateValues): string[] {
+	const missing = new Set<string>();
+	const walk = (nodes: Node[]) => {
+		for (const node of nodes) {
+			if (node.kind === 'if') walk(truthy(values[node.name]) ? node.then : node.else);
+			else if (node.kind === 'var' && node.name !== ANNEX) {
+				const value = values[node.name];
+				if (typeof value !== 'string' || !clean(value)) missing.add(node.name);
+			}
+		}
+	};
+	walk(template.nodes);
+	return [...missing].sort();
+}
+
 /**
  * How a template reads with every value shown as its name and every condition true, so an
  * administrator can check a new version before anyone signs it.

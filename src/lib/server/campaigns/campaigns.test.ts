@@ -35,6 +35,8 @@ import {
 	scanCampaignReminders,
 	sealingProgress,
 	sendCampaign,
+	sendingProgress,
+	startSending,
 	type CampaignInput
 } from './campaigns';
 
@@ -165,9 +167,9 @@ describe('fixing gaps', () => {
 });
 
 describe('sendCampaign', () => {
-	it('sends every complete draft with the campaign message, and leaves the drafts with gaps', () => {
+	it('sends every complete draft with the campaign message, and leaves the drafts with gaps', async () => {
 		const id = started();
-		const result = sendCampaign(db, world.admin, id, at(1));
+		const result = await sendCampaign(db, world.admin, id, at(1));
 		expect(result.sent).toEqual([rowOf(id, inForceA).agreementId]);
 		expect(result.left).toBe(1);
 		expect(rowOf(id, inForceA)).toMatchObject({ state: 'waiting', sentAt: at(1) });
@@ -176,19 +178,78 @@ describe('sendCampaign', () => {
 		expect(auditActions('agreement.send')).toHaveLength(1);
 		expect(auditActions('campaign.send')).toHaveLength(1);
 		// Sending again sends nothing twice.
-		expect(sendCampaign(db, world.admin, id, at(2)).sent).toEqual([]);
+		expect((await sendCampaign(db, world.admin, id, at(2))).sent).toEqual([]);
 		// A draft the tenant declined waits for the administrator rather than going out again.
 		expect(declineAgreement(db, signerA, rowOf(id, inForceA).agreementId, 'Väärä osoite', '')).toBe(true);
 		expect(rowOf(id, inForceA).state).toBe('declined');
-		expect(sendCampaign(db, world.admin, id, at(3)).sent).toEqual([]);
+		expect((await sendCampaign(db, world.admin, id, at(3))).sent).toEqual([]);
 		expect(countStates(listCampaignRows(db, id, at(3)))).toMatchObject({ declined: 1, gaps: 1 });
 	});
 });
 
+describe('sending in chunks', () => {
+	/** `count` more tenants without gaps, all chosen for a campaign with the two in force. */
+	function manyTenants(count: number): string {
+		const ids = Array.from(
+			{ length: count },
+			(_, i) => addAgreementTenant(db, world.admin, passwordHash, { input: { name: `Monta ${String(i).padStart(2, '0')} Oy` } }).tenantId
+		);
+		return started({ scope: 'chosen', tenantIds: [inForceA, ...ids] });
+	}
+	const draftsLeft = (id: string) => listCampaignRows(db, id, at(1)).filter((r) => r.state === 'ready').length;
+
+	it('sends each draft exactly once, one transaction and one audit entry per chunk, yielding between chunks', async () => {
+		const id = manyTenants(11); // 12 complete drafts, chunks of 5: 5 + 5 + 2
+		const chunks: string[][] = [];
+		let otherWorkRan = false;
+		setImmediate(() => (otherWorkRan = true));
+		const sending = startSending(db, world.admin, id, at(1), { chunkSize: 5, afterChunk: (sent) => void chunks.push(sent) });
+		expect(sending.total).toBe(12);
+		expect(sendingProgress(id)).toMatchObject({ total: 12, running: true });
+		// A second press while the first is running does not start another sending.
+		expect(startSending(db, world.admin, id, at(1)).alreadyRunning).toBe(true);
+		const result = await sending.finished;
+		expect(otherWorkRan).toBe(true);
+		expect(chunks.map((c) => c.length)).toEqual([5, 5, 2]);
+		expect(new Set(result.sent).size).toBe(12);
+		expect(result).toMatchObject({ left: 0, failed: 0 });
+		expect(auditActions('agreement.send')).toHaveLength(12);
+		expect(auditActions('campaign.send')).toHaveLength(3);
+		expect(sendingProgress(id)).toEqual({ total: 12, done: 12, sent: 12, failed: 0, running: false });
+		for (const agreementId of result.sent) expect(notifyPayloads(agreementId)).toHaveLength(1);
+		// Again: nothing is sent twice.
+		expect((await sendCampaign(db, world.admin, id, at(2))).sent).toEqual([]);
+		expect(auditActions('agreement.send')).toHaveLength(12);
+	});
+
+	it('a chunk that fails is rolled back whole, the other chunks stay sent, and sending again sends the rest', async () => {
+		const id = manyTenants(11);
+		const ids = listCampaignRows(db, id, at(1)).map((r) => r.agreementId);
+		// The seventh draft (the second chunk of five) cannot be written.
+		const broken = ids[6];
+		db.$client.exec(
+			`create trigger refuse_one before update on agreement when new.id = '${broken}' and new.status <> 'draft' begin select raise(abort, 'disk trouble'); end`
+		);
+		const quiet = vi.spyOn(console, 'error').mockImplementation(() => {});
+		const result = await sendCampaign(db, world.admin, id, at(1), { chunkSize: 5 });
+		quiet.mockRestore();
+		expect(result.sent).toHaveLength(7);
+		expect(result.failed).toBe(5);
+		expect(draftsLeft(id)).toBe(5);
+		expect(auditActions('agreement.send')).toHaveLength(7);
+		expect(auditActions('campaign.send')).toHaveLength(2);
+		db.$client.exec('drop trigger refuse_one');
+		const again = await sendCampaign(db, world.admin, id, at(2), { chunkSize: 5 });
+		expect(again.sent).toHaveLength(5);
+		expect(draftsLeft(id)).toBe(0);
+		expect(new Set([...result.sent, ...again.sent]).size).toBe(12);
+	});
+});
+
 describe('reminders', () => {
-	it('reminds those waiting when the administrator asks, once each, with the campaign message', () => {
+	it('reminds those waiting when the administrator asks, once each, with the campaign message', async () => {
 		const id = started({ scope: 'chosen', tenantIds: [inForceA, noAgreement] });
-		sendCampaign(db, world.admin, id, at(1));
+		await sendCampaign(db, world.admin, id, at(1));
 		expect(remindWaiting(db, world.admin, id, at(2))).toHaveLength(2);
 		const a = rowOf(id, inForceA);
 		expect(a).toMatchObject({ reminders: 1, lastRemindedAt: at(2) });
@@ -199,7 +260,7 @@ describe('reminders', () => {
 	it('reminds automatically once per N days after sending, and not those who signed', async () => {
 		const id = started({ scope: 'chosen', tenantIds: [inForceA, noAgreement], remindAfterDays: 10 });
 		expect(scanCampaignReminders(db, at(30))).toBe(0); // not sent yet
-		sendCampaign(db, world.admin, id, at(1));
+		await sendCampaign(db, world.admin, id, at(1));
 		expect(scanCampaignReminders(db, at(10))).toBe(0);
 		expect(scanCampaignReminders(db, at(11))).toBe(2);
 		expect(scanCampaignReminders(db, at(11))).toBe(0);
@@ -223,7 +284,7 @@ describe('countersignCampaign', () => {
 	async function twoSigned() {
 		const other = addAgreementTenant(db, world.admin, passwordHash, { input: { name: 'Aava Fysio Oy' }, signerName: 'Olli Aava' });
 		const id = started({ scope: 'chosen', tenantIds: [inForceA, other.tenantId, noAgreement] });
-		sendCampaign(db, world.admin, id, at(1));
+		await sendCampaign(db, world.admin, id, at(1));
 		for (const [tenantId, signer, name] of [
 			[inForceA, signerA, 'Anni Aalto'],
 			[other.tenantId, other.signer, 'Olli Aava']

@@ -5,10 +5,13 @@ import {
 	agreementCampaign,
 	agreementTemplate,
 	campaignAgreement,
+	kantaService,
 	pendingEffect,
 	tenant,
+	tenantService,
 	type Agreement,
-	type AgreementCampaign
+	type AgreementCampaign,
+	type Tenant
 } from '../db/schema';
 import type { AgreementStatus } from '../../domain';
 import { audit, SYSTEM_ACTOR, type Actor } from '../actor';
@@ -22,9 +25,9 @@ import {
 	type BatchCountersignResult,
 	type SignatureInput
 } from '../agreements/agreements';
-import { fillTemplate, MissingValuesError, parseTemplate, type ParsedTemplate } from '../agreements/template';
+import { missingValues, parseTemplate, type ParsedTemplate } from '../agreements/template';
 import { getTemplate } from '../agreements/templates-store';
-import { currentContent, sharedValues, type SharedValues } from '../agreements/values';
+import { contentOf, sharedValues, type ContentService } from '../agreements/values';
 import { carryOutAgreementFollowUp } from '../agreements/follow-up';
 import { recordEffect } from '../effects/effects';
 import { getMainConnector } from '../organisation/organisation';
@@ -166,57 +169,65 @@ function stateOf(current: Pick<Agreement, 'status' | 'declinedReason' | 'inForce
 const { templateSource: _source, valuesSnapshot: _snapshot, ...listColumns } = getTableColumns(agreement);
 
 /**
- * The values a draft still lacks. Drafts made from the same template row carry the same text, so
- * the text is read and parsed once per template rather than once per draft.
+ * Every tenant's agreement in the campaign, by tenant name, with where it stands. The gaps of the
+ * drafts are worked out from the records as they are now (a fix on the tenant record shows at once),
+ * in a few queries for the whole campaign: the tenants with the list, their services in one more, and
+ * each template's text read and parsed once.
  */
-function missingOf(
-	db: DbOrTx,
-	draft: Omit<Agreement, 'templateSource' | 'valuesSnapshot'>,
-	parsed: Map<string, ParsedTemplate>,
-	shared: SharedValues,
-	now: Date
-): string[] {
-	let template = parsed.get(draft.templateId);
-	const source = template ? '' : (getAgreement(db, draft.id)?.templateSource ?? '');
-	if (!template) parsed.set(draft.templateId, (template = parseTemplate(source)));
-	try {
-		fillTemplate(template, currentContent(db, { ...draft, templateSource: source, valuesSnapshot: null }, now, shared).values);
-		return [];
-	} catch (error) {
-		if (error instanceof MissingValuesError) return error.missing;
-		throw error;
-	}
-}
-
-/** Every tenant's agreement in the campaign, by tenant name, with where it stands. */
 export function listCampaignRows(db: DbOrTx, campaignId: string, now = new Date()): CampaignRow[] {
 	const parsed = new Map<string, ParsedTemplate>();
 	const shared = sharedValues(db);
-	return db
-		.select({ link: campaignAgreement, agreement: listColumns, tenantName: tenant.name, businessId: tenant.businessId })
+	const rows = db
+		.select({ link: campaignAgreement, agreement: listColumns, tenant })
 		.from(campaignAgreement)
 		.innerJoin(agreement, eq(agreement.id, campaignAgreement.agreementId))
 		.innerJoin(tenant, eq(tenant.id, campaignAgreement.tenantId))
 		.where(eq(campaignAgreement.campaignId, campaignId))
 		.orderBy(asc(tenant.name), asc(tenant.id))
-		.all()
-		.map(({ link, agreement: current, tenantName, businessId }) => {
-			const missing = current.status === 'draft' ? missingOf(db, current, parsed, shared, now) : [];
-			return {
-				agreementId: current.id,
-				tenantId: link.tenantId,
-				tenantName,
-				businessId,
-				status: current.status,
-				state: stateOf(current, missing),
-				missing,
-				declinedReason: current.declinedReason,
-				sentAt: link.sentAt,
-				lastRemindedAt: link.lastRemindedAt,
-				reminders: link.reminders,
-				sealed: current.sealedPath !== null
-			};
-		});
+		.all();
+	const services = new Map<string, ContentService[]>();
+	if (rows.some((r) => r.agreement.status === 'draft'))
+		for (const { tenantId, ...service } of db
+			.select({
+				tenantId: tenantService.tenantId,
+				code: kantaService.code,
+				nameFi: kantaService.nameFi,
+				nameSv: kantaService.nameSv,
+				nameEn: kantaService.nameEn
+			})
+			.from(campaignAgreement)
+			.innerJoin(tenantService, eq(tenantService.tenantId, campaignAgreement.tenantId))
+			.innerJoin(kantaService, eq(kantaService.id, tenantService.serviceId))
+			// As in one draft's content: a service no longer offered does not go into new agreements.
+			.where(and(eq(campaignAgreement.campaignId, campaignId), eq(kantaService.selectable, true)))
+			.orderBy(asc(kantaService.sortOrder))
+			.all()) {
+			const list = services.get(tenantId);
+			if (list) list.push(service);
+			else services.set(tenantId, [service]);
+		}
+	const missingOf = (draft: (typeof rows)[number]['agreement'], party: Tenant): string[] => {
+		let template = parsed.get(draft.templateId);
+		if (!template) parsed.set(draft.templateId, (template = parseTemplate(getAgreement(db, draft.id)?.templateSource ?? '')));
+		return missingValues(template, contentOf(draft, party, services.get(party.id) ?? [], now, shared).values);
+	};
+	return rows.map(({ link, agreement: current, tenant: party }) => {
+		const missing = current.status === 'draft' ? missingOf(current, party) : [];
+		return {
+			agreementId: current.id,
+			tenantId: link.tenantId,
+			tenantName: party.name,
+			businessId: party.businessId,
+			status: current.status,
+			state: stateOf(current, missing),
+			missing,
+			declinedReason: current.declinedReason,
+			sentAt: link.sentAt,
+			lastRemindedAt: link.lastRemindedAt,
+			reminders: link.reminders,
+			sealed: current.sealedPath !== null
+		};
+	});
 }
 
 export function countStates(rows: CampaignRow[]): Record<CampaignState, number> {
@@ -259,42 +270,122 @@ export function fillCampaignDrafts(
 	});
 }
 
+/** Drafts sent in one transaction; between two chunks the server answers other requests. */
+export const SEND_CHUNK = 200;
+
+export interface SendingProgress {
+	/** Drafts to try, how many were tried so far, how many of them were sent. */
+	total: number;
+	done: number;
+	sent: number;
+	/** Drafts of chunks that failed (rolled back, still drafts: sending again retries them). */
+	failed: number;
+	running: boolean;
+}
+
+/**
+ * Sending under way or last finished, per campaign, in this server process. Not stored: after a
+ * restart mid-way the drafts not yet sent are simply still drafts, and sending again carries on.
+ */
+const sendingNow = new Map<string, SendingProgress>();
+
+export function sendingProgress(campaignId: string): SendingProgress | null {
+	const progress = sendingNow.get(campaignId);
+	return progress ? { ...progress } : null;
+}
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export interface SendOptions {
+	chunkSize?: number;
+	/** Called after each chunk commits with the agreements it sent (their mails can go out then). */
+	afterChunk?: (sent: string[]) => void | Promise<void>;
+}
+
+export interface Sending {
+	/** Drafts that will be tried (declined ones excluded); 0 when another sending of the campaign is running. */
+	total: number;
+	alreadyRunning: boolean;
+	finished: Promise<{ sent: string[]; left: number; failed: number }>;
+}
+
 /**
  * Sends every complete draft of the campaign for signature, with the campaign's message in the
- * e-mail; drafts with gaps, and those a tenant declined, stay behind. One transaction: the mails are
- * recorded as follow-up and go out after it commits.
+ * e-mail; drafts with gaps, and those a tenant declined, stay behind. Drafts go in chunks of
+ * `SEND_CHUNK`, each chunk one transaction with its own audit entries, yielding to the event loop
+ * between chunks so that a national campaign does not hold the server. A chunk that fails is rolled
+ * back and the others are kept: those drafts stay drafts and sending again tries them.
  */
-export function sendCampaign(db: Db, actor: Actor, campaignId: string, now = new Date()): { sent: string[]; left: number } {
-	return db.transaction(() => {
-		const campaign = getCampaign(db, campaignId);
-		if (!campaign) return { sent: [], left: 0 };
-		// Drafts the tenant declined wait for the administrator; the rest are tried, and sending itself
-		// refuses (and leaves as they are) those with gaps, so their values are worked out once.
-		const drafts = db
-			.select({ id: agreement.id, declinedReason: agreement.declinedReason })
-			.from(campaignAgreement)
-			.innerJoin(agreement, eq(agreement.id, campaignAgreement.agreementId))
-			.where(and(eq(campaignAgreement.campaignId, campaignId), eq(agreement.status, 'draft')))
-			.all();
-		const shared = sharedValues(db);
+export function startSending(db: Db, actor: Actor, campaignId: string, now = new Date(), options: SendOptions = {}): Sending {
+	const chunkSize = options.chunkSize ?? SEND_CHUNK;
+	const campaign = getCampaign(db, campaignId);
+	if (!campaign) return { total: 0, alreadyRunning: false, finished: Promise.resolve({ sent: [], left: 0, failed: 0 }) };
+	if (sendingNow.get(campaignId)?.running)
+		return { total: 0, alreadyRunning: true, finished: Promise.resolve({ sent: [], left: 0, failed: 0 }) };
+	// Drafts the tenant declined wait for the administrator; the rest are tried, and sending itself
+	// refuses (and leaves as they are) those with gaps, so their values are worked out once.
+	const ids = db
+		.select({ id: agreement.id })
+		.from(campaignAgreement)
+		.innerJoin(agreement, eq(agreement.id, campaignAgreement.agreementId))
+		.where(and(eq(campaignAgreement.campaignId, campaignId), eq(agreement.status, 'draft'), isNull(agreement.declinedReason)))
+		.all()
+		.map((r) => r.id);
+	const progress: SendingProgress = { total: ids.length, done: 0, sent: 0, failed: 0, running: true };
+	sendingNow.set(campaignId, progress);
+	const run = async () => {
 		const sent: string[] = [];
-		for (const draft of drafts) {
-			if (draft.declinedReason) continue;
-			const result = sendForSignature(db, actor, draft.id, now, campaign.message, shared);
-			if (!result.ok) continue;
-			db.update(campaignAgreement).set({ sentAt: now }).where(eq(campaignAgreement.agreementId, draft.id)).run();
-			sent.push(draft.id);
+		const shared = sharedValues(db);
+		try {
+			for (let i = 0; i < ids.length; i += chunkSize) {
+				if (i > 0) await nextTurn();
+				const chunk = ids.slice(i, i + chunkSize);
+				let chunkSent: string[] = [];
+				try {
+					chunkSent = db.transaction(() => {
+						const done: string[] = [];
+						for (const id of chunk) {
+							// Each draft is sent at most once: sending refuses what is no longer a draft.
+							if (!sendForSignature(db, actor, id, now, campaign.message, shared).ok) continue;
+							db.update(campaignAgreement).set({ sentAt: now }).where(eq(campaignAgreement.agreementId, id)).run();
+							done.push(id);
+						}
+						if (done.length && !getCampaign(db, campaignId)?.sentAt)
+							db.update(agreementCampaign).set({ sentAt: now }).where(eq(agreementCampaign.id, campaignId)).run();
+						audit(db, actor, {
+							action: 'campaign.send',
+							targetType: 'campaign',
+							targetId: campaignId,
+							summary: `chunk ${i / chunkSize + 1}: ${done.length} sent, ${chunk.length - done.length} left as drafts`
+						});
+						return done;
+					});
+				} catch (error) {
+					console.error(`Campaign ${campaignId}: sending chunk ${i / chunkSize + 1} failed`, error);
+					progress.failed += chunk.length;
+				}
+				progress.done += chunk.length;
+				progress.sent += chunkSent.length;
+				sent.push(...chunkSent);
+				if (chunkSent.length && options.afterChunk) await options.afterChunk(chunkSent);
+			}
+		} finally {
+			progress.running = false;
 		}
-		if (!campaign.sentAt && sent.length)
-			db.update(agreementCampaign).set({ sentAt: now }).where(eq(agreementCampaign.id, campaignId)).run();
-		audit(db, actor, {
-			action: 'campaign.send',
-			targetType: 'campaign',
-			targetId: campaignId,
-			summary: `${sent.length} sent, ${drafts.length - sent.length} left as drafts`
-		});
-		return { sent, left: drafts.length - sent.length };
-	});
+		return { sent, left: ids.length - sent.length, failed: progress.failed };
+	};
+	return { total: ids.length, alreadyRunning: false, finished: run() };
+}
+
+/** Sends the whole campaign (see `startSending`) and resolves when every chunk is done. */
+export async function sendCampaign(
+	db: Db,
+	actor: Actor,
+	campaignId: string,
+	now = new Date(),
+	options: SendOptions = {}
+): Promise<{ sent: string[]; left: number; failed: number }> {
+	return startSending(db, actor, campaignId, now, options).finished;
 }
 
 /** Agreements of the campaign waiting for the tenant's signature, with when they were last nudged. */

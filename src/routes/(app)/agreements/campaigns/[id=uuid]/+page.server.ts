@@ -20,13 +20,15 @@ import {
 	listCampaignRows,
 	remindWaiting,
 	sealingProgress,
-	sendCampaign,
+	SEND_CHUNK,
+	sendingProgress,
+	startSending,
 	type CampaignState
 } from '$lib/server/campaigns/campaigns';
 import { campaignFillSchema } from '$lib/schemas/campaign';
 import { signSchema } from '$lib/schemas/agreement';
 
-/** The list shows this many rows of one state at a time; the CSV export has them all. */
+/** The list shows this many rows at a time (page by page); the CSV export has them all. */
 const LIST_LIMIT = 200;
 
 function campaignFor(event: RequestEvent<{ id: string }>, action: 'campaign.view' | 'campaign.manage' | 'campaign.countersign') {
@@ -42,7 +44,10 @@ export const load: PageServerLoad = (event) => {
 	const requested = event.url.searchParams.get('state');
 	const state = (CAMPAIGN_STATES as readonly string[]).includes(requested ?? '') ? (requested as CampaignState) : null;
 	const shown = state ? rows.filter((r) => r.state === state) : rows;
+	const pages = Math.max(1, Math.ceil(shown.length / LIST_LIMIT));
+	const page = Math.min(pages, Math.max(1, Math.trunc(Number(event.url.searchParams.get('page'))) || 1));
 	const progress = sealingProgress(db(), campaign.id);
+	const sending = sendingProgress(campaign.id);
 	return {
 		campaign: {
 			id: campaign.id,
@@ -58,7 +63,9 @@ export const load: PageServerLoad = (event) => {
 		counts: countStates(rows),
 		total: rows.length,
 		state,
-		rows: shown.slice(0, LIST_LIMIT).map((r) => ({
+		page,
+		pages,
+		rows: shown.slice((page - 1) * LIST_LIMIT, page * LIST_LIMIT).map((r) => ({
 			agreementId: r.agreementId,
 			tenantId: r.tenantId,
 			tenantName: r.tenantName,
@@ -80,8 +87,9 @@ export const load: PageServerLoad = (event) => {
 				missing: r.missing.map(placeholderLabel)
 			})),
 		progress,
-		// While seals are still being made (and not all of them failing), the page looks again by itself.
-		refresh: progress.sealed + progress.failing < progress.total,
+		sending,
+		// While drafts are being sent, or seals made (and not all of them failing), the page looks again by itself.
+		refresh: !!sending?.running || progress.sealed + progress.failing < progress.total,
 		stepUpWithCode: isTwoFactorEnabled(db(), user.id),
 		stepUpNoPassword: !hasPassword(db(), user.id),
 		// Strong identification goes through a provider one agreement at a time, so no batch then.
@@ -100,9 +108,18 @@ export const actions: Actions = {
 	},
 	send: async (event) => {
 		const { campaign } = campaignFor(event, 'campaign.manage');
-		const { sent } = sendCampaign(db(), actorOf(event), campaign.id);
-		// The e-mails go out after the response; whatever fails is retried by the scheduler.
-		void carryOutCampaignFollowUp(db(), sent);
+		// Chunk by chunk, the server answering others in between; each chunk's e-mails go out once it is
+		// committed, and whatever fails is retried by the scheduler.
+		const sending = startSending(db(), actorOf(event), campaign.id, new Date(), {
+			afterChunk: (sent) => void carryOutCampaignFollowUp(db(), sent)
+		});
+		if (sending.alreadyRunning) return { section: 'send', done: m.campaign_sending_running() };
+		// One chunk is quick: answer with its outcome. More carry on after the response, the page showing the progress.
+		if (sending.total > SEND_CHUNK) {
+			void sending.finished;
+			return { section: 'send', done: m.campaign_sending_started({ count: sending.total }) };
+		}
+		const { sent } = await sending.finished;
 		return { section: 'send', done: m.campaign_sent({ count: sent.length }) };
 	},
 	remind: async (event) => {
