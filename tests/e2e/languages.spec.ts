@@ -25,7 +25,7 @@ test('the language switch shows the Swedish UI and the choice persists', async (
 	await page.getByRole('link', { name: 'Hyresgäster' }).click();
 	await expect(page.getByRole('heading', { name: 'Hyresgäster', exact: true })).toBeVisible();
 	await expect(page.getByRole('cell', { name: 'I produktion' })).toBeVisible();
-	await expect(page.getByRole('cell', { name: 'Fysioterapia Lahtinen' })).toBeVisible();
+	await expect(page.getByRole('cell', { name: 'Fysioterapia Lahtinen', exact: true })).toBeVisible();
 	await expectNoAxeViolations(page);
 	await page.getByRole('button', { name: 'Suomi' }).click();
 	await expect(page.getByRole('heading', { name: 'Vuokralaiset' })).toBeVisible();

@@ -30,13 +30,20 @@ export function discoverRoutes(dir = ROUTES_DIR): DiscoveredRoute[] {
 				.join('/');
 		let actions: string[] = [];
 		if (name === '+page.svelte') {
+			let server: string;
 			try {
-				const server = readFileSync(join(dir, '+page.server.ts'), 'utf8');
-				const block = /export const actions[^{]*\{([\s\S]*)\};?\s*$/.exec(server)?.[1] ?? '';
-				actions = [...block.matchAll(/^\t(\w+):/gm)].map((m) => m[1]);
+				server = readFileSync(join(dir, '+page.server.ts'), 'utf8');
 			} catch {
-				actions = [];
+				server = '';
 			}
+			// `export const actions: Actions = { … };` or `export const actions = { … } satisfies Actions;`, last in the file.
+			const block = /export const actions[^{]*\{([\s\S]*)\}(?:\s*satisfies\s+Actions)?;?\s*$/.exec(server)?.[1] ?? '';
+			// One action per line, or a single action written on the same line as the braces.
+			actions = [...block.matchAll(/^\t(\w+):/gm)].map((m) => m[1]);
+			if (actions.length === 0 && /^\s*(\w+):/.test(block)) actions = [/^\s*(\w+):/.exec(block)![1]];
+			// A page whose actions this reading misses would silently drop out of the fuzz and isolation suites.
+			if (server.includes('export const actions') && actions.length === 0)
+				throw new Error(`no actions read from ${join(dir, '+page.server.ts')}`);
 		}
 		found.push({ pattern, kind: name === '+page.svelte' ? 'page' : 'endpoint', actions, file: path });
 	}
