@@ -1,10 +1,10 @@
-import { error, fail, type RequestEvent } from '@sveltejs/kit';
+import { error, type RequestEvent } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import * as m from '$lib/paraglide/messages.js';
 import { db } from '$lib/server/db';
 import { can } from '$lib/server/auth/authorize';
 import { actorOf, authorize, clientOf } from '$lib/server/http/guard';
-import { invalid, parseForm } from '$lib/server/http/forms';
+import { answer, invalid, parseForm } from '$lib/server/http/forms';
 import { placeholderLabel } from '$lib/server/http/agreement-labels';
 import { stepUpErrors } from '$lib/server/http/step-up';
 import { hasPassword } from '$lib/server/auth/step-up';
@@ -98,13 +98,13 @@ export const load: PageServerLoad = (event) => {
 	};
 };
 
-export const actions: Actions = {
+export const actions = {
 	fill: async (event) => {
 		const { campaign } = campaignFor(event, 'campaign.manage');
 		const parsed = parseForm(campaignFillSchema, await event.request.formData());
 		if (!parsed.ok) return invalid(parsed.errors, parsed.values, 'fill');
 		const changed = fillCampaignDrafts(db(), actorOf(event), campaign.id, parsed.data);
-		return { section: 'fill', done: m.campaign_filled({ count: changed }) };
+		return answer('fill', { done: m.campaign_filled({ count: changed }) });
 	},
 	send: async (event) => {
 		const { campaign } = campaignFor(event, 'campaign.manage');
@@ -113,20 +113,20 @@ export const actions: Actions = {
 		const sending = startSending(db(), actorOf(event), campaign.id, new Date(), {
 			afterChunk: (sent) => void carryOutCampaignFollowUp(db(), sent)
 		});
-		if (sending.alreadyRunning) return { section: 'send', done: m.campaign_sending_running() };
+		if (sending.alreadyRunning) return answer('send', { done: m.campaign_sending_running() });
 		// One chunk is quick: answer with its outcome. More carry on after the response, the page showing the progress.
 		if (sending.total > SEND_CHUNK) {
 			void sending.finished;
-			return { section: 'send', done: m.campaign_sending_started({ count: sending.total }) };
+			return answer('send', { done: m.campaign_sending_started({ count: sending.total }) });
 		}
 		const { sent } = await sending.finished;
-		return { section: 'send', done: m.campaign_sent({ count: sent.length }) };
+		return answer('send', { done: m.campaign_sent({ count: sent.length }) });
 	},
 	remind: async (event) => {
 		const { campaign } = campaignFor(event, 'campaign.manage');
 		const reminded = remindWaiting(db(), actorOf(event), campaign.id);
 		void carryOutCampaignFollowUp(db(), reminded);
-		return { section: 'remind', done: m.campaign_reminded({ count: reminded.length }) };
+		return answer('remind', { done: m.campaign_reminded({ count: reminded.length }) });
 	},
 	countersign: async (event) => {
 		const { user, campaign } = campaignFor(event, 'campaign.countersign');
@@ -138,16 +138,12 @@ export const actions: Actions = {
 			if (result.reason === 'not_main_connector') error(403, 'Forbidden');
 			if (result.reason === 'identification_required')
 				return invalid({ typedName: m.campaign_countersign_needs_identification() }, parsed.values, 'countersign');
-			return fail(result.reason === 'throttled' ? 429 : 400, {
-				errors: stepUpErrors(result),
-				values: parsed.values,
-				section: 'countersign'
-			});
+			return invalid(stepUpErrors(result), parsed.values, 'countersign', result.reason === 'throttled' ? 429 : 400);
 		}
 		// Each agreement is sealed on its own after the response; the page shows the progress.
 		void carryOutCampaignFollowUp(db(), result.countersigned);
 		const done = [m.campaign_countersigned({ count: result.countersigned.length })];
 		if (result.refused.length) done.push(m.campaign_countersign_refused({ count: result.refused.length }));
-		return { section: 'countersign', done: done.join(' ') };
+		return answer('countersign', { done: done.join(' ') });
 	}
-};
+} satisfies Actions;
