@@ -1,11 +1,11 @@
-import { error, fail } from '@sveltejs/kit';
+import { error } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import * as m from '$lib/paraglide/messages.js';
 import { db } from '$lib/server/db';
 import { can } from '$lib/server/auth/authorize';
 import { isTwoFactorEnabled } from '$lib/server/auth/two-factor';
 import { actorOf, authorize, clientOf } from '$lib/server/http/guard';
-import { invalid, parseForm } from '$lib/server/http/forms';
+import { answer, invalid, parseForm } from '$lib/server/http/forms';
 import { stepUpErrors } from '$lib/server/http/step-up';
 import { hasPassword } from '$lib/server/auth/step-up';
 import { ownerChoices } from '$lib/server/security-plan/plan';
@@ -64,14 +64,14 @@ export const load: PageServerLoad = (event) => {
 	};
 };
 
-export const actions: Actions = {
+export const actions = {
 	director: async (event) => {
 		authorize(event, 'security_plan.edit', PLAN);
 		const parsed = parseForm(directorSchema, await event.request.formData());
 		if (!parsed.ok) return invalid(parsed.errors, parsed.values, 'director');
 		if (!designateDirector(db(), actorOf(event), parsed.data.directorId))
 			return invalid({ directorId: m.security_plan_error_owner() }, parsed.values, 'director');
-		return { designated: true };
+		return answer('director', { designated: true });
 	},
 	approve: async (event) => {
 		const user = authorize(event, 'security_plan.approve', PLAN);
@@ -81,12 +81,11 @@ export const actions: Actions = {
 		);
 		if (!parsed.ok) return invalid(parsed.errors, parsed.values, 'approve');
 		const result = await approvePlan(db(), user, parsed.data, parsed.data.contentHash, clientOf(event));
-		if (result.ok) return { approved: result.version };
+		if (result.ok) return answer('approve', { approved: result.version });
 		if (result.reason === 'not_director') error(403, m.security_risk_error_not_director());
 		if (result.reason === 'no_plan') error(404, m.error_not_found());
 		if (result.reason === 'unchanged') return invalid({ form: m.security_plan_approve_unchanged() }, {}, 'approve');
-		if (result.reason === 'changed_meanwhile')
-			return fail(409, { errors: { form: m.security_plan_approve_changed() }, values: {}, section: 'approve' });
-		return fail(result.reason === 'throttled' ? 429 : 400, { errors: stepUpErrors(result), values: {}, section: 'approve' });
+		if (result.reason === 'changed_meanwhile') return invalid({ form: m.security_plan_approve_changed() }, {}, 'approve', 409);
+		return invalid(stepUpErrors(result), {}, 'approve', result.reason === 'throttled' ? 429 : 400);
 	}
-};
+} satisfies Actions;
