@@ -14,7 +14,7 @@ import {
 import { listPeople } from '$lib/server/people/people';
 import { changeRoles, deactivate, invite, reactivate, resend, resetTwoFactor } from '$lib/server/http/people-actions';
 import { designatedPersonSchema, organisationSchema } from '$lib/schemas/organisation';
-import { invalid, parseForm } from '$lib/server/http/forms';
+import { answer, invalid, parseForm } from '$lib/server/http/forms';
 
 export const load: PageServerLoad = (event) => {
 	const user = authorize(event, 'organisation.view');
@@ -41,7 +41,7 @@ export const load: PageServerLoad = (event) => {
 	};
 };
 
-export const actions: Actions = {
+export const actions = {
 	roles: (event) => {
 		authorize(event, 'organisation.people.manage');
 		return changeRoles(event, null);
@@ -51,20 +51,20 @@ export const actions: Actions = {
 		const parsed = parseForm(organisationSchema, await event.request.formData());
 		if (!parsed.ok) return invalid(parsed.errors, parsed.values, 'organisation');
 		updateMainConnector(db(), actorOf(event), parsed.data);
-		return { section: 'organisation', saved: true };
+		return answer('organisation', { saved: true });
 	},
 	addDesignated: async (event) => {
 		authorize(event, 'organisation.edit');
 		const parsed = parseForm(designatedPersonSchema, await event.request.formData());
 		if (!parsed.ok) return invalid(parsed.errors, parsed.values, 'designated');
 		addDesignatedPerson(db(), actorOf(event), parsed.data);
-		return { section: 'designated', saved: true };
+		return answer('designated', { saved: true });
 	},
 	removeDesignated: async (event) => {
 		authorize(event, 'organisation.edit');
 		const id = String((await event.request.formData()).get('id') ?? '');
 		if (!removeDesignatedPerson(db(), actorOf(event), id)) error(404, m.error_not_found());
-		return { section: 'designated', removed: true };
+		return answer('designated', { removed: true });
 	},
 	invite: (event) => {
 		authorize(event, 'organisation.people.manage');
@@ -86,4 +86,4 @@ export const actions: Actions = {
 		authorize(event, 'organisation.people.manage');
 		return resetTwoFactor(event, null);
 	}
-};
+} satisfies Actions;
