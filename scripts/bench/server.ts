@@ -66,6 +66,18 @@ export async function startPortal(databasePath: string, dataDir: string, port: n
 	return { url, stop: () => stopProcess(child) };
 }
 
+/** The TOTP step each secret last answered: the portal refuses a code whose step was used already. */
+const usedSteps = new Map<string, number>();
+const STEP_MS = 30_000;
+
+/** The current code of a secret, after waiting for a fresh step if this process has used this one. */
+async function unusedCode(secret: string): Promise<string> {
+	const step = () => Math.floor(Date.now() / STEP_MS);
+	if (usedSteps.get(secret) === step()) await new Promise((done) => setTimeout(done, (step() + 1) * STEP_MS - Date.now() + 50));
+	usedSteps.set(secret, step());
+	return currentCode(secret);
+}
+
 /** Signs in through the login form as a browser would and returns the Cookie header to send. */
 export async function signIn(url: string, email: string, password: string, totpSecret?: string): Promise<string> {
 	const form = (body: Record<string, string>, cookie = '') => ({
@@ -82,7 +94,7 @@ export async function signIn(url: string, email: string, password: string, totpS
 	// Tenant people sign in with a password alone.
 	if (!totpSecret) return cookie;
 	// The second step; its answer marks the session itself, so the cookie stays the same.
-	const second = await fetch(`${url}/two-factor`, form({ code: currentCode(totpSecret) }, cookie));
+	const second = await fetch(`${url}/two-factor`, form({ code: await unusedCode(totpSecret) }, cookie));
 	if (second.status !== 303) throw new Error(`Second step failed: HTTP ${second.status}`);
 	return cookie;
 }
