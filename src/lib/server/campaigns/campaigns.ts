@@ -328,7 +328,10 @@ export function startSending(db: Db, actor: Actor, campaignId: string, now = new
 		.select({ id: agreement.id })
 		.from(campaignAgreement)
 		.innerJoin(agreement, eq(agreement.id, campaignAgreement.agreementId))
+		.innerJoin(tenant, eq(tenant.id, agreement.tenantId))
 		.where(and(eq(campaignAgreement.campaignId, campaignId), eq(agreement.status, 'draft'), isNull(agreement.declinedReason)))
+		// In the order of the campaign's list, so the progress moves down the list the page shows.
+		.orderBy(asc(tenant.name), asc(tenant.id))
 		.all()
 		.map((r) => r.id);
 	const progress: SendingProgress = { total: ids.length, done: 0, sent: 0, failed: 0, running: true };
