@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, Page } from '@playwright/test';
 import { DEMO_PASSWORD, DEMO_TOTP_SECRETS, DEMO_URL, expect, expectNoAxeViolations, freshTotp, signIn, test } from './fixtures';
 
@@ -221,4 +225,24 @@ test('information-security plan: a risk is added and accepted, the responsible d
 		.getByRole('button', { name: 'Piilota osio 6.1 vuokralaisilta' })
 		.click();
 	await expect(admin.getByRole('status')).toHaveText('Osio 6.1 ei enää näy vuokralaisille.');
+
+	// The PDF for the authority is the approved version 2 from its frozen content, with its approval
+	// page; the live plan (6.1 no longer binding) prints only as a draft, marked so.
+	const pdfText = async (path: string) => {
+		const response = await admin.request.get(`${DEMO_URL}${path}`);
+		expect(response.status()).toBe(200);
+		const dir = mkdtempSync(join(tmpdir(), 'plan-e2e-'));
+		writeFileSync(join(dir, 'plan.pdf'), await response.body());
+		const out = spawnSync('pdftotext', [join(dir, 'plan.pdf'), '-'], { encoding: 'utf8' });
+		return { disposition: response.headers()['content-disposition'], text: out.stdout.replace(/\s+/g, ' ') };
+	};
+	const approvedPdf = await pdfText('/security-plan/export.pdf');
+	expect(approvedPdf.disposition).toContain('information-security-plan-v2.pdf');
+	expect(approvedPdf.text).toContain('Tietoturvapolitiikka v4');
+	expect(approvedPdf.text).toContain('Hyväksyjä Sakari Signer');
+	expect(approvedPdf.text).not.toContain('LUONNOS');
+	await expect(admin.getByRole('link', { name: 'Luonnos PDF-tiedostona (hyväksymättömät muutokset mukana)' })).toBeVisible();
+	const draftPdf = await pdfText('/security-plan/export.pdf?edition=draft');
+	expect(draftPdf.disposition).toContain('information-security-plan-draft.pdf');
+	expect(draftPdf.text).toContain('LUONNOS – suunnitelma sellaisena kuin se nyt on');
 });
