@@ -328,18 +328,12 @@ async function seedPrerequisitesAndCertificates(db: Db, admin: Actor, [first, se
 	const today = todayInHelsinki(now);
 	const daysFromToday = (days: number) => todayInHelsinki(new Date(now.getTime() + days * DAY_MS));
 
-	// Tenant 1: in production, everything handed in and verified.
+	// Tenant 1: in production, everything handed in and verified. (The two information-security plan
+	// items follow the plan workspace, where the demo plan is not yet approved: see demo-security-plan.ts.)
 	const t1 = tenantAdmin(1);
-	for (const [code, text] of [
-		['self_monitoring_plan', 'Omavalvontasuunnitelma v3'],
-		['security_plan', 'Tietoturvasuunnitelma 2026']
-	] as const) {
-		// The security plan is the main connector's own (agreement §2).
-		const by = code === 'security_plan' ? admin : t1;
-		evidence(by, code, first, `${code}.txt`, text);
-		submit(by, code, first);
-		verify(code, first);
-	}
+	evidence(t1, 'self_monitoring_plan', first, 'self_monitoring_plan.txt', 'Omavalvontasuunnitelma v3');
+	submit(t1, 'self_monitoring_plan', first);
+	verify('self_monitoring_plan', first);
 	for (const [code, reference] of [
 		['sote_organisation_register', '1.2.246.10.12345671.10.1'],
 		['soteri_registration', 'SOTERI-2025-0141']
@@ -357,7 +351,6 @@ async function seedPrerequisitesAndCertificates(db: Db, admin: Actor, [first, se
 	submit(t2, 'soteri_registration', second, 'SOTERI-2024-0877');
 	returnItem(db, admin, ref(items(second).get('soteri_registration')!.item), 'Numero ei täsmää Soterin tietoihin; tarkista.');
 	planItem(db, admin, ref(items(second).get('operating_models')!.item), { ownerId: t2.id, dueDate: daysFromToday(-3) });
-	planItem(db, admin, ref(items(second).get('security_plan')!.item), { ownerId: null, dueDate: daysFromToday(10) });
 
 	// Tenant 3: just invited, with first due dates set.
 	planItem(db, admin, ref(items(third).get('sote_organisation_register')!.item), { ownerId: null, dueDate: daysFromToday(21) });

@@ -76,11 +76,24 @@ export const DERIVED_RULES = [
 	'staff_trained',
 	'system_certified',
 	'unit_in_code_service',
-	'access_register_current'
+	'access_register_current',
+	'security_plan_in_place',
+	'security_plan_acknowledged'
 ] as const;
 export type DerivedRule = (typeof DERIVED_RULES)[number];
 /** Why a derived item is not met, where the reason is something a person must act on. */
-export const DERIVED_PROBLEMS = ['no_system', 'wrong_purpose', 'certificate_expired', 'no_units', 'leavers_pending'] as const;
+export const DERIVED_PROBLEMS = [
+	'no_system',
+	'wrong_purpose',
+	'certificate_expired',
+	'no_units',
+	'leavers_pending',
+	'plan_not_approved',
+	'plan_altered',
+	'plan_review_due',
+	'plan_nothing_binding',
+	'plan_not_acknowledged'
+] as const;
 export type DerivedProblem = (typeof DERIVED_PROBLEMS)[number];
 
 /** The main connector's client/patient information systems (seed 001: classes A1–A3, THL regulation 4/2021). */

@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, Page } from '@playwright/test';
 import { DEMO_PASSWORD, DEMO_TOTP_SECRETS, DEMO_URL, expect, expectNoAxeViolations, freshTotp, signIn, test } from './fixtures';
 
@@ -22,7 +26,7 @@ async function approve(director: Page, expectedVersion: number) {
 test('information-security plan: a risk is added and accepted, the responsible director approves with step-up, the diff shows what changed, a tenant acknowledges', async ({
 	browser
 }) => {
-	test.setTimeout(180_000);
+	test.setTimeout(240_000);
 	const admin = await as(browser, 'admin@demo.test');
 
 	// The risk register: a refused add keeps what was typed; then the risk is added.
@@ -80,8 +84,21 @@ test('information-security plan: a risk is added and accepted, the responsible d
 	// The director accepts the residual risk and approves; a wrong password is refused beside the field.
 	const director = await as(browser, 'signer@demo.test');
 	await director.goto(`${DEMO_URL}/security-plan/risks`);
-	await director.getByRole('button', { name: 'Hyväksy jäännösriski: Potilastietojärjestelmä ei ole käytettävissä' }).click();
+	await director.getByRole('link', { name: 'Hyväksy jäännösriski: Potilastietojärjestelmä ei ole käytettävissä' }).click();
+	// Accepting a residual risk is confirmed as approval is: a wrong password accepts nothing.
+	const acceptance = director.getByRole('region', { name: 'Jäännösriskin hyväksyntä' });
+	await acceptance.getByLabel('Salasanasi henkilöllisyytesi vahvistamiseksi').fill('väärä salasana');
+	await acceptance.getByLabel('Todennussovelluksen koodi').fill('000000');
+	await acceptance.getByRole('button', { name: 'Hyväksy jäännösriski' }).click();
+	await expect(director.locator('#field-password-error')).toBeVisible();
+	await expect(acceptance.getByText('Ei hyväksytty')).toBeVisible();
+	await expectNoAxeViolations(director);
+	await acceptance.getByLabel('Salasanasi henkilöllisyytesi vahvistamiseksi').fill(DEMO_PASSWORD);
+	await acceptance.getByLabel('Todennussovelluksen koodi').fill(await freshTotp(DEMO_TOTP_SECRETS['signer@demo.test']));
+	await acceptance.getByRole('button', { name: 'Hyväksy jäännösriski' }).click();
 	await expect(director.getByRole('status')).toHaveText('Jäännösriski hyväksyttiin.');
+	await expect(acceptance).toContainText('Hyväksynyt Sakari Signer');
+	await director.goto(`${DEMO_URL}/security-plan/risks`);
 	await expect(director.getByRole('row').filter({ hasText: 'Potilastietojärjestelmä' })).toContainText('Hyväksynyt Sakari Signer');
 	await director.goto(`${DEMO_URL}/security-plan/versions`);
 	const approval = director.getByRole('region', { name: 'Hyväksyntä', exact: true });
@@ -106,6 +123,16 @@ test('information-security plan: a risk is added and accepted, the responsible d
 		.fill('Tietoturvapolitiikka v4 (hyväksytty johtoryhmässä), intranetissä kohdassa *Tietoturva*.');
 	await edit.getByRole('button', { name: 'Tallenna vaatimus' }).click();
 	await expect(admin.getByRole('status')).toHaveText('Vaatimus 6.1-1 tallennettiin.');
+	// Saved but not approved: tenant staff still read version 1, and the main connector is told so.
+	const staff = await as(browser, 'staff1@tenant1.demo.test');
+	await staff.goto(`${DEMO_URL}/security-plan/binding`);
+	await expect(staff.getByText(/^Alla on suunnitelman versio 1 sellaisena kuin se hyväksyttiin /)).toBeVisible();
+	await expect(staff.getByText(/Tietoturvapolitiikka v3/).first()).toBeVisible();
+	await expect(staff.getByText(/Tietoturvapolitiikka v4/)).toHaveCount(0);
+	await admin.goto(`${DEMO_URL}/security-plan/binding`);
+	await expect(admin.getByRole('note')).toContainText('joita ei ole vielä hyväksytty');
+	await expect(admin.getByText(/Tietoturvapolitiikka v4/)).toHaveCount(0);
+	await admin.goto(`${DEMO_URL}/security-plan/6.1-1`);
 	// Documents the description refers to: a link refused when it is not http(s), then a link and a file.
 	const documents = admin.getByRole('region', { name: 'Asiakirjat' });
 	await documents.getByLabel('Asiakirjan nimi').fill('Tietoturvapolitiikka v4');
@@ -138,8 +165,9 @@ test('information-security plan: a risk is added and accepted, the responsible d
 	await expectNoAxeViolations(director);
 
 	// A tenant's staff see the version but only its administrator acknowledges, for the tenant.
-	const staff = await as(browser, 'staff1@tenant1.demo.test');
 	await staff.goto(`${DEMO_URL}/security-plan/binding`);
+	await expect(staff.getByText(/^Alla on suunnitelman versio 2 sellaisena kuin se hyväksyttiin /)).toBeVisible();
+	await expect(staff.getByText(/Tietoturvapolitiikka v4/).first()).toBeVisible();
 	await expect(staff.getByText('Organisaationne pääkäyttäjä kuittaa version koko organisaation puolesta.')).toBeVisible();
 	await expect(staff.getByRole('button', { name: /Kuittaa organisaation puolesta/ })).toHaveCount(0);
 	const tenantAdmin = await as(browser, 'admin@tenant1.demo.test');
@@ -153,6 +181,17 @@ test('information-security plan: a risk is added and accepted, the responsible d
 	await ack.getByRole('button', { name: 'Kuittaa organisaation puolesta: noudatamme version 2 sitovia osioita' }).click();
 	await expect(tenantAdmin.getByRole('status')).toHaveText('Kuittasitte suunnitelman version 2 sitovat osiot.');
 	await expect(ack.getByText('Kuitattu', { exact: true })).toBeVisible();
+
+	// The checklist follows the plan: the acknowledgement meets "staff follow the plan"; the main
+	// connector's plan is approved but has a requirement whose review date has come (the demo's 6.2-3).
+	await tenantAdmin.goto(`${DEMO_URL}/`);
+	await tenantAdmin.getByRole('link', { name: 'Avaa tarkistuslista' }).click();
+	const followed = tenantAdmin.getByRole('article', { name: 'Henkilöstö noudattaa tietoturvasuunnitelmaa' });
+	await expect(followed.locator('.badge')).toHaveText('Hyväksytty');
+	const inPlace = tenantAdmin.getByRole('article', { name: 'Pääliittyjän tietoturvasuunnitelma laadittu' });
+	await expect(inPlace.getByRole('note')).toContainText('tarkistuspäivä on koittanut');
+	await expect(inPlace).toContainText('Tarkistettavat vaatimukset: 6.2-3');
+	await expect(inPlace.getByRole('button', { name: /Lähetä/ })).toHaveCount(0);
 
 	// The main connector sees who acknowledged which version.
 	await admin.goto(`${DEMO_URL}/security-plan/versions`);
@@ -186,4 +225,24 @@ test('information-security plan: a risk is added and accepted, the responsible d
 		.getByRole('button', { name: 'Piilota osio 6.1 vuokralaisilta' })
 		.click();
 	await expect(admin.getByRole('status')).toHaveText('Osio 6.1 ei enää näy vuokralaisille.');
+
+	// The PDF for the authority is the approved version 2 from its frozen content, with its approval
+	// page; the live plan (6.1 no longer binding) prints only as a draft, marked so.
+	const pdfText = async (path: string) => {
+		const response = await admin.request.get(`${DEMO_URL}${path}`);
+		expect(response.status()).toBe(200);
+		const dir = mkdtempSync(join(tmpdir(), 'plan-e2e-'));
+		writeFileSync(join(dir, 'plan.pdf'), await response.body());
+		const out = spawnSync('pdftotext', [join(dir, 'plan.pdf'), '-'], { encoding: 'utf8' });
+		return { disposition: response.headers()['content-disposition'], text: out.stdout.replace(/\s+/g, ' ') };
+	};
+	const approvedPdf = await pdfText('/security-plan/export.pdf');
+	expect(approvedPdf.disposition).toContain('information-security-plan-v2.pdf');
+	expect(approvedPdf.text).toContain('Tietoturvapolitiikka v4');
+	expect(approvedPdf.text).toContain('Hyväksyjä Sakari Signer');
+	expect(approvedPdf.text).not.toContain('LUONNOS');
+	await expect(admin.getByRole('link', { name: 'Luonnos PDF-tiedostona (hyväksymättömät muutokset mukana)' })).toBeVisible();
+	const draftPdf = await pdfText('/security-plan/export.pdf?edition=draft');
+	expect(draftPdf.disposition).toContain('information-security-plan-draft.pdf');
+	expect(draftPdf.text).toContain('LUONNOS – suunnitelma sellaisena kuin se nyt on');
 });

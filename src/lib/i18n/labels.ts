@@ -105,7 +105,9 @@ export const derivedRuleLabel = (rule: DerivedRule): string =>
 		staff_trained: m.derived_staff_trained,
 		system_certified: m.derived_system_certified,
 		unit_in_code_service: m.derived_unit_in_code_service,
-		access_register_current: m.derived_access_register_current
+		access_register_current: m.derived_access_register_current,
+		security_plan_in_place: m.derived_security_plan_in_place,
+		security_plan_acknowledged: m.derived_security_plan_acknowledged
 	})[rule]();
 
 export const systemPurposeLabel = (purpose: SystemPurpose): string =>

@@ -38,7 +38,7 @@ export interface TwoFactorPerson {
 }
 
 /** Acts that ask a signed-in person to confirm who they are again (see step-up). */
-export type StepUpPurpose = 'signature' | 'notice' | 'rescind' | 'plan_approval';
+export type StepUpPurpose = 'signature' | 'notice' | 'rescind' | 'plan_approval' | 'risk_acceptance';
 
 export type CodeRefused = { ok: false; reason: 'invalid' } | { ok: false; reason: 'throttled'; retryAt: Date };
 export type CodeCheck = { ok: true; method: 'totp' | 'recovery' } | CodeRefused;

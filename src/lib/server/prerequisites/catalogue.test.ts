@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/index';
@@ -46,9 +46,24 @@ describe('the prerequisites the seeds require', () => {
 		expect(seed('user_access_register').guidanceEn).toContain('15 § 3 mom.');
 	});
 
-	it('gives the security plan to the main connector and the tenant the duty to follow it', () => {
-		expect(seed('security_plan')).toMatchObject({ responsibleParty: 'main_connector', category: 'plan_update' });
-		expect(seed('security_plan_followed')).toMatchObject({ responsibleParty: 'tenant', category: 'plan_update', evidenceKind: 'date' });
+	it('gives the security plan to the main connector and the tenant the duty to follow it, both followed in the plan workspace', () => {
+		expect(seed('security_plan')).toMatchObject({
+			responsibleParty: 'main_connector',
+			category: 'plan_update',
+			evidenceKind: 'derived',
+			derivedRule: 'security_plan_in_place',
+			renewalMonths: null
+		});
+		expect(seed('security_plan_followed')).toMatchObject({
+			responsibleParty: 'tenant',
+			category: 'plan_update',
+			evidenceKind: 'derived',
+			derivedRule: 'security_plan_acknowledged',
+			renewalMonths: null
+		});
+		// The rule is stated to the people who read the item.
+		expect(seed('security_plan').guidanceEn).toMatch(/approved a version.*unaltered.*review date/);
+		expect(seed('security_plan_followed').guidanceSv).toContain('senaste godkända versionen');
 	});
 
 	it('derives "system certified" from the registry instead of a renewal timer', () => {
@@ -151,6 +166,75 @@ describe('ensureCatalogue on an existing installation', () => {
 			status: 'not_started',
 			validUntil: null,
 			evidenceReference: 'A2, 2028'
+		});
+	});
+
+	it('makes the two information-security plan items follow the plan on an existing installation, keeping their evidence', () => {
+		// Found by name: migrations are renumbered when branches meet.
+		const dir = new URL('../../../../drizzle/', import.meta.url);
+		const file = readdirSync(dir).find((name) => name.endsWith('_security_plan_items_derived.sql'))!;
+		const migration = readFileSync(new URL(file, dir), 'utf8');
+		const backfill = migration.slice(migration.indexOf('-- Custom SQL')).split('--> statement-breakpoint');
+		// As an older installation has them: evidence by file and by date, and one administrator's own guidance.
+		db.update(prerequisiteType)
+			.set({
+				evidenceKind: 'file',
+				derivedRule: null,
+				renewalMonths: 12,
+				guidanceEn:
+					'The main connector has made the information security plan (THL 3/2024, chapters 6.1–6.12), keeps it current and reviews it regularly (agreement §2).'
+			})
+			.where(eq(prerequisiteType.code, 'security_plan'))
+			.run();
+		db.update(prerequisiteType)
+			.set({ evidenceKind: 'date', derivedRule: null, renewalMonths: 12, guidanceFi: 'Oma ohjeemme henkilöstön perehdytyksestä.' })
+			.where(eq(prerequisiteType.code, 'security_plan_followed'))
+			.run();
+		const tenantId = addTenant(db, admin, {}, T0);
+		const itemOf = (code: string) => getChecklist(db, tenantId, T0).entries.find((e) => e.type.code === code)!.item.id;
+		const planItem = itemOf('security_plan');
+		const followedItem = itemOf('security_plan_followed');
+		db.update(checklistItem)
+			.set({ status: 'verified', validUntil: '2026-03-15', evidenceReference: 'Tietoturvasuunnitelma 2025', verifiedBy: 'admin' })
+			.where(eq(checklistItem.id, planItem))
+			.run();
+		db.update(checklistItem)
+			.set({ status: 'expired', validUntil: '2025-03-01', evidenceDate: '2024-03-01' })
+			.where(eq(checklistItem.id, followedItem))
+			.run();
+
+		for (const statement of backfill) db.$client.exec(statement);
+
+		const types = new Map(listPrerequisiteTypes(db, true).map((t) => [t.code, t]));
+		expect(types.get('security_plan')).toMatchObject({
+			evidenceKind: 'derived',
+			derivedRule: 'security_plan_in_place',
+			renewalMonths: null,
+			guidanceEn: seed('security_plan').guidanceEn
+		});
+		expect(types.get('security_plan_followed')).toMatchObject({
+			evidenceKind: 'derived',
+			derivedRule: 'security_plan_acknowledged',
+			renewalMonths: null,
+			guidanceFi: 'Oma ohjeemme henkilöstön perehdytyksestä.',
+			guidanceEn: seed('security_plan_followed').guidanceEn
+		});
+		// History kept; nothing left that would expire them or count them as sent back.
+		expect(db.select().from(checklistItem).where(eq(checklistItem.id, planItem)).get()).toMatchObject({
+			status: 'verified',
+			validUntil: null,
+			evidenceReference: 'Tietoturvasuunnitelma 2025',
+			verifiedBy: 'admin'
+		});
+		expect(db.select().from(checklistItem).where(eq(checklistItem.id, followedItem)).get()).toMatchObject({
+			status: 'not_started',
+			validUntil: null,
+			evidenceDate: '2024-03-01'
+		});
+		// What the checklist shows now follows the plan (none approved here), not the stored status.
+		expect(getChecklist(db, tenantId, T0).entries.find((e) => e.item.id === planItem)).toMatchObject({
+			done: false,
+			derived: { problem: 'plan_not_approved' }
 		});
 	});
 });

@@ -246,46 +246,45 @@ export const DEFAULT_PREREQUISITES: Seed[] = [
 		required: true
 	},
 	{
-		// Agreement §2: the main connector makes the plan; the tenant's part is the next item.
+		// Agreement §2: the main connector makes the plan; the tenant's part is the next item. Both
+		// follow the plan workspace (prerequisites/security-plan-state.ts says why these rules).
 		code: 'security_plan',
 		...t(
 			'Pääliittyjän tietoturvasuunnitelma laadittu',
 			'Huvudanslutarens informationssäkerhetsplan upprättad',
 			"Main connector's information security plan in place",
-			'Pääliittyjä on laatinut tietoturvasuunnitelman (THL 3/2024, luvut 6.1–6.12), pitää sen ajan tasalla ja tarkistaa sen säännöllisesti (liittymissopimuksen 2 §).',
-			'Huvudanslutaren har upprättat informationssäkerhetsplanen (THL 3/2024, kapitel 6.1–6.12), håller den aktuell och granskar den regelbundet (anslutningsavtalets 2 §).',
-			'The main connector has made the information security plan (THL 3/2024, chapters 6.1–6.12), keeps it current and reviews it regularly (agreement §2).'
+			'Pääliittyjä laatii tietoturvasuunnitelman (THL 3/2024, luvut 6.1–6.12) Liitoksen suunnitelmatyötilassa ja pitää sen ajan tasalla (liittymissopimuksen 2 §). Kohta täyttyy, kun vastuullinen johtaja on hyväksynyt suunnitelmasta version, uusin hyväksytty versio on muuttumaton (sen sisältö vastaa hyväksynnässä otettua tiivistettä) eikä yhdenkään vaatimuksen tarkistuspäivä ole koittanut.',
+			'Huvudanslutaren upprättar informationssäkerhetsplanen (THL 3/2024, kapitel 6.1–6.12) i planens arbetsyta i Liitos och håller den aktuell (anslutningsavtalets 2 §). Punkten uppfylls när den ansvariga föreståndaren har godkänt en version av planen, den senaste godkända versionen är oförändrad (innehållet stämmer med den hashsumma som togs vid godkännandet) och inget krav har nått sin granskningsdag.',
+			'The main connector makes the information security plan (THL 3/2024, chapters 6.1–6.12) in the plan workspace in Liitos and keeps it current (agreement §2). Met when the responsible director has approved a version of the plan, the newest approved version is unaltered (its content matches the hash taken at approval), and no requirement has reached its review date.'
 		),
 		category: 'plan_update',
 		responsibleParty: 'main_connector',
 		sectors: [],
 		providerTypes: [],
 		serviceCodes: [],
-		evidenceKind: 'file',
-		derivedRule: null,
-		renewalMonths: 12,
+		evidenceKind: 'derived',
+		derivedRule: 'security_plan_in_place',
+		renewalMonths: null,
 		required: true
 	},
 	{
-		// Evidence by date for now; once the portal has a workspace for the plan, this becomes a derived
-		// item that follows each person's acknowledgement of the current plan.
 		code: 'security_plan_followed',
 		...t(
 			'Henkilöstö noudattaa tietoturvasuunnitelmaa',
 			'Personalen följer informationssäkerhetsplanen',
 			'Staff follow the information security plan',
-			'Vuokralaisen ammattihenkilöt tuntevat pääliittyjän tietoturvasuunnitelman ja sitoutuvat noudattamaan sitä (liittymissopimuksen 2 ja 11 §). Kirjaa päivä, jona suunnitelma on käyty läpi henkilöstön kanssa. Tarkistetaan vuosittain.',
-			'Hyresgästens yrkesutbildade personer känner till huvudanslutarens informationssäkerhetsplan och förbinder sig att följa den (anslutningsavtalets 2 och 11 §). Ange det datum då planen gicks igenom med personalen. Granskas årligen.',
-			"The tenant's professionals know the main connector's information security plan and commit to following it (agreement §2 and §11). Record the date the plan was gone through with the staff. Reviewed yearly."
+			'Vuokralaisen ammattihenkilöt tuntevat pääliittyjän tietoturvasuunnitelman heitä sitovat osiot ja sitoutuvat noudattamaan niitä (liittymissopimuksen 2 ja 11 §). Kohta täyttyy, kun vuokralaisen pääkäyttäjä on kuitannut organisaation puolesta pääliittyjän suunnitelman uusimman hyväksytyn version sitovat osiot. Jokainen uusi hyväksytty versio kuitataan uudelleen.',
+			'Hyresgästens yrkesutbildade personer känner till de avsnitt i huvudanslutarens informationssäkerhetsplan som binder dem och förbinder sig att följa dem (anslutningsavtalets 2 och 11 §). Punkten uppfylls när hyresgästens huvudanvändare för organisationens räkning har kvitterat de bindande avsnitten i den senaste godkända versionen av huvudanslutarens plan. Varje ny godkänd version kvitteras på nytt.',
+			"The tenant's professionals know the sections of the main connector's information security plan that bind them and commit to following them (agreement §2 and §11). Met when the tenant's administrator has acknowledged, for the organisation, the binding sections of the newest approved version of the main connector's plan. Each new approved version is acknowledged again."
 		),
 		category: 'plan_update',
 		responsibleParty: 'tenant',
 		sectors: [],
 		providerTypes: [],
 		serviceCodes: [],
-		evidenceKind: 'date',
-		derivedRule: null,
-		renewalMonths: 12,
+		evidenceKind: 'derived',
+		derivedRule: 'security_plan_acknowledged',
+		renewalMonths: null,
 		required: true
 	},
 	{

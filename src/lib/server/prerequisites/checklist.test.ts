@@ -1,7 +1,16 @@
+import { createHash } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/index';
-import { checklistItem, prerequisiteType, tenant, type PrerequisiteType } from '../db/schema';
+import {
+	checklistItem,
+	prerequisiteType,
+	securityPlan,
+	securityPlanAcknowledgement,
+	securityPlanVersion,
+	tenant,
+	type PrerequisiteType
+} from '../db/schema';
 import type { Actor } from '../actor';
 import { listAuditEntries } from '../audit/audit-log';
 import { updateTenant, getTenant } from '../tenants/tenants';
@@ -116,6 +125,31 @@ const HEALTH_DEFAULTS = DEFAULT_PREREQUISITES.filter(
 		p.serviceCodes.length === 0
 );
 const STORED_CODES = HEALTH_DEFAULTS.filter((p) => !p.derivedRule).map((p) => p.code);
+
+/**
+ * The main connector's plan approved (an intact version binding tenants, no review due) and the tenant's
+ * acknowledgement of it: both plan items met. Written directly; security-plan-state.test.ts goes through
+ * the real approval.
+ */
+function approvedPlanAcknowledgedBy(tenantId: string) {
+	const planId = crypto.randomUUID();
+	db.insert(securityPlan).values({ id: planId, tenantId: null, frameworkKey: 'thl-3-2024', frameworkVersion: 1 }).run();
+	const snapshot = JSON.stringify({ binding: ['6.9'], requirements: [], risks: [] });
+	const versionId = crypto.randomUUID();
+	db.insert(securityPlanVersion)
+		.values({
+			id: versionId,
+			planId,
+			version: 1,
+			snapshot,
+			contentHash: createHash('sha256').update(snapshot, 'utf8').digest('hex'),
+			approverName: 'Ville Vastaava',
+			method: 'password-step-up',
+			approvedAt: T0
+		})
+		.run();
+	db.insert(securityPlanAcknowledgement).values({ versionId, tenantId, userName: 'Tuula Tenant', acknowledgedAt: T0 }).run();
+}
 
 /** A patient data system whose security assessment certificate is valid for years. */
 function addPatientSystem() {
@@ -353,7 +387,7 @@ describe('the evidence workflow', () => {
 
 	it('plans an owner and a due date (owner starts the item), and flags it overdue after the date', () => {
 		const owner = insertUser(db, { tenantId, roles: ['tenant_admin'] });
-		const { item } = itemOf(tenantId, 'security_plan');
+		const { item } = itemOf(tenantId, 'operating_models');
 		planItem(db, admin, itemRef(db, item.id), { ownerId: owner.id, dueDate: '2025-03-20' }, T0);
 		let stored = getChecklistItem(db, item.id)!;
 		expect(stored).toMatchObject({ ownerId: owner.id, dueDate: '2025-03-20', status: 'in_progress' });
@@ -449,8 +483,10 @@ describe('progress and readiness', () => {
 		expect(getTenant(db, id)!.stage).toBe('invited');
 		expect(db.transaction((tx) => refreshReadiness(tx, admin, id, T0))).toBe(false);
 
-		// Derived: agreement in force, certified system, main connector certificates, every staff member's card.
+		// Derived: agreement in force, certified system, main connector certificates, every staff member's
+		// card, the main connector's plan approved and the tenant's acknowledgement of it.
 		insertAgreementRow(db, id, 'in_force', T0);
+		approvedPlanAcknowledgedBy(id);
 		addPatientSystem();
 		addManualCertificate(db, admin, 'server', MAIN_CONNECTOR_HOLDER, new Date(T0.getTime() + 200 * DAY_MS), T0);
 		addManualCertificate(db, admin, 'system_signature', MAIN_CONNECTOR_HOLDER, new Date(T0.getTime() + 600 * DAY_MS), T0);
@@ -465,6 +501,8 @@ describe('progress and readiness', () => {
 		trainEveryone(staff.id);
 		checklist = getChecklist(db, id, T0);
 		expect(checklist.entries.filter((e) => e.type.derivedRule).map((e) => e.status)).toEqual([
+			'verified',
+			'verified',
 			'verified',
 			'verified',
 			'verified',
@@ -489,6 +527,7 @@ describe('progress and readiness', () => {
 	it('advances the stage when the last required item is verified', () => {
 		const id = addTenant(db, admin);
 		insertAgreementRow(db, id, 'in_force', T0);
+		approvedPlanAcknowledgedBy(id);
 		addPatientSystem();
 		addManualCertificate(db, admin, 'server', MAIN_CONNECTOR_HOLDER, new Date(T0.getTime() + 200 * DAY_MS), T0);
 		addManualCertificate(db, admin, 'system_signature', MAIN_CONNECTOR_HOLDER, new Date(T0.getTime() + 600 * DAY_MS), T0);

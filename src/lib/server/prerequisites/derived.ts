@@ -6,10 +6,11 @@ import { peopleMissingTraining } from '../training/training';
 import { certifiedSystemFor } from '../information-systems/registry';
 import { oidMatchesBusinessId } from '../../identifiers';
 import { countOpenLeaverTasks } from '../people/leavers';
+import { securityPlanAcknowledged, securityPlanInPlace } from './security-plan-state';
 
 export interface DerivedState {
 	met: boolean;
-	/** For "every professional has a card": who is still missing one. */
+	/** For "every professional has a card": who is still missing one (for the plan: requirements due for review). */
 	missing?: string[];
 	problem?: DerivedProblem;
 	/** For the certified system: the last day its security-assessment certificate is valid. */
@@ -112,5 +113,9 @@ export function evaluateDerived(db: DbOrTx, rule: DerivedRule, tenantId: string,
 			if (!anyone) return { met: false };
 			return countOpenLeaverTasks(db, tenantId) === 0 ? { met: true } : { met: false, problem: 'leavers_pending' };
 		}
+		case 'security_plan_in_place':
+			return securityPlanInPlace(db, now);
+		case 'security_plan_acknowledged':
+			return securityPlanAcknowledged(db, tenantId);
 	}
 }

@@ -198,7 +198,7 @@ describe('scanCertificateReminders', () => {
 
 describe('scanChecklistReminders', () => {
 	it('reminds once when due within 7 days and once more when overdue', () => {
-		const plan = itemId(tenantA, 'security_plan_followed');
+		const plan = itemId(tenantA, 'national_specifications_health');
 		const later = itemId(tenantA, 'self_monitoring_plan');
 		planItem(db, admin, itemRef(db, plan), { ownerId: signerA.id, dueDate: '2025-03-17' }, T0); // exactly a week ahead
 		planItem(db, admin, itemRef(db, later), { ownerId: null, dueDate: '2025-03-18' }, T0);
@@ -209,7 +209,7 @@ describe('scanChecklistReminders', () => {
 		expect(recipientsOf(planLink)).toEqual([adminA.id, signerA.id].sort());
 		expect(notificationsFor(planLink)[0]).toMatchObject({
 			kind: 'checklist_due',
-			params: { tenant: 'Vuokralainen A Oy', code: 'security_plan_followed', date: '2025-03-17' }
+			params: { tenant: 'Vuokralainen A Oy', code: 'national_specifications_health', date: '2025-03-17' }
 		});
 		expect(notificationsFor(laterLink)).toEqual([]);
 		expect(scanChecklistReminders(db, T0)).toBe(0);
@@ -246,7 +246,7 @@ describe('scanChecklistReminders', () => {
 	});
 
 	it('skips items that are not the tenant’s to act on, and those too far ahead', () => {
-		const done = itemId(tenantA, 'security_plan_followed');
+		const done = itemId(tenantA, 'national_specifications_health');
 		const submitted = itemId(tenantA, 'staff_training');
 		const far = itemId(tenantA, 'operating_models');
 		for (const id of [done, submitted, far])
@@ -258,7 +258,7 @@ describe('scanChecklistReminders', () => {
 	});
 
 	it('does not remind about archived tenants or catalogue entries taken out of use', () => {
-		const archivedItem = itemId(tenantB, 'security_plan_followed');
+		const archivedItem = itemId(tenantB, 'national_specifications_health');
 		planItem(db, admin, itemRef(db, archivedItem), { ownerId: null, dueDate: '2025-03-11' }, T0);
 		db.update(tenant).set({ archivedAt: T0 }).where(eq(tenant.id, tenantB)).run();
 		const retired = itemId(tenantA, 'operating_models');
@@ -274,7 +274,7 @@ describe('sendDailyDigests', () => {
 		setUserLocale(db, admin, adminA.id, 'sv');
 		const card = cardFor(staffA, at(20));
 		scanCertificateReminders(db, T0);
-		planItem(db, admin, itemRef(db, itemId(tenantA, 'security_plan_followed')), { ownerId: null, dueDate: '2025-03-12' }, T0);
+		planItem(db, admin, itemRef(db, itemId(tenantA, 'national_specifications_health')), { ownerId: null, dueDate: '2025-03-12' }, T0);
 		scanChecklistReminders(db, T0);
 		// Someone no longer active gets no mail.
 		notify(
@@ -411,7 +411,7 @@ describe('describeNotification', () => {
 describe('runScheduledWork', () => {
 	it('repeats nothing when run twice with the same time', async () => {
 		cardFor(staffA, at(20));
-		planItem(db, admin, itemRef(db, itemId(tenantA, 'security_plan_followed')), { ownerId: null, dueDate: '2025-03-12' }, T0);
+		planItem(db, admin, itemRef(db, itemId(tenantA, 'national_specifications_health')), { ownerId: null, dueDate: '2025-03-12' }, T0);
 		// A verified yearly item whose period ran out yesterday.
 		db.update(checklistItem)
 			.set({ status: 'verified', validUntil: '2025-03-09' })

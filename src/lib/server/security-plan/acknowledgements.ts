@@ -3,7 +3,18 @@ import type { Db, DbOrTx } from '../db';
 import { securityPlanAcknowledgement, securityPlanVersion, tenant, user } from '../db/schema';
 import { audit, type Actor } from '../actor';
 import { getMainPlan } from './plan';
-import { EMPTY_SNAPSHOT, diffSnapshots, getVersion, latestVersion, parseSnapshot, type ItemChange } from './versions';
+import { getFramework } from './framework-store';
+import type { BindingSection } from './sharing';
+import {
+	EMPTY_SNAPSHOT,
+	currentSnapshot,
+	diffSnapshots,
+	getVersion,
+	latestVersion,
+	parseSnapshot,
+	type ItemChange,
+	type PlanSnapshot
+} from './versions';
 import type { SecurityPlanVersion } from '../db/schema';
 
 /**
@@ -152,4 +163,64 @@ export function tenantView(db: DbOrTx, tenantId: string): TenantView | null {
 					.map((c) => ({ ...c, fields: c.fields.filter((f) => f.field === 'description') }))
 					.filter((c) => c.fields.length > 0);
 	return { latest: { version: latest.version, approvedAt: latest.approvedAt, binding }, acknowledged, changes, read };
+}
+
+/**
+ * What binds tenants as an approved version froze it: its binding chapters and their descriptions,
+ * never the live plan, whose unapproved edits are not what a tenant acknowledges.
+ */
+export function approvedBindingSections(db: DbOrTx, version: Pick<SecurityPlanVersion, 'snapshot'>): BindingSection[] {
+	const snapshot = parseSnapshot(version);
+	const framework = getFramework(db, snapshot.framework.key, snapshot.framework.version);
+	if (!framework) return [];
+	const descriptions = new Map(snapshot.requirements.map((r) => [r.id, r.description]));
+	return framework.sections
+		.filter((s) => snapshot.binding.includes(s.chapter))
+		.map((s) => ({
+			section: { chapter: s.chapter, title: s.title },
+			requirements: s.requirements.map((requirement) => ({ requirement, description: descriptions.get(requirement.id) ?? '' }))
+		}));
+}
+
+/** The binding chapters and their descriptions, in a form that compares equal when tenants would see the same. */
+function bindingContent(snapshot: PlanSnapshot): string {
+	const chapters = new Set(snapshot.binding);
+	const requirements = snapshot.requirements
+		.filter((r) => chapters.has(chapterOf(r.id)) && r.description)
+		.map((r) => [r.id, r.description]);
+	return JSON.stringify([snapshot.binding, requirements]);
+}
+
+/**
+ * For the main connector: whether the live plan's binding sections (which chapters bind, and their
+ * descriptions) differ from what the newest approved version shows tenants.
+ */
+export function bindingChangesPending(db: DbOrTx): boolean {
+	const current = currentSnapshot(db);
+	if (!current) return false;
+	const latest = latestVersion(db);
+	return bindingContent(current) !== bindingContent(latest ? parseSnapshot(latest) : EMPTY_SNAPSHOT);
+}
+
+export interface BindingPage {
+	/** The newest approved version, whose text the page shows; null while none is approved. */
+	approved: Pick<SecurityPlanVersion, 'version' | 'approvedAt'> | null;
+	sections: BindingSection[];
+	/** For a tenant: its acknowledgement of that version and what changed since its last one. */
+	view: TenantView | null;
+	/** The approved versions read to make the page (for the audit of reads). */
+	read: SecurityPlanVersion[];
+}
+
+/** The binding page for a tenant's people (`tenantId`) or the main connector (null): the newest approved text. */
+export function bindingPage(db: DbOrTx, tenantId: string | null): BindingPage {
+	const latest = latestVersion(db);
+	if (!latest) return { approved: null, sections: [], view: null, read: [] };
+	const view = tenantId ? tenantView(db, tenantId) : null;
+	return {
+		approved: { version: latest.version, approvedAt: latest.approvedAt },
+		sections: approvedBindingSections(db, latest),
+		view,
+		read: view?.read ?? [latest]
+	};
 }

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db';
 import { auditEntry } from '../db/schema';
@@ -12,6 +12,9 @@ import { syncBundledFrameworks } from './framework-store';
 import { saveRequirement } from './plan';
 import { exportPlanPdf, markdownToLines, renderPlanPdf } from './pdf';
 import { acceptRisk, addRisk, designateDirector } from './risks';
+import { approvePlan, currentSnapshot, snapshotHash } from './versions';
+import { hashPassword } from '../auth/password';
+import { insertUser } from '../test-support';
 
 const NOW = new Date('2026-03-10T10:00:00Z');
 let db: Db;
@@ -95,7 +98,78 @@ describe('renderPlanPdf', () => {
 
 	it('records who exported the plan', async () => {
 		await exportPlanPdf(db, actor, 'fi', NOW);
-		expect(db.select().from(auditEntry).where(eq(auditEntry.action, 'security_plan.export')).all()).toHaveLength(1);
+		expect(db.select().from(auditEntry).where(eq(auditEntry.action, 'security_plan.export')).all()).toMatchObject([
+			{ summary: 'PDF (fi), draft' }
+		]);
+	});
+
+	it('prints the plan as a draft, marked on every page, while no version is approved', async () => {
+		const pdf = text((await renderPlanPdf(db, 'fi', NOW))!);
+		expect(pdf).toContain('LUONNOS – suunnitelma sellaisena kuin se nyt on, ei hyväksytty versio');
+		expect(pdf.match(/LUOTTAMUKSELLINEN – tietoturvasuunnitelma · LUONNOS/g)!.length).toBeGreaterThan(12);
+		expect(pdf).not.toContain('Eheys');
+	});
+});
+
+describe('the approved version in print', () => {
+	const PASSWORD = 'correct horse battery staple';
+	let passwordHash: string;
+
+	beforeAll(async () => {
+		passwordHash = await hashPassword(PASSWORD);
+	});
+
+	async function approveAsDirector() {
+		const director = insertUser(db, { name: 'Ville Vastaava', roles: ['mc_signatory'], passwordHash });
+		designateDirector(db, actor, director.id, NOW);
+		const hash = snapshotHash(JSON.stringify(currentSnapshot(db)));
+		const result = await approvePlan(db, director, { password: PASSWORD }, hash, { ipAddress: '' }, NOW);
+		if (!result.ok) throw new Error(result.reason);
+		return hash;
+	}
+
+	it('prints the newest approved version from its frozen content, with its approval page, not later edits', async () => {
+		const hash = await approveAsDirector();
+		saveRequirement(
+			db,
+			actor,
+			'6.3-1',
+			{
+				description: 'Muutettu hyväksynnän jälkeen.',
+				ownerId: null,
+				status: 'described',
+				lastReviewedOn: null,
+				nextReviewOn: null,
+				responsibleParty: 'main_connector',
+				responsibleName: '',
+				agreementReference: ''
+			},
+			NOW
+		);
+		const approved = text((await renderPlanPdf(db, 'fi', NOW))!);
+		expect(approved).toContain('Perehdytys ensimmäisellä viikolla.');
+		expect(approved).not.toContain('Muutettu hyväksynnän jälkeen.');
+		expect(approved).toContain('Aino Admin');
+		expect(approved).not.toContain('LUONNOS');
+		// The approval page.
+		expect(approved).toContain(`Sisällön tiiviste (SHA-256) ${hash}`);
+		expect(approved).toContain('Hyväksyjä Ville Vastaava');
+		expect(approved).toContain('Salasanavahvistus Liitoksessa');
+		expect(approved).toContain('Tulostettu sisältö vastaa hyväksynnässä otettua tiivistettä.');
+		expect(approved).toContain('LUOTTAMUKSELLINEN – tietoturvasuunnitelma · Versio 1');
+
+		// The draft shows the edit and says which version it builds on.
+		const draft = text((await renderPlanPdf(db, 'fi', NOW, 'draft'))!);
+		expect(draft).toContain('Muutettu hyväksynnän jälkeen.');
+		expect(draft).toContain('LUONNOS – suunnitelma sellaisena kuin se nyt on');
+		expect(draft).toContain('Uusin hyväksytty versio on 1 (2026-03-10)');
+
+		const exported = await exportPlanPdf(db, actor, 'fi', NOW);
+		expect(exported?.version).toBe(1);
+		expect(db.select().from(auditEntry).where(eq(auditEntry.action, 'security_plan.export')).all().at(-1)).toMatchObject({
+			summary: 'PDF (fi), version 1',
+			targetType: 'security_plan_version'
+		});
 	});
 });
 

@@ -2,21 +2,40 @@ import MarkdownIt from 'markdown-it';
 import { PDFDocument, PDFName, PDFString } from 'pdf-lib';
 import * as m from '../../paraglide/messages.js';
 import type { DbOrTx } from '../db';
-import type { SecurityRequirementStatus, SecurityResponsibleParty, SecurityRiskLevel } from '../../domain';
+import {
+	SECURITY_REQUIREMENT_STATUSES,
+	type SecurityRequirementStatus,
+	type SecurityResponsibleParty,
+	type SecurityRiskLevel
+} from '../../domain';
 import { loadFontPrograms } from '../agreements/pdf-fonts';
 import { COLOR, CONTENT_WIDTH, Flow, MARGIN, MM, PAGE, drawTable, drawTextLine, truncate, wrapText } from '../agreements/pdf-layout';
 import { getMainConnector } from '../organisation/organisation';
 import { todayInHelsinki } from '../../time';
 import { audit, type Actor } from '../actor';
-import { getMainPlan, ownerChoices, planOverview } from './plan';
-import type { FrameworkLanguage } from './framework';
-import { listRisks, responsibleDirector, riskChapters } from './risks';
-import { hasUnapprovedChanges, latestVersion } from './versions';
+import type { SecurityPlanVersion } from '../db/schema';
+import { SIGNATURE_METHODS } from '../agreements/agreements';
+import { formatSigningTime } from '../agreements/document';
+import { frameworkOfPlan, getMainPlan } from './plan';
+import type { Framework, FrameworkLanguage } from './framework';
+import { getFramework } from './framework-store';
+import { responsibleDirector } from './risks';
+import {
+	EMPTY_SNAPSHOT,
+	currentSnapshot,
+	hasUnapprovedChanges,
+	isIntact,
+	latestVersion,
+	parseSnapshot,
+	type PlanSnapshot
+} from './versions';
 
 /**
  * The plan as a PDF for the supervisory authority (THL 3/2024 ch. 3: demonstrable on request), drawn
  * with the agreements' PDF engine: a summary by section, then every requirement with how it is met,
- * its owner, responsibility and review dates. Marked confidential on every page (ch. 5).
+ * its owner, responsibility and review dates, the risk register and the approval page. What is
+ * printed is the newest approved version's frozen content, not the live plan; a print of the live
+ * plan says on every page that it is a draft. Marked confidential on every page (ch. 5).
  */
 
 type Locale = FrameworkLanguage;
@@ -73,15 +92,57 @@ function paragraph(flow: Flow, text: string, x = MARGIN.left, width = CONTENT_WI
 	for (const line of wrapText(text, flow.fonts.regular, BODY.size, width)) flow.line(line, x, { ...BODY, color });
 }
 
-/** Renders the main connector's plan as it stands; null when no framework is loaded. */
-export async function renderPlanPdf(db: DbOrTx, locale: Locale, now = new Date()): Promise<Uint8Array | null> {
-	const overview = planOverview(db, now);
-	if (!overview) return null;
+/**
+ * What a print shows: the newest approved version from its frozen content (what the responsible
+ * director stands behind), or the plan as it stands, printed as a draft.
+ */
+export type PlanEdition = 'approved' | 'draft';
+
+interface Printable {
+	framework: Framework;
+	snapshot: PlanSnapshot;
+	/** The version printed; null for a draft. */
+	version: SecurityPlanVersion | null;
+	/** The newest approved version, also when a draft is printed. */
+	latest: SecurityPlanVersion | null;
+}
+
+/** The content to print; an approved print falls back to a draft while no version is approved. */
+function printable(db: DbOrTx, edition: PlanEdition): Printable | null {
+	const latest = latestVersion(db) ?? null;
+	if (edition === 'approved' && latest) {
+		const snapshot = parseSnapshot(latest);
+		const framework = getFramework(db, snapshot.framework.key, snapshot.framework.version);
+		if (framework) return { framework, snapshot, version: latest, latest };
+	}
+	const framework = frameworkOfPlan(db, getMainPlan(db));
+	if (!framework) return null;
+	const snapshot = currentSnapshot(db) ?? {
+		...EMPTY_SNAPSHOT,
+		framework: { key: framework.framework, version: framework.version },
+		responsibleDirector: responsibleDirector(db)?.name ?? ''
+	};
+	return { framework, snapshot, version: null, latest };
+}
+
+/**
+ * Renders the plan: by default the newest approved version with its approval page, otherwise (or
+ * when asked) the plan as it stands, marked as a draft on every page. Null when no framework is loaded.
+ */
+export async function renderPlanPdf(
+	db: DbOrTx,
+	locale: Locale,
+	now = new Date(),
+	edition: PlanEdition = 'approved'
+): Promise<Uint8Array | null> {
+	const source = printable(db, edition);
+	if (!source) return null;
+	const { framework, snapshot, version, latest } = source;
 	const o = { locale };
-	const owners = new Map(ownerChoices(db).map((p) => [p.id, p.name]));
 	const organisation = getMainConnector(db)?.name ?? '';
 	const today = todayInHelsinki(now);
 	const title = `${m.security_plan_title({}, o)} · ${organisation}`;
+	const entries = new Map(snapshot.requirements.map((r) => [r.id, r]));
 
 	const doc = await PDFDocument.create({ updateMetadata: false });
 	const fonts = await loadFontPrograms();
@@ -91,49 +152,59 @@ export async function renderPlanPdf(db: DbOrTx, locale: Locale, now = new Date()
 	flow.y -= 6;
 	flow.canvas.line({ x: MARGIN.left, y: flow.y }, { x: PAGE.width - MARGIN.right, y: flow.y }, 0.8, COLOR.text);
 	flow.y -= 12;
-	paragraph(flow, m.security_plan_framework({ title: overview.framework.title[locale], version: overview.framework.version }, o));
+	if (!version)
+		for (const line of wrapText(m.security_plan_pdf_draft_banner({}, o), fonts.bold, HEADING.size, CONTENT_WIDTH))
+			flow.line(line, MARGIN.left, { font: fonts.bold, ...HEADING });
+	paragraph(flow, m.security_plan_framework({ title: framework.title[locale], version: framework.version }, o));
 	paragraph(flow, m.security_plan_pdf_printed({ date: today }, o));
 	paragraph(flow, m.security_plan_confidential({}, o));
 	flow.gap(6);
-	// Approval: the newest approved version, and whether this print shows changes made since.
-	const approved = latestVersion(db);
-	const director = responsibleDirector(db)?.name;
+	const director = snapshot.responsibleDirector;
 	paragraph(flow, director ? m.security_plan_director_is({ name: director }, o) : m.security_plan_director_none({}, o));
-	if (approved) {
+	if (version)
 		paragraph(
 			flow,
 			m.security_plan_pdf_approved(
-				{ version: approved.version, name: approved.approverName, date: todayInHelsinki(approved.approvedAt), hash: approved.contentHash },
+				{ version: version.version, name: version.approverName, date: todayInHelsinki(version.approvedAt), hash: version.contentHash },
 				o
 			)
 		);
+	else if (latest) {
+		paragraph(flow, m.security_plan_pdf_draft_of({ version: latest.version, date: todayInHelsinki(latest.approvedAt) }, o));
 		if (hasUnapprovedChanges(db)) paragraph(flow, m.security_plan_has_pending({}, o), MARGIN.left, CONTENT_WIDTH, COLOR.muted);
 	} else paragraph(flow, m.security_plan_never_approved({}, o));
 	flow.gap(10);
 
+	const countsOf = (ids: string[]) => {
+		const counts = Object.fromEntries(SECURITY_REQUIREMENT_STATUSES.map((st) => [st, 0])) as Record<SecurityRequirementStatus, number>;
+		for (const id of ids) counts[entries.get(id)?.status ?? 'not_described']++;
+		return counts;
+	};
 	const done = (c: Record<SecurityRequirementStatus, number>) => c.implemented + c.verified;
 	const all = (c: Record<SecurityRequirementStatus, number>) => Object.values(c).reduce((a, b) => a + b, 0);
+	const sectionCounts = framework.sections.map((s) => countsOf(s.requirements.map((r) => r.id)));
+	const total = countsOf(framework.sections.flatMap((s) => s.requirements.map((r) => r.id)));
 	drawTable(flow, {
 		widths: [0.12, 0.6, 0.28],
 		header: [m.security_plan_pdf_chapter({}, o), m.security_plan_pdf_section({}, o), m.security_plan_pdf_progress({}, o)],
-		rows: overview.sections.map((s) => [s.section.chapter, s.section.title[locale], `${done(s.counts)}/${all(s.counts)}`]),
+		rows: framework.sections.map((s, i) => [s.chapter, s.title[locale], `${done(sectionCounts[i])}/${all(sectionCounts[i])}`]),
 		size: 9
 	});
 	flow.gap(8);
-	paragraph(flow, m.security_plan_progress({ done: done(overview.total), total: all(overview.total) }, o));
+	paragraph(flow, m.security_plan_progress({ done: done(total), total: all(total) }, o));
 
-	for (const view of overview.sections) {
+	for (const section of framework.sections) {
 		flow.newPage();
-		for (const line of wrapText(`${view.section.chapter} ${view.section.title[locale]}`, fonts.bold, HEADING.size, CONTENT_WIDTH))
+		for (const line of wrapText(`${section.chapter} ${section.title[locale]}`, fonts.bold, HEADING.size, CONTENT_WIDTH))
 			flow.line(line, MARGIN.left, { font: fonts.bold, ...HEADING });
-		paragraph(flow, m.security_plan_reference({ chapter: view.section.chapter }, o), MARGIN.left, CONTENT_WIDTH, COLOR.muted);
-		for (const row of view.requirements) {
+		paragraph(flow, m.security_plan_reference({ chapter: section.chapter }, o), MARGIN.left, CONTENT_WIDTH, COLOR.muted);
+		for (const requirement of section.requirements) {
 			flow.gap(10);
-			const heading = wrapText(`${row.requirement.id}  ${row.requirement[locale]}`, fonts.bold, REQUIREMENT.size, CONTENT_WIDTH);
+			const heading = wrapText(`${requirement.id}  ${requirement[locale]}`, fonts.bold, REQUIREMENT.size, CONTENT_WIDTH);
 			flow.ensure(heading.length * REQUIREMENT.lineHeight + 40);
 			for (const line of heading) flow.line(line, MARGIN.left, { font: fonts.bold, ...REQUIREMENT });
 			flow.gap(3);
-			const entry = row.entry;
+			const entry = entries.get(requirement.id);
 			const responsible =
 				!entry || entry.responsibleParty === 'main_connector'
 					? partyLabel('main_connector', o)
@@ -141,18 +212,19 @@ export async function renderPlanPdf(db: DbOrTx, locale: Locale, now = new Date()
 							{ party: partyLabel(entry.responsibleParty, o), name: entry.responsibleName, agreement: entry.agreementReference },
 							o
 						);
+			const due = entry?.nextReviewOn ? entry.nextReviewOn <= today : false;
 			drawTable(flow, {
 				widths: [0.3, 0.7],
 				labelColumn: true,
 				size: 9,
 				rows: [
 					[m.security_plan_field_status({}, o), statusLabel(entry?.status ?? 'not_described', o)],
-					[m.security_plan_field_owner({}, o), (entry?.ownerId && owners.get(entry.ownerId)) || m.security_plan_unassigned({}, o)],
+					[m.security_plan_field_owner({}, o), entry?.owner || m.security_plan_unassigned({}, o)],
 					[m.security_plan_col_responsible({}, o), responsible],
 					[m.security_plan_field_last_reviewed({}, o), entry?.lastReviewedOn ?? '—'],
 					[
 						m.security_plan_field_next_review({}, o),
-						entry ? `${entry.nextReviewOn}${row.due ? ` (${m.security_plan_due_badge({}, o)})` : ''}` : '—'
+						entry?.nextReviewOn ? `${entry.nextReviewOn}${due ? ` (${m.security_plan_due_badge({}, o)})` : ''}` : '—'
 					]
 				]
 			});
@@ -168,6 +240,11 @@ export async function renderPlanPdf(db: DbOrTx, locale: Locale, now = new Date()
 					flow.gap(3);
 				}
 			}
+			if (entry?.documents.length) {
+				flow.gap(2);
+				paragraph(flow, `${m.security_plan_documents_heading({}, o)}:`, MARGIN.left, CONTENT_WIDTH, COLOR.muted);
+				for (const d of entry.documents) paragraph(flow, `•  ${d}`, MARGIN.left + 8, CONTENT_WIDTH - 8, COLOR.muted);
+			}
 		}
 	}
 
@@ -177,7 +254,7 @@ export async function renderPlanPdf(db: DbOrTx, locale: Locale, now = new Date()
 		flow.line(line, MARGIN.left, { font: fonts.bold, ...HEADING });
 	paragraph(flow, m.security_plan_reference({ chapter: '5' }, o), MARGIN.left, CONTENT_WIDTH, COLOR.muted);
 	flow.gap(6);
-	const risks = listRisks(db);
+	const risks = snapshot.risks;
 	if (!risks.length) paragraph(flow, m.security_risk_none({}, o), MARGIN.left, CONTENT_WIDTH, COLOR.muted);
 	else
 		drawTable(flow, {
@@ -191,18 +268,50 @@ export async function renderPlanPdf(db: DbOrTx, locale: Locale, now = new Date()
 				m.security_risk_col_acceptance({}, o)
 			],
 			rows: risks.map((r) => [
-				[r.title, r.systems, riskChapters(r).join(', ')].filter(Boolean).join(' · '),
+				[r.title, r.systems, r.chapters.join(', ')].filter(Boolean).join(' · '),
 				levelLabel(r.likelihood, o),
 				levelLabel(r.impact, o),
 				r.treatment,
 				levelLabel(r.residual, o),
-				r.acceptedAt ? `${r.acceptedByName} ${todayInHelsinki(r.acceptedAt)}` : m.security_risk_not_accepted({}, o)
+				r.acceptedAt ? `${r.acceptedBy} ${todayInHelsinki(new Date(r.acceptedAt))}` : m.security_risk_not_accepted({}, o)
 			]),
 			size: 8.5
 		});
 
+	// The approval page: who approved which content, how they confirmed it, and whether it is intact.
+	if (version) {
+		flow.newPage();
+		for (const line of wrapText(m.security_plan_approve_heading({}, o), fonts.bold, HEADING.size, CONTENT_WIDTH))
+			flow.line(line, MARGIN.left, { font: fonts.bold, ...HEADING });
+		flow.gap(6);
+		drawTable(flow, {
+			widths: [0.3, 0.7],
+			labelColumn: true,
+			size: 9,
+			rows: [
+				[m.security_plan_version_col({}, o), String(version.version)],
+				[m.security_plan_approved_by_col({}, o), version.approverName],
+				[m.security_plan_approved_at_col({}, o), formatSigningTime(version.approvedAt, locale)],
+				[
+					m.security_plan_pdf_method({}, o),
+					version.method === SIGNATURE_METHODS.passwordAndCode
+						? m.security_plan_pdf_method_password_code({}, o)
+						: m.security_plan_pdf_method_password({}, o)
+				],
+				[m.security_plan_content_hash({}, o), version.contentHash],
+				[
+					m.security_plan_pdf_integrity({}, o),
+					isIntact(version) ? m.security_plan_pdf_intact({}, o) : m.security_plan_version_tampered({}, o)
+				]
+			]
+		});
+		flow.gap(8);
+		paragraph(flow, m.security_plan_pdf_approval_note({}, o), MARGIN.left, CONTENT_WIDTH, COLOR.muted);
+	}
+
 	// Footer on every page: confidential, organisation, page number.
-	const footer = `${m.security_plan_pdf_footer({}, o)} · ${organisation} · ${today}`;
+	const printed = version ? m.security_plan_version_col({}, o) + ' ' + version.version : m.security_plan_pdf_draft_footer({}, o);
+	const footer = `${m.security_plan_pdf_footer({}, o)} · ${printed} · ${organisation} · ${today}`;
 	flow.canvases.forEach((canvas, i) => {
 		const size = 7.5;
 		const y = 13 * MM;
@@ -230,18 +339,25 @@ export async function renderPlanPdf(db: DbOrTx, locale: Locale, now = new Date()
 	return doc.save({ useObjectStreams: false, objectsPerTick: Infinity });
 }
 
-/** The export for the authority; who took a copy of the confidential plan is recorded. */
-export async function exportPlanPdf(db: DbOrTx, actor: Actor, locale: Locale, now = new Date()): Promise<Uint8Array | null> {
+/** The export for the authority; who took a copy of the confidential plan, and of which version, is recorded. */
+export async function exportPlanPdf(
+	db: DbOrTx,
+	actor: Actor,
+	locale: Locale,
+	now = new Date(),
+	edition: PlanEdition = 'approved'
+): Promise<{ pdf: Uint8Array; version: number | null } | null> {
 	// Rendered first, outside any transaction (better-sqlite3 transactions are synchronous).
-	const pdf = await renderPlanPdf(db, locale, now);
+	const pdf = await renderPlanPdf(db, locale, now, edition);
 	if (!pdf) return null;
 	const plan = getMainPlan(db);
+	const latest = edition === 'approved' ? (latestVersion(db) ?? null) : null;
 	audit(db, actor, {
 		action: 'security_plan.export',
-		targetType: 'security_plan',
-		targetId: plan?.id,
-		summary: `PDF (${locale})`,
+		targetType: latest ? 'security_plan_version' : 'security_plan',
+		targetId: latest?.id ?? plan?.id,
+		summary: `PDF (${locale}), ${latest ? `version ${latest.version}` : 'draft'}`,
 		at: now
 	});
-	return pdf;
+	return { pdf, version: latest?.version ?? null };
 }

@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db';
-import { securityPlanEntry, securityPlanSection, type SecurityPlanEntry } from '../db/schema';
+import { securityPlanSection } from '../db/schema';
 import { audit, type Actor } from '../actor';
 import { SECURITY_PLAN_CHAPTERS } from '../../domain';
 import type { FrameworkRequirement, FrameworkSection } from './framework';
@@ -8,8 +8,9 @@ import { ensurePlan, frameworkOfPlan, getMainPlan } from './plan';
 
 /**
  * Agreement §2: the tenant follows the main connector's plan. The main connector chooses, per
- * section, what binds its tenants; tenants' people see those sections and nothing else of the plan
- * (no owners, no review dates, no other sections), which stays confidential (THL 3/2024 ch. 5).
+ * section, what binds its tenants; tenants' people see those sections, as the newest approved version
+ * has them, and nothing else of the plan (no owners, no review dates, no other sections), which stays
+ * confidential (THL 3/2024 ch. 5).
  */
 
 /** Chapters of the main connector's plan that bind tenants. */
@@ -50,29 +51,8 @@ export function setSectionBinding(db: Db, actor: Actor, chapter: string, binds: 
 	});
 }
 
+/** A binding section as tenants see it, from an approved version (acknowledgements.ts). */
 export interface BindingSection {
 	section: Pick<FrameworkSection, 'chapter' | 'title'>;
 	requirements: { requirement: FrameworkRequirement; description: string }[];
-}
-
-/** What a tenant's people see: the binding sections, each requirement with how the plan meets it. */
-export function bindingSections(db: DbOrTx): BindingSection[] {
-	const plan = getMainPlan(db);
-	const framework = plan && frameworkOfPlan(db, plan);
-	if (!plan || !framework) return [];
-	const chapters = bindingChapters(db);
-	const entries = new Map<string, SecurityPlanEntry>(
-		db
-			.select()
-			.from(securityPlanEntry)
-			.where(eq(securityPlanEntry.planId, plan.id))
-			.all()
-			.map((e) => [e.requirementId, e])
-	);
-	return framework.sections
-		.filter((s) => chapters.has(s.chapter))
-		.map((s) => ({
-			section: { chapter: s.chapter, title: s.title },
-			requirements: s.requirements.map((requirement) => ({ requirement, description: entries.get(requirement.id)?.description ?? '' }))
-		}));
 }

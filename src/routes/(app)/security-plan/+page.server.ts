@@ -10,6 +10,7 @@ import { bindingChapters, setSectionBinding } from '$lib/server/security-plan/sh
 import { frameworkLanguage } from '$lib/server/security-plan/framework';
 import { getLocale } from '$lib/paraglide/runtime';
 import { hasUnapprovedChanges, latestVersion } from '$lib/server/security-plan/versions';
+import { bindingChangesPending } from '$lib/server/security-plan/acknowledgements';
 
 /** The main connector's plan: confidential, so `tenantId: null` keeps every tenant's people out (404). */
 const PLAN = { tenantId: null };
@@ -19,15 +20,19 @@ export const load: PageServerLoad = (event) => {
 	const overview = planOverview(db());
 	const owners = new Map(ownerChoices(db()).map((p) => [p.id, p.name]));
 	const language = frameworkLanguage(getLocale());
-	if (!overview) return { overview: null, language, canEdit: false, owners: {}, binding: [], approved: null, pending: false };
+	if (!overview)
+		return { overview: null, language, canEdit: false, owners: {}, binding: [], approved: null, pending: false, bindingPending: false };
+	const canEdit = can(user, 'security_plan.edit', PLAN);
 	return {
 		overview,
 		language,
-		canEdit: can(user, 'security_plan.edit', PLAN),
+		canEdit,
 		owners: Object.fromEntries(owners),
 		binding: [...bindingChapters(db())],
 		approved: latestVersion(db())?.version ?? null,
-		pending: hasUnapprovedChanges(db())
+		pending: hasUnapprovedChanges(db()),
+		// Tenants see the binding sections as last approved: the editors are told when that lags behind.
+		bindingPending: canEdit && bindingChangesPending(db())
 	};
 };
 

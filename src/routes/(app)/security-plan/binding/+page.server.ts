@@ -7,25 +7,31 @@ import { can } from '$lib/server/auth/authorize';
 import { actorOf, authorize } from '$lib/server/http/guard';
 import { renderMarkdown } from '$lib/server/instructions/markdown';
 import { frameworkLanguage } from '$lib/server/security-plan/framework';
-import { bindingSections } from '$lib/server/security-plan/sharing';
-import { acknowledgeVersion, tenantView } from '$lib/server/security-plan/acknowledgements';
+import { acknowledgeVersion, bindingChangesPending, bindingPage } from '$lib/server/security-plan/acknowledgements';
 import { auditVersionRead } from '$lib/server/security-plan/versions';
 import { acknowledgeSchema } from '$lib/schemas/security-plan';
 
-/** The sections of the main connector's plan that bind tenants, for the tenant's people (agreement §2). */
+/**
+ * The sections of the main connector's plan that bind tenants (agreement §2), as the newest approved
+ * version has them: what a tenant acknowledges, never the live plan's unapproved edits.
+ */
 export const load: PageServerLoad = (event) => {
 	const tenantId = event.locals.user?.tenantId ?? null;
 	const user = authorize(event, 'security_plan.binding', { tenantId });
-	const view = tenantId ? tenantView(db(), tenantId) : null;
-	if (view && tenantId) auditVersionRead(db(), actorOf(event), view.read, 'binding sections', tenantId);
+	const page = bindingPage(db(), tenantId);
+	auditVersionRead(db(), actorOf(event), page.read, 'binding sections', tenantId);
+	// The main connector's editors are told when what they changed is not yet what tenants see.
+	const editor = tenantId === null && can(user, 'security_plan.edit', { tenantId: null });
 	return {
 		language: frameworkLanguage(getLocale()),
-		sections: bindingSections(db()).map(({ section, requirements }) => ({
+		approved: page.approved,
+		sections: page.sections.map(({ section, requirements }) => ({
 			section,
 			requirements: requirements.map((r) => ({ requirement: r.requirement, html: r.description ? renderMarkdown(r.description) : '' }))
 		})),
-		version: view && { latest: view.latest, acknowledged: view.acknowledged, changes: view.changes },
-		canAcknowledge: tenantId !== null && can(user, 'security_plan.acknowledge', { tenantId })
+		version: page.view && { latest: page.view.latest, acknowledged: page.view.acknowledged, changes: page.view.changes },
+		canAcknowledge: tenantId !== null && can(user, 'security_plan.acknowledge', { tenantId }),
+		pendingBindingChanges: editor && bindingChangesPending(db())
 	};
 };
 

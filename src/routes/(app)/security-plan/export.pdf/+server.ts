@@ -7,15 +7,21 @@ import { contentDisposition } from '$lib/server/evidence/file-store';
 import { frameworkLanguage } from '$lib/server/security-plan/framework';
 import { exportPlanPdf } from '$lib/server/security-plan/pdf';
 
-/** The plan for the supervisory authority; confidential, so only its readers, and every export audited. */
+/**
+ * The plan for the supervisory authority: the newest approved version (a draft while none is
+ * approved), or with `?edition=draft` the plan as it stands, marked as a draft. Confidential, so only
+ * its readers, and every export audited.
+ */
 export const GET: RequestHandler = async (event) => {
 	authorize(event, 'security_plan.read', { tenantId: null });
-	const pdf = await exportPlanPdf(db(), actorOf(event), frameworkLanguage(getLocale()));
-	if (!pdf) error(404, 'Not found');
-	return new Response(new Uint8Array(pdf), {
+	const edition = event.url.searchParams.get('edition') === 'draft' ? 'draft' : 'approved';
+	const exported = await exportPlanPdf(db(), actorOf(event), frameworkLanguage(getLocale()), new Date(), edition);
+	if (!exported) error(404, 'Not found');
+	const name = exported.version ? `information-security-plan-v${exported.version}.pdf` : 'information-security-plan-draft.pdf';
+	return new Response(new Uint8Array(exported.pdf), {
 		headers: {
 			'content-type': 'application/pdf',
-			'content-disposition': contentDisposition('attachment', 'information-security-plan.pdf'),
+			'content-disposition': contentDisposition('attachment', name),
 			'cache-control': 'private, no-store'
 		}
 	});

@@ -9,9 +9,8 @@ import { invalid, parseForm } from '$lib/server/http/forms';
 import { translate } from '$lib/i18n/translate';
 import { frameworkLanguage } from '$lib/server/security-plan/framework';
 import { frameworkOfPlan, getMainPlan } from '$lib/server/security-plan/plan';
-import { acceptRisk, addRisk, isResponsibleDirector, listRisks, responsibleDirector, riskChapters } from '$lib/server/security-plan/risks';
+import { addRisk, isResponsibleDirector, listRisks, responsibleDirector, riskChapters } from '$lib/server/security-plan/risks';
 import { riskSchema } from '$lib/schemas/security-plan';
-import { z } from 'zod';
 
 /** The main connector's plan: confidential, so `tenantId: null` keeps every tenant's people out (404). */
 const PLAN = { tenantId: null };
@@ -38,14 +37,5 @@ export const actions: Actions = {
 		if (!result.ok && result.reason === 'invalid') return invalid({ [result.field]: translate(result.code) }, parsed.values);
 		if (!result.ok) error(404, m.error_not_found());
 		return { added: parsed.data.title };
-	},
-	accept: async (event) => {
-		authorize(event, 'security_plan.approve', PLAN);
-		const parsed = z.object({ id: z.uuid() }).safeParse(Object.fromEntries(await event.request.formData()));
-		if (!parsed.success) error(404, m.error_not_found());
-		const result = acceptRisk(db(), actorOf(event), parsed.data.id);
-		if (!result.ok && result.reason === 'not_found') error(404, m.error_not_found());
-		if (!result.ok && result.reason === 'not_director') error(403, m.security_risk_error_not_director());
-		return { accepted: parsed.data.id };
 	}
 };

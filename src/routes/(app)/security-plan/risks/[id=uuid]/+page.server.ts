@@ -4,13 +4,18 @@ import * as m from '$lib/paraglide/messages.js';
 import { getLocale } from '$lib/paraglide/runtime';
 import { db } from '$lib/server/db';
 import { can } from '$lib/server/auth/authorize';
-import { actorOf, authorize } from '$lib/server/http/guard';
-import { invalid, parseForm } from '$lib/server/http/forms';
+import { actorOf, authorize, clientOf } from '$lib/server/http/guard';
+import { answer, invalid, parseForm } from '$lib/server/http/forms';
+import { stepUpErrors } from '$lib/server/http/step-up';
+import { hasPassword } from '$lib/server/auth/step-up';
+import { isTwoFactorEnabled } from '$lib/server/auth/two-factor';
 import { translate } from '$lib/i18n/translate';
 import { frameworkLanguage } from '$lib/server/security-plan/framework';
 import { frameworkOfPlan, getMainPlan } from '$lib/server/security-plan/plan';
-import { acceptRisk, getRisk, isResponsibleDirector, removeRisk, riskChapters, updateRisk } from '$lib/server/security-plan/risks';
+import { getRisk, isResponsibleDirector, removeRisk, riskChapters, updateRisk } from '$lib/server/security-plan/risks';
+import { acceptRiskConfirmed } from '$lib/server/security-plan/risk-acceptance';
 import { riskSchema } from '$lib/schemas/security-plan';
+import { confirmationSchema } from '$lib/schemas/agreement';
 
 /** The main connector's plan: confidential, so `tenantId: null` keeps every tenant's people out (404). */
 const PLAN = { tenantId: null };
@@ -21,15 +26,19 @@ export const load: PageServerLoad = (event) => {
 	if (!risk) error(404, m.error_not_found());
 	const language = frameworkLanguage(getLocale());
 	const framework = frameworkOfPlan(db(), getMainPlan(db()));
+	const isDirector = can(user, 'security_plan.approve', PLAN) && isResponsibleDirector(db(), user);
 	return {
 		risk: { ...risk, chapters: riskChapters(risk) },
 		sections: framework?.sections.map((s) => ({ chapter: s.chapter, title: s.title[language] })) ?? [],
 		canEdit: can(user, 'security_plan.edit', PLAN),
-		isDirector: can(user, 'security_plan.approve', PLAN) && isResponsibleDirector(db(), user)
+		isDirector,
+		// Accepting a residual risk is confirmed as approving the plan is (step-up).
+		stepUpWithCode: isDirector && isTwoFactorEnabled(db(), user.id),
+		stepUpNoPassword: isDirector && !hasPassword(db(), user.id)
 	};
 };
 
-export const actions: Actions = {
+export const actions = {
 	save: async (event) => {
 		authorize(event, 'security_plan.edit', PLAN);
 		const parsed = parseForm(riskSchema, await event.request.formData());
@@ -45,10 +54,14 @@ export const actions: Actions = {
 		redirect(303, '/security-plan/risks');
 	},
 	accept: async (event) => {
-		authorize(event, 'security_plan.approve', PLAN);
-		const result = acceptRisk(db(), actorOf(event), event.params.id);
-		if (!result.ok && result.reason === 'not_found') error(404, m.error_not_found());
-		if (!result.ok && result.reason === 'not_director') error(403, m.security_risk_error_not_director());
-		return { accepted: true };
+		const user = authorize(event, 'security_plan.approve', PLAN);
+		const parsed = parseForm(confirmationSchema, await event.request.formData());
+		if (!parsed.ok) return invalid(parsed.errors, {}, 'accept');
+		const result = await acceptRiskConfirmed(db(), user, parsed.data, event.params.id, clientOf(event));
+		if (result.ok) return answer('accept', { accepted: true });
+		if (result.reason === 'not_found') error(404, m.error_not_found());
+		if (result.reason === 'not_director') error(403, m.security_risk_error_not_director());
+		if (result.reason === 'already_accepted') return invalid({ form: m.security_risk_already_accepted() }, {}, 'accept');
+		return invalid(stepUpErrors(result), {}, 'accept', result.reason === 'throttled' ? 429 : 400);
 	}
-};
+} satisfies Actions;
