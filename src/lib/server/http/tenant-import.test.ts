@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { freshDb } from '../test-support';
-import { readTenantCsv } from '../import/tenant-csv';
-import { previewTenantImport } from '../import/tenant-import';
-import { rejectedRowsCsv, templateCsv } from './tenant-import';
+import { ADMIN_ACTOR, freshDb } from '../test-support';
+import { IMPORT_LIMITS, readTenantCsv, templateHeaders } from '../import/tenant-csv';
+import { importTenants, previewTenantImport } from '../import/tenant-import';
+import { readTenantXlsx } from '../import/tenant-xlsx';
+import { rejectedRowsCsv, templateCsv, templateXlsx } from './tenant-import';
 
 const HEADER = 'Name;Business ID;OID;Street address;Postal code;City;Sector;Provider type';
 
@@ -26,5 +27,33 @@ describe('the import CSV files', () => {
 		expect(templateCsv()).toBe(
 			'\uFEFFNimi,Y-tunnus,OID,Soteri-numero,Katuosoite,Postinumero,Postitoimipaikka,Sektori,Palveluntuottajan tyyppi,Sopimuskieli,Yhteyshenkilö,Yhteyshenkilön sähköposti,Yhteyshenkilön puhelin,Kutsuttavan nimi,Kutsuttavan sähköposti,Kutsuttavan rooli\r\n'
 		);
+	});
+
+	it('offers the rows left out by an import of the valid rows, with their reasons', () => {
+		const text = `${HEADER}\nGood;2617416-4;1.2.246.10.26174164;Katu 1;00100;Helsinki;health_care;private\nBad;2617416-5;1.2.246.10.1;Katu 1;00100;Helsinki;health_care;private\n`;
+		const read = readTenantCsv(new TextEncoder().encode(text));
+		if (!read.ok) throw new Error('unreadable');
+		const db = freshDb();
+		expect(importTenants(db, ADMIN_ACTOR, read.rows, new Date(), 'valid')).toMatchObject({ ok: true, created: 1, leftOut: 1 });
+		const lines = rejectedRowsCsv(previewTenantImport(db, read.rows))
+			.replace(/^\uFEFF/, '')
+			.trim()
+			.split('\r\n');
+		expect(lines).toHaveLength(2);
+		expect(lines[0]).toMatch(/,Syy$/);
+		expect(lines[1]).toMatch(/^Bad,2617416-5,.*,"Y-tunnus: .+"$/);
+	});
+
+	it("gives the workbook template the headers in the reader's language, as text columns", async () => {
+		const bytes = await templateXlsx();
+		// Headers only: the import reads it as a file with no rows, after the very headers of the CSV template.
+		expect(readTenantXlsx(bytes, { ...IMPORT_LIMITS, inflatedBytes: 32 * 1024 * 1024 })).toEqual({ ok: false, problem: { code: 'empty' } });
+		const { default: ExcelJS } = await import('exceljs');
+		const book = new ExcelJS.Workbook();
+		await book.xlsx.load(new Uint8Array(bytes).buffer);
+		const sheet = book.worksheets[0];
+		expect(sheet.name).toBe('Toimijat');
+		expect((sheet.getRow(1).values as unknown[]).slice(1)).toEqual(templateHeaders('fi'));
+		expect(sheet.getColumn(6).numFmt).toBe('@');
 	});
 });
