@@ -96,6 +96,7 @@ const ROUTE_TARGETS: Record<string, ((ids: Ids) => string | null) | { global: st
 	'/tenants/new': { global: 'administrators only' },
 	'/tenants/import': { global: 'main connector administrators only' },
 	'/tenants/import/template.csv': { global: 'column headers only, main connector administrators only' },
+	'/tenants/import/template.xlsx': { global: 'column headers only, main connector administrators only' },
 	'/tenants/import/rejected.csv': { global: 'echoes the posted file only, main connector administrators only' },
 	'/verify': { global: 'answers only about agreements the reader may see' },
 	'/incidents': { global: 'scoped to the reader' },

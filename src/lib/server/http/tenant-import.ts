@@ -43,25 +43,39 @@ function problemMessage(problem: CsvProblem): string {
 			return m.tenant_import_missing_columns({ columns: headers(problem.columns) });
 		case 'duplicate_columns':
 			return m.tenant_import_duplicate_columns({ columns: problem.columns.join(', ') });
+		case 'not_xlsx':
+			return m.tenant_import_not_xlsx();
+		case 'workbook_too_large':
+			return m.tenant_import_workbook_too_large({
+				mb: Math.round(problem.limit / 1048576),
+				rows: IMPORT_LIMITS.rows.toLocaleString(locale())
+			});
 	}
 }
 
 /**
- * The file's bytes, read in the untrusted-file worker into rows, or why not (in the reader's
- * language). The size is checked before anything is read.
+ * An uploaded file (CSV or XLSX, told apart by its content) or the text a preview sent back, read
+ * in the untrusted-file worker into rows, or why not (in the reader's language). The size is
+ * checked before anything is read.
  */
-export async function readCsvUpload(
+export async function readImportUpload(
 	file: Blob | string
 ): Promise<{ ok: true; rows: CsvRow[]; text: string } | { ok: false; error: string }> {
 	if (typeof file === 'string' ? file === '' : file.size === 0) return { ok: false, error: m.tenant_import_choose_file() };
 	const size = typeof file === 'string' ? Buffer.byteLength(file) : file.size;
-	if (size > IMPORT_LIMITS.bytes) return { ok: false, error: problemMessage({ code: 'too_large', limit: IMPORT_LIMITS.bytes }) };
-	const bytes = typeof file === 'string' ? new TextEncoder().encode(file) : new Uint8Array(await file.arrayBuffer());
-	const result = await runUntrusted('tenantCsv', bytes);
+	const limit = typeof file === 'string' ? IMPORT_LIMITS.textBytes : IMPORT_LIMITS.bytes;
+	if (size > limit) return { ok: false, error: problemMessage({ code: 'too_large', limit }) };
+	if (typeof file === 'string') {
+		const result = await runUntrusted('tenantCsv', new TextEncoder().encode(file));
+		if (!result.ok) return { ok: false, error: refusalMessage(result.reason) };
+		if (!result.value.ok) return { ok: false, error: problemMessage(result.value.problem) };
+		return { ok: true, rows: result.value.rows, text: file };
+	}
+	const result = await runUntrusted('tenantSpreadsheet', new Uint8Array(await file.arrayBuffer()));
 	if (!result.ok) return { ok: false, error: refusalMessage(result.reason) };
 	if (!result.value.ok) return { ok: false, error: problemMessage(result.value.problem) };
 	// The text travels back with the preview, so the confirmation imports exactly what was shown.
-	return { ok: true, rows: result.value.rows, text: new TextDecoder().decode(bytes).replace(/^\uFEFF/, '') };
+	return { ok: true, rows: result.value.rows, text: result.value.text };
 }
 
 export type PreviewRowView = Pick<PreviewRow, 'line' | 'status' | 'cells' | 'invites'> & {
@@ -88,6 +102,20 @@ export function previewView(preview: ImportPreview): { rows: PreviewRowView[]; c
 /** The template: the headers in the reader's language and no rows. */
 export function templateCsv(): string {
 	return toCsv([templateHeaders(locale())]);
+}
+
+/**
+ * The template as an Excel workbook: the headers in the reader's language, bold and kept in view,
+ * and every column formatted as text, so that what is typed (a postal code 00100, a long OID)
+ * stays as typed instead of becoming a number. exceljs is loaded on first use only.
+ */
+export async function templateXlsx(): Promise<Uint8Array<ArrayBuffer>> {
+	const { default: ExcelJS } = await import('exceljs');
+	const book = new ExcelJS.Workbook();
+	const sheet = book.addWorksheet(m.tenant_import_sheet_name(), { views: [{ state: 'frozen', ySplit: 1 }] });
+	sheet.columns = templateHeaders(locale()).map((header) => ({ header, width: Math.max(14, header.length + 4), style: { numFmt: '@' } }));
+	sheet.getRow(1).font = { bold: true };
+	return new Uint8Array(await book.xlsx.writeBuffer());
 }
 
 /** The rows with errors as they were, plus a reason column; through the formula-neutralising writer. */

@@ -7,7 +7,11 @@ import { parse } from 'csv-parse/sync';
  * csv-parse; this module only bounds the input, picks the separator and maps the headers.
  */
 
-export const IMPORT_LIMITS = { bytes: 2 * 1024 * 1024, rows: 10_000 } as const;
+/**
+ * `bytes` bounds an uploaded file; `textBytes` the file's text as it travels back with the preview
+ * (a workbook's cells as CSV can be several times the compressed workbook).
+ */
+export const IMPORT_LIMITS = { bytes: 2 * 1024 * 1024, rows: 10_000, textBytes: 8 * 1024 * 1024 } as const;
 
 /** The columns a tenant row may carry, by the key the rest of the import uses. */
 export const IMPORT_COLUMNS = [
@@ -91,7 +95,9 @@ export type CsvProblem =
 	| { code: 'malformed'; line: number }
 	| { code: 'unknown_columns'; columns: string[] }
 	| { code: 'missing_columns'; columns: ImportColumn[] }
-	| { code: 'duplicate_columns'; columns: string[] };
+	| { code: 'duplicate_columns'; columns: string[] }
+	| { code: 'not_xlsx' }
+	| { code: 'workbook_too_large'; limit: number };
 
 export type CsvReadResult = { ok: true; separator: ',' | ';'; rows: CsvRow[] } | { ok: false; problem: CsvProblem };
 
@@ -119,6 +125,12 @@ export function readTenantCsv(bytes: Uint8Array, limits: { bytes: number; rows: 
 	} catch {
 		return { ok: false, problem: { code: 'not_utf8' } };
 	}
+	return readTenantCsvText(text, limits.rows);
+}
+
+/** The same from text already decoded (a workbook's cells written as CSV, see tenant-xlsx.ts). */
+export function readTenantCsvText(text: string, rowLimit: number = IMPORT_LIMITS.rows): CsvReadResult {
+	const limits = { rows: rowLimit };
 	if (text.trim() === '') return { ok: false, problem: { code: 'empty' } };
 	const separator = detectSeparator(text);
 	let records: string[][];
@@ -167,4 +179,17 @@ export function readTenantCsv(bytes: Uint8Array, limits: { bytes: number; rows: 
 	});
 	if (rows.length === 0) return { ok: false, problem: { code: 'empty' } };
 	return { ok: true, separator, rows };
+}
+
+/**
+ * CSV read back only by `readTenantCsvText`: cells exactly as they were (no formula guard: this
+ * text never reaches a spreadsheet), quoted where a separator, quote or line break needs it. An
+ * empty record is written as `""`, so that the reader keeps counting it and row numbers stay.
+ */
+export function writeRoundTripCsv(records: readonly (readonly string[])[]): string {
+	const cell = (value: string) => (/[",;\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
+	return (
+		records.map((record) => (record.length === 0 || record.every((v) => v === '') ? '""' : record.map(cell).join(','))).join('\r\n') +
+		'\r\n'
+	);
 }

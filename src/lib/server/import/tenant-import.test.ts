@@ -210,3 +210,56 @@ describe('in the untrusted-file worker', () => {
 		expect(result.ok && result.value.ok && result.value.rows.length).toBe(2);
 	});
 });
+
+describe('importTenants: the valid rows only, when the administrator chooses so', () => {
+	const BAD_CHECK_DIGIT = 'Väärä;2617416-5;1.2.246.10.1;;Katu 1;00100;Helsinki;health_care;private;;;;;';
+	const SAME_EMAIL = ROW_A.replace('Hammaslääkäri Virtanen;2617416-4', 'Toinen Oy;3100001-1').replace(
+		'Aino Virtanen;aino@',
+		'Bertta;bertta@'
+	);
+	const FILE = [FI_HEADER, ROW_A, BAD_CHECK_DIGIT, ROW_B, SAME_EMAIL].join('\r\n');
+
+	it('stores only the rows without errors, with their audit entries; the default still refuses the file', () => {
+		const rows = rowsOf(FILE);
+		expect(importTenants(db, ADMIN_ACTOR, rows, T0)).toMatchObject({ ok: false, reason: 'has_errors' });
+		expect(db.select().from(tenant).all()).toHaveLength(0);
+
+		const outcome = importTenants(db, ADMIN_ACTOR, rows, T0, 'valid');
+		expect(outcome).toMatchObject({ ok: true, created: 2, updated: 0, leftOut: 2 });
+		expect(outcome.ok && outcome.invitations.map((i) => i.email)).toEqual(['eero@virtanen.fi']);
+		expect(
+			db
+				.select()
+				.from(tenant)
+				.all()
+				.map((t) => t.businessId)
+				.sort()
+		).toEqual(['1572860-0', '2617416-4']);
+		expect(
+			db
+				.select()
+				.from(tenantContact)
+				.all()
+				.map((c) => c.email)
+		).toEqual(['aino@virtanen.fi']);
+		const actions = db
+			.select()
+			.from(auditEntry)
+			.all()
+			.map((a) => a.action);
+		expect(actions.filter((a) => a === 'tenant.create')).toHaveLength(2);
+		expect(actions.filter((a) => a === 'person.invite')).toHaveLength(1);
+		expect(verifyAuditChain(db)).toEqual({ ok: true, count: actions.length });
+	});
+
+	it('importing the same file again the same way changes nothing, and the rows left out stay errors', () => {
+		importTenants(db, ADMIN_ACTOR, rowsOf(FILE), T0, 'valid');
+		const auditBefore = db.select().from(auditEntry).all().length;
+		const preview = previewTenantImport(db, rowsOf(FILE));
+		expect(preview.counts).toEqual({ new: 0, change: 0, unchanged: 2, error: 2 });
+		expect(preview.rows.filter((r) => r.status === 'error').map((r) => r.line)).toEqual([3, 5]);
+		const again = importTenants(db, ADMIN_ACTOR, rowsOf(FILE), T0, 'valid');
+		expect(again).toMatchObject({ ok: true, created: 0, updated: 0, invitations: [], leftOut: 2 });
+		expect(db.select().from(auditEntry).all()).toHaveLength(auditBefore);
+	});
+});

@@ -241,7 +241,14 @@ export function previewTenantImport(db: DbOrTx, csvRows: CsvRow[]): ImportPrevie
 
 export type Invitation = { email: string; name: string; tenantId: string; roles: Role[]; token: string };
 export type ImportOutcome =
-	{ ok: true; created: number; updated: number; invitations: Invitation[] } | { ok: false; reason: 'has_errors'; preview: ImportPreview };
+	| { ok: true; created: number; updated: number; invitations: Invitation[]; leftOut: number }
+	| { ok: false; reason: 'has_errors'; preview: ImportPreview };
+
+/**
+ * `all` (the default): nothing is stored if any row has an error. `valid`: the administrator chose
+ * to import the rows without errors and leave the others out (they are offered as a download).
+ */
+export type ImportMode = 'all' | 'valid';
 
 function tenantInput(data: ImportRowData, keep?: Pick<TenantInput, 'serviceIds' | 'serviceUnits'>): TenantInput {
 	return {
@@ -262,15 +269,19 @@ function tenantInput(data: ImportRowData, keep?: Pick<TenantInput, 'serviceIds' 
 }
 
 /**
- * Imports the rows all or nothing: validated again inside one transaction (what is stored may have
- * changed since the preview), and if any row has an error nothing is stored. Unchanged rows are not
- * touched, so importing the same file twice changes nothing the second time. The invitation links
- * are returned, to be mailed by the caller after the commit.
+ * Imports the rows in one transaction, validated again inside it (what is stored may have changed
+ * since the preview). All or nothing by default: if any row has an error nothing is stored. With
+ * `mode: 'valid'` the rows with errors are left out and the others stored; the rows without errors
+ * never depend on a row with one (a tenant's fields come from its first row without errors, and
+ * a repeated e-mail is the later row's error), so what is stored is what the preview showed for
+ * them. Unchanged rows are not touched, so importing the same file twice changes nothing the
+ * second time. The invitation links are returned, to be mailed by the caller after the commit.
  */
-export function importTenants(db: Db, actor: Actor, csvRows: CsvRow[], now = new Date()): ImportOutcome {
+export function importTenants(db: Db, actor: Actor, csvRows: CsvRow[], now = new Date(), mode: ImportMode = 'all'): ImportOutcome {
 	return db.transaction((tx) => {
 		const preview = previewTenantImport(tx, csvRows);
-		if (preview.counts.error > 0) return { ok: false, reason: 'has_errors', preview } as const;
+		if (preview.counts.error > 0 && mode === 'all') return { ok: false, reason: 'has_errors', preview } as const;
+		const accepted = preview.rows.filter((r) => r.status !== 'error');
 		// The domain functions open their own (nested: a savepoint) transaction; the outer one decides.
 		const inner = tx as unknown as Db;
 		let created = 0;
@@ -280,14 +291,14 @@ export function importTenants(db: Db, actor: Actor, csvRows: CsvRow[], now = new
 		const invite = personInviter(tx);
 		const ids = new Map<string, string>();
 		const contactsByTenant = new Map<string, TenantInput['contacts']>();
-		for (const r of preview.rows) {
+		for (const r of accepted) {
 			if (!r.addsContact) continue;
 			const d = r.data!;
 			const list = contactsByTenant.get(d.businessId) ?? [];
 			list.push({ name: d.contactName, title: '', email: d.contactEmail, phone: d.contactPhone });
 			contactsByTenant.set(d.businessId, list);
 		}
-		for (const row of preview.rows) {
+		for (const row of accepted) {
 			const data = row.data!;
 			if (row.leader) {
 				// The tenant's contacts from every row naming it, stored with its first row.
@@ -325,6 +336,6 @@ export function importTenants(db: Db, actor: Actor, csvRows: CsvRow[], now = new
 				invitations.push({ email: normaliseEmail(data.personEmail), name: data.personName, tenantId, roles, token: result.token });
 			}
 		}
-		return { ok: true, created, updated, invitations } as const;
+		return { ok: true, created, updated, invitations, leftOut: preview.counts.error } as const;
 	});
 }

@@ -2,7 +2,8 @@ import { findClaimedAgreementId } from '../agreements/claim';
 import { checkTemplate } from '../agreements/template';
 import { parseCertificateFile } from '../certificates/x509';
 import { sniffEvidenceFile } from '../evidence/file-sniff';
-import { readTenantCsv } from '../import/tenant-csv';
+import { IMPORT_LIMITS, readTenantCsv } from '../import/tenant-csv';
+import { readTenantSpreadsheet } from '../import/tenant-xlsx';
 import { untrustedLimits } from './limits';
 
 /**
@@ -14,7 +15,11 @@ export const untrustedTasks = {
 	certificateFile: (bytes: Uint8Array) => parseCertificateFile(bytes),
 	templateCheck: (source: string) => checkTemplate(source),
 	evidenceType: (input: { bytes: Uint8Array; fileName: string }) => sniffEvidenceFile(input.bytes, input.fileName),
-	tenantCsv: (bytes: Uint8Array) => readTenantCsv(bytes)
+	/** The text a preview sent back (a CSV file's own, or a workbook's cells as CSV). */
+	tenantCsv: (bytes: Uint8Array) => readTenantCsv(bytes, { bytes: IMPORT_LIMITS.textBytes, rows: IMPORT_LIMITS.rows }),
+	/** An uploaded tenant file, CSV or XLSX. */
+	tenantSpreadsheet: (bytes: Uint8Array) =>
+		readTenantSpreadsheet(bytes, { ...IMPORT_LIMITS, inflatedBytes: untrustedLimits.inflatedBytes() })
 };
 
 export type UntrustedTask = keyof typeof untrustedTasks;
