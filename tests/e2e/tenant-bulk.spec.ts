@@ -102,6 +102,16 @@ test('tenant list in Swedish: filter → all matching → confirm the count → 
 	await admin.getByRole('button', { name: 'Fortsätt till kampanjformuläret (1)' }).click();
 	await expect(admin.getByLabel('Läkarmottagning Berg Ab')).toBeChecked();
 	await expect(admin.getByLabel('Kotihoito Aalto Oy')).not.toBeChecked();
+
+	// "All matching" goes to the campaign form as the filter, found again there.
+	await admin.goto(`${DEMO_URL}/tenants?q=ti`);
+	await admin.getByLabel(/Alla hyresgäster som motsvarar filtret/).check();
+	await admin.getByRole('button', { name: 'Starta en kampanj för de valda' }).click();
+	await admin.getByRole('button', { name: `Fortsätt till kampanjformuläret (${matching})` }).click();
+	await expect(admin.getByLabel('Fysioterapia Lahtinen')).toBeChecked();
+	await expect(admin.getByLabel('Kotihoito Aalto Oy')).toBeChecked();
+	await expect(admin.getByLabel('Läkarmottagning Berg Ab')).not.toBeChecked();
+	await expectNoAxeViolations(admin);
 	await admin.context().close();
 });
 
