@@ -28,12 +28,15 @@ test('campaign: drafts for chosen tenants → send → remind → tenant signs �
 	await expect(admin.getByLabel('Campaign name')).toHaveValue('Model agreement v2');
 	await expectNoAxeViolations(admin);
 
-	// The tenant list's bulk action: tick tenants, then the campaign form says how many before anything is made.
+	// The tenant list's bulk action: tick tenants, confirm the count, and the campaign form says how many before anything is made.
 	await admin.goto(`${DEMO_URL}/tenants`);
 	await admin.getByLabel('Select Fysioterapia Lahtinen').check();
 	await admin.getByLabel('Select Läkarmottagning Berg Ab').check();
 	await expectNoAxeViolations(admin);
 	await admin.getByRole('button', { name: 'Start a campaign for the selected' }).click();
+	// The tenant list asks first, with the count; the campaign form then shows the choice again.
+	await expect(admin.getByText('Start an agreement campaign for the selected tenants (2)?')).toBeVisible();
+	await admin.getByRole('button', { name: 'Continue to the campaign form (2)' }).click();
 	await expect(admin.getByText('2 tenants chosen on the tenant list.')).toBeVisible();
 	await expect(admin.getByLabel('Chosen tenants')).toBeChecked();
 	await expect(admin.getByLabel('Fysioterapia Lahtinen')).toBeChecked();

@@ -98,7 +98,13 @@ const FIELDS = [
 	'bodySv',
 	'moduleId',
 	'completedOn',
-	'versionId'
+	'versionId',
+	'intent',
+	'scope',
+	'tenant[]',
+	'count',
+	'q',
+	'page'
 ];
 
 const nasty = fc.oneof(

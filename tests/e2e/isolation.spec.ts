@@ -95,6 +95,9 @@ const ROUTE_TARGETS: Record<string, ((ids: Ids) => string | null) | { global: st
 	'/tenants/[id=uuid]/training': (ids) => `/tenants/${ids.tenant}/training`,
 	'/tenants/new': { global: 'administrators only' },
 	'/tenants/import': { global: 'main connector administrators only' },
+	'/tenants/export.csv': {
+		global: "POST only, from the tenant list's confirmation; main connector administrators only (tenant-bulk.spec.ts)"
+	},
 	'/tenants/import/template.csv': { global: 'column headers only, main connector administrators only' },
 	'/tenants/import/template.xlsx': { global: 'column headers only, main connector administrators only' },
 	'/tenants/import/rejected.csv': { global: 'echoes the posted file only, main connector administrators only' },

@@ -14,12 +14,14 @@ import { scanBreachEscalations } from './incidents/decisions';
 import { deliverDueWebhooks } from './webhooks/delivery';
 import { scanCampaignReminders } from './campaigns/campaigns';
 import { sweepExpiredTransactions } from './auth/oidc-transaction';
+import { carryOutReminderMail } from './bulk/follow-up';
 
 const HOUR_MS = 60 * 60 * 1000;
 
 export interface JobReport {
 	agreementsEnded: number;
 	agreementFollowUp: EffectRun;
+	reminderMail: EffectRun;
 	itemsExpired: number;
 	tenantsReady: number;
 	certificateReminders: number;
@@ -44,6 +46,8 @@ export async function runScheduledWork(db: Db, now = new Date()): Promise<JobRep
 	// Campaign reminders first, so their mails go out with the follow-up below.
 	const campaignReminders = scanCampaignReminders(db, now);
 	const followUp = await carryOutAgreementFollowUp(db, undefined, now);
+	// Bulk reminders' mails that failed when they were first tried.
+	const reminderMail = await carryOutReminderMail(db, now);
 
 	const itemsExpired = expireDueItems(db, now).length;
 	// Derived items (agreement, certificates) can complete a checklist without anyone touching it.
@@ -69,6 +73,7 @@ export async function runScheduledWork(db: Db, now = new Date()): Promise<JobRep
 	return {
 		agreementsEnded: ended.length + endedAutomatically.length,
 		agreementFollowUp: followUp,
+		reminderMail,
 		itemsExpired,
 		tenantsReady,
 		certificateReminders,

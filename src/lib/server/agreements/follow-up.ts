@@ -24,5 +24,5 @@ const handlers: Record<string, EffectHandler> = {
  * the step itself is committed, and a failure is kept to be retried.
  */
 export async function carryOutAgreementFollowUp(db: Db, agreementId?: string, now = new Date()): Promise<EffectRun> {
-	return runEffects(db, handlers, { subjectId: agreementId, now });
+	return runEffects(db, handlers, { subjectId: agreementId, now, kinds: Object.keys(handlers) });
 }

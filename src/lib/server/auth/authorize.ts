@@ -11,6 +11,10 @@ export const ACTIONS = [
 	'tenant.create',
 	// Creating and updating many tenants at once from a spreadsheet.
 	'tenant.import',
+	// Bulk actions on the tenant list: reminding many tenants' administrators at once, and exporting
+	// many tenants' register data as a spreadsheet (both recorded per tenant in the audit log).
+	'tenant.remind',
+	'tenant.export',
 	'tenant.view',
 	'tenant.edit',
 	'tenant.archive',
@@ -109,6 +113,8 @@ const MAIN_CONNECTOR_ROLE_ACTIONS: Record<'mc_admin' | 'mc_signatory' | 'mc_cert
 		'tenant.list',
 		'tenant.create',
 		'tenant.import',
+		'tenant.remind',
+		'tenant.export',
 		'tenant.view',
 		'tenant.edit',
 		'tenant.archive',

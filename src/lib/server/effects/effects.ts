@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db';
 import { pendingEffect, type PendingEffect } from '../db/schema';
 
@@ -38,17 +38,25 @@ export function retryDelayMs(attempts: number): number {
  * they were recorded, and a failure holds back the later ones (the "in force" mail never goes out before
  * the seal it announces), to be retried after a growing delay. Effects are done at least once: a
  * crash between the work and its mark repeats the work, so handlers are written to be repeatable.
+ * `kinds` keeps a run to the effects its handlers know: several concepts record effects, and a run
+ * that met another concept's effect would count it failed and hold it back for no reason.
  */
 export async function runEffects(
 	db: Db,
 	handlers: Record<string, EffectHandler>,
-	options: { subjectId?: string; now?: Date } = {}
+	options: { subjectId?: string; now?: Date; kinds?: string[] } = {}
 ): Promise<EffectRun> {
 	const now = options.now ?? new Date();
 	const open = db
 		.select()
 		.from(pendingEffect)
-		.where(and(isNull(pendingEffect.doneAt), options.subjectId ? eq(pendingEffect.subjectId, options.subjectId) : undefined))
+		.where(
+			and(
+				isNull(pendingEffect.doneAt),
+				options.subjectId ? eq(pendingEffect.subjectId, options.subjectId) : undefined,
+				options.kinds ? inArray(pendingEffect.kind, options.kinds) : undefined
+			)
+		)
 		.orderBy(asc(pendingEffect.id))
 		.all();
 	const held = new Set<string>();

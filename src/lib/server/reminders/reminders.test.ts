@@ -434,6 +434,7 @@ describe('runScheduledWork', () => {
 		expect(second).toEqual({
 			agreementsEnded: 0,
 			agreementFollowUp: { done: 0, failed: 0 },
+			reminderMail: { done: 0, failed: 0 },
 			itemsExpired: 0,
 			tenantsReady: 0,
 			certificateReminders: 0,

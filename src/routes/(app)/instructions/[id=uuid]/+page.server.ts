@@ -21,6 +21,7 @@ import {
 } from '$lib/server/instructions/instructions';
 import { renderMarkdown } from '$lib/server/instructions/markdown';
 import { remindPendingAcknowledgements } from '$lib/server/instructions/remind';
+import { carryOutReminderMail } from '$lib/server/bulk/follow-up';
 import { ackStatus, targetTenantIds } from '$lib/server/instructions/report';
 import { instructionSettingsSchema, publishVersionSchema } from '$lib/schemas/instruction';
 import { pageNumber } from '$lib/schemas/fields';
@@ -123,7 +124,10 @@ export const actions = {
 	},
 	remind: (event) => {
 		const item = instructionOr404(event);
-		return answer('remind', { reminded: remindPendingAcknowledgements(db(), actorOf(event), item.id) });
+		const result = remindPendingAcknowledgements(db(), actorOf(event), item.id);
+		// The mails go out after the commit and after this answer; the scheduler retries any that fail.
+		carryOutReminderMail(db()).catch((error) => console.error('reminder mail failed:', error));
+		return answer('remind', result);
 	},
 	archive: (event) => {
 		const item = instructionOr404(event);

@@ -6,15 +6,24 @@ import { actorOf, authorize } from '$lib/server/http/guard';
 import { parseForm } from '$lib/server/http/forms';
 import { createCampaign } from '$lib/server/campaigns/campaigns';
 import { defaultTemplate, listTemplates } from '$lib/server/agreements/templates-store';
-import { listTenantNames } from '$lib/server/tenants/tenants';
+import { findCurrentTenants, listTenantNames } from '$lib/server/tenants/tenants';
+import { BULK_LIMIT, resolveTenantSelection } from '$lib/server/bulk/tenant-selection';
+import { tenantListQuerySchema } from '$lib/schemas/tenant';
 import { campaignSchema } from '$lib/schemas/campaign';
 
 /** The checkbox list is for picking a few; "all with an agreement in force" covers the many. */
 const TENANT_LIST_LIMIT = 2000;
 
-function options() {
+function options(chosen: string[] = []) {
+	const listed = listTenantNames(db(), TENANT_LIST_LIMIT);
+	// Tenants chosen on the tenant list but past the listed ones still show, ticked, so they are kept.
+	const known = new Set(listed.map((t) => t.id));
+	const extra = findCurrentTenants(
+		db(),
+		chosen.filter((id) => !known.has(id))
+	);
 	return {
-		tenants: listTenantNames(db(), TENANT_LIST_LIMIT),
+		tenants: [...listed, ...extra],
 		templates: listTemplates(db()).map((t) => ({
 			value: t.id,
 			label: `${t.title} — v${t.version} (${t.language})${t.isDefault ? ' ★' : ''}`
@@ -22,13 +31,30 @@ function options() {
 	};
 }
 
+/**
+ * The tenants chosen on the tenant list: ?tenant=…&tenant=… for ticked rows, or ?all=1 with the list's
+ * filter for every tenant it matches (found again here; archived tenants get no campaign).
+ */
+function chosenOnList(url: URL): { ids: string[]; refusal?: string } {
+	if (url.searchParams.get('all') !== '1') return { ids: url.searchParams.getAll('tenant') };
+	const filter = tenantListQuerySchema.parse(Object.fromEntries(url.searchParams));
+	const resolved = resolveTenantSelection(db(), { scope: 'all', filter: { query: filter.q, stage: filter.stage, archived: false } });
+	if (!resolved.ok)
+		return {
+			ids: [],
+			refusal: resolved.reason === 'empty' ? m.tenant_bulk_none() : m.tenant_bulk_too_many({ count: resolved.count, limit: BULK_LIMIT })
+		};
+	return { ids: resolved.tenants.filter((t) => !t.archived).map((t) => t.id) };
+}
+
 export const load: PageServerLoad = (event) => {
 	authorize(event, 'campaign.manage');
-	// ?tenant=…&tenant=… comes from the tenant list's "start a campaign" for the tenants selected there.
-	const chosen = event.url.searchParams.getAll('tenant');
+	// From the tenant list's "start a campaign" for the tenants selected there (after its confirmation step).
+	const { ids: chosen, refusal } = chosenOnList(event.url);
 	return {
-		...options(),
+		...options(chosen),
 		fromList: chosen.length,
+		listRefusal: refusal ?? null,
 		values: {
 			name: '',
 			templateId: defaultTemplate(db(), 'fi')?.id ?? '',
