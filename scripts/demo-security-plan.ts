@@ -7,7 +7,7 @@ import type { Db } from '../src/lib/server/db';
 import type { Actor } from '../src/lib/server/actor';
 import { config } from '../src/lib/server/config';
 import { syncBundledFrameworks } from '../src/lib/server/security-plan/framework-store';
-import { saveRequirement, type PlanEntryInput } from '../src/lib/server/security-plan/plan';
+import { MAIN_PLAN, saveRequirement, type PlanEntryInput } from '../src/lib/server/security-plan/plan';
 import { findUserByEmail } from '../src/lib/server/auth/accounts';
 import { addMonths, todayInHelsinki } from '../src/lib/time';
 
@@ -80,7 +80,7 @@ export function seedSecurityPlan(db: Db, admin: Actor, now = new Date()): void {
 		]
 	];
 	for (const [id, overrides] of plan) {
-		const result = saveRequirement(db, admin, id, entry(overrides), now);
+		const result = saveRequirement(db, admin, MAIN_PLAN, id, entry(overrides), now);
 		if (!result.ok) throw new Error(`Demo plan entry ${id} refused: ${JSON.stringify(result)}`);
 	}
 }

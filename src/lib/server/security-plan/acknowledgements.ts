@@ -2,7 +2,7 @@ import { and, asc, eq, isNull, ne } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db';
 import { securityPlanAcknowledgement, securityPlanVersion, tenant, user } from '../db/schema';
 import { audit, type Actor } from '../actor';
-import { getMainPlan } from './plan';
+import { MAIN_PLAN, getMainPlan } from './plan';
 import { EMPTY_SNAPSHOT, diffSnapshots, getVersion, latestVersion, parseSnapshot, type ItemChange } from './versions';
 import type { SecurityPlanVersion } from '../db/schema';
 
@@ -50,9 +50,9 @@ export function acknowledgeVersion(
 	now = new Date()
 ): AcknowledgeResult {
 	return db.transaction((tx) => {
-		const row = getVersion(tx, version);
+		const row = getVersion(tx, MAIN_PLAN, version);
 		if (!row) return { ok: false, reason: 'not_found' } as const;
-		if (latestVersion(tx)?.id !== row.id) return { ok: false, reason: 'not_latest' } as const;
+		if (latestVersion(tx, MAIN_PLAN)?.id !== row.id) return { ok: false, reason: 'not_latest' } as const;
 		const binding = parseSnapshot(row).binding;
 		if (!binding.length) return { ok: false, reason: 'nothing_binding' } as const;
 		const existing = tx
@@ -138,11 +138,11 @@ const chapterOf = (requirementId: string) => requirementId.slice(0, requirementI
  * dates of the main connector's plan stay confidential.
  */
 export function tenantView(db: DbOrTx, tenantId: string): TenantView | null {
-	const latest = latestVersion(db);
+	const latest = latestVersion(db, MAIN_PLAN);
 	if (!latest) return null;
 	const binding = parseSnapshot(latest).binding;
 	const acknowledged = acknowledgementsOf(db, tenantId)[0] ?? null;
-	const previous = acknowledged && acknowledged.version !== latest.version ? getVersion(db, acknowledged.version) : undefined;
+	const previous = acknowledged && acknowledged.version !== latest.version ? getVersion(db, MAIN_PLAN, acknowledged.version) : undefined;
 	const read = previous ? [previous, latest] : [latest];
 	const changes =
 		acknowledged?.version === latest.version

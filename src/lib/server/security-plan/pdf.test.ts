@@ -9,7 +9,7 @@ import { auditEntry } from '../db/schema';
 import type { Actor } from '../actor';
 import { freshDb, setUpMainConnector } from '../test-support';
 import { syncBundledFrameworks } from './framework-store';
-import { saveRequirement } from './plan';
+import { MAIN_PLAN, saveRequirement } from './plan';
 import { exportPlanPdf, markdownToLines, renderPlanPdf } from './pdf';
 import { acceptRisk, addRisk, designateDirector } from './risks';
 
@@ -32,6 +32,7 @@ beforeEach(() => {
 	saveRequirement(
 		db,
 		actor,
+		MAIN_PLAN,
 		'6.3-1',
 		{
 			description: 'Perehdytys **ensimmäisellä viikolla**.\n\n- kertaus vuosittain\n- kirjaus koulutusrekisteriin',
@@ -49,7 +50,7 @@ beforeEach(() => {
 
 describe('renderPlanPdf', () => {
 	it('holds every section, the requirements, the description as text, the owner, responsibility and review dates', async () => {
-		const pdf = text((await renderPlanPdf(db, 'fi', NOW))!);
+		const pdf = text((await renderPlanPdf(db, MAIN_PLAN, 'fi', NOW))!);
 		for (let n = 1; n <= 12; n++) expect(pdf).toContain(`THL:n määräys 3/2024, luku 6.${n}`);
 		expect(pdf).toContain('Henkilöstön koulutus ja osaamisen ylläpito');
 		expect(pdf).toContain('Perehdytys ensimmäisellä viikolla.');
@@ -62,10 +63,11 @@ describe('renderPlanPdf', () => {
 	});
 
 	it('holds the risk register with the director’s acceptance, and says the plan is not approved yet', async () => {
-		designateDirector(db, actor, actor.id, NOW);
+		designateDirector(db, actor, MAIN_PLAN, actor.id, NOW);
 		const { id } = addRisk(
 			db,
 			actor,
+			MAIN_PLAN,
 			{
 				title: 'Tietokatko',
 				systems: 'Potilastieto',
@@ -77,8 +79,8 @@ describe('renderPlanPdf', () => {
 			},
 			NOW
 		) as { id: string };
-		acceptRisk(db, actor, id, NOW);
-		const pdf = text((await renderPlanPdf(db, 'fi', NOW))!);
+		acceptRisk(db, actor, MAIN_PLAN, id, NOW);
+		const pdf = text((await renderPlanPdf(db, MAIN_PLAN, 'fi', NOW))!);
 		expect(pdf).toContain('Vastuullinen johtaja: Aino Admin');
 		expect(pdf).toContain('Suunnitelmaa ei ole vielä hyväksytty.');
 		expect(pdf).toContain('Riskirekisteri');
@@ -88,13 +90,13 @@ describe('renderPlanPdf', () => {
 	});
 
 	it('speaks Swedish for a Swedish reader', async () => {
-		const pdf = text((await renderPlanPdf(db, 'sv', NOW))!);
+		const pdf = text((await renderPlanPdf(db, MAIN_PLAN, 'sv', NOW))!);
 		expect(pdf).toContain('THL:s föreskrift 3/2024, kapitel 6.12');
 		expect(pdf).toContain('Genomfört');
 	});
 
 	it('records who exported the plan', async () => {
-		await exportPlanPdf(db, actor, 'fi', NOW);
+		await exportPlanPdf(db, actor, MAIN_PLAN, 'fi', NOW);
 		expect(db.select().from(auditEntry).where(eq(auditEntry.action, 'security_plan.export')).all()).toHaveLength(1);
 	});
 });

@@ -6,9 +6,11 @@ import type { SecurityRequirementStatus, SecurityResponsibleParty, SecurityRiskL
 import { loadFontPrograms } from '../agreements/pdf-fonts';
 import { COLOR, CONTENT_WIDTH, Flow, MARGIN, MM, PAGE, drawTable, drawTextLine, truncate, wrapText } from '../agreements/pdf-layout';
 import { getMainConnector } from '../organisation/organisation';
+import { tenant } from '../db/schema';
+import { eq } from 'drizzle-orm';
 import { todayInHelsinki } from '../../time';
 import { audit, type Actor } from '../actor';
-import { getMainPlan, ownerChoices, planOverview } from './plan';
+import { getPlan, ownPartyOf, ownerChoices, planOverview, type PlanOwner } from './plan';
 import type { FrameworkLanguage } from './framework';
 import { listRisks, responsibleDirector, riskChapters } from './risks';
 import { hasUnapprovedChanges, latestVersion } from './versions';
@@ -73,13 +75,19 @@ function paragraph(flow: Flow, text: string, x = MARGIN.left, width = CONTENT_WI
 	for (const line of wrapText(text, flow.fonts.regular, BODY.size, width)) flow.line(line, x, { ...BODY, color });
 }
 
-/** Renders the main connector's plan as it stands; null when no framework is loaded. */
-export async function renderPlanPdf(db: DbOrTx, locale: Locale, now = new Date()): Promise<Uint8Array | null> {
-	const overview = planOverview(db, now);
+/** The name of the plan's own organisation, for its title and footer. */
+const organisationName = (db: DbOrTx, owner: PlanOwner): string =>
+	(owner.tenantId === null
+		? getMainConnector(db)?.name
+		: db.select({ name: tenant.name }).from(tenant).where(eq(tenant.id, owner.tenantId)).get()?.name) ?? '';
+
+/** Renders the plan as it stands; null when no framework is loaded. */
+export async function renderPlanPdf(db: DbOrTx, owner: PlanOwner, locale: Locale, now = new Date()): Promise<Uint8Array | null> {
+	const overview = planOverview(db, owner, now);
 	if (!overview) return null;
 	const o = { locale };
-	const owners = new Map(ownerChoices(db).map((p) => [p.id, p.name]));
-	const organisation = getMainConnector(db)?.name ?? '';
+	const owners = new Map(ownerChoices(db, owner).map((p) => [p.id, p.name]));
+	const organisation = organisationName(db, owner);
 	const today = todayInHelsinki(now);
 	const title = `${m.security_plan_title({}, o)} · ${organisation}`;
 
@@ -96,8 +104,8 @@ export async function renderPlanPdf(db: DbOrTx, locale: Locale, now = new Date()
 	paragraph(flow, m.security_plan_confidential({}, o));
 	flow.gap(6);
 	// Approval: the newest approved version, and whether this print shows changes made since.
-	const approved = latestVersion(db);
-	const director = responsibleDirector(db)?.name;
+	const approved = latestVersion(db, owner);
+	const director = responsibleDirector(db, owner)?.name;
 	paragraph(flow, director ? m.security_plan_director_is({ name: director }, o) : m.security_plan_director_none({}, o));
 	if (approved) {
 		paragraph(
@@ -107,7 +115,7 @@ export async function renderPlanPdf(db: DbOrTx, locale: Locale, now = new Date()
 				o
 			)
 		);
-		if (hasUnapprovedChanges(db)) paragraph(flow, m.security_plan_has_pending({}, o), MARGIN.left, CONTENT_WIDTH, COLOR.muted);
+		if (hasUnapprovedChanges(db, owner)) paragraph(flow, m.security_plan_has_pending({}, o), MARGIN.left, CONTENT_WIDTH, COLOR.muted);
 	} else paragraph(flow, m.security_plan_never_approved({}, o));
 	flow.gap(10);
 
@@ -135,8 +143,8 @@ export async function renderPlanPdf(db: DbOrTx, locale: Locale, now = new Date()
 			flow.gap(3);
 			const entry = row.entry;
 			const responsible =
-				!entry || entry.responsibleParty === 'main_connector'
-					? partyLabel('main_connector', o)
+				!entry || entry.responsibleParty === ownPartyOf(owner)
+					? partyLabel(ownPartyOf(owner), o)
 					: m.security_plan_responsible_other(
 							{ party: partyLabel(entry.responsibleParty, o), name: entry.responsibleName, agreement: entry.agreementReference },
 							o
@@ -177,7 +185,7 @@ export async function renderPlanPdf(db: DbOrTx, locale: Locale, now = new Date()
 		flow.line(line, MARGIN.left, { font: fonts.bold, ...HEADING });
 	paragraph(flow, m.security_plan_reference({ chapter: '5' }, o), MARGIN.left, CONTENT_WIDTH, COLOR.muted);
 	flow.gap(6);
-	const risks = listRisks(db);
+	const risks = listRisks(db, owner);
 	if (!risks.length) paragraph(flow, m.security_risk_none({}, o), MARGIN.left, CONTENT_WIDTH, COLOR.muted);
 	else
 		drawTable(flow, {
@@ -231,12 +239,19 @@ export async function renderPlanPdf(db: DbOrTx, locale: Locale, now = new Date()
 }
 
 /** The export for the authority; who took a copy of the confidential plan is recorded. */
-export async function exportPlanPdf(db: DbOrTx, actor: Actor, locale: Locale, now = new Date()): Promise<Uint8Array | null> {
+export async function exportPlanPdf(
+	db: DbOrTx,
+	actor: Actor,
+	owner: PlanOwner,
+	locale: Locale,
+	now = new Date()
+): Promise<Uint8Array | null> {
 	// Rendered first, outside any transaction (better-sqlite3 transactions are synchronous).
-	const pdf = await renderPlanPdf(db, locale, now);
+	const pdf = await renderPlanPdf(db, owner, locale, now);
 	if (!pdf) return null;
-	const plan = getMainPlan(db);
+	const plan = getPlan(db, owner);
 	audit(db, actor, {
+		tenantId: owner.tenantId,
 		action: 'security_plan.export',
 		targetType: 'security_plan',
 		targetId: plan?.id,
