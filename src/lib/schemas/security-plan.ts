@@ -57,6 +57,8 @@ export const planEntrySchema = planEntrySchemaFor('main_connector');
 
 export type PlanEntryForm = z.output<typeof planEntrySchema>;
 
+export const shareWithMainSchema = z.object({ shared: z.enum(['true', 'false']).transform((v) => v === 'true') });
+
 export const reviewedSchema = z.object({ requirementId: z.string().regex(/^(3|5|6\.(?:[1-9]|1[0-2]))-[1-9]\d?$/) });
 
 export const shareSchema = z.object({

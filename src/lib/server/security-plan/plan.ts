@@ -173,6 +173,7 @@ export function ensurePlan(tx: DbOrTx, actor: Actor, owner: PlanOwner, now: Date
 		frameworkKey: framework.framework,
 		frameworkVersion: framework.version,
 		responsibleDirectorId: null,
+		sharedWithMainConnector: false,
 		createdAt: now,
 		createdBy: actor.id
 	};

@@ -5,7 +5,8 @@ import { db } from '$lib/server/db';
 import { actorOf, authorize } from '$lib/server/http/guard';
 import { can } from '$lib/server/auth/authorize';
 import { markReviewed, ownPartyOf, ownPlanOf, ownerChoices, planOverview } from '$lib/server/security-plan/plan';
-import { reviewedSchema, shareSchema } from '$lib/schemas/security-plan';
+import { setSharedWithMainConnector, tenantName } from '$lib/server/security-plan/tenant-plans';
+import { reviewedSchema, shareSchema, shareWithMainSchema } from '$lib/schemas/security-plan';
 import { bindingChapters, setSectionBinding } from '$lib/server/security-plan/sharing';
 import { frameworkLanguage } from '$lib/server/security-plan/framework';
 import { getLocale } from '$lib/paraglide/runtime';
@@ -24,6 +25,7 @@ export const load: PageServerLoad = (event) => {
 	const language = frameworkLanguage(getLocale());
 	const tenantPlan = owner.tenantId !== null;
 	const ownParty = ownPartyOf(owner);
+	const organisation = owner.tenantId ? tenantName(db(), owner.tenantId) : '';
 	if (!overview)
 		return {
 			overview: null,
@@ -34,7 +36,9 @@ export const load: PageServerLoad = (event) => {
 			approved: null,
 			pending: false,
 			tenantPlan,
-			ownParty
+			ownParty,
+			organisation,
+			shared: false
 		};
 	return {
 		overview,
@@ -46,7 +50,9 @@ export const load: PageServerLoad = (event) => {
 		approved: latestVersion(db(), owner)?.version ?? null,
 		pending: hasUnapprovedChanges(db(), owner),
 		tenantPlan,
-		ownParty
+		ownParty,
+		organisation,
+		shared: overview.plan?.sharedWithMainConnector ?? false
 	};
 };
 
@@ -66,5 +72,12 @@ export const actions: Actions = {
 		if (!parsed.success || !setSectionBinding(db(), actorOf(event), parsed.data.chapter, parsed.data.binds))
 			error(404, m.error_not_found());
 		return { shared: parsed.data.chapter, binds: parsed.data.binds };
+	},
+	shareWithMain: async (event) => {
+		const owner = ownPlanOf(event.locals.user);
+		authorize(event, 'security_plan.edit', owner);
+		const parsed = shareWithMainSchema.safeParse(Object.fromEntries(await event.request.formData()));
+		if (!parsed.success || !setSharedWithMainConnector(db(), actorOf(event), owner, parsed.data.shared)) error(404, m.error_not_found());
+		return { sharedWithMain: parsed.data.shared };
 	}
 };
