@@ -39,7 +39,7 @@ import { storeFile } from '../src/lib/server/evidence/file-store';
 import { DAY_MS, todayInHelsinki } from '../src/lib/time';
 import { seedInstructions } from './demo-instructions';
 import { seedIncidents } from './demo-incidents';
-import { seedSecurityPlan } from './demo-security-plan';
+import { seedSecurityPlan, seedTenantSecurityPlan } from './demo-security-plan';
 import { DEMO_PASSWORD, DEMO_TOTP_SECRETS } from './demo-accounts';
 import { audit } from '../src/lib/server/actor';
 import { twoFactor } from '../src/lib/server/db/schema';
@@ -225,6 +225,7 @@ export async function seedDemo(db: Db): Promise<void> {
 	await seedInstructions(db, admin);
 	await seedIncidents(db, admin);
 	seedSecurityPlan(db, admin);
+	seedTenantSecurityPlan(db, tenantIds[1]);
 	// Last, so the signatures above needed no code.
 	enableDemoAuthenticators(db, admin);
 }

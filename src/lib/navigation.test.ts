@@ -14,6 +14,7 @@ const NONE: NavFlags = {
 	incidents: false,
 	announcements: false,
 	securityPlan: false,
+	ownSecurityPlan: false,
 	bindingPlan: false,
 	organisation: false,
 	services: false,
@@ -31,7 +32,7 @@ const shape = (entries: NavEntry[]) =>
 describe('buildNavigation', () => {
 	it("groups a main connector administrator's eighteen links under six entries", () => {
 		const all = Object.fromEntries(Object.keys(NONE).map((k) => [k, true])) as unknown as NavFlags;
-		const admin = { ...all, ownTenant: false, myInstructions: false, myTraining: false, bindingPlan: false };
+		const admin = { ...all, ownTenant: false, myInstructions: false, myTraining: false, ownSecurityPlan: false, bindingPlan: false };
 		expect(shape(buildNavigation(admin, null))).toEqual([
 			'/',
 			'/tenants',

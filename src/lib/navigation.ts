@@ -16,6 +16,7 @@ export interface NavFlags {
 	incidents: boolean;
 	announcements: boolean;
 	securityPlan: boolean;
+	ownSecurityPlan: boolean;
 	bindingPlan: boolean;
 	organisation: boolean;
 	services: boolean;
@@ -53,6 +54,7 @@ const LAYOUT: ({ link: NavLinkKey } | { group: NavGroupKey; links: NavLinkKey[] 
 			'incidents',
 			'announcements',
 			'securityPlan',
+			'ownSecurityPlan',
 			'bindingPlan'
 		]
 	},
@@ -71,6 +73,7 @@ function href(key: NavLinkKey, tenantId: string | null): string {
 		case 'myTraining':
 			return '/my-training';
 		case 'securityPlan':
+		case 'ownSecurityPlan':
 			return '/security-plan';
 		case 'bindingPlan':
 			return '/security-plan/binding';

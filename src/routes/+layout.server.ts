@@ -33,6 +33,8 @@ export const load: LayoutServerLoad = ({ locals }) => {
 			announcements: can(user, 'announcement.manage'),
 			// Confidential (THL 3/2024 ch. 5): the main connector's plan, for the roles given it.
 			securityPlan: can(user, 'security_plan.read', { tenantId: null }),
+			// A tenant's own plan (same workspace, same pages), for the tenant's roles given it.
+			ownSecurityPlan: !!user?.tenantId && can(user, 'security_plan.read', { tenantId: user.tenantId }),
 			// Tenants' people: the sections that bind them (agreement §2); readers of the whole plan have it there.
 			bindingPlan:
 				can(user, 'security_plan.binding', { tenantId: user?.tenantId ?? null }) && !can(user, 'security_plan.read', { tenantId: null }),

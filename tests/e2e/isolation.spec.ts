@@ -21,6 +21,8 @@ interface Ids {
 	incident: string | null;
 	instruction: string | null;
 	trainingRecord: string | null;
+	/** A risk of tenant 2's own information-security plan. */
+	securityRisk: string | null;
 }
 
 /** Real ids of tenant 2's data, read from the demo server's database. */
@@ -48,7 +50,10 @@ function otherTenantIds(): Ids {
 					)?.id ?? null)
 				: null,
 			trainingRecord:
-				one<{ id: string }>('select id from training_record where tenant_id = ? order by evidence_path is null', tenant)?.id ?? null
+				one<{ id: string }>('select id from training_record where tenant_id = ? order by evidence_path is null', tenant)?.id ?? null,
+			securityRisk:
+				one<{ id: string }>('select r.id from security_plan_risk r join security_plan p on p.id = r.plan_id where p.tenant_id = ?', tenant)
+					?.id ?? null
 		};
 	} finally {
 		db.close();
@@ -121,18 +126,19 @@ const ROUTE_TARGETS: Record<string, ((ids: Ids) => string | null) | { global: st
 	'/training/[id=uuid]': { global: 'training module, administrators only' },
 	'/training/records/[id=uuid]/evidence': (ids) => (ids.trainingRecord ? `/training/records/${ids.trainingRecord}/evidence` : null),
 	'/my-training': { global: 'own records' },
-	'/security-plan': { global: "the main connector's confidential plan; tenant people get 404" },
+	'/security-plan': { global: "the reader's own organisation's confidential plan, resolved from the session" },
 	'/security-plan/binding': { global: "the sections of the main connector's plan that bind every tenant alike" },
-	'/security-plan/export.pdf': { global: "the main connector's confidential plan; tenant people get 404" },
-	'/security-plan/[requirement=requirement]': { global: "the main connector's confidential plan; tenant people get 404" },
+	'/security-plan/export.pdf': { global: "the reader's own organisation's confidential plan, resolved from the session" },
+	'/security-plan/[requirement=requirement]': { global: "the reader's own organisation's plan; the id is the framework's" },
 	'/security-plan/[requirement=requirement]/documents/[id=uuid]': {
-		global: "files of the main connector's confidential plan; tenant people get 404"
+		global: "files of the reader's own organisation's plan, looked up within that plan only (tenant-plans.test.ts)"
 	},
-	'/security-plan/export.csv': { global: "the main connector's confidential plan; tenant people get 404" },
-	'/security-plan/risks': { global: "the main connector's confidential risk register; tenant people get 404" },
-	'/security-plan/risks/export.csv': { global: "the main connector's confidential risk register; tenant people get 404" },
-	'/security-plan/risks/[id=uuid]': { global: "the main connector's confidential risk register; tenant people get 404" },
-	'/security-plan/versions': { global: "the main connector's confidential plan versions; tenant people get 404" },
+	'/security-plan/export.csv': { global: "the reader's own organisation's confidential plan, resolved from the session" },
+	'/security-plan/risks': { global: "the reader's own organisation's risk register, resolved from the session" },
+	'/security-plan/risks/export.csv': { global: "the reader's own organisation's risk register, resolved from the session" },
+	'/security-plan/risks/[id=uuid]': (ids) => (ids.securityRisk ? `/security-plan/risks/${ids.securityRisk}` : null),
+	'/security-plan/versions': { global: "the reader's own organisation's plan versions, resolved from the session" },
+	'/tenants/[id=uuid]/security-plan': (ids) => `/tenants/${ids.tenant}/security-plan`,
 	'/tenants/[id=uuid]/instructions/coverage.csv': (ids) => `/tenants/${ids.tenant}/instructions/coverage.csv`,
 	// Outside the signed-in portal.
 	'/login': { global: 'public' },

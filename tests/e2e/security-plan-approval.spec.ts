@@ -207,16 +207,19 @@ test('information-security plan: a risk is added and accepted, the responsible d
 	expect(await csv.text()).toContain('Potilastietojärjestelmä ei ole käytettävissä');
 	const plan = await admin.request.get(`${DEMO_URL}/security-plan/export.csv`);
 	expect(await plan.text()).toContain('Tietoturvapolitiikka v4');
-	for (const path of [
-		'/security-plan/risks',
-		'/security-plan/versions',
-		'/security-plan/export.csv',
-		'/security-plan/risks/export.csv',
-		fileHref!
-	]) {
+	// At the same addresses a tenant's administrator gets the tenant's own plan, never a word of the
+	// main connector's; the main connector's file is not found; the tenant's staff get nothing.
+	const ownPlanPaths = ['/security-plan/risks', '/security-plan/versions', '/security-plan/export.csv', '/security-plan/risks/export.csv'];
+	for (const path of ownPlanPaths) {
 		const response = await tenantAdmin.request.get(`${DEMO_URL}${path}`, { maxRedirects: 0 });
-		expect(response.status(), path).toBe(404);
+		expect(response.status(), path).toBe(200);
+		const body = await response.text();
+		expect(body, path).not.toContain('Potilastietojärjestelmä ei ole käytettävissä');
+		expect(body, path).not.toContain('Tietoturvapolitiikka v4');
 	}
+	expect((await tenantAdmin.request.get(`${DEMO_URL}${fileHref!}`, { maxRedirects: 0 })).status()).toBe(404);
+	for (const path of [...ownPlanPaths, fileHref!])
+		expect((await staff.request.get(`${DEMO_URL}${path}`, { maxRedirects: 0 })).status(), path).toBe(404);
 
 	// Leave the demo as the other journeys expect it: no section binding tenants.
 	await admin.goto(`${DEMO_URL}/security-plan`);

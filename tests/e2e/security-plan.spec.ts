@@ -80,23 +80,33 @@ test('information-security plan (fi): the administrator describes a requirement,
 	expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
 });
 
-test('information-security plan: confidential, so tenant people neither see it in the menu nor reach it', async ({ browser }) => {
-	for (const email of ['admin@tenant1.demo.test', 'staff1@tenant1.demo.test']) {
-		const page = await as(browser, email);
-		await expect(page.locator('header nav a[href="/security-plan"]')).toHaveCount(0);
-		for (const path of ['/security-plan', '/security-plan/6.3-2', '/security-plan/export.pdf']) {
-			const response = await page.request.get(`${DEMO_URL}${path}`, { maxRedirects: 0 });
-			expect(response.status(), `${email} ${path}`).toBe(404);
-			expect(await response.text()).not.toContain('koulutusrekisteriin');
-		}
-		const post = await page.request.post(`${DEMO_URL}/security-plan/6.3-2?/save`, {
-			form: { description: 'x', status: 'described', responsibleParty: 'main_connector' },
-			headers: { origin: DEMO_URL },
-			maxRedirects: 0
-		});
-		expect(post.status(), `${email} saving`).toBe(404);
-		await page.context().close();
+test('information-security plan: confidential, so tenant people never see the main connector’s plan (their administrators get their own at the same address)', async ({
+	browser
+}) => {
+	const staff = await as(browser, 'staff1@tenant1.demo.test');
+	await expect(staff.locator('header nav a[href="/security-plan"]')).toHaveCount(0);
+	for (const path of ['/security-plan', '/security-plan/6.3-2', '/security-plan/export.pdf']) {
+		const response = await staff.request.get(`${DEMO_URL}${path}`, { maxRedirects: 0 });
+		expect(response.status(), `staff ${path}`).toBe(404);
+		expect(await response.text()).not.toContain('koulutusrekisteriin');
 	}
+	const refused = await staff.request.post(`${DEMO_URL}/security-plan/6.3-2?/save`, {
+		form: { description: 'x', status: 'described', responsibleParty: 'tenant' },
+		headers: { origin: DEMO_URL },
+		maxRedirects: 0
+	});
+	expect(refused.status(), 'staff saving').toBe(404);
+	await staff.context().close();
+
+	// The tenant's administrator: the menu leads to the tenant's own plan, which holds nothing of the main connector's.
+	const admin = await as(browser, 'admin@tenant1.demo.test');
+	await expect(admin.locator('header nav a[href="/security-plan"]')).toHaveCount(1);
+	for (const path of ['/security-plan', '/security-plan/6.3-2', '/security-plan/export.csv']) {
+		const response = await admin.request.get(`${DEMO_URL}${path}`, { maxRedirects: 0 });
+		expect(response.status(), `admin ${path}`).toBe(200);
+		expect(await response.text()).not.toContain('koulutusrekisteriin');
+	}
+	await admin.context().close();
 });
 
 test('information-security plan: a section marked binding reaches tenant staff only through an approved version', async ({ browser }) => {

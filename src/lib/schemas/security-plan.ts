@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { SECURITY_PLAN_CHAPTERS, SECURITY_REQUIREMENT_STATUSES, SECURITY_RESPONSIBLE_PARTIES, SECURITY_RISK_LEVELS } from '$lib/domain';
+import {
+	SECURITY_PLAN_CHAPTERS,
+	SECURITY_REQUIREMENT_STATUSES,
+	SECURITY_RESPONSIBLE_PARTIES,
+	SECURITY_RISK_LEVELS,
+	type SecurityResponsibleParty
+} from '$lib/domain';
 import { optionalText, requiredText } from './fields';
 
 const optionalDate = z
@@ -7,41 +13,51 @@ const optionalDate = z
 	.default('')
 	.transform((value) => value || null);
 
-/** One requirement of the information-security plan, as the edit form sends it. */
-export const planEntrySchema = z
-	.object({
-		description: optionalText(20_000),
-		ownerId: z
-			.union([z.literal(''), z.uuid({ error: 'security_plan_error_owner' })], { error: 'security_plan_error_owner' })
-			.default('')
-			.transform((value) => value || null),
-		status: z.enum(SECURITY_REQUIREMENT_STATUSES, { error: 'error_choose_one' }),
-		lastReviewedOn: optionalDate,
-		nextReviewOn: optionalDate,
-		responsibleParty: z.enum(SECURITY_RESPONSIBLE_PARTIES, { error: 'error_choose_one' }),
-		responsibleName: optionalText(200),
-		agreementReference: optionalText(300)
-	})
-	// A requirement counts as described only when the text says how it is met.
-	.refine((v) => v.status === 'not_described' || v.description !== '', {
-		error: 'security_plan_error_description_needed',
-		path: ['description']
-	})
-	// THL 3/2024 ch. 3: a responsibility resting on another party is fixed by an agreement.
-	.refine((v) => v.responsibleParty === 'main_connector' || v.responsibleName !== '', {
-		error: 'error_required',
-		path: ['responsibleName']
-	})
-	.refine((v) => v.responsibleParty === 'main_connector' || v.agreementReference !== '', {
-		error: 'security_plan_error_agreement',
-		path: ['agreementReference']
-	})
-	.refine((v) => !v.lastReviewedOn || !v.nextReviewOn || v.nextReviewOn > v.lastReviewedOn, {
-		error: 'security_plan_error_next_before_last',
-		path: ['nextReviewOn']
-	});
+/**
+ * One requirement of an information-security plan, as the edit form sends it. `ownParty` is the plan's
+ * own organisation (the main connector, or the tenant for its own plan): any other party's share
+ * needs its name and agreement.
+ */
+export const planEntrySchemaFor = (ownParty: SecurityResponsibleParty) =>
+	z
+		.object({
+			description: optionalText(20_000),
+			ownerId: z
+				.union([z.literal(''), z.uuid({ error: 'security_plan_error_owner' })], { error: 'security_plan_error_owner' })
+				.default('')
+				.transform((value) => value || null),
+			status: z.enum(SECURITY_REQUIREMENT_STATUSES, { error: 'error_choose_one' }),
+			lastReviewedOn: optionalDate,
+			nextReviewOn: optionalDate,
+			responsibleParty: z.enum(SECURITY_RESPONSIBLE_PARTIES, { error: 'error_choose_one' }),
+			responsibleName: optionalText(200),
+			agreementReference: optionalText(300)
+		})
+		// A requirement counts as described only when the text says how it is met.
+		.refine((v) => v.status === 'not_described' || v.description !== '', {
+			error: 'security_plan_error_description_needed',
+			path: ['description']
+		})
+		// THL 3/2024 ch. 3: a responsibility resting on another party is fixed by an agreement.
+		.refine((v) => v.responsibleParty === ownParty || v.responsibleName !== '', {
+			error: 'error_required',
+			path: ['responsibleName']
+		})
+		.refine((v) => v.responsibleParty === ownParty || v.agreementReference !== '', {
+			error: 'security_plan_error_agreement',
+			path: ['agreementReference']
+		})
+		.refine((v) => !v.lastReviewedOn || !v.nextReviewOn || v.nextReviewOn > v.lastReviewedOn, {
+			error: 'security_plan_error_next_before_last',
+			path: ['nextReviewOn']
+		});
+
+/** The main connector's plan. */
+export const planEntrySchema = planEntrySchemaFor('main_connector');
 
 export type PlanEntryForm = z.output<typeof planEntrySchema>;
+
+export const shareWithMainSchema = z.object({ shared: z.enum(['true', 'false']).transform((v) => v === 'true') });
 
 export const reviewedSchema = z.object({ requirementId: z.string().regex(/^(3|5|6\.(?:[1-9]|1[0-2]))-[1-9]\d?$/) });
 

@@ -13,7 +13,7 @@ import { getChecklist } from '$lib/server/prerequisites/checklist';
 import { getMainConnector } from '$lib/server/organisation/organisation';
 import { listExpiredUnreplaced, listToOrder } from '$lib/server/certificates/registry';
 import { listActiveAnnouncementsFor } from '$lib/server/incidents/announcements';
-import { dueReviewCount } from '$lib/server/security-plan/plan';
+import { dueReviewCount, ownPlanOf } from '$lib/server/security-plan/plan';
 import {
 	dashboardAggregates,
 	instructionCoverageSummary,
@@ -98,8 +98,8 @@ export const load: PageServerLoad = (event) => {
 					}))
 				: null,
 			expired: can(user, 'certificate.view') ? expiredSummary() : null,
-			// Only for those who may read the confidential plan; the count says nothing of its content.
-			securityReviewsDue: can(user, 'security_plan.read', { tenantId: null }) ? dueReviewCount(db()) : 0,
+			// Only for those who may read their organisation's confidential plan; the count says nothing of its content.
+			securityReviewsDue: can(user, 'security_plan.read', ownPlanOf(user)) ? dueReviewCount(db(), ownPlanOf(user)) : 0,
 			canCreateTenant: can(user, 'tenant.create'),
 			// The charts: each only for those who may open the list behind it.
 			expiries: can(user, 'certificate.view') && aggregates ? aggregates.expiries : null,

@@ -25,7 +25,7 @@ import {
 	securityPlanStatus
 } from './resources';
 import { syncBundledFrameworks } from '../security-plan/framework-store';
-import { saveRequirement } from '../security-plan/plan';
+import { MAIN_PLAN, saveRequirement } from '../security-plan/plan';
 import {
 	ADMIN_ACTOR,
 	addManualCertificate,
@@ -141,6 +141,7 @@ describe('the OpenAPI document', () => {
 		saveRequirement(
 			db,
 			actor,
+			MAIN_PLAN,
 			'6.3-1',
 			{
 				description: secret,

@@ -11,7 +11,7 @@ import { coverageTotals, targetTenantIds } from '../instructions/report';
 import { DAY_MS } from '../../time';
 import { encodeCursor, pageOf, type Page, type SortKey } from './cursor';
 import type { agreementOut, certificateOut, checklistOut, instructionOut, personOut, securityPlanStatusOut, tenantOut } from './schemas';
-import { dueReviewCount, planOverview } from '../security-plan/plan';
+import { MAIN_PLAN, dueReviewCount, planOverview } from '../security-plan/plan';
 
 /**
  * What the integration API reads. Authorisation is the caller's (`apiCan` in the route); these
@@ -216,7 +216,7 @@ export function listInstructionPage(
 
 /** The plan's status for the API: progress and counts by chapter, nothing of what it says. */
 export function securityPlanStatus(db: DbOrTx, now = new Date()): z.input<typeof securityPlanStatusOut> {
-	const overview = planOverview(db, now);
+	const overview = planOverview(db, MAIN_PLAN, now);
 	const empty = { not_described: 0, described: 0, implemented: 0, verified: 0 };
 	if (!overview) return { framework: null, started: false, progress: 0, counts: empty, dueForReview: 0, sections: [] };
 	return {
@@ -224,7 +224,7 @@ export function securityPlanStatus(db: DbOrTx, now = new Date()): z.input<typeof
 		started: overview.plan !== null,
 		progress: overview.progress,
 		counts: overview.total,
-		dueForReview: dueReviewCount(db, now),
+		dueForReview: dueReviewCount(db, MAIN_PLAN, now),
 		sections: overview.sections.map((s) => ({ chapter: s.section.chapter, progress: s.progress, counts: s.counts }))
 	};
 }

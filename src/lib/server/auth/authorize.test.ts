@@ -128,6 +128,9 @@ const EXPECTED: Record<Role, Action[]> = {
 		'training.declare',
 		'security_plan.binding',
 		'security_plan.acknowledge',
+		'security_plan.read',
+		'security_plan.edit',
+		'security_plan.approve',
 		'api_token.manage',
 		'webhook.manage'
 	],
@@ -145,7 +148,9 @@ const EXPECTED: Record<Role, Action[]> = {
 		'incident.report',
 		'instruction.read',
 		'training.declare',
-		'security_plan.binding'
+		'security_plan.binding',
+		'security_plan.read',
+		'security_plan.approve'
 	],
 	tenant_staff: [
 		'dashboard.view',
@@ -185,7 +190,7 @@ function personWithRole(role: Role): SessionUser {
 }
 
 /** Taken only on the acting organisation's own resource, whoever acts (tested on their own below). */
-const OWN_ORGANISATION_ONLY: Action[] = ['incident.decide'];
+const OWN_ORGANISATION_ONLY: Action[] = ['incident.decide', 'security_plan.edit', 'security_plan.approve'];
 const SCOPED_ACTIONS = ACTIONS.filter((action) => !OWN_ORGANISATION_ONLY.includes(action));
 
 const matrix = ROLES.flatMap((role) => SCOPED_ACTIONS.map((action) => [role, action, EXPECTED[role].includes(action)] as const));
@@ -250,6 +255,38 @@ describe('can: a controller’s breach decision (incident.decide) belongs to the
 	});
 });
 
+describe('can: an organisation’s own information-security plan is written and approved by that organisation alone', () => {
+	it('the main connector’s people edit and approve the main connector’s plan, never a tenant’s', () => {
+		for (const action of ['security_plan.edit', 'security_plan.approve'] as const) {
+			expect(can(person(['mc_admin'], null), action, { tenantId: null })).toBe(true);
+			expect(can(person(['mc_admin'], null), action, { tenantId: OWN_TENANT })).toBe(false);
+			expect(can(person(['mc_admin'], null), action)).toBe(false);
+		}
+		expect(can(person(['mc_signatory'], null), 'security_plan.approve', { tenantId: null })).toBe(true);
+		expect(can(person(['mc_signatory'], null), 'security_plan.edit', { tenantId: null })).toBe(false);
+		expect(can(person(['mc_cert_admin'], null), 'security_plan.read', { tenantId: null })).toBe(false);
+	});
+
+	it('the main connector’s readers may ask to read a tenant’s plan (the domain then requires it shared)', () => {
+		expect(can(person(['mc_admin'], null), 'security_plan.read', { tenantId: OWN_TENANT })).toBe(true);
+		expect(can(person(['mc_signatory'], null), 'security_plan.read', { tenantId: OWN_TENANT })).toBe(true);
+	});
+
+	it('a tenant’s administrators keep their own plan; its signatories read and approve it; its staff do neither', () => {
+		const admin = person(['tenant_admin'], OWN_TENANT);
+		for (const action of ['security_plan.read', 'security_plan.edit', 'security_plan.approve'] as const) {
+			expect(can(admin, action, { tenantId: OWN_TENANT })).toBe(true);
+			expect(can(admin, action, { tenantId: OTHER_TENANT })).toBe(false);
+			expect(can(admin, action, { tenantId: null })).toBe(false);
+			expect(can(admin, action)).toBe(false);
+			expect(can(person(['tenant_staff'], OWN_TENANT), action, { tenantId: OWN_TENANT })).toBe(false);
+		}
+		expect(can(person(['tenant_signatory'], OWN_TENANT), 'security_plan.read', { tenantId: OWN_TENANT })).toBe(true);
+		expect(can(person(['tenant_signatory'], OWN_TENANT), 'security_plan.approve', { tenantId: OWN_TENANT })).toBe(true);
+		expect(can(person(['tenant_signatory'], OWN_TENANT), 'security_plan.edit', { tenantId: OWN_TENANT })).toBe(false);
+	});
+});
+
 describe('can: tenant people stay inside their own tenant', () => {
 	const cases = TENANT_ROLES.flatMap((role) => SCOPED_ACTIONS.map((action) => [role, action] as const));
 
@@ -291,7 +328,7 @@ describe('can: several roles', () => {
 		const user = person(['mc_signatory', 'mc_cert_admin'], null);
 		for (const action of ACTIONS) {
 			expect(can(user, action, { tenantId: OTHER_TENANT })).toBe(
-				EXPECTED.mc_signatory.includes(action) || EXPECTED.mc_cert_admin.includes(action)
+				!OWN_ORGANISATION_ONLY.includes(action) && (EXPECTED.mc_signatory.includes(action) || EXPECTED.mc_cert_admin.includes(action))
 			);
 		}
 		expect(can(person(['mc_signatory', 'mc_admin'], null), 'tenant.create')).toBe(true);
@@ -341,12 +378,12 @@ describe('canReadTrainingEvidence (ownership policy)', () => {
 });
 
 describe('can: the information-security plan', () => {
-	it('is closed to every tenant role, for the main connector’s plan and their own tenant alike', () => {
+	it('keeps the main connector’s plan closed to every tenant role; of their own tenant’s plan, as the role allows', () => {
 		for (const role of TENANT_ROLES)
 			for (const action of ['security_plan.read', 'security_plan.edit'] as const) {
 				expect(can(person([role], OWN_TENANT), action)).toBe(false);
 				expect(can(person([role], OWN_TENANT), action, { tenantId: null })).toBe(false);
-				expect(can(person([role], OWN_TENANT), action, { tenantId: OWN_TENANT })).toBe(false);
+				expect(can(person([role], OWN_TENANT), action, { tenantId: OWN_TENANT })).toBe(EXPECTED[role].includes(action));
 			}
 	});
 

@@ -61,8 +61,10 @@ export const ACTIONS = [
 	'training.manage',
 	'training.records',
 	'training.declare',
-	// The main connector's information-security plan (THL 3/2024): confidential (ch. 5), so only
-	// the roles that keep or answer for it; never any tenant role.
+	// An organisation's own information-security plan (THL 3/2024; each service provider makes one):
+	// the main connector's, or a tenant's own. Confidential (ch. 5): the resource's `tenantId` names the
+	// plan's owner. Editing and approving are the owner's alone (OWN_ORGANISATION_ONLY); the main
+	// connector's readers may read a tenant's plan only while the tenant shares it (the domain checks).
 	'security_plan.read',
 	'security_plan.edit',
 	// The sections of the main connector's plan chosen to bind tenants (agreement §2), and only those.
@@ -219,6 +221,10 @@ const TENANT_ROLE_ACTIONS: Record<'tenant_admin' | 'tenant_signatory' | 'tenant_
 		'training.declare',
 		'security_plan.binding',
 		'security_plan.acknowledge',
+		// The tenant's own plan: its administrators keep it; the approval also takes its designated director.
+		'security_plan.read',
+		'security_plan.edit',
+		'security_plan.approve',
 		'api_token.manage',
 		'webhook.manage'
 	],
@@ -236,7 +242,10 @@ const TENANT_ROLE_ACTIONS: Record<'tenant_admin' | 'tenant_signatory' | 'tenant_
 		'incident.report',
 		'instruction.read',
 		'training.declare',
-		'security_plan.binding'
+		'security_plan.binding',
+		// The tenant's own plan, as the main connector's signatories: read, and approve when designated director.
+		'security_plan.read',
+		'security_plan.approve'
 	],
 	tenant_staff: [
 		'dashboard.view',
@@ -268,9 +277,10 @@ const TENANT_UNSCOPED: readonly Action[] = [
 /**
  * Actions only the organisation that owns the resource may take, even for the main connector's
  * people, who otherwise act on every tenant's data: a controller's breach decision is the
- * controller's own (agreement §14). `tenantId: null` names the main connector.
+ * controller's own (agreement §14), and so is the writing and approving of an organisation's own
+ * information-security plan. `tenantId: null` names the main connector.
  */
-const OWN_ORGANISATION_ONLY: readonly Action[] = ['incident.decide'];
+const OWN_ORGANISATION_ONLY: readonly Action[] = ['incident.decide', 'security_plan.edit', 'security_plan.approve'];
 
 function roleAllows(role: Role, action: Action): boolean {
 	if (role in MAIN_CONNECTOR_ROLE_ACTIONS)

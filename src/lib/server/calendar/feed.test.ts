@@ -26,7 +26,7 @@ import {
 	itemRef
 } from '../test-support';
 import { syncBundledFrameworks } from '../security-plan/framework-store';
-import { saveRequirement, type PlanEntryInput } from '../security-plan/plan';
+import { MAIN_PLAN, saveRequirement, type PlanEntryInput } from '../security-plan/plan';
 import {
 	cachedCalendarFor,
 	calendarEventsFor,
@@ -394,8 +394,8 @@ describe('calendarEventsFor: information-security plan reviews', () => {
 	it('gives editors every review date, the plan’s other readers their own, and tenant people none', () => {
 		syncBundledFrameworks(db, DIR);
 		const signatory = insertUser(db, { roles: ['mc_signatory'] });
-		saveRequirement(db, admin, '6.3-1', entry(signatory.id), T0);
-		saveRequirement(db, admin, '6.2-1', entry(null), T0);
+		saveRequirement(db, admin, MAIN_PLAN, '6.3-1', entry(signatory.id), T0);
+		saveRequirement(db, admin, MAIN_PLAN, '6.2-1', entry(null), T0);
 		const editor = insertUser(db, { roles: ['mc_admin'] });
 		expect(reviews(editor).map((e) => [e.uid, e.date, e.summary])).toEqual([
 			['security-plan-review-6.2-1@liitos', '2026-03-10', 'Tietoturvasuunnitelman tarkistus: vaatimus 6.2-1'],

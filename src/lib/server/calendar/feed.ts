@@ -15,7 +15,7 @@ import { prerequisiteName } from '../prerequisites/catalogue';
 import { DAY_MS, todayInHelsinki } from '../../time';
 import { buildCalendar, type CalendarEvent } from './ics';
 import { revokeFeedTokens } from '../auth/feed-tokens';
-import { reviewDates } from '../security-plan/plan';
+import { ownPlanOf, reviewDates } from '../security-plan/plan';
 
 type Locale = 'fi' | 'sv' | 'en';
 
@@ -204,12 +204,13 @@ export function calendarEventsFor(
 		});
 	}
 
-	// Reviews of the information-security plan (THL 3/2024: kept up to date): all of them for those
-	// who edit the plan, one's own requirements for the main connector's other readers. Tenants' people
-	// never: the plan is confidential (ch. 5).
-	if (can(person, 'security_plan.read', { tenantId: null })) {
-		const ownerOnly = can(person, 'security_plan.edit', { tenantId: null }) ? null : person.id;
-		for (const review of reviewDates(db, sinceDay, ownerOnly, limit))
+	// Reviews of the information-security plan of the person's own organisation (THL 3/2024: kept up to
+	// date): all of them for those who edit the plan, one's own requirements for its other readers. Never
+	// another organisation's: the plan is confidential (ch. 5).
+	const ownPlan = ownPlanOf(person);
+	if (can(person, 'security_plan.read', ownPlan)) {
+		const ownerOnly = can(person, 'security_plan.edit', ownPlan) ? null : person.id;
+		for (const review of reviewDates(db, ownPlan, sinceDay, ownerOnly, limit))
 			events.push({
 				uid: `security-plan-review-${review.requirementId}@liitos`,
 				date: review.nextReviewOn,

@@ -1104,20 +1104,29 @@ export const securityFramework = sqliteTable(
 	(t) => [uniqueIndex('security_framework_version_unique').on(t.frameworkKey, t.version)]
 );
 
-/** The main connector's information-security plan (`tenantId` null), made against one framework version. */
-export const securityPlan = sqliteTable('security_plan', {
-	id: text('id').primaryKey(),
-	tenantId: text('tenant_id').references(() => tenant.id),
-	frameworkKey: text('framework_key').notNull(),
-	frameworkVersion: integer('framework_version').notNull(),
-	/**
-	 * The responsible director (client data act §78: sees that the plan is made, updated and followed),
-	 * a person of the main connector: the one who approves versions and accepts residual risks.
-	 */
-	responsibleDirectorId: text('responsible_director_id').references(() => user.id),
-	createdAt: createdAt(),
-	createdBy: text('created_by')
-});
+/**
+ * An information-security plan made against one framework version: the main connector's (`tenantId`
+ * null), or a tenant's own (THL 3/2024: each service provider makes one), at most one per tenant.
+ */
+export const securityPlan = sqliteTable(
+	'security_plan',
+	{
+		id: text('id').primaryKey(),
+		tenantId: text('tenant_id').references(() => tenant.id),
+		frameworkKey: text('framework_key').notNull(),
+		frameworkVersion: integer('framework_version').notNull(),
+		/**
+		 * The responsible director (client data act §78: sees that the plan is made, updated and followed),
+		 * a person of the plan's own organisation: the one who approves versions and accepts residual risks.
+		 */
+		responsibleDirectorId: text('responsible_director_id').references(() => user.id),
+		/** A tenant's plan only: its owner lets the main connector's plan readers read it (never edit). */
+		sharedWithMainConnector: integer('shared_with_main_connector', { mode: 'boolean' }).notNull().default(false),
+		createdAt: createdAt(),
+		createdBy: text('created_by')
+	},
+	(t) => [uniqueIndex('security_plan_tenant_unique').on(t.tenantId)]
+);
 
 /** How the plan meets one requirement of its framework. Confidential (THL 3/2024 ch. 5). */
 export const securityPlanEntry = sqliteTable(

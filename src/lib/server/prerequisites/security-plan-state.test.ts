@@ -7,7 +7,7 @@ import type { Actor } from '../actor';
 import { addTenant, freshDb, insertUser, setUpMainConnector } from '../test-support';
 import { hashPassword } from '../auth/password';
 import { syncBundledFrameworks } from '../security-plan/framework-store';
-import { markReviewed, saveRequirement, type PlanEntryInput } from '../security-plan/plan';
+import { markReviewed, saveRequirement, type PlanEntryInput, MAIN_PLAN } from '../security-plan/plan';
 import { setSectionBinding } from '../security-plan/sharing';
 import { designateDirector } from '../security-plan/risks';
 import { approvePlan, currentSnapshot, getVersion, snapshotHash } from '../security-plan/versions';
@@ -40,8 +40,8 @@ const entry = (overrides: Partial<PlanEntryInput> = {}): PlanEntryInput => ({
 
 /** The director approves the plan as it stands, as the versions page lets them. */
 async function approve(at = NOW) {
-	const hash = snapshotHash(JSON.stringify(currentSnapshot(db)));
-	const result = await approvePlan(db, director, { password: PASSWORD }, hash, { ipAddress: '' }, at);
+	const hash = snapshotHash(JSON.stringify(currentSnapshot(db, MAIN_PLAN)));
+	const result = await approvePlan(db, MAIN_PLAN, director, { password: PASSWORD }, hash, { ipAddress: '' }, at);
 	if (!result.ok) throw new Error(`approval refused: ${result.reason}`);
 	return result.version;
 }
@@ -68,22 +68,22 @@ describe('security_plan_in_place (the main connector’s plan in place)', () => 
 
 	it('is not met without a plan, nor while the plan has never been approved', () => {
 		expect(state()).toEqual({ met: false, problem: 'plan_not_approved' });
-		saveRequirement(db, admin, '6.2-1', entry(), NOW);
-		designateDirector(db, admin, director.id, NOW);
+		saveRequirement(db, admin, MAIN_PLAN, '6.2-1', entry(), NOW);
+		designateDirector(db, admin, MAIN_PLAN, director.id, NOW);
 		expect(state()).toEqual({ met: false, problem: 'plan_not_approved' });
 		expect(entryOf('security_plan')).toMatchObject({ status: 'not_started', done: false, derived: { problem: 'plan_not_approved' } });
 	});
 
 	it('is met once approved and reviewed on time, falls due with a review date, and is met again once reviewed', async () => {
-		saveRequirement(db, admin, '6.2-1', entry(), NOW);
-		saveRequirement(db, admin, '6.3-1', entry({ lastReviewedOn: '2025-09-10' }), NOW); // next review 2026-09-10
-		designateDirector(db, admin, director.id, NOW);
+		saveRequirement(db, admin, MAIN_PLAN, '6.2-1', entry(), NOW);
+		saveRequirement(db, admin, MAIN_PLAN, '6.3-1', entry({ lastReviewedOn: '2025-09-10' }), NOW); // next review 2026-09-10
+		designateDirector(db, admin, MAIN_PLAN, director.id, NOW);
 		await approve();
 		expect(state()).toEqual({ met: true });
 		expect(entryOf('security_plan')).toMatchObject({ status: 'verified', done: true });
 
 		// A later, unapproved edit does not take away the approved version.
-		saveRequirement(db, admin, '6.2-1', entry({ description: 'Rewritten, not yet approved.' }), NOW);
+		saveRequirement(db, admin, MAIN_PLAN, '6.2-1', entry({ description: 'Rewritten, not yet approved.' }), NOW);
 		expect(state().met).toBe(true);
 
 		// The day before 6.3-1's review date the plan is current; on the date it is not.
@@ -93,15 +93,15 @@ describe('security_plan_in_place (the main connector’s plan in place)', () => 
 		expect(entryOf('security_plan', due)).toMatchObject({ done: false, derived: { problem: 'plan_review_due' } });
 
 		// Reviewing the requirement puts the plan back in place; re-approval is not needed for that.
-		markReviewed(db, admin, '6.3-1', due);
+		markReviewed(db, admin, MAIN_PLAN, '6.3-1', due);
 		expect(state(due)).toEqual({ met: true });
 	});
 
 	it('is not met when the newest approved version no longer matches its hash', async () => {
-		saveRequirement(db, admin, '6.2-1', entry(), NOW);
-		designateDirector(db, admin, director.id, NOW);
+		saveRequirement(db, admin, MAIN_PLAN, '6.2-1', entry(), NOW);
+		designateDirector(db, admin, MAIN_PLAN, director.id, NOW);
 		await approve();
-		const v1 = getVersion(db, 1)!;
+		const v1 = getVersion(db, MAIN_PLAN, 1)!;
 		db.update(securityPlanVersion)
 			.set({ snapshot: v1.snapshot.replace('quality', 'other') })
 			.where(eq(securityPlanVersion.id, v1.id))
@@ -125,8 +125,8 @@ describe('security_plan_acknowledged (the tenant’s staff follow the plan)', ()
 
 	beforeEach(() => {
 		tenantAdmin = insertUser(db, { name: 'Tuula Tenant', tenantId, roles: ['tenant_admin'] });
-		saveRequirement(db, admin, '6.9-1', entry({ description: 'Doors are locked.' }), NOW);
-		designateDirector(db, admin, director.id, NOW);
+		saveRequirement(db, admin, MAIN_PLAN, '6.9-1', entry({ description: 'Doors are locked.' }), NOW);
+		designateDirector(db, admin, MAIN_PLAN, director.id, NOW);
 	});
 
 	it('is not met while no version is approved, nor while the approved version binds no section', async () => {
@@ -151,7 +151,7 @@ describe('security_plan_acknowledged (the tenant’s staff follow the plan)', ()
 		expect(state(other)).toEqual({ met: false, problem: 'plan_not_acknowledged' });
 
 		// A new approved version asks for a new acknowledgement; an old one no longer counts.
-		saveRequirement(db, admin, '6.9-1', entry({ description: 'Doors are locked and logged.' }), NOW);
+		saveRequirement(db, admin, MAIN_PLAN, '6.9-1', entry({ description: 'Doors are locked and logged.' }), NOW);
 		const v2 = await approve(days(1));
 		expect(state()).toEqual({ met: false, problem: 'plan_not_acknowledged' });
 		expect(acknowledge(tenantId, tenantAdmin, v2, days(1))).toEqual({ ok: true });

@@ -2,7 +2,7 @@ import { and, asc, eq, isNull, ne } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db';
 import { securityPlanAcknowledgement, securityPlanVersion, tenant, user } from '../db/schema';
 import { audit, type Actor } from '../actor';
-import { getMainPlan } from './plan';
+import { MAIN_PLAN, getMainPlan } from './plan';
 import { getFramework } from './framework-store';
 import type { BindingSection } from './sharing';
 import {
@@ -61,9 +61,9 @@ export function acknowledgeVersion(
 	now = new Date()
 ): AcknowledgeResult {
 	return db.transaction((tx) => {
-		const row = getVersion(tx, version);
+		const row = getVersion(tx, MAIN_PLAN, version);
 		if (!row) return { ok: false, reason: 'not_found' } as const;
-		if (latestVersion(tx)?.id !== row.id) return { ok: false, reason: 'not_latest' } as const;
+		if (latestVersion(tx, MAIN_PLAN)?.id !== row.id) return { ok: false, reason: 'not_latest' } as const;
 		const binding = parseSnapshot(row).binding;
 		if (!binding.length) return { ok: false, reason: 'nothing_binding' } as const;
 		const existing = tx
@@ -149,11 +149,11 @@ const chapterOf = (requirementId: string) => requirementId.slice(0, requirementI
  * dates of the main connector's plan stay confidential.
  */
 export function tenantView(db: DbOrTx, tenantId: string): TenantView | null {
-	const latest = latestVersion(db);
+	const latest = latestVersion(db, MAIN_PLAN);
 	if (!latest) return null;
 	const binding = parseSnapshot(latest).binding;
 	const acknowledged = acknowledgementsOf(db, tenantId)[0] ?? null;
-	const previous = acknowledged && acknowledged.version !== latest.version ? getVersion(db, acknowledged.version) : undefined;
+	const previous = acknowledged && acknowledged.version !== latest.version ? getVersion(db, MAIN_PLAN, acknowledged.version) : undefined;
 	const read = previous ? [previous, latest] : [latest];
 	const changes =
 		acknowledged?.version === latest.version
@@ -196,9 +196,9 @@ function bindingContent(snapshot: PlanSnapshot): string {
  * descriptions) differ from what the newest approved version shows tenants.
  */
 export function bindingChangesPending(db: DbOrTx): boolean {
-	const current = currentSnapshot(db);
+	const current = currentSnapshot(db, MAIN_PLAN);
 	if (!current) return false;
-	const latest = latestVersion(db);
+	const latest = latestVersion(db, MAIN_PLAN);
 	return bindingContent(current) !== bindingContent(latest ? parseSnapshot(latest) : EMPTY_SNAPSHOT);
 }
 
@@ -214,7 +214,7 @@ export interface BindingPage {
 
 /** The binding page for a tenant's people (`tenantId`) or the main connector (null): the newest approved text. */
 export function bindingPage(db: DbOrTx, tenantId: string | null): BindingPage {
-	const latest = latestVersion(db);
+	const latest = latestVersion(db, MAIN_PLAN);
 	if (!latest) return { approved: null, sections: [], view: null, read: [] };
 	const view = tenantId ? tenantView(db, tenantId) : null;
 	return {

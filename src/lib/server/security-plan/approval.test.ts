@@ -8,7 +8,7 @@ import type { Actor } from '../actor';
 import { freshDb, insertTenantRow, insertUser, setUpMainConnector } from '../test-support';
 import { hashPassword } from '../auth/password';
 import { syncBundledFrameworks } from './framework-store';
-import { saveRequirement, type PlanEntryInput } from './plan';
+import { MAIN_PLAN, saveRequirement, type PlanEntryInput } from './plan';
 import { setSectionBinding } from './sharing';
 import { acceptRisk, addRisk, designateDirector, listRisks, removeRisk, updateRisk, type RiskInput } from './risks';
 import {
@@ -66,7 +66,7 @@ const audits = () =>
 		.all();
 
 /** The current content's hash, as the approval page shows it to the director. */
-const shownHash = () => snapshotHash(JSON.stringify(currentSnapshot(db)));
+const shownHash = () => snapshotHash(JSON.stringify(currentSnapshot(db, MAIN_PLAN)));
 
 beforeAll(async () => {
 	passwordHash = await hashPassword(PASSWORD);
@@ -82,15 +82,15 @@ beforeEach(() => {
 
 describe('the risk register', () => {
 	it('adds, edits and removes risks, keeping chapters in the regulation’s order, and audits each step', () => {
-		const added = addRisk(db, admin, risk(), NOW);
+		const added = addRisk(db, admin, MAIN_PLAN, risk(), NOW);
 		expect(added.ok).toBe(true);
 		const id = (added as { id: string }).id;
-		expect(listRisks(db)).toMatchObject([{ id, title: 'Patient system unavailable', chapters: '5,6.2', residual: 'low' }]);
-		expect(updateRisk(db, admin, id, risk({ impact: 'very_high' }), NOW)).toEqual({ ok: true, id });
-		expect(listRisks(db)[0].impact).toBe('very_high');
-		expect(removeRisk(db, admin, id)).toBe(true);
-		expect(listRisks(db)).toEqual([]);
-		expect(removeRisk(db, admin, id)).toBe(false);
+		expect(listRisks(db, MAIN_PLAN)).toMatchObject([{ id, title: 'Patient system unavailable', chapters: '5,6.2', residual: 'low' }]);
+		expect(updateRisk(db, admin, MAIN_PLAN, id, risk({ impact: 'very_high' }), NOW)).toEqual({ ok: true, id });
+		expect(listRisks(db, MAIN_PLAN)[0].impact).toBe('very_high');
+		expect(removeRisk(db, admin, MAIN_PLAN, id)).toBe(true);
+		expect(listRisks(db, MAIN_PLAN)).toEqual([]);
+		expect(removeRisk(db, admin, MAIN_PLAN, id)).toBe(false);
 		expect(audits().map((a) => a.action)).toEqual([
 			'security_plan.create',
 			'security_plan.risk_add',
@@ -101,47 +101,47 @@ describe('the risk register', () => {
 	});
 
 	it('refuses a chapter the framework does not have, and the form refuses an unknown level and an empty treatment', () => {
-		expect(addRisk(db, admin, risk({ chapters: ['9.9'] }), NOW)).toMatchObject({ ok: false, field: 'chapters' });
-		expect(listRisks(db)).toEqual([]);
+		expect(addRisk(db, admin, MAIN_PLAN, risk({ chapters: ['9.9'] }), NOW)).toMatchObject({ ok: false, field: 'chapters' });
+		expect(listRisks(db, MAIN_PLAN)).toEqual([]);
 		const parsed = riskSchema.safeParse({ title: 'x', likelihood: 'huge', impact: 'low', residual: 'low', treatment: '' });
 		expect(parsed.success).toBe(false);
 		expect(parsed.error!.issues.map((i) => i.path.join('.')).sort()).toEqual(['likelihood', 'treatment']);
 	});
 
 	it('lets only the designated responsible director accept a residual risk, and a changed assessment withdraws it', () => {
-		const { id } = addRisk(db, admin, risk(), NOW) as { id: string };
-		expect(acceptRisk(db, directorActor, id, NOW)).toEqual({ ok: false, reason: 'not_director' });
-		expect(designateDirector(db, admin, director.id, NOW)).toBe(true);
-		expect(acceptRisk(db, admin, id, NOW)).toEqual({ ok: false, reason: 'not_director' });
-		expect(acceptRisk(db, directorActor, id, NOW)).toEqual({ ok: true });
-		expect(listRisks(db)[0]).toMatchObject({ acceptedBy: director.id, acceptedByName: 'Ville Vastaava', acceptedAt: NOW });
+		const { id } = addRisk(db, admin, MAIN_PLAN, risk(), NOW) as { id: string };
+		expect(acceptRisk(db, directorActor, MAIN_PLAN, id, NOW)).toEqual({ ok: false, reason: 'not_director' });
+		expect(designateDirector(db, admin, MAIN_PLAN, director.id, NOW)).toBe(true);
+		expect(acceptRisk(db, admin, MAIN_PLAN, id, NOW)).toEqual({ ok: false, reason: 'not_director' });
+		expect(acceptRisk(db, directorActor, MAIN_PLAN, id, NOW)).toEqual({ ok: true });
+		expect(listRisks(db, MAIN_PLAN)[0]).toMatchObject({ acceptedBy: director.id, acceptedByName: 'Ville Vastaava', acceptedAt: NOW });
 		// Saved unchanged: still accepted. Residual raised: no longer.
-		updateRisk(db, admin, id, risk(), NOW);
-		expect(listRisks(db)[0].acceptedAt).toEqual(NOW);
-		updateRisk(db, admin, id, risk({ residual: 'moderate' }), NOW);
-		expect(listRisks(db)[0]).toMatchObject({ acceptedBy: null, acceptedAt: null });
+		updateRisk(db, admin, MAIN_PLAN, id, risk(), NOW);
+		expect(listRisks(db, MAIN_PLAN)[0].acceptedAt).toEqual(NOW);
+		updateRisk(db, admin, MAIN_PLAN, id, risk({ residual: 'moderate' }), NOW);
+		expect(listRisks(db, MAIN_PLAN)[0]).toMatchObject({ acceptedBy: null, acceptedAt: null });
 		expect(audits().at(-1)!.summary).toBe('Patient system unavailable: residual; acceptance withdrawn');
 	});
 
 	it('designates only an active person of the main connector', () => {
 		const tenantPerson = insertUser(db, { tenantId: insertTenantRow(db), roles: ['tenant_admin'] });
-		expect(designateDirector(db, admin, tenantPerson.id, NOW)).toBe(false);
-		expect(designateDirector(db, admin, crypto.randomUUID(), NOW)).toBe(false);
+		expect(designateDirector(db, admin, MAIN_PLAN, tenantPerson.id, NOW)).toBe(false);
+		expect(designateDirector(db, admin, MAIN_PLAN, crypto.randomUUID(), NOW)).toBe(false);
 	});
 });
 
 describe('approval and versions', () => {
 	beforeEach(() => {
-		saveRequirement(db, admin, '6.2-1', entry(), NOW);
-		addRisk(db, admin, risk(), NOW);
-		designateDirector(db, admin, director.id, NOW);
+		saveRequirement(db, admin, MAIN_PLAN, '6.2-1', entry(), NOW);
+		addRisk(db, admin, MAIN_PLAN, risk(), NOW);
+		designateDirector(db, admin, MAIN_PLAN, director.id, NOW);
 	});
 
 	it('approves with the director’s password, freezing the content with its hash; later edits leave the version untouched', async () => {
 		const hash = shownHash();
-		const result = await approvePlan(db, director, { password: PASSWORD }, hash, { ipAddress: '192.0.2.7' }, NOW);
+		const result = await approvePlan(db, MAIN_PLAN, director, { password: PASSWORD }, hash, { ipAddress: '192.0.2.7' }, NOW);
 		expect(result).toEqual({ ok: true, version: 1, contentHash: hash });
-		const v1 = getVersion(db, 1)!;
+		const v1 = getVersion(db, MAIN_PLAN, 1)!;
 		expect(v1).toMatchObject({ approverName: 'Ville Vastaava', method: 'password-step-up', approvedAt: NOW });
 		expect(isIntact(v1)).toBe(true);
 		expect(parseSnapshot(v1)).toMatchObject({
@@ -149,10 +149,10 @@ describe('approval and versions', () => {
 			requirements: [{ id: '6.2-1', description: 'Described in the quality handbook.' }],
 			risks: [{ title: 'Patient system unavailable', chapters: ['5', '6.2'] }]
 		});
-		expect(hasUnapprovedChanges(db)).toBe(false);
-		saveRequirement(db, admin, '6.2-1', entry({ description: 'Rewritten.' }), NOW);
-		expect(hasUnapprovedChanges(db)).toBe(true);
-		expect(parseSnapshot(getVersion(db, 1)!).requirements[0].description).toBe('Described in the quality handbook.');
+		expect(hasUnapprovedChanges(db, MAIN_PLAN)).toBe(false);
+		saveRequirement(db, admin, MAIN_PLAN, '6.2-1', entry({ description: 'Rewritten.' }), NOW);
+		expect(hasUnapprovedChanges(db, MAIN_PLAN)).toBe(true);
+		expect(parseSnapshot(getVersion(db, MAIN_PLAN, 1)!).requirements[0].description).toBe('Described in the quality handbook.');
 		expect(audits().filter((a) => a.action === 'security_plan.approve')[0].summary).toBe(
 			`version 1 approved by Ville Vastaava, sha256 ${hash}`
 		);
@@ -161,42 +161,42 @@ describe('approval and versions', () => {
 			.set({ snapshot: v1.snapshot.replace('quality', 'other') })
 			.where(eq(securityPlanVersion.id, v1.id))
 			.run();
-		expect(isIntact(getVersion(db, 1)!)).toBe(false);
+		expect(isIntact(getVersion(db, MAIN_PLAN, 1)!)).toBe(false);
 	});
 
 	it('refuses anyone but the director, a wrong password, content changed since it was shown, and an unchanged plan', async () => {
 		const hash = shownHash();
 		const adminUser = insertUser(db, { roles: ['mc_admin'], passwordHash });
-		expect(await approvePlan(db, adminUser, { password: PASSWORD }, hash, { ipAddress: '' }, NOW)).toEqual({
+		expect(await approvePlan(db, MAIN_PLAN, adminUser, { password: PASSWORD }, hash, { ipAddress: '' }, NOW)).toEqual({
 			ok: false,
 			reason: 'not_director'
 		});
-		expect(await approvePlan(db, director, { password: 'wrong' }, hash, { ipAddress: '' }, NOW)).toEqual({
+		expect(await approvePlan(db, MAIN_PLAN, director, { password: 'wrong' }, hash, { ipAddress: '' }, NOW)).toEqual({
 			ok: false,
 			reason: 'wrong_password'
 		});
-		saveRequirement(db, admin, '6.2-2', entry(), NOW);
-		expect(await approvePlan(db, director, { password: PASSWORD }, hash, { ipAddress: '' }, NOW)).toEqual({
+		saveRequirement(db, admin, MAIN_PLAN, '6.2-2', entry(), NOW);
+		expect(await approvePlan(db, MAIN_PLAN, director, { password: PASSWORD }, hash, { ipAddress: '' }, NOW)).toEqual({
 			ok: false,
 			reason: 'changed_meanwhile'
 		});
-		expect(listVersions(db)).toEqual([]);
-		expect((await approvePlan(db, director, { password: PASSWORD }, shownHash(), { ipAddress: '' }, NOW)).ok).toBe(true);
-		expect(await approvePlan(db, director, { password: PASSWORD }, shownHash(), { ipAddress: '' }, NOW)).toEqual({
+		expect(listVersions(db, MAIN_PLAN)).toEqual([]);
+		expect((await approvePlan(db, MAIN_PLAN, director, { password: PASSWORD }, shownHash(), { ipAddress: '' }, NOW)).ok).toBe(true);
+		expect(await approvePlan(db, MAIN_PLAN, director, { password: PASSWORD }, shownHash(), { ipAddress: '' }, NOW)).toEqual({
 			ok: false,
 			reason: 'unchanged'
 		});
 	});
 
 	it('shows per requirement and risk what was added, removed and changed between two versions', async () => {
-		await approvePlan(db, director, { password: PASSWORD }, shownHash(), { ipAddress: '' }, NOW);
-		saveRequirement(db, admin, '6.2-1', entry({ description: 'Described in the new handbook.', status: 'implemented' }), NOW);
-		saveRequirement(db, admin, '6.3-1', entry(), NOW);
-		removeRisk(db, admin, listRisks(db)[0].id);
-		addRisk(db, admin, risk({ title: 'Stolen laptop', chapters: ['6.9'] }), NOW);
+		await approvePlan(db, MAIN_PLAN, director, { password: PASSWORD }, shownHash(), { ipAddress: '' }, NOW);
+		saveRequirement(db, admin, MAIN_PLAN, '6.2-1', entry({ description: 'Described in the new handbook.', status: 'implemented' }), NOW);
+		saveRequirement(db, admin, MAIN_PLAN, '6.3-1', entry(), NOW);
+		removeRisk(db, admin, MAIN_PLAN, listRisks(db, MAIN_PLAN)[0].id);
+		addRisk(db, admin, MAIN_PLAN, risk({ title: 'Stolen laptop', chapters: ['6.9'] }), NOW);
 		setSectionBinding(db, admin, '6.9', true, NOW);
-		await approvePlan(db, director, { password: PASSWORD }, shownHash(), { ipAddress: '' }, NOW);
-		const diff = diffSnapshots(parseSnapshot(getVersion(db, 1)!), parseSnapshot(getVersion(db, 2)!));
+		await approvePlan(db, MAIN_PLAN, director, { password: PASSWORD }, shownHash(), { ipAddress: '' }, NOW);
+		const diff = diffSnapshots(parseSnapshot(getVersion(db, MAIN_PLAN, 1)!), parseSnapshot(getVersion(db, MAIN_PLAN, 2)!));
 		expect(diff.requirements.map((c) => [c.kind, c.id])).toEqual([
 			['changed', '6.2-1'],
 			['added', '6.3-1']
@@ -221,12 +221,12 @@ describe('tenant acknowledgement', () => {
 	beforeEach(async () => {
 		tenantId = insertTenantRow(db);
 		tenantAdmin = insertUser(db, { name: 'Tuula Tenant', tenantId, roles: ['tenant_admin'] });
-		saveRequirement(db, admin, '6.9-1', entry(), NOW);
-		designateDirector(db, admin, director.id, NOW);
+		saveRequirement(db, admin, MAIN_PLAN, '6.9-1', entry(), NOW);
+		designateDirector(db, admin, MAIN_PLAN, director.id, NOW);
 	});
 
 	it('has nothing to acknowledge while the approved version binds no section', async () => {
-		await approvePlan(db, director, { password: PASSWORD }, shownHash(), { ipAddress: '' }, NOW);
+		await approvePlan(db, MAIN_PLAN, director, { password: PASSWORD }, shownHash(), { ipAddress: '' }, NOW);
 		expect(acknowledgeVersion(db, tenantActor(), { id: tenantAdmin.id, tenantId }, 1, NOW)).toEqual({
 			ok: false,
 			reason: 'nothing_binding'
@@ -235,7 +235,7 @@ describe('tenant acknowledgement', () => {
 
 	it('records one acknowledgement per tenant and version, only of the newest version, and shows it to the main connector', async () => {
 		setSectionBinding(db, admin, '6.9', true, NOW);
-		await approvePlan(db, director, { password: PASSWORD }, shownHash(), { ipAddress: '' }, NOW);
+		await approvePlan(db, MAIN_PLAN, director, { password: PASSWORD }, shownHash(), { ipAddress: '' }, NOW);
 		expect(acknowledgementOverview(db)).toMatchObject([{ tenantId, version: null }]);
 		// The tenant's administrators were told that a version binding them awaits acknowledgement.
 		const told = db.select().from(notification).where(eq(notification.kind, 'security_plan_version_approved')).all();
@@ -250,8 +250,8 @@ describe('tenant acknowledgement', () => {
 			{ action: 'security_plan.acknowledge', summary: 'version 1, binding sections 6.9', tenantId }
 		]);
 
-		saveRequirement(db, admin, '6.9-1', entry({ description: 'Doors locked.' }), NOW);
-		await approvePlan(db, director, { password: PASSWORD }, shownHash(), { ipAddress: '' }, NOW);
+		saveRequirement(db, admin, MAIN_PLAN, '6.9-1', entry({ description: 'Doors locked.' }), NOW);
+		await approvePlan(db, MAIN_PLAN, director, { password: PASSWORD }, shownHash(), { ipAddress: '' }, NOW);
 		expect(acknowledgeVersion(db, tenantActor(), { id: tenantAdmin.id, tenantId }, 1, NOW)).toEqual({ ok: false, reason: 'not_latest' });
 		expect(acknowledgeVersion(db, tenantActor(), { id: tenantAdmin.id, tenantId }, 3, NOW)).toEqual({ ok: false, reason: 'not_found' });
 		expect(acknowledgementsOf(db, tenantId).map((a) => a.version)).toEqual([1]);
@@ -264,21 +264,21 @@ describe('what a tenant is shown to acknowledge', () => {
 	it('lists the binding descriptions of the newest version, then only what changed since the acknowledged one, never owners or dates', async () => {
 		const tenantId = insertTenantRow(db);
 		const person = insertUser(db, { tenantId, roles: ['tenant_admin'] });
-		designateDirector(db, admin, director.id, NOW);
-		saveRequirement(db, admin, '6.9-1', entry({ description: 'Doors are locked.' }), NOW);
-		saveRequirement(db, admin, '6.2-1', entry({ description: 'Not binding.' }), NOW);
+		designateDirector(db, admin, MAIN_PLAN, director.id, NOW);
+		saveRequirement(db, admin, MAIN_PLAN, '6.9-1', entry({ description: 'Doors are locked.' }), NOW);
+		saveRequirement(db, admin, MAIN_PLAN, '6.2-1', entry({ description: 'Not binding.' }), NOW);
 		setSectionBinding(db, admin, '6.9', true, NOW);
 		expect(tenantView(db, tenantId)).toBeNull();
-		await approvePlan(db, director, { password: PASSWORD }, shownHash(), { ipAddress: '' }, NOW);
+		await approvePlan(db, MAIN_PLAN, director, { password: PASSWORD }, shownHash(), { ipAddress: '' }, NOW);
 		const first = tenantView(db, tenantId)!;
 		expect(first.latest).toMatchObject({ version: 1, binding: ['6.9'] });
 		expect(first.changes.map((c) => [c.kind, c.id, c.fields.map((f) => f.field)])).toEqual([['added', '6.9-1', ['description']]]);
 		acknowledgeVersion(db, { id: person.id, label: person.email, ipAddress: '' }, { id: person.id, tenantId }, 1, NOW);
 		expect(tenantView(db, tenantId)!.changes).toEqual([]);
 
-		saveRequirement(db, admin, '6.9-1', entry({ description: 'Doors are locked and logged.', status: 'verified' }), NOW);
-		saveRequirement(db, admin, '6.2-1', entry({ description: 'Still not binding.' }), NOW);
-		await approvePlan(db, director, { password: PASSWORD }, shownHash(), { ipAddress: '' }, NOW);
+		saveRequirement(db, admin, MAIN_PLAN, '6.9-1', entry({ description: 'Doors are locked and logged.', status: 'verified' }), NOW);
+		saveRequirement(db, admin, MAIN_PLAN, '6.2-1', entry({ description: 'Still not binding.' }), NOW);
+		await approvePlan(db, MAIN_PLAN, director, { password: PASSWORD }, shownHash(), { ipAddress: '' }, NOW);
 		const second = tenantView(db, tenantId)!;
 		expect(second.acknowledged?.version).toBe(1);
 		expect(second.read.map((v) => v.version)).toEqual([1, 2]);

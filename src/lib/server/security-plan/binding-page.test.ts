@@ -6,7 +6,7 @@ import type { Actor } from '../actor';
 import { freshDb, insertTenantRow, insertUser, setUpMainConnector } from '../test-support';
 import { hashPassword } from '../auth/password';
 import { syncBundledFrameworks } from './framework-store';
-import { saveRequirement, type PlanEntryInput } from './plan';
+import { saveRequirement, type PlanEntryInput, MAIN_PLAN } from './plan';
 import { setSectionBinding } from './sharing';
 import { designateDirector } from './risks';
 import { approvePlan, currentSnapshot, snapshotHash } from './versions';
@@ -35,9 +35,10 @@ const entry = (description: string): PlanEntryInput => ({
 async function approve() {
 	const result = await approvePlan(
 		db,
+		MAIN_PLAN,
 		director,
 		{ password: PASSWORD },
-		snapshotHash(JSON.stringify(currentSnapshot(db))),
+		snapshotHash(JSON.stringify(currentSnapshot(db, MAIN_PLAN))),
 		{ ipAddress: '' },
 		NOW
 	);
@@ -59,10 +60,10 @@ beforeEach(() => {
 	admin = setUpMainConnector(db);
 	syncBundledFrameworks(db, join(process.cwd(), 'templates', 'security-plan'));
 	director = insertUser(db, { name: 'Ville Vastaava', roles: ['mc_signatory'], passwordHash });
-	designateDirector(db, admin, director.id, NOW);
+	designateDirector(db, admin, MAIN_PLAN, director.id, NOW);
 	tenantId = insertTenantRow(db);
-	saveRequirement(db, admin, '6.9-3', entry('Printouts go to a **locked bin**.'), NOW);
-	saveRequirement(db, admin, '6.7-5', entry('Internal: admin accounts.'), NOW);
+	saveRequirement(db, admin, MAIN_PLAN, '6.9-3', entry('Printouts go to a **locked bin**.'), NOW);
+	saveRequirement(db, admin, MAIN_PLAN, '6.7-5', entry('Internal: admin accounts.'), NOW);
 	setSectionBinding(db, admin, '6.9', true, NOW);
 });
 
@@ -85,10 +86,10 @@ describe('the binding page shows the newest approved version, not the live plan'
 		expect(bindingChangesPending(db)).toBe(false);
 
 		// A change outside the binding sections is not a change tenants would see.
-		saveRequirement(db, admin, '6.7-5', entry('Internal: admin accounts, reviewed.'), NOW);
+		saveRequirement(db, admin, MAIN_PLAN, '6.7-5', entry('Internal: admin accounts, reviewed.'), NOW);
 		expect(bindingChangesPending(db)).toBe(false);
 
-		saveRequirement(db, admin, '6.9-3', entry('Printouts are shredded on site.'), NOW);
+		saveRequirement(db, admin, MAIN_PLAN, '6.9-3', entry('Printouts are shredded on site.'), NOW);
 		expect(shown('6.9-3')).toBe('Printouts go to a **locked bin**.');
 		expect(shown('6.9-3', null)).toBe('Printouts go to a **locked bin**.');
 		expect(bindingChangesPending(db)).toBe(true);

@@ -3,7 +3,7 @@ import type { Db, DbOrTx } from '../db';
 import { securityPlanDocument, type SecurityPlanDocument } from '../db/schema';
 import { audit, type Actor } from '../actor';
 import { findRequirement } from './framework';
-import { ensurePlan, frameworkOfPlan, getMainPlan } from './plan';
+import { ensurePlan, frameworkOfPlan, getPlan, type PlanOwner } from './plan';
 
 /**
  * Documents beside a requirement: THL 3/2024 lets the plan refer to descriptions kept separately
@@ -16,8 +16,8 @@ export type DocumentInput = { title: string } & (
 	{ url: string; file?: undefined } | { url?: undefined; file: { name: string; path: string; sha256: string } }
 );
 
-export function listDocuments(db: DbOrTx, requirementId?: string): SecurityPlanDocument[] {
-	const plan = getMainPlan(db);
+export function listDocuments(db: DbOrTx, owner: PlanOwner, requirementId?: string): SecurityPlanDocument[] {
+	const plan = getPlan(db, owner);
 	if (!plan) return [];
 	return db
 		.select()
@@ -27,16 +27,23 @@ export function listDocuments(db: DbOrTx, requirementId?: string): SecurityPlanD
 		.all();
 }
 
-export function getDocument(db: DbOrTx, requirementId: string, id: string): SecurityPlanDocument | undefined {
-	return listDocuments(db, requirementId).find((d) => d.id === id);
+export function getDocument(db: DbOrTx, owner: PlanOwner, requirementId: string, id: string): SecurityPlanDocument | undefined {
+	return listDocuments(db, owner, requirementId).find((d) => d.id === id);
 }
 
 /** Adds a link or a stored file to a requirement; null when the plan's framework has no such requirement. */
-export function addDocument(db: Db, actor: Actor, requirementId: string, input: DocumentInput, now = new Date()): string | null {
+export function addDocument(
+	db: Db,
+	actor: Actor,
+	owner: PlanOwner,
+	requirementId: string,
+	input: DocumentInput,
+	now = new Date()
+): string | null {
 	return db.transaction((tx) => {
-		const framework = frameworkOfPlan(tx, getMainPlan(tx));
+		const framework = frameworkOfPlan(tx, getPlan(tx, owner));
 		if (!framework || !findRequirement(framework, requirementId)) return null;
-		const plan = ensurePlan(tx, actor, now)!;
+		const plan = ensurePlan(tx, actor, owner, now)!;
 		const id = crypto.randomUUID();
 		tx.insert(securityPlanDocument)
 			.values({
@@ -53,6 +60,7 @@ export function addDocument(db: Db, actor: Actor, requirementId: string, input: 
 			})
 			.run();
 		audit(tx, actor, {
+			tenantId: owner.tenantId,
 			action: 'security_plan.document_add',
 			targetType: 'security_plan_document',
 			targetId: id,
@@ -62,12 +70,13 @@ export function addDocument(db: Db, actor: Actor, requirementId: string, input: 
 	});
 }
 
-export function removeDocument(db: Db, actor: Actor, requirementId: string, id: string): boolean {
+export function removeDocument(db: Db, actor: Actor, owner: PlanOwner, requirementId: string, id: string): boolean {
 	return db.transaction((tx) => {
-		const document = getDocument(tx, requirementId, id);
+		const document = getDocument(tx, owner, requirementId, id);
 		if (!document) return false;
 		tx.delete(securityPlanDocument).where(eq(securityPlanDocument.id, id)).run();
 		audit(tx, actor, {
+			tenantId: owner.tenantId,
 			action: 'security_plan.document_remove',
 			targetType: 'security_plan_document',
 			targetId: id,
@@ -81,8 +90,9 @@ export function removeDocument(db: Db, actor: Actor, requirementId: string, id: 
 export const documentLine = (d: Pick<SecurityPlanDocument, 'title' | 'url' | 'fileName' | 'sha256'>): string =>
 	d.url ? `${d.title} <${d.url}>` : `${d.title} (${d.fileName}, sha256 ${d.sha256 ?? ''})`;
 
-export function auditDocumentRead(db: Db, actor: Actor, document: SecurityPlanDocument): void {
+export function auditDocumentRead(db: Db, actor: Actor, owner: PlanOwner, document: SecurityPlanDocument): void {
 	audit(db, actor, {
+		tenantId: owner.tenantId,
 		action: 'security_plan.document_read',
 		targetType: 'security_plan_document',
 		targetId: document.id,

@@ -6,7 +6,7 @@ import { auditEntry } from '../db/schema';
 import type { Actor } from '../actor';
 import { freshDb, setUpMainConnector } from '../test-support';
 import { syncBundledFrameworks } from './framework-store';
-import { saveRequirement } from './plan';
+import { MAIN_PLAN, saveRequirement } from './plan';
 import { addRisk } from './risks';
 import { planCsv, risksCsv } from './export-csv';
 
@@ -31,6 +31,7 @@ describe('CSV exports of the plan', () => {
 		saveRequirement(
 			db,
 			admin,
+			MAIN_PLAN,
 			'6.3-2',
 			{
 				description: '=HYPERLINK("http://evil")',
@@ -44,7 +45,7 @@ describe('CSV exports of the plan', () => {
 			},
 			NOW
 		);
-		const rows = lines(planCsv(db, admin, 'fi', NOW)!);
+		const rows = lines(planCsv(db, admin, MAIN_PLAN, 'fi', NOW)!);
 		expect(rows[0]).toMatch(/^Luku,Vaatimus,/);
 		const row = rows.find((r) => r.startsWith('6.3,6.3-2,'))!;
 		// A description that looks like a formula is neutralised.
@@ -52,7 +53,7 @@ describe('CSV exports of the plan', () => {
 		expect(row).toContain('Toteutettu');
 		expect(row).toContain('Järjestelmätoimittaja,Toimittaja Oy,Ylläpitosopimus,2026-01-05,2027-01-05');
 		expect(rows.length - 1).toBeGreaterThan(40);
-		expect(lines(planCsv(db, admin, 'sv', NOW)!)[0]).toMatch(/^Kapitel,Krav,/);
+		expect(lines(planCsv(db, admin, MAIN_PLAN, 'sv', NOW)!)[0]).toMatch(/^Kapitel,Krav,/);
 		const audits = db.select().from(auditEntry).where(like(auditEntry.action, 'security_plan.export')).all();
 		expect(audits.map((a) => a.summary)).toEqual(['CSV plan (fi)', 'CSV plan (sv)']);
 	});
@@ -61,6 +62,7 @@ describe('CSV exports of the plan', () => {
 		addRisk(
 			db,
 			admin,
+			MAIN_PLAN,
 			{
 				title: 'Katkos',
 				systems: 'EHR',
@@ -72,7 +74,7 @@ describe('CSV exports of the plan', () => {
 			},
 			NOW
 		);
-		const rows = lines(risksCsv(db, admin, 'fi'));
+		const rows = lines(risksCsv(db, admin, MAIN_PLAN, 'fi'));
 		expect(rows).toHaveLength(2);
 		expect(rows[1]).toBe('Katkos,EHR,6.2,Korkea,Erittäin korkea,Varajärjestely,Matala,,');
 	});

@@ -3,7 +3,7 @@ import type { DbOrTx } from '../db';
 import type { SecurityRequirementStatus, SecurityResponsibleParty, SecurityRiskLevel } from '../../domain';
 import { toCsv } from '../csv';
 import { audit, type Actor } from '../actor';
-import { getMainPlan, ownerChoices, planOverview } from './plan';
+import { getPlan, ownPartyOf, ownerChoices, planOverview, type PlanOwner } from './plan';
 import { listRisks, riskChapters } from './risks';
 import type { FrameworkLanguage } from './framework';
 
@@ -38,11 +38,11 @@ const levelLabel = (l: SecurityRiskLevel, locale: Locale) =>
 	})[l]({}, { locale });
 
 /** Every requirement of the plan's framework, one row each, described or not; null with no framework. */
-export function planCsv(db: DbOrTx, actor: Actor, locale: Locale, now = new Date()): string | null {
-	const overview = planOverview(db, now);
+export function planCsv(db: DbOrTx, actor: Actor, owner: PlanOwner, locale: Locale, now = new Date()): string | null {
+	const overview = planOverview(db, owner, now);
 	if (!overview) return null;
 	const o = { locale };
-	const owners = new Map(ownerChoices(db).map((p) => [p.id, p.name]));
+	const owners = new Map(ownerChoices(db, owner).map((p) => [p.id, p.name]));
 	const rows: string[][] = [
 		[
 			m.security_plan_pdf_chapter({}, o),
@@ -67,13 +67,14 @@ export function planCsv(db: DbOrTx, actor: Actor, locale: Locale, now = new Date
 				statusLabel(entry?.status ?? 'not_described', locale),
 				entry?.description ?? '',
 				(entry?.ownerId && owners.get(entry.ownerId)) || '',
-				partyLabel(entry?.responsibleParty ?? 'main_connector', locale),
+				partyLabel(entry?.responsibleParty ?? ownPartyOf(owner), locale),
 				entry?.responsibleName ?? '',
 				entry?.agreementReference ?? '',
 				entry?.lastReviewedOn ?? '',
 				entry?.nextReviewOn ?? ''
 			]);
 	audit(db, actor, {
+		tenantId: owner.tenantId,
 		action: 'security_plan.export',
 		targetType: 'security_plan',
 		targetId: overview.plan?.id,
@@ -83,7 +84,7 @@ export function planCsv(db: DbOrTx, actor: Actor, locale: Locale, now = new Date
 }
 
 /** The risk register, one row per risk. */
-export function risksCsv(db: DbOrTx, actor: Actor, locale: Locale): string {
+export function risksCsv(db: DbOrTx, actor: Actor, owner: PlanOwner, locale: Locale): string {
 	const o = { locale };
 	const rows: string[][] = [
 		[
@@ -98,7 +99,7 @@ export function risksCsv(db: DbOrTx, actor: Actor, locale: Locale): string {
 			m.security_risk_field_accepted_at({}, o)
 		]
 	];
-	for (const r of listRisks(db))
+	for (const r of listRisks(db, owner))
 		rows.push([
 			r.title,
 			r.systems,
@@ -111,9 +112,10 @@ export function risksCsv(db: DbOrTx, actor: Actor, locale: Locale): string {
 			r.acceptedAt ? r.acceptedAt.toISOString().slice(0, 10) : ''
 		]);
 	audit(db, actor, {
+		tenantId: owner.tenantId,
 		action: 'security_plan.export',
 		targetType: 'security_plan',
-		targetId: getMainPlan(db)?.id,
+		targetId: getPlan(db, owner)?.id,
 		summary: `CSV risk register (${locale})`
 	});
 	return toCsv(rows);

@@ -9,7 +9,7 @@ import { auditEntry } from '../db/schema';
 import type { Actor } from '../actor';
 import { freshDb, setUpMainConnector } from '../test-support';
 import { syncBundledFrameworks } from './framework-store';
-import { saveRequirement } from './plan';
+import { MAIN_PLAN, saveRequirement } from './plan';
 import { exportPlanPdf, markdownToLines, renderPlanPdf } from './pdf';
 import { acceptRisk, addRisk, designateDirector } from './risks';
 import { approvePlan, currentSnapshot, snapshotHash } from './versions';
@@ -35,6 +35,7 @@ beforeEach(() => {
 	saveRequirement(
 		db,
 		actor,
+		MAIN_PLAN,
 		'6.3-1',
 		{
 			description: 'Perehdytys **ensimmäisellä viikolla**.\n\n- kertaus vuosittain\n- kirjaus koulutusrekisteriin',
@@ -52,7 +53,7 @@ beforeEach(() => {
 
 describe('renderPlanPdf', () => {
 	it('holds every section, the requirements, the description as text, the owner, responsibility and review dates', async () => {
-		const pdf = text((await renderPlanPdf(db, 'fi', NOW))!);
+		const pdf = text((await renderPlanPdf(db, MAIN_PLAN, 'fi', NOW))!);
 		for (let n = 1; n <= 12; n++) expect(pdf).toContain(`THL:n määräys 3/2024, luku 6.${n}`);
 		expect(pdf).toContain('Henkilöstön koulutus ja osaamisen ylläpito');
 		expect(pdf).toContain('Perehdytys ensimmäisellä viikolla.');
@@ -65,10 +66,11 @@ describe('renderPlanPdf', () => {
 	});
 
 	it('holds the risk register with the director’s acceptance, and says the plan is not approved yet', async () => {
-		designateDirector(db, actor, actor.id, NOW);
+		designateDirector(db, actor, MAIN_PLAN, actor.id, NOW);
 		const { id } = addRisk(
 			db,
 			actor,
+			MAIN_PLAN,
 			{
 				title: 'Tietokatko',
 				systems: 'Potilastieto',
@@ -80,8 +82,8 @@ describe('renderPlanPdf', () => {
 			},
 			NOW
 		) as { id: string };
-		acceptRisk(db, actor, id, NOW);
-		const pdf = text((await renderPlanPdf(db, 'fi', NOW))!);
+		acceptRisk(db, actor, MAIN_PLAN, id, NOW);
+		const pdf = text((await renderPlanPdf(db, MAIN_PLAN, 'fi', NOW))!);
 		expect(pdf).toContain('Vastuullinen johtaja: Aino Admin');
 		expect(pdf).toContain('Suunnitelmaa ei ole vielä hyväksytty.');
 		expect(pdf).toContain('Riskirekisteri');
@@ -91,20 +93,20 @@ describe('renderPlanPdf', () => {
 	});
 
 	it('speaks Swedish for a Swedish reader', async () => {
-		const pdf = text((await renderPlanPdf(db, 'sv', NOW))!);
+		const pdf = text((await renderPlanPdf(db, MAIN_PLAN, 'sv', NOW))!);
 		expect(pdf).toContain('THL:s föreskrift 3/2024, kapitel 6.12');
 		expect(pdf).toContain('Genomfört');
 	});
 
 	it('records who exported the plan', async () => {
-		await exportPlanPdf(db, actor, 'fi', NOW);
+		await exportPlanPdf(db, actor, MAIN_PLAN, 'fi', NOW);
 		expect(db.select().from(auditEntry).where(eq(auditEntry.action, 'security_plan.export')).all()).toMatchObject([
 			{ summary: 'PDF (fi), draft' }
 		]);
 	});
 
 	it('prints the plan as a draft, marked on every page, while no version is approved', async () => {
-		const pdf = text((await renderPlanPdf(db, 'fi', NOW))!);
+		const pdf = text((await renderPlanPdf(db, MAIN_PLAN, 'fi', NOW))!);
 		expect(pdf).toContain('LUONNOS – suunnitelma sellaisena kuin se nyt on, ei hyväksytty versio');
 		expect(pdf.match(/LUOTTAMUKSELLINEN – tietoturvasuunnitelma · LUONNOS/g)!.length).toBeGreaterThan(12);
 		expect(pdf).not.toContain('Eheys');
@@ -121,9 +123,9 @@ describe('the approved version in print', () => {
 
 	async function approveAsDirector() {
 		const director = insertUser(db, { name: 'Ville Vastaava', roles: ['mc_signatory'], passwordHash });
-		designateDirector(db, actor, director.id, NOW);
-		const hash = snapshotHash(JSON.stringify(currentSnapshot(db)));
-		const result = await approvePlan(db, director, { password: PASSWORD }, hash, { ipAddress: '' }, NOW);
+		designateDirector(db, actor, MAIN_PLAN, director.id, NOW);
+		const hash = snapshotHash(JSON.stringify(currentSnapshot(db, MAIN_PLAN)));
+		const result = await approvePlan(db, MAIN_PLAN, director, { password: PASSWORD }, hash, { ipAddress: '' }, NOW);
 		if (!result.ok) throw new Error(result.reason);
 		return hash;
 	}
@@ -133,6 +135,7 @@ describe('the approved version in print', () => {
 		saveRequirement(
 			db,
 			actor,
+			MAIN_PLAN,
 			'6.3-1',
 			{
 				description: 'Muutettu hyväksynnän jälkeen.',
@@ -146,7 +149,7 @@ describe('the approved version in print', () => {
 			},
 			NOW
 		);
-		const approved = text((await renderPlanPdf(db, 'fi', NOW))!);
+		const approved = text((await renderPlanPdf(db, MAIN_PLAN, 'fi', NOW))!);
 		expect(approved).toContain('Perehdytys ensimmäisellä viikolla.');
 		expect(approved).not.toContain('Muutettu hyväksynnän jälkeen.');
 		expect(approved).toContain('Aino Admin');
@@ -159,12 +162,12 @@ describe('the approved version in print', () => {
 		expect(approved).toContain('LUOTTAMUKSELLINEN – tietoturvasuunnitelma · Versio 1');
 
 		// The draft shows the edit and says which version it builds on.
-		const draft = text((await renderPlanPdf(db, 'fi', NOW, 'draft'))!);
+		const draft = text((await renderPlanPdf(db, MAIN_PLAN, 'fi', NOW, 'draft'))!);
 		expect(draft).toContain('Muutettu hyväksynnän jälkeen.');
 		expect(draft).toContain('LUONNOS – suunnitelma sellaisena kuin se nyt on');
 		expect(draft).toContain('Uusin hyväksytty versio on 1 (2026-03-10)');
 
-		const exported = await exportPlanPdf(db, actor, 'fi', NOW);
+		const exported = await exportPlanPdf(db, actor, MAIN_PLAN, 'fi', NOW);
 		expect(exported?.version).toBe(1);
 		expect(db.select().from(auditEntry).where(eq(auditEntry.action, 'security_plan.export')).all().at(-1)).toMatchObject({
 			summary: 'PDF (fi), version 1',

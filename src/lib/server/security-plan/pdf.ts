@@ -11,12 +11,14 @@ import {
 import { loadFontPrograms } from '../agreements/pdf-fonts';
 import { COLOR, CONTENT_WIDTH, Flow, MARGIN, MM, PAGE, drawTable, drawTextLine, truncate, wrapText } from '../agreements/pdf-layout';
 import { getMainConnector } from '../organisation/organisation';
+import { tenant } from '../db/schema';
+import { eq } from 'drizzle-orm';
 import { todayInHelsinki } from '../../time';
 import { audit, type Actor } from '../actor';
 import type { SecurityPlanVersion } from '../db/schema';
 import { SIGNATURE_METHODS } from '../agreements/agreements';
 import { formatSigningTime } from '../agreements/document';
-import { frameworkOfPlan, getMainPlan } from './plan';
+import { frameworkOfPlan, getPlan, ownPartyOf, type PlanOwner } from './plan';
 import type { Framework, FrameworkLanguage } from './framework';
 import { getFramework } from './framework-store';
 import { responsibleDirector } from './risks';
@@ -92,6 +94,12 @@ function paragraph(flow: Flow, text: string, x = MARGIN.left, width = CONTENT_WI
 	for (const line of wrapText(text, flow.fonts.regular, BODY.size, width)) flow.line(line, x, { ...BODY, color });
 }
 
+/** The name of the plan's own organisation, for its title and footer. */
+const organisationName = (db: DbOrTx, owner: PlanOwner): string =>
+	(owner.tenantId === null
+		? getMainConnector(db)?.name
+		: db.select({ name: tenant.name }).from(tenant).where(eq(tenant.id, owner.tenantId)).get()?.name) ?? '';
+
 /**
  * What a print shows: the newest approved version from its frozen content (what the responsible
  * director stands behind), or the plan as it stands, printed as a draft.
@@ -108,19 +116,19 @@ interface Printable {
 }
 
 /** The content to print; an approved print falls back to a draft while no version is approved. */
-function printable(db: DbOrTx, edition: PlanEdition): Printable | null {
-	const latest = latestVersion(db) ?? null;
+function printable(db: DbOrTx, owner: PlanOwner, edition: PlanEdition): Printable | null {
+	const latest = latestVersion(db, owner) ?? null;
 	if (edition === 'approved' && latest) {
 		const snapshot = parseSnapshot(latest);
 		const framework = getFramework(db, snapshot.framework.key, snapshot.framework.version);
 		if (framework) return { framework, snapshot, version: latest, latest };
 	}
-	const framework = frameworkOfPlan(db, getMainPlan(db));
+	const framework = frameworkOfPlan(db, getPlan(db, owner));
 	if (!framework) return null;
-	const snapshot = currentSnapshot(db) ?? {
+	const snapshot = currentSnapshot(db, owner) ?? {
 		...EMPTY_SNAPSHOT,
 		framework: { key: framework.framework, version: framework.version },
-		responsibleDirector: responsibleDirector(db)?.name ?? ''
+		responsibleDirector: responsibleDirector(db, owner)?.name ?? ''
 	};
 	return { framework, snapshot, version: null, latest };
 }
@@ -131,15 +139,16 @@ function printable(db: DbOrTx, edition: PlanEdition): Printable | null {
  */
 export async function renderPlanPdf(
 	db: DbOrTx,
+	owner: PlanOwner,
 	locale: Locale,
 	now = new Date(),
 	edition: PlanEdition = 'approved'
 ): Promise<Uint8Array | null> {
-	const source = printable(db, edition);
+	const source = printable(db, owner, edition);
 	if (!source) return null;
 	const { framework, snapshot, version, latest } = source;
 	const o = { locale };
-	const organisation = getMainConnector(db)?.name ?? '';
+	const organisation = organisationName(db, owner);
 	const today = todayInHelsinki(now);
 	const title = `${m.security_plan_title({}, o)} · ${organisation}`;
 	const entries = new Map(snapshot.requirements.map((r) => [r.id, r]));
@@ -171,7 +180,7 @@ export async function renderPlanPdf(
 		);
 	else if (latest) {
 		paragraph(flow, m.security_plan_pdf_draft_of({ version: latest.version, date: todayInHelsinki(latest.approvedAt) }, o));
-		if (hasUnapprovedChanges(db)) paragraph(flow, m.security_plan_has_pending({}, o), MARGIN.left, CONTENT_WIDTH, COLOR.muted);
+		if (hasUnapprovedChanges(db, owner)) paragraph(flow, m.security_plan_has_pending({}, o), MARGIN.left, CONTENT_WIDTH, COLOR.muted);
 	} else paragraph(flow, m.security_plan_never_approved({}, o));
 	flow.gap(10);
 
@@ -206,8 +215,8 @@ export async function renderPlanPdf(
 			flow.gap(3);
 			const entry = entries.get(requirement.id);
 			const responsible =
-				!entry || entry.responsibleParty === 'main_connector'
-					? partyLabel('main_connector', o)
+				!entry || entry.responsibleParty === ownPartyOf(owner)
+					? partyLabel(ownPartyOf(owner), o)
 					: m.security_plan_responsible_other(
 							{ party: partyLabel(entry.responsibleParty, o), name: entry.responsibleName, agreement: entry.agreementReference },
 							o
@@ -343,16 +352,18 @@ export async function renderPlanPdf(
 export async function exportPlanPdf(
 	db: DbOrTx,
 	actor: Actor,
+	owner: PlanOwner,
 	locale: Locale,
 	now = new Date(),
 	edition: PlanEdition = 'approved'
 ): Promise<{ pdf: Uint8Array; version: number | null } | null> {
 	// Rendered first, outside any transaction (better-sqlite3 transactions are synchronous).
-	const pdf = await renderPlanPdf(db, locale, now, edition);
+	const pdf = await renderPlanPdf(db, owner, locale, now, edition);
 	if (!pdf) return null;
-	const plan = getMainPlan(db);
-	const latest = edition === 'approved' ? (latestVersion(db) ?? null) : null;
+	const plan = getPlan(db, owner);
+	const latest = edition === 'approved' ? (latestVersion(db, owner) ?? null) : null;
 	audit(db, actor, {
+		tenantId: owner.tenantId,
 		action: 'security_plan.export',
 		targetType: latest ? 'security_plan_version' : 'security_plan',
 		targetId: latest?.id ?? plan?.id,

@@ -7,7 +7,7 @@ import { auditEntry, securityFramework, securityPlanEntry } from '../db/schema';
 import type { Actor } from '../actor';
 import { freshDb, insertTenantRow, insertUser, setUpMainConnector } from '../test-support';
 import { syncBundledFrameworks } from './framework-store';
-import { dueReviewCount, markReviewed, planOverview, requirementDetail, saveRequirement, type PlanEntryInput } from './plan';
+import { MAIN_PLAN, dueReviewCount, markReviewed, planOverview, requirementDetail, saveRequirement, type PlanEntryInput } from './plan';
 import { planEntrySchema } from '../../schemas/security-plan';
 
 const DIR = join(process.cwd(), 'templates', 'security-plan');
@@ -43,7 +43,7 @@ beforeEach(() => {
 
 describe('the plan overview', () => {
 	it('lists every section of the newest framework, nothing described, before the plan is started', () => {
-		const overview = planOverview(db, NOW)!;
+		const overview = planOverview(db, MAIN_PLAN, NOW)!;
 		expect(overview.plan).toBeNull();
 		expect(overview.sections.map((s) => s.section.chapter)).toContain('6.12');
 		expect(overview.sections).toHaveLength(14);
@@ -53,10 +53,10 @@ describe('the plan overview', () => {
 	});
 
 	it('counts implemented and verified requirements as progress, per section and overall', () => {
-		saveRequirement(db, actor, '6.3-1', input({ status: 'implemented' }), NOW);
-		saveRequirement(db, actor, '6.3-2', input({ status: 'verified' }), NOW);
-		saveRequirement(db, actor, '6.3-3', input({ status: 'described' }), NOW);
-		const section = planOverview(db, NOW)!.sections.find((s) => s.section.chapter === '6.3')!;
+		saveRequirement(db, actor, MAIN_PLAN, '6.3-1', input({ status: 'implemented' }), NOW);
+		saveRequirement(db, actor, MAIN_PLAN, '6.3-2', input({ status: 'verified' }), NOW);
+		saveRequirement(db, actor, MAIN_PLAN, '6.3-3', input({ status: 'described' }), NOW);
+		const section = planOverview(db, MAIN_PLAN, NOW)!.sections.find((s) => s.section.chapter === '6.3')!;
 		expect(section.counts).toEqual({ not_described: 0, described: 1, implemented: 1, verified: 1 });
 		expect(section.progress).toBe(67);
 	});
@@ -64,8 +64,8 @@ describe('the plan overview', () => {
 
 describe('saveRequirement', () => {
 	it('starts the plan against the newest framework version on the first save, audited in the same transaction', () => {
-		expect(saveRequirement(db, actor, '6.1-1', input(), NOW)).toEqual({ ok: true });
-		const detail = requirementDetail(db, '6.1-1')!;
+		expect(saveRequirement(db, actor, MAIN_PLAN, '6.1-1', input(), NOW)).toEqual({ ok: true });
+		const detail = requirementDetail(db, MAIN_PLAN, '6.1-1')!;
 		expect(detail.plan).toMatchObject({ frameworkKey: 'thl-3-2024', frameworkVersion: 1, tenantId: null });
 		expect(detail.entry).toMatchObject({ status: 'described', lastReviewedOn: null, nextReviewOn: '2027-03-10' });
 		const actions = auditActions();
@@ -76,10 +76,10 @@ describe('saveRequirement', () => {
 	});
 
 	it('sets the next review a year after the last review unless one is given', () => {
-		saveRequirement(db, actor, '6.2-1', input({ lastReviewedOn: '2025-06-30' }), NOW);
-		expect(requirementDetail(db, '6.2-1')!.entry?.nextReviewOn).toBe('2026-06-30');
-		saveRequirement(db, actor, '6.2-1', input({ lastReviewedOn: '2025-06-30', nextReviewOn: '2026-01-15' }), NOW);
-		expect(requirementDetail(db, '6.2-1')!.entry?.nextReviewOn).toBe('2026-01-15');
+		saveRequirement(db, actor, MAIN_PLAN, '6.2-1', input({ lastReviewedOn: '2025-06-30' }), NOW);
+		expect(requirementDetail(db, MAIN_PLAN, '6.2-1')!.entry?.nextReviewOn).toBe('2026-06-30');
+		saveRequirement(db, actor, MAIN_PLAN, '6.2-1', input({ lastReviewedOn: '2025-06-30', nextReviewOn: '2026-01-15' }), NOW);
+		expect(requirementDetail(db, MAIN_PLAN, '6.2-1')!.entry?.nextReviewOn).toBe('2026-01-15');
 	});
 
 	it('accepts as owner only an active person of the main connector', () => {
@@ -87,10 +87,10 @@ describe('saveRequirement', () => {
 		const leaver = insertUser(db, { roles: ['mc_admin'], status: 'deactivated' });
 		const colleague = insertUser(db, { roles: ['mc_signatory'] });
 		for (const owner of [tenantPerson.id, leaver.id, 'no-such-person'])
-			expect(saveRequirement(db, actor, '6.7-1', input({ ownerId: owner }), NOW)).toMatchObject({ ok: false, field: 'ownerId' });
+			expect(saveRequirement(db, actor, MAIN_PLAN, '6.7-1', input({ ownerId: owner }), NOW)).toMatchObject({ ok: false, field: 'ownerId' });
 		expect(auditActions()).toEqual([]);
-		expect(saveRequirement(db, actor, '6.7-1', input({ ownerId: colleague.id }), NOW)).toEqual({ ok: true });
-		expect(requirementDetail(db, '6.7-1')!.entry?.ownerId).toBe(colleague.id);
+		expect(saveRequirement(db, actor, MAIN_PLAN, '6.7-1', input({ ownerId: colleague.id }), NOW)).toEqual({ ok: true });
+		expect(requirementDetail(db, MAIN_PLAN, '6.7-1')!.entry?.ownerId).toBe(colleague.id);
 	});
 
 	it("keeps another party's name and agreement, and drops them when the main connector carries the requirement", () => {
@@ -99,23 +99,23 @@ describe('saveRequirement', () => {
 			responsibleName: 'Potilas Oy',
 			agreementReference: 'Service agreement 2025, annex 3'
 		});
-		saveRequirement(db, actor, '6.6-2', other, NOW);
-		expect(requirementDetail(db, '6.6-2')!.entry).toMatchObject({
+		saveRequirement(db, actor, MAIN_PLAN, '6.6-2', other, NOW);
+		expect(requirementDetail(db, MAIN_PLAN, '6.6-2')!.entry).toMatchObject({
 			responsibleName: 'Potilas Oy',
 			agreementReference: 'Service agreement 2025, annex 3'
 		});
-		saveRequirement(db, actor, '6.6-2', { ...other, responsibleParty: 'main_connector' }, NOW);
-		expect(requirementDetail(db, '6.6-2')!.entry).toMatchObject({ responsibleName: '', agreementReference: '' });
+		saveRequirement(db, actor, MAIN_PLAN, '6.6-2', { ...other, responsibleParty: 'main_connector' }, NOW);
+		expect(requirementDetail(db, MAIN_PLAN, '6.6-2')!.entry).toMatchObject({ responsibleName: '', agreementReference: '' });
 	});
 
 	it('refuses a requirement the framework does not have, leaving nothing behind', () => {
-		expect(saveRequirement(db, actor, '6.1-99', input(), NOW)).toEqual({ ok: false, reason: 'not_found' });
-		expect(planOverview(db, NOW)!.plan).toBeNull();
+		expect(saveRequirement(db, actor, MAIN_PLAN, '6.1-99', input(), NOW)).toEqual({ ok: false, reason: 'not_found' });
+		expect(planOverview(db, MAIN_PLAN, NOW)!.plan).toBeNull();
 		expect(auditActions()).toEqual([]);
 	});
 
 	it('keeps the framework version the plan was made against when a newer one is loaded', () => {
-		saveRequirement(db, actor, '6.1-1', input(), NOW);
+		saveRequirement(db, actor, MAIN_PLAN, '6.1-1', input(), NOW);
 		const v2 = JSON.parse(readFileSync(join(DIR, 'thl-3-2024.v1.json'), 'utf8'));
 		v2.version = 2;
 		v2.replaces = 1;
@@ -123,7 +123,7 @@ describe('saveRequirement', () => {
 		db.insert(securityFramework)
 			.values({ id: 'v2', frameworkKey: 'thl-3-2024', version: 2, validFrom: '2027-01-01', source: JSON.stringify(v2), sha256: 'x' })
 			.run();
-		const overview = planOverview(db, NOW)!;
+		const overview = planOverview(db, MAIN_PLAN, NOW)!;
 		expect(overview.framework.version).toBe(1);
 		expect(overview.sections[2].requirements.map((r) => r.requirement.id)).toContain('6.1-1');
 	});
@@ -131,17 +131,17 @@ describe('saveRequirement', () => {
 
 describe('reviews', () => {
 	it('shows a requirement past its next review as due, and marking it reviewed moves the date a year on', () => {
-		saveRequirement(db, actor, '6.9-1', input({ lastReviewedOn: '2025-02-01' }), NOW); // next review 2026-02-01: past
-		saveRequirement(db, actor, '6.9-2', input(), NOW); // next review 2027-03-10
-		let overview = planOverview(db, NOW)!;
+		saveRequirement(db, actor, MAIN_PLAN, '6.9-1', input({ lastReviewedOn: '2025-02-01' }), NOW); // next review 2026-02-01: past
+		saveRequirement(db, actor, MAIN_PLAN, '6.9-2', input(), NOW); // next review 2027-03-10
+		let overview = planOverview(db, MAIN_PLAN, NOW)!;
 		expect(overview.due.map((d) => d.requirement.id)).toEqual(['6.9-1']);
-		expect(dueReviewCount(db, NOW)).toBe(1);
+		expect(dueReviewCount(db, MAIN_PLAN, NOW)).toBe(1);
 
-		expect(markReviewed(db, actor, '6.9-1', NOW)).toBe('2027-03-10');
-		expect(requirementDetail(db, '6.9-1')!.entry).toMatchObject({ lastReviewedOn: '2026-03-10', nextReviewOn: '2027-03-10' });
-		overview = planOverview(db, NOW)!;
+		expect(markReviewed(db, actor, MAIN_PLAN, '6.9-1', NOW)).toBe('2027-03-10');
+		expect(requirementDetail(db, MAIN_PLAN, '6.9-1')!.entry).toMatchObject({ lastReviewedOn: '2026-03-10', nextReviewOn: '2027-03-10' });
+		overview = planOverview(db, MAIN_PLAN, NOW)!;
 		expect(overview.due).toEqual([]);
-		expect(dueReviewCount(db, NOW)).toBe(0);
+		expect(dueReviewCount(db, MAIN_PLAN, NOW)).toBe(0);
 		expect(auditActions().at(-1)).toMatchObject({
 			action: 'security_plan.review',
 			summary: '6.9-1: reviewed 2026-03-10, next review 2027-03-10'
@@ -149,13 +149,13 @@ describe('reviews', () => {
 	});
 
 	it('is due on the review day itself, not the day before', () => {
-		saveRequirement(db, actor, '6.9-1', input({ nextReviewOn: '2026-03-11' }), NOW);
-		expect(dueReviewCount(db, NOW)).toBe(0);
-		expect(dueReviewCount(db, new Date('2026-03-11T08:00:00Z'))).toBe(1);
+		saveRequirement(db, actor, MAIN_PLAN, '6.9-1', input({ nextReviewOn: '2026-03-11' }), NOW);
+		expect(dueReviewCount(db, MAIN_PLAN, NOW)).toBe(0);
+		expect(dueReviewCount(db, MAIN_PLAN, new Date('2026-03-11T08:00:00Z'))).toBe(1);
 	});
 
 	it('cannot mark reviewed what the plan does not describe', () => {
-		expect(markReviewed(db, actor, '6.9-3', NOW)).toBeNull();
+		expect(markReviewed(db, actor, MAIN_PLAN, '6.9-3', NOW)).toBeNull();
 		expect(db.select().from(securityPlanEntry).where(eq(securityPlanEntry.requirementId, '6.9-3')).all()).toEqual([]);
 	});
 });

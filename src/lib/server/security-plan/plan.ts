@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, isNull, lte } from 'drizzle-orm';
+import { and, asc, eq, gte, isNull, lte, type SQL } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db';
 import {
 	securityPlan,
@@ -15,9 +15,11 @@ import { findRequirement, type Framework, type FrameworkRequirement, type Framew
 import { getFramework, latestFramework } from './framework-store';
 
 /**
- * The main connector's information-security plan (agreement §2, THL 3/2024): per requirement of the
- * framework, how it is met, by whom, how far along, and when it is next reviewed. The plan is
- * confidential (ch. 5): routes let only `security_plan.*` holders reach these functions.
+ * An information-security plan (agreement §2, THL 3/2024): per requirement of the framework, how it
+ * is met, by whom, how far along, and when it is next reviewed. Each service provider makes its own:
+ * the main connector, and any tenant that keeps its plan here. Every function takes the plan's owner,
+ * resolved once from the person at the route, so one plan's data never reaches another's. The plan is
+ * confidential (ch. 5): routes let only `security_plan.*` holders of that organisation reach these.
  */
 
 /** THL 3/2024 asks for regular review; a year is the default interval. */
@@ -37,9 +39,32 @@ export interface PlanEntryInput {
 
 export type PlanRow = typeof securityPlan.$inferSelect;
 
-export function getMainPlan(db: DbOrTx): PlanRow | undefined {
-	return db.select().from(securityPlan).where(isNull(securityPlan.tenantId)).get();
+/** Whose plan: the main connector's (`tenantId: null`) or one tenant's own. Also the `can()` resource. */
+export interface PlanOwner {
+	tenantId: string | null;
 }
+
+export const MAIN_PLAN: PlanOwner = Object.freeze({ tenantId: null });
+
+/**
+ * The plan a person works on in the workspace: their own organisation's (the main connector's for its
+ * people, a tenant's own for the tenant's people). Nobody without a session reaches a plan (the
+ * route's `authorize` sends them to sign in), so the main connector's stands in for them.
+ */
+export const ownPlanOf = (person: { tenantId: string | null } | null | undefined): PlanOwner =>
+	person?.tenantId ? { tenantId: person.tenantId } : MAIN_PLAN;
+
+const ownedBy = (owner: PlanOwner): SQL =>
+	owner.tenantId === null ? isNull(securityPlan.tenantId) : eq(securityPlan.tenantId, owner.tenantId);
+
+export function getPlan(db: DbOrTx, owner: PlanOwner): PlanRow | undefined {
+	return db.select().from(securityPlan).where(ownedBy(owner)).get();
+}
+
+export const getMainPlan = (db: DbOrTx): PlanRow | undefined => getPlan(db, MAIN_PLAN);
+
+/** The party that is the plan's own organisation; any other party's responsibility needs its agreement (ch. 3). */
+export const ownPartyOf = (owner: PlanOwner): SecurityResponsibleParty => (owner.tenantId === null ? 'main_connector' : 'tenant');
 
 /** The plan's own framework version, or the newest one while no plan exists yet. */
 export function frameworkOfPlan(db: DbOrTx, plan: PlanRow | undefined): Framework | null {
@@ -78,8 +103,8 @@ const progressOf = (counts: Record<SecurityRequirementStatus, number>) => {
 };
 
 /** The plan by section with its progress and the requirements due for review; null when no framework is loaded. */
-export function planOverview(db: DbOrTx, now = new Date()): PlanOverview | null {
-	const plan = getMainPlan(db);
+export function planOverview(db: DbOrTx, owner: PlanOwner, now = new Date()): PlanOverview | null {
+	const plan = getPlan(db, owner);
 	const framework = frameworkOfPlan(db, plan);
 	if (!framework) return null;
 	const entries = new Map(
@@ -112,8 +137,8 @@ export interface RequirementDetail {
 	entry: SecurityPlanEntry | null;
 }
 
-export function requirementDetail(db: DbOrTx, requirementId: string): RequirementDetail | null {
-	const plan = getMainPlan(db);
+export function requirementDetail(db: DbOrTx, owner: PlanOwner, requirementId: string): RequirementDetail | null {
+	const plan = getPlan(db, owner);
 	const framework = frameworkOfPlan(db, plan);
 	const found = framework && findRequirement(framework, requirementId);
 	if (!framework || !found) return null;
@@ -127,32 +152,34 @@ export function requirementDetail(db: DbOrTx, requirementId: string): Requiremen
 	return { plan: plan ?? null, framework, ...found, entry };
 }
 
-/** People who may own a requirement: the main connector's active people. */
-export function ownerChoices(db: DbOrTx): { id: string; name: string }[] {
+/** People who may own a requirement: the active people of the plan's own organisation. */
+export function ownerChoices(db: DbOrTx, owner: PlanOwner): { id: string; name: string }[] {
 	return db
 		.select({ id: user.id, name: user.name })
 		.from(user)
-		.where(and(isNull(user.tenantId), eq(user.status, 'active')))
+		.where(and(owner.tenantId === null ? isNull(user.tenantId) : eq(user.tenantId, owner.tenantId), eq(user.status, 'active')))
 		.orderBy(asc(user.name))
 		.all();
 }
 
-export function ensurePlan(tx: DbOrTx, actor: Actor, now: Date): PlanRow | null {
-	const existing = getMainPlan(tx);
+export function ensurePlan(tx: DbOrTx, actor: Actor, owner: PlanOwner, now: Date): PlanRow | null {
+	const existing = getPlan(tx, owner);
 	if (existing) return existing;
 	const framework = latestFramework(tx);
 	if (!framework) return null;
 	const row = {
 		id: crypto.randomUUID(),
-		tenantId: null,
+		tenantId: owner.tenantId,
 		frameworkKey: framework.framework,
 		frameworkVersion: framework.version,
 		responsibleDirectorId: null,
+		sharedWithMainConnector: false,
 		createdAt: now,
 		createdBy: actor.id
 	};
 	tx.insert(securityPlan).values(row).run();
 	audit(tx, actor, {
+		tenantId: owner.tenantId,
 		action: 'security_plan.create',
 		targetType: 'security_plan',
 		targetId: row.id,
@@ -176,18 +203,25 @@ const AUDITED: (keyof PlanEntryInput)[] = [
 ];
 
 /** Writes how the plan meets one requirement; the plan itself is made on the first save. */
-export function saveRequirement(db: Db, actor: Actor, requirementId: string, input: PlanEntryInput, now = new Date()): SaveResult {
+export function saveRequirement(
+	db: Db,
+	actor: Actor,
+	owner: PlanOwner,
+	requirementId: string,
+	input: PlanEntryInput,
+	now = new Date()
+): SaveResult {
 	return db.transaction((tx) => {
-		if (input.ownerId && !ownerChoices(tx).some((p) => p.id === input.ownerId))
+		if (input.ownerId && !ownerChoices(tx, owner).some((p) => p.id === input.ownerId))
 			return { ok: false, reason: 'invalid', field: 'ownerId', code: 'security_plan_error_owner' } as const;
 		// Checked before the plan is made, so a refused save leaves nothing behind.
-		const framework = frameworkOfPlan(tx, getMainPlan(tx));
+		const framework = frameworkOfPlan(tx, getPlan(tx, owner));
 		if (!framework || !findRequirement(framework, requirementId)) return { ok: false, reason: 'not_found' } as const;
-		const plan = ensurePlan(tx, actor, now)!;
+		const plan = ensurePlan(tx, actor, owner, now)!;
 		const today = todayInHelsinki(now);
 		const nextReviewOn = input.nextReviewOn ?? addMonths(input.lastReviewedOn ?? today, REVIEW_INTERVAL_MONTHS);
 		// Only another party's responsibility needs its name and agreement.
-		const other = input.responsibleParty !== 'main_connector';
+		const other = input.responsibleParty !== ownPartyOf(owner);
 		const values = {
 			description: input.description,
 			ownerId: input.ownerId,
@@ -212,6 +246,7 @@ export function saveRequirement(db: Db, actor: Actor, requirementId: string, inp
 		).map((key) => `${key}: ${before?.[key] ?? '—'} → ${values[key] || '—'}`);
 		if (before?.description !== values.description) changes.push('description changed');
 		audit(tx, actor, {
+			tenantId: owner.tenantId,
 			action: 'security_plan.update',
 			targetType: 'security_plan',
 			targetId: plan.id,
@@ -225,9 +260,9 @@ export function saveRequirement(db: Db, actor: Actor, requirementId: string, inp
  * Records that a requirement was reviewed today; the next review moves a full interval on. Returns
  * the new review date, or null when the requirement has no entry in the plan.
  */
-export function markReviewed(db: Db, actor: Actor, requirementId: string, now = new Date()): string | null {
+export function markReviewed(db: Db, actor: Actor, owner: PlanOwner, requirementId: string, now = new Date()): string | null {
 	return db.transaction((tx) => {
-		const plan = getMainPlan(tx);
+		const plan = getPlan(tx, owner);
 		if (!plan) return null;
 		const where = and(eq(securityPlanEntry.planId, plan.id), eq(securityPlanEntry.requirementId, requirementId));
 		const entry = tx.select().from(securityPlanEntry).where(where).get();
@@ -236,6 +271,7 @@ export function markReviewed(db: Db, actor: Actor, requirementId: string, now = 
 		const nextReviewOn = addMonths(today, REVIEW_INTERVAL_MONTHS);
 		tx.update(securityPlanEntry).set({ lastReviewedOn: today, nextReviewOn, updatedAt: now, updatedBy: actor.id }).where(where).run();
 		audit(tx, actor, {
+			tenantId: owner.tenantId,
 			action: 'security_plan.review',
 			targetType: 'security_plan',
 			targetId: plan.id,
@@ -245,9 +281,9 @@ export function markReviewed(db: Db, actor: Actor, requirementId: string, now = 
 	});
 }
 
-/** Requirements of the main connector's plan whose review date has come (for reminders and the dashboard). */
-export function dueReviewCount(db: DbOrTx, now = new Date()): number {
-	const plan = getMainPlan(db);
+/** Requirements of the plan whose review date has come (for reminders and the dashboard). */
+export function dueReviewCount(db: DbOrTx, owner: PlanOwner, now = new Date()): number {
+	const plan = getPlan(db, owner);
 	if (!plan) return 0;
 	return db
 		.select({ requirementId: securityPlanEntry.requirementId })
@@ -262,11 +298,12 @@ export function dueReviewCount(db: DbOrTx, now = new Date()): number {
  */
 export function reviewDates(
 	db: DbOrTx,
+	owner: PlanOwner,
 	sinceDay: string,
 	ownerId: string | null,
 	limit: number
 ): Pick<SecurityPlanEntry, 'requirementId' | 'nextReviewOn'>[] {
-	const plan = getMainPlan(db);
+	const plan = getPlan(db, owner);
 	if (!plan) return [];
 	return db
 		.select({ requirementId: securityPlanEntry.requirementId, nextReviewOn: securityPlanEntry.nextReviewOn })

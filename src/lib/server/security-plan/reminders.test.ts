@@ -7,7 +7,7 @@ import type { Actor } from '../actor';
 import { freshDb, insertUser, setUpMainConnector } from '../test-support';
 import { describeNotification } from '../reminders/reminders';
 import { syncBundledFrameworks } from './framework-store';
-import { markReviewed, saveRequirement, type PlanEntryInput } from './plan';
+import { MAIN_PLAN, markReviewed, saveRequirement, type PlanEntryInput } from './plan';
 import { scanSecurityPlanReviews } from './reminders';
 
 const NOW = new Date('2026-03-10T10:00:00Z');
@@ -35,8 +35,8 @@ beforeEach(() => {
 describe('scanSecurityPlanReviews', () => {
 	it('reminds the owner and the administrators once when a review date has come, and again only after the next date comes', () => {
 		const owner = insertUser(db, { roles: ['mc_signatory'] });
-		saveRequirement(db, actor, '6.2-3', input({ ownerId: owner.id, nextReviewOn: '2026-03-01' }), NOW);
-		saveRequirement(db, actor, '6.2-4', input({ nextReviewOn: '2026-04-01' }), NOW);
+		saveRequirement(db, actor, MAIN_PLAN, '6.2-3', input({ ownerId: owner.id, nextReviewOn: '2026-03-01' }), NOW);
+		saveRequirement(db, actor, MAIN_PLAN, '6.2-4', input({ nextReviewOn: '2026-04-01' }), NOW);
 
 		expect(scanSecurityPlanReviews(db, NOW)).toBe(2); // the administrator and the owner
 		expect(scanSecurityPlanReviews(db, NOW)).toBe(0);
@@ -48,7 +48,7 @@ describe('scanSecurityPlanReviews', () => {
 		);
 		expect(describeNotification(sent[0], 'fi')).toContain('6.2-3');
 
-		markReviewed(db, actor, '6.2-3', NOW);
+		markReviewed(db, actor, MAIN_PLAN, '6.2-3', NOW);
 		expect(scanSecurityPlanReviews(db, new Date('2027-03-09T10:00:00Z'))).toBe(1); // 6.2-4 has come; 6.2-3 not yet
 		expect(scanSecurityPlanReviews(db, new Date('2027-03-10T10:00:00Z'))).toBe(2);
 	});

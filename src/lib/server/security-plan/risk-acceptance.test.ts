@@ -9,6 +9,7 @@ import { hashPassword } from '../auth/password';
 import { syncBundledFrameworks } from './framework-store';
 import { addRisk, designateDirector, getRisk } from './risks';
 import { acceptRiskConfirmed } from './risk-acceptance';
+import { MAIN_PLAN } from './plan';
 
 const NOW = new Date('2026-03-10T10:00:00Z');
 const PASSWORD = 'correct horse battery staple';
@@ -20,7 +21,7 @@ let director: User;
 let riskId: string;
 
 const client = { ipAddress: '192.0.2.7' };
-const accepted = () => getRisk(db, riskId)!.acceptedAt;
+const accepted = () => getRisk(db, MAIN_PLAN, riskId)!.acceptedAt;
 const failedStepUps = () =>
 	db
 		.select({ summary: auditEntry.summary })
@@ -38,10 +39,11 @@ beforeEach(() => {
 	admin = setUpMainConnector(db);
 	syncBundledFrameworks(db, join(process.cwd(), 'templates', 'security-plan'));
 	director = insertUser(db, { name: 'Ville Vastaava', roles: ['mc_signatory'], passwordHash });
-	designateDirector(db, admin, director.id, NOW);
+	designateDirector(db, admin, MAIN_PLAN, director.id, NOW);
 	const added = addRisk(
 		db,
 		admin,
+		MAIN_PLAN,
 		{
 			title: 'Patient system unavailable',
 			systems: 'Demo EHR',
@@ -58,16 +60,16 @@ beforeEach(() => {
 
 describe('accepting a residual risk asks the director to confirm who they are', () => {
 	it('refuses a wrong password and accepts nothing; the right one accepts, once', async () => {
-		expect(await acceptRiskConfirmed(db, director, { password: 'wrong' }, riskId, client, NOW)).toEqual({
+		expect(await acceptRiskConfirmed(db, MAIN_PLAN, director, { password: 'wrong' }, riskId, client, NOW)).toEqual({
 			ok: false,
 			reason: 'wrong_password'
 		});
 		expect(accepted()).toBeNull();
 		expect(failedStepUps()).toEqual(['risk_acceptance']);
 
-		expect(await acceptRiskConfirmed(db, director, { password: PASSWORD }, riskId, client, NOW)).toEqual({ ok: true });
-		expect(getRisk(db, riskId)).toMatchObject({ acceptedBy: director.id, acceptedByName: 'Ville Vastaava', acceptedAt: NOW });
-		expect(await acceptRiskConfirmed(db, director, { password: PASSWORD }, riskId, client, NOW)).toEqual({
+		expect(await acceptRiskConfirmed(db, MAIN_PLAN, director, { password: PASSWORD }, riskId, client, NOW)).toEqual({ ok: true });
+		expect(getRisk(db, MAIN_PLAN, riskId)).toMatchObject({ acceptedBy: director.id, acceptedByName: 'Ville Vastaava', acceptedAt: NOW });
+		expect(await acceptRiskConfirmed(db, MAIN_PLAN, director, { password: PASSWORD }, riskId, client, NOW)).toEqual({
 			ok: false,
 			reason: 'already_accepted'
 		});
@@ -75,11 +77,11 @@ describe('accepting a residual risk asks the director to confirm who they are', 
 
 	it('refuses anyone but the director before asking for a secret, and an unknown risk', async () => {
 		const other = insertUser(db, { roles: ['mc_signatory'], passwordHash });
-		expect(await acceptRiskConfirmed(db, other, { password: PASSWORD }, riskId, client, NOW)).toEqual({
+		expect(await acceptRiskConfirmed(db, MAIN_PLAN, other, { password: PASSWORD }, riskId, client, NOW)).toEqual({
 			ok: false,
 			reason: 'not_director'
 		});
-		expect(await acceptRiskConfirmed(db, director, { password: PASSWORD }, crypto.randomUUID(), client, NOW)).toEqual({
+		expect(await acceptRiskConfirmed(db, MAIN_PLAN, director, { password: PASSWORD }, crypto.randomUUID(), client, NOW)).toEqual({
 			ok: false,
 			reason: 'not_found'
 		});
@@ -89,8 +91,8 @@ describe('accepting a residual risk asks the director to confirm who they are', 
 
 	it('refuses a director who has no password (single sign-on only), as approving the plan does', async () => {
 		const ssoDirector = insertUser(db, { name: 'Sanna SSO', roles: ['mc_signatory'] });
-		designateDirector(db, admin, ssoDirector.id, NOW);
-		expect(await acceptRiskConfirmed(db, ssoDirector, { password: 'anything' }, riskId, client, NOW)).toEqual({
+		designateDirector(db, admin, MAIN_PLAN, ssoDirector.id, NOW);
+		expect(await acceptRiskConfirmed(db, MAIN_PLAN, ssoDirector, { password: 'anything' }, riskId, client, NOW)).toEqual({
 			ok: false,
 			reason: 'no_password'
 		});

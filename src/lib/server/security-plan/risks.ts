@@ -3,7 +3,7 @@ import type { Db, DbOrTx } from '../db';
 import { securityPlan, securityPlanRisk, user, type SecurityPlanRisk, type SecurityRiskLevel } from '../db/schema';
 import { audit, type Actor } from '../actor';
 import { SECURITY_PLAN_CHAPTERS } from '../../domain';
-import { ensurePlan, frameworkOfPlan, getMainPlan, type PlanRow } from './plan';
+import { ensurePlan, frameworkOfPlan, getPlan, type PlanOwner } from './plan';
 
 /**
  * The plan's risk register (THL 3/2024 ch. 5): the plan rests on an assessment of risks, their
@@ -26,8 +26,8 @@ export type RiskResult =
 	{ ok: true; id: string } | { ok: false; reason: 'not_found' } | { ok: false; reason: 'invalid'; field: 'chapters'; code: string };
 
 /** The register in the order risks were added. */
-export function listRisks(db: DbOrTx): SecurityPlanRisk[] {
-	const plan = getMainPlan(db);
+export function listRisks(db: DbOrTx, owner: PlanOwner): SecurityPlanRisk[] {
+	const plan = getPlan(db, owner);
 	if (!plan) return [];
 	return db
 		.select()
@@ -37,8 +37,8 @@ export function listRisks(db: DbOrTx): SecurityPlanRisk[] {
 		.all();
 }
 
-export function getRisk(db: DbOrTx, id: string): SecurityPlanRisk | undefined {
-	const plan = getMainPlan(db);
+export function getRisk(db: DbOrTx, owner: PlanOwner, id: string): SecurityPlanRisk | undefined {
+	const plan = getPlan(db, owner);
 	if (!plan) return undefined;
 	return db
 		.select()
@@ -50,8 +50,8 @@ export function getRisk(db: DbOrTx, id: string): SecurityPlanRisk | undefined {
 export const riskChapters = (risk: Pick<SecurityPlanRisk, 'chapters'>): string[] => (risk.chapters ? risk.chapters.split(',') : []);
 
 /** Chapters in the regulation's order, each once; null when one is not in the plan's framework. */
-function chaptersOf(tx: DbOrTx, chapters: string[]): string | null {
-	const framework = frameworkOfPlan(tx, getMainPlan(tx));
+function chaptersOf(tx: DbOrTx, owner: PlanOwner, chapters: string[]): string | null {
+	const framework = frameworkOfPlan(tx, getPlan(tx, owner));
 	const known = new Set<string>(framework?.sections.map((s) => s.chapter) ?? []);
 	if (chapters.some((c) => !known.has(c))) return null;
 	return SECURITY_PLAN_CHAPTERS.filter((c) => chapters.includes(c)).join(',');
@@ -59,17 +59,18 @@ function chaptersOf(tx: DbOrTx, chapters: string[]): string | null {
 
 const ASSESSED: (keyof RiskInput)[] = ['title', 'systems', 'likelihood', 'impact', 'treatment', 'residual'];
 
-export function addRisk(db: Db, actor: Actor, input: RiskInput, now = new Date()): RiskResult {
+export function addRisk(db: Db, actor: Actor, owner: PlanOwner, input: RiskInput, now = new Date()): RiskResult {
 	return db.transaction((tx) => {
-		const chapters = chaptersOf(tx, input.chapters);
+		const chapters = chaptersOf(tx, owner, input.chapters);
 		if (chapters === null) return { ok: false, reason: 'invalid', field: 'chapters', code: 'security_risk_error_chapter' } as const;
-		const plan = ensurePlan(tx, actor, now);
+		const plan = ensurePlan(tx, actor, owner, now);
 		if (!plan) return { ok: false, reason: 'not_found' } as const;
 		const id = crypto.randomUUID();
 		tx.insert(securityPlanRisk)
 			.values({ id, planId: plan.id, ...input, chapters, createdAt: now, updatedAt: now, updatedBy: actor.id })
 			.run();
 		audit(tx, actor, {
+			tenantId: owner.tenantId,
 			action: 'security_plan.risk_add',
 			targetType: 'security_plan_risk',
 			targetId: id,
@@ -79,11 +80,11 @@ export function addRisk(db: Db, actor: Actor, input: RiskInput, now = new Date()
 	});
 }
 
-export function updateRisk(db: Db, actor: Actor, id: string, input: RiskInput, now = new Date()): RiskResult {
+export function updateRisk(db: Db, actor: Actor, owner: PlanOwner, id: string, input: RiskInput, now = new Date()): RiskResult {
 	return db.transaction((tx) => {
-		const before = getRisk(tx, id);
+		const before = getRisk(tx, owner, id);
 		if (!before) return { ok: false, reason: 'not_found' } as const;
-		const chapters = chaptersOf(tx, input.chapters);
+		const chapters = chaptersOf(tx, owner, input.chapters);
 		if (chapters === null) return { ok: false, reason: 'invalid', field: 'chapters', code: 'security_risk_error_chapter' } as const;
 		const changed = ASSESSED.filter((key) => before[key] !== input[key]);
 		if (before.chapters !== chapters) changed.push('chapters');
@@ -99,6 +100,7 @@ export function updateRisk(db: Db, actor: Actor, id: string, input: RiskInput, n
 			.where(eq(securityPlanRisk.id, id))
 			.run();
 		audit(tx, actor, {
+			tenantId: owner.tenantId,
 			action: 'security_plan.risk_update',
 			targetType: 'security_plan_risk',
 			targetId: id,
@@ -109,12 +111,13 @@ export function updateRisk(db: Db, actor: Actor, id: string, input: RiskInput, n
 }
 
 /** Removes a risk from the register; approved versions keep it in their frozen content. */
-export function removeRisk(db: Db, actor: Actor, id: string): boolean {
+export function removeRisk(db: Db, actor: Actor, owner: PlanOwner, id: string): boolean {
 	return db.transaction((tx) => {
-		const before = getRisk(tx, id);
+		const before = getRisk(tx, owner, id);
 		if (!before) return false;
 		tx.delete(securityPlanRisk).where(eq(securityPlanRisk.id, id)).run();
 		audit(tx, actor, {
+			tenantId: owner.tenantId,
 			action: 'security_plan.risk_remove',
 			targetType: 'security_plan_risk',
 			targetId: id,
@@ -124,33 +127,35 @@ export function removeRisk(db: Db, actor: Actor, id: string): boolean {
 	});
 }
 
-/** The plan's responsible director, when one is designated and still an active person of the main connector. */
-export function responsibleDirector(db: DbOrTx, plan: PlanRow | undefined = getMainPlan(db)): { id: string; name: string } | null {
+/** The plan's responsible director, when one is designated and still an active person of the plan's organisation. */
+export function responsibleDirector(db: DbOrTx, owner: PlanOwner): { id: string; name: string } | null {
+	const plan = getPlan(db, owner);
 	if (!plan?.responsibleDirectorId) return null;
 	const row = db
 		.select({ id: user.id, name: user.name, status: user.status, tenantId: user.tenantId })
 		.from(user)
 		.where(eq(user.id, plan.responsibleDirectorId))
 		.get();
-	return row && row.status === 'active' && row.tenantId === null ? { id: row.id, name: row.name } : null;
+	return row && row.status === 'active' && row.tenantId === owner.tenantId ? { id: row.id, name: row.name } : null;
 }
 
-export const isResponsibleDirector = (db: DbOrTx, actor: Pick<Actor, 'id'>): boolean =>
-	actor.id !== null && responsibleDirector(db)?.id === actor.id;
+export const isResponsibleDirector = (db: DbOrTx, owner: PlanOwner, actor: Pick<Actor, 'id'>): boolean =>
+	actor.id !== null && responsibleDirector(db, owner)?.id === actor.id;
 
-/** Designates the responsible director: an active person of the main connector, or nobody. */
-export function designateDirector(db: Db, actor: Actor, userId: string | null, now = new Date()): boolean {
+/** Designates the responsible director: an active person of the plan's own organisation, or nobody. */
+export function designateDirector(db: Db, actor: Actor, owner: PlanOwner, userId: string | null, now = new Date()): boolean {
 	return db.transaction((tx) => {
 		let name = '—';
 		if (userId) {
 			const person = tx.select().from(user).where(eq(user.id, userId)).get();
-			if (!person || person.status !== 'active' || person.tenantId !== null) return false;
+			if (!person || person.status !== 'active' || person.tenantId !== owner.tenantId) return false;
 			name = person.name;
 		}
-		const plan = ensurePlan(tx, actor, now);
+		const plan = ensurePlan(tx, actor, owner, now);
 		if (!plan) return false;
 		tx.update(securityPlan).set({ responsibleDirectorId: userId }).where(eq(securityPlan.id, plan.id)).run();
 		audit(tx, actor, {
+			tenantId: owner.tenantId,
 			action: 'security_plan.director',
 			targetType: 'security_plan',
 			targetId: plan.id,
@@ -163,11 +168,11 @@ export function designateDirector(db: Db, actor: Actor, userId: string | null, n
 export type AcceptResult = { ok: true } | { ok: false; reason: 'not_found' | 'not_director' | 'already_accepted' };
 
 /** The responsible director accepts a risk's residual level as it now stands. */
-export function acceptRisk(db: Db, actor: Actor, id: string, now = new Date()): AcceptResult {
+export function acceptRisk(db: Db, actor: Actor, owner: PlanOwner, id: string, now = new Date()): AcceptResult {
 	return db.transaction((tx) => {
-		const risk = getRisk(tx, id);
+		const risk = getRisk(tx, owner, id);
 		if (!risk) return { ok: false, reason: 'not_found' } as const;
-		const director = responsibleDirector(tx);
+		const director = responsibleDirector(tx, owner);
 		if (!director || director.id !== actor.id) return { ok: false, reason: 'not_director' } as const;
 		if (risk.acceptedAt) return { ok: false, reason: 'already_accepted' } as const;
 		tx.update(securityPlanRisk)
@@ -175,6 +180,7 @@ export function acceptRisk(db: Db, actor: Actor, id: string, now = new Date()): 
 			.where(eq(securityPlanRisk.id, id))
 			.run();
 		audit(tx, actor, {
+			tenantId: owner.tenantId,
 			action: 'security_plan.risk_accept',
 			targetType: 'security_plan_risk',
 			targetId: id,

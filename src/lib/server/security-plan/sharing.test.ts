@@ -6,7 +6,7 @@ import { auditEntry } from '../db/schema';
 import type { Actor } from '../actor';
 import { freshDb, setUpMainConnector } from '../test-support';
 import { syncBundledFrameworks } from './framework-store';
-import { saveRequirement } from './plan';
+import { MAIN_PLAN, saveRequirement } from './plan';
 import { bindingChapters, setSectionBinding } from './sharing';
 
 const NOW = new Date('2026-03-10T10:00:00Z');
@@ -20,6 +20,7 @@ beforeEach(() => {
 	saveRequirement(
 		db,
 		actor,
+		MAIN_PLAN,
 		'6.9-3',
 		{
 			description: 'Tulosteet **lukittuun keräysastiaan**.',
@@ -36,6 +37,7 @@ beforeEach(() => {
 	saveRequirement(
 		db,
 		actor,
+		MAIN_PLAN,
 		'6.7-5',
 		{
 			description: 'Internal: admin accounts.',

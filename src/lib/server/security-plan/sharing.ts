@@ -4,7 +4,7 @@ import { securityPlanSection } from '../db/schema';
 import { audit, type Actor } from '../actor';
 import { SECURITY_PLAN_CHAPTERS } from '../../domain';
 import type { FrameworkRequirement, FrameworkSection } from './framework';
-import { ensurePlan, frameworkOfPlan, getMainPlan } from './plan';
+import { MAIN_PLAN, ensurePlan, frameworkOfPlan, getMainPlan } from './plan';
 
 /**
  * Agreement §2: the tenant follows the main connector's plan. The main connector chooses, per
@@ -33,7 +33,7 @@ export function setSectionBinding(db: Db, actor: Actor, chapter: string, binds: 
 	return db.transaction((tx) => {
 		const framework = frameworkOfPlan(tx, getMainPlan(tx));
 		if (!framework?.sections.some((s) => s.chapter === chapter)) return false;
-		const plan = ensurePlan(tx, actor, now)!;
+		const plan = ensurePlan(tx, actor, MAIN_PLAN, now)!;
 		tx.insert(securityPlanSection)
 			.values({ planId: plan.id, chapter, bindsTenants: binds, updatedAt: now, updatedBy: actor.id })
 			.onConflictDoUpdate({

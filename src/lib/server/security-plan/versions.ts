@@ -9,7 +9,7 @@ import type { TwoFactorPerson } from '../auth/two-factor';
 import { SIGNATURE_METHODS } from '../agreements/agreements';
 import { textDiff, type DiffPart } from '../instructions/diff';
 import type { SecurityRequirementStatus, SecurityResponsibleParty, SecurityRiskLevel } from '../../domain';
-import { getMainPlan, ownerChoices } from './plan';
+import { getPlan, ownPartyOf, ownerChoices, type PlanOwner } from './plan';
 import { bindingChapters } from './sharing';
 import { listRisks, responsibleDirector, riskChapters } from './risks';
 import { documentLine, listDocuments } from './documents';
@@ -57,12 +57,12 @@ export interface PlanSnapshot {
 }
 
 /** The plan as it stands, in a fixed order and shape, so equal content always hashes the same. */
-export function currentSnapshot(db: DbOrTx): PlanSnapshot | null {
-	const plan = getMainPlan(db);
+export function currentSnapshot(db: DbOrTx, owner: PlanOwner): PlanSnapshot | null {
+	const plan = getPlan(db, owner);
 	if (!plan) return null;
-	const owners = new Map(ownerChoices(db).map((p) => [p.id, p.name]));
+	const owners = new Map(ownerChoices(db, owner).map((p) => [p.id, p.name]));
 	const documents = new Map<string, string[]>();
-	for (const d of listDocuments(db)) documents.set(d.requirementId, [...(documents.get(d.requirementId) ?? []), documentLine(d)]);
+	for (const d of listDocuments(db, owner)) documents.set(d.requirementId, [...(documents.get(d.requirementId) ?? []), documentLine(d)]);
 	const entries = db.select().from(securityPlanEntry).where(eq(securityPlanEntry.planId, plan.id)).all();
 	// A requirement with documents but no description yet is still part of the plan.
 	for (const requirementId of documents.keys())
@@ -75,7 +75,7 @@ export function currentSnapshot(db: DbOrTx): PlanSnapshot | null {
 				status: 'not_described',
 				lastReviewedOn: null,
 				nextReviewOn: '',
-				responsibleParty: 'main_connector',
+				responsibleParty: ownPartyOf(owner),
 				responsibleName: '',
 				agreementReference: '',
 				updatedAt: new Date(0),
@@ -95,7 +95,7 @@ export function currentSnapshot(db: DbOrTx): PlanSnapshot | null {
 			nextReviewOn: e.nextReviewOn,
 			documents: documents.get(e.requirementId) ?? []
 		}));
-	const risks = listRisks(db).map((r) => ({
+	const risks = listRisks(db, owner).map((r) => ({
 		id: r.id,
 		title: r.title,
 		systems: r.systems,
@@ -107,10 +107,11 @@ export function currentSnapshot(db: DbOrTx): PlanSnapshot | null {
 		acceptedBy: r.acceptedByName,
 		acceptedAt: r.acceptedAt?.toISOString() ?? null
 	}));
-	const binding = [...bindingChapters(db)];
+	// Only the main connector's plan binds tenants (agreement §2); a tenant's own plan binds nobody else.
+	const binding = owner.tenantId === null ? [...bindingChapters(db)] : [];
 	return {
 		framework: { key: plan.frameworkKey, version: plan.frameworkVersion },
-		responsibleDirector: responsibleDirector(db, plan)?.name ?? '',
+		responsibleDirector: responsibleDirector(db, owner)?.name ?? '',
 		binding: binding.sort((a, b) => a.localeCompare(b, 'en', { numeric: true })),
 		requirements,
 		risks
@@ -119,8 +120,8 @@ export function currentSnapshot(db: DbOrTx): PlanSnapshot | null {
 
 export const snapshotHash = (snapshot: string): string => createHash('sha256').update(snapshot, 'utf8').digest('hex');
 
-export function listVersions(db: DbOrTx): SecurityPlanVersion[] {
-	const plan = getMainPlan(db);
+export function listVersions(db: DbOrTx, owner: PlanOwner): SecurityPlanVersion[] {
+	const plan = getPlan(db, owner);
 	if (!plan) return [];
 	return db
 		.select()
@@ -130,12 +131,12 @@ export function listVersions(db: DbOrTx): SecurityPlanVersion[] {
 		.all();
 }
 
-export function latestVersion(db: DbOrTx): SecurityPlanVersion | undefined {
-	return listVersions(db)[0];
+export function latestVersion(db: DbOrTx, owner: PlanOwner): SecurityPlanVersion | undefined {
+	return listVersions(db, owner)[0];
 }
 
-export function getVersion(db: DbOrTx, version: number): SecurityPlanVersion | undefined {
-	const plan = getMainPlan(db);
+export function getVersion(db: DbOrTx, owner: PlanOwner, version: number): SecurityPlanVersion | undefined {
+	const plan = getPlan(db, owner);
 	if (!plan) return undefined;
 	return db
 		.select()
@@ -151,10 +152,10 @@ export const isIntact = (version: Pick<SecurityPlanVersion, 'snapshot' | 'conten
 	snapshotHash(version.snapshot) === version.contentHash;
 
 /** Whether the plan differs from its newest approved version (or was never approved). */
-export function hasUnapprovedChanges(db: DbOrTx): boolean {
-	const current = currentSnapshot(db);
+export function hasUnapprovedChanges(db: DbOrTx, owner: PlanOwner): boolean {
+	const current = currentSnapshot(db, owner);
 	if (!current) return false;
-	const latest = latestVersion(db);
+	const latest = latestVersion(db, owner);
 	return !latest || snapshotHash(JSON.stringify(current)) !== latest.contentHash;
 }
 
@@ -168,10 +169,12 @@ export type ApproveResult =
 
 /**
  * The responsible director approves the plan as it stands. `expectedHash` is the content they were
- * shown: if someone saved in between, nothing is approved.
+ * shown: if someone saved in between, nothing is approved. A tenant's plan is approved by that
+ * tenant's own director, never by anyone of the main connector.
  */
 export async function approvePlan(
 	db: Db,
+	owner: PlanOwner,
 	person: TwoFactorPerson,
 	confirmation: Confirmation,
 	expectedHash: string,
@@ -179,22 +182,22 @@ export async function approvePlan(
 	now = new Date()
 ): Promise<ApproveResult> {
 	const actor: Actor = { id: person.id, label: person.email, ipAddress: client.ipAddress };
-	if (person.tenantId !== null || responsibleDirector(db)?.id !== person.id) return { ok: false, reason: 'not_director' };
-	const before = currentSnapshot(db);
+	if (person.tenantId !== owner.tenantId || responsibleDirector(db, owner)?.id !== person.id) return { ok: false, reason: 'not_director' };
+	const before = currentSnapshot(db, owner);
 	if (!before) return { ok: false, reason: 'no_plan' };
-	if (!hasUnapprovedChanges(db)) return { ok: false, reason: 'unchanged' };
+	if (!hasUnapprovedChanges(db, owner)) return { ok: false, reason: 'unchanged' };
 	const confirmed = await stepUp(db, actor, person, confirmation, 'plan_approval', now);
 	if (!confirmed.ok) return confirmed;
 	return db.transaction((tx) => {
 		// Read again inside the transaction: the plan may have changed while the password was checked.
-		const snapshot = currentSnapshot(tx);
-		const director = responsibleDirector(tx);
+		const snapshot = currentSnapshot(tx, owner);
+		const director = responsibleDirector(tx, owner);
 		if (!snapshot || director?.id !== person.id) return { ok: false, reason: 'not_director' } as const;
 		const json = JSON.stringify(snapshot);
 		const contentHash = snapshotHash(json);
 		if (contentHash !== expectedHash) return { ok: false, reason: 'changed_meanwhile' } as const;
-		const plan = getMainPlan(tx)!;
-		const version = (latestVersion(tx)?.version ?? 0) + 1;
+		const plan = getPlan(tx, owner)!;
+		const version = (latestVersion(tx, owner)?.version ?? 0) + 1;
 		tx.insert(securityPlanVersion)
 			.values({
 				id: crypto.randomUUID(),
@@ -209,6 +212,7 @@ export async function approvePlan(
 			})
 			.run();
 		audit(tx, actor, {
+			tenantId: owner.tenantId,
 			action: 'security_plan.approve',
 			targetType: 'security_plan',
 			targetId: plan.id,

@@ -9,19 +9,19 @@ import { invalid, parseForm } from '$lib/server/http/forms';
 import { translate } from '$lib/i18n/translate';
 import { renderMarkdown } from '$lib/server/instructions/markdown';
 import { frameworkLanguage } from '$lib/server/security-plan/framework';
-import { markReviewed, ownerChoices, requirementDetail, saveRequirement } from '$lib/server/security-plan/plan';
-import { documentIdSchema, documentSchema, planEntrySchema } from '$lib/schemas/security-plan';
+import { markReviewed, ownPartyOf, ownPlanOf, ownerChoices, requirementDetail, saveRequirement } from '$lib/server/security-plan/plan';
+import { documentIdSchema, documentSchema, planEntrySchemaFor } from '$lib/schemas/security-plan';
 import { storeOptionalUpload } from '$lib/server/http/file-upload';
 import { addDocument, listDocuments, removeDocument } from '$lib/server/security-plan/documents';
 
-/** The main connector's plan: confidential, so `tenantId: null` keeps every tenant's people out (404). */
-const PLAN = { tenantId: null };
+/** The plan of the person's own organisation (see ../+page.server.ts). */
 
 export const load: PageServerLoad = (event) => {
-	const user = authorize(event, 'security_plan.read', PLAN);
-	const detail = requirementDetail(db(), event.params.requirement);
+	const owner = ownPlanOf(event.locals.user);
+	const user = authorize(event, 'security_plan.read', owner);
+	const detail = requirementDetail(db(), owner, event.params.requirement);
 	if (!detail) error(404, m.error_not_found());
-	const owners = ownerChoices(db());
+	const owners = ownerChoices(db(), owner);
 	return {
 		language: frameworkLanguage(getLocale()),
 		chapter: detail.section.chapter,
@@ -30,24 +30,32 @@ export const load: PageServerLoad = (event) => {
 		entry: detail.entry,
 		ownerName: owners.find((p) => p.id === detail.entry?.ownerId)?.name ?? null,
 		descriptionHtml: detail.entry?.description ? renderMarkdown(detail.entry.description) : '',
-		canEdit: can(user, 'security_plan.edit', PLAN),
+		canEdit: can(user, 'security_plan.edit', owner),
+		ownParty: ownPartyOf(owner),
 		owners,
-		documents: listDocuments(db(), detail.requirement.id).map((d) => ({ id: d.id, title: d.title, url: d.url, fileName: d.fileName }))
+		documents: listDocuments(db(), owner, detail.requirement.id).map((d) => ({
+			id: d.id,
+			title: d.title,
+			url: d.url,
+			fileName: d.fileName
+		}))
 	};
 };
 
 export const actions: Actions = {
 	save: async (event) => {
-		authorize(event, 'security_plan.edit', PLAN);
-		const parsed = parseForm(planEntrySchema, await event.request.formData());
+		const owner = ownPlanOf(event.locals.user);
+		authorize(event, 'security_plan.edit', owner);
+		const parsed = parseForm(planEntrySchemaFor(ownPartyOf(owner)), await event.request.formData());
 		if (!parsed.ok) return invalid(parsed.errors, parsed.values);
-		const result = saveRequirement(db(), actorOf(event), event.params.requirement, parsed.data);
+		const result = saveRequirement(db(), actorOf(event), owner, event.params.requirement, parsed.data);
 		if (!result.ok && result.reason === 'not_found') error(404, m.error_not_found());
 		if (!result.ok) return invalid({ [result.field]: translate(result.code) }, parsed.values);
 		return { saved: true };
 	},
 	addDocument: async (event) => {
-		authorize(event, 'security_plan.edit', PLAN);
+		const owner = ownPlanOf(event.locals.user);
+		authorize(event, 'security_plan.edit', owner);
 		const form = await event.request.formData();
 		const parsed = parseForm(documentSchema, form);
 		if (!parsed.ok) return invalid(parsed.errors, parsed.values, 'document');
@@ -56,18 +64,21 @@ export const actions: Actions = {
 		if (!upload.ok) return invalid({ file: upload.error }, parsed.values, 'document');
 		if (!parsed.data.url && !upload.file) return invalid({ url: m.security_plan_document_needs_target() }, parsed.values, 'document');
 		const input = upload.file ? { title: parsed.data.title, file: upload.file } : { title: parsed.data.title, url: parsed.data.url };
-		if (!addDocument(db(), actorOf(event), event.params.requirement, input)) error(404, m.error_not_found());
+		if (!addDocument(db(), actorOf(event), owner, event.params.requirement, input)) error(404, m.error_not_found());
 		return { documentAdded: parsed.data.title };
 	},
 	removeDocument: async (event) => {
-		authorize(event, 'security_plan.edit', PLAN);
+		const owner = ownPlanOf(event.locals.user);
+		authorize(event, 'security_plan.edit', owner);
 		const parsed = documentIdSchema.safeParse(Object.fromEntries(await event.request.formData()));
-		if (!parsed.success || !removeDocument(db(), actorOf(event), event.params.requirement, parsed.data.id)) error(404, m.error_not_found());
+		if (!parsed.success || !removeDocument(db(), actorOf(event), owner, event.params.requirement, parsed.data.id))
+			error(404, m.error_not_found());
 		return { documentRemoved: true };
 	},
 	reviewed: async (event) => {
-		authorize(event, 'security_plan.edit', PLAN);
-		const next = markReviewed(db(), actorOf(event), event.params.requirement);
+		const owner = ownPlanOf(event.locals.user);
+		authorize(event, 'security_plan.edit', owner);
+		const next = markReviewed(db(), actorOf(event), owner, event.params.requirement);
 		if (!next) error(404, m.error_not_found());
 		return { reviewed: next };
 	}

@@ -6,6 +6,7 @@ import { actorOf, authorize } from '$lib/server/http/guard';
 import { contentDisposition } from '$lib/server/evidence/file-store';
 import { frameworkLanguage } from '$lib/server/security-plan/framework';
 import { exportPlanPdf } from '$lib/server/security-plan/pdf';
+import { ownPlanOf } from '$lib/server/security-plan/plan';
 
 /**
  * The plan for the supervisory authority: the newest approved version (a draft while none is
@@ -13,9 +14,10 @@ import { exportPlanPdf } from '$lib/server/security-plan/pdf';
  * its readers, and every export audited.
  */
 export const GET: RequestHandler = async (event) => {
-	authorize(event, 'security_plan.read', { tenantId: null });
+	const owner = ownPlanOf(event.locals.user);
+	authorize(event, 'security_plan.read', owner);
 	const edition = event.url.searchParams.get('edition') === 'draft' ? 'draft' : 'approved';
-	const exported = await exportPlanPdf(db(), actorOf(event), frameworkLanguage(getLocale()), new Date(), edition);
+	const exported = await exportPlanPdf(db(), actorOf(event), owner, frameworkLanguage(getLocale()), new Date(), edition);
 	if (!exported) error(404, 'Not found');
 	const name = exported.version ? `information-security-plan-v${exported.version}.pdf` : 'information-security-plan-draft.pdf';
 	return new Response(new Uint8Array(exported.pdf), {

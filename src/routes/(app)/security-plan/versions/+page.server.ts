@@ -8,7 +8,7 @@ import { actorOf, authorize, clientOf } from '$lib/server/http/guard';
 import { answer, invalid, parseForm } from '$lib/server/http/forms';
 import { stepUpErrors } from '$lib/server/http/step-up';
 import { hasPassword } from '$lib/server/auth/step-up';
-import { ownerChoices } from '$lib/server/security-plan/plan';
+import { ownPlanOf, ownerChoices } from '$lib/server/security-plan/plan';
 import { designateDirector, isResponsibleDirector, responsibleDirector } from '$lib/server/security-plan/risks';
 import {
 	EMPTY_SNAPSHOT,
@@ -27,26 +27,27 @@ import { compareSchema, directorSchema } from '$lib/schemas/security-plan';
 import { confirmationSchema } from '$lib/schemas/agreement';
 import { z } from 'zod';
 
-/** The main connector's plan: confidential, so `tenantId: null` keeps every tenant's people out (404). */
-const PLAN = { tenantId: null };
+/** The plan of the person's own organisation (see ../+page.server.ts). */
 
 export const load: PageServerLoad = (event) => {
-	const user = authorize(event, 'security_plan.read', PLAN);
-	const versions = listVersions(db());
-	const current = currentSnapshot(db());
+	const owner = ownPlanOf(event.locals.user);
+	const user = authorize(event, 'security_plan.read', owner);
+	const versions = listVersions(db(), owner);
+	const current = currentSnapshot(db(), owner);
 	// Compare the chosen versions, by default the newest with the one before (the first with an empty plan).
 	const asked = compareSchema.parse(Object.fromEntries(event.url.searchParams));
 	const to = versions.find((v) => v.version === asked.to) ?? versions[0];
 	const from =
 		to && (versions.find((v) => v.version === asked.from && v.version < to.version) ?? versions.find((v) => v.version < to.version));
-	if (to) auditVersionRead(db(), actorOf(event), from ? [from, to] : [to], 'compared');
-	const isDirector = can(user, 'security_plan.approve', PLAN) && isResponsibleDirector(db(), user);
+	if (to) auditVersionRead(db(), actorOf(event), from ? [from, to] : [to], 'compared', owner.tenantId);
+	const isDirector = can(user, 'security_plan.approve', owner) && isResponsibleDirector(db(), owner, user);
 	return {
-		director: responsibleDirector(db()),
-		people: can(user, 'security_plan.edit', PLAN) ? ownerChoices(db()) : [],
-		canEdit: can(user, 'security_plan.edit', PLAN),
+		director: responsibleDirector(db(), owner),
+		people: can(user, 'security_plan.edit', owner) ? ownerChoices(db(), owner) : [],
+		canEdit: can(user, 'security_plan.edit', owner),
 		isDirector,
-		pending: hasUnapprovedChanges(db()),
+		tenantPlan: owner.tenantId !== null,
+		pending: hasUnapprovedChanges(db(), owner),
 		currentHash: current ? snapshotHash(JSON.stringify(current)) : null,
 		stepUpWithCode: isDirector && isTwoFactorEnabled(db(), user.id),
 		stepUpNoPassword: !hasPassword(db(), user.id),
@@ -60,27 +61,30 @@ export const load: PageServerLoad = (event) => {
 		compare: to
 			? { from: from?.version ?? null, to: to.version, diff: diffSnapshots(from ? parseSnapshot(from) : EMPTY_SNAPSHOT, parseSnapshot(to)) }
 			: null,
-		acknowledgements: acknowledgementOverview(db())
+		// Tenants acknowledge the main connector's plan only.
+		acknowledgements: owner.tenantId === null ? acknowledgementOverview(db()) : []
 	};
 };
 
 export const actions = {
 	director: async (event) => {
-		authorize(event, 'security_plan.edit', PLAN);
+		const owner = ownPlanOf(event.locals.user);
+		authorize(event, 'security_plan.edit', owner);
 		const parsed = parseForm(directorSchema, await event.request.formData());
 		if (!parsed.ok) return invalid(parsed.errors, parsed.values, 'director');
-		if (!designateDirector(db(), actorOf(event), parsed.data.directorId))
+		if (!designateDirector(db(), actorOf(event), owner, parsed.data.directorId))
 			return invalid({ directorId: m.security_plan_error_owner() }, parsed.values, 'director');
 		return answer('director', { designated: true });
 	},
 	approve: async (event) => {
-		const user = authorize(event, 'security_plan.approve', PLAN);
+		const owner = ownPlanOf(event.locals.user);
+		const user = authorize(event, 'security_plan.approve', owner);
 		const parsed = parseForm(
 			confirmationSchema.extend({ contentHash: z.string().regex(/^[0-9a-f]{64}$/) }),
 			await event.request.formData()
 		);
 		if (!parsed.ok) return invalid(parsed.errors, parsed.values, 'approve');
-		const result = await approvePlan(db(), user, parsed.data, parsed.data.contentHash, clientOf(event));
+		const result = await approvePlan(db(), owner, user, parsed.data, parsed.data.contentHash, clientOf(event));
 		if (result.ok) return answer('approve', { approved: result.version });
 		if (result.reason === 'not_director') error(403, m.security_risk_error_not_director());
 		if (result.reason === 'no_plan') error(404, m.error_not_found());

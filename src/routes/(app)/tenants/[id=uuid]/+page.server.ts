@@ -6,6 +6,7 @@ import { db } from '$lib/server/db';
 import { can } from '$lib/server/auth/authorize';
 import { actorOf, authorize } from '$lib/server/http/guard';
 import { getTenant, setTenantArchived, setTenantStage } from '$lib/server/tenants/tenants';
+import { readableTenantPlan } from '$lib/server/security-plan/tenant-plans';
 import { listTenantAgreements } from '$lib/server/agreements/agreements';
 import { getChecklist } from '$lib/server/prerequisites/checklist';
 import { countPeople, listPeople } from '$lib/server/people/people';
@@ -68,7 +69,9 @@ export const load: PageServerLoad = (event) => {
 			archive: can(user, 'tenant.archive', { tenantId }),
 			managePeople: can(user, 'tenant.people.manage', { tenantId }),
 			instructionCoverage: can(user, 'instruction.coverage', { tenantId }),
-			trainingRecords: can(user, 'training.records', { tenantId })
+			trainingRecords: can(user, 'training.records', { tenantId }),
+			// The tenant's own information-security plan, for the main connector's readers once shared.
+			sharedPlan: user.tenantId === null && can(user, 'security_plan.read', { tenantId }) && !!readableTenantPlan(db(), user, tenantId)
 		}
 	};
 };

@@ -6,16 +6,18 @@ import { actorOf, authorize } from '$lib/server/http/guard';
 import { checkEvidenceFile } from '$lib/server/evidence/file-check';
 import { contentDisposition, readStoredFile } from '$lib/server/evidence/file-store';
 import { auditDocumentRead, getDocument } from '$lib/server/security-plan/documents';
+import { ownPlanOf } from '$lib/server/security-plan/plan';
 
 /** A file beside a requirement of the plan: confidential, so only the plan's readers, and each read audited. */
 export const GET: RequestHandler = async (event) => {
-	authorize(event, 'security_plan.read', { tenantId: null });
-	const document = getDocument(db(), event.params.requirement, event.params.id);
+	const owner = ownPlanOf(event.locals.user);
+	authorize(event, 'security_plan.read', owner);
+	const document = getDocument(db(), owner, event.params.requirement, event.params.id);
 	if (!document?.storagePath) error(404, 'Not found');
 	const bytes = new Uint8Array(readStoredFile(config.dataDir, document.storagePath));
 	// The type was checked from the content on upload; check again rather than store it twice.
 	const check = await checkEvidenceFile(bytes, document.fileName, Number.MAX_SAFE_INTEGER);
-	auditDocumentRead(db(), actorOf(event), document);
+	auditDocumentRead(db(), actorOf(event), owner, document);
 	return new Response(bytes, {
 		headers: {
 			'content-type': check.ok ? check.mimeType : 'application/octet-stream',
