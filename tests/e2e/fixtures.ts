@@ -63,8 +63,9 @@ export async function freshTotp(secret: string): Promise<string> {
 		const used: Record<string, number> = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
 		const now = Math.floor(Date.now() / 30_000);
 		// The server takes one step either side of its own, each once and in order. The step before
-		// is used only while 8 s of the current one remain, so that it cannot lapse in transit.
-		const earliest = Date.now() % 30_000 < 22_000 ? now - 1 : now;
+		// is used only while 20 s of the current one remain, so that it cannot lapse before the form
+		// that carries it is sent, even on a busy machine.
+		const earliest = Date.now() % 30_000 < 10_000 ? now - 1 : now;
 		const step = Math.max(earliest, (used[secret] ?? 0) + 1);
 		if (step <= now + 1) {
 			writeFileSync(file, JSON.stringify({ ...used, [secret]: step }));
