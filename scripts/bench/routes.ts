@@ -47,6 +47,7 @@ export interface RouteIds {
 	requirement: string;
 	planDocument: string;
 	risk: string;
+	sealedAgreement: string;
 	apiTokens: string[];
 }
 
@@ -85,7 +86,10 @@ export const VISITS: Record<string, Plan> = {
 		mc((ids) => `/agreements/${ids.agreement}`, 'in force'),
 		as('tenant admin', (ids) => (ids.tenantAgreement ? `/agreements/${ids.tenantAgreement}` : null))
 	],
-	'/agreements/[id=uuid]/pdf': [mc((ids) => `/agreements/${ids.agreement}/pdf`, 'sealed file')],
+	'/agreements/[id=uuid]/pdf': [
+		mc((ids) => `/agreements/${ids.agreement}/pdf`, 'no sealed file: rendered on request'),
+		mc((ids) => `/agreements/${ids.sealedAgreement}/pdf`, 'sealed file')
+	],
 	'/agreements/new': [mc('/agreements/new')],
 	'/agreements/campaigns': [mc('/agreements/campaigns')],
 	'/agreements/campaigns/new': [mc('/agreements/campaigns/new')],
@@ -95,7 +99,7 @@ export const VISITS: Record<string, Plan> = {
 	],
 	'/api-tokens': [mc('/api-tokens')],
 	'/api/v1/agreements/[id]': [api((ids) => `/api/v1/agreements/${ids.agreement}`)],
-	'/api/v1/agreements/[id]/pdf': [api((ids) => `/api/v1/agreements/${ids.agreement}/pdf`, 'sealed file')],
+	'/api/v1/agreements/[id]/pdf': [api((ids) => `/api/v1/agreements/${ids.sealedAgreement}/pdf`, 'sealed file')],
 	'/api/v1/certificates': [api('/api/v1/certificates', 'first page')],
 	'/api/v1/certificates/[id]': [api((ids) => (ids.certificate ? `/api/v1/certificates/${ids.certificate}` : null))],
 	'/api/v1/docs': [as('signed out', '/api/v1/docs')],
@@ -229,7 +233,7 @@ export function routeIds(
 	const apiVisits = Object.values(VISITS)
 		.flatMap((plan) => (Array.isArray(plan) ? plan : []))
 		.filter((v) => v.as === 'api client').length;
-	const extras = addRouteExtras(path, { adminId: sample.adminId, apiTokens: apiVisits });
+	const extras = addRouteExtras(path, { adminId: sample.adminId, agreementId: sample.agreementId, apiTokens: apiVisits });
 	const sqlite = new Database(path, { readonly: true, fileMustExist: true });
 	let ids: Omit<RouteIds, 'calendarToken'>;
 	try {

@@ -6,9 +6,9 @@
  * approval would write it (the director's step-up is not what these pages cost).
  */
 import { dirname } from 'node:path';
-import { asc, isNull } from 'drizzle-orm';
+import { and, asc, eq, isNull, ne } from 'drizzle-orm';
 import { openDatabase } from '../../../src/lib/server/db';
-import { apiToken, securityPlanVersion, tenant } from '../../../src/lib/server/db/schema';
+import { agreement, apiToken, securityPlanVersion, tenant } from '../../../src/lib/server/db/schema';
 import { API_SCOPES } from '../../../src/lib/domain';
 import { hashToken } from '../../../src/lib/server/auth/session';
 import { generateApiToken } from '../../../src/lib/server/api-tokens/tokens';
@@ -31,6 +31,8 @@ export interface RouteExtras {
 	requirement: string;
 	planDocument: string;
 	risk: string;
+	/** An agreement in force with its sealed file (the data set seals none: the file stands in for one). */
+	sealedAgreement: string;
 	/** Bearer tokens with every scope, one per API visit (each token has its own rate limit). */
 	apiTokens: string[];
 }
@@ -41,7 +43,7 @@ const PDF = new TextEncoder().encode(
 
 const REQUIREMENTS = ['3-1', '5-1', '6.2-1', '6.3-1', '6.5-1'];
 
-export function addRouteExtras(path: string, sample: { adminId: string; apiTokens: number }): RouteExtras {
+export function addRouteExtras(path: string, sample: { adminId: string; agreementId: string; apiTokens: number }): RouteExtras {
 	const db = openDatabase(path);
 	const actor = { id: sample.adminId, label: 'bench', ipAddress: '127.0.0.1' };
 	const now = new Date();
@@ -123,6 +125,18 @@ export function addRouteExtras(path: string, sample: { adminId: string; apiToken
 		);
 		if (!hook.ok) throw new Error(`Webhook refused: ${hook.reason}`);
 
+		const sealed = db
+			.select({ id: agreement.id })
+			.from(agreement)
+			.where(and(eq(agreement.status, 'in_force'), ne(agreement.id, sample.agreementId)))
+			.get();
+		if (!sealed) throw new Error('No second agreement in force in the data set');
+		const sealedFile = storeFile(dirname(path), 'bench', PDF);
+		db.update(agreement)
+			.set({ sealedPath: sealedFile.storagePath, sealedSha256: sealedFile.sha256, sealedAt: now })
+			.where(eq(agreement.id, sealed.id))
+			.run();
+
 		const apiTokens = Array.from({ length: sample.apiTokens }, () => generateApiToken());
 		for (const [i, token] of apiTokens.entries())
 			db.insert(apiToken)
@@ -137,7 +151,7 @@ export function addRouteExtras(path: string, sample: { adminId: string; apiToken
 					expiresAt: null
 				})
 				.run();
-		return { campaign: campaign.id, requirement: REQUIREMENTS[2], planDocument, risk: risk.id, apiTokens };
+		return { campaign: campaign.id, requirement: REQUIREMENTS[2], planDocument, risk: risk.id, sealedAgreement: sealed.id, apiTokens };
 	} finally {
 		db.$client.close();
 	}
