@@ -22,13 +22,16 @@ import {
 	parseSnapshot,
 	snapshotHash
 } from '$lib/server/security-plan/versions';
-import { acknowledgementOverview } from '$lib/server/security-plan/acknowledgements';
+import { acknowledgementOverviewPage } from '$lib/server/security-plan/acknowledgements';
+import { pageNumber } from '$lib/schemas/fields';
 import { compareSchema, directorSchema } from '$lib/schemas/security-plan';
 import { confirmationSchema } from '$lib/schemas/agreement';
 import { z } from 'zod';
 
 /** The main connector's plan: confidential, so `tenantId: null` keeps every tenant's people out (404). */
 const PLAN = { tenantId: null };
+/** Tenants per page of the acknowledgement overview: a main connector has thousands. */
+const ACK_PAGE_SIZE = 50;
 
 export const load: PageServerLoad = (event) => {
 	const user = authorize(event, 'security_plan.read', PLAN);
@@ -41,6 +44,7 @@ export const load: PageServerLoad = (event) => {
 		to && (versions.find((v) => v.version === asked.from && v.version < to.version) ?? versions.find((v) => v.version < to.version));
 	if (to) auditVersionRead(db(), actorOf(event), from ? [from, to] : [to], 'compared');
 	const isDirector = can(user, 'security_plan.approve', PLAN) && isResponsibleDirector(db(), user);
+	const ackPage = pageNumber.parse(event.url.searchParams.get('page') ?? undefined);
 	return {
 		director: responsibleDirector(db()),
 		people: can(user, 'security_plan.edit', PLAN) ? ownerChoices(db()) : [],
@@ -60,7 +64,7 @@ export const load: PageServerLoad = (event) => {
 		compare: to
 			? { from: from?.version ?? null, to: to.version, diff: diffSnapshots(from ? parseSnapshot(from) : EMPTY_SNAPSHOT, parseSnapshot(to)) }
 			: null,
-		acknowledgements: acknowledgementOverview(db())
+		acknowledgements: { ...acknowledgementOverviewPage(db(), ackPage, ACK_PAGE_SIZE), page: ackPage, pageSize: ACK_PAGE_SIZE }
 	};
 };
 

@@ -6,15 +6,26 @@ import { actorOf, authorize } from '$lib/server/http/guard';
 import { parseForm } from '$lib/server/http/forms';
 import { createCampaign } from '$lib/server/campaigns/campaigns';
 import { defaultTemplate, listTemplates } from '$lib/server/agreements/templates-store';
-import { listTenantNames } from '$lib/server/tenants/tenants';
+import { listTenantNames, tenantNamesByIds } from '$lib/server/tenants/tenants';
 import { campaignSchema } from '$lib/schemas/campaign';
 
-/** The checkbox list is for picking a few; "all with an agreement in force" covers the many. */
-const TENANT_LIST_LIMIT = 2000;
+/**
+ * The checkbox list is for picking a few; "all with an agreement in force" covers the many. Beyond
+ * this many tenants (a list of thousands was megabytes of HTML) it shows only those chosen on the
+ * tenant list, where they are found by search.
+ */
+const TENANT_LIST_LIMIT = 200;
 
-function options() {
+/** Every current tenant when there are few, else only the chosen ones (`fromListOnly`). */
+function tenantChoices(chosen: string[]) {
+	const first = listTenantNames(db(), TENANT_LIST_LIMIT + 1);
+	if (first.length <= TENANT_LIST_LIMIT) return { tenants: first, fromListOnly: false };
+	return { tenants: tenantNamesByIds(db(), chosen), fromListOnly: true };
+}
+
+function options(chosen: string[]) {
 	return {
-		tenants: listTenantNames(db(), TENANT_LIST_LIMIT),
+		...tenantChoices(chosen),
 		templates: listTemplates(db()).map((t) => ({
 			value: t.id,
 			label: `${t.title} — v${t.version} (${t.language})${t.isDefault ? ' ★' : ''}`
@@ -27,7 +38,7 @@ export const load: PageServerLoad = (event) => {
 	// ?tenant=…&tenant=… comes from the tenant list's "start a campaign" for the tenants selected there.
 	const chosen = event.url.searchParams.getAll('tenant');
 	return {
-		...options(),
+		...options(chosen),
 		fromList: chosen.length,
 		values: {
 			name: '',
