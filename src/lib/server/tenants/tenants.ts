@@ -81,22 +81,6 @@ export function listTenantNames(db: DbOrTx, limit: number): { id: string; name: 
 		.all();
 }
 
-/** The names of the given current tenants, by name (ids that are not a current tenant are left out). */
-export function tenantNamesByIds(db: DbOrTx, ids: string[]): { id: string; name: string }[] {
-	const unique = [...new Set(ids)];
-	const found: { id: string; name: string }[] = [];
-	// SQLite bounds the number of parameters in one statement.
-	for (let i = 0; i < unique.length; i += 500)
-		found.push(
-			...db
-				.select({ id: tenant.id, name: tenant.name })
-				.from(tenant)
-				.where(and(inArray(tenant.id, unique.slice(i, i + 500)), isNull(tenant.archivedAt)))
-				.all()
-		);
-	return found.sort((a, b) => a.name.localeCompare(b.name, 'fi') || (a.id < b.id ? -1 : 1));
-}
-
 /**
  * Current tenants whose name or business ID contains `query` (case and å/ä/ö folded), by name, at
  * most `limit`, for pickers too long to list whole; `more` says whether others match too.

@@ -6,7 +6,7 @@ import { actorOf, authorize } from '$lib/server/http/guard';
 import { parseForm } from '$lib/server/http/forms';
 import { createCampaign } from '$lib/server/campaigns/campaigns';
 import { defaultTemplate, listTemplates } from '$lib/server/agreements/templates-store';
-import { listTenantNames, tenantNamesByIds } from '$lib/server/tenants/tenants';
+import { findCurrentTenants, listTenantNames } from '$lib/server/tenants/tenants';
 import { campaignSchema } from '$lib/schemas/campaign';
 
 /**
@@ -20,7 +20,7 @@ const TENANT_LIST_LIMIT = 200;
 function tenantChoices(chosen: string[]) {
 	const first = listTenantNames(db(), TENANT_LIST_LIMIT + 1);
 	if (first.length <= TENANT_LIST_LIMIT) return { tenants: first, fromListOnly: false };
-	return { tenants: tenantNamesByIds(db(), chosen), fromListOnly: true };
+	return { tenants: findCurrentTenants(db(), chosen), fromListOnly: true };
 }
 
 function options(chosen: string[]) {
