@@ -113,9 +113,10 @@ async function measureEveryRoute(path: string, dir: string, data: Awaited<Return
 	});
 	const server = await startPortal(path, dir, await freePort());
 	try {
-		const cookies: Record<Role, string> = {
+		const cookies: Record<Exclude<Role, 'api client'>, string> = {
 			'main connector admin': await signIn(server.url, data.adminEmail, data.password, data.adminTotpSecret),
 			'tenant admin': await signIn(server.url, ids.tenantAdmin.email, data.password),
+			'largest tenant admin': await signIn(server.url, ids.largestTenant.admin.email, data.password),
 			'tenant staff': await signIn(server.url, ids.tenantStaff.email, data.password),
 			'signed out': ''
 		};

@@ -13,8 +13,16 @@ import { openDatabase } from '../../src/lib/server/db';
 import { createCalendarToken } from '../../src/lib/server/calendar/feed';
 import { percentile } from './latency';
 import { addOneOfEach } from './dataset/extras';
+import { addRouteExtras, CAMPAIGN_TENANTS } from './dataset/route-extras';
 
-export type Role = 'main connector admin' | 'tenant admin' | 'tenant staff' | 'signed out';
+export type Role =
+	| 'main connector admin'
+	| 'tenant admin'
+	| 'largest tenant admin'
+	| 'tenant staff'
+	| 'signed out'
+	/** An integration with the main connector's API token: no cookie, `Authorization: Bearer`. */
+	| 'api client';
 
 export interface RouteIds {
 	tenant: string;
@@ -33,6 +41,14 @@ export interface RouteIds {
 	calendarToken: string;
 	tenantAdmin: { id: string; email: string };
 	tenantStaff: { id: string; email: string };
+	/** The tenant with the most people, and its administrator. */
+	largestTenant: { id: string; people: number; admin: { id: string; email: string } };
+	campaign: string;
+	requirement: string;
+	planDocument: string;
+	risk: string;
+	sealedAgreement: string;
+	apiTokens: string[];
 }
 
 interface Visit {
@@ -59,22 +75,70 @@ const as = (role: Role, path: string | ((ids: RouteIds) => string | null), note?
 	note
 });
 
+const api = (path: string | ((ids: RouteIds) => string | null), note?: string): Visit => as('api client', path, note);
+
 /** Who opens each route, and with which ids. Add a new route here (the table says when one is missing). */
 export const VISITS: Record<string, Plan> = {
-	'/': [mc('/'), as('tenant admin', '/'), as('tenant staff', '/')],
+	'/': [mc('/'), as('tenant admin', '/'), as('largest tenant admin', '/', 'the tenant with the most people'), as('tenant staff', '/')],
 	'/account': [mc('/account'), as('tenant staff', '/account')],
 	'/agreements': [mc('/agreements')],
 	'/agreements/[id=uuid]': [
 		mc((ids) => `/agreements/${ids.agreement}`, 'in force'),
 		as('tenant admin', (ids) => (ids.tenantAgreement ? `/agreements/${ids.tenantAgreement}` : null))
 	],
-	'/agreements/[id=uuid]/pdf': [mc((ids) => `/agreements/${ids.agreement}/pdf`, 'sealed file')],
+	'/agreements/[id=uuid]/pdf': [
+		mc((ids) => `/agreements/${ids.agreement}/pdf`, 'no sealed file: rendered on request'),
+		mc((ids) => `/agreements/${ids.sealedAgreement}/pdf`, 'sealed file')
+	],
 	'/agreements/new': [mc('/agreements/new')],
+	'/agreements/campaigns': [mc('/agreements/campaigns')],
+	'/agreements/campaigns/new': [mc('/agreements/campaigns/new')],
+	'/agreements/campaigns/[id=uuid]': [mc((ids) => `/agreements/campaigns/${ids.campaign}`, `${CAMPAIGN_TENANTS} tenants`)],
+	'/agreements/campaigns/[id=uuid]/export.csv': [
+		mc((ids) => `/agreements/campaigns/${ids.campaign}/export.csv`, `${CAMPAIGN_TENANTS} tenants`)
+	],
+	'/api-tokens': [mc('/api-tokens')],
+	'/api/v1/agreements/[id]': [api((ids) => `/api/v1/agreements/${ids.agreement}`)],
+	'/api/v1/agreements/[id]/pdf': [api((ids) => `/api/v1/agreements/${ids.sealedAgreement}/pdf`, 'sealed file')],
+	'/api/v1/certificates': [api('/api/v1/certificates', 'first page')],
+	'/api/v1/certificates/[id]': [api((ids) => (ids.certificate ? `/api/v1/certificates/${ids.certificate}` : null))],
+	'/api/v1/docs': [as('signed out', '/api/v1/docs')],
+	'/api/v1/instructions': [api('/api/v1/instructions', 'first page')],
+	'/api/v1/openapi.json': [as('signed out', '/api/v1/openapi.json')],
+	'/api/v1/security-plan': [api('/api/v1/security-plan')],
+	'/api/v1/tenants': [api('/api/v1/tenants', 'first page'), api('/api/v1/tenants?q=terveys&stage=onboarding', 'search and filter')],
+	'/api/v1/tenants/[id]': [api((ids) => `/api/v1/tenants/${ids.tenant}`)],
+	'/api/v1/tenants/[id]/agreements': [api((ids) => `/api/v1/tenants/${ids.tenant}/agreements`)],
+	'/api/v1/tenants/[id]/checklist': [api((ids) => `/api/v1/tenants/${ids.tenant}/checklist`)],
+	'/api/v1/tenants/[id]/people': [
+		api((ids) => `/api/v1/tenants/${ids.tenant}/people`),
+		api((ids) => `/api/v1/tenants/${ids.largestTenant.id}/people`, 'largest tenant, first page')
+	],
+	'/security-plan': [mc('/security-plan')],
+	'/security-plan/[requirement=requirement]': [mc((ids) => `/security-plan/${ids.requirement}`, 'described, with a document')],
+	'/security-plan/[requirement=requirement]/documents/[id=uuid]': [
+		mc((ids) => `/security-plan/${ids.requirement}/documents/${ids.planDocument}`, 'stored file')
+	],
+	'/security-plan/binding': [mc('/security-plan/binding')],
+	'/security-plan/export.csv': [mc('/security-plan/export.csv')],
+	'/security-plan/export.pdf': [mc('/security-plan/export.pdf')],
+	'/security-plan/risks': [mc('/security-plan/risks')],
+	'/security-plan/risks/[id=uuid]': [mc((ids) => `/security-plan/risks/${ids.risk}`)],
+	'/security-plan/risks/export.csv': [mc('/security-plan/risks/export.csv')],
+	'/security-plan/versions': [mc('/security-plan/versions', 'one approved version')],
+	'/webhooks': [mc('/webhooks')],
+	'/organisation/single-sign-on': [mc('/organisation/single-sign-on')],
+	'/search': [mc('/search', 'no query yet')],
+	'/tenants/import': [mc('/tenants/import')],
+	'/tenants/import/template.csv': [mc('/tenants/import/template.csv')],
+	// No sign-in provider is configured in the bench: measured as the refusal a visitor gets.
+	'/login/oidc/[provider]': [{ ...as('signed out', '/login/oidc/bench', 'no such provider: the refusal'), status: 404 }],
+	'/oidc/callback': [as('signed out', '/oidc/callback', 'no sign-in under way: the refusal page')],
 	'/agreements/templates': [mc('/agreements/templates')],
 	'/audit': [mc('/audit'), as('tenant admin', '/audit')],
 	'/certificates': [mc('/certificates'), as('tenant admin', '/certificates')],
 	'/certificates/[id=uuid]': [mc((ids) => (ids.certificate ? `/certificates/${ids.certificate}` : null))],
-	'/certificates/export.csv': [mc('/certificates/export.csv', 'every certificate')],
+	'/certificates/export.csv': [mc('/certificates/export.csv', 'every certificate, up to the export’s 50,000 rows')],
 	'/certificates/new': [mc('/certificates/new'), mc('/certificates/new?holderQuery=virtanen', 'holder search')],
 	'/certificates/settings': [mc('/certificates/settings')],
 	'/evidence/[id=uuid]': [mc((ids) => (ids.evidence ? `/evidence/${ids.evidence}` : null))],
@@ -87,7 +151,12 @@ export const VISITS: Record<string, Plan> = {
 	'/prerequisites/new': [mc('/prerequisites/new')],
 	'/services': [mc('/services')],
 	'/tenants': [mc('/tenants'), mc('/tenants?q=terveys&stage=onboarding', 'search and filter')],
-	'/tenants/[id=uuid]': [mc((ids) => `/tenants/${ids.tenant}`), as('tenant admin', (ids) => `/tenants/${ids.tenant}`)],
+	'/tenants/[id=uuid]': [
+		mc((ids) => `/tenants/${ids.tenant}`),
+		as('tenant admin', (ids) => `/tenants/${ids.tenant}`),
+		mc((ids) => `/tenants/${ids.largestTenant.id}`, 'the tenant with the most people'),
+		as('largest tenant admin', (ids) => `/tenants/${ids.largestTenant.id}`, 'the tenant with the most people')
+	],
 	'/tenants/[id=uuid]/checklist': [
 		mc((ids) => `/tenants/${ids.tenant}/checklist`),
 		as('tenant admin', (ids) => `/tenants/${ids.tenant}/checklist`)
@@ -97,7 +166,10 @@ export const VISITS: Record<string, Plan> = {
 		mc((ids) => `/tenants/${ids.tenant}/instructions`),
 		as('tenant admin', (ids) => `/tenants/${ids.tenant}/instructions`)
 	],
-	'/tenants/[id=uuid]/instructions/coverage.csv': [as('tenant admin', (ids) => `/tenants/${ids.tenant}/instructions/coverage.csv`)],
+	'/tenants/[id=uuid]/instructions/coverage.csv': [
+		as('tenant admin', (ids) => `/tenants/${ids.tenant}/instructions/coverage.csv`),
+		as('largest tenant admin', (ids) => `/tenants/${ids.largestTenant.id}/instructions/coverage.csv`, 'the tenant with the most people')
+	],
 	'/tenants/[id=uuid]/training': [
 		mc((ids) => `/tenants/${ids.tenant}/training`),
 		as('tenant admin', (ids) => `/tenants/${ids.tenant}/training`)
@@ -117,7 +189,10 @@ export const VISITS: Record<string, Plan> = {
 		mc((ids) => `/instructions/${ids.instructionAll}`, 'all tenants'),
 		mc((ids) => `/instructions/${ids.instructionAll}?tenant=${ids.tenant}`, 'all tenants, one opened')
 	],
-	'/instructions/[id=uuid]/coverage.csv': [mc((ids) => `/instructions/${ids.instructionChosen}/coverage.csv`, 'chosen tenants')],
+	'/instructions/[id=uuid]/coverage.csv': [
+		mc((ids) => `/instructions/${ids.instructionChosen}/coverage.csv`, 'chosen tenants'),
+		mc((ids) => `/instructions/${ids.instructionAll}/coverage.csv`, 'all tenants: everyone in the country')
+	],
 	'/instructions/[id=uuid]/attachment/[version]': [
 		mc((ids) => (ids.attachment ? `/instructions/${ids.attachment.instruction}/attachment/${ids.attachment.version}` : null))
 	],
@@ -154,6 +229,11 @@ export function routeIds(
 		)
 		.get(sample.tenantId) as { id: string };
 	addOneOfEach(path, { tenantId: sample.tenantId, adminId: sample.adminId, staffId: staff.id, instructionId: sample.instructionChosen });
+	// One token per API visit: each token has its own rate limit (120 at once), and a visit makes about 43 requests.
+	const apiVisits = Object.values(VISITS)
+		.flatMap((plan) => (Array.isArray(plan) ? plan : []))
+		.filter((v) => v.as === 'api client').length;
+	const extras = addRouteExtras(path, { adminId: sample.adminId, agreementId: sample.agreementId, apiTokens: apiVisits });
 	const sqlite = new Database(path, { readonly: true, fileMustExist: true });
 	let ids: Omit<RouteIds, 'calendarToken'>;
 	try {
@@ -167,6 +247,17 @@ export function routeIds(
 				sample.tenantId,
 				role
 			)!;
+		const largest = () => {
+			const top = one<{ id: string; people: number }>(
+				`select u.tenant_id as id, count(*) as people from user u join tenant t on t.id = u.tenant_id
+				 where u.status = 'active' and t.archived_at is null group by u.tenant_id order by people desc limit 1`
+			)!;
+			const admin = one<{ id: string; email: string }>(
+				`select u.id, u.email from user u join user_role r on r.user_id = u.id where u.tenant_id = ? and u.status = 'active' and r.role = 'tenant_admin' limit 1`,
+				top.id
+			)!;
+			return { ...top, admin };
+		};
 		const attachment = one<{ instruction: string; version: number }>(
 			'select instruction_id as instruction, version from instruction_version where attachment_path is not null limit 1'
 		);
@@ -186,7 +277,9 @@ export function routeIds(
 			incident: hasTable('incident_report') ? id('select id from incident_report limit 1') : null,
 			announcement: hasTable('announcement') ? id('select id from announcement limit 1') : null,
 			tenantAdmin: person('tenant_admin'),
-			tenantStaff: person('tenant_staff')
+			tenantStaff: person('tenant_staff'),
+			largestTenant: largest(),
+			...extras
 		};
 	} finally {
 		sqlite.close();
@@ -212,8 +305,11 @@ export interface RouteFigure {
 	expected?: number;
 	html?: boolean;
 	requests?: number;
+	/** Of the whole answer for a page; of the first byte of the body for a file (not HTML). */
 	median?: number;
 	p95?: number;
+	/** A file's whole download, median. */
+	wholeMedian?: number;
 	kilobytes?: number;
 }
 
@@ -228,8 +324,16 @@ const answersGet = (route: DiscoveredRoute) =>
  */
 const REQUEST_TIMEOUT_MS = 30_000;
 
-async function measure(url: string, cookie: string, path: string, requests: number, budgetMs: number, expected = 200) {
+async function measure(
+	url: string,
+	headers: Record<string, string>,
+	path: string,
+	requests: number,
+	budgetMs: number,
+	expected = 200
+): Promise<Omit<RouteFigure, 'route' | 'as' | 'path'>> {
 	const times: number[] = [];
+	const firstBytes: number[] = [];
 	let bytes = 0;
 	let status = 0;
 	let html = false;
@@ -237,16 +341,25 @@ async function measure(url: string, cookie: string, path: string, requests: numb
 	let warmup = 3;
 	for (let i = 0; i < warmup + requests; i++) {
 		const t0 = performance.now();
+		let firstByte: number;
 		try {
 			const response = await fetch(url + path, {
-				headers: { cookie, accept: 'text/html' },
+				headers,
 				redirect: 'manual',
 				signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS)
 			});
-			const body = await response.arrayBuffer();
 			status = response.status;
 			html = (response.headers.get('content-type') ?? '').includes('text/html');
-			bytes = body.byteLength;
+			// The first part of the body: a file sent in parts starts arriving long before its end.
+			const reader = response.body?.getReader();
+			bytes = 0;
+			firstByte = NaN;
+			for (;;) {
+				const part = reader ? await reader.read() : { done: true as const, value: undefined };
+				if (Number.isNaN(firstByte)) firstByte = performance.now() - t0;
+				if (part.done) break;
+				bytes += part.value.byteLength;
+			}
 		} catch {
 			return { status: 0, timedOut: true, html, requests: 0, kilobytes: undefined };
 		}
@@ -254,17 +367,24 @@ async function measure(url: string, cookie: string, path: string, requests: numb
 		if (status !== expected) break;
 		// A route taking seconds is warm after one request; more would only hold the run up.
 		if (i === 0 && elapsed > 1000) warmup = 1;
-		if (i >= warmup) times.push(elapsed);
+		if (i >= warmup) {
+			times.push(elapsed);
+			firstBytes.push(firstByte);
+		}
 		const spent = performance.now() - started;
 		if ((times.length >= 5 && spent > budgetMs) || (times.length >= 1 && spent > 10 * budgetMs)) break;
 	}
 	times.sort((a, b) => a - b);
+	firstBytes.sort((a, b) => a - b);
+	// Files (not HTML) are judged by their first byte, with the whole download beside it.
+	const judged = html ? times : firstBytes;
 	return {
 		status,
 		html,
 		requests: times.length,
-		median: times.length ? percentile(times, 50) : undefined,
-		p95: times.length ? percentile(times, 95) : undefined,
+		median: judged.length ? percentile(judged, 50) : undefined,
+		p95: judged.length ? percentile(judged, 95) : undefined,
+		wholeMedian: !html && times.length ? percentile(times, 50) : undefined,
 		kilobytes: bytes / 1024
 	};
 }
@@ -272,7 +392,7 @@ async function measure(url: string, cookie: string, path: string, requests: numb
 export async function measureRoutes(
 	url: string,
 	ids: RouteIds,
-	cookies: Record<Role, string>,
+	cookies: Record<Exclude<Role, 'api client'>, string>,
 	options: { requests: number; budgetMs: number; progress: (text: string) => void }
 ): Promise<RouteFigure[]> {
 	const figures: RouteFigure[] = [];
@@ -280,6 +400,7 @@ export async function measureRoutes(
 	// POST-only endpoints are listed with the reason they are not measured.
 	const routes = [...new Set(discovered.filter((r) => answersGet(r) || r.pattern in VISITS).map((r) => r.pattern))].sort();
 	const deferred: [string, Visit][] = [];
+	let apiVisit = 0;
 	const visit = async (route: string, v: Visit) => {
 		const path = v.path(ids);
 		if (path === null) {
@@ -287,7 +408,11 @@ export async function measureRoutes(
 			return;
 		}
 		options.progress(`route ${path} as ${v.as}`);
-		const result = await measure(url, cookies[v.as], path, options.requests, options.budgetMs, v.status);
+		const headers: Record<string, string> =
+			v.as === 'api client'
+				? { authorization: `Bearer ${ids.apiTokens[apiVisit++]}`, accept: 'application/json' }
+				: { cookie: cookies[v.as], accept: 'text/html' };
+		const result = await measure(url, headers, path, options.requests, options.budgetMs, v.status);
 		figures.push({ route, as: v.as, path, note: v.note, expected: v.status ?? 200, ...result });
 		if (result.timedOut && v.last) figures.at(-1)!.note = `${v.note ? `${v.note}; ` : ''}the server was still busy with it when stopped`;
 		else if (result.timedOut) {
@@ -344,11 +469,13 @@ export function routesMarkdown(figures: RouteFigure[]): string {
 				? `no answer within ${REQUEST_TIMEOUT_MS / 1000} s`
 				: f.status !== f.expected
 					? `HTTP ${f.status}`
-					: `${f.requests} requests`;
+					: `${f.requests} requests${f.wholeMedian === undefined ? '' : `; whole file median ${ms(f.wholeMedian)}`}`;
 		const path = f.path === f.route ? '' : ` \`${f.path.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, '<id>')}\``;
 		return `| \`${f.route}\`${path}${f.note ? ` (${f.note})` : ''} | ${f.as} | ${ms(f.median)} | ${ms(f.p95)} | ${size(f)} | ${what} | ${met === null ? '' : met ? '✓' : '✗'} |`;
 	});
 	return [
+		`For a file (not HTML: CSV, PDF, JSON, calendar) the median and p95 are the time to the first byte of the body, as exports are sent in parts; the whole download's median is beside the number of requests.`,
+		'',
 		`| Route | As | Median | p95 (target ≤ ${ROUTE_P95_MS} ms) | Size (HTML target ≤ ${ROUTE_HTML_KB} kB) | Requests | Met |`,
 		'| --- | --- | --- | --- | --- | --- | --- |',
 		...lines

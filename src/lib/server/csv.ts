@@ -33,3 +33,60 @@ export function toCsv(rows: string[][]): string {
 export function csvLines(rows: string[][]): string {
 	return rows.map((row) => row.map(cell).join(',') + '\r\n').join('');
 }
+
+/** A turn of the event loop: other requests' input, output and timers run before the next part. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * A CSV file sent in parts as it is made, for exports that can be large: the header line (with the
+ * byte order mark) first, then each part of `parts` (rows read a few thousand at a time), with a turn
+ * of the event loop between parts so that other people's requests are answered meanwhile and the
+ * first byte leaves at once. The bytes are exactly `toCsv([header, ...every row])`.
+ *
+ * `parts` is read lazily, after the response has started: make language-dependent labels before
+ * (while the request's locale holds), as the parts may be made outside the request's context.
+ */
+export function csvStream(header: string[], parts: Iterable<string[][]>): ReadableStream<Uint8Array> {
+	const encoder = new TextEncoder();
+	const iterator = parts[Symbol.iterator]();
+	let started = false;
+	return new ReadableStream<Uint8Array>({
+		async pull(controller) {
+			if (!started) {
+				started = true;
+				controller.enqueue(encoder.encode(toCsv([header])));
+				return;
+			}
+			// Until something is sent or the rows run out: a read waiting for this pull must get an answer.
+			for (;;) {
+				await nextTurn();
+				const next = iterator.next();
+				if (next.done) {
+					controller.close();
+					return;
+				}
+				if (next.value.length) {
+					controller.enqueue(encoder.encode(csvLines(next.value)));
+					return;
+				}
+			}
+		},
+		cancel() {
+			iterator.return?.();
+		}
+	});
+}
+
+/** The response headers of a CSV download. */
+export function csvHeaders(fileName: string): Record<string, string> {
+	return {
+		'content-type': 'text/csv; charset=utf-8',
+		'content-disposition': `attachment; filename="${fileName}"`,
+		'cache-control': 'private, no-store'
+	};
+}
+
+/** Rows already in memory, in parts of `size`, each made into CSV cells only when it is sent. */
+export function* inParts<T>(rows: readonly T[], size: number, cells: (row: T) => string[]): Generator<string[][]> {
+	for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size).map(cells);
+}

@@ -429,7 +429,9 @@ export interface TenantCoverage {
  * Who an instruction is for: active people of the tenants it reaches (current ones only, unless
  * `currentTenantsOnly` is false), and only administrators when its audience says so.
  */
-function audienceWhere(db: DbOrTx, item: Instruction, scope: { tenantId?: string; currentTenantsOnly: boolean }) {
+type AudienceScope = { tenantId?: string; tenantIds?: string[]; currentTenantsOnly: boolean };
+
+function audienceWhere(db: DbOrTx, item: Instruction, scope: AudienceScope) {
 	const chosenTenants = db
 		.select({ id: instructionTenant.tenantId })
 		.from(instructionTenant)
@@ -442,6 +444,7 @@ function audienceWhere(db: DbOrTx, item: Instruction, scope: { tenantId?: string
 		eq(user.status, 'active'),
 		// On tenant.id, so that a few chosen tenants lead the join rather than every current one.
 		scope.tenantId !== undefined ? eq(tenant.id, scope.tenantId) : undefined,
+		scope.tenantIds !== undefined ? inArray(tenant.id, scope.tenantIds) : undefined,
 		scope.currentTenantsOnly ? isNull(tenant.archivedAt) : undefined,
 		item.allTenants ? undefined : inArray(tenant.id, chosenTenants),
 		item.audience === 'tenant_admins' ? exists(isTenantAdmin) : undefined
@@ -453,7 +456,7 @@ function audienceWhere(db: DbOrTx, item: Instruction, scope: { tenantId?: string
  * by tenant (tenants by name, people by name). One query whatever the number of tenants: each
  * person's newest acknowledgement is one seek in the (instruction, user, version) index.
  */
-function audienceCoverage(db: DbOrTx, item: Instruction, scope: { tenantId?: string; currentTenantsOnly: boolean }): TenantCoverage[] {
+function audienceCoverage(db: DbOrTx, item: Instruction, scope: AudienceScope): TenantCoverage[] {
 	if (item.archivedAt) return [];
 	const baseline = baselineVersion(db, item.id);
 	const newest = (column: typeof acknowledgement.version | typeof acknowledgement.at) =>
@@ -691,6 +694,24 @@ export function coverageInTenant(
 /** Coverage of one instruction across the current tenants it reaches (those with anyone to reach). */
 export function coverageByTenant(db: DbOrTx, item: Instruction, onlyTenantId?: string): TenantCoverage[] {
 	return audienceCoverage(db, item, { tenantId: onlyTenantId, currentTenantsOnly: true });
+}
+
+/**
+ * The same as `coverageByTenant` for every tenant, read `tenantsPerPart` tenants at a time (tenants
+ * by name, as there), for an export sent in parts: each part is one short query, not the whole country.
+ */
+export function* coverageByTenantParts(db: DbOrTx, item: Instruction, tenantsPerPart: number): Generator<TenantCoverage[]> {
+	if (item.archivedAt) return;
+	const chosen = db.select({ id: instructionTenant.tenantId }).from(instructionTenant).where(eq(instructionTenant.instructionId, item.id));
+	const tenants = db
+		.select({ id: tenant.id })
+		.from(tenant)
+		.where(and(isNull(tenant.archivedAt), item.allTenants ? undefined : inArray(tenant.id, chosen)))
+		.orderBy(asc(tenant.name), asc(tenant.id))
+		.all()
+		.map((t) => t.id);
+	for (let i = 0; i < tenants.length; i += tenantsPerPart)
+		yield audienceCoverage(db, item, { tenantIds: tenants.slice(i, i + tenantsPerPart), currentTenantsOnly: true });
 }
 
 /** Per person of a tenant: the instructions they still owe an acknowledgement for. */

@@ -3,6 +3,7 @@ import type { DbOrTx } from '../db';
 import { instructionTenant, type Instruction } from '../db/schema';
 import {
 	coverageByTenant,
+	coverageByTenantParts,
 	coverageCounts,
 	coverageInTenant,
 	listInstructions,
@@ -31,7 +32,16 @@ export interface CoverageRow {
 
 /** One row per person of the audience, tenant by tenant (for the drill-down and the export). */
 export function coverageRows(db: DbOrTx, item: Instruction, onlyTenantId?: string): CoverageRow[] {
-	return coverageByTenant(db, item, onlyTenantId).flatMap((t) =>
+	return flatRows(coverageByTenant(db, item, onlyTenantId));
+}
+
+/** The same rows as `coverageRows` over every tenant, read a few hundred tenants at a time (the export). */
+export function* coverageRowParts(db: DbOrTx, item: Instruction, tenantsPerPart = 200): Generator<CoverageRow[]> {
+	for (const part of coverageByTenantParts(db, item, tenantsPerPart)) yield flatRows(part);
+}
+
+function flatRows(tenants: ReturnType<typeof coverageByTenant>): CoverageRow[] {
+	return tenants.flatMap((t) =>
 		t.people.map((p) => ({
 			tenantId: t.tenantId,
 			tenantName: t.tenantName,

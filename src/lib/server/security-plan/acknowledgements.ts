@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, ne } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, isNull, ne } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db';
 import { securityPlanAcknowledgement, securityPlanVersion, tenant, user } from '../db/schema';
 import { audit, type Actor } from '../actor';
@@ -96,18 +96,42 @@ export interface AcknowledgementRow {
 	acknowledgedAt: Date | null;
 }
 
+/** Tenants that follow the plan: current, and not ended. */
+const following = () => and(isNull(tenant.archivedAt), ne(tenant.stage, 'ended'));
+
 /** For the main connector: every current tenant and the newest version it has acknowledged. */
 export function acknowledgementOverview(db: DbOrTx): AcknowledgementRow[] {
 	const tenants = db
 		.select({ id: tenant.id, name: tenant.name })
 		.from(tenant)
-		.where(and(isNull(tenant.archivedAt), ne(tenant.stage, 'ended')))
-		.orderBy(asc(tenant.name))
+		.where(following())
+		.orderBy(asc(tenant.name), asc(tenant.id))
 		.all();
-	// One query for every tenant's acknowledgements (not one per tenant), the newest version kept per tenant.
+	return withNewest(db, tenants, false);
+}
+
+/**
+ * One page of the overview (tenants by name) and the number of tenants: the main connector has
+ * thousands, and the page listed them all (megabytes of HTML at national scale).
+ */
+export function acknowledgementOverviewPage(db: DbOrTx, page: number, pageSize: number): { rows: AcknowledgementRow[]; total: number } {
+	const total = db.select({ n: count() }).from(tenant).where(following()).get()?.n ?? 0;
+	const tenants = db
+		.select({ id: tenant.id, name: tenant.name })
+		.from(tenant)
+		.where(following())
+		.orderBy(asc(tenant.name), asc(tenant.id))
+		.limit(pageSize)
+		.offset((page - 1) * pageSize)
+		.all();
+	return { rows: withNewest(db, tenants, true), total };
+}
+
+function withNewest(db: DbOrTx, tenants: { id: string; name: string }[], onlyThese: boolean): AcknowledgementRow[] {
+	// One query for the tenants' acknowledgements (not one per tenant), the newest version kept per tenant.
 	const plan = getMainPlan(db);
 	const newestByTenant = new Map<string, TenantAcknowledgement>();
-	if (plan)
+	if (plan && tenants.length)
 		for (const row of db
 			.select({
 				tenantId: securityPlanAcknowledgement.tenantId,
@@ -117,7 +141,17 @@ export function acknowledgementOverview(db: DbOrTx): AcknowledgementRow[] {
 			})
 			.from(securityPlanAcknowledgement)
 			.innerJoin(securityPlanVersion, eq(securityPlanAcknowledgement.versionId, securityPlanVersion.id))
-			.where(eq(securityPlanVersion.planId, plan.id))
+			.where(
+				and(
+					eq(securityPlanVersion.planId, plan.id),
+					onlyThese
+						? inArray(
+								securityPlanAcknowledgement.tenantId,
+								tenants.map((t) => t.id)
+							)
+						: undefined
+				)
+			)
 			.all())
 			if ((newestByTenant.get(row.tenantId)?.version ?? 0) < row.version) newestByTenant.set(row.tenantId, row);
 	return tenants.map((t) => {

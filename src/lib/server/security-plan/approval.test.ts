@@ -22,7 +22,13 @@ import {
 	parseSnapshot,
 	snapshotHash
 } from './versions';
-import { acknowledgeVersion, acknowledgementOverview, acknowledgementsOf, tenantView } from './acknowledgements';
+import {
+	acknowledgeVersion,
+	acknowledgementOverview,
+	acknowledgementOverviewPage,
+	acknowledgementsOf,
+	tenantView
+} from './acknowledgements';
 import { riskSchema } from '../../schemas/security-plan';
 
 const DIR = join(process.cwd(), 'templates', 'security-plan');
@@ -257,6 +263,14 @@ describe('tenant acknowledgement', () => {
 		expect(acknowledgementsOf(db, tenantId).map((a) => a.version)).toEqual([1]);
 		// Another tenant's acknowledgement is its own.
 		expect(acknowledgementsOf(db, insertTenantRow(db, undefined, '1234567-1'))).toEqual([]);
+		// The page shows the overview a page at a time, tenants by name, each with its own newest version.
+		for (const businessId of ['2345678-2', '3456789-3', '4567890-4']) insertTenantRow(db, undefined, businessId);
+		const whole = acknowledgementOverview(db);
+		expect(whole).toHaveLength(5);
+		const pages = [1, 2, 3].map((page) => acknowledgementOverviewPage(db, page, 2));
+		expect(pages.map((p) => p.total)).toEqual([5, 5, 5]);
+		expect(pages.flatMap((p) => p.rows)).toEqual(whole);
+		expect(pages.flatMap((p) => p.rows).find((r) => r.tenantId === tenantId)).toMatchObject({ version: 1, userName: 'Tuula Tenant' });
 	});
 });
 

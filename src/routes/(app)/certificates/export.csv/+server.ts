@@ -5,7 +5,7 @@ import { authorize } from '$lib/server/http/guard';
 import { certificateExportChunks, type CertificateExportRow } from '$lib/server/certificates/registry';
 import { CERTIFICATE_KINDS } from '$lib/domain';
 import { todayInHelsinki } from '$lib/time';
-import { csvLines, toCsv } from '$lib/server/csv';
+import { csvHeaders, csvStream } from '$lib/server/csv';
 import { certificateKindLabel } from '$lib/i18n/certificate-labels';
 import { certificateListQuerySchema } from '$lib/schemas/certificate';
 
@@ -56,27 +56,11 @@ export const GET: RequestHandler = (event) => {
 		day(r.renewalOrderedAt),
 		r.reference
 	];
-	// Sent as it is read, a part at a time: the whole file is megabytes, and building it at once
-	// kept every other request waiting. Labels are made now, while the request's locale holds.
-	const encoder = new TextEncoder();
-	let pendingHeader: string | null = toCsv([header]);
-	const body = new ReadableStream<Uint8Array>({
-		pull(controller) {
-			const next = chunks.next();
-			const text = (pendingHeader ?? '') + (next.done ? '' : csvLines(next.value.map(line)));
-			pendingHeader = null;
-			if (text) controller.enqueue(encoder.encode(text));
-			if (next.done) controller.close();
-		},
-		cancel() {
-			chunks.return(undefined);
-		}
-	});
-	return new Response(body, {
-		headers: {
-			'content-type': 'text/csv; charset=utf-8',
-			'content-disposition': `attachment; filename="certificates-${todayInHelsinki()}.csv"`,
-			'cache-control': 'private, no-store'
-		}
-	});
+	// Sent as it is read, a part at a time with a turn of the event loop between parts: the whole file
+	// is megabytes, and building it at once kept every other request waiting. Labels are made above,
+	// while the request's locale holds.
+	const parts = (function* () {
+		for (const rows of chunks) yield rows.map(line);
+	})();
+	return new Response(csvStream(header, parts), { headers: csvHeaders(`certificates-${todayInHelsinki()}.csv`) });
 };

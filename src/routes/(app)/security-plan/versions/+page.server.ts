@@ -22,12 +22,15 @@ import {
 	parseSnapshot,
 	snapshotHash
 } from '$lib/server/security-plan/versions';
-import { acknowledgementOverview } from '$lib/server/security-plan/acknowledgements';
+import { acknowledgementOverviewPage } from '$lib/server/security-plan/acknowledgements';
+import { pageNumber } from '$lib/schemas/fields';
 import { compareSchema, directorSchema } from '$lib/schemas/security-plan';
 import { confirmationSchema } from '$lib/schemas/agreement';
 import { z } from 'zod';
 
 /** The plan of the person's own organisation (see ../+page.server.ts). */
+/** Tenants per page of the acknowledgement overview: a main connector has thousands. */
+const ACK_PAGE_SIZE = 50;
 
 export const load: PageServerLoad = (event) => {
 	const owner = ownPlanOf(event.locals.user);
@@ -41,6 +44,7 @@ export const load: PageServerLoad = (event) => {
 		to && (versions.find((v) => v.version === asked.from && v.version < to.version) ?? versions.find((v) => v.version < to.version));
 	if (to) auditVersionRead(db(), actorOf(event), from ? [from, to] : [to], 'compared', owner.tenantId);
 	const isDirector = can(user, 'security_plan.approve', owner) && isResponsibleDirector(db(), owner, user);
+	const ackPage = pageNumber.parse(event.url.searchParams.get('page') ?? undefined);
 	return {
 		director: responsibleDirector(db(), owner),
 		people: can(user, 'security_plan.edit', owner) ? ownerChoices(db(), owner) : [],
@@ -62,7 +66,10 @@ export const load: PageServerLoad = (event) => {
 			? { from: from?.version ?? null, to: to.version, diff: diffSnapshots(from ? parseSnapshot(from) : EMPTY_SNAPSHOT, parseSnapshot(to)) }
 			: null,
 		// Tenants acknowledge the main connector's plan only.
-		acknowledgements: owner.tenantId === null ? acknowledgementOverview(db()) : []
+		acknowledgements:
+			owner.tenantId === null
+				? { ...acknowledgementOverviewPage(db(), ackPage, ACK_PAGE_SIZE), page: ackPage, pageSize: ACK_PAGE_SIZE }
+				: { rows: [], total: 0, page: 1, pageSize: ACK_PAGE_SIZE }
 	};
 };
 

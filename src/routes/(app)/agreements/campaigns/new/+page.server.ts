@@ -11,19 +11,23 @@ import { BULK_LIMIT, resolveTenantSelection } from '$lib/server/bulk/tenant-sele
 import { tenantListQuerySchema } from '$lib/schemas/tenant';
 import { campaignSchema } from '$lib/schemas/campaign';
 
-/** The checkbox list is for picking a few; "all with an agreement in force" covers the many. */
-const TENANT_LIST_LIMIT = 2000;
+/**
+ * The checkbox list is for picking a few; "all with an agreement in force" covers the many. Beyond
+ * this many tenants (a list of thousands was megabytes of HTML) it shows only those chosen on the
+ * tenant list, where they are found by search.
+ */
+const TENANT_LIST_LIMIT = 200;
 
-function options(chosen: string[] = []) {
-	const listed = listTenantNames(db(), TENANT_LIST_LIMIT);
-	// Tenants chosen on the tenant list but past the listed ones still show, ticked, so they are kept.
-	const known = new Set(listed.map((t) => t.id));
-	const extra = findCurrentTenants(
-		db(),
-		chosen.filter((id) => !known.has(id))
-	);
+/** Every current tenant when there are few, else only the chosen ones (`fromListOnly`). */
+function tenantChoices(chosen: string[]) {
+	const first = listTenantNames(db(), TENANT_LIST_LIMIT + 1);
+	if (first.length <= TENANT_LIST_LIMIT) return { tenants: first, fromListOnly: false };
+	return { tenants: findCurrentTenants(db(), chosen), fromListOnly: true };
+}
+
+function options(chosen: string[]) {
 	return {
-		tenants: [...listed, ...extra],
+		...tenantChoices(chosen),
 		templates: listTemplates(db()).map((t) => ({
 			value: t.id,
 			label: `${t.title} — v${t.version} (${t.language})${t.isDefault ? ' ★' : ''}`

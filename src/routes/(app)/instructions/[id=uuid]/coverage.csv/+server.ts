@@ -4,12 +4,17 @@ import * as m from '$lib/paraglide/messages.js';
 import { db } from '$lib/server/db';
 import { authorize } from '$lib/server/http/guard';
 import { getInstruction } from '$lib/server/instructions/instructions';
-import { coverageRows, sortableTime } from '$lib/server/instructions/report';
-import { toCsv } from '$lib/server/csv';
+import { coverageRowParts, sortableTime, type AckStatus } from '$lib/server/instructions/report';
+import { csvHeaders, csvStream } from '$lib/server/csv';
 import { todayInHelsinki } from '$lib/time';
 import { ackStatusLabel } from '$lib/i18n/instruction-labels';
 
-/** Every person of every tenant the instruction reaches, with what they acknowledged and when. */
+const STATUSES: AckStatus[] = ['current', 'outdated', 'missing'];
+
+/**
+ * Every person of every tenant the instruction reaches, with what they acknowledged and when. For an
+ * instruction to every tenant that is the whole country: sent in parts, a few hundred tenants at a time.
+ */
 export const GET: RequestHandler = (event) => {
 	authorize(event, 'instruction.coverage');
 	const item = getInstruction(db(), event.params.id);
@@ -22,19 +27,18 @@ export const GET: RequestHandler = (event) => {
 		m.instruction_acknowledged_version(),
 		m.instruction_acknowledged_at()
 	];
-	const body = coverageRows(db(), item).map((r) => [
-		r.tenantName,
-		r.name,
-		r.email,
-		ackStatusLabel(r.status),
-		r.acknowledgedVersion === null ? '' : String(r.acknowledgedVersion),
-		sortableTime(r.acknowledgedAt)
-	]);
-	return new Response(toCsv([header, ...body]), {
-		headers: {
-			'content-type': 'text/csv; charset=utf-8',
-			'content-disposition': `attachment; filename="instruction-coverage-${todayInHelsinki()}.csv"`,
-			'cache-control': 'private, no-store'
-		}
-	});
+	// Made now, while the request's locale holds: the parts are made as the file is sent.
+	const statusLabels = new Map(STATUSES.map((status) => [status, ackStatusLabel(status)]));
+	const parts = (function* () {
+		for (const rows of coverageRowParts(db(), item))
+			yield rows.map((r) => [
+				r.tenantName,
+				r.name,
+				r.email,
+				statusLabels.get(r.status)!,
+				r.acknowledgedVersion === null ? '' : String(r.acknowledgedVersion),
+				sortableTime(r.acknowledgedAt)
+			]);
+	})();
+	return new Response(csvStream(header, parts), { headers: csvHeaders(`instruction-coverage-${todayInHelsinki()}.csv`) });
 };

@@ -5,10 +5,14 @@ import { getLocale } from '$lib/paraglide/runtime';
 import { db } from '$lib/server/db';
 import { authorize } from '$lib/server/http/guard';
 import { getTenant } from '$lib/server/tenants/tenants';
-import { sortableTime, tenantCoverage } from '$lib/server/instructions/report';
-import { toCsv } from '$lib/server/csv';
+import { sortableTime, tenantCoverage, type AckStatus } from '$lib/server/instructions/report';
+import { csvHeaders, csvStream, inParts } from '$lib/server/csv';
 import { todayInHelsinki } from '$lib/time';
 import { ackStatusLabel } from '$lib/i18n/instruction-labels';
+
+const STATUSES: AckStatus[] = ['current', 'outdated', 'missing'];
+/** Rows made into CSV and sent at a time. */
+const PART_ROWS = 2_000;
 
 /** One row per instruction and person of this tenant, with what they acknowledged and when. */
 export const GET: RequestHandler = (event) => {
@@ -23,21 +27,19 @@ export const GET: RequestHandler = (event) => {
 		m.instruction_acknowledged_version(),
 		m.instruction_acknowledged_at()
 	];
-	const body = tenantCoverage(db(), tenantId, getLocale()).flatMap((row) =>
-		row.people.map((p) => [
-			row.title,
-			p.name,
-			p.email,
-			ackStatusLabel(p.status),
-			p.acknowledgedVersion === null ? '' : String(p.acknowledgedVersion),
-			sortableTime(p.acknowledgedAt)
-		])
-	);
-	return new Response(toCsv([header, ...body]), {
-		headers: {
-			'content-type': 'text/csv; charset=utf-8',
-			'content-disposition': `attachment; filename="instruction-coverage-${todayInHelsinki()}.csv"`,
-			'cache-control': 'private, no-store'
-		}
+	// Labels are made now, while the request's locale holds: the parts are made as the file is sent.
+	const statusLabels = new Map(STATUSES.map((status) => [status, ackStatusLabel(status)]));
+	const rows = tenantCoverage(db(), tenantId, getLocale()).flatMap((row) => row.people.map((p) => ({ title: row.title, ...p })));
+	const cells = (p: (typeof rows)[number]) => [
+		p.title,
+		p.name,
+		p.email,
+		statusLabels.get(p.status)!,
+		p.acknowledgedVersion === null ? '' : String(p.acknowledgedVersion),
+		sortableTime(p.acknowledgedAt)
+	];
+	// The largest tenants have thousands of people, each once per instruction: sent in parts.
+	return new Response(csvStream(header, inParts(rows, PART_ROWS, cells)), {
+		headers: csvHeaders(`instruction-coverage-${todayInHelsinki()}.csv`)
 	});
 };
