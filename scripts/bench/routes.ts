@@ -131,6 +131,11 @@ export const VISITS: Record<string, Plan> = {
 	'/search': [mc('/search', 'no query yet')],
 	'/tenants/import': [mc('/tenants/import')],
 	'/tenants/import/template.csv': [mc('/tenants/import/template.csv')],
+	'/tenants/import/template.xlsx': [mc('/tenants/import/template.xlsx')],
+	// The bench's tenants keep no plan of their own: measured as the answer to a plan not shared.
+	'/tenants/[id=uuid]/security-plan': [
+		{ ...mc((ids) => `/tenants/${ids.tenant}/security-plan`, 'no plan shared: the refusal'), status: 404 }
+	],
 	// No sign-in provider is configured in the bench: measured as the refusal a visitor gets.
 	'/login/oidc/[provider]': [{ ...as('signed out', '/login/oidc/bench', 'no such provider: the refusal'), status: 404 }],
 	'/oidc/callback': [as('signed out', '/oidc/callback', 'no sign-in under way: the refusal page')],

@@ -85,7 +85,7 @@ export function addRouteExtras(path: string, sample: { adminId: string; agreemen
 		const file = storeFile(dirname(path), 'bench', PDF);
 		const planDocument = addDocument(db, actor, MAIN_PLAN, REQUIREMENTS[2], {
 			title: 'Jatkuvuussuunnitelma',
-			file: { name: 'jatkuvuus.pdf', path: file.storagePath, sha256: file.sha256 }
+			file: { name: 'jatkuvuus.pdf', path: file.storagePath, sha256: file.sha256, mimeType: 'application/pdf' }
 		});
 		if (!planDocument) throw new Error('Plan document refused');
 		const risk = addRisk(db, actor, MAIN_PLAN, {

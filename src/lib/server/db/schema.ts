@@ -1260,6 +1260,8 @@ export const securityPlanDocument = sqliteTable(
 		fileName: text('file_name').notNull().default(''),
 		storagePath: text('storage_path'),
 		sha256: text('sha256'),
+		/** The type the content check found on upload (null for files stored before it was kept). */
+		mimeType: text('mime_type'),
 		createdAt: createdAt(),
 		createdBy: text('created_by')
 	},

@@ -36,11 +36,14 @@ describe('documents beside a requirement', () => {
 			admin,
 			MAIN_PLAN,
 			'6.1-1',
-			{ title: 'Ohje', file: { name: 'ohje.pdf', path: '/data/x', sha256: 'ab'.repeat(32) } },
+			{ title: 'Ohje', file: { name: 'ohje.pdf', path: '/data/x', sha256: 'ab'.repeat(32), mimeType: 'application/pdf' } },
 			NOW
 		)!;
 		expect(listDocuments(db, MAIN_PLAN, '6.1-1').map((d) => d.id)).toEqual([link, file].sort((a, b) => (a < b ? -1 : 1)));
 		expect(listDocuments(db, MAIN_PLAN, '6.2-1')).toEqual([]);
+		// The type found on upload is kept, so a download need not read the file again to name it.
+		expect(getDocument(db, MAIN_PLAN, '6.1-1', file)).toMatchObject({ mimeType: 'application/pdf' });
+		expect(getDocument(db, MAIN_PLAN, '6.1-1', link)).toMatchObject({ mimeType: null });
 		expect(getDocument(db, MAIN_PLAN, '6.2-1', link)).toBeUndefined();
 		// A requirement with documents but no description yet still appears in the frozen content.
 		expect(currentSnapshot(db, MAIN_PLAN)!.requirements).toMatchObject([

@@ -13,7 +13,7 @@ import { ensurePlan, frameworkOfPlan, getPlan, type PlanOwner } from './plan';
  */
 
 export type DocumentInput = { title: string } & (
-	{ url: string; file?: undefined } | { url?: undefined; file: { name: string; path: string; sha256: string } }
+	{ url: string; file?: undefined } | { url?: undefined; file: { name: string; path: string; sha256: string; mimeType?: string } }
 );
 
 export function listDocuments(db: DbOrTx, owner: PlanOwner, requirementId?: string): SecurityPlanDocument[] {
@@ -55,6 +55,7 @@ export function addDocument(
 				fileName: input.file?.name ?? '',
 				storagePath: input.file?.path ?? null,
 				sha256: input.file?.sha256 ?? null,
+				mimeType: input.file?.mimeType ?? null,
 				createdAt: now,
 				createdBy: actor.id
 			})

@@ -1,0 +1,1 @@
+ALTER TABLE `security_plan_document` ADD `mime_type` text;
