@@ -14,13 +14,7 @@ import { getMainConnector } from '$lib/server/organisation/organisation';
 import { listExpiredUnreplaced, listToOrder } from '$lib/server/certificates/registry';
 import { listActiveAnnouncementsFor } from '$lib/server/incidents/announcements';
 import { dueReviewCount, ownPlanOf } from '$lib/server/security-plan/plan';
-import {
-	dashboardAggregates,
-	instructionCoverageSummary,
-	tenantPeopleGlance,
-	tenantStagesByMonth,
-	type PersonGlance
-} from '$lib/server/overview/overview';
+import { dashboardAggregates, instructionCoverageSummary, tenantGlance, tenantStagesByMonth } from '$lib/server/overview/overview';
 import { getLocale } from '$lib/paraglide/runtime';
 
 /** The instruction coverage chart: titles in the reader's language (English only where written). */
@@ -45,16 +39,6 @@ function expiredSummary() {
 
 /** Rows of a tenant's people on its home page: a large tenant has thousands (its pages list them all). */
 const DASHBOARD_ROWS = 25;
-
-/** The first rows of the glance, with the summary counted over everyone. */
-function glanceOf(people: PersonGlance[]) {
-	const cards = { valid: 0, expiring: 0, expired: 0, none: 0 };
-	for (const p of people) cards[p.card.state]++;
-	return {
-		people: people.slice(0, DASHBOARD_ROWS),
-		summary: { people: people.length, trained: people.filter((p) => p.training.valid >= p.training.required).length, cards }
-	};
-}
 
 export const load: PageServerLoad = (event) => {
 	const user = authorize(event, 'dashboard.view');
@@ -115,11 +99,11 @@ export const load: PageServerLoad = (event) => {
 		kind: 'tenant' as const,
 		announcements,
 		tenant: tenant ? { id: tenant.id, name: tenant.name, businessId: tenant.businessId, stage: tenant.stage, city: tenant.city } : null,
-		checklist: can(user, 'checklist.view', { tenantId }) ? getChecklist(db(), tenantId).progress : null,
+		checklist: can(user, 'checklist.view', { tenantId }) ? getChecklist(db(), tenantId, new Date(), { detail: false }).progress : null,
 		// Training and card validity per person, for those who keep the training records.
 		glance: can(user, 'training.records', { tenantId })
 			? {
-					...glanceOf(tenantPeopleGlance(db(), tenantId)),
+					...tenantGlance(db(), tenantId, DASHBOARD_ROWS),
 					cards: can(user, 'certificate.view', { tenantId })
 				}
 			: null,

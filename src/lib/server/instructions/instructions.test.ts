@@ -13,6 +13,7 @@ import {
 	coverageByTenant,
 	coverageCounts,
 	coverageInTenant,
+	coverageInTenantParts,
 	createInstruction,
 	currentVersion,
 	fillContacts,
@@ -26,6 +27,7 @@ import {
 	type InstructionSettings
 } from './instructions';
 import { addDesignatedPerson } from '../organisation/organisation';
+import { tenantCoverage, tenantCoverageRowParts } from './report';
 import { setTenantArchived } from '../tenants/tenants';
 
 const CONTENT: InstructionContent = {
@@ -199,6 +201,15 @@ describe('coverage', () => {
 		for (const tenantId of [tenantA, tenantB, tenantC]) {
 			const together = coverageInTenant(db, instructions, tenantId);
 			for (const item of instructions) expect(together.get(item.id), `${item.id} in ${tenantId}`).toEqual(coverage(db, item, tenantId));
+			// In parts (the export): the same people, instruction by instruction, whatever the part size.
+			const expected = instructions.flatMap((item) => together.get(item.id)!.people.map((p) => ({ item: item.id, ...p })));
+			const rows = tenantCoverage(db, tenantId, 'sv').flatMap((row) => row.people.map((p) => ({ title: row.title, ...p })));
+			for (const size of [1, 2, 1000]) {
+				const parts = [...coverageInTenantParts(db, instructions, tenantId, size)];
+				expect(parts.every((part) => part.people.length > 0 && part.people.length <= size)).toBe(true);
+				expect(parts.flatMap((part) => part.people.map((p) => ({ item: part.item.id, ...p })))).toEqual(expected);
+				expect([...tenantCoverageRowParts(db, tenantId, 'sv', size)].flat()).toEqual(rows);
+			}
 		}
 		expect(coverageInTenant(db, instructions, tenantA).get(items[0])).toMatchObject({ acknowledged: 2, total: 3 });
 	});

@@ -605,20 +605,13 @@ export function coverage(
 }
 
 /**
- * `coverage()` of every given instruction in one tenant, with a few queries in all whatever the
- * number of instructions: the tenant's active people (and who is an administrator), the
- * instructions limited to chosen tenants that chose this one, each instruction's baseline version
- * and the people's acknowledgements of these instructions. Same results as `coverage()` per item.
+ * Who in the tenant the given instructions reach: its active people by name (and who is an
+ * administrator), the live instructions that reach the tenant (for all tenants, or chosen for this
+ * one) and each one's baseline version. Null when there is no live instruction or nobody.
  */
-export function coverageInTenant(
-	db: DbOrTx,
-	items: Instruction[],
-	tenantId: string
-): Map<string, { people: CoveragePerson[]; acknowledged: number; total: number }> {
-	const result = new Map<string, { people: CoveragePerson[]; acknowledged: number; total: number }>();
+function reachedInTenant(db: DbOrTx, items: Instruction[], tenantId: string) {
 	const live = items.filter((item) => !item.archivedAt);
-	for (const item of items) result.set(item.id, { people: [], acknowledged: 0, total: 0 });
-	if (live.length === 0) return result;
+	if (live.length === 0) return null;
 	const ids = live.map((item) => item.id);
 	const isTenantAdmin = db
 		.select({ one: sql`1` })
@@ -631,7 +624,7 @@ export function coverageInTenant(
 		.where(and(eq(user.status, 'active'), eq(tenant.id, tenantId)))
 		.orderBy(asc(user.name), asc(user.id))
 		.all();
-	if (people.length === 0) return result;
+	if (people.length === 0) return null;
 	const chosen = new Set(
 		db
 			.select({ id: instructionTenant.instructionId })
@@ -649,6 +642,27 @@ export function coverageInTenant(
 			.all()
 			.map((r) => [r.id, r.version] as const)
 	);
+	return { people, reached: live.filter((item) => item.allTenants || chosen.has(item.id)), baselines };
+}
+
+/**
+ * `coverage()` of every given instruction in one tenant, with a few queries in all whatever the
+ * number of instructions: the tenant's active people (and who is an administrator), the
+ * instructions limited to chosen tenants that chose this one, each instruction's baseline version
+ * and the people's acknowledgements of these instructions. Same results as `coverage()` per item.
+ */
+export function coverageInTenant(
+	db: DbOrTx,
+	items: Instruction[],
+	tenantId: string
+): Map<string, { people: CoveragePerson[]; acknowledged: number; total: number }> {
+	const result = new Map<string, { people: CoveragePerson[]; acknowledged: number; total: number }>();
+	for (const item of items) result.set(item.id, { people: [], acknowledged: 0, total: 0 });
+	const audience = reachedInTenant(db, items, tenantId);
+	if (!audience) return result;
+	const { people, reached, baselines } = audience;
+	const ids = reached.map((item) => item.id);
+	if (ids.length === 0) return result;
 	// Each person's newest acknowledgement per instruction: newest version, then latest time. Read
 	// as plain values (a large tenant has tens of thousands), the time as stored (milliseconds).
 	const newest = new Map<string, { version: number; at: number }>();
@@ -668,8 +682,7 @@ export function coverageInTenant(
 		const seen = newest.get(key);
 		if (!seen || version > seen.version || (version === seen.version && at > seen.at)) newest.set(key, { version, at });
 	}
-	for (const item of live) {
-		if (!item.allTenants && !chosen.has(item.id)) continue;
+	for (const item of reached) {
 		const baseline = baselines.get(item.id) ?? null;
 		const entry = result.get(item.id)!;
 		for (const person of people) {
@@ -689,6 +702,60 @@ export function coverageInTenant(
 		}
 	}
 	return result;
+}
+
+/**
+ * The people of `coverageInTenant`, instruction by instruction in the same order, at most `size`
+ * people at a time, each part's acknowledgements read for its own people (by instruction and person,
+ * along the index): for an export sent as it is made. The tenant's people are read at the first part.
+ */
+export function* coverageInTenantParts(
+	db: DbOrTx,
+	items: Instruction[],
+	tenantId: string,
+	size: number
+): Generator<{ item: Instruction; people: CoveragePerson[] }> {
+	const audience = reachedInTenant(db, items, tenantId);
+	if (!audience) return;
+	for (const item of audience.reached) {
+		const baseline = audience.baselines.get(item.id) ?? null;
+		const eligible = item.audience === 'tenant_admins' ? audience.people.filter((p) => p.admin) : audience.people;
+		for (let i = 0; i < eligible.length; i += size) {
+			const part = eligible.slice(i, i + size);
+			const newest = new Map<string, { version: number; at: number }>();
+			const acks = db
+				.select({ userId: acknowledgement.userId, version: acknowledgement.version, at: acknowledgement.at })
+				.from(acknowledgement)
+				.where(
+					and(
+						eq(acknowledgement.instructionId, item.id),
+						inArray(
+							acknowledgement.userId,
+							part.map((p) => p.userId)
+						)
+					)
+				)
+				.values() as [string, number, number][];
+			for (const [userId, version, at] of acks) {
+				const seen = newest.get(userId);
+				if (!seen || version > seen.version || (version === seen.version && at > seen.at)) newest.set(userId, { version, at });
+			}
+			yield {
+				item,
+				people: part.map((person) => {
+					const ack = newest.get(person.userId);
+					return {
+						userId: person.userId,
+						name: person.name,
+						email: person.email,
+						acknowledgedAt: ack ? new Date(ack.at) : null,
+						acknowledgedVersion: ack?.version ?? null,
+						current: ack !== undefined && baseline !== null && ack.version >= baseline
+					};
+				})
+			};
+		}
+	}
 }
 
 /** Coverage of one instruction across the current tenants it reaches (those with anyone to reach). */

@@ -6,6 +6,7 @@ import {
 	coverageByTenantParts,
 	coverageCounts,
 	coverageInTenant,
+	coverageInTenantParts,
 	listInstructions,
 	textFor,
 	versionsOf,
@@ -77,6 +78,22 @@ export function tenantCoverage(db: DbOrTx, tenantId: string, locale: string) {
 			};
 		})
 		.filter((row) => row.total > 0);
+}
+
+/**
+ * The rows of `tenantCoverage`'s people (instruction title first), in the same order, at most
+ * `size` at a time and read as they are asked for: the tenant's export, sent in parts.
+ */
+export function* tenantCoverageRowParts(db: DbOrTx, tenantId: string, locale: string, size: number) {
+	const items = listInstructions(db).filter((item) => item.requiresAck);
+	const versions = versionsOf(
+		db,
+		items.map((i) => i.id)
+	);
+	for (const { item, people } of coverageInTenantParts(db, items, tenantId, size)) {
+		const title = textFor(versions.get(item.id)!.current, locale).title;
+		yield people.map((p) => ({ title, ...p, status: ackStatus(p) }));
+	}
 }
 
 /** The tenants an instruction is limited to (empty when it is for all tenants). */

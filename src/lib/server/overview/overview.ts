@@ -1,11 +1,11 @@
-import { and, eq, isNull, lt, sql } from 'drizzle-orm';
+import { and, count, eq, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db';
-import { auditEntry, certificate, tenant, type CertificateKind, type TenantStage } from '../db/schema';
+import { auditEntry, certificate, tenant, trainingRecord, user, type CertificateKind, type TenantStage } from '../db/schema';
 import { TENANT_STAGES } from '../../domain';
 import { EXPIRY_SERIES, expirySeriesOf, type ExpirySeries } from '../../overview';
 import { addMonths, DAY_MS, startOfHelsinkiDay, todayInHelsinki } from '../../time';
-import { listPeople } from '../people/people';
-import { listModules, listTenantRecords } from '../training/training';
+import { listPeople, type Person } from '../people/people';
+import { countPeopleMissingTraining, listModules, listTenantRecords } from '../training/training';
 import { trainingMatrix } from '../training/status';
 import { coverageCounts, currentVersion, listInstructions } from '../instructions/instructions';
 import { listTenantsNeedingAttention } from '../prerequisites/checklist';
@@ -197,32 +197,40 @@ const CARD_KINDS: CertificateKind[] = ['professional_card', 'staff_card', 'repla
 /** A card with less than this left is shown as expiring: renewal is possible in the last three months. */
 const CARD_EXPIRING_DAYS = 90;
 
-/** A tenant's active people at a glance: required training held and certificate card validity. */
-export function tenantPeopleGlance(db: Db, tenantId: string, now = new Date()): PersonGlance[] {
+const cardState = (validTo: Date | null, now: Date): CardState =>
+	!validTo ? 'none' : validTo <= now ? 'expired' : validTo.getTime() - now.getTime() < CARD_EXPIRING_DAYS * DAY_MS ? 'expiring' : 'valid';
+
+/** The glance of the given people of the tenant: their training records and cards are read for them alone. */
+function glanceRows(db: Db, tenantId: string, people: Person[], now: Date, everyone: boolean): PersonGlance[] {
+	if (people.length === 0) return [];
 	const today = todayInHelsinki(now);
-	const people = listPeople(db, tenantId, { activeOnly: true });
-	const modules = listModules(db);
-	const records = listTenantRecords(db, tenantId);
+	const ids = people.map((p) => p.id);
+	const records = everyone
+		? listTenantRecords(db, tenantId)
+		: db
+				.select()
+				.from(trainingRecord)
+				.where(and(eq(trainingRecord.tenantId, tenantId), inArray(trainingRecord.userId, ids)))
+				.all();
 	const cards = new Map<string, Date>();
 	for (const c of db
 		.select({ userId: certificate.holderUserId, kind: certificate.kind, validTo: certificate.validTo })
 		.from(certificate)
-		.where(and(eq(certificate.tenantId, tenantId), isNull(certificate.supersededAt)))
+		.where(
+			and(
+				eq(certificate.tenantId, tenantId),
+				isNull(certificate.supersededAt),
+				everyone ? undefined : inArray(certificate.holderUserId, ids)
+			)
+		)
 		.all()) {
 		if (!c.userId || !CARD_KINDS.includes(c.kind)) continue;
 		const known = cards.get(c.userId);
 		if (!known || c.validTo > known) cards.set(c.userId, c.validTo);
 	}
-	return trainingMatrix(people, modules, records, today).map((row) => {
+	return trainingMatrix(people, listModules(db), records, today).map((row) => {
 		const required = row.cells.filter((cell) => cell.required);
 		const validTo = cards.get(row.userId) ?? null;
-		const state: CardState = !validTo
-			? 'none'
-			: validTo <= now
-				? 'expired'
-				: validTo.getTime() - now.getTime() < CARD_EXPIRING_DAYS * DAY_MS
-					? 'expiring'
-					: 'valid';
 		return {
 			id: row.userId,
 			name: row.name,
@@ -231,9 +239,62 @@ export function tenantPeopleGlance(db: Db, tenantId: string, now = new Date()): 
 				valid: required.filter((cell) => cell.status.kind === 'valid').length,
 				awaiting: required.filter((cell) => cell.status.kind === 'awaiting').length
 			},
-			card: { state, validTo }
+			card: { state: cardState(validTo, now), validTo }
 		};
 	});
+}
+
+/** A tenant's active people at a glance, everyone: required training held and certificate card validity. */
+export function tenantPeopleGlance(db: Db, tenantId: string, now = new Date()): PersonGlance[] {
+	return glanceRows(db, tenantId, listPeople(db, tenantId, { activeOnly: true }), now, true);
+}
+
+export interface GlanceSummary {
+	/** Active people. */
+	people: number;
+	/** Of them, those holding a valid completion of every module their role requires. */
+	trained: number;
+	/** Active people by the state of their newest current card. */
+	cards: Record<CardState, number>;
+}
+
+/**
+ * The tenant home page's glance: the first `rows` active people by name with their training and
+ * card, and the summary over everyone, counted in SQL (the same figures `tenantPeopleGlance` gives
+ * person by person, which a tenant of thousands cannot afford on every load).
+ */
+export function tenantGlance(db: Db, tenantId: string, rows: number, now = new Date()): { people: PersonGlance[]; summary: GlanceSummary } {
+	const people = glanceRows(db, tenantId, listPeople(db, tenantId, { activeOnly: true, pageSize: rows }), now, false);
+	const active = and(eq(user.tenantId, tenantId), eq(user.status, 'active'));
+	// Each active person's newest current card, from the tenant's current cards grouped by holder.
+	const newest = db
+		.select({ holder: certificate.holderUserId, validTo: sql<number>`max(${certificate.validTo})`.as('newest_valid_to') })
+		.from(certificate)
+		.where(
+			and(
+				eq(certificate.tenantId, tenantId),
+				isNull(certificate.supersededAt),
+				inArray(certificate.kind, CARD_KINDS),
+				isNotNull(certificate.holderUserId)
+			)
+		)
+		.groupBy(certificate.holderUserId)
+		.as('newest');
+	const t = now.getTime();
+	const state = sql<CardState>`case when ${newest.validTo} is null then 'none' when ${newest.validTo} <= ${t} then 'expired' when ${newest.validTo} < ${t + CARD_EXPIRING_DAYS * DAY_MS} then 'expiring' else 'valid' end`;
+	const cards: Record<CardState, number> = { valid: 0, expiring: 0, expired: 0, none: 0 };
+	let total = 0;
+	for (const row of db
+		.select({ state, n: count() })
+		.from(user)
+		.leftJoin(newest, eq(newest.holder, user.id))
+		.where(active)
+		.groupBy(sql`1`)
+		.all()) {
+		cards[row.state] += row.n;
+		total += row.n;
+	}
+	return { people, summary: { people: total, trained: total - countPeopleMissingTraining(db, tenantId, now), cards } };
 }
 
 /** How long the dashboard's aggregates over every certificate and checklist item are kept, as the coverage chart's. */

@@ -91,8 +91,12 @@ export interface Checklist {
 	ready: boolean;
 }
 
-/** A tenant's checklist as it stands now (items that no longer apply are left out). */
-export function getChecklist(db: DbOrTx, tenantId: string, now = new Date()): Checklist {
+/**
+ * A tenant's checklist as it stands now (items that no longer apply are left out). With `detail`
+ * false the derived items say only whether they are met, counted in SQL, without naming the people
+ * still missing a card or training: enough for the progress and readiness.
+ */
+export function getChecklist(db: DbOrTx, tenantId: string, now = new Date(), { detail = true }: { detail?: boolean } = {}): Checklist {
 	const party = db.select().from(tenant).where(eq(tenant.id, tenantId)).get();
 	if (!party) return { entries: [], progress: { done: 0, total: 0, percent: 0, byCategory: [] }, ready: false };
 	const codes = tenantServiceCodes(db, tenantId);
@@ -130,7 +134,7 @@ export function getChecklist(db: DbOrTx, tenantId: string, now = new Date()): Ch
 	const entries = items
 		.map((item): ChecklistEntry => {
 			const type = types.get(item.typeId)!;
-			const derived = type.derivedRule ? evaluateDerived(db, type.derivedRule, tenantId, now) : null;
+			const derived = type.derivedRule ? evaluateDerived(db, type.derivedRule, tenantId, now, detail) : null;
 			const status: ChecklistStatus = derived ? (derived.met ? 'verified' : 'not_started') : item.status;
 			const done = status === 'verified';
 			return {
@@ -181,7 +185,7 @@ export function findItem(db: DbOrTx, ref: ItemRef): { item: ChecklistItem; type:
 
 /** When everything required is in order the tenant is ready for production. */
 export function refreshReadiness(tx: DbOrTx, actor: Actor, tenantId: string, now = new Date()): boolean {
-	const ready = getChecklist(tx, tenantId, now).ready;
+	const ready = getChecklist(tx, tenantId, now, { detail: false }).ready;
 	if (ready) advanceTenantStage(tx, actor, tenantId, 'ready_for_production', now);
 	return ready;
 }

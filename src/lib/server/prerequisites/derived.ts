@@ -1,8 +1,8 @@
-import { and, eq, gt, inArray, isNull } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNotNull, isNull, notInArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db';
 import { agreement, certificate, serviceUnit, tenant, user, userRole } from '../db/schema';
 import type { DerivedProblem, DerivedRule } from '../../domain';
-import { peopleMissingTraining } from '../training/training';
+import { anyoneMissingTraining, peopleMissingTraining } from '../training/training';
 import { certifiedSystemFor } from '../information-systems/registry';
 import { oidMatchesBusinessId } from '../../identifiers';
 import { countOpenLeaverTasks } from '../people/leavers';
@@ -19,8 +19,45 @@ export interface DerivedState {
 
 const CARD_KINDS = ['professional_card', 'replacement_card', 'staff_card'] as const;
 
-/** Items that follow other records; evaluated whenever the checklist is read, so never stale. */
-export function evaluateDerived(db: DbOrTx, rule: DerivedRule, tenantId: string, now: Date): DerivedState {
+/**
+ * Whether every active professional (tenant_staff) of the tenant holds a current, valid card, and
+ * whether there is any: the set-based answer `staff_cards_valid` gives without naming anyone.
+ */
+function staffCardsMet(db: DbOrTx, tenantId: string, now: Date): boolean {
+	const staff = and(
+		eq(user.tenantId, tenantId),
+		eq(user.status, 'active'),
+		sql`exists (select 1 from ${userRole} where ${userRole.userId} = ${user.id} and ${userRole.role} = 'tenant_staff')`
+	);
+	if (!db.select({ id: user.id }).from(user).where(staff).limit(1).get()) return false;
+	const holders = db
+		.select({ holder: certificate.holderUserId })
+		.from(certificate)
+		.where(
+			and(
+				eq(certificate.tenantId, tenantId),
+				isNull(certificate.supersededAt),
+				gt(certificate.validTo, now),
+				inArray(certificate.kind, [...CARD_KINDS]),
+				isNotNull(certificate.holderUserId)
+			)
+		);
+	return (
+		db
+			.select({ id: user.id })
+			.from(user)
+			.where(and(staff, notInArray(user.id, holders)))
+			.limit(1)
+			.get() === undefined
+	);
+}
+
+/**
+ * Items that follow other records; evaluated whenever the checklist is read, so never stale. With
+ * `detail` false only `met` (and `problem`, `validUntil`) is worked out, in SQL over the whole
+ * tenant: the people still missing a card or training are not named (a large tenant has thousands).
+ */
+export function evaluateDerived(db: DbOrTx, rule: DerivedRule, tenantId: string, now: Date, detail = true): DerivedState {
 	switch (rule) {
 		case 'agreement_in_force': {
 			const found = db
@@ -47,6 +84,7 @@ export function evaluateDerived(db: DbOrTx, rule: DerivedRule, tenantId: string,
 			return { met: kinds.includes('server') && kinds.includes('system_signature') };
 		}
 		case 'staff_cards_valid': {
+			if (!detail) return { met: staffCardsMet(db, tenantId, now) };
 			const professionals = db
 				.selectDistinct({ id: user.id, name: user.name })
 				.from(user)
@@ -80,6 +118,7 @@ export function evaluateDerived(db: DbOrTx, rule: DerivedRule, tenantId: string,
 				.where(and(eq(user.tenantId, tenantId), eq(user.status, 'active')))
 				.get();
 			if (!anyone) return { met: false, missing: [] };
+			if (!detail) return { met: !anyoneMissingTraining(db, tenantId, now) };
 			const missing = peopleMissingTraining(db, tenantId, now).map((p) => p.name);
 			return { met: missing.length === 0, missing };
 		}

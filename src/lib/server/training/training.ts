@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNotNull, isNull, lte } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNotNull, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db';
 import { trainingModule, trainingRecord, user, userRole, type Role, type TrainingModule, type TrainingRecord } from '../db/schema';
 import { audit, type Actor } from '../actor';
@@ -273,6 +273,48 @@ export function peopleMissingTraining(db: DbOrTx, tenantId: string, now = new Da
 			return { userId: person.id, name: person.name, missing };
 		})
 		.filter((gap) => gap.missing.length > 0);
+}
+
+/**
+ * The condition "this active person of the tenant lacks a valid, confirmed completion of a module
+ * their role requires" over `user`, as SQL: the set-based form of `peopleMissingTraining` (each
+ * module's holders are read once, not person by person). Null when no module requires anything.
+ */
+function missingTrainingCondition(modules: TrainingModule[], tenantId: string, today: string): SQL | null {
+	const gaps = modules
+		.filter((module) => module.requiredForRoles.length > 0)
+		.map(
+			(module) =>
+				sql`(exists (select 1 from ${userRole} where ${userRole.userId} = ${user.id} and ${inArray(userRole.role, module.requiredForRoles)}) and ${user.id} not in (select ${trainingRecord.userId} from ${trainingRecord} where ${trainingRecord.tenantId} = ${tenantId} and ${trainingRecord.moduleId} = ${module.id} and ${trainingRecord.confirmed} = 1 and (${trainingRecord.validUntil} is null or ${trainingRecord.validUntil} >= ${today})))`
+		);
+	return gaps.length ? or(...gaps)! : null;
+}
+
+/** How many active people of the tenant lack training their role requires: `peopleMissingTraining(…).length`, counted in SQL. */
+export function countPeopleMissingTraining(db: DbOrTx, tenantId: string, now = new Date()): number {
+	const missing = missingTrainingCondition(listModules(db), tenantId, todayInHelsinki(now));
+	if (!missing) return 0;
+	return (
+		db
+			.select({ n: count() })
+			.from(user)
+			.where(and(eq(user.tenantId, tenantId), eq(user.status, 'active'), missing))
+			.get()?.n ?? 0
+	);
+}
+
+/** Whether anyone active in the tenant lacks training their role requires (stops at the first). */
+export function anyoneMissingTraining(db: DbOrTx, tenantId: string, now = new Date()): boolean {
+	const missing = missingTrainingCondition(listModules(db), tenantId, todayInHelsinki(now));
+	if (!missing) return false;
+	return (
+		db
+			.select({ id: user.id })
+			.from(user)
+			.where(and(eq(user.tenantId, tenantId), eq(user.status, 'active'), missing))
+			.limit(1)
+			.get() !== undefined
+	);
 }
 
 /** Training that runs out within 30 days, and on the day it does: one reminder each, to the person and their administrators. */

@@ -51,7 +51,7 @@ export const load: PageServerLoad = (event) => {
 					twoFactorEnabled: p.twoFactorEnabled
 				}))
 			: [],
-		checklist: can(user, 'checklist.view', { tenantId }) ? getChecklist(db(), tenantId).progress : null,
+		checklist: can(user, 'checklist.view', { tenantId }) ? getChecklist(db(), tenantId, new Date(), { detail: false }).progress : null,
 		agreements: can(user, 'agreement.view', { tenantId })
 			? listTenantAgreements(db(), tenantId).map((a) => ({
 					id: a.id,

@@ -5,8 +5,8 @@ import { getLocale } from '$lib/paraglide/runtime';
 import { db } from '$lib/server/db';
 import { authorize } from '$lib/server/http/guard';
 import { getTenant } from '$lib/server/tenants/tenants';
-import { sortableTime, tenantCoverage, type AckStatus } from '$lib/server/instructions/report';
-import { csvHeaders, csvStream, inParts } from '$lib/server/csv';
+import { sortableTime, tenantCoverageRowParts, type AckStatus } from '$lib/server/instructions/report';
+import { csvHeaders, csvStream } from '$lib/server/csv';
 import { todayInHelsinki } from '$lib/time';
 import { ackStatusLabel } from '$lib/i18n/instruction-labels';
 
@@ -29,8 +29,8 @@ export const GET: RequestHandler = (event) => {
 	];
 	// Labels are made now, while the request's locale holds: the parts are made as the file is sent.
 	const statusLabels = new Map(STATUSES.map((status) => [status, ackStatusLabel(status)]));
-	const rows = tenantCoverage(db(), tenantId, getLocale()).flatMap((row) => row.people.map((p) => ({ title: row.title, ...p })));
-	const cells = (p: (typeof rows)[number]) => [
+	type Row = ReturnType<typeof tenantCoverageRowParts> extends Generator<(infer R)[]> ? R : never;
+	const cells = (p: Row) => [
 		p.title,
 		p.name,
 		p.email,
@@ -38,8 +38,13 @@ export const GET: RequestHandler = (event) => {
 		p.acknowledgedVersion === null ? '' : String(p.acknowledgedVersion),
 		sortableTime(p.acknowledgedAt)
 	];
-	// The largest tenants have thousands of people, each once per instruction: sent in parts.
-	return new Response(csvStream(header, inParts(rows, PART_ROWS, cells)), {
+	// The largest tenants have thousands of people, each once per instruction: read and sent in parts
+	// (each part's acknowledgements read for its own people), so the first bytes leave at once.
+	const locale = getLocale();
+	const parts = (function* () {
+		for (const rows of tenantCoverageRowParts(db(), tenantId, locale, PART_ROWS)) yield rows.map(cells);
+	})();
+	return new Response(csvStream(header, parts), {
 		headers: csvHeaders(`instruction-coverage-${todayInHelsinki()}.csv`)
 	});
 };
