@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from '@playwright/test';
 import { DEMO_PASSWORD, DEMO_TOTP_SECRETS, DEMO_URL, expect, expectNoAxeViolations, freshTotp, signIn, test } from './fixtures';
@@ -71,7 +72,10 @@ for (const lang of ['fi', 'sv'] as const) {
 	const run = RUNS[lang];
 	const tenants = Array.from({ length: TENANTS }, (_, i) => {
 		const id = businessId(run.firstDigits + i * 10);
-		const slug = `${run.prefix.toLowerCase().normalize('NFD').replace(/[^a-z]/g, '')}${i + 1}`;
+		const slug = `${run.prefix
+			.toLowerCase()
+			.normalize('NFD')
+			.replace(/[^a-z]/g, '')}${i + 1}`;
 		return {
 			name: `${run.prefix} ${i + 1} Oy`,
 			id,
@@ -140,7 +144,8 @@ for (const lang of ['fi', 'sv'] as const) {
 		await expect(admin.getByText(t(lang, 'campaign_created', { count: TENANTS }))).toBeVisible();
 		await expect(admin.getByRole('heading', { name: campaignName })).toBeVisible();
 		const campaignUrl = admin.url().split('?')[0];
-		const count = (n: number, state: string) => admin.getByRole('link', { name: `${n} ${t(lang, `campaign_state_${state}`)}`, exact: true });
+		const count = (n: number, state: string) =>
+			admin.getByRole('link', { name: `${n} ${t(lang, `campaign_state_${state}`)}`, exact: true });
 		// The imported records hold everything the agreement needs: no draft has gaps.
 		await expect(count(TENANTS, 'ready')).toBeVisible();
 		await expect(count(0, 'gaps')).toBeVisible();
@@ -157,7 +162,13 @@ for (const lang of ['fi', 'sv'] as const) {
 		// The invitation waits in the outbox (no SMTP in the tests).
 		await admin.goto(`${DEMO_URL}/outbox`);
 		await expect(admin.getByRole('heading', { level: 1, name: t(lang, 'outbox_title') })).toBeVisible();
-		const body = await admin.locator('article').filter({ hasText: tenants[0].email }).filter({ hasText: '/invitation/' }).locator('.msg-body').first().innerText();
+		const body = await admin
+			.locator('article')
+			.filter({ hasText: tenants[0].email })
+			.filter({ hasText: '/invitation/' })
+			.locator('.msg-body')
+			.first()
+			.innerText();
 		const link = body.match(/https?:\/\/\S+\/invitation\/\S+/)?.[0];
 		expect(link, 'the invitation carries a link').toBeTruthy();
 
@@ -209,8 +220,16 @@ for (const lang of ['fi', 'sv'] as const) {
 		await expect(signerCount(0, 'gaps')).toBeVisible();
 		await expectNoAxeViolations(mainSigner);
 
-		// The sealed agreement itself, as the tenant's page offers it.
+		// The sealed agreement itself: offered as sealed, and the file downloaded is the one whose hash the page shows.
 		await mainSigner.goto(agreementUrl);
+		await expect(mainSigner.getByRole('link', { name: t(lang, 'agreement_open_sealed') })).toBeVisible();
+		await expect(mainSigner.getByText(t(lang, 'agreement_sealed_sha'))).toBeVisible();
+		const shown = (await mainSigner.locator('code.hash').innerText()).trim();
+		const pdf = await mainSigner.request.get(`${agreementUrl}/pdf?download`);
+		expect(pdf.headers()['content-type']).toBe('application/pdf');
+		const sealed = await pdf.body();
+		expect(sealed.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+		expect(createHash('sha256').update(sealed).digest('hex')).toBe(shown);
 		await expectNoAxeViolations(mainSigner);
 	});
 }
