@@ -178,7 +178,7 @@ for (const lang of ['fi', 'sv'] as const) {
 		await tenantSigner.goto(link!);
 		await expect(tenantSigner.getByRole('heading', { name: t(lang, 'invitation_title') })).toBeVisible();
 		await expectNoAxeViolations(tenantSigner);
-		const password = `${run.prefix} allekirjoittaa 2027`;
+		const password = `${run.prefix} 2027 ${tenants[0].email}`;
 		await tenantSigner.getByLabel(t(lang, 'field_new_password')).fill(password);
 		await tenantSigner.getByLabel(t(lang, 'field_password_confirm')).fill(password);
 		await tenantSigner.getByRole('button', { name: t(lang, 'invitation_submit') }).click();
