@@ -116,10 +116,10 @@ describe('the risk register', () => {
 
 	it('lets only the designated responsible director accept a residual risk, and a changed assessment withdraws it', () => {
 		const { id } = addRisk(db, admin, MAIN_PLAN, risk(), NOW) as { id: string };
-		expect(acceptRisk(db, directorActor, MAIN_PLAN, id, NOW)).toEqual({ ok: false, reason: 'not_director' });
+		expect(acceptRisk(db, directorActor, MAIN_PLAN, id, NOW.getTime(), NOW)).toEqual({ ok: false, reason: 'not_director' });
 		expect(designateDirector(db, admin, MAIN_PLAN, director.id, NOW)).toBe(true);
-		expect(acceptRisk(db, admin, MAIN_PLAN, id, NOW)).toEqual({ ok: false, reason: 'not_director' });
-		expect(acceptRisk(db, directorActor, MAIN_PLAN, id, NOW)).toEqual({ ok: true });
+		expect(acceptRisk(db, admin, MAIN_PLAN, id, NOW.getTime(), NOW)).toEqual({ ok: false, reason: 'not_director' });
+		expect(acceptRisk(db, directorActor, MAIN_PLAN, id, NOW.getTime(), NOW)).toEqual({ ok: true });
 		expect(listRisks(db, MAIN_PLAN)[0]).toMatchObject({ acceptedBy: director.id, acceptedByName: 'Ville Vastaava', acceptedAt: NOW });
 		// Saved unchanged: still accepted. Residual raised: no longer.
 		updateRisk(db, admin, MAIN_PLAN, id, risk(), NOW);

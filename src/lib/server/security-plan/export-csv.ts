@@ -3,7 +3,7 @@ import type { DbOrTx } from '../db';
 import type { SecurityRequirementStatus, SecurityResponsibleParty, SecurityRiskLevel } from '../../domain';
 import { toCsv } from '../csv';
 import { audit, type Actor } from '../actor';
-import { getPlan, ownPartyOf, ownerChoices, planOverview, type PlanOwner } from './plan';
+import { getPlan, ownPartyOf, ownerNames, planOverview, type PlanOwner } from './plan';
 import { listRisks, riskChapters } from './risks';
 import type { FrameworkLanguage } from './framework';
 
@@ -42,7 +42,7 @@ export function planCsv(db: DbOrTx, actor: Actor, owner: PlanOwner, locale: Loca
 	const overview = planOverview(db, owner, now);
 	if (!overview) return null;
 	const o = { locale };
-	const owners = new Map(ownerChoices(db, owner).map((p) => [p.id, p.name]));
+	const owners = ownerNames(db, owner);
 	const rows: string[][] = [
 		[
 			m.security_plan_pdf_chapter({}, o),

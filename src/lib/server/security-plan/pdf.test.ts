@@ -82,7 +82,7 @@ describe('renderPlanPdf', () => {
 			},
 			NOW
 		) as { id: string };
-		acceptRisk(db, actor, MAIN_PLAN, id, NOW);
+		acceptRisk(db, actor, MAIN_PLAN, id, NOW.getTime(), NOW);
 		const pdf = text((await renderPlanPdf(db, MAIN_PLAN, 'fi', NOW))!);
 		expect(pdf).toContain('Vastuullinen johtaja: Aino Admin');
 		expect(pdf).toContain('Suunnitelmaa ei ole vielä hyväksytty.');

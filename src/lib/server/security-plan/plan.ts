@@ -4,11 +4,14 @@ import {
 	securityPlan,
 	securityPlanEntry,
 	user,
+	userRole,
+	type Role,
 	type SecurityPlanEntry,
 	type SecurityRequirementStatus,
 	type SecurityResponsibleParty
 } from '../db/schema';
 import { audit, type Actor } from '../actor';
+import { can } from '../auth/authorize';
 import { addMonths, todayInHelsinki } from '../../time';
 import { SECURITY_REQUIREMENT_STATUSES } from '../../domain';
 import { findRequirement, type Framework, type FrameworkRequirement, type FrameworkSection } from './framework';
@@ -152,14 +155,51 @@ export function requirementDetail(db: DbOrTx, owner: PlanOwner, requirementId: s
 	return { plan: plan ?? null, framework, ...found, entry };
 }
 
-/** People who may own a requirement: the active people of the plan's own organisation. */
-export function ownerChoices(db: DbOrTx, owner: PlanOwner): { id: string; name: string }[] {
-	return db
-		.select({ id: user.id, name: user.name })
+/**
+ * The active people of the plan's own organisation whose roles let them do `action` to it (through
+ * `can()`): a requirement's owner must be able to open what they own, and a responsible director must
+ * be able to approve (THL 3/2024 ch. 3: the director sees that the plan is made and followed).
+ */
+export function planPeople(
+	db: DbOrTx,
+	owner: PlanOwner,
+	action: 'security_plan.read' | 'security_plan.approve'
+): { id: string; name: string }[] {
+	const rows = db
+		.select({ id: user.id, name: user.name, role: userRole.role })
 		.from(user)
+		.innerJoin(userRole, eq(userRole.userId, user.id))
 		.where(and(owner.tenantId === null ? isNull(user.tenantId) : eq(user.tenantId, owner.tenantId), eq(user.status, 'active')))
-		.orderBy(asc(user.name))
+		.orderBy(asc(user.name), asc(user.id))
 		.all();
+	const people = new Map<string, { id: string; name: string; roles: Role[] }>();
+	for (const row of rows) {
+		const person = people.get(row.id) ?? { id: row.id, name: row.name, roles: [] };
+		person.roles.push(row.role);
+		people.set(row.id, person);
+	}
+	return [...people.values()]
+		.filter((p) => can({ tenantId: owner.tenantId, roles: p.roles }, action, owner))
+		.map(({ id, name }) => ({ id, name }));
+}
+
+/** People who may own a requirement: those who may read the plan. */
+export const ownerChoices = (db: DbOrTx, owner: PlanOwner) => planPeople(db, owner, 'security_plan.read');
+
+/**
+ * The names of the people who own requirements of this plan, by id, people who have left included:
+ * an owner recorded earlier keeps their name on the pages and in the exports.
+ */
+export function ownerNames(db: DbOrTx, owner: PlanOwner): Map<string, string> {
+	const plan = getPlan(db, owner);
+	if (!plan) return new Map();
+	const rows = db
+		.selectDistinct({ id: user.id, name: user.name })
+		.from(securityPlanEntry)
+		.innerJoin(user, eq(user.id, securityPlanEntry.ownerId))
+		.where(eq(securityPlanEntry.planId, plan.id))
+		.all();
+	return new Map(rows.map((p) => [p.id, p.name]));
 }
 
 export function ensurePlan(tx: DbOrTx, actor: Actor, owner: PlanOwner, now: Date): PlanRow | null {

@@ -1,6 +1,6 @@
-import { and, eq, lte } from 'drizzle-orm';
+import { and, eq, isNull, lte, or } from 'drizzle-orm';
 import type { Db } from '../db';
-import { securityPlan, securityPlanEntry } from '../db/schema';
+import { securityPlan, securityPlanEntry, tenant } from '../db/schema';
 import { todayInHelsinki } from '../../time';
 import { activePeopleWithRoles, claimReminder, notify } from '../notifications/notifications';
 
@@ -8,13 +8,20 @@ import { activePeopleWithRoles, claimReminder, notify } from '../notifications/n
  * One reminder per requirement and review date once the date has come (THL 3/2024: the plan is
  * reviewed regularly), to its owner and the administrators of the plan's own organisation (the main
  * connector's for its plan, a tenant's for the tenant's own); it reaches them in the daily digest
- * like other reminders. Marking the requirement reviewed sets a new date, which gets its own
+ * like other reminders. An archived tenant's plan gets none. Marking the requirement reviewed sets a new date, which gets its own
  * reminder when it comes.
  */
 export function scanSecurityPlanReviews(db: Db, now = new Date()): number {
 	let sent = 0;
 	db.transaction((tx) => {
-		for (const plan of tx.select().from(securityPlan).all()) {
+		// An archived tenant has left the service: its own plan is kept, but no longer followed up.
+		const plans = tx
+			.select({ id: securityPlan.id, tenantId: securityPlan.tenantId })
+			.from(securityPlan)
+			.leftJoin(tenant, eq(tenant.id, securityPlan.tenantId))
+			.where(or(isNull(securityPlan.tenantId), isNull(tenant.archivedAt)))
+			.all();
+		for (const plan of plans) {
 			const due = tx
 				.select()
 				.from(securityPlanEntry)

@@ -7,7 +7,7 @@ import type { Actor } from '../actor';
 import { freshDb, insertUser, setUpMainConnector } from '../test-support';
 import { hashPassword } from '../auth/password';
 import { syncBundledFrameworks } from './framework-store';
-import { addRisk, designateDirector, getRisk } from './risks';
+import { acceptRisk, addRisk, designateDirector, getRisk, updateRisk } from './risks';
 import { acceptRiskConfirmed } from './risk-acceptance';
 import { MAIN_PLAN } from './plan';
 
@@ -60,16 +60,18 @@ beforeEach(() => {
 
 describe('accepting a residual risk asks the director to confirm who they are', () => {
 	it('refuses a wrong password and accepts nothing; the right one accepts, once', async () => {
-		expect(await acceptRiskConfirmed(db, MAIN_PLAN, director, { password: 'wrong' }, riskId, client, NOW)).toEqual({
+		expect(await acceptRiskConfirmed(db, MAIN_PLAN, director, { password: 'wrong' }, riskId, NOW.getTime(), client, NOW)).toEqual({
 			ok: false,
 			reason: 'wrong_password'
 		});
 		expect(accepted()).toBeNull();
 		expect(failedStepUps()).toEqual(['risk_acceptance']);
 
-		expect(await acceptRiskConfirmed(db, MAIN_PLAN, director, { password: PASSWORD }, riskId, client, NOW)).toEqual({ ok: true });
+		expect(await acceptRiskConfirmed(db, MAIN_PLAN, director, { password: PASSWORD }, riskId, NOW.getTime(), client, NOW)).toEqual({
+			ok: true
+		});
 		expect(getRisk(db, MAIN_PLAN, riskId)).toMatchObject({ acceptedBy: director.id, acceptedByName: 'Ville Vastaava', acceptedAt: NOW });
-		expect(await acceptRiskConfirmed(db, MAIN_PLAN, director, { password: PASSWORD }, riskId, client, NOW)).toEqual({
+		expect(await acceptRiskConfirmed(db, MAIN_PLAN, director, { password: PASSWORD }, riskId, NOW.getTime(), client, NOW)).toEqual({
 			ok: false,
 			reason: 'already_accepted'
 		});
@@ -77,11 +79,13 @@ describe('accepting a residual risk asks the director to confirm who they are', 
 
 	it('refuses anyone but the director before asking for a secret, and an unknown risk', async () => {
 		const other = insertUser(db, { roles: ['mc_signatory'], passwordHash });
-		expect(await acceptRiskConfirmed(db, MAIN_PLAN, other, { password: PASSWORD }, riskId, client, NOW)).toEqual({
+		expect(await acceptRiskConfirmed(db, MAIN_PLAN, other, { password: PASSWORD }, riskId, NOW.getTime(), client, NOW)).toEqual({
 			ok: false,
 			reason: 'not_director'
 		});
-		expect(await acceptRiskConfirmed(db, MAIN_PLAN, director, { password: PASSWORD }, crypto.randomUUID(), client, NOW)).toEqual({
+		expect(
+			await acceptRiskConfirmed(db, MAIN_PLAN, director, { password: PASSWORD }, crypto.randomUUID(), NOW.getTime(), client, NOW)
+		).toEqual({
 			ok: false,
 			reason: 'not_found'
 		});
@@ -92,11 +96,48 @@ describe('accepting a residual risk asks the director to confirm who they are', 
 	it('refuses a director who has no password (single sign-on only), as approving the plan does', async () => {
 		const ssoDirector = insertUser(db, { name: 'Sanna SSO', roles: ['mc_signatory'] });
 		designateDirector(db, admin, MAIN_PLAN, ssoDirector.id, NOW);
-		expect(await acceptRiskConfirmed(db, MAIN_PLAN, ssoDirector, { password: 'anything' }, riskId, client, NOW)).toEqual({
+		expect(await acceptRiskConfirmed(db, MAIN_PLAN, ssoDirector, { password: 'anything' }, riskId, NOW.getTime(), client, NOW)).toEqual({
 			ok: false,
 			reason: 'no_password'
 		});
 		expect(accepted()).toBeNull();
 		expect(failedStepUps()).toEqual(['risk_acceptance: no password']);
+	});
+
+	it('accepts only the assessment the director was shown: a save in between refuses it, before the password and inside the transaction', async () => {
+		const LATER = new Date(NOW.getTime() + 60_000);
+		const shown = getRisk(db, MAIN_PLAN, riskId)!.updatedAt.getTime();
+		updateRisk(
+			db,
+			admin,
+			MAIN_PLAN,
+			riskId,
+			{
+				title: 'Patient system unavailable',
+				systems: 'Demo EHR',
+				chapters: ['6.2'],
+				likelihood: 'moderate',
+				impact: 'high',
+				treatment: 'Paper forms.',
+				residual: 'high'
+			},
+			LATER
+		);
+		// A wrong password is not even looked at: the refusal comes first, and no step-up is spent or recorded.
+		expect(await acceptRiskConfirmed(db, MAIN_PLAN, director, { password: 'wrong' }, riskId, shown, client, LATER)).toEqual({
+			ok: false,
+			reason: 'changed_meanwhile'
+		});
+		expect(failedStepUps()).toEqual([]);
+		expect(acceptRisk(db, { id: director.id, label: director.email, ipAddress: '' }, MAIN_PLAN, riskId, shown, LATER)).toEqual({
+			ok: false,
+			reason: 'changed_meanwhile'
+		});
+		expect(accepted()).toBeNull();
+		// Read again, it is accepted as it now stands.
+		expect(await acceptRiskConfirmed(db, MAIN_PLAN, director, { password: PASSWORD }, riskId, LATER.getTime(), client, LATER)).toEqual({
+			ok: true
+		});
+		expect(getRisk(db, MAIN_PLAN, riskId)).toMatchObject({ residual: 'high', acceptedAt: LATER });
 	});
 });

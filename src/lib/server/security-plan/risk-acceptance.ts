@@ -11,6 +11,7 @@ export type ConfirmedAcceptResult =
 	| { ok: false; reason: 'not_found' }
 	| { ok: false; reason: 'not_director' }
 	| { ok: false; reason: 'already_accepted' }
+	| { ok: false; reason: 'changed_meanwhile' }
 	| StepUpRefused;
 
 /**
@@ -26,6 +27,8 @@ export async function acceptRiskConfirmed(
 	person: TwoFactorPerson,
 	confirmation: Confirmation,
 	riskId: string,
+	/** The risk's `updatedAt` (epoch ms) on the page the director read. */
+	shownUpdatedAt: number,
 	client: { ipAddress: string },
 	now = new Date()
 ): Promise<ConfirmedAcceptResult> {
@@ -34,8 +37,9 @@ export async function acceptRiskConfirmed(
 	if (!risk) return { ok: false, reason: 'not_found' };
 	if (person.tenantId !== owner.tenantId || responsibleDirector(db, owner)?.id !== person.id) return { ok: false, reason: 'not_director' };
 	if (risk.acceptedAt) return { ok: false, reason: 'already_accepted' };
+	if (risk.updatedAt.getTime() !== shownUpdatedAt) return { ok: false, reason: 'changed_meanwhile' };
 	const confirmed = await stepUp(db, actor, person, confirmation, 'risk_acceptance', now);
 	if (!confirmed.ok) return confirmed;
 	// acceptRisk checks again in its own transaction: the risk may have changed while the password was checked.
-	return acceptRisk(db, actor, owner, riskId, now);
+	return acceptRisk(db, actor, owner, riskId, shownUpdatedAt, now);
 }

@@ -3,7 +3,7 @@ import type { Db, DbOrTx } from '../db';
 import { securityPlan, securityPlanRisk, user, type SecurityPlanRisk, type SecurityRiskLevel } from '../db/schema';
 import { audit, type Actor } from '../actor';
 import { SECURITY_PLAN_CHAPTERS } from '../../domain';
-import { ensurePlan, frameworkOfPlan, getPlan, type PlanOwner } from './plan';
+import { ensurePlan, frameworkOfPlan, getPlan, planPeople, type PlanOwner } from './plan';
 
 /**
  * The plan's risk register (THL 3/2024 ch. 5): the plan rests on an assessment of risks, their
@@ -147,8 +147,9 @@ export function designateDirector(db: Db, actor: Actor, owner: PlanOwner, userId
 	return db.transaction((tx) => {
 		let name = '—';
 		if (userId) {
-			const person = tx.select().from(user).where(eq(user.id, userId)).get();
-			if (!person || person.status !== 'active' || person.tenantId !== owner.tenantId) return false;
+			// Active, of the plan's own organisation, and able to approve it.
+			const person = planPeople(tx, owner, 'security_plan.approve').find((p) => p.id === userId);
+			if (!person) return false;
 			name = person.name;
 		}
 		const plan = ensurePlan(tx, actor, owner, now);
@@ -165,16 +166,21 @@ export function designateDirector(db: Db, actor: Actor, owner: PlanOwner, userId
 	});
 }
 
-export type AcceptResult = { ok: true } | { ok: false; reason: 'not_found' | 'not_director' | 'already_accepted' };
+export type AcceptResult = { ok: true } | { ok: false; reason: 'not_found' | 'not_director' | 'already_accepted' | 'changed_meanwhile' };
 
-/** The responsible director accepts a risk's residual level as it now stands. */
-export function acceptRisk(db: Db, actor: Actor, owner: PlanOwner, id: string, now = new Date()): AcceptResult {
+/**
+ * The responsible director accepts a risk's residual level as they were shown it: `shownUpdatedAt`
+ * is the risk's `updatedAt` on the page they read (epoch ms). If the assessment was saved in between,
+ * nothing is accepted, so an acceptance never covers text its giver did not see.
+ */
+export function acceptRisk(db: Db, actor: Actor, owner: PlanOwner, id: string, shownUpdatedAt: number, now = new Date()): AcceptResult {
 	return db.transaction((tx) => {
 		const risk = getRisk(tx, owner, id);
 		if (!risk) return { ok: false, reason: 'not_found' } as const;
 		const director = responsibleDirector(tx, owner);
 		if (!director || director.id !== actor.id) return { ok: false, reason: 'not_director' } as const;
 		if (risk.acceptedAt) return { ok: false, reason: 'already_accepted' } as const;
+		if (risk.updatedAt.getTime() !== shownUpdatedAt) return { ok: false, reason: 'changed_meanwhile' } as const;
 		tx.update(securityPlanRisk)
 			.set({ acceptedBy: director.id, acceptedByName: director.name, acceptedAt: now })
 			.where(eq(securityPlanRisk.id, id))

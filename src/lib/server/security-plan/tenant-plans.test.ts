@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { and, eq, like } from 'drizzle-orm';
 import type { Db } from '../db';
-import { auditEntry, notification, type User } from '../db/schema';
+import { auditEntry, notification, tenant, user, type User } from '../db/schema';
 import type { Actor } from '../actor';
 import { freshDb, insertTenantRow, insertUser, setUpMainConnector } from '../test-support';
 import { hashPassword } from '../auth/password';
@@ -12,6 +12,7 @@ import {
 	dueReviewCount,
 	getPlan,
 	ownerChoices,
+	ownerNames,
 	planOverview,
 	requirementDetail,
 	saveRequirement,
@@ -188,9 +189,9 @@ describe('the tenant’s responsible director', () => {
 		expect(db.select().from(notification).where(eq(notification.kind, 'security_plan_version_approved')).all()).toEqual([]);
 
 		const riskId = listRisks(db, TENANT_A())[0].id;
-		expect(acceptRisk(db, asActor(adminB), TENANT_B(), riskId, NOW)).toEqual({ ok: false, reason: 'not_found' });
-		expect(acceptRisk(db, actorA, TENANT_A(), riskId, NOW)).toEqual({ ok: false, reason: 'not_director' });
-		expect(acceptRisk(db, asActor(directorA), TENANT_A(), riskId, NOW)).toEqual({ ok: true });
+		expect(acceptRisk(db, asActor(adminB), TENANT_B(), riskId, NOW.getTime(), NOW)).toEqual({ ok: false, reason: 'not_found' });
+		expect(acceptRisk(db, actorA, TENANT_A(), riskId, NOW.getTime(), NOW)).toEqual({ ok: false, reason: 'not_director' });
+		expect(acceptRisk(db, asActor(directorA), TENANT_A(), riskId, NOW.getTime(), NOW)).toEqual({ ok: true });
 	});
 });
 
@@ -229,7 +230,13 @@ describe('sharing a tenant’s plan with the main connector', () => {
 
 describe('follow-up of a tenant’s plan', () => {
 	it('counts and reminds the tenant’s own people of its due reviews, never the main connector’s', () => {
-		const owner = insertUser(db, { tenantId: tenantA, roles: ['tenant_staff'] });
+		// Staff cannot open the tenant's plan, so they cannot own a requirement of it; a signatory can.
+		const staff = insertUser(db, { tenantId: tenantA, roles: ['tenant_staff'] });
+		expect(saveRequirement(db, actorA, TENANT_A(), '6.2-3', entry({ ownerId: staff.id }), NOW)).toMatchObject({
+			ok: false,
+			field: 'ownerId'
+		});
+		const owner = insertUser(db, { tenantId: tenantA, roles: ['tenant_signatory'] });
 		saveRequirement(db, actorA, TENANT_A(), '6.2-3', entry({ ownerId: owner.id, nextReviewOn: '2026-03-01' }), NOW);
 		expect(dueReviewCount(db, TENANT_A(), NOW)).toBe(1);
 		expect(dueReviewCount(db, MAIN_PLAN, NOW)).toBe(0);
@@ -245,5 +252,34 @@ describe('follow-up of a tenant’s plan', () => {
 			.sort();
 		expect(reminded).toEqual([adminA.id, owner.id].sort());
 		expect(scanSecurityPlanReviews(db, NOW)).toBe(0);
+	});
+
+	it('reminds nobody of an archived tenant’s plan: the tenant has left the service', () => {
+		saveRequirement(db, actorA, TENANT_A(), '6.2-3', entry({ nextReviewOn: '2026-03-01' }), NOW);
+		db.update(tenant).set({ archivedAt: NOW }).where(eq(tenant.id, tenantA)).run();
+		expect(scanSecurityPlanReviews(db, NOW)).toBe(0);
+		db.update(tenant).set({ archivedAt: null }).where(eq(tenant.id, tenantA)).run();
+		expect(scanSecurityPlanReviews(db, NOW)).toBe(1);
+	});
+});
+
+describe('the people of a plan', () => {
+	it('makes director only someone of the plan’s organisation who may approve it', () => {
+		const staff = insertUser(db, { tenantId: tenantA, roles: ['tenant_staff'] });
+		expect(designateDirector(db, actorA, TENANT_A(), staff.id, NOW)).toBe(false);
+		expect(designateDirector(db, actorA, TENANT_A(), adminB.id, NOW)).toBe(false);
+		const certAdmin = insertUser(db, { roles: ['mc_cert_admin'] });
+		expect(designateDirector(db, mcAdmin, MAIN_PLAN, certAdmin.id, NOW)).toBe(false);
+		const signatory = insertUser(db, { roles: ['mc_signatory'] });
+		expect(designateDirector(db, mcAdmin, MAIN_PLAN, signatory.id, NOW)).toBe(true);
+		expect(responsibleDirector(db, MAIN_PLAN)?.id).toBe(signatory.id);
+	});
+
+	it('keeps the name of an owner who has since left', () => {
+		saveRequirement(db, actorA, TENANT_A(), '6.2-3', entry({ ownerId: directorA.id }), NOW);
+		db.update(user).set({ status: 'deactivated' }).where(eq(user.id, directorA.id)).run();
+		expect(ownerChoices(db, TENANT_A()).map((p) => p.id)).not.toContain(directorA.id);
+		expect(ownerNames(db, TENANT_A()).get(directorA.id)).toBe(directorA.name);
+		expect(ownerNames(db, TENANT_B()).size).toBe(0);
 	});
 });

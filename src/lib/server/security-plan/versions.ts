@@ -9,7 +9,7 @@ import type { TwoFactorPerson } from '../auth/two-factor';
 import { SIGNATURE_METHODS } from '../agreements/agreements';
 import { textDiff, type DiffPart } from '../instructions/diff';
 import type { SecurityRequirementStatus, SecurityResponsibleParty, SecurityRiskLevel } from '../../domain';
-import { getPlan, ownPartyOf, ownerChoices, type PlanOwner } from './plan';
+import { getPlan, ownPartyOf, ownerNames, type PlanOwner } from './plan';
 import { bindingChapters } from './sharing';
 import { listRisks, responsibleDirector, riskChapters } from './risks';
 import { documentLine, listDocuments } from './documents';
@@ -60,7 +60,7 @@ export interface PlanSnapshot {
 export function currentSnapshot(db: DbOrTx, owner: PlanOwner): PlanSnapshot | null {
 	const plan = getPlan(db, owner);
 	if (!plan) return null;
-	const owners = new Map(ownerChoices(db, owner).map((p) => [p.id, p.name]));
+	const owners = ownerNames(db, owner);
 	const documents = new Map<string, string[]>();
 	for (const d of listDocuments(db, owner)) documents.set(d.requirementId, [...(documents.get(d.requirementId) ?? []), documentLine(d)]);
 	const entries = db.select().from(securityPlanEntry).where(eq(securityPlanEntry.planId, plan.id)).all();

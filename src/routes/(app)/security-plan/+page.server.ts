@@ -4,7 +4,7 @@ import * as m from '$lib/paraglide/messages.js';
 import { db } from '$lib/server/db';
 import { actorOf, authorize } from '$lib/server/http/guard';
 import { can } from '$lib/server/auth/authorize';
-import { markReviewed, ownPartyOf, ownPlanOf, ownerChoices, planOverview } from '$lib/server/security-plan/plan';
+import { markReviewed, ownPartyOf, ownPlanOf, ownerNames, planOverview } from '$lib/server/security-plan/plan';
 import { setSharedWithMainConnector, tenantName } from '$lib/server/security-plan/tenant-plans';
 import { reviewedSchema, shareSchema, shareWithMainSchema } from '$lib/schemas/security-plan';
 import { bindingChapters, setSectionBinding } from '$lib/server/security-plan/sharing';
@@ -22,7 +22,7 @@ export const load: PageServerLoad = (event) => {
 	const owner = ownPlanOf(event.locals.user);
 	const user = authorize(event, 'security_plan.read', owner);
 	const overview = planOverview(db(), owner);
-	const owners = new Map(ownerChoices(db(), owner).map((p) => [p.id, p.name]));
+	const owners = ownerNames(db(), owner);
 	const language = frameworkLanguage(getLocale());
 	const tenantPlan = owner.tenantId !== null;
 	const ownParty = ownPartyOf(owner);

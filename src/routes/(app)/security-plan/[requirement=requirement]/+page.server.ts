@@ -9,7 +9,15 @@ import { invalid, parseForm } from '$lib/server/http/forms';
 import { translate } from '$lib/i18n/translate';
 import { renderMarkdown } from '$lib/server/instructions/markdown';
 import { frameworkLanguage } from '$lib/server/security-plan/framework';
-import { markReviewed, ownPartyOf, ownPlanOf, ownerChoices, requirementDetail, saveRequirement } from '$lib/server/security-plan/plan';
+import {
+	markReviewed,
+	ownPartyOf,
+	ownPlanOf,
+	ownerChoices,
+	ownerNames,
+	requirementDetail,
+	saveRequirement
+} from '$lib/server/security-plan/plan';
 import { documentIdSchema, documentSchema, planEntrySchemaFor } from '$lib/schemas/security-plan';
 import { storeOptionalUpload } from '$lib/server/http/file-upload';
 import { addDocument, listDocuments, removeDocument } from '$lib/server/security-plan/documents';
@@ -21,18 +29,18 @@ export const load: PageServerLoad = (event) => {
 	const user = authorize(event, 'security_plan.read', owner);
 	const detail = requirementDetail(db(), owner, event.params.requirement);
 	if (!detail) error(404, m.error_not_found());
-	const owners = ownerChoices(db(), owner);
+	const ownerId = detail.entry?.ownerId;
 	return {
 		language: frameworkLanguage(getLocale()),
 		chapter: detail.section.chapter,
 		sectionTitle: detail.section.title,
 		requirement: detail.requirement,
 		entry: detail.entry,
-		ownerName: owners.find((p) => p.id === detail.entry?.ownerId)?.name ?? null,
+		ownerName: (ownerId && ownerNames(db(), owner).get(ownerId)) || null,
 		descriptionHtml: detail.entry?.description ? renderMarkdown(detail.entry.description) : '',
 		canEdit: can(user, 'security_plan.edit', owner),
 		ownParty: ownPartyOf(owner),
-		owners,
+		owners: ownerChoices(db(), owner),
 		documents: listDocuments(db(), owner, detail.requirement.id).map((d) => ({
 			id: d.id,
 			title: d.title,

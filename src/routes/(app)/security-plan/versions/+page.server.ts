@@ -8,7 +8,7 @@ import { actorOf, authorize, clientOf } from '$lib/server/http/guard';
 import { answer, invalid, parseForm } from '$lib/server/http/forms';
 import { stepUpErrors } from '$lib/server/http/step-up';
 import { hasPassword } from '$lib/server/auth/step-up';
-import { ownPlanOf, ownerChoices } from '$lib/server/security-plan/plan';
+import { ownPlanOf, planPeople } from '$lib/server/security-plan/plan';
 import { designateDirector, isResponsibleDirector, responsibleDirector } from '$lib/server/security-plan/risks';
 import {
 	EMPTY_SNAPSHOT,
@@ -47,7 +47,8 @@ export const load: PageServerLoad = (event) => {
 	const ackPage = pageNumber.parse(event.url.searchParams.get('page') ?? undefined);
 	return {
 		director: responsibleDirector(db(), owner),
-		people: can(user, 'security_plan.edit', owner) ? ownerChoices(db(), owner) : [],
+		// Only someone who may approve can be made the one who approves.
+		people: can(user, 'security_plan.edit', owner) ? planPeople(db(), owner, 'security_plan.approve') : [],
 		canEdit: can(user, 'security_plan.edit', owner),
 		isDirector,
 		tenantPlan: owner.tenantId !== null,

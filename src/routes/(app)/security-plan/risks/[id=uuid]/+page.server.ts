@@ -1,4 +1,5 @@
 import { error, redirect } from '@sveltejs/kit';
+import { z } from 'zod';
 import type { Actions, PageServerLoad } from './$types';
 import * as m from '$lib/paraglide/messages.js';
 import { getLocale } from '$lib/paraglide/runtime';
@@ -16,6 +17,9 @@ import { getRisk, isResponsibleDirector, removeRisk, riskChapters, updateRisk } 
 import { acceptRiskConfirmed } from '$lib/server/security-plan/risk-acceptance';
 import { riskSchema } from '$lib/schemas/security-plan';
 import { confirmationSchema } from '$lib/schemas/agreement';
+
+/** Step-up, and the risk's `updatedAt` (epoch ms) on the page the director read. */
+const acceptSchema = confirmationSchema.extend({ shown: z.coerce.number().int().nonnegative() });
 
 /** The plan of the person's own organisation (see ../../+page.server.ts): another plan's risk is not found. */
 
@@ -62,13 +66,14 @@ export const actions = {
 		const user = authorize(event, 'security_plan.approve', owner);
 		// Another plan's risk is not found before the form is read.
 		if (!getRisk(db(), owner, event.params.id)) error(404, m.error_not_found());
-		const parsed = parseForm(confirmationSchema, await event.request.formData());
+		const parsed = parseForm(acceptSchema, await event.request.formData());
 		if (!parsed.ok) return invalid(parsed.errors, {}, 'accept');
-		const result = await acceptRiskConfirmed(db(), owner, user, parsed.data, event.params.id, clientOf(event));
+		const result = await acceptRiskConfirmed(db(), owner, user, parsed.data, event.params.id, parsed.data.shown, clientOf(event));
 		if (result.ok) return answer('accept', { accepted: true });
 		if (result.reason === 'not_found') error(404, m.error_not_found());
 		if (result.reason === 'not_director') error(403, m.security_risk_error_not_director());
 		if (result.reason === 'already_accepted') return invalid({ form: m.security_risk_already_accepted() }, {}, 'accept');
+		if (result.reason === 'changed_meanwhile') return invalid({ form: m.security_risk_changed_meanwhile() }, {}, 'accept', 409);
 		return invalid(stepUpErrors(result), {}, 'accept', result.reason === 'throttled' ? 429 : 400);
 	}
 } satisfies Actions;

@@ -7,7 +7,7 @@ import { actorOf, authorize } from '$lib/server/http/guard';
 import { getTenant } from '$lib/server/tenants/tenants';
 import { renderMarkdown } from '$lib/server/instructions/markdown';
 import { frameworkLanguage } from '$lib/server/security-plan/framework';
-import { ownerChoices, planOverview } from '$lib/server/security-plan/plan';
+import { ownerNames, planOverview } from '$lib/server/security-plan/plan';
 import { listRisks, responsibleDirector, riskChapters } from '$lib/server/security-plan/risks';
 import { latestVersion } from '$lib/server/security-plan/versions';
 import { auditSharedRead, readableTenantPlan } from '$lib/server/security-plan/tenant-plans';
@@ -26,7 +26,7 @@ export const load: PageServerLoad = (event) => {
 	const overview = planOverview(db(), owner);
 	if (!overview) error(404, m.error_not_found());
 	auditSharedRead(db(), actorOf(event), plan, user.tenantId === tenantId ? 'read by the tenant' : 'read by the main connector');
-	const owners = new Map(ownerChoices(db(), owner).map((p) => [p.id, p.name]));
+	const owners = ownerNames(db(), owner);
 	const approved = latestVersion(db(), owner);
 	return {
 		tenant: { id: tenant.id, name: tenant.name },
