@@ -136,6 +136,12 @@ export const VISITS: Record<string, Plan> = {
 	'/tenants/[id=uuid]/security-plan': [
 		{ ...mc((ids) => `/tenants/${ids.tenant}/security-plan`, 'no plan shared: the refusal'), status: 404 }
 	],
+	'/tenants/[id=uuid]/security-plan/export.pdf': [
+		{ ...mc((ids) => `/tenants/${ids.tenant}/security-plan/export.pdf`, 'no plan shared: the refusal'), status: 404 }
+	],
+	'/tenants/[id=uuid]/security-plan/risks/export.csv': [
+		{ ...mc((ids) => `/tenants/${ids.tenant}/security-plan/risks/export.csv`, 'no plan shared: the refusal'), status: 404 }
+	],
 	// No sign-in provider is configured in the bench: measured as the refusal a visitor gets.
 	'/login/oidc/[provider]': [{ ...as('signed out', '/login/oidc/bench', 'no such provider: the refusal'), status: 404 }],
 	'/oidc/callback': [as('signed out', '/oidc/callback', 'no sign-in under way: the refusal page')],

@@ -139,6 +139,8 @@ const ROUTE_TARGETS: Record<string, ((ids: Ids) => string | null) | { global: st
 	'/security-plan/risks/[id=uuid]': (ids) => (ids.securityRisk ? `/security-plan/risks/${ids.securityRisk}` : null),
 	'/security-plan/versions': { global: "the reader's own organisation's plan versions, resolved from the session" },
 	'/tenants/[id=uuid]/security-plan': (ids) => `/tenants/${ids.tenant}/security-plan`,
+	'/tenants/[id=uuid]/security-plan/export.pdf': (ids) => `/tenants/${ids.tenant}/security-plan/export.pdf`,
+	'/tenants/[id=uuid]/security-plan/risks/export.csv': (ids) => `/tenants/${ids.tenant}/security-plan/risks/export.csv`,
 	'/tenants/[id=uuid]/instructions/coverage.csv': (ids) => `/tenants/${ids.tenant}/instructions/coverage.csv`,
 	// Outside the signed-in portal.
 	'/login': { global: 'public' },

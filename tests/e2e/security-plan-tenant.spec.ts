@@ -62,6 +62,8 @@ test('a tenant keeps its own information-security plan: its administrator descri
 	// The main connector: not shared yet, so not found, and no link on the tenant's page.
 	const mcAdmin = await as(browser, 'admin@demo.test');
 	expect((await mcAdmin.goto(`${DEMO_URL}/tenants/${tenant1}/security-plan`))?.status()).toBe(404);
+	expect((await mcAdmin.request.get(`${DEMO_URL}/tenants/${tenant1}/security-plan/export.pdf`)).status()).toBe(404);
+	expect((await mcAdmin.request.get(`${DEMO_URL}/tenants/${tenant1}/security-plan/risks/export.csv`)).status()).toBe(404);
 	await mcAdmin.goto(`${DEMO_URL}/tenants/${tenant1}`);
 	await expect(mcAdmin.getByRole('heading', { name: 'Fysioterapia Lahtinen', level: 1 })).toBeVisible();
 	await expect(mcAdmin.getByRole('link', { name: /Vuokralaisen oma tietoturvasuunnitelma/ })).toHaveCount(0);
@@ -82,8 +84,22 @@ test('a tenant keeps its own information-security plan: its administrator descri
 	await expect(mcAdmin.getByText(OWN_TEXT)).toBeVisible();
 	await expect(mcAdmin.getByRole('button', { name: 'Tallenna vaatimus' })).toHaveCount(0);
 	await expectNoAxeViolations(mcAdmin);
+	// …and may take it away as a PDF and its risk register as CSV, from the links on that page.
+	const pdfLink = await mcAdmin
+		.getByRole('link', { name: 'Tietoturvasuunnitelma PDF-tiedostona valvontaviranomaiselle' })
+		.getAttribute('href');
+	const pdf = await mcAdmin.request.get(`${DEMO_URL}${pdfLink}`);
+	expect(pdf.status()).toBe(200);
+	expect(pdf.headers()['content-type']).toBe('application/pdf');
+	expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
+	const csv = await mcAdmin.request.get(`${DEMO_URL}/tenants/${tenant1}/security-plan/risks/export.csv`);
+	expect(csv.status()).toBe(200);
+	// The tenant has no risks yet: the register's columns only.
+	expect((await csv.text()).replace(/^\uFEFF/, '')).toMatch(/^Riski,[^\r]*\r\n$/);
 	// Another tenant still cannot, shared or not.
 	expect((await otherAdmin.goto(`${DEMO_URL}/tenants/${tenant1}/security-plan`))?.status()).toBe(404);
+	expect((await otherAdmin.request.get(`${DEMO_URL}/tenants/${tenant1}/security-plan/export.pdf`)).status()).toBe(404);
+	expect((await otherAdmin.request.get(`${DEMO_URL}/tenants/${tenant1}/security-plan/risks/export.csv`)).status()).toBe(404);
 
 	// Leave the demo as other journeys expect it: not shared.
 	await tenantAdmin
