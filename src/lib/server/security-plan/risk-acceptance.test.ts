@@ -7,7 +7,7 @@ import type { Actor } from '../actor';
 import { freshDb, insertUser, setUpMainConnector } from '../test-support';
 import { hashPassword } from '../auth/password';
 import { syncBundledFrameworks } from './framework-store';
-import { acceptRisk, addRisk, designateDirector, getRisk, updateRisk } from './risks';
+import { acceptRisk, addRisk, designateDirector, getRisk, updateRisk, type RiskInput } from './risks';
 import { acceptRiskConfirmed } from './risk-acceptance';
 import { MAIN_PLAN } from './plan';
 
@@ -21,6 +21,15 @@ let director: User;
 let riskId: string;
 
 const client = { ipAddress: '192.0.2.7' };
+const RISK: RiskInput = {
+	title: 'Patient system unavailable',
+	systems: 'Demo EHR',
+	chapters: ['6.2'],
+	likelihood: 'moderate',
+	impact: 'high',
+	treatment: 'Paper forms.',
+	residual: 'low'
+};
 const accepted = () => getRisk(db, MAIN_PLAN, riskId)!.acceptedAt;
 const failedStepUps = () =>
 	db
@@ -40,21 +49,7 @@ beforeEach(() => {
 	syncBundledFrameworks(db, join(process.cwd(), 'templates', 'security-plan'));
 	director = insertUser(db, { name: 'Ville Vastaava', roles: ['mc_signatory'], passwordHash });
 	designateDirector(db, admin, MAIN_PLAN, director.id, NOW);
-	const added = addRisk(
-		db,
-		admin,
-		MAIN_PLAN,
-		{
-			title: 'Patient system unavailable',
-			systems: 'Demo EHR',
-			chapters: ['6.2'],
-			likelihood: 'moderate',
-			impact: 'high',
-			treatment: 'Paper forms.',
-			residual: 'low'
-		},
-		NOW
-	);
+	const added = addRisk(db, admin, MAIN_PLAN, RISK, NOW);
 	riskId = (added as { id: string }).id;
 });
 
@@ -107,22 +102,7 @@ describe('accepting a residual risk asks the director to confirm who they are', 
 	it('accepts only the assessment the director was shown: a save in between refuses it, before the password and inside the transaction', async () => {
 		const LATER = new Date(NOW.getTime() + 60_000);
 		const shown = getRisk(db, MAIN_PLAN, riskId)!.updatedAt.getTime();
-		updateRisk(
-			db,
-			admin,
-			MAIN_PLAN,
-			riskId,
-			{
-				title: 'Patient system unavailable',
-				systems: 'Demo EHR',
-				chapters: ['6.2'],
-				likelihood: 'moderate',
-				impact: 'high',
-				treatment: 'Paper forms.',
-				residual: 'high'
-			},
-			LATER
-		);
+		updateRisk(db, admin, MAIN_PLAN, riskId, { ...RISK, residual: 'high' }, LATER);
 		// A wrong password is not even looked at: the refusal comes first, and no step-up is spent or recorded.
 		expect(await acceptRiskConfirmed(db, MAIN_PLAN, director, { password: 'wrong' }, riskId, shown, client, LATER)).toEqual({
 			ok: false,

@@ -3,7 +3,7 @@ import type { RequestHandler } from './$types';
 import { getLocale } from '$lib/paraglide/runtime';
 import { db } from '$lib/server/db';
 import { actorOf, authorize } from '$lib/server/http/guard';
-import { contentDisposition } from '$lib/server/evidence/file-store';
+import { planPdfResponse } from '$lib/server/http/plan-exports';
 import { frameworkLanguage } from '$lib/server/security-plan/framework';
 import { exportPlanPdf } from '$lib/server/security-plan/pdf';
 import { ownPlanOf } from '$lib/server/security-plan/plan';
@@ -19,12 +19,5 @@ export const GET: RequestHandler = async (event) => {
 	const edition = event.url.searchParams.get('edition') === 'draft' ? 'draft' : 'approved';
 	const exported = await exportPlanPdf(db(), actorOf(event), owner, frameworkLanguage(getLocale()), new Date(), edition);
 	if (!exported) error(404, 'Not found');
-	const name = exported.version ? `information-security-plan-v${exported.version}.pdf` : 'information-security-plan-draft.pdf';
-	return new Response(new Uint8Array(exported.pdf), {
-		headers: {
-			'content-type': 'application/pdf',
-			'content-disposition': contentDisposition('attachment', name),
-			'cache-control': 'private, no-store'
-		}
-	});
+	return planPdfResponse(exported);
 };

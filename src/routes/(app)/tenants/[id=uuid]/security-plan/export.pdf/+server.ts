@@ -4,7 +4,7 @@ import * as m from '$lib/paraglide/messages.js';
 import { getLocale } from '$lib/paraglide/runtime';
 import { db } from '$lib/server/db';
 import { actorOf, authorize } from '$lib/server/http/guard';
-import { contentDisposition } from '$lib/server/evidence/file-store';
+import { planPdfResponse } from '$lib/server/http/plan-exports';
 import { frameworkLanguage } from '$lib/server/security-plan/framework';
 import { exportPlanPdf } from '$lib/server/security-plan/pdf';
 import { readableTenantPlan } from '$lib/server/security-plan/tenant-plans';
@@ -20,12 +20,5 @@ export const GET: RequestHandler = async (event) => {
 	if (!readableTenantPlan(db(), user, tenantId)) error(404, m.error_not_found());
 	const exported = await exportPlanPdf(db(), actorOf(event), { tenantId }, frameworkLanguage(getLocale()), new Date(), 'approved');
 	if (!exported) error(404, m.error_not_found());
-	const name = exported.version ? `information-security-plan-v${exported.version}.pdf` : 'information-security-plan-draft.pdf';
-	return new Response(new Uint8Array(exported.pdf), {
-		headers: {
-			'content-type': 'application/pdf',
-			'content-disposition': contentDisposition('attachment', name),
-			'cache-control': 'private, no-store'
-		}
-	});
+	return planPdfResponse(exported);
 };

@@ -4,7 +4,7 @@ import * as m from '$lib/paraglide/messages.js';
 import { getLocale } from '$lib/paraglide/runtime';
 import { db } from '$lib/server/db';
 import { actorOf, authorize } from '$lib/server/http/guard';
-import { contentDisposition } from '$lib/server/evidence/file-store';
+import { riskRegisterResponse } from '$lib/server/http/plan-exports';
 import { frameworkLanguage } from '$lib/server/security-plan/framework';
 import { risksCsv } from '$lib/server/security-plan/export-csv';
 import { readableTenantPlan } from '$lib/server/security-plan/tenant-plans';
@@ -14,11 +14,5 @@ export const GET: RequestHandler = (event) => {
 	const tenantId = event.params.id;
 	const user = authorize(event, 'security_plan.read', { tenantId });
 	if (!readableTenantPlan(db(), user, tenantId)) error(404, m.error_not_found());
-	return new Response(risksCsv(db(), actorOf(event), { tenantId }, frameworkLanguage(getLocale())), {
-		headers: {
-			'content-type': 'text/csv; charset=utf-8',
-			'content-disposition': contentDisposition('attachment', 'risk-register.csv'),
-			'cache-control': 'private, no-store'
-		}
-	});
+	return riskRegisterResponse(risksCsv(db(), actorOf(event), { tenantId }, frameworkLanguage(getLocale())));
 };
