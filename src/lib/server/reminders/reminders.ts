@@ -204,6 +204,8 @@ export function describeNotification(n: Pick<Notification, 'kind' | 'params'>, l
 			return m.notification_webhook_disabled({ url: p.url, days: p.days }, o);
 		case 'security_plan_review_due':
 			return m.notification_security_plan_review_due({ requirement: p.requirement, date: p.date }, o);
+		case 'security_plan_review_coming':
+			return m.notification_security_plan_review_coming({ requirement: p.requirement, date: p.date, days: p.days }, o);
 		case 'security_plan_version_approved':
 			return m.notification_security_plan_version_approved({ version: p.version, chapters: p.chapters }, o);
 		default:
