@@ -146,22 +146,25 @@ test('information-security plan: a risk is added and accepted, the responsible d
 	await expectNoAxeViolations(staff);
 	await staff.getByRole('button', { name: 'Olen lukenut ohjeen ja noudatan sitä' }).click();
 	await expect(staff.getByRole('status')).toHaveText('Kiitos. Kuittauksesi kirjattiin.');
-	const instructionUrl = staff.url();
+	const managed = `${DEMO_URL}${new URL(staff.url()).pathname.replace('/my-instructions/', '/instructions/')}`;
 
 	// The main connector reads it among its instructions, with coverage, but cannot edit it by hand.
-	await admin.goto(instructionUrl.replace('/my-instructions/', '/instructions/'));
+	await admin.goto(managed);
 	await expect(admin.getByRole('heading', { name: INSTRUCTION, level: 1 })).toBeVisible();
 	await expect(admin.getByRole('note').filter({ hasText: 'Ohjetta ei voi muokata, kohdentaa eikä arkistoida käsin.' })).toBeVisible();
 	await expect(admin.getByRole('button', { name: 'Julkaise uusi versio' })).toHaveCount(0);
 	await expect(admin.getByRole('button', { name: 'Arkistoi ohje' })).toHaveCount(0);
 	await expect(admin.getByRole('region', { name: /^Kuittaukset/ })).toBeVisible();
 	await expectNoAxeViolations(admin);
-	const handEdit = await admin.request.post(`${instructionUrl.replace('/my-instructions/', '/instructions/')}?/archive`, {
-		headers: { origin: DEMO_URL },
+	const handEdit = await admin.request.post(`${managed}?/archive`, {
+		headers: { origin: DEMO_URL, accept: 'text/html' },
 		form: {},
 		maxRedirects: 0
 	});
 	expect(handEdit.status()).toBe(409);
+	expect(await handEdit.text()).toContain('Tätä ohjetta ei voi muuttaa käsin');
+	await admin.reload();
+	await expect(admin.getByText('Arkistoitu')).toHaveCount(0);
 
 	// The administrator changes a binding requirement; the director approves version 2; the diff shows the change.
 	await admin.goto(`${DEMO_URL}/security-plan/6.1-1`);
