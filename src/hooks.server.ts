@@ -6,6 +6,7 @@ import { config } from '$lib/server/config';
 import { isSetupComplete } from '$lib/server/organisation/organisation';
 import { syncBundledTemplates } from '$lib/server/agreements/templates-store';
 import { syncBundledFrameworks } from '$lib/server/security-plan/framework-store';
+import { backfillBindingInstruction } from '$lib/server/security-plan/binding-instruction';
 import { startScheduler } from '$lib/server/scheduler';
 import { startWebhookDelivery } from '$lib/server/webhooks/delivery';
 import { ensureCatalogue } from '$lib/server/prerequisites/catalogue';
@@ -37,6 +38,8 @@ export const init: ServerInit = () => {
 			`templates/security-plan/${file}: this version is already stored with different text; give the file a new version number.`
 		);
 	if (isSetupComplete(db()) && ensureCatalogue(db()) > 0) syncAllChecklists(db());
+	// Plans approved before their binding sections became an instruction: publish it once (idempotent).
+	if (backfillBindingInstruction(db())) console.info('Published the binding sections of the approved security plan as an instruction.');
 	const sealed = sealStoredKeys(db());
 	if (sealed) console.info(`Sealed ${sealed} stored authenticator key(s) with LIITOS_SECRET_KEY.`);
 	const unopenable = keysSealedElsewhere(db());

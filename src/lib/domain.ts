@@ -92,9 +92,16 @@ export const DERIVED_PROBLEMS = [
 	'plan_altered',
 	'plan_review_due',
 	'plan_nothing_binding',
-	'plan_not_acknowledged'
+	'plan_not_acknowledged',
+	'plan_no_people'
 ] as const;
 export type DerivedProblem = (typeof DERIVED_PROBLEMS)[number];
+
+/**
+ * `instruction.system_key` of the instruction the portal writes from the binding sections of the main
+ * connector's approved information-security plan; its people acknowledge it as any instruction.
+ */
+export const SECURITY_PLAN_INSTRUCTION_KEY = 'security_plan_binding';
 
 /** The main connector's client/patient information systems (seed 001: classes A1–A3, THL regulation 4/2021). */
 export const SYSTEM_CLASSES = ['A1', 'A2', 'A3'] as const;

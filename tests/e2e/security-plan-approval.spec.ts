@@ -23,7 +23,24 @@ async function approve(director: Page, expectedVersion: number) {
 	await expect(director.getByRole('status')).toHaveText(`Suunnitelman versio ${expectedVersion} hyväksyttiin ja lukittiin.`);
 }
 
-test('information-security plan: a risk is added and accepted, the responsible director approves with step-up, the diff shows what changed, a tenant acknowledges', async ({
+const INSTRUCTION = 'Tietoturvasuunnitelma: mikä teitä sitoo';
+
+/** The checklist item "staff follow the plan" of tenant 1, as its administrator sees it. */
+async function followedItem(tenantAdmin: Page) {
+	await tenantAdmin.goto(`${DEMO_URL}/`);
+	await tenantAdmin.getByRole('link', { name: 'Avaa tarkistuslista' }).click();
+	return tenantAdmin.getByRole('article', { name: 'Henkilöstö noudattaa tietoturvasuunnitelmaa' });
+}
+
+/** "n/total" people who have acknowledged, read from the item's note (other journeys may have added people). */
+async function acknowledgedCount(item: ReturnType<Page['getByRole']>): Promise<{ acknowledged: number; total: number }> {
+	const note = await item.getByRole('note').textContent();
+	const found = /(\d+)\/(\d+) henkilöä on kuitannut/.exec(note ?? '');
+	expect(found, note ?? '').not.toBeNull();
+	return { acknowledged: Number(found![1]), total: Number(found![2]) };
+}
+
+test('information-security plan: a risk is added and accepted, the responsible director approves with step-up, the diff shows what changed, tenant staff acknowledge the binding parts person by person', async ({
 	browser
 }) => {
 	test.setTimeout(240_000);
@@ -115,6 +132,40 @@ test('information-security plan: a risk is added and accepted, the responsible d
 	await expect(director.getByRole('heading', { name: 'Versio 1: koko sisältö' })).toBeVisible();
 	await expect(director.getByText('Suunnitelma on sama kuin viimeksi hyväksytty versio. Hyväksyttävää ei ole.')).toBeVisible();
 
+	// Version 1 binds 6.1: its text is now an instruction that each of a tenant's people acknowledges.
+	const staff = await as(browser, 'staff1@tenant1.demo.test');
+	await staff.goto(`${DEMO_URL}/my-instructions`);
+	await staff
+		.getByRole('region', { name: /^Odottaa kuittaustasi/ })
+		.getByRole('link', { name: INSTRUCTION })
+		.click();
+	await expect(staff.getByRole('heading', { name: INSTRUCTION, level: 1 })).toBeVisible();
+	const text = staff.getByRole('article', { name: 'Ohje' });
+	await expect(text.getByRole('heading', { name: /^6\.1 / })).toBeVisible();
+	await expect(text.getByText(/Tietoturvapolitiikka v3/)).toBeVisible();
+	await expectNoAxeViolations(staff);
+	await staff.getByRole('button', { name: 'Olen lukenut ohjeen ja noudatan sitä' }).click();
+	await expect(staff.getByRole('status')).toHaveText('Kiitos. Kuittauksesi kirjattiin.');
+	const managed = `${DEMO_URL}${new URL(staff.url()).pathname.replace('/my-instructions/', '/instructions/')}`;
+
+	// The main connector reads it among its instructions, with coverage, but cannot edit it by hand.
+	await admin.goto(managed);
+	await expect(admin.getByRole('heading', { name: INSTRUCTION, level: 1 })).toBeVisible();
+	await expect(admin.getByRole('note').filter({ hasText: 'Ohjetta ei voi muokata, kohdentaa eikä arkistoida käsin.' })).toBeVisible();
+	await expect(admin.getByRole('button', { name: 'Julkaise uusi versio' })).toHaveCount(0);
+	await expect(admin.getByRole('button', { name: 'Arkistoi ohje' })).toHaveCount(0);
+	await expect(admin.getByRole('region', { name: /^Kuittaukset/ })).toBeVisible();
+	await expectNoAxeViolations(admin);
+	const handEdit = await admin.request.post(`${managed}?/archive`, {
+		headers: { origin: DEMO_URL, accept: 'text/html' },
+		form: {},
+		maxRedirects: 0
+	});
+	expect(handEdit.status()).toBe(409);
+	expect(await handEdit.text()).toContain('Tätä ohjetta ei voi muuttaa käsin');
+	await admin.reload();
+	await expect(admin.getByText('Arkistoitu')).toHaveCount(0);
+
 	// The administrator changes a binding requirement; the director approves version 2; the diff shows the change.
 	await admin.goto(`${DEMO_URL}/security-plan/6.1-1`);
 	const edit = admin.getByRole('region', { name: 'Muokkaa' });
@@ -124,7 +175,6 @@ test('information-security plan: a risk is added and accepted, the responsible d
 	await edit.getByRole('button', { name: 'Tallenna vaatimus' }).click();
 	await expect(admin.getByRole('status')).toHaveText('Vaatimus 6.1-1 tallennettiin.');
 	// Saved but not approved: tenant staff still read version 1, and the main connector is told so.
-	const staff = await as(browser, 'staff1@tenant1.demo.test');
 	await staff.goto(`${DEMO_URL}/security-plan/binding`);
 	await expect(staff.getByText(/^Alla on suunnitelman versio 1 sellaisena kuin se hyväksyttiin /)).toBeVisible();
 	await expect(staff.getByText(/Tietoturvapolitiikka v3/).first()).toBeVisible();
@@ -164,12 +214,16 @@ test('information-security plan: a risk is added and accepted, the responsible d
 	await expect(director.getByRole('region', { name: 'Hyväksytyt versiot' }).getByRole('row')).toHaveCount(3);
 	await expectNoAxeViolations(director);
 
-	// A tenant's staff see the version but only its administrator acknowledges, for the tenant.
+	// A tenant's staff see the new version on the binding page, and that each of them acknowledges it personally.
 	await staff.goto(`${DEMO_URL}/security-plan/binding`);
 	await expect(staff.getByText(/^Alla on suunnitelman versio 2 sellaisena kuin se hyväksyttiin /)).toBeVisible();
 	await expect(staff.getByText(/Tietoturvapolitiikka v4/).first()).toBeVisible();
-	await expect(staff.getByText('Organisaationne pääkäyttäjä kuittaa version koko organisaation puolesta.')).toBeVisible();
+	const personal = staff.getByRole('region', { name: 'Oma kuittauksesi' });
+	await expect(personal.getByText('Kuittaamatta')).toBeVisible();
 	await expect(staff.getByRole('button', { name: /Kuittaa organisaation puolesta/ })).toHaveCount(0);
+	await expectNoAxeViolations(staff);
+
+	// The administrator confirms for the organisation; that alone does not meet "staff follow the plan".
 	const tenantAdmin = await as(browser, 'admin@tenant1.demo.test');
 	await tenantAdmin.goto(`${DEMO_URL}/security-plan/binding`);
 	const ack = tenantAdmin.getByRole('region', { name: 'Kuittaus' });
@@ -181,13 +235,31 @@ test('information-security plan: a risk is added and accepted, the responsible d
 	await ack.getByRole('button', { name: 'Kuittaa organisaation puolesta: noudatamme version 2 sitovia osioita' }).click();
 	await expect(tenantAdmin.getByRole('status')).toHaveText('Kuittasitte suunnitelman version 2 sitovat osiot.');
 	await expect(ack.getByText('Kuitattu', { exact: true })).toBeVisible();
+	let followed = await followedItem(tenantAdmin);
+	await expect(followed.locator('.badge')).not.toHaveText('Hyväksytty');
+	const before = await acknowledgedCount(followed);
+	await expectNoAxeViolations(tenantAdmin);
 
-	// The checklist follows the plan: the acknowledgement meets "staff follow the plan"; the main
-	// connector's plan is approved but has a requirement whose review date has come (the demo's 6.2-3).
-	await tenantAdmin.goto(`${DEMO_URL}/`);
-	await tenantAdmin.getByRole('link', { name: 'Avaa tarkistuslista' }).click();
-	const followed = tenantAdmin.getByRole('article', { name: 'Henkilöstö noudattaa tietoturvasuunnitelmaa' });
-	await expect(followed.locator('.badge')).toHaveText('Hyväksytty');
+	// The staff member reads what changed since the version they acknowledged, and acknowledges the new one.
+	await personal.getByRole('link', { name: `Lue ja kuittaa: ${INSTRUCTION}` }).click();
+	await expect(staff.getByRole('heading', { name: INSTRUCTION, level: 1 })).toBeVisible();
+	const changes = staff.getByRole('region', { name: /^Mitä on muuttunut edellisen kuittauksesi/ });
+	await expect(changes.locator('del', { hasText: 'v3' })).toBeVisible();
+	await expect(changes.locator('ins', { hasText: 'v4' })).toBeVisible();
+	await expectNoAxeViolations(staff);
+	await staff.getByRole('button', { name: 'Olen lukenut ohjeen ja noudatan sitä' }).click();
+	await expect(staff.getByRole('status')).toHaveText('Kiitos. Kuittauksesi kirjattiin.');
+	await staff.goto(`${DEMO_URL}/security-plan/binding`);
+	await expect(staff.getByRole('region', { name: 'Oma kuittauksesi' }).getByText('Kuitattu', { exact: true })).toBeVisible();
+
+	// The checklist counts the staff member's acknowledgement: one more person of the same number.
+	followed = await followedItem(tenantAdmin);
+	if (before.acknowledged + 1 === before.total) await expect(followed.locator('.badge')).toHaveText('Hyväksytty');
+	else {
+		await expect(followed.getByRole('note')).toContainText(`${before.acknowledged + 1}/${before.total} henkilöä on kuitannut`);
+		await expect(followed.locator('.badge')).not.toHaveText('Hyväksytty');
+	}
+	// The main connector's plan is approved but has a requirement whose review date has come (the demo's 6.2-3).
 	const inPlace = tenantAdmin.getByRole('article', { name: 'Pääliittyjän tietoturvasuunnitelma laadittu' });
 	await expect(inPlace.getByRole('note')).toContainText('tarkistuspäivä on koittanut');
 	await expect(inPlace).toContainText('Tarkistettavat vaatimukset: 6.2-3');

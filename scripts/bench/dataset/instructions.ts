@@ -108,7 +108,8 @@ export function generateInstructions(ctx: Context, tenants: TenantRow[], target:
 			attachmentPath: null,
 			attachmentSha256: null,
 			publishedAt: new Date(now - daysAgo * DAY_MS),
-			publishedBy: ctx.admin.email
+			publishedBy: ctx.admin.email,
+			securityPlanVersionId: null
 		}));
 		db.insert(instructionVersion).values(versions).run();
 		ctx.events.push(eventBy(ctx.admin, createdAt, null, 'instruction.create', 'instruction', id, plan.title));

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 import {
 	BREACH_DECISIONS,
 	DATA_SUBJECT_DECISIONS,
@@ -784,7 +784,13 @@ export const instruction = sqliteTable('instruction', {
 	requiresAck: integer('requires_ack', { mode: 'boolean' }).notNull().default(true),
 	createdAt: createdAt(),
 	createdBy: text('created_by').notNull(),
-	archivedAt: timestamp('archived_at')
+	archivedAt: timestamp('archived_at'),
+	/**
+	 * Set on an instruction the portal writes itself (e.g. 'security_plan_binding': the binding parts of
+	 * the main connector's approved information-security plan). Its text comes only from that source;
+	 * nobody edits, re-targets or archives it by hand.
+	 */
+	systemKey: text('system_key').unique()
 });
 
 export const instructionTenant = sqliteTable(
@@ -821,7 +827,9 @@ export const instructionVersion = sqliteTable(
 		attachmentPath: text('attachment_path'),
 		attachmentSha256: text('attachment_sha256'),
 		publishedAt: timestamp('published_at').notNull(),
-		publishedBy: text('published_by').notNull()
+		publishedBy: text('published_by').notNull(),
+		/** For the system instruction of the security plan: the approved plan version this text was taken from. */
+		securityPlanVersionId: text('security_plan_version_id').references((): AnySQLiteColumn => securityPlanVersion.id)
 	},
 	(t) => [uniqueIndex('instruction_version_unique').on(t.instructionId, t.version)]
 );

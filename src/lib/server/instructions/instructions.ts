@@ -14,7 +14,7 @@ import {
 	type Instruction,
 	type InstructionVersion
 } from '../db/schema';
-import type { InstructionAudience, InstructionCategory } from '../../domain';
+import { SECURITY_PLAN_INSTRUCTION_KEY, type InstructionAudience, type InstructionCategory } from '../../domain';
 import { audit, type Actor } from '../actor';
 import type { SessionUser } from '../auth/session';
 import { canReadInstruction } from '../auth/policies';
@@ -104,8 +104,32 @@ export function createInstruction(
 	});
 }
 
+/** The instructions the portal writes itself, by `instruction.systemKey`. */
+export const SYSTEM_INSTRUCTIONS = {
+	/** The binding parts of the main connector's approved information-security plan (agreement §2). */
+	securityPlan: SECURITY_PLAN_INSTRUCTION_KEY
+} as const;
+export type SystemInstructionKey = (typeof SYSTEM_INSTRUCTIONS)[keyof typeof SYSTEM_INSTRUCTIONS];
+
+/**
+ * Raised when a hand edit reaches a system instruction: its text comes only from its source (an
+ * approved plan version), so it is never published, re-targeted or archived by hand. Routes check
+ * `systemKey` first and answer in words; this is the domain's own guard for every other caller.
+ */
+export class SystemInstructionError extends Error {
+	constructor(readonly instructionId: string) {
+		super(`instruction ${instructionId} is written by the portal and cannot be changed by hand`);
+		this.name = 'SystemInstructionError';
+	}
+}
+
+function refuseSystemInstruction(tx: DbOrTx, id: string): void {
+	if (getInstruction(tx, id)?.systemKey) throw new SystemInstructionError(id);
+}
+
 export function updateInstructionSettings(db: Db, actor: Actor, id: string, settings: InstructionSettings): void {
 	db.transaction((tx) => {
+		refuseSystemInstruction(tx, id);
 		tx.update(instruction)
 			.set({ category: settings.category, allTenants: settings.allTenants, audience: settings.audience, requiresAck: settings.requiresAck })
 			.where(eq(instruction.id, id))
@@ -133,6 +157,7 @@ export function publishVersion(
 	now = new Date()
 ): number {
 	return db.transaction((tx) => {
+		refuseSystemInstruction(tx, instructionId);
 		const latest = currentVersion(tx, instructionId);
 		const version = (latest?.version ?? 0) + 1;
 		const attachment =
@@ -163,9 +188,93 @@ export function publishVersion(
 
 export function archiveInstruction(db: Db, actor: Actor, id: string, now = new Date()): void {
 	db.transaction((tx) => {
+		refuseSystemInstruction(tx, id);
 		tx.update(instruction).set({ archivedAt: now }).where(eq(instruction.id, id)).run();
 		audit(tx, actor, { action: 'instruction.archive', targetType: 'instruction', targetId: id });
 	});
+}
+
+export function systemInstruction(db: DbOrTx, key: SystemInstructionKey): Instruction | undefined {
+	return db.select().from(instruction).where(eq(instruction.systemKey, key)).get();
+}
+
+const sameText = (version: InstructionVersion, content: InstructionContent) =>
+	version.titleFi === content.titleFi &&
+	version.bodyFi === content.bodyFi &&
+	version.titleSv === content.titleSv &&
+	version.bodySv === content.bodySv &&
+	(version.titleEn ?? '') === (content.titleEn ?? '') &&
+	(version.bodyEn ?? '') === (content.bodyEn ?? '');
+
+/**
+ * Publishes the text of a system instruction, inside the caller's transaction (the change that
+ * produced the text and its publication commit together). The instruction is made on first use: for
+ * every tenant, all its staff, acknowledgement required. Every new text is a material version (each
+ * person acknowledges it again); the same text as the current version publishes nothing. Returns the
+ * version published, or null when the text was unchanged.
+ */
+export function publishSystemInstruction(
+	tx: DbOrTx,
+	actor: Actor,
+	key: SystemInstructionKey,
+	category: InstructionCategory,
+	content: Omit<InstructionContent, 'attachment'>,
+	source: { securityPlanVersionId: string | null; changeSummary: string },
+	now: Date
+): { instructionId: string; version: number } | null {
+	let item = systemInstruction(tx, key);
+	if (!item) {
+		const id = crypto.randomUUID();
+		tx.insert(instruction)
+			.values({
+				id,
+				category,
+				allTenants: true,
+				audience: 'all_staff',
+				requiresAck: true,
+				createdAt: now,
+				createdBy: actor.label,
+				systemKey: key
+			})
+			.run();
+		audit(tx, actor, { action: 'instruction.create', targetType: 'instruction', targetId: id, summary: `${key}: ${content.titleFi}` });
+		item = getInstruction(tx, id)!;
+	} else if (item.archivedAt) {
+		tx.update(instruction).set({ archivedAt: null }).where(eq(instruction.id, item.id)).run();
+		audit(tx, actor, { action: 'instruction.restore', targetType: 'instruction', targetId: item.id, summary: key });
+	}
+	const latest = currentVersion(tx, item.id);
+	if (latest && sameText(latest, { ...content, attachment: null })) return null;
+	const version = (latest?.version ?? 0) + 1;
+	tx.insert(instructionVersion)
+		.values({
+			...versionValues({ ...content, attachment: null }),
+			id: crypto.randomUUID(),
+			instructionId: item.id,
+			version,
+			material: true,
+			changeSummary: source.changeSummary,
+			publishedAt: now,
+			publishedBy: actor.label,
+			securityPlanVersionId: source.securityPlanVersionId
+		})
+		.run();
+	audit(tx, actor, {
+		action: 'instruction.publish',
+		targetType: 'instruction',
+		targetId: item.id,
+		summary: `v${version} material (${key}): ${source.changeSummary}`
+	});
+	return { instructionId: item.id, version };
+}
+
+/** Withdraws a system instruction when its source no longer gives it any text (kept, with its history). */
+export function archiveSystemInstruction(tx: DbOrTx, actor: Actor, key: SystemInstructionKey, now: Date): boolean {
+	const item = systemInstruction(tx, key);
+	if (!item || item.archivedAt) return false;
+	tx.update(instruction).set({ archivedAt: now }).where(eq(instruction.id, item.id)).run();
+	audit(tx, actor, { action: 'instruction.archive', targetType: 'instruction', targetId: item.id, summary: key });
+	return true;
 }
 
 export function getInstruction(db: DbOrTx, id: string): Instruction | undefined {

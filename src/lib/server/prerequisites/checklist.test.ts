@@ -5,13 +5,17 @@ import type { Db } from '../db/index';
 import {
 	checklistItem,
 	prerequisiteType,
+	acknowledgement,
+	instruction,
+	instructionVersion,
 	securityPlan,
-	securityPlanAcknowledgement,
 	securityPlanVersion,
 	tenant,
+	user,
 	type PrerequisiteType
 } from '../db/schema';
 import type { Actor } from '../actor';
+import { SECURITY_PLAN_INSTRUCTION_KEY } from '../../domain';
 import { listAuditEntries } from '../audit/audit-log';
 import { updateTenant, getTenant } from '../tenants/tenants';
 import {
@@ -127,11 +131,12 @@ const HEALTH_DEFAULTS = DEFAULT_PREREQUISITES.filter(
 const STORED_CODES = HEALTH_DEFAULTS.filter((p) => !p.derivedRule).map((p) => p.code);
 
 /**
- * The main connector's plan approved (an intact version binding tenants, no review due) and the tenant's
- * acknowledgement of it: both plan items met. Written directly; security-plan-state.test.ts goes through
- * the real approval.
+ * The main connector's plan approved (an intact version binding tenants, no review due) and its
+ * binding sections published as the plan's instruction; `acknowledgedByEveryone` then has each active
+ * person of the tenant acknowledge it: both plan items met. Written directly; security-plan-state.test.ts
+ * goes through the real approval and acknowledgement.
  */
-function approvedPlanAcknowledgedBy(tenantId: string) {
+function approvedPlan() {
 	const planId = crypto.randomUUID();
 	db.insert(securityPlan).values({ id: planId, tenantId: null, frameworkKey: 'thl-3-2024', frameworkVersion: 1 }).run();
 	const snapshot = JSON.stringify({ binding: ['6.9'], requirements: [], risks: [] });
@@ -148,7 +153,48 @@ function approvedPlanAcknowledgedBy(tenantId: string) {
 			approvedAt: T0
 		})
 		.run();
-	db.insert(securityPlanAcknowledgement).values({ versionId, tenantId, userName: 'Tuula Tenant', acknowledgedAt: T0 }).run();
+	const instructionId = crypto.randomUUID();
+	db.insert(instruction)
+		.values({
+			id: instructionId,
+			category: 'security_policy',
+			createdBy: 'system',
+			systemKey: SECURITY_PLAN_INSTRUCTION_KEY,
+			createdAt: T0
+		})
+		.run();
+	db.insert(instructionVersion)
+		.values({
+			id: crypto.randomUUID(),
+			instructionId,
+			version: 1,
+			material: true,
+			titleFi: 'Sitovat osiot',
+			bodyFi: '6.9',
+			titleSv: 'Bindande avsnitt',
+			bodySv: '6.9',
+			publishedAt: T0,
+			publishedBy: 'system',
+			securityPlanVersionId: versionId
+		})
+		.run();
+}
+
+function acknowledgedByEveryone(tenantId: string) {
+	const current = db.select().from(instructionVersion).get()!;
+	for (const person of db.select({ id: user.id }).from(user).where(eq(user.tenantId, tenantId)).all())
+		db.insert(acknowledgement)
+			.values({
+				id: crypto.randomUUID(),
+				userId: person.id,
+				instructionId: current.instructionId,
+				versionId: current.id,
+				version: 1,
+				language: 'fi',
+				contentSha256: 'x',
+				at: T0
+			})
+			.run();
 }
 
 /** A patient data system whose security assessment certificate is valid for years. */
@@ -484,14 +530,15 @@ describe('progress and readiness', () => {
 		expect(db.transaction((tx) => refreshReadiness(tx, admin, id, T0))).toBe(false);
 
 		// Derived: agreement in force, certified system, main connector certificates, every staff member's
-		// card, the main connector's plan approved and the tenant's acknowledgement of it.
+		// card, the main connector's plan approved and every person's acknowledgement of it.
 		insertAgreementRow(db, id, 'in_force', T0);
-		approvedPlanAcknowledgedBy(id);
+		approvedPlan();
 		addPatientSystem();
 		addManualCertificate(db, admin, 'server', MAIN_CONNECTOR_HOLDER, new Date(T0.getTime() + 200 * DAY_MS), T0);
 		addManualCertificate(db, admin, 'system_signature', MAIN_CONNECTOR_HOLDER, new Date(T0.getTime() + 600 * DAY_MS), T0);
 		expect(getChecklist(db, id, T0).ready).toBe(false);
 		const staff = insertUser(db, { tenantId: id, roles: ['tenant_staff'] });
+		acknowledgedByEveryone(id);
 		addManualCertificate(db, admin, 'professional_card', personHolder(staff), new Date(T0.getTime() + 400 * DAY_MS), T0);
 
 		checklist = getChecklist(db, id, T0);
@@ -527,11 +574,12 @@ describe('progress and readiness', () => {
 	it('advances the stage when the last required item is verified', () => {
 		const id = addTenant(db, admin);
 		insertAgreementRow(db, id, 'in_force', T0);
-		approvedPlanAcknowledgedBy(id);
+		approvedPlan();
 		addPatientSystem();
 		addManualCertificate(db, admin, 'server', MAIN_CONNECTOR_HOLDER, new Date(T0.getTime() + 200 * DAY_MS), T0);
 		addManualCertificate(db, admin, 'system_signature', MAIN_CONNECTOR_HOLDER, new Date(T0.getTime() + 600 * DAY_MS), T0);
 		const staff = insertUser(db, { tenantId: id, roles: ['tenant_staff'] });
+		acknowledgedByEveryone(id);
 		addManualCertificate(db, admin, 'staff_card', personHolder(staff), new Date(T0.getTime() + 400 * DAY_MS), T0);
 		trainEveryone(staff.id);
 		const [last, ...rest] = STORED_CODES;

@@ -15,6 +15,8 @@ export interface DerivedState {
 	problem?: DerivedProblem;
 	/** For the certified system: the last day its security-assessment certificate is valid. */
 	validUntil?: string;
+	/** For "staff follow the plan": people holding a current acknowledgement, of how many, and the instruction version. */
+	counts?: { acknowledged: number; total: number; version: number };
 }
 
 const CARD_KINDS = ['professional_card', 'replacement_card', 'staff_card'] as const;
@@ -155,6 +157,6 @@ export function evaluateDerived(db: DbOrTx, rule: DerivedRule, tenantId: string,
 		case 'security_plan_in_place':
 			return securityPlanInPlace(db, now);
 		case 'security_plan_acknowledged':
-			return securityPlanAcknowledged(db, tenantId);
+			return securityPlanAcknowledged(db, tenantId, detail);
 	}
 }

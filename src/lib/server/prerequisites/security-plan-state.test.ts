@@ -2,10 +2,12 @@ import { join } from 'node:path';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/index';
-import { securityPlanVersion, type User } from '../db/schema';
+import { securityPlanVersion, user, type User } from '../db/schema';
 import type { Actor } from '../actor';
 import { addTenant, freshDb, insertUser, setUpMainConnector } from '../test-support';
 import { hashPassword } from '../auth/password';
+import { toSessionUser } from '../auth/session';
+import { SYSTEM_INSTRUCTIONS, acknowledge, currentVersion, systemInstruction } from '../instructions/instructions';
 import { syncBundledFrameworks } from '../security-plan/framework-store';
 import { markReviewed, saveRequirement, type PlanEntryInput, MAIN_PLAN } from '../security-plan/plan';
 import { setSectionBinding } from '../security-plan/sharing';
@@ -18,6 +20,7 @@ import { getChecklist } from './checklist';
 const NOW = new Date('2026-03-10T10:00:00Z');
 const PASSWORD = 'correct horse battery staple';
 const DAY_MS = 86_400_000;
+const CLIENT = { ipAddress: '192.0.2.5', userAgent: 'test' };
 const days = (n: number) => new Date(NOW.getTime() + n * DAY_MS);
 
 let passwordHash: string;
@@ -46,7 +49,7 @@ async function approve(at = NOW) {
 	return result.version;
 }
 
-const acknowledge = (tenant: string, person: User, version: number, at = NOW) =>
+const acknowledgeTenant = (tenant: string, person: User, version: number, at = NOW) =>
 	acknowledgeVersion(db, { id: person.id, label: person.email, ipAddress: '' }, { id: person.id, tenantId: tenant }, version, at);
 
 const entryOf = (code: string, now = NOW) => getChecklist(db, tenantId, now).entries.find((e) => e.type.code === code)!;
@@ -121,10 +124,17 @@ describe('security_plan_in_place (the main connector’s plan in place)', () => 
 
 describe('security_plan_acknowledged (the tenant’s staff follow the plan)', () => {
 	let tenantAdmin: User;
+	let staff: User;
 	const state = (tenant = tenantId) => evaluateDerived(db, 'security_plan_acknowledged', tenant, NOW);
+	/** The person acknowledges the current version of the plan's instruction, as on their instructions page. */
+	const acknowledgePersonally = (person: User, at = NOW) => {
+		const item = systemInstruction(db, SYSTEM_INSTRUCTIONS.securityPlan)!;
+		return acknowledge(db, toSessionUser(db, person), item.id, currentVersion(db, item.id)!.id, 'fi', CLIENT, at);
+	};
 
 	beforeEach(() => {
 		tenantAdmin = insertUser(db, { name: 'Tuula Tenant', tenantId, roles: ['tenant_admin'] });
+		staff = insertUser(db, { name: 'Sami Staff', tenantId, roles: ['tenant_staff'] });
 		saveRequirement(db, admin, MAIN_PLAN, '6.9-1', entry({ description: 'Doors are locked.' }), NOW);
 		designateDirector(db, admin, MAIN_PLAN, director.id, NOW);
 	});
@@ -137,24 +147,61 @@ describe('security_plan_acknowledged (the tenant’s staff follow the plan)', ()
 		expect(state()).toEqual({ met: false, problem: 'plan_nothing_binding' });
 	});
 
-	it('is met once the tenant acknowledges the newest version, for that tenant only, and again needed for a new version', async () => {
+	it('follows per-person coverage: met once every active person has acknowledged, saying how many have until then', async () => {
 		setSectionBinding(db, admin, '6.9', true, NOW);
 		await approve();
-		expect(state()).toEqual({ met: false, problem: 'plan_not_acknowledged' });
+		expect(state()).toEqual({
+			met: false,
+			problem: 'plan_not_acknowledged',
+			counts: { acknowledged: 0, total: 2, version: 1 },
+			missing: ['Sami Staff', 'Tuula Tenant']
+		});
+		// The administrator's confirmation for the tenant is kept, but does not stand in for the people.
+		expect(acknowledgeTenant(tenantId, tenantAdmin, 1)).toEqual({ ok: true });
+		expect(state()).toMatchObject({ met: false, counts: { acknowledged: 0, total: 2 } });
+		expect(acknowledgePersonally(tenantAdmin)).toBe(true);
+		expect(state()).toEqual({
+			met: false,
+			problem: 'plan_not_acknowledged',
+			counts: { acknowledged: 1, total: 2, version: 1 },
+			missing: ['Sami Staff']
+		});
 		expect(entryOf('security_plan_followed')).toMatchObject({ done: false, derived: { problem: 'plan_not_acknowledged' } });
-		expect(acknowledge(tenantId, tenantAdmin, 1)).toEqual({ ok: true });
-		expect(state()).toEqual({ met: true });
+		// Without detail (large tenants), the people are counted but not named.
+		expect(evaluateDerived(db, 'security_plan_acknowledged', tenantId, NOW, false)).toEqual({
+			met: false,
+			problem: 'plan_not_acknowledged',
+			counts: { acknowledged: 1, total: 2, version: 1 }
+		});
+		expect(acknowledgePersonally(staff)).toBe(true);
+		expect(state()).toEqual({ met: true, counts: { acknowledged: 2, total: 2, version: 1 } });
 		expect(entryOf('security_plan_followed')).toMatchObject({ status: 'verified', done: true });
 
-		// Another tenant's acknowledgement is its own.
+		// Another tenant's people are its own; a tenant with nobody in the portal cannot meet it.
 		const other = addTenant(db, admin, {}, NOW);
-		expect(state(other)).toEqual({ met: false, problem: 'plan_not_acknowledged' });
+		expect(state(other)).toEqual({ met: false, problem: 'plan_no_people' });
+		insertUser(db, { tenantId: other, roles: ['tenant_staff'] });
+		expect(state(other)).toMatchObject({ met: false, counts: { acknowledged: 0, total: 1, version: 1 } });
 
-		// A new approved version asks for a new acknowledgement; an old one no longer counts.
+		// A new approved binding text asks everyone again; acknowledgements of the old one no longer count.
 		saveRequirement(db, admin, MAIN_PLAN, '6.9-1', entry({ description: 'Doors are locked and logged.' }), NOW);
-		const v2 = await approve(days(1));
-		expect(state()).toEqual({ met: false, problem: 'plan_not_acknowledged' });
-		expect(acknowledge(tenantId, tenantAdmin, v2, days(1))).toEqual({ ok: true });
-		expect(state()).toEqual({ met: true });
+		await approve(days(1));
+		expect(state()).toMatchObject({ met: false, counts: { acknowledged: 0, total: 2, version: 2 } });
+		expect(acknowledgePersonally(tenantAdmin, days(1))).toBe(true);
+		expect(acknowledgePersonally(staff, days(1))).toBe(true);
+		expect(state()).toEqual({ met: true, counts: { acknowledged: 2, total: 2, version: 2 } });
+	});
+
+	it('counts only active people: a deactivated person neither holds the item back nor counts', async () => {
+		const leaver = insertUser(db, { name: 'Lauri Leaver', tenantId, roles: ['tenant_staff'] });
+		setSectionBinding(db, admin, '6.9', true, NOW);
+		await approve();
+		expect(acknowledgePersonally(leaver)).toBe(true);
+		expect(acknowledgePersonally(tenantAdmin)).toBe(true);
+		expect(state()).toMatchObject({ met: false, counts: { acknowledged: 2, total: 3 }, missing: ['Sami Staff'] });
+		db.update(user).set({ status: 'deactivated' }).where(eq(user.id, leaver.id)).run();
+		expect(state()).toMatchObject({ met: false, counts: { acknowledged: 1, total: 2 } });
+		db.update(user).set({ status: 'deactivated' }).where(eq(user.id, staff.id)).run();
+		expect(state()).toEqual({ met: true, counts: { acknowledged: 1, total: 1, version: 1 } });
 	});
 });

@@ -3,7 +3,8 @@ import type { Db, DbOrTx } from '../db';
 import { securityPlanAcknowledgement, securityPlanVersion, tenant, user } from '../db/schema';
 import { audit, type Actor } from '../actor';
 import { MAIN_PLAN, getMainPlan } from './plan';
-import { getFramework } from './framework-store';
+import { bindingInstruction, bindingSectionsOf } from './binding-instruction';
+import { baselineVersion, lastAcknowledged } from '../instructions/instructions';
 import type { BindingSection } from './sharing';
 import {
 	EMPTY_SNAPSHOT,
@@ -18,9 +19,12 @@ import {
 import type { SecurityPlanVersion } from '../db/schema';
 
 /**
- * Agreement §2: the tenant follows the main connector's plan. Per approved version, one of the
- * tenant's administrators acknowledges, for the tenant, the sections that bind it; the main
- * connector sees which tenant has acknowledged which version.
+ * Agreement §2: the tenant follows the main connector's plan. Each of the tenant's people acknowledges
+ * the binding sections personally, as the instruction binding-instruction.ts publishes from each
+ * approved version; that is what the checklist's "staff follow the plan" counts. In addition, per
+ * approved version, one of the tenant's administrators confirms for the tenant that it follows the
+ * binding sections (kept as the administrator's confirmation and as history); the main connector sees
+ * which tenant has confirmed which version.
  */
 
 export interface TenantAcknowledgement {
@@ -204,16 +208,7 @@ export function tenantView(db: DbOrTx, tenantId: string): TenantView | null {
  * never the live plan, whose unapproved edits are not what a tenant acknowledges.
  */
 export function approvedBindingSections(db: DbOrTx, version: Pick<SecurityPlanVersion, 'snapshot'>): BindingSection[] {
-	const snapshot = parseSnapshot(version);
-	const framework = getFramework(db, snapshot.framework.key, snapshot.framework.version);
-	if (!framework) return [];
-	const descriptions = new Map(snapshot.requirements.map((r) => [r.id, r.description]));
-	return framework.sections
-		.filter((s) => snapshot.binding.includes(s.chapter))
-		.map((s) => ({
-			section: { chapter: s.chapter, title: s.title },
-			requirements: s.requirements.map((requirement) => ({ requirement, description: descriptions.get(requirement.id) ?? '' }))
-		}));
+	return bindingSectionsOf(db, parseSnapshot(version));
 }
 
 /** The binding chapters and their descriptions, in a form that compares equal when tenants would see the same. */
@@ -256,5 +251,28 @@ export function bindingPage(db: DbOrTx, tenantId: string | null): BindingPage {
 		sections: approvedBindingSections(db, latest),
 		view,
 		read: view?.read ?? [latest]
+	};
+}
+
+export interface PersonalAcknowledgement {
+	instructionId: string;
+	/** The instruction's current version, which is the newest binding text. */
+	version: number;
+	/** The newest version this person has acknowledged, if any. */
+	acknowledgedVersion: number | null;
+	pending: boolean;
+}
+
+/** For one of a tenant's people: where to acknowledge the binding sections, and whether they have. */
+export function personalAcknowledgement(db: DbOrTx, userId: string): PersonalAcknowledgement | null {
+	const found = bindingInstruction(db);
+	if (!found) return null;
+	const acked = lastAcknowledged(db, userId, found.item.id);
+	const baseline = baselineVersion(db, found.item.id);
+	return {
+		instructionId: found.item.id,
+		version: found.version.version,
+		acknowledgedVersion: acked?.version ?? null,
+		pending: !acked || (baseline !== undefined && acked.version < baseline.version)
 	};
 }

@@ -13,6 +13,7 @@ import { getPlan, ownPartyOf, ownerNames, type PlanOwner } from './plan';
 import { bindingChapters } from './sharing';
 import { listRisks, responsibleDirector, riskChapters } from './risks';
 import { documentLine, listDocuments } from './documents';
+import { publishBindingInstruction } from './binding-instruction';
 
 /**
  * Approved versions of the plan. The responsible director (client data act §78) approves the plan as
@@ -198,9 +199,10 @@ export async function approvePlan(
 		if (contentHash !== expectedHash) return { ok: false, reason: 'changed_meanwhile' } as const;
 		const plan = getPlan(tx, owner)!;
 		const version = (latestVersion(tx, owner)?.version ?? 0) + 1;
+		const versionId = crypto.randomUUID();
 		tx.insert(securityPlanVersion)
 			.values({
-				id: crypto.randomUUID(),
+				id: versionId,
 				planId: plan.id,
 				version,
 				snapshot: json,
@@ -218,7 +220,10 @@ export async function approvePlan(
 			targetId: plan.id,
 			summary: `version ${version} approved by ${director.name}, sha256 ${contentHash}`
 		});
-		// Tenants' administrators acknowledge each version that binds them (agreement §2): tell them.
+		// The main connector's binding sections become the instruction its tenants' people acknowledge,
+		// in this transaction: approved and published together, or neither.
+		if (owner.tenantId === null) publishBindingInstruction(tx, actor, { id: versionId, version }, snapshot, now);
+		// Tenants' administrators are told of each version that binds them (agreement §2).
 		if (snapshot.binding.length) {
 			const tenants = tx
 				.select({ id: tenant.id })

@@ -1,4 +1,4 @@
-import { error, redirect, type RequestEvent } from '@sveltejs/kit';
+import { error, fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import * as m from '$lib/paraglide/messages.js';
 import { getLocale } from '$lib/paraglide/runtime';
@@ -33,6 +33,9 @@ function instructionOr404(event: RequestEvent<{ id: string }>) {
 	return item;
 }
 
+/** A system instruction's text and targets come only from its source (the approved plan): refused in words. */
+const refusedSystem = () => fail(409, { systemRefused: true });
+
 const COVERAGE_PAGE_SIZE = 50;
 
 export const load: PageServerLoad = (event) => {
@@ -52,7 +55,9 @@ export const load: PageServerLoad = (event) => {
 			allTenants: item.allTenants,
 			requiresAck: item.requiresAck,
 			archivedAt: item.archivedAt,
-			createdAt: item.createdAt
+			createdAt: item.createdAt,
+			/** Written by the portal from the approved security plan: read and report only. */
+			system: item.systemKey !== null
 		},
 		title: text.title,
 		// The only HTML this page renders: Markdown with raw HTML escaped (see markdown.ts).
@@ -96,6 +101,7 @@ export const load: PageServerLoad = (event) => {
 export const actions = {
 	settings: async (event) => {
 		const item = instructionOr404(event);
+		if (item.systemKey) return refusedSystem();
 		const parsed = parseForm(instructionSettingsSchema, await event.request.formData());
 		if (!parsed.ok) return invalid(parsed.errors, parsed.values, 'settings');
 		const settings = settingsFrom(parsed.data);
@@ -105,6 +111,7 @@ export const actions = {
 	},
 	publish: async (event) => {
 		const item = instructionOr404(event);
+		if (item.systemKey) return refusedSystem();
 		const form = await event.request.formData();
 		const parsed = parseForm(publishVersionSchema, form);
 		if (!parsed.ok) return invalid(parsed.errors, parsed.values, 'publish');
@@ -131,6 +138,7 @@ export const actions = {
 	},
 	archive: (event) => {
 		const item = instructionOr404(event);
+		if (item.systemKey) return refusedSystem();
 		archiveInstruction(db(), actorOf(event), item.id);
 		redirect(303, '/instructions?archived_done=1');
 	}

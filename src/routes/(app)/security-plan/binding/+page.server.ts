@@ -7,7 +7,12 @@ import { can } from '$lib/server/auth/authorize';
 import { actorOf, authorize } from '$lib/server/http/guard';
 import { renderMarkdown } from '$lib/server/instructions/markdown';
 import { frameworkLanguage } from '$lib/server/security-plan/framework';
-import { acknowledgeVersion, bindingChangesPending, bindingPage } from '$lib/server/security-plan/acknowledgements';
+import {
+	acknowledgeVersion,
+	bindingChangesPending,
+	bindingPage,
+	personalAcknowledgement
+} from '$lib/server/security-plan/acknowledgements';
 import { auditVersionRead } from '$lib/server/security-plan/versions';
 import { acknowledgeSchema } from '$lib/schemas/security-plan';
 
@@ -31,6 +36,8 @@ export const load: PageServerLoad = (event) => {
 		})),
 		version: page.view && { latest: page.view.latest, acknowledged: page.view.acknowledged, changes: page.view.changes },
 		canAcknowledge: tenantId !== null && can(user, 'security_plan.acknowledge', { tenantId }),
+		// Each of the tenant's people acknowledges the binding sections personally, as an instruction.
+		personal: tenantId !== null && page.approved ? personalAcknowledgement(db(), user.id) : null,
 		pendingBindingChanges: editor && bindingChangesPending(db())
 	};
 };

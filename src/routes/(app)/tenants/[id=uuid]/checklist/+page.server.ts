@@ -94,6 +94,7 @@ export const load: PageServerLoad = (event) => {
 			derivedRule: e.type.derivedRule,
 			derivedMissing: e.derived?.missing ? firstNames(e.derived.missing) : null,
 			derivedProblem: e.derived?.problem ?? null,
+			derivedCounts: e.derived?.counts ?? null,
 			derivedValidUntil: e.derived?.validUntil ?? null,
 			dueDate: e.item.dueDate,
 			ownerId: e.item.ownerId,
