@@ -126,6 +126,7 @@ export const VISITS: Record<string, Plan> = {
 	'/security-plan/risks/[id=uuid]': [mc((ids) => `/security-plan/risks/${ids.risk}`)],
 	'/security-plan/risks/export.csv': [mc('/security-plan/risks/export.csv')],
 	'/security-plan/versions': [mc('/security-plan/versions', 'one approved version')],
+	'/security-plan/frameworks': [mc('/security-plan/frameworks')],
 	'/webhooks': [mc('/webhooks')],
 	'/organisation/single-sign-on': [mc('/organisation/single-sign-on')],
 	'/search': [mc('/search', 'no query yet')],

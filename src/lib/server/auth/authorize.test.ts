@@ -59,6 +59,7 @@ const EXPECTED: Record<Role, Action[]> = {
 		'security_plan.edit',
 		'security_plan.binding',
 		'security_plan.approve',
+		'security_framework.manage',
 		'api_token.manage',
 		'webhook.manage',
 		'sso.manage',
@@ -199,7 +200,7 @@ describe('the vocabulary', () => {
 	it('has an expected row for exactly the known roles and only known actions', () => {
 		expect(Object.keys(EXPECTED).sort()).toEqual([...ROLES].sort());
 		for (const actions of Object.values(EXPECTED)) for (const action of actions) expect(ACTIONS).toContain(action);
-		expect(ACTIONS).toHaveLength(60);
+		expect(ACTIONS).toHaveLength(61);
 	});
 });
 

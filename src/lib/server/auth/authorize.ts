@@ -74,6 +74,9 @@ export const ACTIONS = [
 	'security_plan.approve',
 	// A tenant's acknowledgement that it follows the binding sections of an approved version.
 	'security_plan.acknowledge',
+	// Adding a new version of the plans' framework when THL revises the regulation: every plan of the
+	// installation, the tenants' own too, is made against these, so the main connector's administrators only.
+	'security_framework.manage',
 	// Integration API tokens for one's own organisation (a tenant's administrators: read tokens only).
 	'api_token.manage',
 	// Webhook endpoints of one's own organisation: the main connector's administrators (every
@@ -161,6 +164,7 @@ const MAIN_CONNECTOR_ROLE_ACTIONS: Record<'mc_admin' | 'mc_signatory' | 'mc_cert
 		'security_plan.edit',
 		'security_plan.binding',
 		'security_plan.approve',
+		'security_framework.manage',
 		'api_token.manage',
 		'webhook.manage',
 		'sso.manage',

@@ -4,8 +4,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db, DbOrTx } from '../db';
 import { securityFramework } from '../db/schema';
-import { audit, SYSTEM_ACTOR } from '../actor';
-import { checkFramework, type Framework } from './framework';
+import { audit, SYSTEM_ACTOR, type Actor } from '../actor';
+import { checkFramework, type Framework, type FrameworkProblem } from './framework';
 
 const sha256Hex = (data: string) => createHash('sha256').update(data).digest('hex');
 
@@ -35,30 +35,86 @@ export function syncBundledFrameworks(db: Db, dir: string): { added: number; con
 				invalid.push(`${file}: ${check.problems.map((p) => `line ${p.line}: ${p.detail}`).join('; ')}`);
 				continue;
 			}
-			const { framework, version, validFrom } = check.framework;
-			const existing = tx
-				.select()
-				.from(securityFramework)
-				.where(and(eq(securityFramework.frameworkKey, framework), eq(securityFramework.version, version)))
-				.get();
+			const existing = storedVersion(tx, check.framework.framework, check.framework.version);
 			if (existing) {
 				if (existing.sha256 !== sha256Hex(source)) conflicts.push(file);
 				continue;
 			}
-			const id = crypto.randomUUID();
-			tx.insert(securityFramework)
-				.values({ id, frameworkKey: framework, version, validFrom, source, sha256: sha256Hex(source) })
-				.run();
-			audit(tx, SYSTEM_ACTOR, {
-				action: 'security_framework.add',
-				targetType: 'security_framework',
-				targetId: id,
-				summary: `${file} (bundled)`
-			});
+			insertFramework(tx, SYSTEM_ACTOR, check.framework, source, `${file} (bundled)`);
 			added++;
 		}
 	});
 	return { added, conflicts, invalid };
+}
+
+const storedVersion = (db: DbOrTx, key: string, version: number) =>
+	db
+		.select()
+		.from(securityFramework)
+		.where(and(eq(securityFramework.frameworkKey, key), eq(securityFramework.version, version)))
+		.get();
+
+function insertFramework(tx: DbOrTx, actor: Actor, framework: Framework, source: string, label: string): string {
+	const id = crypto.randomUUID();
+	tx.insert(securityFramework)
+		.values({
+			id,
+			frameworkKey: framework.framework,
+			version: framework.version,
+			validFrom: framework.validFrom,
+			source,
+			sha256: sha256Hex(source)
+		})
+		.run();
+	audit(tx, actor, { action: 'security_framework.add', targetType: 'security_framework', targetId: id, summary: label });
+	return id;
+}
+
+export type AddFrameworkResult =
+	| { ok: true; id: string; framework: Framework }
+	| { ok: false; reason: 'invalid'; problems: FrameworkProblem[] }
+	| { ok: false; reason: 'version_exists' };
+
+/**
+ * An administrator's new framework version, when THL revises the regulation: checked as a shipped file
+ * is (every problem with its line), and never replacing a stored version. New plans are made against
+ * the newest; a plan already made keeps its own until its editors move it (see `moveToFramework`).
+ */
+export function addUploadedFramework(db: Db, actor: Actor, source: string): AddFrameworkResult {
+	const check = checkFramework(source);
+	if (!check.ok) return { ok: false, reason: 'invalid', problems: check.problems };
+	const { framework } = check;
+	return db.transaction((tx) => {
+		if (storedVersion(tx, framework.framework, framework.version)) return { ok: false, reason: 'version_exists' } as const;
+		const id = insertFramework(tx, actor, framework, source, `${framework.framework} v${framework.version} (uploaded)`);
+		return { ok: true, id, framework } as const;
+	});
+}
+
+export interface StoredFramework {
+	id: string;
+	key: string;
+	version: number;
+	validFrom: string;
+	title: Framework['title'];
+	createdAt: Date;
+}
+
+/** Every stored framework version, newest first. */
+export function listFrameworks(db: DbOrTx): StoredFramework[] {
+	return db
+		.select()
+		.from(securityFramework)
+		.orderBy(desc(securityFramework.version))
+		.all()
+		.map((row) => ({
+			id: row.id,
+			key: row.frameworkKey,
+			version: row.version,
+			validFrom: row.validFrom,
+			title: parseStored(row).title,
+			createdAt: row.createdAt
+		}));
 }
 
 // A stored version never changes, so its parsed form can be kept by row id.

@@ -1,9 +1,11 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkFramework, FRAMEWORK_LANGUAGES, type Framework } from './framework';
-import { syncBundledFrameworks, latestFramework } from './framework-store';
-import { freshDb } from '../test-support';
+import { checkFramework, FRAMEWORK_LANGUAGES, frameworkChanges, type Framework } from './framework';
+import { addUploadedFramework, latestFramework, listFrameworks, syncBundledFrameworks } from './framework-store';
+import { freshDb, setUpMainConnector } from '../test-support';
+import { auditEntry } from '../db/schema';
+import { eq } from 'drizzle-orm';
 
 const DIR = join(process.cwd(), 'templates', 'security-plan');
 const SHIPPED = readFileSync(join(DIR, 'thl-3-2024.v1.json'), 'utf8');
@@ -93,5 +95,69 @@ describe('syncBundledFrameworks', () => {
 		});
 		expect(syncBundledFrameworks(db, DIR).added).toBe(0);
 		expect(latestFramework(db)?.framework).toBe('thl-3-2024');
+	});
+});
+
+describe('addUploadedFramework', () => {
+	const revised = (
+		version: number,
+		change: (data: Record<string, unknown> & { sections: Record<string, unknown>[] }) => void = () => {}
+	) => {
+		const data = JSON.parse(SHIPPED);
+		data.version = version;
+		data.replaces = version > 1 ? version - 1 : null;
+		change(data);
+		return JSON.stringify(data, null, '\t');
+	};
+
+	it('stores a new version, which new plans then use, and audits it', () => {
+		const db = freshDb();
+		const admin = setUpMainConnector(db);
+		syncBundledFrameworks(db, DIR);
+		const result = addUploadedFramework(db, admin, revised(2));
+		expect(result).toMatchObject({ ok: true, framework: { framework: 'thl-3-2024', version: 2 } });
+		expect(latestFramework(db)?.version).toBe(2);
+		expect(listFrameworks(db).map((f) => f.version)).toEqual([2, 1]);
+		const audits = db.select().from(auditEntry).where(eq(auditEntry.action, 'security_framework.add')).all();
+		expect(audits.map((a) => [a.actorId, a.summary])).toContainEqual([admin.id, 'thl-3-2024 v2 (uploaded)']);
+	});
+
+	it('refuses a broken file with its lines, and a version already stored, storing nothing', () => {
+		const db = freshDb();
+		const admin = setUpMainConnector(db);
+		syncBundledFrameworks(db, DIR);
+		const broken = revised(2, (d) => (d.sections[4].chapter = '6.13'));
+		const refused = addUploadedFramework(db, admin, broken);
+		expect(refused).toMatchObject({ ok: false, reason: 'invalid' });
+		if (refused.ok || refused.reason !== 'invalid') return;
+		expect(broken.split('\n')[refused.problems[0].line - 1]).toContain('"chapter": "6.13"');
+		expect(addUploadedFramework(db, admin, SHIPPED)).toEqual({ ok: false, reason: 'version_exists' });
+		expect(
+			addUploadedFramework(
+				db,
+				admin,
+				revised(1, (d) => ((d.title as Record<string, string>).en = 'Changed'))
+			)
+		).toEqual({
+			ok: false,
+			reason: 'version_exists'
+		});
+		expect(listFrameworks(db).map((f) => f.version)).toEqual([1]);
+	});
+});
+
+describe('frameworkChanges', () => {
+	it('names the requirements a later version adds, removes and rewords', () => {
+		const before = shipped();
+		const after: Framework = structuredClone(before);
+		after.sections[0].requirements.push({ id: '3-99', fi: 'Uusi', sv: 'Ny', en: 'New' });
+		const removed = after.sections[2].requirements.splice(0, 1)[0].id;
+		after.sections[3].requirements[0] = { ...after.sections[3].requirements[0], sv: 'Omformulerad' };
+		expect(frameworkChanges(before, after)).toEqual({
+			added: ['3-99'],
+			removed: [removed],
+			reworded: [after.sections[3].requirements[0].id]
+		});
+		expect(frameworkChanges(before, before)).toEqual({ added: [], removed: [], reworded: [] });
 	});
 });

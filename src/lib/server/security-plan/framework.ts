@@ -183,3 +183,29 @@ export function findRequirement(
 export function frameworkLanguage(locale: string): FrameworkLanguage {
 	return (FRAMEWORK_LANGUAGES as readonly string[]).includes(locale) ? (locale as FrameworkLanguage) : 'fi';
 }
+
+export interface FrameworkChanges {
+	/** Requirement ids new in the later version. */
+	added: string[];
+	/** Requirement ids the later version no longer has. */
+	removed: string[];
+	/** Requirement ids in both whose wording changed in any language. */
+	reworded: string[];
+}
+
+/** What a later framework version changes, requirement by requirement (ids are stable across versions). */
+export function frameworkChanges(from: Framework, to: Framework): FrameworkChanges {
+	const requirements = (framework: Framework) => new Map(framework.sections.flatMap((s) => s.requirements.map((r) => [r.id, r] as const)));
+	const before = requirements(from);
+	const after = requirements(to);
+	return {
+		added: [...after.keys()].filter((id) => !before.has(id)),
+		removed: [...before.keys()].filter((id) => !after.has(id)),
+		reworded: [...after.entries()]
+			.filter(([id, r]) => {
+				const old = before.get(id);
+				return old !== undefined && FRAMEWORK_LANGUAGES.some((language) => old[language] !== r[language]);
+			})
+			.map(([id]) => id)
+	};
+}

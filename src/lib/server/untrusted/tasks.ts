@@ -1,5 +1,6 @@
 import { findClaimedAgreementId } from '../agreements/claim';
 import { checkTemplate } from '../agreements/template';
+import { checkFramework } from '../security-plan/framework';
 import { parseCertificateFile } from '../certificates/x509';
 import { sniffEvidenceFile } from '../evidence/file-sniff';
 import { IMPORT_LIMITS, readTenantCsv } from '../import/tenant-csv';
@@ -14,6 +15,8 @@ export const untrustedTasks = {
 	pdfClaim: (bytes: Uint8Array) => findClaimedAgreementId(bytes, untrustedLimits.inflatedBytes()),
 	certificateFile: (bytes: Uint8Array) => parseCertificateFile(bytes),
 	templateCheck: (source: string) => checkTemplate(source),
+	/** A framework file of the information-security plan (JSON), checked with the line of each problem. */
+	frameworkCheck: (source: string) => checkFramework(source),
 	evidenceType: (input: { bytes: Uint8Array; fileName: string }) => sniffEvidenceFile(input.bytes, input.fileName),
 	/** The text a preview sent back (a CSV file's own, or a workbook's cells as CSV). */
 	tenantCsv: (bytes: Uint8Array) => readTenantCsv(bytes, { bytes: IMPORT_LIMITS.textBytes, rows: IMPORT_LIMITS.rows }),

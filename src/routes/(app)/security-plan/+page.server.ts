@@ -47,6 +47,8 @@ export const load: PageServerLoad = (event) => {
 		overview,
 		language,
 		canEdit,
+		// Framework versions are the installation's, not one plan's: the main connector's administrators.
+		canManageFramework: can(user, 'security_framework.manage'),
 		owners: Object.fromEntries(owners),
 		// Only the main connector's plan binds tenants (agreement §2).
 		binding: tenantPlan ? [] : [...bindingChapters(db())],
