@@ -13,7 +13,7 @@ function revision(version: number, change: (data: { sections: { chapter: string;
 	return JSON.stringify(data, null, '\t');
 }
 
-test('security plan framework (fi): an administrator adds a revised version; a broken file is refused by line and the text is kept', async ({
+test('security plan framework (fi): an administrator adds a revised version (a broken file refused by line, the text kept); a tenant moves its own plan onto it', async ({
 	browser
 }) => {
 	test.setTimeout(90_000);
@@ -52,6 +52,19 @@ test('security plan framework (fi): an administrator adds a revised version; a b
 	await upload.getByLabel('…tai liitä sen teksti tähän').fill(fixed);
 	await upload.getByRole('button', { name: 'Tallenna uutena versiona' }).click();
 	await expect(upload.getByRole('alert')).toContainText(`versio ${version} on jo tallennettu`);
+
+	// A plan already made keeps its version until its editors move it: here a tenant's own plan.
+	const tenantAdmin = await (await browser.newContext({ locale: 'fi-FI' })).newPage();
+	await signIn(tenantAdmin, DEMO_URL, 'admin@tenant2.demo.test', DEMO_PASSWORD);
+	await tenantAdmin.goto(`${DEMO_URL}/security-plan`);
+	const move = tenantAdmin.getByRole('region', { name: `Rungon versio ${version} on saatavilla` });
+	await expect(move).toContainText('Uudelleen muotoillut: 3-2');
+	await expectNoAxeViolations(tenantAdmin);
+	await move.getByRole('button', { name: `Siirrä suunnitelma versioon ${version}` }).click();
+	await expect(tenantAdmin.getByRole('status').first()).toHaveText(
+		`Suunnitelma siirrettiin rungon versioon ${version}. Vastuullinen johtaja hyväksyy sen uudelleen.`
+	);
+	await expect(tenantAdmin.getByRole('region', { name: /Rungon versio \d+ on saatavilla/ })).toHaveCount(0);
 
 	// Tenant people and signatories do not reach the page.
 	const signer = await (await browser.newContext({ locale: 'fi-FI' })).newPage();

@@ -59,6 +59,9 @@ export type PlanEntryForm = z.output<typeof planEntrySchema>;
 
 export const shareWithMainSchema = z.object({ shared: z.enum(['true', 'false']).transform((v) => v === 'true') });
 
+/** Moving the plan onto a later framework version: the version shown, and the checkbox when requirements leave the plan. */
+export const moveSchema = z.object({ version: z.coerce.number().int().min(1), confirm: z.literal('on').optional() });
+
 export const reviewedSchema = z.object({ requirementId: z.string().regex(/^(3|5|6\.(?:[1-9]|1[0-2]))-[1-9]\d?$/) });
 
 export const shareSchema = z.object({

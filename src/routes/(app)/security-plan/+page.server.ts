@@ -1,14 +1,15 @@
-import { error } from '@sveltejs/kit';
+import { error, fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import * as m from '$lib/paraglide/messages.js';
 import { db } from '$lib/server/db';
 import { actorOf, authorize } from '$lib/server/http/guard';
 import { can } from '$lib/server/auth/authorize';
-import { markReviewed, ownPartyOf, ownPlanOf, ownerNames, planOverview } from '$lib/server/security-plan/plan';
+import { markReviewed, ownPartyOf, ownPlanOf, ownerNames, planOverview, type PlanOwner } from '$lib/server/security-plan/plan';
+import { availableMove, moveToFramework } from '$lib/server/security-plan/framework-move';
 import { setSharedWithMainConnector, tenantName } from '$lib/server/security-plan/tenant-plans';
-import { reviewedSchema, shareSchema, shareWithMainSchema } from '$lib/schemas/security-plan';
+import { moveSchema, reviewedSchema, shareSchema, shareWithMainSchema } from '$lib/schemas/security-plan';
 import { bindingChapters, setSectionBinding } from '$lib/server/security-plan/sharing';
-import { frameworkLanguage } from '$lib/server/security-plan/framework';
+import { frameworkLanguage, type FrameworkLanguage } from '$lib/server/security-plan/framework';
 import { getLocale } from '$lib/paraglide/runtime';
 import { hasUnapprovedChanges, latestVersion } from '$lib/server/security-plan/versions';
 import { bindingChangesPending } from '$lib/server/security-plan/acknowledgements';
@@ -40,7 +41,9 @@ export const load: PageServerLoad = (event) => {
 			tenantPlan,
 			ownParty,
 			organisation,
-			shared: false
+			shared: false,
+			canManageFramework: false,
+			move: null
 		};
 	const canEdit = can(user, 'security_plan.edit', owner);
 	return {
@@ -59,9 +62,16 @@ export const load: PageServerLoad = (event) => {
 		tenantPlan,
 		ownParty,
 		organisation,
-		shared: overview.plan?.sharedWithMainConnector ?? false
+		shared: overview.plan?.sharedWithMainConnector ?? false,
+		// THL revised the regulation and a later framework version is stored: the editors may move the plan onto it.
+		move: canEdit ? moveOffer(owner, language) : null
 	};
 };
+
+function moveOffer(owner: PlanOwner, language: FrameworkLanguage) {
+	const offer = availableMove(db(), owner);
+	return offer && { version: offer.framework.version, title: offer.framework.title[language], ...offer.changes, dropped: offer.dropped };
+}
 
 export const actions: Actions = {
 	reviewed: async (event) => {
@@ -79,6 +89,19 @@ export const actions: Actions = {
 		if (!parsed.success || !setSectionBinding(db(), actorOf(event), parsed.data.chapter, parsed.data.binds))
 			error(404, m.error_not_found());
 		return { shared: parsed.data.chapter, binds: parsed.data.binds };
+	},
+	moveFramework: async (event) => {
+		const owner = ownPlanOf(event.locals.user);
+		authorize(event, 'security_plan.edit', owner);
+		const parsed = moveSchema.safeParse(Object.fromEntries(await event.request.formData()));
+		if (!parsed.success) return fail(400, { moveError: m.error_invalid_value() });
+		const offer = availableMove(db(), owner);
+		// What the person confirmed must still be what happens: the version offered, and the requirements that leave.
+		if (!offer || offer.framework.version !== parsed.data.version) return fail(409, { moveError: m.security_plan_move_changed() });
+		if (offer.dropped.length && parsed.data.confirm !== 'on') return fail(400, { moveError: m.security_plan_move_confirm_needed() });
+		const result = moveToFramework(db(), actorOf(event), owner, parsed.data.version);
+		if (!result.ok) return fail(409, { moveError: m.security_plan_move_changed() });
+		return { moved: parsed.data.version };
 	},
 	shareWithMain: async (event) => {
 		const owner = ownPlanOf(event.locals.user);
