@@ -26,7 +26,7 @@ import {
 	itemRef
 } from '../test-support';
 import { syncBundledFrameworks } from '../security-plan/framework-store';
-import { MAIN_PLAN, saveRequirement, type PlanEntryInput } from '../security-plan/plan';
+import { MAIN_PLAN, saveRequirement } from '../security-plan/plan';
 import {
 	cachedCalendarFor,
 	calendarEventsFor,
@@ -37,6 +37,7 @@ import {
 	hasCalendarToken,
 	revokeCalendarToken
 } from './feed';
+import { planEntry } from '../security-plan/test-entries';
 
 const T0 = new Date('2025-03-10T08:00:00Z');
 const DAY_MS = 86_400_000;
@@ -378,16 +379,7 @@ describe('training in the calendar', () => {
 
 describe('calendarEventsFor: information-security plan reviews', () => {
 	const DIR = join(process.cwd(), 'templates', 'security-plan');
-	const entry = (ownerId: string | null): PlanEntryInput => ({
-		description: 'Described.',
-		ownerId,
-		status: 'described',
-		lastReviewedOn: null,
-		nextReviewOn: null,
-		responsibleParty: 'main_connector',
-		responsibleName: '',
-		agreementReference: ''
-	});
+	const entry = (ownerId: string | null) => planEntry({ description: 'Described.', ownerId });
 	const reviews = (person: User) =>
 		calendarEventsFor(db, toSessionUser(db, person), 'fi', T0).filter((e) => e.uid.startsWith('security-plan-review-'));
 

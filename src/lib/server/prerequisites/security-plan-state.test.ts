@@ -9,13 +9,14 @@ import { hashPassword } from '../auth/password';
 import { toSessionUser } from '../auth/session';
 import { SYSTEM_INSTRUCTIONS, acknowledge, currentVersion, systemInstruction } from '../instructions/instructions';
 import { syncBundledFrameworks } from '../security-plan/framework-store';
-import { markReviewed, saveRequirement, type PlanEntryInput, MAIN_PLAN } from '../security-plan/plan';
+import { markReviewed, saveRequirement, MAIN_PLAN } from '../security-plan/plan';
 import { setSectionBinding } from '../security-plan/sharing';
 import { designateDirector } from '../security-plan/risks';
 import { approvePlan, currentSnapshot, getVersion, snapshotHash } from '../security-plan/versions';
 import { acknowledgeVersion } from '../security-plan/acknowledgements';
 import { evaluateDerived } from './derived';
 import { getChecklist } from './checklist';
+import { planEntry as entry } from '../security-plan/test-entries';
 
 const NOW = new Date('2026-03-10T10:00:00Z');
 const PASSWORD = 'correct horse battery staple';
@@ -28,18 +29,6 @@ let db: Db;
 let admin: Actor;
 let director: User;
 let tenantId: string;
-
-const entry = (overrides: Partial<PlanEntryInput> = {}): PlanEntryInput => ({
-	description: 'Described in the quality handbook.',
-	ownerId: null,
-	status: 'described',
-	lastReviewedOn: null,
-	nextReviewOn: null,
-	responsibleParty: 'main_connector',
-	responsibleName: '',
-	agreementReference: '',
-	...overrides
-});
 
 /** The director approves the plan as it stands, as the versions page lets them. */
 async function approve(at = NOW) {

@@ -8,7 +8,7 @@ import type { Actor } from '../actor';
 import { freshDb, insertTenantRow, insertUser, setUpMainConnector } from '../test-support';
 import { hashPassword } from '../auth/password';
 import { syncBundledFrameworks } from './framework-store';
-import { MAIN_PLAN, saveRequirement, type PlanEntryInput } from './plan';
+import { MAIN_PLAN, saveRequirement } from './plan';
 import { setSectionBinding } from './sharing';
 import { acceptRisk, addRisk, designateDirector, listRisks, removeRisk, updateRisk, type RiskInput } from './risks';
 import {
@@ -30,6 +30,7 @@ import {
 	tenantView
 } from './acknowledgements';
 import { riskSchema } from '../../schemas/security-plan';
+import { planEntry as entry } from './test-entries';
 
 const DIR = join(process.cwd(), 'templates', 'security-plan');
 const NOW = new Date('2026-03-10T10:00:00Z');
@@ -40,18 +41,6 @@ let db: Db;
 let admin: Actor;
 let director: User;
 let directorActor: Actor;
-
-const entry = (overrides: Partial<PlanEntryInput> = {}): PlanEntryInput => ({
-	description: 'Described in the quality handbook.',
-	ownerId: null,
-	status: 'described',
-	lastReviewedOn: null,
-	nextReviewOn: null,
-	responsibleParty: 'main_connector',
-	responsibleName: '',
-	agreementReference: '',
-	...overrides
-});
 
 const risk = (overrides: Partial<RiskInput> = {}): RiskInput => ({
 	title: 'Patient system unavailable',

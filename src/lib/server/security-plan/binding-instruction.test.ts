@@ -24,12 +24,13 @@ import {
 } from '../instructions/instructions';
 import { textDiff } from '../instructions/diff';
 import { syncBundledFrameworks } from './framework-store';
-import { MAIN_PLAN, saveRequirement, type PlanEntryInput } from './plan';
+import { MAIN_PLAN, saveRequirement } from './plan';
 import { setSectionBinding } from './sharing';
 import { designateDirector } from './risks';
 import { approvePlan, currentSnapshot, getVersion, listVersions as listPlanVersions, snapshotHash } from './versions';
 import { acknowledgeVersion, personalAcknowledgement } from './acknowledgements';
 import { backfillBindingInstruction } from './binding-instruction';
+import { planEntry } from './test-entries';
 
 const NOW = new Date('2026-03-10T10:00:00Z');
 const LATER = new Date('2026-03-11T10:00:00Z');
@@ -42,16 +43,7 @@ let admin: Actor;
 let director: User;
 let tenantId: string;
 
-const entry = (description: string): PlanEntryInput => ({
-	description,
-	ownerId: null,
-	status: 'described',
-	lastReviewedOn: null,
-	nextReviewOn: null,
-	responsibleParty: 'main_connector',
-	responsibleName: '',
-	agreementReference: ''
-});
+const entry = (description: string) => planEntry({ description });
 
 async function approve(at = NOW) {
 	const hash = snapshotHash(JSON.stringify(currentSnapshot(db, MAIN_PLAN)));

@@ -6,11 +6,12 @@ import type { Actor } from '../actor';
 import { freshDb, insertTenantRow, insertUser, setUpMainConnector } from '../test-support';
 import { hashPassword } from '../auth/password';
 import { syncBundledFrameworks } from './framework-store';
-import { saveRequirement, type PlanEntryInput, MAIN_PLAN } from './plan';
+import { saveRequirement, MAIN_PLAN } from './plan';
 import { setSectionBinding } from './sharing';
 import { designateDirector } from './risks';
 import { approvePlan, currentSnapshot, snapshotHash } from './versions';
 import { bindingChangesPending, bindingPage } from './acknowledgements';
+import { planEntry } from './test-entries';
 
 const NOW = new Date('2026-03-10T10:00:00Z');
 const PASSWORD = 'correct horse battery staple';
@@ -21,16 +22,7 @@ let admin: Actor;
 let director: User;
 let tenantId: string;
 
-const entry = (description: string): PlanEntryInput => ({
-	description,
-	ownerId: null,
-	status: 'described',
-	lastReviewedOn: null,
-	nextReviewOn: null,
-	responsibleParty: 'main_connector',
-	responsibleName: '',
-	agreementReference: ''
-});
+const entry = (description: string) => planEntry({ description });
 
 async function approve() {
 	const result = await approvePlan(

@@ -7,10 +7,11 @@ import { auditEntry } from '../db/schema';
 import type { Actor } from '../actor';
 import { freshDb, setUpMainConnector } from '../test-support';
 import { addUploadedFramework, syncBundledFrameworks } from './framework-store';
-import { MAIN_PLAN, getPlan, planOverview, requirementDetail, saveRequirement, type PlanEntryInput } from './plan';
+import { MAIN_PLAN, getPlan, planOverview, requirementDetail, saveRequirement } from './plan';
 import { addDocument, listDocuments } from './documents';
 import { availableMove, moveToFramework } from './framework-move';
 import { currentSnapshot, hasUnapprovedChanges } from './versions';
+import { planEntry } from './test-entries';
 
 const DIR = join(process.cwd(), 'templates', 'security-plan');
 const SHIPPED = readFileSync(join(DIR, 'thl-3-2024.v1.json'), 'utf8');
@@ -19,16 +20,7 @@ const NOW = new Date('2026-03-10T10:00:00Z');
 let db: Db;
 let admin: Actor;
 
-const entry = (description: string): PlanEntryInput => ({
-	description,
-	ownerId: null,
-	status: 'described',
-	lastReviewedOn: null,
-	nextReviewOn: null,
-	responsibleParty: 'main_connector',
-	responsibleName: '',
-	agreementReference: ''
-});
+const entry = (description: string) => planEntry({ description });
 
 /** Version 2 as THL might revise it: 6.1-2 dropped, 6.1-1 reworded, 6.1-9 new. */
 function version2(): string {

@@ -15,6 +15,7 @@ import { acceptRisk, addRisk, designateDirector } from './risks';
 import { approvePlan, currentSnapshot, snapshotHash } from './versions';
 import { hashPassword } from '../auth/password';
 import { insertUser } from '../test-support';
+import { planEntry } from './test-entries';
 
 const NOW = new Date('2026-03-10T10:00:00Z');
 let db: Db;
@@ -132,23 +133,7 @@ describe('the approved version in print', () => {
 
 	it('prints the newest approved version from its frozen content, with its approval page, not later edits', async () => {
 		const hash = await approveAsDirector();
-		saveRequirement(
-			db,
-			actor,
-			MAIN_PLAN,
-			'6.3-1',
-			{
-				description: 'Muutettu hyväksynnän jälkeen.',
-				ownerId: null,
-				status: 'described',
-				lastReviewedOn: null,
-				nextReviewOn: null,
-				responsibleParty: 'main_connector',
-				responsibleName: '',
-				agreementReference: ''
-			},
-			NOW
-		);
+		saveRequirement(db, actor, MAIN_PLAN, '6.3-1', planEntry({ description: 'Muutettu hyväksynnän jälkeen.' }), NOW);
 		const approved = text((await renderPlanPdf(db, MAIN_PLAN, 'fi', NOW))!);
 		expect(approved).toContain('Perehdytys ensimmäisellä viikolla.');
 		expect(approved).not.toContain('Muutettu hyväksynnän jälkeen.');

@@ -9,6 +9,7 @@ import { freshDb, insertTenantRow, insertUser, setUpMainConnector } from '../tes
 import { syncBundledFrameworks } from './framework-store';
 import { MAIN_PLAN, dueReviewCount, markReviewed, planOverview, requirementDetail, saveRequirement, type PlanEntryInput } from './plan';
 import { planEntrySchema } from '../../schemas/security-plan';
+import { planEntry } from './test-entries';
 
 const DIR = join(process.cwd(), 'templates', 'security-plan');
 const NOW = new Date('2026-03-10T10:00:00Z');
@@ -16,17 +17,8 @@ const NOW = new Date('2026-03-10T10:00:00Z');
 let db: Db;
 let actor: Actor;
 
-const input = (overrides: Partial<PlanEntryInput> = {}): PlanEntryInput => ({
-	description: 'Training plan in the quality handbook, section 4.',
-	ownerId: null,
-	status: 'described',
-	lastReviewedOn: null,
-	nextReviewOn: null,
-	responsibleParty: 'main_connector',
-	responsibleName: '',
-	agreementReference: '',
-	...overrides
-});
+const input = (overrides: Partial<PlanEntryInput> = {}) =>
+	planEntry({ description: 'Training plan in the quality handbook, section 4.', ...overrides });
 
 const auditActions = () =>
 	db

@@ -10,22 +10,13 @@ import { saveSetting } from '../settings';
 import { syncBundledFrameworks } from './framework-store';
 import { MAIN_PLAN, markReviewed, saveRequirement, type PlanEntryInput } from './plan';
 import { scanSecurityPlanReviews } from './reminders';
+import { planEntry } from './test-entries';
 
 const NOW = new Date('2026-03-10T10:00:00Z');
 let db: Db;
 let actor: Actor;
 
-const input = (overrides: Partial<PlanEntryInput>): PlanEntryInput => ({
-	description: 'Described.',
-	ownerId: null,
-	status: 'described',
-	lastReviewedOn: null,
-	nextReviewOn: null,
-	responsibleParty: 'main_connector',
-	responsibleName: '',
-	agreementReference: '',
-	...overrides
-});
+const input = (overrides: Partial<PlanEntryInput>) => planEntry({ description: 'Described.', ...overrides });
 
 beforeEach(() => {
 	db = freshDb();

@@ -8,6 +8,7 @@ import { freshDb, setUpMainConnector } from '../test-support';
 import { syncBundledFrameworks } from './framework-store';
 import { MAIN_PLAN, saveRequirement } from './plan';
 import { bindingChapters, setSectionBinding } from './sharing';
+import { planEntry } from './test-entries';
 
 const NOW = new Date('2026-03-10T10:00:00Z');
 let db: Db;
@@ -34,23 +35,7 @@ beforeEach(() => {
 		},
 		NOW
 	);
-	saveRequirement(
-		db,
-		actor,
-		MAIN_PLAN,
-		'6.7-5',
-		{
-			description: 'Internal: admin accounts.',
-			ownerId: null,
-			status: 'described',
-			lastReviewedOn: null,
-			nextReviewOn: null,
-			responsibleParty: 'main_connector',
-			responsibleName: '',
-			agreementReference: ''
-		},
-		NOW
-	);
+	saveRequirement(db, actor, MAIN_PLAN, '6.7-5', planEntry({ description: 'Internal: admin accounts.' }), NOW);
 });
 
 describe('sections that bind tenants', () => {
