@@ -127,6 +127,7 @@ export const VISITS: Record<string, Plan> = {
 	'/security-plan/risks/export.csv': [mc('/security-plan/risks/export.csv')],
 	'/security-plan/versions': [mc('/security-plan/versions', 'one approved version')],
 	'/security-plan/frameworks': [mc('/security-plan/frameworks')],
+	'/security-plan/follow-up': [mc('/security-plan/follow-up')],
 	'/webhooks': [mc('/webhooks')],
 	'/organisation/single-sign-on': [mc('/organisation/single-sign-on')],
 	'/search': [mc('/search', 'no query yet')],

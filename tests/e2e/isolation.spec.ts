@@ -138,6 +138,7 @@ const ROUTE_TARGETS: Record<string, ((ids: Ids) => string | null) | { global: st
 	'/security-plan/risks/export.csv': { global: "the reader's own organisation's risk register, resolved from the session" },
 	'/security-plan/risks/[id=uuid]': (ids) => (ids.securityRisk ? `/security-plan/risks/${ids.securityRisk}` : null),
 	'/security-plan/versions': { global: "the reader's own organisation's plan versions, resolved from the session" },
+	'/security-plan/follow-up': { global: "the reader's own organisation's follow-up log, resolved from the session" },
 	'/security-plan/frameworks': { global: "the regulation's structure, no organisation's data; main connector administrators only" },
 	'/tenants/[id=uuid]/security-plan': (ids) => `/tenants/${ids.tenant}/security-plan`,
 	'/tenants/[id=uuid]/security-plan/export.pdf': (ids) => `/tenants/${ids.tenant}/security-plan/export.pdf`,

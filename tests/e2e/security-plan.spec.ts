@@ -78,6 +78,25 @@ test('information-security plan (fi): the administrator describes a requirement,
 	expect(pdf.status()).toBe(200);
 	expect(pdf.headers()['content-type']).toBe('application/pdf');
 	expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
+
+	// The follow-up log (ch. 3) shows the review, and takes a check done by hand; a date ahead is refused, the text kept.
+	await admin.getByRole('link', { name: 'Seurantaloki' }).click();
+	await expect(admin.getByRole('heading', { name: 'Seurantaloki', level: 1 })).toBeVisible();
+	await expect(admin.getByRole('row').filter({ hasText: 'Vaatimus 6.3-2 merkittiin tarkistetuksi.' }).first()).toBeVisible();
+	const record = admin.getByRole('region', { name: 'Kirjaa tarkistus' });
+	await record.getByLabel('Tarkistuspäivä').fill('2099-01-01');
+	await record.getByRole('checkbox', { name: /^6\.5 / }).check();
+	await record.getByLabel('Mitä tarkistettiin ja miten').fill('Käyttöoikeuksista otettiin otos.');
+	await record.getByRole('button', { name: 'Kirjaa tarkistus' }).click();
+	await expect(record.locator('#field-checkedOn-error')).toHaveText(/päivä ei voi olla tulevaisuudessa/);
+	await expect(record.getByLabel('Mitä tarkistettiin ja miten')).toHaveValue('Käyttöoikeuksista otettiin otos.');
+	await expect(record.getByRole('checkbox', { name: /^6\.5 / })).toBeChecked();
+	await expectNoAxeViolations(admin);
+	await record.getByLabel('Tarkistuspäivä').fill('2026-01-15');
+	await record.getByLabel('Havainnot ja toimenpiteet').fill('Kaksi vanhentunutta tunnusta poistettiin.');
+	await record.getByRole('button', { name: 'Kirjaa tarkistus' }).click();
+	await expect(admin.getByRole('status')).toHaveText('Tarkistus kirjattiin seurantalokiin.');
+	await expect(admin.getByRole('row').filter({ hasText: 'Kaksi vanhentunutta tunnusta poistettiin.' })).toContainText('6.5');
 });
 
 test('information-security plan: confidential, so tenant people never see the main connector’s plan (their administrators get their own at the same address)', async ({

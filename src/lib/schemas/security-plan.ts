@@ -82,6 +82,16 @@ export const riskSchema = z.object({
 	residual: riskLevel
 });
 
+/** A check recorded in the plan's follow-up log (THL 3/2024 ch. 3). */
+export const planCheckSchema = z.object({
+	checkedOn: z.iso.date({ error: 'error_date_invalid' }),
+	chapters: z.array(z.enum(SECURITY_PLAN_CHAPTERS, { error: 'security_risk_error_chapter' })).default([]),
+	what: requiredText(2000),
+	findings: optionalText(2000)
+});
+
+export type PlanCheckInput = z.output<typeof planCheckSchema>;
+
 export const directorSchema = z.object({
 	directorId: z
 		.union([z.literal(''), z.uuid({ error: 'security_plan_error_owner' })], { error: 'security_plan_error_owner' })

@@ -1276,7 +1276,34 @@ export const securityPlanDocument = sqliteTable(
 	(t) => [index('security_plan_document_requirement').on(t.planId, t.requirementId)]
 );
 
+/**
+ * The plan's follow-up log (THL 3/2024 ch. 3: how the plan's implementation is followed up): each check
+ * done, when, by whom, of which chapters (empty: the whole plan), what was looked at and what was found.
+ * Entries are only added, never changed; marking a requirement reviewed adds one by itself.
+ */
+export const securityPlanCheck = sqliteTable(
+	'security_plan_check',
+	{
+		id: text('id').primaryKey(),
+		planId: text('plan_id')
+			.notNull()
+			.references(() => securityPlan.id),
+		checkedOn: text('checked_on').notNull(),
+		checkedBy: text('checked_by').references(() => user.id),
+		checkedByName: text('checked_by_name').notNull(),
+		/** Chapters checked, comma-separated in the regulation's order; empty for the whole plan. */
+		chapters: text('chapters').notNull().default(''),
+		/** A requirement marked reviewed, when the entry was written by that. */
+		requirementId: text('requirement_id'),
+		what: text('what').notNull(),
+		findings: text('findings').notNull().default(''),
+		createdAt: createdAt()
+	},
+	(t) => [index('security_plan_check_plan').on(t.planId, t.checkedOn)]
+);
+
 export type SecurityPlanDocument = typeof securityPlanDocument.$inferSelect;
+export type SecurityPlanCheck = typeof securityPlanCheck.$inferSelect;
 export type SecurityPlanRisk = typeof securityPlanRisk.$inferSelect;
 export type SecurityPlanVersion = typeof securityPlanVersion.$inferSelect;
 

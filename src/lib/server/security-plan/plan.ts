@@ -2,6 +2,7 @@ import { and, asc, eq, gte, isNull, lte, type SQL } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db';
 import {
 	securityPlan,
+	securityPlanCheck,
 	securityPlanEntry,
 	user,
 	userRole,
@@ -310,6 +311,20 @@ export function markReviewed(db: Db, actor: Actor, owner: PlanOwner, requirement
 		const today = todayInHelsinki(now);
 		const nextReviewOn = addMonths(today, REVIEW_INTERVAL_MONTHS);
 		tx.update(securityPlanEntry).set({ lastReviewedOn: today, nextReviewOn, updatedAt: now, updatedBy: actor.id }).where(where).run();
+		// The review is a check done: the follow-up log (follow-up.ts) shows it beside those recorded by hand.
+		tx.insert(securityPlanCheck)
+			.values({
+				id: crypto.randomUUID(),
+				planId: plan.id,
+				checkedOn: today,
+				checkedBy: actor.id,
+				checkedByName: personName(tx, actor),
+				chapters: requirementId.slice(0, requirementId.lastIndexOf('-')),
+				requirementId,
+				what: '',
+				createdAt: now
+			})
+			.run();
 		audit(tx, actor, {
 			tenantId: owner.tenantId,
 			action: 'security_plan.review',
@@ -320,6 +335,10 @@ export function markReviewed(db: Db, actor: Actor, owner: PlanOwner, requirement
 		return nextReviewOn;
 	});
 }
+
+/** The acting person's name as the log keeps it (their e-mail address if they are not a person here). */
+export const personName = (db: DbOrTx, actor: Actor): string =>
+	(actor.id && db.select({ name: user.name }).from(user).where(eq(user.id, actor.id)).get()?.name) || actor.label;
 
 /** Requirements of the plan whose review date has come (for reminders and the dashboard). */
 export function dueReviewCount(db: DbOrTx, owner: PlanOwner, now = new Date()): number {
