@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import { and, asc, eq, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { DbOrTx } from '../db';
 import {
 	agreement,
@@ -67,18 +67,24 @@ export const JS_WHITESPACE =
 /** White space and the control characters `printable` turns into spaces, but NUL: SQLite's trim reads its set only up to one. */
 const PRINT_BLANKS = JS_WHITESPACE + Array.from({ length: 31 }, (_, i) => String.fromCharCode(i + 1)).join('') + '\u007f';
 
-/** A letter or digit: printed as it is, so a value with one is never empty (the usual case, found at once). */
+/**
+ * Starts with a printable ASCII character other than a brace (from "!" up to "z"): printed as it is,
+ * so neither empty nor blank. The usual value, told by two comparisons without a function call.
+ */
+const plainStart = (column: SQLWrapper): SQL => sql`(${column} >= '!' and ${column} < '{')`;
+
+/** A letter or digit anywhere: printed as it is, so the value is not empty. */
 const ALNUM = "'*[0-9A-Za-z]*'";
 
 /** `typeof value !== 'string' || !printable(value)` for a text column. */
 function blankText(column: SQLWrapper): SQL {
 	// Without braces or NUL, printing only turns control characters into spaces and trims: empty when
 	// nothing but those is left. The rare value with either goes to JavaScript (`blank_value`).
-	return sql`(case when ${column} glob ${sql.raw(ALNUM)} then 0 when ${column} glob '*[{}]*' or instr(cast(${column} as blob), x'00') > 0 then blank_value(${column}) else trim(${column}, ${PRINT_BLANKS}) = '' end)`;
+	return sql`(case when ${column} = '' then 1 when ${plainStart(column)} or ${column} glob ${sql.raw(ALNUM)} then 0 when ${column} glob '*[{}]*' or instr(cast(${column} as blob), x'00') > 0 then blank_value(${column}) else trim(${column}, ${PRINT_BLANKS}) = '' end)`;
 }
 
 /** `truthy(value)` for a text column: not empty once trimmed. */
-const filled = (column: SQLWrapper): SQL => sql`(${column} glob ${sql.raw(ALNUM)} or trim(${column}, ${JS_WHITESPACE}) <> '')`;
+const filled = (column: SQLWrapper): SQL => sql`(${plainStart(column)} or (${column} <> '' and trim(${column}, ${JS_WHITESPACE}) <> ''))`;
 
 /** The columns behind each value a draft's own records give (`contentOf`), all of them text. */
 const TEXT_COLUMNS: Record<string, SQLWrapper> = {
@@ -318,18 +324,50 @@ export interface CampaignList {
 }
 
 /**
- * One page of the list: the page's agreements are picked first (by state only, where asked), and
- * their gaps are then listed for those rows alone.
+ * Where each agreement of the campaign stands, worked out once (a materialised CTE over the campaign),
+ * then read three ways in one statement: the counts by state, the ids of the page asked for, and the
+ * ids of the first drafts with gaps. Only those rows are then read in full, with their gaps listed.
  */
-function rowsOfPage(db: DbOrTx, e: Expressions, campaignId: string, state: CampaignState | null, limit: number, offset: number) {
-	const chosen = db.select({ id: campaignAgreement.agreementId }).from(campaignAgreement);
-	const page = (state ? chosen.innerJoin(listed, eq(agreement.id, campaignAgreement.agreementId)) : chosen)
-		.innerJoin(tenant, eq(tenant.id, campaignAgreement.tenantId))
-		.where(and(inCampaign(campaignId), state ? sql`${e.state} = ${state}` : undefined))
-		.orderBy(asc(tenant.name), asc(tenant.id))
-		.limit(limit)
-		.offset(offset);
-	return selectRows(db, e, and(inCampaign(campaignId), inArray(campaignAgreement.agreementId, page)))
+function pick(
+	db: DbOrTx,
+	e: Expressions,
+	campaignId: string,
+	state: CampaignState | null,
+	limit: number,
+	offset: number,
+	gapsShown: number
+) {
+	const result = db.all<{ kind: 'count' | 'page' | 'gaps'; state: CampaignState; n: number | null; id: string | null }>(sql`
+		with s as materialized (
+			select ${campaignAgreement.agreementId} as id, ${tenant.name} as name, ${tenant.id} as tid, ${e.state} as state
+			from ${campaignAgreement}
+			join ${listed} on ${agreement.id} = ${campaignAgreement.agreementId}
+			join ${tenant} on ${tenant.id} = ${campaignAgreement.tenantId}
+			where ${campaignAgreement.campaignId} = ${campaignId}
+		)
+		select 'count' as kind, state, count(*) as n, null as id from s group by state
+		union all
+		select 'page', state, null, id from (select state, id from s ${state ? sql`where state = ${state}` : sql``} order by name, tid limit ${limit} offset ${offset})
+		union all
+		select 'gaps', state, null, id from (select state, id from s where state = 'gaps' order by name, tid limit ${gapsShown})`);
+	const counts = Object.fromEntries(CAMPAIGN_STATES.map((s) => [s, 0])) as Record<CampaignState, number>;
+	const page: string[] = [];
+	const gaps: string[] = [];
+	for (const r of result) {
+		if (r.kind === 'count') counts[r.state] = r.n!;
+		else (r.kind === 'page' ? page : gaps).push(r.id!);
+	}
+	return { counts, page, gaps };
+}
+
+/** The rows of these agreements, in the list's order, with their gaps. */
+function rowsOf(db: DbOrTx, e: Expressions, campaignId: string, ids: string[]): CampaignRow[] {
+	if (ids.length === 0) return [];
+	return selectRows(
+		db,
+		e,
+		and(inCampaign(campaignId), sql`${campaignAgreement.agreementId} in (select value from json_each(${JSON.stringify(ids)}))`)
+	)
 		.all()
 		.map(toRow);
 }
@@ -337,19 +375,26 @@ function rowsOfPage(db: DbOrTx, e: Expressions, campaignId: string, state: Campa
 /** What the campaign page shows: the counts by state, one page of the list, and the first drafts with gaps. */
 export function campaignList(db: DbOrTx, campaignId: string, query: CampaignListQuery, now = new Date()): CampaignList {
 	const e = expressions(db, campaignId, now);
-	const counts = countWith(db, e, campaignId);
-	const total = CAMPAIGN_STATES.reduce((sum, s) => sum + counts[s], 0);
-	const shownTotal = query.state ? counts[query.state] : total;
+	const asked = Math.max(1, Math.trunc(query.page) || 1);
+	let picked = pick(db, e, campaignId, query.state, query.pageSize, (asked - 1) * query.pageSize, Math.max(0, query.gapsShown));
+	const total = CAMPAIGN_STATES.reduce((sum, s) => sum + picked.counts[s], 0);
+	const shownTotal = query.state ? picked.counts[query.state] : total;
 	const pages = Math.max(1, Math.ceil(shownTotal / query.pageSize));
-	const page = Math.min(pages, Math.max(1, Math.trunc(query.page) || 1));
-	const rows = shownTotal ? rowsOfPage(db, e, campaignId, query.state, query.pageSize, (page - 1) * query.pageSize) : [];
-	const gaps =
-		counts.gaps === 0 || query.gapsShown <= 0
-			? []
-			: query.state === 'gaps' && page === 1 && query.pageSize >= query.gapsShown
-				? rows.slice(0, query.gapsShown)
-				: rowsOfPage(db, e, campaignId, 'gaps', query.gapsShown, 0);
-	return { counts, total, shownTotal, page, pages, rows, gaps };
+	const page = Math.min(pages, asked);
+	// A page past the end (an old link, the list shorter since): the last one, asked again.
+	if (page !== asked)
+		picked = pick(db, e, campaignId, query.state, query.pageSize, (page - 1) * query.pageSize, Math.max(0, query.gapsShown));
+	const rows = rowsOf(db, e, campaignId, [...new Set([...picked.page, ...picked.gaps])]);
+	const byId = new Map(rows.map((r) => [r.agreementId, r]));
+	return {
+		counts: picked.counts,
+		total,
+		shownTotal,
+		page,
+		pages,
+		rows: picked.page.map((id) => byId.get(id)!),
+		gaps: picked.gaps.map((id) => byId.get(id)!)
+	};
 }
 
 /**
