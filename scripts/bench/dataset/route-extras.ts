@@ -23,8 +23,8 @@ import { addDocument } from '../../../src/lib/server/security-plan/documents';
 import { addRisk, designateDirector } from '../../../src/lib/server/security-plan/risks';
 import { currentSnapshot, snapshotHash } from '../../../src/lib/server/security-plan/versions';
 
-/** Tenants in the bench campaign: a main connector's yearly renewal for a region, say. */
-export const CAMPAIGN_TENANTS = 200;
+/** The bench campaign reaches every current tenant (a new model version for the whole country); one draft in this many has a gap. */
+export const CAMPAIGN_GAP_EVERY = 20;
 
 export interface RouteExtras {
 	campaign: string;
@@ -55,7 +55,6 @@ export function addRouteExtras(path: string, sample: { adminId: string; agreemen
 			.from(tenant)
 			.where(isNull(tenant.archivedAt))
 			.orderBy(asc(tenant.name))
-			.limit(CAMPAIGN_TENANTS)
 			.all()
 			.map((t) => t.id);
 		const campaign = createCampaign(db, actor, {
@@ -67,6 +66,12 @@ export function addRouteExtras(path: string, sample: { adminId: string; agreemen
 			remindAfterDays: 14
 		});
 		if (!campaign.ok) throw new Error(`Campaign refused: ${campaign.reason}`);
+		// Some drafts still lack the place of signing, so the page also lists drafts with gaps.
+		db.$client
+			.prepare(
+				`update agreement set place = '' where id in (select agreement_id from campaign_agreement where campaign_id = ? and rowid % ${CAMPAIGN_GAP_EVERY} = 0)`
+			)
+			.run(campaign.id);
 
 		syncBundledFrameworks(db, 'templates/security-plan');
 		for (const requirement of REQUIREMENTS) {

@@ -1,4 +1,5 @@
 import type { Block } from './pdf';
+import { printable } from '../printable';
 
 /**
  * Agreement templates: a small header between `---` lines, then a body with `## headings`,
@@ -200,21 +201,12 @@ export function parseTemplate(source: string): ParsedTemplate {
 	return { header, body, nodes };
 }
 
-function truthy(value: string | boolean | undefined): boolean {
+/** Whether `{{#if}}` takes its first branch for this value. */
+export function truthy(value: string | boolean | undefined): boolean {
 	return typeof value === 'string' ? value.trim() !== '' : value === true;
 }
 
-// eslint-disable-next-line no-control-regex -- removing control characters is the point
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]+/g;
-
-/** Values are single-line text: no control characters, no way to start a heading or a tag. */
-function clean(value: string): string {
-	return value
-		.replace(CONTROL_CHARACTERS, ' ')
-		.replace(/\{\{|\}\}/g, '')
-		.replace(/\s+/g, ' ')
-		.trim();
-}
+const clean = printable;
 
 const ANNEX_MARK = '\u0000annex1\u0000';
 
@@ -308,4 +300,42 @@ const ALWAYS = '__preview__';
 
 function takeThenBranch(node: Node): Node {
 	return node.kind === 'if' ? { kind: 'if', name: ALWAYS, then: node.then.map(takeThenBranch), else: [] } : node;
+}
+
+/** The yes/no values `whenMissing` combines: booleans, or expressions standing for one per draft. */
+export interface ConditionAlgebra<C> {
+	/** Whether `{{#if name}}` takes its first branch. */
+	holds(name: string): C;
+	/** Whether the value `name` is missing where it is printed. */
+	blank(name: string): C;
+	and(a: C, b: C): C;
+	or(a: C, b: C): C;
+	not(a: C): C;
+	always: C;
+}
+
+/**
+ * `missingValues` for many drafts at once: the same walk over the template, with each condition and
+ * each value's emptiness left as an expression (the campaign list makes them SQL, so the database
+ * works out the gaps of every draft without each being read into JavaScript). Returns, for each value
+ * the template prints, when it is missing, in the order `missingValues` lists names.
+ */
+export function whenMissing<C>(template: ParsedTemplate, algebra: ConditionAlgebra<C>): [name: string, when: C][] {
+	const when = new Map<string, C>();
+	const walk = (nodes: Node[], path: C) => {
+		for (const node of nodes) {
+			if (node.kind === 'if') {
+				const holds = algebra.holds(node.name);
+				walk(node.then, algebra.and(path, holds));
+				walk(node.else, algebra.and(path, algebra.not(holds)));
+			} else if (node.kind === 'var' && node.name !== ANNEX) {
+				const missing = algebra.and(path, algebra.blank(node.name));
+				const before = when.get(node.name);
+				when.set(node.name, before === undefined ? missing : algebra.or(before, missing));
+			}
+		}
+	};
+	walk(template.nodes, algebra.always);
+	// As `[...missing].sort()` orders them.
+	return [...when].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }

@@ -1,6 +1,6 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { and, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 
 // config.ts reads DATA_DIR once, when first imported: a fresh folder before any module loads it (sealing writes there).
@@ -15,17 +15,38 @@ const { dataDir } = await vi.hoisted(async () => {
 });
 
 import type { Db } from '../db';
-import { agreement, agreementSignature, auditEntry, pendingEffect } from '../db/schema';
+import {
+	agreement,
+	agreementSignature,
+	auditEntry,
+	campaignAgreement,
+	designatedPerson,
+	kantaService,
+	mainConnector,
+	pendingEffect,
+	tenant,
+	tenantService
+} from '../db/schema';
 import { hashPassword } from '../auth/password';
 import { confirmEnrolment, currentCode, pendingSecret } from '../auth/two-factor';
 import { createSession, generateSessionToken, hashToken } from '../auth/session';
 import { addAgreementTenant, freshDb, insertAgreementRow, setUpAgreementWorld, tenantInput, type AgreementWorld } from '../test-support';
 import { declineAgreement, getAgreement, listSignatures, signAgreement } from '../agreements/agreements';
-import { defaultTemplate, getTemplate } from '../agreements/templates-store';
+import { addUploadedTemplate, defaultTemplate, getTemplate } from '../agreements/templates-store';
+import { missingValues, parseTemplate, TEXT_PLACEHOLDERS, type ParsedTemplate } from '../agreements/template';
+import { contentOf, sharedValues, type ContentService } from '../agreements/values';
+import { listServices } from '../services/kanta-services';
+import { csvStream, toCsv } from '../csv';
+import { isMissingValue } from '../printable';
+import { JS_WHITESPACE } from './campaign-rows';
 import { getTenant, setTenantArchived, updateTenant } from '../tenants/tenants';
 import { carryOutAgreementFollowUp } from '../agreements/follow-up';
 import {
+	CAMPAIGN_STATES,
+	campaignList,
+	campaignRowParts,
 	carryOutCampaignFollowUp,
+	countCampaignStates,
 	countersignCampaign,
 	countStates,
 	createCampaign,
@@ -37,7 +58,9 @@ import {
 	sendCampaign,
 	sendingProgress,
 	startSending,
-	type CampaignInput
+	type CampaignInput,
+	type CampaignRow,
+	type CampaignState
 } from './campaigns';
 
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -403,4 +426,326 @@ describe('countersignCampaign', () => {
 			reason: 'not_main_connector'
 		});
 	}, 30_000);
+});
+
+/**
+ * The list as it was worked out before the database did it: every row read, each draft's gaps from
+ * the production content (contentOf) and template walk (missingValues), then counted, filtered and
+ * sliced in JavaScript. The SQL list must give exactly this.
+ */
+function wholeListReference(campaignId: string, now: Date): CampaignRow[] {
+	const parsed = new Map<string, ParsedTemplate>();
+	const shared = sharedValues(db);
+	const rows = db
+		.select({ link: campaignAgreement, agreement, tenant })
+		.from(campaignAgreement)
+		.innerJoin(agreement, eq(agreement.id, campaignAgreement.agreementId))
+		.innerJoin(tenant, eq(tenant.id, campaignAgreement.tenantId))
+		.where(eq(campaignAgreement.campaignId, campaignId))
+		.orderBy(asc(tenant.name), asc(tenant.id))
+		.all();
+	const services = new Map<string, ContentService[]>();
+	for (const { tenantId, ...service } of db
+		.select({
+			tenantId: tenantService.tenantId,
+			code: kantaService.code,
+			nameFi: kantaService.nameFi,
+			nameSv: kantaService.nameSv,
+			nameEn: kantaService.nameEn
+		})
+		.from(campaignAgreement)
+		.innerJoin(tenantService, eq(tenantService.tenantId, campaignAgreement.tenantId))
+		.innerJoin(kantaService, eq(kantaService.id, tenantService.serviceId))
+		.where(and(eq(campaignAgreement.campaignId, campaignId), eq(kantaService.selectable, true)))
+		.orderBy(asc(kantaService.sortOrder))
+		.all()) {
+		const list = services.get(tenantId);
+		if (list) list.push(service);
+		else services.set(tenantId, [service]);
+	}
+	return rows.map(({ link, agreement: current, tenant: party }) => {
+		let missing: string[] = [];
+		if (current.status === 'draft') {
+			let template = parsed.get(current.templateId);
+			if (!template) parsed.set(current.templateId, (template = parseTemplate(current.templateSource)));
+			missing = missingValues(template, contentOf(current, party, services.get(party.id) ?? [], now, shared).values);
+		}
+		const state: CampaignState =
+			current.status === 'draft'
+				? current.declinedReason
+					? 'declined'
+					: missing.length
+						? 'gaps'
+						: 'ready'
+				: current.status === 'awaiting_tenant_signature'
+					? 'waiting'
+					: current.status === 'awaiting_countersignature'
+						? 'signed'
+						: current.inForceAt
+							? 'countersigned'
+							: 'closed';
+		return {
+			agreementId: current.id,
+			tenantId: link.tenantId,
+			tenantName: party.name,
+			businessId: party.businessId,
+			status: current.status,
+			state,
+			missing,
+			declinedReason: current.declinedReason,
+			sentAt: link.sentAt,
+			lastRemindedAt: link.lastRemindedAt,
+			reminders: link.reminders,
+			sealed: current.sealedPath !== null
+		};
+	});
+}
+
+/** A small seeded generator (mulberry32), so a failing case can be run again. */
+function seededRandom(seed: number) {
+	let a = seed >>> 0;
+	const next = () => {
+		a = (a + 0x6d2b79f5) >>> 0;
+		let t = a;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+	const int = (n: number) => Math.floor(next() * n);
+	const pick = <T>(items: readonly T[]): T => items[int(items.length)];
+	return { next, int, pick, chance: (p: number) => next() < p };
+}
+
+/** Pieces of text that are empty, or not, in the ways a printed value can be. */
+const PIECES = [
+	'',
+	' ',
+	'\t',
+	'\n',
+	'\u00a0',
+	'\u3000',
+	'\ufeff',
+	'\u200b',
+	'\u0001',
+	'\u007f',
+	'\u0000',
+	'{',
+	'}',
+	'{{',
+	'}}',
+	'a',
+	'Ö',
+	'7',
+	',',
+	'-'
+];
+/** Whole values at the edges: braces that print nothing, or something; control characters; NUL. */
+const TRICKY = ['}}', '{{', '}{{}', '{{}}}', '{{ }}', ' \u0000 ', '\u0001\u007f', '\u200b', ' }} ', '{\u0001{'];
+const FLAGS = ['uses.prescription', 'uses.kelain', 'uses.no_such_service', 'renewals.forwarded', 'notice.custom'];
+
+describe('the campaign list, counted and paged by the database', () => {
+	const CSV_HEADER = [
+		'tenant',
+		'business id',
+		'state',
+		'missing',
+		'sent',
+		'reminded',
+		'reminders',
+		'sealed',
+		'agreement',
+		'status',
+		'declined'
+	];
+	const cells = (r: CampaignRow) => [
+		r.tenantName,
+		r.businessId,
+		r.state,
+		r.missing.join('; '),
+		r.sentAt?.toISOString() ?? '',
+		r.lastRemindedAt?.toISOString() ?? '',
+		String(r.reminders),
+		r.sealed ? 'yes' : 'no',
+		r.agreementId,
+		r.status,
+		r.declinedReason ?? ''
+	];
+
+	/** A template body of nested conditions over every value and flag, different each time. */
+	function randomBody(random: ReturnType<typeof seededRandom>, depth = 0): string {
+		const parts: string[] = [];
+		for (let i = 0, n = 2 + random.int(4); i < n; i++) {
+			if (depth < 3 && random.chance(0.35)) {
+				const condition = random.chance(0.5) ? random.pick(FLAGS) : random.pick(TEXT_PLACEHOLDERS);
+				const otherwise = random.chance(0.5) ? `{{else}}${randomBody(random, depth + 1)}` : '';
+				parts.push(`{{#if ${condition}}}${randomBody(random, depth + 1)}${otherwise}{{/if}}`);
+			} else parts.push(`{{${random.pick(TEXT_PLACEHOLDERS)}}}`);
+		}
+		return parts.join(' ');
+	}
+
+	function uploadVersion(version: number, language: 'fi' | 'sv', body: string): string {
+		const source = `---\ntemplate: kanta-model\nversion: ${version}\nlanguage: ${language}\ntitle: Koe ${version}\nvalid-from: 2026-12-01\nreplaces: -\n---\n## Ehdot\n\n${body}\n\n{{annex1}}\n`;
+		const added = addUploadedTemplate(db, world.admin, source);
+		if (!added.ok) throw new Error(JSON.stringify(added));
+		return added.id;
+	}
+
+	it('gives the counts, every filter and page, the gaps list and the CSV of the whole-list computation, on random campaigns', async () => {
+		const random = seededRandom(20261207);
+		const languages = ['fi', 'sv'] as const;
+		const tenants = Array.from(
+			{ length: 14 },
+			(_, i) =>
+				addAgreementTenant(db, world.admin, passwordHash, { input: { name: `Satunnainen ${i} Oy`, agreementLanguage: languages[i % 2] } })
+					.tenantId
+		);
+		const services = new Map(listServices(db).map((s) => [s.code, s.id]));
+		const text = () =>
+			random.chance(0.3)
+				? random.pick(['Hämeentie 3', 'Turku', 'S-1', '00100'])
+				: random.chance(0.3)
+					? random.pick(TRICKY)
+					: Array.from({ length: random.int(4) }, () => random.pick(PIECES)).join('');
+		const statuses = [
+			'draft',
+			'draft',
+			'draft',
+			'awaiting_tenant_signature',
+			'awaiting_countersignature',
+			'in_force',
+			'ended',
+			'superseded'
+		] as const;
+		const checked = { gaps: 0, ready: 0, waiting: 0, signed: 0, countersigned: 0, declined: 0, closed: 0 };
+		for (let round = 0; round < 16; round++) {
+			const templateIds = [uploadVersion(100 + round, 'fi', randomBody(random)), uploadVersion(100 + round, 'sv', randomBody(random))];
+			const id = started({ scope: 'chosen', tenantIds: tenants, templateId: templateIds[0] });
+			// The records as they may be: values empty in every way, services on and off, every state.
+			tenants.forEach((tenantId, i) => {
+				db.update(tenant)
+					.set({
+						name: text(),
+						businessId: random.chance(0.3) ? ' '.repeat(i) : `${text()}${i}`,
+						oid: text(),
+						streetAddress: text(),
+						postalCode: text(),
+						city: text(),
+						soteriRegistration: text()
+					})
+					.where(eq(tenant.id, tenantId))
+					.run();
+				db.delete(tenantService).where(eq(tenantService.tenantId, tenantId)).run();
+				for (const code of ['prescription', 'kelain', 'patient_data_repository'])
+					if (random.chance(0.5))
+						db.insert(tenantService)
+							.values({ tenantId, serviceId: services.get(code)! })
+							.run();
+			});
+			for (const link of db.select().from(campaignAgreement).where(eq(campaignAgreement.campaignId, id)).all()) {
+				const status = random.pick(statuses);
+				db.update(agreement)
+					.set({
+						status,
+						place: text(),
+						serviceAgreementReference: text(),
+						noticeMonths: random.pick([1, 1, 3]),
+						renewalsForwarded: random.chance(0.5),
+						declinedReason: status === 'draft' ? random.pick([null, null, '', 'Väärä osoite']) : null,
+						inForceAt: status !== 'draft' && random.chance(0.6) ? at(5) : null,
+						sealedPath: random.chance(0.3) ? `/tmp/${link.agreementId}.pdf` : null
+					})
+					.where(eq(agreement.id, link.agreementId))
+					.run();
+				const sent = random.chance(0.5);
+				db.update(campaignAgreement)
+					.set({ sentAt: sent ? at(1) : null, lastRemindedAt: sent && random.chance(0.5) ? at(3) : null, reminders: random.int(3) })
+					.where(eq(campaignAgreement.agreementId, link.agreementId))
+					.run();
+			}
+			// Values every draft shares: the main connector's, and a designated person who may be gone.
+			db.update(mainConnector).set({ soteriRegistration: text(), oid: text() }).run();
+			if (round === 9) db.delete(designatedPerson).where(eq(designatedPerson.role, 'archivist')).run();
+
+			const reference = wholeListReference(id, at(4));
+			const counts = countStates(reference);
+			expect(listCampaignRows(db, id, at(4))).toEqual(reference);
+			expect(countCampaignStates(db, id, at(4))).toEqual(counts);
+			for (const state of [null, ...CAMPAIGN_STATES]) {
+				const shown = state ? reference.filter((r) => r.state === state) : reference;
+				const pages = Math.max(1, Math.ceil(shown.length / 4));
+				for (let page = 1; page <= pages + 1; page++) {
+					const list = campaignList(db, id, { state, page, pageSize: 4, gapsShown: 3 }, at(4));
+					const expected = Math.min(page, pages);
+					expect(list).toEqual({
+						counts,
+						total: reference.length,
+						shownTotal: shown.length,
+						page: expected,
+						pages,
+						rows: shown.slice((expected - 1) * 4, expected * 4),
+						gaps: reference.filter((r) => r.state === 'gaps').slice(0, 3)
+					});
+				}
+			}
+			// The CSV: the same bytes as the whole list made into one file, sent in parts of 3.
+			const parts = (function* () {
+				for (const rows of campaignRowParts(db, id, 3, at(4))) yield rows.map(cells);
+			})();
+			const streamed = new Uint8Array(await new Response(csvStream(CSV_HEADER, parts)).arrayBuffer());
+			expect(Buffer.from(streamed).equals(Buffer.from(toCsv([CSV_HEADER, ...reference.map(cells)])))).toBe(true);
+			for (const state of CAMPAIGN_STATES) checked[state] += counts[state];
+		}
+		// The random campaigns did reach every state.
+		for (const state of CAMPAIGN_STATES) expect(checked[state], state).toBeGreaterThan(0);
+	}, 60_000);
+
+	it('takes a condition on text as the templates do: a control character counts, white space does not', () => {
+		const templateId = uploadVersion(
+			90,
+			'fi',
+			'{{#if tenant.oid}}{{place}}{{else}}{{tenant.soteri}}{{/if}} {{#if tenant.address}}{{tenant.name}}{{/if}}'
+		);
+		const id = started({ scope: 'chosen', tenantIds: [inForceA, inForceB], templateId });
+		const values = { oid: '\u0001', streetAddress: '\u007f', postalCode: '', city: '', name: '{{}}', soteriRegistration: '' };
+		db.update(tenant).set(values).where(eq(tenant.id, inForceA)).run();
+		db.update(tenant)
+			.set({ ...values, oid: '\u3000', streetAddress: '\u2028' })
+			.where(eq(tenant.id, inForceB))
+			.run();
+		db.update(agreement).set({ place: ' ' }).where(eq(agreement.tenantId, inForceA)).run();
+		const reference = wholeListReference(id, T0);
+		expect(reference.map((r) => [r.tenantId, r.missing])).toEqual(
+			expect.arrayContaining([
+				[inForceA, ['place', 'tenant.name']],
+				[inForceB, ['tenant.soteri']]
+			])
+		);
+		expect(listCampaignRows(db, id, T0)).toEqual(reference);
+	});
+
+	it('shows a fix on the tenant record, its services or the shared values at once, in the counts and the gaps list', () => {
+		const id = started();
+		const list = () => campaignList(db, id, { state: null, page: 1, pageSize: 200, gapsShown: 200 }, T0);
+		expect(list().counts).toMatchObject({ ready: 1, gaps: 1 });
+		expect(list().gaps.map((r) => [r.tenantId, r.missing])).toEqual([[inForceB, ['tenant.soteri']]]);
+		const b = getTenant(db, inForceB)!;
+		updateTenant(db, world.admin, inForceB, tenantInput({ ...b, serviceIds: b.serviceIds, soteriRegistration: 'SOTERI-2026-0042' }));
+		expect(list().counts).toMatchObject({ ready: 2, gaps: 0 });
+		expect(list().gaps).toEqual([]);
+		// The main connector's own registration is printed in every draft.
+		db.update(mainConnector).set({ soteriRegistration: ' ' }).run();
+		expect(list().counts).toMatchObject({ ready: 0, gaps: 2 });
+		expect(list().rows.map((r) => r.missing)).toEqual([['main.soteri'], ['main.soteri']]);
+	});
+
+	it('judges empty text as the templates do, white space as JavaScript knows it', () => {
+		for (let code = 0; code <= 0xffff; code++) {
+			const c = String.fromCharCode(code);
+			expect(JS_WHITESPACE.includes(c), `U+${code.toString(16)}`).toBe(/\s/.test(c));
+		}
+		const blank = db.$client.prepare('select blank_value(?) as b');
+		for (const value of ['', ' \u0000 ', '{{}}', '{{ }} \u0001', '}{{}', '{', 'a'])
+			expect((blank.get(value) as { b: number }).b).toBe(isMissingValue(value) ? 1 : 0);
+	});
 });

@@ -1,33 +1,26 @@
-import { and, asc, desc, eq, getTableColumns, inArray, isNotNull, isNull } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db';
 import {
 	agreement,
 	agreementCampaign,
 	agreementTemplate,
 	campaignAgreement,
-	kantaService,
 	pendingEffect,
 	tenant,
-	tenantService,
-	type Agreement,
-	type AgreementCampaign,
-	type Tenant
+	type AgreementCampaign
 } from '../db/schema';
-import type { AgreementStatus } from '../../domain';
 import { audit, SYSTEM_ACTOR, type Actor } from '../actor';
 import type { SessionUser } from '../auth/session';
 import {
 	countersignMany,
-	getAgreement,
 	insertDraft,
 	sendForSignature,
 	updateDraft,
 	type BatchCountersignResult,
 	type SignatureInput
 } from '../agreements/agreements';
-import { missingValues, parseTemplate, type ParsedTemplate } from '../agreements/template';
 import { getTemplate } from '../agreements/templates-store';
-import { contentOf, sharedValues, type ContentService } from '../agreements/values';
+import { sharedValues } from '../agreements/values';
 import { carryOutAgreementFollowUp } from '../agreements/follow-up';
 import { recordEffect } from '../effects/effects';
 import { getMainConnector } from '../organisation/organisation';
@@ -35,9 +28,9 @@ import { getMainConnector } from '../organisation/organisation';
 export const CAMPAIGN_SCOPES = ['in_force', 'chosen'] as const;
 export type CampaignScope = (typeof CAMPAIGN_SCOPES)[number];
 
-/** Where one tenant's agreement stands in the campaign, as the campaign page groups them. */
-export const CAMPAIGN_STATES = ['gaps', 'ready', 'waiting', 'signed', 'countersigned', 'declined', 'closed'] as const;
-export type CampaignState = (typeof CAMPAIGN_STATES)[number];
+import { listed } from './campaign-rows';
+export { CAMPAIGN_STATES, campaignList, campaignRowParts, countCampaignStates, countStates, listCampaignRows } from './campaign-rows';
+export type { CampaignList, CampaignListQuery, CampaignRow, CampaignState } from './campaign-rows';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -134,106 +127,6 @@ export function getCampaign(db: DbOrTx, id: string): AgreementCampaign | undefin
 
 export function listCampaigns(db: DbOrTx): AgreementCampaign[] {
 	return db.select().from(agreementCampaign).orderBy(desc(agreementCampaign.createdAt)).all();
-}
-
-export interface CampaignRow {
-	agreementId: string;
-	tenantId: string;
-	tenantName: string;
-	businessId: string;
-	status: AgreementStatus;
-	state: CampaignState;
-	/** Template values still empty (drafts only): what must be filled before sending. */
-	missing: string[];
-	declinedReason: string | null;
-	sentAt: Date | null;
-	lastRemindedAt: Date | null;
-	reminders: number;
-	sealed: boolean;
-}
-
-function stateOf(current: Pick<Agreement, 'status' | 'declinedReason' | 'inForceAt'>, missing: string[]): CampaignState {
-	switch (current.status) {
-		case 'draft':
-			return current.declinedReason ? 'declined' : missing.length ? 'gaps' : 'ready';
-		case 'awaiting_tenant_signature':
-			return 'waiting';
-		case 'awaiting_countersignature':
-			return 'signed';
-		default:
-			return current.inForceAt ? 'countersigned' : 'closed';
-	}
-}
-
-/** The agreement's columns but its two large texts, which the list needs for one draft per template at most. */
-const { templateSource: _source, valuesSnapshot: _snapshot, ...listColumns } = getTableColumns(agreement);
-
-/**
- * Every tenant's agreement in the campaign, by tenant name, with where it stands. The gaps of the
- * drafts are worked out from the records as they are now (a fix on the tenant record shows at once),
- * in a few queries for the whole campaign: the tenants with the list, their services in one more, and
- * each template's text read and parsed once.
- */
-export function listCampaignRows(db: DbOrTx, campaignId: string, now = new Date()): CampaignRow[] {
-	const parsed = new Map<string, ParsedTemplate>();
-	const shared = sharedValues(db);
-	const rows = db
-		.select({ link: campaignAgreement, agreement: listColumns, tenant })
-		.from(campaignAgreement)
-		.innerJoin(agreement, eq(agreement.id, campaignAgreement.agreementId))
-		.innerJoin(tenant, eq(tenant.id, campaignAgreement.tenantId))
-		.where(eq(campaignAgreement.campaignId, campaignId))
-		.orderBy(asc(tenant.name), asc(tenant.id))
-		.all();
-	const services = new Map<string, ContentService[]>();
-	if (rows.some((r) => r.agreement.status === 'draft'))
-		for (const { tenantId, ...service } of db
-			.select({
-				tenantId: tenantService.tenantId,
-				code: kantaService.code,
-				nameFi: kantaService.nameFi,
-				nameSv: kantaService.nameSv,
-				nameEn: kantaService.nameEn
-			})
-			.from(campaignAgreement)
-			.innerJoin(tenantService, eq(tenantService.tenantId, campaignAgreement.tenantId))
-			.innerJoin(kantaService, eq(kantaService.id, tenantService.serviceId))
-			// As in one draft's content: a service no longer offered does not go into new agreements.
-			.where(and(eq(campaignAgreement.campaignId, campaignId), eq(kantaService.selectable, true)))
-			.orderBy(asc(kantaService.sortOrder))
-			.all()) {
-			const list = services.get(tenantId);
-			if (list) list.push(service);
-			else services.set(tenantId, [service]);
-		}
-	const missingOf = (draft: (typeof rows)[number]['agreement'], party: Tenant): string[] => {
-		let template = parsed.get(draft.templateId);
-		if (!template) parsed.set(draft.templateId, (template = parseTemplate(getAgreement(db, draft.id)?.templateSource ?? '')));
-		return missingValues(template, contentOf(draft, party, services.get(party.id) ?? [], now, shared).values);
-	};
-	return rows.map(({ link, agreement: current, tenant: party }) => {
-		const missing = current.status === 'draft' ? missingOf(current, party) : [];
-		return {
-			agreementId: current.id,
-			tenantId: link.tenantId,
-			tenantName: party.name,
-			businessId: party.businessId,
-			status: current.status,
-			state: stateOf(current, missing),
-			missing,
-			declinedReason: current.declinedReason,
-			sentAt: link.sentAt,
-			lastRemindedAt: link.lastRemindedAt,
-			reminders: link.reminders,
-			sealed: current.sealedPath !== null
-		};
-	});
-}
-
-export function countStates(rows: CampaignRow[]): Record<CampaignState, number> {
-	const counts = Object.fromEntries(CAMPAIGN_STATES.map((s) => [s, 0])) as Record<CampaignState, number>;
-	for (const row of rows) counts[row.state]++;
-	return counts;
 }
 
 /**
@@ -518,13 +411,25 @@ export interface SealingProgress {
 }
 
 export function sealingProgress(db: DbOrTx, campaignId: string): SealingProgress {
-	const rows = db
-		.select({ id: agreement.id, sealedPath: agreement.sealedPath })
+	const inForce = and(eq(campaignAgreement.campaignId, campaignId), isNotNull(agreement.inForceAt));
+	// Counted from the agreement's list index: a national campaign has ten thousand of them.
+	const counts = db
+		.select({ total: sql<number>`count(*)`, sealed: sql<number>`count(${agreement.sealedPath})` })
 		.from(campaignAgreement)
-		.innerJoin(agreement, eq(agreement.id, campaignAgreement.agreementId))
-		.where(and(eq(campaignAgreement.campaignId, campaignId), isNotNull(agreement.inForceAt)))
-		.all();
-	const unsealed = rows.filter((r) => r.sealedPath === null).map((r) => r.id);
+		.innerJoin(listed, eq(agreement.id, campaignAgreement.agreementId))
+		.where(inForce)
+		.get() ?? { total: 0, sealed: 0 };
+	const unsealed =
+		counts.sealed < counts.total
+			? db
+					.select({ id: sql<string>`${agreement.id}` })
+					.from(campaignAgreement)
+					.innerJoin(listed, eq(agreement.id, campaignAgreement.agreementId))
+					.where(and(inForce, isNull(agreement.sealedPath)))
+					.limit(500)
+					.all()
+					.map((r) => r.id)
+			: [];
 	const failing = unsealed.length
 		? db
 				.select({ id: pendingEffect.id })
@@ -534,12 +439,12 @@ export function sealingProgress(db: DbOrTx, campaignId: string): SealingProgress
 						eq(pendingEffect.kind, 'agreement.seal'),
 						isNull(pendingEffect.doneAt),
 						isNotNull(pendingEffect.lastError),
-						inArray(pendingEffect.subjectId, unsealed.slice(0, 500))
+						inArray(pendingEffect.subjectId, unsealed)
 					)
 				)
 				.all().length
 		: 0;
-	return { total: rows.length, sealed: rows.length - unsealed.length, failing };
+	return { total: counts.total, sealed: counts.sealed, failing };
 }
 
 /**

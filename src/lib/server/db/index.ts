@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import * as schema from './schema';
 import { config } from '../config';
-import { registerUnicodeLower } from './text-search';
+import { registerBlankValue, registerUnicodeLower } from './text-search';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 /** The handle a synchronous `db.transaction((tx) => …)` callback receives; domain writes accept either. */
@@ -24,6 +24,7 @@ export function openDatabase(path: string): Db {
 	// alone, so every list or search would read it from the file again. 64 MB holds the hot tables.
 	sqlite.pragma('cache_size = -65536');
 	registerUnicodeLower(sqlite);
+	registerBlankValue(sqlite);
 	const db = drizzle(sqlite, { schema });
 	migrate(db, { migrationsFolder: config.migrationsDir });
 	return db;

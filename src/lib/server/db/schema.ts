@@ -477,7 +477,22 @@ export const agreement = sqliteTable(
 		// the columns the list shows, so the page never reads the rows (each holds its template text).
 		index('agreement_list_idx').on(t.createdAt, t.id, t.tenantId, t.status, t.language, t.inForceAt),
 		index('agreement_status_list_idx').on(t.status, t.createdAt, t.id, t.tenantId, t.language, t.inForceAt),
-		index('agreement_sealed_sha_idx').on(t.sealedSha256)
+		index('agreement_sealed_sha_idx').on(t.sealedSha256),
+		// A campaign's list reads these for every agreement of the campaign: from the index alone, as in
+		// the row each sits after the template text (about 20 kB) and reading one walks through it.
+		index('agreement_campaign_list_idx').on(
+			t.id,
+			t.status,
+			t.templateId,
+			t.language,
+			t.declinedReason,
+			t.inForceAt,
+			t.sealedPath,
+			t.place,
+			t.noticeMonths,
+			t.renewalsForwarded,
+			t.serviceAgreementReference
+		)
 	]
 );
 

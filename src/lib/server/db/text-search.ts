@@ -1,5 +1,6 @@
 import { sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type Database from 'better-sqlite3';
+import { isMissingValue } from '../printable';
 
 /**
  * "Contains", ignoring case, for the portal's search boxes. SQLite's LIKE folds ASCII letters only,
@@ -31,4 +32,12 @@ export function contains(column: SQLWrapper, pattern: string | SQLWrapper, unico
 /** Makes `unicode_lower` available to a connection's SQL (openDatabase does it for every one). */
 export function registerUnicodeLower(client: Database.Database): void {
 	client.function('unicode_lower', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : value));
+}
+
+/**
+ * Makes `blank_value(text)` available: 1 when an agreement would report the value missing where it
+ * is printed (see `printable`). The campaign list asks it only about values SQL alone cannot judge.
+ */
+export function registerBlankValue(client: Database.Database): void {
+	client.function('blank_value', { deterministic: true }, (value: unknown) => (isMissingValue(value) ? 1 : 0));
 }

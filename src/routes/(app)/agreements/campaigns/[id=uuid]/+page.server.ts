@@ -14,10 +14,9 @@ import {
 	CAMPAIGN_STATES,
 	carryOutCampaignFollowUp,
 	countersignCampaign,
-	countStates,
 	fillCampaignDrafts,
 	getCampaign,
-	listCampaignRows,
+	campaignList,
 	remindWaiting,
 	sealingProgress,
 	SEND_CHUNK,
@@ -30,6 +29,8 @@ import { signSchema } from '$lib/schemas/agreement';
 
 /** The list shows this many rows at a time (page by page); the CSV export has them all. */
 const LIST_LIMIT = 200;
+/** Drafts with gaps listed for fixing; the rest through the list's "gaps" filter (keeps a national campaign's page small). */
+const GAPS_SHOWN = 50;
 
 function campaignFor(event: RequestEvent<{ id: string }>, action: 'campaign.view' | 'campaign.manage' | 'campaign.countersign') {
 	const user = authorize(event, action);
@@ -40,12 +41,14 @@ function campaignFor(event: RequestEvent<{ id: string }>, action: 'campaign.view
 
 export const load: PageServerLoad = (event) => {
 	const { user, campaign } = campaignFor(event, 'campaign.view');
-	const rows = listCampaignRows(db(), campaign.id);
 	const requested = event.url.searchParams.get('state');
 	const state = (CAMPAIGN_STATES as readonly string[]).includes(requested ?? '') ? (requested as CampaignState) : null;
-	const shown = state ? rows.filter((r) => r.state === state) : rows;
-	const pages = Math.max(1, Math.ceil(shown.length / LIST_LIMIT));
-	const page = Math.min(pages, Math.max(1, Math.trunc(Number(event.url.searchParams.get('page'))) || 1));
+	const list = campaignList(db(), campaign.id, {
+		state,
+		page: Number(event.url.searchParams.get('page')),
+		pageSize: LIST_LIMIT,
+		gapsShown: GAPS_SHOWN
+	});
 	const progress = sealingProgress(db(), campaign.id);
 	const sending = sendingProgress(campaign.id);
 	return {
@@ -60,12 +63,12 @@ export const load: PageServerLoad = (event) => {
 			sentAt: campaign.sentAt
 		},
 		created: Number(event.url.searchParams.get('created')) || null,
-		counts: countStates(rows),
-		total: rows.length,
+		counts: list.counts,
+		total: list.total,
 		state,
-		page,
-		pages,
-		rows: shown.slice((page - 1) * LIST_LIMIT, page * LIST_LIMIT).map((r) => ({
+		page: list.page,
+		pages: list.pages,
+		rows: list.rows.map((r) => ({
 			agreementId: r.agreementId,
 			tenantId: r.tenantId,
 			tenantName: r.tenantName,
@@ -76,16 +79,13 @@ export const load: PageServerLoad = (event) => {
 			reminders: r.reminders,
 			sealed: r.sealed
 		})),
-		shownTotal: shown.length,
-		gaps: rows
-			.filter((r) => r.state === 'gaps')
-			.slice(0, LIST_LIMIT)
-			.map((r) => ({
-				agreementId: r.agreementId,
-				tenantId: r.tenantId,
-				tenantName: r.tenantName,
-				missing: r.missing.map(placeholderLabel)
-			})),
+		shownTotal: list.shownTotal,
+		gaps: list.gaps.map((r) => ({
+			agreementId: r.agreementId,
+			tenantId: r.tenantId,
+			tenantName: r.tenantName,
+			missing: r.missing.map(placeholderLabel)
+		})),
 		progress,
 		sending,
 		// While drafts are being sent, or seals made (and not all of them failing), the page looks again by itself.

@@ -6,8 +6,9 @@ import { db } from '$lib/server/db';
 import { config } from '$lib/server/config';
 import { authorize } from '$lib/server/http/guard';
 import { placeholderLabel } from '$lib/server/http/agreement-labels';
-import { CAMPAIGN_STATES, getCampaign, listCampaignRows, type CampaignRow } from '$lib/server/campaigns/campaigns';
-import { csvHeaders, csvStream, inParts } from '$lib/server/csv';
+import { CAMPAIGN_STATES, campaignRowParts, getCampaign, type CampaignRow } from '$lib/server/campaigns/campaigns';
+import { TEXT_PLACEHOLDERS } from '$lib/server/agreements/template';
+import { csvHeaders, csvStream } from '$lib/server/csv';
 import { formatDate } from '$lib/i18n/format';
 import { todayInHelsinki } from '$lib/time';
 import { campaignStateLabel } from '../labels';
@@ -17,7 +18,7 @@ const PART_ROWS = 2_000;
 
 /**
  * Where every tenant's agreement in the campaign stands, through the formula-neutralising CSV writer.
- * A campaign for the whole country has ten thousand rows: sent in parts.
+ * A campaign for the whole country has ten thousand rows: read, worked out and sent in parts.
  */
 export const GET: RequestHandler = (event) => {
 	authorize(event, 'campaign.view');
@@ -33,11 +34,10 @@ export const GET: RequestHandler = (event) => {
 		m.campaign_col_sealed(),
 		m.campaign_csv_link()
 	];
-	const rows = listCampaignRows(db(), campaign.id);
-	// Labels are made now, while the request's locale holds: the parts are made as the file is sent.
+	// Labels are made now, while the request's locale holds: the parts are read and made as the file is sent.
 	const locale = getLocale();
 	const states = new Map(CAMPAIGN_STATES.map((state) => [state, campaignStateLabel(state)]));
-	const missing = new Map([...new Set(rows.flatMap((r) => r.missing))].map((name) => [name, placeholderLabel(name)]));
+	const missing = new Map(TEXT_PLACEHOLDERS.map((name) => [name as string, placeholderLabel(name)]));
 	const [yes, no] = [m.campaign_yes(), m.campaign_no()];
 	const cells = (r: CampaignRow) => [
 		r.tenantName,
@@ -49,5 +49,8 @@ export const GET: RequestHandler = (event) => {
 		r.sealed ? yes : no,
 		`${config.origin}/agreements/${r.agreementId}`
 	];
-	return new Response(csvStream(header, inParts(rows, PART_ROWS, cells)), { headers: csvHeaders(`campaign-${todayInHelsinki()}.csv`) });
+	const parts = (function* () {
+		for (const rows of campaignRowParts(db(), campaign.id, PART_ROWS)) yield rows.map(cells);
+	})();
+	return new Response(csvStream(header, parts), { headers: csvHeaders(`campaign-${todayInHelsinki()}.csv`) });
 };

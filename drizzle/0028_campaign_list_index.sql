@@ -1,0 +1,1 @@
+CREATE INDEX `agreement_campaign_list_idx` ON `agreement` (`id`,`status`,`template_id`,`language`,`declined_reason`,`in_force_at`,`sealed_path`,`place`,`notice_months`,`renewals_forwarded`,`service_agreement_reference`);
