@@ -30,8 +30,8 @@ function server(kind: 'fresh' | 'demo', slot: number, command: string) {
 		command,
 		url: `http://localhost:${port}/healthz`,
 		reuseExistingServer: false,
-		// The servers start one after another; each demo server is seeded first (on a busy 2-core machine
-		// that can take a while).
+		// Includes seeding the demo databases before the first demo server (on a busy 2-core machine,
+		// three seeds at once have taken half a minute).
 		timeout: 120_000,
 		env: serverEnv(port, dataDir)
 	};
@@ -72,8 +72,13 @@ export default defineConfig({
 				: []
 		}
 	},
-	webServer: Array.from({ length: workers }, (_, slot) => [
-		server('fresh', slot, 'node build'),
-		server('demo', slot, 'npx tsx scripts/demo-seed.ts && node build')
-	]).flat()
+	// Playwright starts the servers one after another, in this order: the first demo server's command
+	// seeds every demo database at once (scripts/demo-seed.ts for each, in parallel), so the other demo
+	// servers start on a seeded database.
+	webServer: [
+		...Array.from({ length: workers }, (_, slot) =>
+			server('demo', slot, slot === 0 ? 'npx tsx tests/e2e/seed-demo-servers.ts && node build' : 'node build')
+		),
+		...Array.from({ length: workers }, (_, slot) => server('fresh', slot, 'node build'))
+	]
 });

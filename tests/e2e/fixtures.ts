@@ -38,13 +38,15 @@ export async function navTo(page: Page, name: string | RegExp): Promise<void> {
 	const options = typeof name === 'string' ? { name, exact: true } : { name };
 	const link = nav.getByRole('link', options);
 	// Links in a closed menu are hidden; `has` is matched inside each <details>, so not rooted at the nav.
-	if (!(await link.isVisible()))
-		await nav
-			.locator('details')
-			.filter({ has: page.getByRole('link', { ...options, includeHidden: true }) })
-			.locator('summary')
-			.click();
-	await link.click();
+	const group = nav.locator('details').filter({ has: page.getByRole('link', { ...options, includeHidden: true }) });
+	// On a busy machine the menu may be opened before the page has hydrated, which closes it again:
+	// open it (if it is closed) and click, until the click lands.
+	await expect(async () => {
+		const closed =
+			(await group.count()) > 0 && !(await group.evaluate((d) => (d as HTMLDetailsElement).open, undefined, { timeout: 2_000 }));
+		if (closed) await group.locator('summary').click({ timeout: 2_000 });
+		await link.click({ timeout: 2_000 });
+	}).toPass({ timeout: 20_000 });
 }
 
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
