@@ -49,7 +49,11 @@ export default defineConfig({
 	retries: process.env.CI ? 1 : 0,
 	forbidOnly: !!process.env.CI,
 	reporter: 'list',
-	timeout: 30_000,
+	// Three workers share two cores (with whatever else the machine runs): a journey that takes 10 s
+	// alone has taken over 30 s in a full run.
+	timeout: 60_000,
+	// Likewise a page that answers in a second alone can take several under that load.
+	expect: { timeout: 10_000 },
 	use: {
 		trace: 'retain-on-failure',
 		// The suite reads the English UI unless a test asks for another language.
