@@ -40,10 +40,11 @@ function server(kind: 'fresh' | 'demo', slot: number, command: string) {
 export default defineConfig({
 	testDir: 'tests/e2e',
 	// One pair of servers per worker (tests/e2e/servers.ts); a worker runs one file at a time, its tests
-	// in order, and may run any file, so no spec may count on another having run before it on its servers.
-	// Most of a journey's time is spent waiting for an unused authenticator step (each server takes each
-	// 30-second step once per person), not on the CPU, so more workers than the two cores pay.
-	// Change the count with LIITOS_E2E_WORKERS, not --workers: servers are started for that many.
+	// in order, and takes whichever file is next, so no spec may count on another having run before it
+	// on its servers. One worker spent 5 of its 22 minutes waiting for unused authenticator steps (a
+	// server takes each 30-second step once per person); three, each with its own servers, wait under
+	// two minutes in all and keep both cores busy. Change the count with LIITOS_E2E_WORKERS, not
+	// --workers: servers are started for that many.
 	fullyParallel: false,
 	workers,
 	retries: process.env.CI ? 1 : 0,
