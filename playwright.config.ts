@@ -1,7 +1,8 @@
 import { defineConfig } from '@playwright/test';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { dataDirOf, demoPort, freshPort, serverEnv, workers } from './tests/e2e/servers';
 
 // Playwright evaluates this file in the runner and again in every worker. Only the first
 // evaluation creates the temporary folder; workers inherit it through the environment.
@@ -17,52 +18,43 @@ if (!tmp) {
 	}
 }
 
-const migrations = resolve('drizzle');
-// Two servers on consecutive ports; LIITOS_E2E_PORT moves them so two checkouts can test side by side.
-const basePort = Number(process.env.LIITOS_E2E_PORT ?? 4173);
 const chromiumPath = process.env.CHROMIUM_PATH || undefined;
 
-/** A production server (adapter-node output) with its own empty data folder. */
-function server(name: string, port: number, command: string) {
-	const dataDir = join(tmp!, name);
+/** A production server (adapter-node output) with its own empty data folder (ports: see tests/e2e/servers.ts). */
+function server(kind: 'fresh' | 'demo', slot: number, command: string) {
+	const dataDir = dataDirOf(tmp!, kind, slot);
 	mkdirSync(dataDir, { recursive: true });
+	const port = kind === 'fresh' ? freshPort(slot) : demoPort(slot);
 	return {
-		name,
+		name: `${kind}-${slot}`,
 		command,
 		url: `http://localhost:${port}/healthz`,
 		reuseExistingServer: false,
-		timeout: 60_000,
-		env: {
-			PORT: String(port),
-			// adapter-node refuses form posts without a matching ORIGIN (CSRF check).
-			ORIGIN: `http://localhost:${port}`,
-			DATA_DIR: dataDir,
-			DATABASE_PATH: join(dataDir, 'liitos.db'),
-			LIITOS_MIGRATIONS: migrations,
-			BODY_SIZE_LIMIT: '11M',
-			// Reminders are run by the tests themselves (npm run jobs), so they see the first run.
-			LIITOS_SCHEDULER: 'off',
-			// As `npm start` runs it: the session cookie is then `__Host-` and Secure, which Chromium
-			// accepts on http://localhost (a secure context).
-			NODE_ENV: 'production',
-			// Authenticator keys sealed as production should have them (a test key, public on purpose).
-			LIITOS_SECRET_KEY: 'dhLpCfPQ1X9i2ZYhaKViXYIC2vkqbz59p/UPtfnxK/s=',
-			// Single sign-on providers: the file does not exist, so none are offered, until a spec
-			// (oidc.spec.ts) writes it beside the database; the server reads it again when it changes.
-			LIITOS_OIDC_CONFIG: join(dataDir, 'oidc.json')
-		}
+		// Includes seeding the demo databases before the first demo server (on a busy 2-core machine,
+		// three seeds at once have taken half a minute).
+		timeout: 120_000,
+		env: serverEnv(port, dataDir)
 	};
 }
 
 export default defineConfig({
 	testDir: 'tests/e2e',
-	// Two cores, and the journeys share the two servers' databases: run one test at a time.
+	// One pair of servers per worker (tests/e2e/servers.ts); a worker runs one file at a time, its tests
+	// in order, and takes whichever file is next, so no spec may count on another having run before it
+	// on its servers. One worker spent 5 of its 22 minutes waiting for unused authenticator steps (a
+	// server takes each 30-second step once per person); three, each with its own servers, wait under
+	// two minutes in all and keep both cores busy. Change the count with LIITOS_E2E_WORKERS, not
+	// --workers: servers are started for that many.
 	fullyParallel: false,
-	workers: 1,
+	workers,
 	retries: process.env.CI ? 1 : 0,
 	forbidOnly: !!process.env.CI,
 	reporter: 'list',
-	timeout: 30_000,
+	// Three workers share two cores (with whatever else the machine runs): a journey that takes 10 s
+	// alone has taken over 30 s in a full run.
+	timeout: 60_000,
+	// Likewise a page that answers in a second alone can take several under that load.
+	expect: { timeout: 10_000 },
 	use: {
 		trace: 'retain-on-failure',
 		// The suite reads the English UI unless a test asks for another language.
@@ -85,5 +77,13 @@ export default defineConfig({
 				: []
 		}
 	},
-	webServer: [server('fresh', basePort, 'node build'), server('demo', basePort + 1, 'npx tsx scripts/demo-seed.ts && node build')]
+	// Playwright starts the servers one after another, in this order: the first demo server's command
+	// seeds every demo database at once (scripts/demo-seed.ts for each, in parallel), so the other demo
+	// servers start on a seeded database.
+	webServer: [
+		...Array.from({ length: workers }, (_, slot) =>
+			server('demo', slot, slot === 0 ? 'npx tsx tests/e2e/seed-demo-servers.ts && node build' : 'node build')
+		),
+		...Array.from({ length: workers }, (_, slot) => server('fresh', slot, 'node build'))
+	]
 });

@@ -31,6 +31,8 @@ test('draft → tenant signs → main connector countersigns → sealed PDF veri
 	await admin.getByRole('button', { name: 'Create draft' }).click();
 	await expect(admin.getByRole('heading', { name: 'Agreement: Läkarmottagning Berg Ab' })).toBeVisible();
 	const agreementUrl = admin.url();
+	// Typed before the page has hydrated, the values would be set back to the saved ones (seen under load).
+	await admin.waitForLoadState('networkidle');
 
 	// Bad input keeps what was typed and says what is wrong.
 	await admin.getByLabel('Notice period (months)').fill('0');

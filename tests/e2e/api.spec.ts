@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import type { Page } from '@playwright/test';
 import fc from 'fast-check';
-import { DEMO_PASSWORD, DEMO_URL, expect, expectNoAxeViolations, navTo, signIn, test } from './fixtures';
+import { DEMO_DIR, DEMO_PASSWORD, DEMO_URL, expect, expectNoAxeViolations, navTo, signIn, test } from './fixtures';
 
 /**
  * The integration API: tokens made on the administration page, and what a token can and cannot
@@ -15,7 +15,7 @@ import { DEMO_PASSWORD, DEMO_URL, expect, expectNoAxeViolations, navTo, signIn, 
 const OTHER_TENANT_MARKERS = ['Kotihoito Aalto Oy', '2345678-0', 'tenant2.demo.test'];
 
 function demoIds() {
-	const db = new Database(join(process.env.LIITOS_E2E_TMP!, 'demo', 'liitos.db'), { readonly: true, fileMustExist: true });
+	const db = new Database(join(DEMO_DIR, 'liitos.db'), { readonly: true, fileMustExist: true });
 	try {
 		const id = (sql: string, ...args: unknown[]) => (db.prepare(sql).get(...args) as { id: string }).id;
 		const own = id("select id from tenant where name = 'Fysioterapia Lahtinen'");

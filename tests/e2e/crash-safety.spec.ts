@@ -1,17 +1,17 @@
 import Database from 'better-sqlite3';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { request as playwrightRequest } from '@playwright/test';
-import { DEMO_PASSWORD, expect, test } from './fixtures';
+import { DEMO_PASSWORD, expect, SPARE_PORTS, test } from './fixtures';
 
 /**
  * Crash safety: the server is killed (SIGKILL) in the middle of a burst of writes. After a restart
  * every write that was answered with success must be there, and the database must be sound.
  */
 
-// Beside the suite's two servers (playwright.config.ts), wherever LIITOS_E2E_PORT puts them.
-const PORT = Number(process.env.LIITOS_E2E_PORT ?? 4173) + 2;
+// Beside the suite's servers, on a port of this worker's own (tests/e2e/servers.ts).
+const PORT = SPARE_PORTS[1];
 const URL = `http://localhost:${PORT}`;
 
 function serverEnv(dataDir: string) {
@@ -41,8 +41,8 @@ async function startServer(dataDir: string): Promise<ChildProcess> {
 
 test('writes answered with success survive a SIGKILL; the database stays sound', async () => {
 	test.setTimeout(120_000);
-	const dataDir = join(process.env.LIITOS_E2E_TMP!, 'crash');
-	mkdirSync(dataDir, { recursive: true });
+	// A folder of its own, also when the test is run again after a failure.
+	const dataDir = mkdtempSync(join(process.env.LIITOS_E2E_TMP!, 'crash-'));
 	const seeded = spawnSync('npx', ['tsx', 'scripts/demo-seed.ts'], { env: serverEnv(dataDir), encoding: 'utf8' });
 	expect(seeded.status, seeded.stderr).toBe(0);
 	const db = new Database(join(dataDir, 'liitos.db'), { readonly: true });

@@ -1,11 +1,21 @@
-import { expect, expectNoAxeViolations, FRESH_URL, freshTotp, navTo, test } from './fixtures';
+import { expect, expectNoAxeViolations, freshTotp, navTo, startOwnServer, test, type OwnServer } from './fixtures';
 
 /**
  * The whole first day of a new installation, on an empty database: setup, the first tenants,
- * an invitation through the outbox, and the invited person seeing only their own tenant.
+ * an invitation through the outbox, and the invited person seeing only their own tenant. The
+ * database must be empty whatever ran before, so the journey has a server of its own.
  */
+let server: OwnServer;
+test.beforeAll(async () => {
+	server = await startOwnServer();
+});
+test.afterAll(async () => {
+	await server?.stop();
+});
+
 test('fresh install → setup → tenant → invitation → tenant admin sees only their tenant', async ({ page, browser }) => {
 	test.setTimeout(90_000);
+	const FRESH_URL = server.url;
 
 	// Every page leads to /setup while no main connector exists.
 	await page.goto(`${FRESH_URL}/tenants`);
@@ -46,7 +56,7 @@ test('fresh install → setup → tenant → invitation → tenant admin sees on
 	await page.getByLabel('The code the app shows').fill('000000');
 	await page.getByRole('button', { name: 'Turn on' }).click();
 	await expect(page.locator('#field-code-error')).toContainText('The code is not valid');
-	await page.getByLabel('The code the app shows').fill(await freshTotp(secret));
+	await page.getByLabel('The code the app shows').fill(await freshTotp(secret, FRESH_URL));
 	await page.getByRole('button', { name: 'Turn on' }).click();
 	await expect(page.getByText('Two-step sign-in is now on.')).toBeVisible();
 	await expect(page.getByTestId('recovery-codes').locator('li')).toHaveCount(10);

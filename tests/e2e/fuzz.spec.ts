@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
 import { join } from 'node:path';
 import type { APIRequestContext } from '@playwright/test';
-import { enrolThroughForm, expect, FRESH_URL, test } from './fixtures';
+import { enrolThroughForm, expect, FRESH_DIR, FRESH_URL, test } from './fixtures';
 import { discoverRoutes } from './routes';
 
 /**
@@ -147,7 +147,7 @@ const idSegment = fc.oneof(
 );
 
 async function ensureAdmin(request: APIRequestContext) {
-	// The first-run journey normally sets the fresh server up; if it has not, do it here.
+	// The fresh server may have been set up by another spec (large-installation); if not, do it here.
 	const setup = await request.get(`${FRESH_URL}/setup`, { maxRedirects: 0 });
 	if (setup.status() === 200) {
 		await request.post(`${FRESH_URL}/setup`, {
@@ -170,7 +170,7 @@ async function ensureAdmin(request: APIRequestContext) {
 		return;
 	}
 	// Otherwise add a dedicated administrator straight into the database of the fresh server.
-	const db = new Database(join(process.env.LIITOS_E2E_TMP!, 'fresh', 'liitos.db'));
+	const db = new Database(join(FRESH_DIR, 'liitos.db'));
 	try {
 		if (!db.prepare('select id from user where email = ?').get(ADMIN.email)) {
 			const { hash } = await import('@node-rs/argon2');
@@ -271,7 +271,7 @@ test('random form posts and id parameters never cause a 5xx or store malformed d
 	expect(requests).toBeGreaterThanOrEqual(10_000);
 
 	// Nothing malformed was stored: the file is sound, the audit chain holds, identifiers are valid.
-	const db = new Database(join(process.env.LIITOS_E2E_TMP!, 'fresh', 'liitos.db'), { readonly: true });
+	const db = new Database(join(FRESH_DIR, 'liitos.db'), { readonly: true });
 	try {
 		expect(db.prepare('pragma integrity_check').get()).toEqual({ integrity_check: 'ok' });
 		const weights = [7, 9, 10, 5, 8, 4, 2];
@@ -286,7 +286,7 @@ test('random form posts and id parameters never cause a 5xx or store malformed d
 		db.close();
 	}
 	const verify = spawnSync('npx', ['tsx', 'scripts/audit-verify.ts'], {
-		env: { ...process.env, DATABASE_PATH: join(process.env.LIITOS_E2E_TMP!, 'fresh', 'liitos.db') },
+		env: { ...process.env, DATABASE_PATH: join(FRESH_DIR, 'liitos.db') },
 		encoding: 'utf8'
 	});
 	expect(verify.stdout + verify.stderr).toContain('Audit chain OK');

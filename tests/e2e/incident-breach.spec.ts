@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Browser, Page } from '@playwright/test';
-import { DEMO_PASSWORD, DEMO_URL, expect, expectNoAxeViolations, navTo, signIn, test } from './fixtures';
+import { DEMO_DIR, DEMO_PASSWORD, DEMO_URL, expect, expectNoAxeViolations, navTo, signIn, test } from './fixtures';
 
 /** A signed-in page of its own, so several people can take part in one journey. */
 async function as(browser: Browser, email: string, locale = 'en-GB'): Promise<Page> {
@@ -13,7 +13,7 @@ async function as(browser: Browser, email: string, locale = 'en-GB'): Promise<Pa
 
 /** A tenant's id, read from the demo server's database. */
 function tenantId(name: string): string {
-	const db = new Database(join(process.env.LIITOS_E2E_TMP!, 'demo', 'liitos.db'), { readonly: true, fileMustExist: true });
+	const db = new Database(join(DEMO_DIR, 'liitos.db'), { readonly: true, fileMustExist: true });
 	try {
 		return (db.prepare('select id from tenant where name = ?').get(name) as { id: string }).id;
 	} finally {

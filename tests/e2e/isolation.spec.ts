@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import type { APIRequestContext } from '@playwright/test';
-import { DEMO_PASSWORD, DEMO_URL, expect, signIn, test } from './fixtures';
+import { DEMO_DIR, DEMO_PASSWORD, DEMO_URL, expect, signIn, test } from './fixtures';
 import { discoverRoutes } from './routes';
 
 /**
@@ -27,7 +27,7 @@ interface Ids {
 
 /** Real ids of tenant 2's data, read from the demo server's database. */
 function otherTenantIds(): Ids {
-	const db = new Database(join(process.env.LIITOS_E2E_TMP!, 'demo', 'liitos.db'), { readonly: true, fileMustExist: true });
+	const db = new Database(join(DEMO_DIR, 'liitos.db'), { readonly: true, fileMustExist: true });
 	try {
 		const one = <T>(sql: string, ...args: unknown[]) => db.prepare(sql).get(...args) as T | undefined;
 		const tenant = one<{ id: string }>('select id from tenant where name = ?', OTHER_TENANT_NAME)!.id;

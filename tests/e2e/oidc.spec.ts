@@ -1,11 +1,11 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEMO_PASSWORD, DEMO_URL, expect, expectNoAxeViolations, signIn, test } from './fixtures';
+import { DEMO_DIR, DEMO_PASSWORD, DEMO_URL, expect, expectNoAxeViolations, signIn, test } from './fixtures';
 import { startTestProvider, type TestProvider } from '../support/oidc-test-provider';
 
 // A real OpenID Connect provider (oidc-provider) in this process, configured for the demo server by
 // writing the file LIITOS_OIDC_CONFIG names (see playwright.config.ts); removed afterwards.
-const configFile = join(process.env.LIITOS_E2E_TMP!, 'demo', 'oidc.json');
+const configFile = join(DEMO_DIR, 'oidc.json');
 let op: TestProvider;
 
 test.beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
-import { DEMO_URL, expect, test } from './fixtures';
+import { DEMO_DIR, DEMO_URL, expect, test } from './fixtures';
 
 interface Received {
 	to: string[];
@@ -31,7 +31,7 @@ async function startSmtp(): Promise<{ port: number; received: Received[]; close:
 test('a reminder run sends each person one digest through SMTP, and a second run sends nothing', async () => {
 	const smtp = await startSmtp();
 	try {
-		const dataDir = join(process.env.LIITOS_E2E_TMP!, 'demo');
+		const dataDir = DEMO_DIR;
 		// Asynchronous on purpose: the SMTP server lives in this process and must keep answering.
 		const run = () =>
 			new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {

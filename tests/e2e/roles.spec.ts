@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { DEMO_PASSWORD, DEMO_URL, expect, signIn, test } from './fixtures';
+import { DEMO_DIR, DEMO_PASSWORD, DEMO_URL, expect, signIn, test } from './fixtures';
 
 /** Separation of duties: roles are changed by someone else, and grants that act for the organisation are announced. */
 
 function demoDb() {
-	return new Database(join(process.env.LIITOS_E2E_TMP!, 'demo', 'liitos.db'), { readonly: true, fileMustExist: true });
+	return new Database(join(DEMO_DIR, 'liitos.db'), { readonly: true, fileMustExist: true });
 }
 
 function idAndRoles(email: string): { id: string; roles: string[] } {

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import type { Browser, Page } from '@playwright/test';
-import { DEMO_PASSWORD, DEMO_URL, expect, expectNoAxeViolations, navTo, signIn, test } from './fixtures';
+import { DEMO_DIR, DEMO_PASSWORD, DEMO_URL, expect, expectNoAxeViolations, navTo, signIn, test } from './fixtures';
 
 /** Signs in with the browser set to Finnish, which the portal follows on a first visit. */
 async function as(browser: Browser, email: string): Promise<Page> {
@@ -12,7 +12,7 @@ async function as(browser: Browser, email: string): Promise<Page> {
 }
 
 function tenantId(name: string): string {
-	const db = new Database(join(process.env.LIITOS_E2E_TMP!, 'demo', 'liitos.db'), { readonly: true, fileMustExist: true });
+	const db = new Database(join(DEMO_DIR, 'liitos.db'), { readonly: true, fileMustExist: true });
 	try {
 		return (db.prepare('select id from tenant where name = ?').get(name) as { id: string }).id;
 	} finally {

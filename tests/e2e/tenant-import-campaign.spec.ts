@@ -9,9 +9,6 @@ import { DEMO_PASSWORD, DEMO_TOTP_SECRETS, DEMO_URL, expect, expectNoAxeViolatio
  * invited; starts a campaign for them from the tenant list; one invited signatory accepts the
  * invitation and signs; the main connector's signatory countersigns in one go and the agreement is
  * sealed. Every element is found by the text of the language under test (messages/{fi,sv}.json).
- *
- * It adds tenants to the demo data set, so its name sorts it after the specs that count the demo's
- * tenants (the dashboard's charts) and before the import spec, which runs on the same state.
  */
 
 type Lang = 'fi' | 'sv';

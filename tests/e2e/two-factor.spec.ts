@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import Database from 'better-sqlite3';
-import { DEMO_PASSWORD, DEMO_TOTP_SECRETS, DEMO_URL, expect, expectNoAxeViolations, freshTotp, signIn, test } from './fixtures';
+import { DEMO_DIR, DEMO_PASSWORD, DEMO_TOTP_SECRETS, DEMO_URL, expect, expectNoAxeViolations, freshTotp, signIn, test } from './fixtures';
 import { discoverRoutes } from './routes';
 
 /** Two-step sign-in: required for the main connector's administrators and signatories, optional for the rest. */
@@ -102,7 +102,7 @@ test('a tenant signatory turns it on, signs in with a recovery code, and their a
 
 	// The test servers run with LIITOS_SECRET_KEY: the database holds every key sealed, the demo's
 	// seeded ones (sealed at start-up) as well as the one just given to the app.
-	const stored = new Database(join(process.env.LIITOS_E2E_TMP!, 'demo', 'liitos.db'), { readonly: true });
+	const stored = new Database(join(DEMO_DIR, 'liitos.db'), { readonly: true });
 	try {
 		const keys = stored.prepare('select secret from two_factor where secret is not null').all() as { secret: string }[];
 		expect(keys.length).toBeGreaterThanOrEqual(3);
@@ -186,7 +186,7 @@ test('a tenant signatory turns it on, signs in with a recovery code, and their a
 	await expect(adminPage.getByText(`Two-step sign-in of ${email} was reset.`)).toBeVisible();
 	await expect(adminPage.getByRole('row', { name: /Tenant 2 Signer/ })).toContainText('Off');
 	// The person is told by e-mail.
-	const outbox = new Database(join(process.env.LIITOS_E2E_TMP!, 'demo', 'liitos.db'), { readonly: true });
+	const outbox = new Database(join(DEMO_DIR, 'liitos.db'), { readonly: true });
 	try {
 		const mails = outbox.prepare('select body from outbox_message where "to" = ? order by created_at desc').all(email) as {
 			body: string;
