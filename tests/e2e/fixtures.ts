@@ -34,6 +34,7 @@ export const SPARE_PORTS = [sparePort(slot, 0), sparePort(slot, 1)] as const;
  * are <details> menus, closed until opened).
  */
 export async function navTo(page: Page, name: string | RegExp): Promise<void> {
+	await hydrated(page);
 	const nav = page.locator('header nav');
 	const options = typeof name === 'string' ? { name, exact: true } : { name };
 	const link = nav.getByRole('link', options);
@@ -101,6 +102,21 @@ export async function freshTotp(secret: string, baseURL = DEMO_URL): Promise<str
  * People with an authenticator (the demo's main connector administrator and signatory, or
  * `secret` given) answer the second step with a fresh code.
  */
+/**
+ * Waits until the page's script has taken it over (the root layout marks `<html data-hydrated>`): a
+ * click or typed value given while hydration runs may be lost on a busy machine. With JavaScript off
+ * there is nothing to wait for.
+ */
+export async function hydrated(page: Page): Promise<void> {
+	const scripting = await page.evaluate(() => {
+		// With scripting off the parser makes elements of <noscript> content; with it on, text.
+		const probe = document.createElement('div');
+		probe.innerHTML = '<noscript><p></p></noscript>';
+		return probe.querySelector('noscript p') === null;
+	});
+	if (scripting) await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
+}
+
 export async function signIn(
 	page: Page,
 	baseURL: string,
@@ -108,7 +124,13 @@ export async function signIn(
 	password: string,
 	secret = DEMO_TOTP_SECRETS[email]
 ): Promise<void> {
+	await signInSteps(page, baseURL, email, password, secret);
+	await hydrated(page);
+}
+
+async function signInSteps(page: Page, baseURL: string, email: string, password: string, secret: string | undefined): Promise<void> {
 	await page.goto(`${baseURL}/login`);
+	await hydrated(page);
 	await page.locator('input[name=email]').fill(email);
 	await page.locator('input[name=password]').fill(password);
 	await Promise.all([
