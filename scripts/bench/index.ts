@@ -197,6 +197,12 @@ async function throughputRows(url: string, cookie: string, path: string, tenantQ
 		'ratio ≥ 0.5',
 		load.ratio >= 0.5
 	]);
+	rows.push([
+		`Tenant list throughput: the portal, signed in, the same list as a page change asks for it (\`__data.json\`: hooks, session, loads; no HTML)`,
+		`${n(Math.round(load.data))} requests/s; ratio to bare: median ${load.dataRatio.toFixed(2)} (rounds ${load.dataRatios.min.toFixed(2)}–${load.dataRatios.max.toFixed(2)})`,
+		'',
+		null
+	]);
 }
 
 async function main() {
