@@ -1,4 +1,6 @@
-import { and, asc, eq, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import { createHash } from 'node:crypto';
+import { and, asc, eq, isNotNull, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import type { DbOrTx } from '../db';
 import {
 	agreement,
@@ -10,7 +12,7 @@ import {
 	tenantService,
 	type Tenant
 } from '../db/schema';
-import type { AgreementStatus } from '../../domain';
+import { CAMPAIGN_STATES, type AgreementStatus, type CampaignState } from '../../domain';
 import {
 	parseTemplate,
 	TEMPLATE_LANGUAGES,
@@ -28,13 +30,16 @@ import { formatLongDate } from '../../i18n/format';
  * The campaign's list, counted, filtered and paged by the database. Where a draft stands depends on
  * its gaps, which are worked out from the records as they are now (a fix on the tenant record shows
  * at once): each template the campaign's drafts use is turned into SQL that says, for a draft and its
- * tenant, which printed values are empty (`whenMissing`, the walk `missingValues` makes). So the page
- * reads one page of rows, not every draft, and the counts are one grouped query.
+ * tenant, which printed values are empty (`whenMissing`, the walk `missingValues` makes).
+ *
+ * Working that out for every draft of a national campaign on every page view costs tens of
+ * milliseconds, so each draft's result is stored on its campaign_agreement row and worked out again
+ * only when stale (`withFreshStates`): triggers null it when the records it follows change (migration
+ * 0029), and a fingerprint of the SQL, in which the values every draft shares are constants, tells
+ * when all of them are. The page then counts and pages the stored states from an index.
  */
 
-/** Where one tenant's agreement in the campaign stands, as the campaign page groups them. */
-export const CAMPAIGN_STATES = ['gaps', 'ready', 'waiting', 'signed', 'countersigned', 'declined', 'closed'] as const;
-export type CampaignState = (typeof CAMPAIGN_STATES)[number];
+export { CAMPAIGN_STATES, type CampaignState };
 
 export interface CampaignRow {
 	agreementId: string;
@@ -86,7 +91,10 @@ function blankText(column: SQLWrapper): SQL {
 /** `truthy(value)` for a text column: not empty once trimmed. */
 const filled = (column: SQLWrapper): SQL => sql`(${plainStart(column)} or (${column} <> '' and trim(${column}, ${JS_WHITESPACE}) <> ''))`;
 
-/** The columns behind each value a draft's own records give (`contentOf`), all of them text. */
+/**
+ * The columns behind each value a draft's own records give (`contentOf`), all of them text. A value
+ * read from another table needs a trigger in a migration that nulls the stored states (see 0029).
+ */
 const TEXT_COLUMNS: Record<string, SQLWrapper> = {
 	'tenant.name': tenant.name,
 	'tenant.businessId': tenant.businessId,
@@ -239,6 +247,22 @@ function expressions(db: DbOrTx, campaignId: string, now: Date): Expressions {
 	};
 }
 
+/** The state and gaps as last worked out and stored (`refreshStates`). */
+const stored: Expressions = {
+	state: sql<CampaignState>`${campaignAgreement.state}`,
+	missing: sql<string>`${campaignAgreement.missing}`
+};
+
+const dialect = new SQLiteSyncDialect();
+
+/** A hash of the SQL made now: the stored states were worked out by the same SQL when the campaign's is the same. */
+function fingerprintOf(e: Expressions): string {
+	const query = dialect.sqlToQuery(sql`${e.state} ${e.missing}`);
+	return createHash('sha256')
+		.update(JSON.stringify([query.sql, query.params]))
+		.digest('hex');
+}
+
 function selectRows(db: DbOrTx, e: Expressions, where: SQL | undefined) {
 	return db
 		.select({
@@ -282,25 +306,6 @@ export function countStates(rows: CampaignRow[]): Record<CampaignState, number> 
 	return counts;
 }
 
-function countWith(db: DbOrTx, e: Expressions, campaignId: string): Record<CampaignState, number> {
-	const counts = Object.fromEntries(CAMPAIGN_STATES.map((s) => [s, 0])) as Record<CampaignState, number>;
-	for (const { state, count } of db
-		.select({ state: e.state, count: sql<number>`count(*)` })
-		.from(campaignAgreement)
-		.innerJoin(listed, eq(agreement.id, campaignAgreement.agreementId))
-		.innerJoin(tenant, eq(tenant.id, campaignAgreement.tenantId))
-		.where(inCampaign(campaignId))
-		.groupBy(sql`1`)
-		.all())
-		counts[state] = count;
-	return counts;
-}
-
-/** How many of the campaign's agreements stand where. */
-export function countCampaignStates(db: DbOrTx, campaignId: string, now = new Date()): Record<CampaignState, number> {
-	return countWith(db, expressions(db, campaignId, now), campaignId);
-}
-
 export interface CampaignListQuery {
 	/** Only the rows in this state, or all. */
 	state: CampaignState | null;
@@ -323,33 +328,103 @@ export interface CampaignList {
 	gaps: CampaignRow[];
 }
 
+/** Whether any stored state of the campaign is missing, or was worked out by other SQL than the one made now. */
+function isStale(db: DbOrTx, campaignId: string, fingerprint: string): boolean {
+	const found = db.get<{ fingerprint: string | null; unset: number }>(sql`
+		select (select ${agreementCampaign.stateFingerprint} from ${agreementCampaign} where ${agreementCampaign.id} = ${campaignId}) as fingerprint,
+			exists (select 1 from ${campaignAgreement} where ${inCampaign(campaignId)} and ${campaignAgreement.state} is null) as unset`);
+	return found.fingerprint !== fingerprint || found.unset === 1;
+}
+
 /**
- * Where each agreement of the campaign stands, worked out once (a materialised CTE over the campaign),
- * then read three ways in one statement: the counts by state, the ids of the page asked for, and the
- * ids of the first drafts with gaps. Only those rows are then read in full, with their gaps listed.
+ * Works out again the states the triggers nulled, or every state of the campaign when the SQL made now
+ * differs (the shared values changed). A derived cache kept in step with the records, not a change
+ * anyone made to an agreement: so no audit entry (the record changes behind it are audited where made).
  */
-function pick(
-	db: DbOrTx,
-	e: Expressions,
-	campaignId: string,
-	state: CampaignState | null,
-	limit: number,
-	offset: number,
-	gapsShown: number
-) {
+function refreshStates(db: DbOrTx, campaignId: string, e: Expressions, fingerprint: string): void {
+	db.transaction(
+		(tx) => {
+			const campaign = getFingerprint(tx, campaignId);
+			if (!campaign) return;
+			if (campaign.fingerprint !== fingerprint) {
+				tx.update(campaignAgreement)
+					.set({ state: null, missing: null })
+					.where(and(inCampaign(campaignId), isNotNull(campaignAgreement.state)))
+					.run();
+				tx.update(agreementCampaign).set({ stateFingerprint: fingerprint }).where(eq(agreementCampaign.id, campaignId)).run();
+			}
+			// (SQLite's UPDATE names the columns it sets without their table.)
+			tx.run(sql`update ${campaignAgreement} set state = ${e.state}, missing = ${e.missing}
+				from ${listed}, ${tenant}
+				where ${campaignAgreement.campaignId} = ${campaignId} and ${campaignAgreement.state} is null
+					and ${agreement.id} = ${campaignAgreement.agreementId} and ${tenant.id} = ${campaignAgreement.tenantId}`);
+		},
+		// Holding the write lock from the start: a read transaction that then writes fails at once
+		// (without waiting) when another connection wrote in between.
+		{ behavior: 'immediate' }
+	);
+}
+
+const getFingerprint = (db: DbOrTx, campaignId: string) =>
+	db.select({ fingerprint: agreementCampaign.stateFingerprint }).from(agreementCampaign).where(eq(agreementCampaign.id, campaignId)).get();
+
+/**
+ * `read` over stored states that are all current, in one snapshot. Usually they are, and the page
+ * only reads; stale ones are worked out first. A write landing between the two (another request, the
+ * jobs script) sends it round again; after a few rounds it refreshes and reads holding the write lock.
+ */
+function withFreshStates<T>(db: DbOrTx, campaignId: string, now: Date, read: (tx: DbOrTx) => T): T {
+	const e = expressions(db, campaignId, now);
+	const fingerprint = fingerprintOf(e);
+	for (let round = 0; round < 3; round++) {
+		const result = db.transaction((tx): { value: T } | undefined =>
+			isStale(tx, campaignId, fingerprint) ? undefined : { value: read(tx) }
+		);
+		if (result) return result.value;
+		refreshStates(db, campaignId, e, fingerprint);
+	}
+	return db.transaction(
+		(tx) => {
+			refreshStates(tx, campaignId, e, fingerprint);
+			return read(tx);
+		},
+		{ behavior: 'immediate' }
+	);
+}
+
+function countStored(db: DbOrTx, campaignId: string): Record<CampaignState, number> {
+	const counts = Object.fromEntries(CAMPAIGN_STATES.map((s) => [s, 0])) as Record<CampaignState, number>;
+	for (const { state, count } of db
+		.select({ state: stored.state, count: sql<number>`count(*)` })
+		.from(campaignAgreement)
+		.where(inCampaign(campaignId))
+		.groupBy(campaignAgreement.state)
+		.all())
+		counts[state] = count;
+	return counts;
+}
+
+/** How many of the campaign's agreements stand where. */
+export function countCampaignStates(db: DbOrTx, campaignId: string, now = new Date()): Record<CampaignState, number> {
+	return withFreshStates(db, campaignId, now, (tx) => countStored(tx, campaignId));
+}
+
+/**
+ * The stored states read three ways in one statement, each from an index of campaign_agreement: the
+ * counts by state, the ids of the page asked for, and the ids of the first drafts with gaps.
+ */
+function pick(db: DbOrTx, campaignId: string, state: CampaignState | null, limit: number, offset: number, gapsShown: number) {
+	const ca = campaignAgreement;
 	const result = db.all<{ kind: 'count' | 'page' | 'gaps'; state: CampaignState; n: number | null; id: string | null }>(sql`
-		with s as materialized (
-			select ${campaignAgreement.agreementId} as id, ${tenant.name} as name, ${tenant.id} as tid, ${e.state} as state
-			from ${campaignAgreement}
-			join ${listed} on ${agreement.id} = ${campaignAgreement.agreementId}
-			join ${tenant} on ${tenant.id} = ${campaignAgreement.tenantId}
-			where ${campaignAgreement.campaignId} = ${campaignId}
-		)
-		select 'count' as kind, state, count(*) as n, null as id from s group by state
+		select 'count' as kind, ${ca.state} as state, count(*) as n, null as id from ${ca} where ${ca.campaignId} = ${campaignId} group by ${ca.state}
 		union all
-		select 'page', state, null, id from (select state, id from s ${state ? sql`where state = ${state}` : sql``} order by name, tid limit ${limit} offset ${offset})
+		select 'page', state, null, id from (select ${ca.state} as state, ${ca.agreementId} as id from ${ca}
+			where ${ca.campaignId} = ${campaignId} ${state ? sql`and ${ca.state} = ${state}` : sql``}
+			order by ${ca.tenantName}, ${ca.tenantId} limit ${limit} offset ${offset})
 		union all
-		select 'gaps', state, null, id from (select state, id from s where state = 'gaps' order by name, tid limit ${gapsShown})`);
+		select 'gaps', state, null, id from (select ${ca.state} as state, ${ca.agreementId} as id from ${ca}
+			where ${ca.campaignId} = ${campaignId} and ${ca.state} = 'gaps'
+			order by ${ca.tenantName}, ${ca.tenantId} limit ${gapsShown})`);
 	const counts = Object.fromEntries(CAMPAIGN_STATES.map((s) => [s, 0])) as Record<CampaignState, number>;
 	const page: string[] = [];
 	const gaps: string[] = [];
@@ -360,12 +435,12 @@ function pick(
 	return { counts, page, gaps };
 }
 
-/** The rows of these agreements, in the list's order, with their gaps. */
-function rowsOf(db: DbOrTx, e: Expressions, campaignId: string, ids: string[]): CampaignRow[] {
+/** The rows of these agreements, in the list's order, with their stored state and gaps. */
+function rowsOf(db: DbOrTx, campaignId: string, ids: string[]): CampaignRow[] {
 	if (ids.length === 0) return [];
 	return selectRows(
 		db,
-		e,
+		stored,
 		and(inCampaign(campaignId), sql`${campaignAgreement.agreementId} in (select value from json_each(${JSON.stringify(ids)}))`)
 	)
 		.all()
@@ -374,27 +449,28 @@ function rowsOf(db: DbOrTx, e: Expressions, campaignId: string, ids: string[]): 
 
 /** What the campaign page shows: the counts by state, one page of the list, and the first drafts with gaps. */
 export function campaignList(db: DbOrTx, campaignId: string, query: CampaignListQuery, now = new Date()): CampaignList {
-	const e = expressions(db, campaignId, now);
-	const asked = Math.max(1, Math.trunc(query.page) || 1);
-	let picked = pick(db, e, campaignId, query.state, query.pageSize, (asked - 1) * query.pageSize, Math.max(0, query.gapsShown));
-	const total = CAMPAIGN_STATES.reduce((sum, s) => sum + picked.counts[s], 0);
-	const shownTotal = query.state ? picked.counts[query.state] : total;
-	const pages = Math.max(1, Math.ceil(shownTotal / query.pageSize));
-	const page = Math.min(pages, asked);
-	// A page past the end (an old link, the list shorter since): the last one, asked again.
-	if (page !== asked)
-		picked = pick(db, e, campaignId, query.state, query.pageSize, (page - 1) * query.pageSize, Math.max(0, query.gapsShown));
-	const rows = rowsOf(db, e, campaignId, [...new Set([...picked.page, ...picked.gaps])]);
-	const byId = new Map(rows.map((r) => [r.agreementId, r]));
-	return {
-		counts: picked.counts,
-		total,
-		shownTotal,
-		page,
-		pages,
-		rows: picked.page.map((id) => byId.get(id)!),
-		gaps: picked.gaps.map((id) => byId.get(id)!)
-	};
+	return withFreshStates(db, campaignId, now, (tx) => {
+		const asked = Math.max(1, Math.trunc(query.page) || 1);
+		const gapsShown = Math.max(0, query.gapsShown);
+		let picked = pick(tx, campaignId, query.state, query.pageSize, (asked - 1) * query.pageSize, gapsShown);
+		const total = CAMPAIGN_STATES.reduce((sum, s) => sum + picked.counts[s], 0);
+		const shownTotal = query.state ? picked.counts[query.state] : total;
+		const pages = Math.max(1, Math.ceil(shownTotal / query.pageSize));
+		const page = Math.min(pages, asked);
+		// A page past the end (an old link, the list shorter since): the last one, asked again.
+		if (page !== asked) picked = pick(tx, campaignId, query.state, query.pageSize, (page - 1) * query.pageSize, gapsShown);
+		const rows = rowsOf(tx, campaignId, [...new Set([...picked.page, ...picked.gaps])]);
+		const byId = new Map(rows.map((r) => [r.agreementId, r]));
+		return {
+			counts: picked.counts,
+			total,
+			shownTotal,
+			page,
+			pages,
+			rows: picked.page.map((id) => byId.get(id)!),
+			gaps: picked.gaps.map((id) => byId.get(id)!)
+		};
+	});
 }
 
 /**
