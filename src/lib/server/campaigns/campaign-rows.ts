@@ -22,7 +22,7 @@ import {
 	type ParsedTemplate,
 	type TemplateValues
 } from '../agreements/template';
-import { contentOf, sharedValues } from '../agreements/values';
+import { contentOf, sharedValues, type SharedValues } from '../agreements/values';
 import { isMissingValue } from '../printable';
 import { formatLongDate } from '../../i18n/format';
 
@@ -112,7 +112,7 @@ const postalCity = sql`(${tenant.postalCode} || ' ' || ${tenant.city})`;
  * The algebra `whenMissing` needs, in SQL over `agreement` and `tenant`: values shared by every
  * draft (the main connector, the designated persons) are decided here once; the others per row.
  */
-function sqlAlgebra(shared: ReturnType<typeof sharedValues>, now: Date): ConditionAlgebra<Condition> {
+function sqlAlgebra(shared: SharedValues, now: Date): ConditionAlgebra<Condition> {
 	// The shared values exactly as contentOf makes them (the draft and tenant given here do not affect them).
 	// (No main connector at all would leave its values and the designated persons' missing.)
 	const probe: TemplateValues = shared.main
@@ -192,12 +192,25 @@ interface Expressions {
 	missing: SQL<string>;
 }
 
+/** The SQL for a campaign's states, and its hash (`fingerprintOf`). */
+interface Made {
+	e: Expressions;
+	fingerprint: string;
+}
+
+/** The SQL made lately, by what it is made from (`expressions`); a handful of campaigns and days at most. */
+const made = new Map<string, Made>();
+
 /**
  * The SQL for a draft's state and gaps. A campaign's drafts are made from its template version, in
  * each tenant's language where it exists (createCampaign), and a stored template's text never
  * changes: so each of those versions is parsed once, and the SQL picks the draft's.
+ *
+ * The SQL follows from the templates' ids, the shared values and the date as each language prints it,
+ * nothing else: made again only when one of those differs from a recent call (building it and hashing
+ * it cost several milliseconds, reading what it is made from well under one).
  */
-function expressions(db: DbOrTx, campaignId: string, now: Date): Expressions {
+function expressions(db: DbOrTx, campaignId: string, now: Date): Made {
 	const campaign = db
 		.select({ templateKey: agreementCampaign.templateKey, version: agreementCampaign.templateVersion })
 		.from(agreementCampaign)
@@ -205,16 +218,34 @@ function expressions(db: DbOrTx, campaignId: string, now: Date): Expressions {
 		.get();
 	const templates = campaign
 		? db
-				.select({ id: agreementTemplate.id, source: agreementTemplate.source })
+				.select({ id: agreementTemplate.id })
 				.from(agreementTemplate)
 				.where(and(eq(agreementTemplate.templateKey, campaign.templateKey), eq(agreementTemplate.version, campaign.version)))
 				.orderBy(asc(agreementTemplate.id))
 				.all()
+				.map((t) => t.id)
 		: [];
+	const shared = templates.length ? sharedValues(db) : undefined;
+	const dates = TEMPLATE_LANGUAGES.map((language) => formatLongDate(now, language));
+	const key = createHash('sha256')
+		.update(JSON.stringify([templates, shared, dates]))
+		.digest('hex');
+	let found = made.get(key);
+	if (!found) {
+		const e = build(db, templates, shared, now);
+		found = { e, fingerprint: fingerprintOf(e) };
+		if (made.size >= 32) made.clear();
+		made.set(key, found);
+	}
+	return found;
+}
+
+function build(db: DbOrTx, templates: string[], shared: SharedValues | undefined, now: Date): Expressions {
 	const byTemplate: { templateId: string; missing: [string, Condition][] }[] = [];
-	if (templates.length) {
-		const algebra = sqlAlgebra(sharedValues(db), now);
-		for (const { id, source } of templates) {
+	if (shared) {
+		const algebra = sqlAlgebra(shared, now);
+		for (const id of templates) {
+			const { source } = db.select({ source: agreementTemplate.source }).from(agreementTemplate).where(eq(agreementTemplate.id, id)).get()!;
 			const parsed: ParsedTemplate = parseTemplate(source);
 			byTemplate.push({ templateId: id, missing: whenMissing(parsed, algebra).filter(([, when]) => when !== false) });
 		}
@@ -295,7 +326,7 @@ const inCampaign = (campaignId: string) => eq(campaignAgreement.campaignId, camp
 
 /** Every tenant's agreement in the campaign, by tenant name, with where it stands (for a whole campaign at once). */
 export function listCampaignRows(db: DbOrTx, campaignId: string, now = new Date()): CampaignRow[] {
-	return selectRows(db, expressions(db, campaignId, now), inCampaign(campaignId))
+	return selectRows(db, expressions(db, campaignId, now).e, inCampaign(campaignId))
 		.all()
 		.map(toRow);
 }
@@ -374,8 +405,7 @@ const getFingerprint = (db: DbOrTx, campaignId: string) =>
  * jobs script) sends it round again; after a few rounds it refreshes and reads holding the write lock.
  */
 function withFreshStates<T>(db: DbOrTx, campaignId: string, now: Date, read: (tx: DbOrTx) => T): T {
-	const e = expressions(db, campaignId, now);
-	const fingerprint = fingerprintOf(e);
+	const { e, fingerprint } = expressions(db, campaignId, now);
 	for (let round = 0; round < 3; round++) {
 		const result = db.transaction((tx): { value: T } | undefined =>
 			isStale(tx, campaignId, fingerprint) ? undefined : { value: read(tx) }
@@ -492,7 +522,7 @@ export function* campaignRowParts(db: DbOrTx, campaignId: string, size: number, 
 		const position = new Map(part.map((id, at) => [id, at]));
 		const rows = selectRows(
 			db,
-			expressions(db, campaignId, now),
+			expressions(db, campaignId, now).e,
 			and(inCampaign(campaignId), sql`${campaignAgreement.agreementId} in (select value from json_each(${JSON.stringify(part)}))`)
 		)
 			.all()
