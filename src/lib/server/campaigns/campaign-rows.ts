@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { and, asc, eq, isNotNull, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import { and, asc, eq, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import type { DbOrTx } from '../db';
 import {
@@ -377,18 +377,14 @@ function refreshStates(db: DbOrTx, campaignId: string, e: Expressions, fingerpri
 		(tx) => {
 			const campaign = getFingerprint(tx, campaignId);
 			if (!campaign) return;
-			if (campaign.fingerprint !== fingerprint) {
-				tx.update(campaignAgreement)
-					.set({ state: null, missing: null })
-					.where(and(inCampaign(campaignId), isNotNull(campaignAgreement.state)))
-					.run();
-				tx.update(agreementCampaign).set({ stateFingerprint: fingerprint }).where(eq(agreementCampaign.id, campaignId)).run();
-			}
+			// Worked out by other SQL: every state again (in the one pass, rather than nulled first).
+			const all = campaign.fingerprint !== fingerprint;
 			// (SQLite's UPDATE names the columns it sets without their table.)
 			tx.run(sql`update ${campaignAgreement} set state = ${e.state}, missing = ${e.missing}
 				from ${listed}, ${tenant}
-				where ${campaignAgreement.campaignId} = ${campaignId} and ${campaignAgreement.state} is null
+				where ${campaignAgreement.campaignId} = ${campaignId} ${all ? sql`` : sql`and ${campaignAgreement.state} is null`}
 					and ${agreement.id} = ${campaignAgreement.agreementId} and ${tenant.id} = ${campaignAgreement.tenantId}`);
+			if (all) tx.update(agreementCampaign).set({ stateFingerprint: fingerprint }).where(eq(agreementCampaign.id, campaignId)).run();
 		},
 		// Holding the write lock from the start: a read transaction that then writes fails at once
 		// (without waiting) when another connection wrote in between.
