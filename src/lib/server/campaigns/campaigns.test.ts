@@ -40,7 +40,7 @@ import { contentOf, sharedValues, type ContentService } from '../agreements/valu
 import { listServices } from '../services/kanta-services';
 import { csvStream, toCsv } from '../csv';
 import { isMissingValue } from '../printable';
-import { JS_WHITESPACE } from './campaign-rows';
+import { JS_WHITESPACE } from './campaign-state-sql';
 import { getTenant, setTenantArchived, updateTenant } from '../tenants/tenants';
 import { carryOutAgreementFollowUp } from '../agreements/follow-up';
 import {
