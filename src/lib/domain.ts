@@ -51,6 +51,10 @@ export const AGREEMENT_STATUSES = [
 ] as const;
 export type AgreementStatus = (typeof AGREEMENT_STATUSES)[number];
 
+/** Where one tenant's agreement in a campaign stands, as the campaign page groups them. */
+export const CAMPAIGN_STATES = ['gaps', 'ready', 'waiting', 'signed', 'countersigned', 'declined', 'closed'] as const;
+export type CampaignState = (typeof CAMPAIGN_STATES)[number];
+
 export const PARTIES = ['tenant', 'main_connector'] as const;
 export type Party = (typeof PARTIES)[number];
 

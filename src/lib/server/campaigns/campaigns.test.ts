@@ -14,9 +14,11 @@ const { dataDir } = await vi.hoisted(async () => {
 	return { dataDir: dir };
 });
 
-import type { Db } from '../db';
+import Database from 'better-sqlite3';
+import { openDatabase, type Db } from '../db';
 import {
 	agreement,
+	agreementCampaign,
 	agreementSignature,
 	auditEntry,
 	campaignAgreement,
@@ -38,7 +40,7 @@ import { contentOf, sharedValues, type ContentService } from '../agreements/valu
 import { listServices } from '../services/kanta-services';
 import { csvStream, toCsv } from '../csv';
 import { isMissingValue } from '../printable';
-import { JS_WHITESPACE } from './campaign-rows';
+import { JS_WHITESPACE } from './campaign-state-sql';
 import { getTenant, setTenantArchived, updateTenant } from '../tenants/tenants';
 import { carryOutAgreementFollowUp } from '../agreements/follow-up';
 import {
@@ -111,6 +113,14 @@ function started(overrides: Partial<CampaignInput> = {}): string {
 	const created = createCampaign(db, world.admin, input(overrides), T0);
 	if (!created.ok) throw new Error(created.reason);
 	return created.id;
+}
+
+/** A template version of its own, in one language, with this body. */
+function uploadVersion(version: number, language: 'fi' | 'sv', body: string): string {
+	const source = `---\ntemplate: kanta-model\nversion: ${version}\nlanguage: ${language}\ntitle: Koe ${version}\nvalid-from: 2026-12-01\nreplaces: -\n---\n## Ehdot\n\n${body}\n\n{{annex1}}\n`;
+	const added = addUploadedTemplate(db, world.admin, source);
+	if (!added.ok) throw new Error(JSON.stringify(added));
+	return added.id;
 }
 
 /** Follow-up of one agreement as the scheduler would run it, after any retry delay. */
@@ -584,13 +594,6 @@ describe('the campaign list, counted and paged by the database', () => {
 		return parts.join(' ');
 	}
 
-	function uploadVersion(version: number, language: 'fi' | 'sv', body: string): string {
-		const source = `---\ntemplate: kanta-model\nversion: ${version}\nlanguage: ${language}\ntitle: Koe ${version}\nvalid-from: 2026-12-01\nreplaces: -\n---\n## Ehdot\n\n${body}\n\n{{annex1}}\n`;
-		const added = addUploadedTemplate(db, world.admin, source);
-		if (!added.ok) throw new Error(JSON.stringify(added));
-		return added.id;
-	}
-
 	it('gives the counts, every filter and page, the gaps list and the CSV of the whole-list computation, on random campaigns', async () => {
 		const random = seededRandom(20261207);
 		const languages = ['fi', 'sv'] as const;
@@ -621,6 +624,8 @@ describe('the campaign list, counted and paged by the database', () => {
 		for (let round = 0; round < 16; round++) {
 			const templateIds = [uploadVersion(100 + round, 'fi', randomBody(random)), uploadVersion(100 + round, 'sv', randomBody(random))];
 			const id = started({ scope: 'chosen', tenantIds: tenants, templateId: templateIds[0] });
+			// Stored once as the records are at first: every change below must make the list work it out again.
+			countCampaignStates(db, id, at(4));
 			// The records as they may be: values empty in every way, services on and off, every state.
 			tenants.forEach((tenantId, i) => {
 				db.update(tenant)
@@ -747,5 +752,159 @@ describe('the campaign list, counted and paged by the database', () => {
 		const blank = db.$client.prepare('select blank_value(?) as b');
 		for (const value of ['', ' \u0000 ', '{{}}', '{{ }} \u0001', '}{{}', '{', 'a'])
 			expect((blank.get(value) as { b: number }).b).toBe(isMissingValue(value) ? 1 : 0);
+	});
+});
+
+describe('the stored campaign states', () => {
+	/** Each tenant's state as the campaign page lists them, in its order. */
+	const listed = (id: string, now = T0) =>
+		campaignList(db, id, { state: null, page: 1, pageSize: 200, gapsShown: 200 }, now).rows.map((r) => [r.tenantName, r.state]);
+	/** What campaign_agreement holds (null: to be worked out again). */
+	const stored = (id: string) =>
+		db
+			.select({ name: campaignAgreement.tenantName, state: campaignAgreement.state })
+			.from(campaignAgreement)
+			.where(eq(campaignAgreement.campaignId, id))
+			.orderBy(asc(campaignAgreement.tenantName))
+			.all()
+			.map((r) => [r.name, r.state]);
+	/** The stored counts agree with the whole-list computation, which reads no stored state. */
+	const expectCountsAsComputed = (id: string, now = T0) =>
+		expect(countCampaignStates(db, id, now)).toEqual(countStates(listCampaignRows(db, id, now)));
+	const fixTenant = (id: string, changes: Partial<ReturnType<typeof tenantInput>>) => {
+		const current = getTenant(db, id)!;
+		const result = updateTenant(db, world.admin, id, tenantInput({ ...current, serviceIds: current.serviceIds, ...changes }));
+		expect(result).toMatchObject({ ok: true });
+	};
+
+	it('works a draft out once, and again after its tenant record is fixed: gaps, then ready; a new name moves it in the list', () => {
+		const id = started();
+		expect(stored(id)).toEqual([
+			['Aalto Hammas Oy', null],
+			['Berg Terapia Oy', null]
+		]);
+		expect(listed(id)).toEqual([
+			['Aalto Hammas Oy', 'ready'],
+			['Berg Terapia Oy', 'gaps']
+		]);
+		expect(stored(id)).toEqual([
+			['Aalto Hammas Oy', 'ready'],
+			['Berg Terapia Oy', 'gaps']
+		]);
+		fixTenant(inForceB, { soteriRegistration: 'SOTERI-2026-0042' });
+		expect(stored(id)).toEqual([
+			['Aalto Hammas Oy', 'ready'],
+			['Berg Terapia Oy', null]
+		]);
+		expect(listed(id)).toEqual([
+			['Aalto Hammas Oy', 'ready'],
+			['Berg Terapia Oy', 'ready']
+		]);
+		fixTenant(inForceB, { name: 'Aakkonen Terapia Oy', soteriRegistration: '' });
+		expect(listed(id)).toEqual([
+			['Aakkonen Terapia Oy', 'gaps'],
+			['Aalto Hammas Oy', 'ready']
+		]);
+		expectCountsAsComputed(id);
+	});
+
+	it("follows the tenant's services and whether a Kanta service may still be chosen", () => {
+		const templateId = uploadVersion(91, 'fi', '{{#if uses.prescription}}{{tenant.oid}}{{/if}} {{tenant.name}}');
+		const id = started({ scope: 'chosen', tenantIds: [inForceA], templateId });
+		const prescription = listServices(db).find((s) => s.code === 'prescription')!.id;
+		db.update(tenant).set({ oid: '' }).where(eq(tenant.id, inForceA)).run();
+		db.delete(tenantService).where(eq(tenantService.tenantId, inForceA)).run();
+		const missing = () =>
+			campaignList(db, id, { state: null, page: 1, pageSize: 10, gapsShown: 10 }, T0).rows.map((r) => [r.state, r.missing]);
+		expect(missing()).toEqual([['ready', []]]);
+		db.insert(tenantService).values({ tenantId: inForceA, serviceId: prescription }).run();
+		expect(missing()).toEqual([['gaps', ['tenant.oid']]]);
+		db.update(kantaService).set({ selectable: false }).where(eq(kantaService.id, prescription)).run();
+		expect(missing()).toEqual([['ready', []]]);
+		db.update(kantaService).set({ selectable: true }).where(eq(kantaService.id, prescription)).run();
+		expect(missing()).toEqual([['gaps', ['tenant.oid']]]);
+		db.delete(tenantService).where(eq(tenantService.tenantId, inForceA)).run();
+		expect(missing()).toEqual([['ready', []]]);
+		expectCountsAsComputed(id);
+	});
+
+	it('moves each agreement along as it is sent, signed, declined and countersigned', async () => {
+		const other = addAgreementTenant(db, world.admin, passwordHash, { input: { name: 'Aava Fysio Oy' }, signerName: 'Olli Aava' });
+		const id = started({ scope: 'chosen', tenantIds: [inForceA, other.tenantId, noAgreement] });
+		expect(listed(id)).toEqual([
+			['Aalto Hammas Oy', 'ready'],
+			['Aava Fysio Oy', 'ready'],
+			['Cedar Klinikka Oy', 'ready']
+		]);
+		await sendCampaign(db, world.admin, id, at(1));
+		expect(listed(id).map(([, state]) => state)).toEqual(['waiting', 'waiting', 'waiting']);
+		const agreementOf = (tenantId: string) => rowOf(id, tenantId).agreementId;
+		for (const [tenantId, signer, name] of [
+			[inForceA, signerA, 'Anni Aalto'],
+			[other.tenantId, other.signer, 'Olli Aava']
+		] as const)
+			expect(
+				await signAgreement(db, signer, agreementOf(tenantId), { typedName: name, title: 'Johtaja', password: PASSWORD }, CLIENT)
+			).toMatchObject({ ok: true });
+		expect(listed(id).map(([, state]) => state)).toEqual(['signed', 'signed', 'waiting']);
+		expect(declineAgreement(db, world.mainSigner, agreementOf(other.tenantId), 'Väärä Y-tunnus', '')).toBe(true);
+		expect(listed(id).map(([, state]) => state)).toEqual(['signed', 'declined', 'waiting']);
+		const sign = { typedName: 'Sakari Signer', title: 'Toimitusjohtaja', password: PASSWORD };
+		expect(await countersignCampaign(db, world.mainSigner, id, sign, CLIENT, at(3))).toMatchObject({ ok: true });
+		expect(listed(id).map(([, state]) => state)).toEqual(['countersigned', 'declined', 'waiting']);
+		expectCountsAsComputed(id, at(3));
+	}, 30_000);
+
+	it("works every draft out again when a value all drafts share changes (the main connector's record)", () => {
+		const id = started();
+		expect(listed(id)).toEqual([
+			['Aalto Hammas Oy', 'ready'],
+			['Berg Terapia Oy', 'gaps']
+		]);
+		const fingerprint = () => db.select().from(agreementCampaign).where(eq(agreementCampaign.id, id)).get()!.stateFingerprint;
+		const before = fingerprint();
+		db.update(mainConnector).set({ soteriRegistration: ' ' }).run();
+		expect(listed(id)).toEqual([
+			['Aalto Hammas Oy', 'gaps'],
+			['Berg Terapia Oy', 'gaps']
+		]);
+		expect(fingerprint()).not.toBe(before);
+		expect(countCampaignStates(db, id, T0)).toMatchObject({ gaps: 2, ready: 0 });
+		db.update(mainConnector).set({ soteriRegistration: 'SOTERI-MAIN' }).run();
+		expect(countCampaignStates(db, id, T0)).toMatchObject({ gaps: 1, ready: 1 });
+		expect(fingerprint()).toBe(before);
+		expectCountsAsComputed(id);
+	});
+
+	it('sees what another connection wrote with plain SQL (a script, an import in another process)', () => {
+		const file = join(dataDir, `two-connections-${crypto.randomUUID()}.db`);
+		db = openDatabase(file);
+		try {
+			world = setUpAgreementWorld(db, passwordHash, { tenant: { name: 'Aalto Hammas Oy' } });
+			const berg = addAgreementTenant(db, world.admin, passwordHash, {
+				input: { name: 'Berg Terapia Oy', soteriRegistration: '' }
+			}).tenantId;
+			for (const tenantId of [world.tenantId, berg]) insertAgreementRow(db, tenantId, 'in_force', at(-400));
+			const id = started();
+			expect(listed(id)).toEqual([
+				['Aalto Hammas Oy', 'ready'],
+				['Berg Terapia Oy', 'gaps']
+			]);
+			const other = new Database(file);
+			try {
+				other.prepare('update tenant set soteri_registration = ? where id = ?').run('SOTERI-2026-0042', berg);
+				other.prepare("update agreement set place = '' where tenant_id = ? and status = 'draft'").run(world.tenantId);
+				other.prepare('update tenant set name = ? where id = ?').run('Berg Terapia (uusi) Oy', berg);
+			} finally {
+				other.close();
+			}
+			expect(listed(id)).toEqual([
+				['Aalto Hammas Oy', 'gaps'],
+				['Berg Terapia (uusi) Oy', 'ready']
+			]);
+			expectCountsAsComputed(id);
+		} finally {
+			db.$client.close();
+		}
 	});
 });

@@ -28,7 +28,7 @@ import { getMainConnector } from '../organisation/organisation';
 export const CAMPAIGN_SCOPES = ['in_force', 'chosen'] as const;
 export type CampaignScope = (typeof CAMPAIGN_SCOPES)[number];
 
-import { listed } from './campaign-rows';
+import { listed } from './campaign-state-sql';
 export { CAMPAIGN_STATES, campaignList, campaignRowParts, countCampaignStates, countStates, listCampaignRows } from './campaign-rows';
 export type { CampaignList, CampaignListQuery, CampaignRow, CampaignState } from './campaign-rows';
 

@@ -16,6 +16,7 @@ import {
 	PREREQUISITE_CATEGORIES,
 	AGREEMENT_LANGUAGES,
 	AGREEMENT_STATUSES,
+	CAMPAIGN_STATES,
 	PARTIES,
 	DESIGNATED_ROLES,
 	PROVIDER_TYPES,
@@ -547,7 +548,13 @@ export const agreementCampaign = sqliteTable('agreement_campaign', {
 	remindAfterDays: integer('remind_after_days').notNull().default(14),
 	createdBy: text('created_by'),
 	createdAt: createdAt(),
-	sentAt: timestamp('sent_at')
+	sentAt: timestamp('sent_at'),
+	/**
+	 * A hash of the SQL that worked out the drafts' stored states (campaign-rows.ts). The values every
+	 * draft shares (the main connector, the designated persons, the date) are constants in it: when the
+	 * SQL made now hashes otherwise, every stored state of the campaign is stale.
+	 */
+	stateFingerprint: text('state_fingerprint')
 });
 
 /** One tenant's draft in a campaign, and when it was last reminded. */
@@ -565,12 +572,26 @@ export const campaignAgreement = sqliteTable(
 			.references(() => tenant.id),
 		sentAt: timestamp('sent_at'),
 		lastRemindedAt: timestamp('last_reminded_at'),
-		reminders: integer('reminders').notNull().default(0)
+		reminders: integer('reminders').notNull().default(0),
+		/**
+		 * Where the agreement stands and the names of the values its draft leaves empty (comma-separated),
+		 * as last worked out from the records (campaign-rows.ts): a derived cache. Null when not worked out
+		 * or stale: triggers (migration 0029) null it when the agreement, the tenant, its services or the
+		 * Kanta services change, whoever writes; the campaign list works out the null ones again.
+		 */
+		state: text('state', { enum: CAMPAIGN_STATES }),
+		missing: text('missing'),
+		/** The tenant's name, kept by triggers (0029), so the list's order is read from an index. */
+		tenantName: text('tenant_name').notNull().default('')
 	},
 	(t) => [
 		primaryKey({ columns: [t.campaignId, t.agreementId] }),
 		uniqueIndex('campaign_agreement_agreement_unique').on(t.agreementId),
-		index('campaign_agreement_tenant_idx').on(t.tenantId)
+		index('campaign_agreement_tenant_idx').on(t.tenantId),
+		// The campaign page: counts by state, and a page in the list's order with or without a state
+		// filter, each from one of these alone.
+		index('campaign_agreement_state_list_idx').on(t.campaignId, t.state, t.tenantName, t.tenantId, t.agreementId),
+		index('campaign_agreement_list_idx').on(t.campaignId, t.tenantName, t.tenantId, t.agreementId)
 	]
 );
 
