@@ -76,17 +76,23 @@ export function listTenantPage(
 	return { data: data.map(toTenantOut), nextCursor: rows.length > limit ? encodeCursor([last.name, last.id]) : null };
 }
 
+/** The tenant's people by name, a page at a time in SQL (the largest tenants have thousands). */
 export function listPeoplePage(db: Db, tenantId: string, limit: number, after: SortKey | null): Page<z.input<typeof personOut>> {
-	const people = listPeople(db, tenantId).map((p) => ({
-		id: p.id,
-		name: p.name,
-		email: p.email,
-		status: p.status,
-		roles: p.roles,
-		createdAt: p.createdAt.toISOString(),
-		deactivatedAt: p.deactivatedAt?.toISOString() ?? null
-	}));
-	return pageOf(people, (p) => [p.name, p.id], limit, after);
+	const rows = listPeople(db, tenantId, { pageSize: limit + 1, after: after ? [String(after[0]), String(after[1])] : undefined });
+	const people = rows.slice(0, limit);
+	const last = people[people.length - 1];
+	return {
+		data: people.map((p) => ({
+			id: p.id,
+			name: p.name,
+			email: p.email,
+			status: p.status,
+			roles: p.roles,
+			createdAt: p.createdAt.toISOString(),
+			deactivatedAt: p.deactivatedAt?.toISOString() ?? null
+		})),
+		nextCursor: rows.length > limit ? encodeCursor([last.name, last.id]) : null
+	};
 }
 
 export function checklistOf(db: DbOrTx, tenantId: string, now = new Date()): z.input<typeof checklistOut> {

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, exists, inArray, isNotNull, isNull, ne, or, sql } from 'drizzle-orm';
+import { and, asc, count, eq, exists, gt, inArray, isNotNull, isNull, ne, or, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db';
 import { emailToken, session, twoFactor, user, userRole, type Role, type User } from '../db/schema';
 import { audit, auditor, type Actor } from '../actor';
@@ -33,12 +33,16 @@ export interface PeopleFilter {
 	/** 1-based; with `pageSize`, one page of the list (a large tenant has thousands of people). */
 	page?: number;
 	pageSize?: number;
+	/** With `pageSize` instead of `page`: the people after this one in the list's order (a cursor). */
+	after?: readonly [name: string, id: string];
 }
 
 function peopleWhere(tenantId: string | null, filter: PeopleFilter) {
+	const after = filter.after;
 	return and(
 		tenantId === null ? isNull(user.tenantId) : eq(user.tenantId, tenantId),
-		filter.activeOnly ? eq(user.status, 'active') : undefined
+		filter.activeOnly ? eq(user.status, 'active') : undefined,
+		after ? or(gt(user.name, after[0]), and(eq(user.name, after[0]), gt(user.id, after[1]))) : undefined
 	);
 }
 
