@@ -160,7 +160,7 @@ export function plansMarkdown(plans: PagePlan[]): string {
 		'',
 		`Domain calls in-process: ${p.domainMs.toFixed(1)} ms (median).`,
 		'',
-		...p.statements.flatMap((s) => ['```sql', shorten(s.sql), '```', '```', s.plan, '```', ''])
+		...p.statements.flatMap((s) => ['```sql', shorten(s.sql), '```', '', '```', s.plan, '```', ''])
 	]);
 	return [...intro, ...sections].join('\n');
 }
