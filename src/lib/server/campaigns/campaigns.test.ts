@@ -777,11 +777,11 @@ describe('the stored campaign states', () => {
 		expect(result).toMatchObject({ ok: true });
 	};
 
-	it('works a draft out once, and again after its tenant record is fixed: gaps, then ready; a new name moves it in the list', () => {
+	it('works the drafts out when the campaign is made, and again after a tenant record is fixed: gaps, then ready; a new name moves it in the list', () => {
 		const id = started();
 		expect(stored(id)).toEqual([
-			['Aalto Hammas Oy', null],
-			['Berg Terapia Oy', null]
+			['Aalto Hammas Oy', 'ready'],
+			['Berg Terapia Oy', 'gaps']
 		]);
 		expect(listed(id)).toEqual([
 			['Aalto Hammas Oy', 'ready'],

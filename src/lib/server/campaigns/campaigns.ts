@@ -29,6 +29,7 @@ export const CAMPAIGN_SCOPES = ['in_force', 'chosen'] as const;
 export type CampaignScope = (typeof CAMPAIGN_SCOPES)[number];
 
 import { listed } from './campaign-state-sql';
+import { countCampaignStates } from './campaign-rows';
 export { CAMPAIGN_STATES, campaignList, campaignRowParts, countCampaignStates, countStates, listCampaignRows } from './campaign-rows';
 export type { CampaignList, CampaignListQuery, CampaignRow, CampaignState } from './campaign-rows';
 
@@ -117,6 +118,9 @@ export function createCampaign(db: Db, actor: Actor, input: CampaignInput, now =
 			if (!draft.ok) throw new Error(`Could not draft for tenant ${target.id}: ${draft.reason}`);
 			tx.insert(campaignAgreement).values({ campaignId: id, agreementId: draft.id, tenantId: target.id }).run();
 		}
+		// Every draft's state worked out now, so the campaign page its creator is sent to only reads
+		// (for drafts to every tenant of the country, about 80 ms here instead of on that first view).
+		countCampaignStates(tx, id, now);
 		return { ok: true, id, drafts: targets.length } as const;
 	});
 }
