@@ -176,6 +176,12 @@ function countStored(db: DbOrTx, campaignId: string): Record<CampaignState, numb
 	return counts;
 }
 
+/** Works out the campaign's stale states now (a new campaign's, so the first view of it only reads). */
+export function refreshCampaignStates(db: DbOrTx, campaignId: string, now = new Date()): void {
+	const { e, fingerprint } = expressions(db, campaignId, now);
+	refreshStates(db, campaignId, e, fingerprint);
+}
+
 /** How many of the campaign's agreements stand where. */
 export function countCampaignStates(db: DbOrTx, campaignId: string, now = new Date()): Record<CampaignState, number> {
 	return withFreshStates(db, campaignId, now, (tx) => countStored(tx, campaignId));

@@ -24,12 +24,12 @@ import { sharedValues } from '../agreements/values';
 import { carryOutAgreementFollowUp } from '../agreements/follow-up';
 import { recordEffect } from '../effects/effects';
 import { getMainConnector } from '../organisation/organisation';
+import { listed } from './campaign-state-sql';
+import { refreshCampaignStates } from './campaign-rows';
 
 export const CAMPAIGN_SCOPES = ['in_force', 'chosen'] as const;
 export type CampaignScope = (typeof CAMPAIGN_SCOPES)[number];
 
-import { listed } from './campaign-state-sql';
-import { countCampaignStates } from './campaign-rows';
 export { CAMPAIGN_STATES, campaignList, campaignRowParts, countCampaignStates, countStates, listCampaignRows } from './campaign-rows';
 export type { CampaignList, CampaignListQuery, CampaignRow, CampaignState } from './campaign-rows';
 
@@ -120,7 +120,7 @@ export function createCampaign(db: Db, actor: Actor, input: CampaignInput, now =
 		}
 		// Every draft's state worked out now, so the campaign page its creator is sent to only reads
 		// (for drafts to every tenant of the country, about 80 ms here instead of on that first view).
-		countCampaignStates(tx, id, now);
+		refreshCampaignStates(tx, id, now);
 		return { ok: true, id, drafts: targets.length } as const;
 	});
 }
